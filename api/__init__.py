@@ -1,0 +1,1 @@
+"""GraphQL, HTTP and the command line: built from command results and read-model rows only."""

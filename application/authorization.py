@@ -1,0 +1,28 @@
+"""Who may run which command: a university's people act only for their own university."""
+
+from __future__ import annotations
+
+from domain.audit import Actor, Role
+from domain.errors import NotAuthorized
+
+REGISTRY_KEEPERS = frozenset({Role.MINISTRY_ADMIN, Role.PDDIKTI_SYNC})
+RECORD_REPORTERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.PDDIKTI_SYNC})
+NUMBERING_OPERATORS = frozenset({Role.UNIVERSITY_OPERATOR})
+STAFF_READERS = frozenset(
+    {Role.UNIVERSITY_OPERATOR, Role.UNIVERSITY_LEADER, Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL}
+)
+NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL})
+
+
+def require(actor: Actor, roles: frozenset[Role], university_code: str | None = None) -> None:
+    if actor.role not in roles:
+        raise NotAuthorized(f"role {actor.role} may not do this (allowed: {', '.join(sorted(roles))})")
+    if university_code is None or actor.role in NATIONAL_ROLES:
+        return
+    # A sync feed without an institution is the national PDDIKTI feed; every other actor is bound.
+    if actor.role is Role.PDDIKTI_SYNC and actor.institution is None:
+        return
+    if actor.institution != university_code:
+        raise NotAuthorized(
+            f"{actor.role} of university {actor.institution} may not act for university {university_code}"
+        )

@@ -1,0 +1,252 @@
+"""Diplomas: the PDDIKTI registry, students' records, and NINA reservation and pairing (PIN-0..3, PIN-8)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from application.authorization import (
+    NUMBERING_OPERATORS,
+    RECORD_REPORTERS,
+    REGISTRY_KEEPERS,
+    require,
+)
+from application.receipt import Receipt
+from application.service import Service
+from domain.audit import Cause
+from domain.diploma.diploma import Diploma, not_reserved
+from domain.diploma.nina import NINA
+from domain.diploma.numbering import NINAClaim, NINASequence
+from domain.diploma.period import Period
+from domain.diploma.programme import Accreditation, Level, Orientation, Programme, check_prodi_code
+from domain.diploma.record import AcademicRecord, Graduation, SemesterReport
+from domain.diploma.ruleset import RulesetBook
+from domain.diploma.student import Student
+from domain.diploma.university import University, check_university_code
+from domain.errors import Conflict, Failure, RuleViolation, violation
+from domain.personal import PersonalData, Sealer
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+NIK = re.compile(r"^\d{16}$")
+PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
+class AlreadyReserved(Conflict):
+    pass
+
+
+class Diplomas(Service):
+    name = "diplomas"
+
+    def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, rulesets: RulesetBook, **kw: Any):
+        super().__init__(env, **kw)
+        self.sealer = sealer
+        self.rulesets = rulesets
+
+    def today(self) -> date:
+        return self.clock().astimezone(JAKARTA).date()
+
+    # Registry ---------------------------------------------------------------------------------
+
+    def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
+        require(cause.actor, REGISTRY_KEEPERS)
+        check_university_code(code, "code")
+        if not name.strip():
+            raise violation("PIN-0", "name", "a university needs a name")
+
+        def command() -> Receipt:
+            university = self.find(University, University.create_id(code))
+            if university is None:
+                university = University(code=code, name=name.strip(), cause=cause)
+            else:
+                university.rename(name.strip(), cause)
+            return Receipt(self.commit(university))
+
+        return self.retrying(command)
+
+    def register_programme(
+        self,
+        *,
+        university_code: str,
+        prodi_code: str,
+        name: str,
+        level: Level,
+        orientation: Orientation,
+        accreditation: Accreditation | None,
+        cause: Cause,
+    ) -> Receipt:
+        require(cause.actor, REGISTRY_KEEPERS)
+        check_prodi_code(prodi_code)
+        if accreditation and accreditation.valid_until < accreditation.valid_from:
+            raise violation("PIN-0", "accreditationValidUntil", "validity ends before it starts")
+
+        def command() -> Receipt:
+            self.load(University, University.create_id(university_code), "university", university_code)
+            programme = self.find(Programme, Programme.create_id(university_code, prodi_code))
+            if programme is None:
+                programme = Programme(
+                    university_code=university_code,
+                    prodi_code=prodi_code,
+                    name=name.strip(),
+                    level=level,
+                    orientation=orientation,
+                    accreditation=accreditation,
+                    cause=cause,
+                )
+            else:
+                if (programme.level, programme.orientation) != (level, orientation):
+                    raise violation(
+                        "PIN-0",
+                        "level",
+                        f"prodi {prodi_code} is registered as {programme.level} {programme.orientation}",
+                    )
+                programme.rename(name.strip(), cause)
+                if accreditation:
+                    programme.record_accreditation(accreditation, cause)
+            return Receipt(self.commit(programme))
+
+        return self.retrying(command)
+
+    # Students' records (PIN-0) ---------------------------------------------------------------
+
+    def register_student(
+        self,
+        *,
+        university_code: str,
+        nim: str,
+        prodi_code: str,
+        entry_period: str,
+        personal: PersonalData,
+        cause: Cause,
+    ) -> Receipt:
+        require(cause.actor, RECORD_REPORTERS, university_code)
+        entry = Period.parse(entry_period, field="entryPeriod")
+        _check_personal(personal)
+        if not nim.strip():
+            raise violation("PIN-0", "nim", "a NIM is required")
+
+        def command() -> Receipt:
+            self.load(Programme, Programme.create_id(university_code, prodi_code), "prodi", prodi_code)
+            student_id = Student.create_id(university_code, nim)
+            student = self.find(Student, student_id)
+            if student is not None:
+                if (student.prodi_code, student.entry_period) != (prodi_code, entry):
+                    raise violation(
+                        "PIN-0",
+                        "nim",
+                        f"NIM {nim} is already registered in prodi {student.prodi_code} from {student.entry_period}",
+                    )
+                if self.sealer.unseal(student.personal) != personal:
+                    raise violation("PIN-0", "nim", f"NIM {nim} is registered with other personal data")
+                return Receipt(None)
+            student = Student(
+                university_code=university_code,
+                nim=nim,
+                prodi_code=prodi_code,
+                entry_period=entry,
+                identity_kind="NIK" if personal.nik else "PASSPORT" if personal.passport_number else None,
+                personal=self.sealer.seal(student_id, personal),
+                cause=cause,
+            )
+            return Receipt(self.commit(student))
+
+        return self.retrying(command)
+
+    def report_semester(self, *, university_code: str, nim: str, report: SemesterReport, cause: Cause) -> Receipt:
+        require(cause.actor, RECORD_REPORTERS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            student.report_semester(report, cause)
+            return Receipt(self.commit(student))
+
+        return self.retrying(command)
+
+    def record_graduation(self, *, university_code: str, nim: str, graduation: Graduation, cause: Cause) -> Receipt:
+        require(cause.actor, RECORD_REPORTERS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            student.record_graduation(graduation, cause)
+            return Receipt(self.commit(student))
+
+        return self.retrying(command)
+
+    # Numbering (PIN-1, PIN-2, PIN-3, PIN-8) ---------------------------------------------------
+
+    def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+        require(cause.actor, NUMBERING_OPERATORS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            diploma_id = Diploma.create_id(university_code, nim)
+            existing = self.find(Diploma, diploma_id)
+            if existing is not None:
+                raise AlreadyReserved(f"NINA {existing.nina} is already reserved for NIM {nim}")
+            programme, record = self._academic_record(student)
+            today = self.today()
+            sequence = self.find(
+                NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
+            ) or NINASequence(university_code=university_code, prodi_code=programme.prodi_code, year=today.year)
+            diploma = Diploma.reserve(
+                university_code=university_code,
+                prodi_code=programme.prodi_code,
+                nim=nim,
+                student_id=student.id,
+                nina=sequence.claim_next(cause),
+                ruleset=self.rulesets.in_force(today),
+                record=record,
+                cause=cause,
+            )
+            claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
+            return Receipt(self.commit(sequence, diploma, claim), nina=diploma.nina.value)
+
+        return self.retrying(command)
+
+    def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> Receipt:
+        require(cause.actor, NUMBERING_OPERATORS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
+            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            if diploma is None:
+                raise not_reserved(nim)
+            _, record = self._academic_record(student)
+            diploma.pair(
+                nina=given,
+                ruleset=self.rulesets.in_force(self.today()),
+                record=record,
+                holder=student.personal,
+                cause=cause,
+            )
+            return Receipt(self.commit(diploma), nina=given.value)
+
+        return self.retrying(command)
+
+    # ------------------------------------------------------------------------------------------
+
+    def _student(self, university_code: str, nim: str) -> Student:
+        return self.load(Student, Student.create_id(university_code, nim), "student", f"{university_code}/{nim}")
+
+    def _academic_record(self, student: Student) -> tuple[Programme, AcademicRecord]:
+        programme = self.load(
+            Programme, Programme.create_id(student.university_code, student.prodi_code), "prodi", student.prodi_code
+        )
+        graduated_on = student.graduation.decree_date if student.graduation else None
+        accredited = graduated_on is not None and programme.accredited_on(graduated_on)
+        return programme, student.record(programme.level, accredited_at_graduation=accredited)
+
+
+def _check_personal(personal: PersonalData) -> None:
+    failures = []
+    if not personal.full_name.strip():
+        failures.append(Failure("PIN-0", "fullName", "the full name is required"))
+    if personal.nik is not None and not NIK.match(personal.nik):
+        failures.append(Failure("PIN-0", "nik", "a NIK has 16 digits"))
+    if personal.passport_number is not None and not PASSPORT.match(personal.passport_number):
+        failures.append(Failure("PIN-0", "passportNumber", "a passport number has 5-20 letters or digits"))
+    if failures:
+        raise RuleViolation(*failures)

@@ -1,0 +1,1 @@
+"""The rules of Indonesian credential processes, as aggregates and events (no I/O)."""

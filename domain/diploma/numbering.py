@@ -1,0 +1,68 @@
+"""Claims that make a NINA unique: a sequence per (university, prodi, year) and one claim per NINA (PIN-1)."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.audit import Cause
+from domain.diploma.nina import MAX_SEQUENCE, NINA
+from domain.errors import violation
+
+
+class NINASequence(Aggregate):
+    """Nomor urut: counted per university, programme and year of issue.
+
+    Concurrent claims on one sequence conflict on its version, so no number is handed out twice.
+    """
+
+    class Started(Aggregate.Created):
+        university_code: str
+        prodi_code: str
+        year: int
+
+    class NumberClaimed(Aggregate.Event):
+        number: int
+        cause: Cause
+
+    @event(Started)
+    def __init__(self, university_code: str, prodi_code: str, year: int) -> None:
+        self.university_code = university_code
+        self.prodi_code = prodi_code
+        self.year = year
+        self.last = 0
+
+    @staticmethod
+    def create_id(university_code: str, prodi_code: str, year: int) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}/nina-sequence/{year}")
+
+    def claim_next(self, cause: Cause) -> NINA:
+        if self.last >= MAX_SEQUENCE:
+            raise violation("PIN-1", "sequence", f"all {MAX_SEQUENCE} numbers of {self.year} are used")
+        self._number_claimed(number=self.last + 1, cause=cause)
+        return NINA.issue(self.prodi_code, self.year, self.last)
+
+    @event(NumberClaimed)
+    def _number_claimed(self, number: int, cause: Cause) -> None:
+        self.last = number
+
+
+class NINAClaim(Aggregate):
+    """One per NINA ever issued, never removed: an annulled NINA is never issued again."""
+
+    class Claimed(Aggregate.Created):
+        university_code: str
+        nina: NINA
+        diploma_id: UUID
+        cause: Cause
+
+    @event(Claimed)
+    def __init__(self, university_code: str, nina: NINA, diploma_id: UUID, cause: Cause) -> None:
+        self.university_code = university_code
+        self.nina = nina
+        self.diploma_id = diploma_id
+
+    @staticmethod
+    def create_id(university_code: str, nina: NINA) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/nina/{nina.value}")

@@ -1,0 +1,77 @@
+"""What PDDIKTI knows of a student's studies: the inputs of the PIN rules (PIN-0)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from domain.diploma.period import Period
+from domain.diploma.programme import Level
+from domain.errors import Failure, RuleViolation
+
+TWO_PLACES = Decimal("0.01")
+
+
+class SemesterStatus(StrEnum):
+    ACTIVE = "A"  # aktif
+    ON_LEAVE = "C"  # cuti: approved leave, not counted in study time
+    NON_ACTIVE = "N"  # non-aktif
+
+
+@dataclass(frozen=True)
+class SemesterReport:
+    period: Period
+    status: SemesterStatus
+    sks_taken: int
+    ips: Decimal  # semester GPA (IPS)
+    ipk: Decimal  # cumulative GPA (IPK)
+    sks_passed: int  # cumulative sks passed
+
+    @property
+    def is_short(self) -> bool:
+        return self.period.is_short
+
+    def check(self, entry_period: Period) -> None:
+        """PIN-0: a report is well formed before it can change a record."""
+        failures = []
+        if self.period < entry_period:
+            failures.append(Failure("PIN-0", "period", f"{self.period} is before the entry period {entry_period}"))
+        for name, gpa in (("ips", self.ips), ("ipk", self.ipk)):
+            if not Decimal(0) <= gpa <= Decimal(4) or gpa != gpa.quantize(TWO_PLACES):
+                failures.append(Failure("PIN-0", name, f"a GPA is 0.00-4.00 with two decimals; got {gpa}"))
+        if not 0 <= self.sks_taken <= 60:
+            failures.append(Failure("PIN-0", "sksTaken", f"sks taken is 0-60; got {self.sks_taken}"))
+        if self.sks_passed < 0:
+            failures.append(Failure("PIN-0", "sksPassed", f"sks passed cannot be negative; got {self.sks_passed}"))
+        if failures:
+            raise RuleViolation(*failures)
+
+
+@dataclass(frozen=True)
+class Graduation:
+    """Yudisium: the decree that declares the student graduated."""
+
+    decree_number: str
+    decree_date: date
+
+
+@dataclass(frozen=True)
+class AcademicRecord:
+    """A student's record as the rules see it: effective reports only, in period order."""
+
+    level: Level
+    entry_period: Period
+    reports: tuple[SemesterReport, ...]
+    has_identity_number: bool
+    graduation: Graduation | None = None
+    accredited_at_graduation: bool = False
+
+    @property
+    def latest(self) -> SemesterReport | None:
+        return self.reports[-1] if self.reports else None
+
+    @property
+    def regular_reports(self) -> dict[Period, SemesterReport]:
+        return {r.period: r for r in self.reports if not r.is_short}

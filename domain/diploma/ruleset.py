@@ -1,0 +1,286 @@
+"""PIN-8: the thresholds of PIN-2 and PIN-3 as versioned data, and the pure rules that apply them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from importlib import resources
+
+from domain.diploma.period import Period
+from domain.diploma.programme import Level
+from domain.diploma.record import AcademicRecord, SemesterStatus
+from domain.errors import Failure
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a reservation or pairing decision applied and saw; recorded in its event."""
+
+    ruleset_id: str
+    rule_ids: tuple[str, ...]
+    failures: tuple[Failure, ...]
+    inputs: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def allowed(self) -> bool:
+        return not self.failures
+
+
+@dataclass(frozen=True)
+class LoadLimits:
+    normal_max_sks: int
+    max_sks: int
+    high_load_from_semester: int
+    high_load_previous_ips_above: Decimal
+    short_semester_max_sks: int
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    id: str
+    title: str
+    effective_from: date
+    load: LoadLimits
+    min_ipk: Mapping[Level, Decimal]
+    reservation_min_sks_passed: Mapping[Level, int]
+    pairing_min_sks_passed: Mapping[Level, int]
+    max_study_years: Mapping[Level, int]
+    min_reported_semesters: Mapping[Level, int]
+    requires_identity_number: bool
+
+    @classmethod
+    def from_json(cls, text: str) -> Ruleset:
+        raw = json.loads(text)
+        load = raw["load"]
+        return cls(
+            id=raw["id"],
+            title=raw["title"],
+            effective_from=date.fromisoformat(raw["effective_from"]),
+            load=LoadLimits(
+                normal_max_sks=load["normal_max_sks"],
+                max_sks=load["max_sks"],
+                high_load_from_semester=load["high_load_from_semester"],
+                high_load_previous_ips_above=Decimal(load["high_load_previous_ips_above"]),
+                short_semester_max_sks=load["short_semester_max_sks"],
+            ),
+            min_ipk={Level(k): Decimal(v) for k, v in raw["min_ipk"].items()},
+            reservation_min_sks_passed=_levels(raw["reservation_min_sks_passed"]),
+            pairing_min_sks_passed=_levels(raw["pairing_min_sks_passed"]),
+            max_study_years=_levels(raw["max_study_years"]),
+            min_reported_semesters=_levels(raw["min_reported_semesters"]),
+            requires_identity_number=raw["requires_identity_number"],
+        )
+
+    def reservation(self, record: AcademicRecord) -> Decision:
+        """PIN-2 (and PIN-8 additions): may a NINA be reserved for this record?"""
+        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = [
+            ("PIN-2.reported", lambda r: _gaps("PIN-2.reported", r)),
+            ("PIN-2.load", lambda r: self._load("PIN-2.load", r)),
+            ("PIN-2.ipk", lambda r: self._ipk("PIN-2.ipk", r)),
+            ("PIN-2.sks", lambda r: _sks("PIN-2.sks", r, self.reservation_min_sks_passed)),
+            ("PIN-2.study_time", lambda r: self._study_time("PIN-2.study_time", r)),
+        ]
+        return self._decide(record, checks + self._pisn_checks(record))
+
+    def pairing(self, record: AcademicRecord) -> Decision:
+        """PIN-3 (and PIN-8 additions): may the reserved NINA be paired with this graduate?"""
+        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = [
+            ("PIN-3.graduated", _graduated),
+            ("PIN-3.accreditation", _accredited),
+            ("PIN-3.load", lambda r: self._load("PIN-3.load", r)),
+            ("PIN-3.ipk", lambda r: self._ipk("PIN-3.ipk", r)),
+            ("PIN-3.sks", lambda r: _sks("PIN-3.sks", r, self.pairing_min_sks_passed)),
+            ("PIN-3.study_time", lambda r: self._study_time("PIN-3.study_time", r)),
+        ]
+        return self._decide(record, checks + self._pisn_checks(record))
+
+    def _pisn_checks(self, record: AcademicRecord) -> list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]]:
+        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = []
+        if record.level in self.min_reported_semesters:
+            checks.append(("PIN-8.reported_semesters", self._reported_semesters))
+        if self.requires_identity_number:
+            checks.append(("PIN-8.identity_number", _identity_number))
+        return checks
+
+    def _decide(
+        self,
+        record: AcademicRecord,
+        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]],
+    ) -> Decision:
+        failures = tuple(f for _, check in checks for f in check(record))
+        return Decision(
+            ruleset_id=self.id,
+            rule_ids=tuple(rule_id for rule_id, _ in checks),
+            failures=failures,
+            inputs=self._inputs(record),
+        )
+
+    def _inputs(self, record: AcademicRecord) -> dict[str, str]:
+        latest = record.latest
+        inputs = {
+            "level": record.level.value,
+            "entry_period": record.entry_period.code,
+            "reported_periods": ",".join(r.period.code for r in record.reports),
+            "ipk": str(latest.ipk) if latest else "",
+            "sks_passed": str(latest.sks_passed) if latest else "",
+            "semesters_counted": str(_counted_semesters(record)),
+            "has_identity_number": str(record.has_identity_number).lower(),
+        }
+        if record.graduation:
+            inputs["yudisium_number"] = record.graduation.decree_number
+            inputs["yudisium_date"] = record.graduation.decree_date.isoformat()
+            inputs["accredited_at_graduation"] = str(record.accredited_at_graduation).lower()
+        return inputs
+
+    def _load(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+        limits = self.load
+        regular = record.regular_reports
+        for report in record.reports:
+            if report.is_short:
+                if report.sks_taken > limits.short_semester_max_sks:
+                    yield Failure(
+                        rule_id,
+                        "sksTaken",
+                        f"short semester {report.period}: {report.sks_taken} sks taken, "
+                        f"at most {limits.short_semester_max_sks}",
+                    )
+                continue
+            if report.sks_taken <= limits.normal_max_sks:
+                continue
+            if report.sks_taken > limits.max_sks:
+                yield Failure(
+                    rule_id,
+                    "sksTaken",
+                    f"semester {report.period}: {report.sks_taken} sks taken, at most {limits.max_sks}",
+                )
+                continue
+            number = report.period.ordinal - record.entry_period.ordinal + 1
+            previous = regular.get(Period.from_ordinal(report.period.ordinal - 1))
+            if number < limits.high_load_from_semester:
+                yield Failure(
+                    rule_id,
+                    "sksTaken",
+                    f"semester {report.period} (semester {number}): {report.sks_taken} sks is above the "
+                    f"normal {limits.normal_max_sks}, allowed only from semester "
+                    f"{limits.high_load_from_semester}",
+                )
+            elif previous is None or previous.ips <= limits.high_load_previous_ips_above:
+                seen = previous.ips if previous else "no report"
+                yield Failure(
+                    rule_id,
+                    "sksTaken",
+                    f"semester {report.period}: {report.sks_taken} sks is above the normal "
+                    f"{limits.normal_max_sks}, allowed only after a semester GPA above "
+                    f"{limits.high_load_previous_ips_above} (previous: {seen})",
+                )
+
+    def _ipk(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+        minimum = self.min_ipk[record.level]
+        latest = record.latest
+        if latest is None or latest.ipk < minimum:
+            seen = latest.ipk if latest else "none reported"
+            yield Failure(rule_id, "ipk", f"IPK {seen} is below {minimum} for {record.level}")
+
+    def _study_time(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+        limit = self.max_study_years[record.level] * 2
+        counted = _counted_semesters(record)
+        if counted > limit:
+            yield Failure(
+                rule_id,
+                "semesterReports",
+                f"{counted} regular semesters counted (leave excluded), at most {limit} "
+                f"({limit // 2} academic years) for {record.level}",
+            )
+
+    def _reported_semesters(self, record: AcademicRecord) -> Iterable[Failure]:
+        minimum = self.min_reported_semesters[record.level]
+        reported = len(record.regular_reports)
+        if reported < minimum:
+            yield Failure(
+                "PIN-8.reported_semesters",
+                "semesterReports",
+                f"{reported} regular semesters reported, at least {minimum} for {record.level}",
+            )
+
+
+def _levels(raw: Mapping[str, int]) -> dict[Level, int]:
+    return {Level(k): int(v) for k, v in raw.items()}
+
+
+def _counted_semesters(record: AcademicRecord) -> int:
+    """Regular semesters from entry to the latest reported one, inclusive, less approved leave."""
+    regular = record.regular_reports
+    if not regular:
+        return 0
+    periods = record.entry_period.regular_until(max(regular))
+    return sum(1 for p in periods if not (p in regular and regular[p].status is SemesterStatus.ON_LEAVE))
+
+
+def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+    regular = record.regular_reports
+    if not regular:
+        yield Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI")
+        return
+    missing = [p.code for p in record.entry_period.regular_until(max(regular)) if p not in regular]
+    if missing:
+        yield Failure(
+            rule_id,
+            "semesterReports",
+            f"not reported without a gap since entry {record.entry_period}: missing {', '.join(missing)}",
+        )
+
+
+def _sks(rule_id: str, record: AcademicRecord, minimum: Mapping[Level, int]) -> Iterable[Failure]:
+    needed = minimum[record.level]
+    latest = record.latest
+    passed = latest.sks_passed if latest else 0
+    if passed < needed:
+        yield Failure(rule_id, "sksPassed", f"{passed} sks passed, at least {needed} for {record.level}")
+
+
+def _graduated(record: AcademicRecord) -> Iterable[Failure]:
+    if record.graduation is None:
+        yield Failure("PIN-3.graduated", "yudisium", "no graduation (yudisium) has been recorded")
+
+
+def _accredited(record: AcademicRecord) -> Iterable[Failure]:
+    if record.graduation is not None and not record.accredited_at_graduation:
+        yield Failure(
+            "PIN-3.accreditation",
+            "accreditation",
+            f"the programme was not accredited on the yudisium date {record.graduation.decree_date}",
+        )
+
+
+def _identity_number(record: AcademicRecord) -> Iterable[Failure]:
+    if not record.has_identity_number:
+        yield Failure("PIN-8.identity_number", "nik", "a NIK, or a passport number for a foreign student, is required")
+
+
+class RulesetBook:
+    """All rulesets; the one in force on a day is the latest effective by then (PIN-8)."""
+
+    def __init__(self, rulesets: Iterable[Ruleset]) -> None:
+        self._by_date = sorted(rulesets, key=lambda r: r.effective_from)
+        self._by_id = {r.id: r for r in self._by_date}
+
+    def in_force(self, day: date) -> Ruleset:
+        candidates = [r for r in self._by_date if r.effective_from <= day]
+        if not candidates:
+            raise LookupError(f"no PIN ruleset is in force on {day}")
+        return candidates[-1]
+
+    def get(self, ruleset_id: str) -> Ruleset:
+        return self._by_id[ruleset_id]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._by_date)
+
+    @classmethod
+    def shipped(cls) -> RulesetBook:
+        """The rulesets shipped as data files beside this module."""
+        folder = resources.files("domain.diploma.rulesets")
+        return cls(Ruleset.from_json(f.read_text("utf-8")) for f in folder.iterdir() if f.name.endswith(".json"))

@@ -1,0 +1,115 @@
+"""A student's academic record as reported to PDDIKTI (PIN-0)."""
+
+from __future__ import annotations
+
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.audit import Cause
+from domain.diploma.period import Period
+from domain.diploma.programme import Level
+from domain.diploma.record import AcademicRecord, Graduation, SemesterReport
+from domain.errors import violation
+from domain.personal import Sealed
+
+
+class Student(Aggregate):
+    """Mahasiswa, identified by university code and NIM."""
+
+    class Registered(Aggregate.Created):
+        university_code: str
+        nim: str
+        prodi_code: str
+        entry_period: Period
+        identity_kind: str | None  # "NIK" or "PASSPORT": whether, not which, is rule input
+        personal: Sealed
+        cause: Cause
+
+    class SemesterReported(Aggregate.Event):
+        """Laporan semester. A report for an already reported period supersedes it (PIN-0)."""
+
+        university_code: str
+        nim: str
+        report: SemesterReport
+        supersedes: bool
+        cause: Cause
+
+    class GraduationRecorded(Aggregate.Event):
+        """Yudisium; a later one with another decree corrects the earlier."""
+
+        university_code: str
+        nim: str
+        graduation: Graduation
+        cause: Cause
+
+    @event(Registered)
+    def __init__(
+        self,
+        university_code: str,
+        nim: str,
+        prodi_code: str,
+        entry_period: Period,
+        identity_kind: str | None,
+        personal: Sealed,
+        cause: Cause,
+    ) -> None:
+        self.university_code = university_code
+        self.nim = nim
+        self.prodi_code = prodi_code
+        self.entry_period = entry_period
+        self.identity_kind = identity_kind
+        self.personal = personal
+        self.reports: dict[Period, SemesterReport] = {}
+        self.graduation: Graduation | None = None
+
+    @staticmethod
+    def create_id(university_code: str, nim: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/students/{nim}")
+
+    def report_semester(self, report: SemesterReport, cause: Cause) -> bool:
+        """PIN-0: one report per semester; a differing one supersedes, an identical one is a no-op."""
+        report.check(self.entry_period)
+        current = self.reports.get(report.period)
+        if current == report:
+            return False
+        self._semester_reported(
+            university_code=self.university_code,
+            nim=self.nim,
+            report=report,
+            supersedes=current is not None,
+            cause=cause,
+        )
+        return True
+
+    @event(SemesterReported)
+    def _semester_reported(
+        self, university_code: str, nim: str, report: SemesterReport, supersedes: bool, cause: Cause
+    ) -> None:
+        self.reports[report.period] = report
+
+    def record_graduation(self, graduation: Graduation, cause: Cause) -> bool:
+        if not graduation.decree_number.strip():
+            raise violation("PIN-0", "yudisiumNumber", "the yudisium decree number is required")
+        if graduation == self.graduation:
+            return False
+        if graduation.decree_date.year < self.entry_period.year:
+            raise violation("PIN-0", "yudisiumDate", "graduation is dated before the entry period")
+        self._graduation_recorded(
+            university_code=self.university_code, nim=self.nim, graduation=graduation, cause=cause
+        )
+        return True
+
+    @event(GraduationRecorded)
+    def _graduation_recorded(self, university_code: str, nim: str, graduation: Graduation, cause: Cause) -> None:
+        self.graduation = graduation
+
+    def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
+        return AcademicRecord(
+            level=level,
+            entry_period=self.entry_period,
+            reports=tuple(self.reports[p] for p in sorted(self.reports)),
+            has_identity_number=self.identity_kind is not None,
+            graduation=self.graduation,
+            accredited_at_graduation=accredited_at_graduation,
+        )

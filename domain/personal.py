@@ -1,0 +1,40 @@
+"""Personal data, kept separable from the immutable history (UU PDP 27/2022).
+
+Events carry personal data only sealed with a key of its own per person; destroying that key
+erases the data everywhere in history without rewriting an event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    full_name: str
+    nik: str | None = None  # Nomor Induk Kependudukan (Indonesian citizens)
+    passport_number: str | None = None  # foreign students
+    birth_place: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """Ciphertext of a PersonalData, readable only while its subject's key exists."""
+
+    subject_id: UUID
+    ciphertext: str
+
+
+class Unsealer(Protocol):
+    def unseal(self, sealed: Sealed) -> PersonalData | None:
+        """The data, or None once the subject's key has been destroyed (erased)."""
+        ...
+
+
+class Sealer(Unsealer, Protocol):
+    def seal(self, subject_id: UUID, data: PersonalData) -> Sealed: ...

@@ -1,0 +1,1 @@
+"""Configuration, event store and database wiring; the composition root."""

@@ -1,0 +1,123 @@
+"""The composition root: builds the event store, read models, views and the API's services."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from psycopg.conninfo import conninfo_to_dict
+
+from api.services import Services
+from application.diplomas import Diplomas
+from domain.diploma.ruleset import RulesetBook
+from infra.database import PostgresReadStore, SQLiteReadStore
+from infra.keys import KeyVault
+from infra.settings import Settings
+from projections import tracking
+from projections.eligibility.projection import EligibilityProjection
+from projections.eligibility.view import EligibilityView
+from projections.numbering.projection import NumberingProjection
+from projections.numbering.view import NumberingView
+from projections.sivil.projection import SivilProjection
+from projections.sivil.view import SivilView
+from projections.store import ReadStore
+from projections.worker import ProjectionWorker
+
+TRANSCODER = "infra.transcoder:OrjsonTranscoder"
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    if settings.uses_postgres:
+        info = conninfo_to_dict(settings.database_url)
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": str(info.get("dbname", "")),
+            "POSTGRES_HOST": str(info.get("host", "127.0.0.1")),
+            "POSTGRES_PORT": str(info.get("port", "5432")),
+            "POSTGRES_USER": str(info.get("user", "")),
+            "POSTGRES_PASSWORD": str(info.get("password", "")),
+            "POSTGRES_POOL_SIZE": "10",
+            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_LOCK_TIMEOUT": "10",
+            "TRANSCODER_TOPIC": TRANSCODER,
+        }
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "SQLITE_DBNAME": str(settings.data_dir / "events.sqlite3"),
+        "SQLITE_LOCK_TIMEOUT": "30",
+        "TRANSCODER_TOPIC": TRANSCODER,
+    }
+
+
+def read_store(settings: Settings, name: str) -> ReadStore:
+    if settings.uses_postgres:
+        return PostgresReadStore(settings.database_url)
+    return SQLiteReadStore(settings.data_dir / f"{name}.sqlite3")
+
+
+@dataclass
+class Container:
+    settings: Settings
+    services: Services
+    stores: list[ReadStore]
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+
+    @property
+    def worker(self) -> ProjectionWorker:
+        return self.services.worker
+
+    def start_worker(self) -> None:
+        """Runs the projections in a thread of this process (``serve`` does unless told not to)."""
+        self._thread = threading.Thread(target=self.worker.run, args=(self._stop,), name="projections", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.worker.wake()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.services.diplomas.close()
+        for store in self.stores:
+            store.close()
+
+
+def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
+    reads = read_store(settings, "read")
+    keys = read_store(settings, "keys")
+    vault = KeyVault(keys, settings.master_key)
+    rulesets = RulesetBook.shipped()
+    worker_ref: list[ProjectionWorker] = []
+    extra = {"clock": clock} if clock else {}
+    diplomas = Diplomas(
+        event_store_env(settings),
+        sealer=vault,
+        rulesets=rulesets,
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    worker = ProjectionWorker(
+        application_name=diplomas.name,
+        recorder=diplomas.recorder,
+        mapper=diplomas.mapper,
+        store=reads,
+        projections=[SivilProjection(vault), EligibilityProjection(), NumberingProjection(vault)],
+    )
+    worker_ref.append(worker)
+
+    def wait(projection: str, position: int | None) -> None:
+        tracking.wait(reads, projection, diplomas.name, position, settings.wait_timeout)
+
+    services = Services(
+        diplomas=diplomas,
+        eligibility=EligibilityView(reads, rulesets),
+        numbering=NumberingView(reads),
+        sivil=SivilView(reads),
+        worker=worker,
+        wait=wait,
+        token_secret=settings.secret,
+        today=diplomas.today,
+    )
+    stores = [reads] if reads is keys else [reads, keys]
+    return Container(settings=settings, services=services, stores=stores)

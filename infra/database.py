@@ -1,0 +1,112 @@
+"""Read-model databases: one SQL text for both stores; the dialect differences live here."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+from projections.store import Params, Row
+
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+def to_pyformat(sql: str) -> str:
+    """``:name`` (SQLite) to ``%(name)s`` (psycopg); a literal ``%`` is doubled first."""
+    return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+
+class _SQLiteTransaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        return self.conn.execute(sql, params or {}).rowcount
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
+
+
+class SQLiteReadStore:
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SQLiteTransaction]:
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
+        try:
+            yield _SQLiteTransaction(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        return _SQLiteTransaction(self._conn()).query(sql, params)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+class _PostgresTransaction:
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        with self.conn.cursor() as cur:
+            cur.execute(to_pyformat(sql), params or {})  # type: ignore[arg-type]
+            return cur.rowcount
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        with self.conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(to_pyformat(sql), params or {})  # type: ignore[arg-type]
+            return cur.fetchall()
+
+
+class PostgresReadStore:
+    dialect = "postgresql"
+
+    def __init__(self, url: str, *, max_size: int = 10) -> None:
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": True})
+
+    @contextmanager
+    def transaction(self) -> Iterator[_PostgresTransaction]:
+        with self.pool.connection() as conn, conn.transaction():
+            yield _PostgresTransaction(conn)
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        with self.pool.connection() as conn:
+            return _PostgresTransaction(conn).query(sql, params)
+
+    def close(self) -> None:
+        self.pool.close()

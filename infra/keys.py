@@ -1,0 +1,75 @@
+"""Per-person data keys (crypto-shredding): destroying a key erases that person's data from history."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+from datetime import date
+from uuid import UUID
+
+import orjson
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from domain.personal import PersonalData, Sealed
+from projections.store import ReadStore
+
+DDL = "CREATE TABLE IF NOT EXISTS personal_data_keys ( subject_id TEXT PRIMARY KEY, wrapped_key TEXT, erased_at TEXT)"
+
+
+class KeyVault:
+    """Seals personal data with its subject's own AES-256-GCM key; keys are wrapped by a master key."""
+
+    def __init__(self, store: ReadStore, master_key: bytes) -> None:
+        self.store = store
+        self._master = AESGCM(master_key)
+        with store.transaction() as tx:
+            tx.execute(DDL)
+
+    def seal(self, subject_id: UUID, data: PersonalData) -> Sealed:
+        key = self._key(subject_id, create=True)
+        assert key is not None
+        nonce = os.urandom(12)
+        plaintext = orjson.dumps(dataclasses.asdict(data))
+        ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.bytes)
+        return Sealed(subject_id=subject_id, ciphertext=base64.b64encode(nonce + ciphertext).decode())
+
+    def unseal(self, sealed: Sealed) -> PersonalData | None:
+        key = self._key(sealed.subject_id, create=False)
+        if key is None:
+            return None
+        raw = base64.b64decode(sealed.ciphertext)
+        fields = orjson.loads(AESGCM(key).decrypt(raw[:12], raw[12:], sealed.subject_id.bytes))
+        if fields.get("birth_date"):
+            fields["birth_date"] = date.fromisoformat(fields["birth_date"])
+        return PersonalData(**fields)
+
+    def erase(self, subject_id: UUID, when: str) -> None:
+        """UU PDP erasure: the key is destroyed; sealed copies in events can no longer be read."""
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO personal_data_keys (subject_id, wrapped_key, erased_at) VALUES (:s, NULL, :w) "
+                "ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = :w",
+                {"s": str(subject_id), "w": when},
+            )
+
+    def _key(self, subject_id: UUID, *, create: bool) -> bytes | None:
+        params = {"s": str(subject_id)}
+        rows = self.store.query("SELECT wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = :s", params)
+        if not rows and create:
+            key = AESGCM.generate_key(bit_length=256)
+            nonce = os.urandom(12)
+            wrapped = base64.b64encode(nonce + self._master.encrypt(nonce, key, subject_id.bytes)).decode()
+            with self.store.transaction() as tx:
+                tx.execute(
+                    "INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES (:s, :k) "
+                    "ON CONFLICT (subject_id) DO NOTHING",
+                    {**params, "k": wrapped},
+                )
+            rows = self.store.query(
+                "SELECT wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = :s", params
+            )
+        if not rows or rows[0]["wrapped_key"] is None:
+            return None
+        raw = base64.b64decode(rows[0]["wrapped_key"])
+        return self._master.decrypt(raw[:12], raw[12:], subject_id.bytes)

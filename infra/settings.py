@@ -1,0 +1,66 @@
+"""The one place that reads the environment (``KREDENSIAL_*``)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str  # empty: SQLite files under data_dir
+    secret: str  # signs bearer tokens
+    master_key: bytes  # wraps each person's data key
+    host: str
+    port: int
+    wait_timeout: float  # how long a query waits for a read model to reach a position
+    projections_in_process: bool
+
+    @property
+    def uses_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("KREDENSIAL_DATA_DIR", "var")).resolve()
+        database_url = env.get("KREDENSIAL_DATABASE_URL", "")
+        secret = env.get("KREDENSIAL_SECRET") or _dev_secret(data_dir, "token-secret", database_url)
+        master = env.get("KREDENSIAL_MASTER_KEY") or _dev_secret(data_dir, "master-key", database_url)
+        return cls(
+            data_dir=data_dir,
+            database_url=database_url,
+            secret=secret,
+            master_key=_key_bytes(master),
+            host=env.get("KREDENSIAL_HOST", "127.0.0.1"),
+            port=int(env.get("KREDENSIAL_PORT", "8000")),
+            wait_timeout=float(env.get("KREDENSIAL_WAIT_TIMEOUT", "5")),
+            projections_in_process=env.get("KREDENSIAL_PROJECTIONS_IN_PROCESS", "1") not in ("0", "false", "no"),
+        )
+
+
+def _dev_secret(data_dir: Path, name: str, database_url: str) -> str:
+    """On a development machine, generate a secret once and keep it beside the SQLite files."""
+    if database_url:
+        raise RuntimeError(f"set KREDENSIAL_{name.upper().replace('-', '_')} when using {database_url.split(':')[0]}")
+    path = data_dir / name
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _key_bytes(text: str) -> bytes:
+    """A 64-hex-digit key as given; any other passphrase through SHA-256."""
+    try:
+        if len(text) == 64:
+            return bytes.fromhex(text)
+    except ValueError:
+        pass
+    return hashlib.sha256(text.encode()).digest()

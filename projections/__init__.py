@@ -1,0 +1,1 @@
+"""Read models: each event's rows and its tracking position commit in one transaction."""

@@ -1,0 +1,115 @@
+"""Answers "may this student be reserved / paired?" from the read model, changing nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import orjson
+
+from domain.diploma.period import Period
+from domain.diploma.programme import Accreditation, Level
+from domain.diploma.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
+from domain.diploma.ruleset import Decision, RulesetBook
+from domain.errors import Failure
+from projections.store import ReadStore, one
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    university_code: str
+    nim: str
+    prodi_code: str
+    on: date
+    nina: str | None
+    diploma_status: str | None
+    reservation: Decision
+    pairing: Decision
+
+
+class EligibilityView:
+    def __init__(self, store: ReadStore, rulesets: RulesetBook) -> None:
+        self.store = store
+        self.rulesets = rulesets
+
+    def eligibility(self, university_code: str, nim: str, on: date) -> Eligibility | None:
+        key = {"u": university_code, "nim": nim}
+        student = one(
+            self.store.query("SELECT * FROM eligibility_students WHERE university_code = :u AND nim = :nim", key)
+        )
+        if student is None:
+            return None
+        programme = one(
+            self.store.query(
+                "SELECT * FROM eligibility_programmes WHERE university_code = :u AND prodi_code = :p",
+                {"u": university_code, "p": student["prodi_code"]},
+            )
+        )
+        assert programme is not None, "a student is registered only in a registered programme"
+        reports = self.store.query(
+            "SELECT * FROM eligibility_reports WHERE university_code = :u AND nim = :nim ORDER BY period", key
+        )
+        diploma = one(
+            self.store.query("SELECT * FROM eligibility_diplomas WHERE university_code = :u AND nim = :nim", key)
+        )
+        graduation = (
+            Graduation(student["yudisium_number"], date.fromisoformat(student["yudisium_date"]))
+            if student["yudisium_number"]
+            else None
+        )
+        accreditations = [
+            Accreditation(a["grade"], date.fromisoformat(a["valid_from"]), date.fromisoformat(a["valid_until"]))
+            for a in orjson.loads(programme["accreditations"])
+        ]
+        record = AcademicRecord(
+            level=Level(programme["level"]),
+            entry_period=Period.parse(student["entry_period"]),
+            reports=tuple(_report(r) for r in reports),
+            has_identity_number=bool(student["has_identity_number"]),
+            graduation=graduation,
+            accredited_at_graduation=graduation is not None
+            and any(a.covers(graduation.decree_date) for a in accreditations),
+        )
+        ruleset = self.rulesets.in_force(on)
+        reservation = ruleset.reservation(record)
+        if diploma is not None:
+            # The same refusals the commands give for a student who already has a NINA.
+            reservation = _with(
+                reservation, Failure("PIN-2.once", "nim", f"NINA {diploma['nina']} is already reserved")
+            )
+        pairing = ruleset.pairing(record)
+        if diploma is None:
+            pairing = _with(pairing, Failure("PIN-3.reservation", "nim", f"no NINA has been reserved for NIM {nim}"))
+        elif diploma["status"] == "PAIRED":
+            pairing = _with(pairing, Failure("PIN-3.reservation", "nina", f"NINA {diploma['nina']} is already paired"))
+        return Eligibility(
+            university_code=university_code,
+            nim=nim,
+            prodi_code=student["prodi_code"],
+            on=on,
+            nina=diploma["nina"] if diploma else None,
+            diploma_status=diploma["status"] if diploma else None,
+            reservation=reservation,
+            pairing=pairing,
+        )
+
+
+def _report(row: dict[str, object]) -> SemesterReport:
+    return SemesterReport(
+        period=Period.parse(str(row["period"])),
+        status=SemesterStatus(row["status"]),
+        sks_taken=int(row["sks_taken"]),  # type: ignore[call-overload]
+        ips=Decimal(str(row["ips"])),
+        ipk=Decimal(str(row["ipk"])),
+        sks_passed=int(row["sks_passed"]),  # type: ignore[call-overload]
+    )
+
+
+def _with(decision: Decision, failure: Failure) -> Decision:
+    return Decision(
+        ruleset_id=decision.ruleset_id,
+        rule_ids=(*decision.rule_ids, failure.rule_id),
+        failures=(*decision.failures, failure),
+        inputs=decision.inputs,
+    )

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from projections.numbering.rows import RegisteredDiploma
+from projections.store import ReadStore, one
+
+_SELECT = (
+    "SELECT d.university_code, d.nim, s.full_name, d.prodi_code, d.nina, d.status, d.reserved_at, d.reserved_by,"
+    " d.reservation_ruleset, d.paired_at, d.paired_by, d.pairing_ruleset, d.graduation_date, d.yudisium_number"
+    " FROM numbering_diplomas d JOIN numbering_students s ON s.university_code = d.university_code AND s.nim = d.nim"
+)
+
+
+class NumberingView:
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+
+    def diploma(self, university_code: str, nim: str) -> RegisteredDiploma | None:
+        row = one(
+            self.store.query(
+                _SELECT + " WHERE d.university_code = :u AND d.nim = :nim", {"u": university_code, "nim": nim}
+            )
+        )
+        return RegisteredDiploma(**row) if row else None
+
+    def register(
+        self,
+        university_code: str,
+        *,
+        prodi_code: str | None = None,
+        status: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[RegisteredDiploma]:
+        rows = self.store.query(
+            _SELECT + " WHERE d.university_code = :u AND (CAST(:p AS TEXT) IS NULL OR d.prodi_code = :p)"
+            " AND (CAST(:s AS TEXT) IS NULL OR d.status = :s) ORDER BY d.nina LIMIT :limit OFFSET :offset",
+            {"u": university_code, "p": prodi_code, "s": status, "limit": limit, "offset": offset},
+        )
+        return [RegisteredDiploma(**r) for r in rows]

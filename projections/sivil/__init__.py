@@ -1,0 +1,1 @@
+"""SIVIL: the public verification entries, written when a NINA is paired (PIN-4)."""

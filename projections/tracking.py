@@ -1,0 +1,66 @@
+"""Tracking positions, written in the same transaction as a read model's rows."""
+
+from __future__ import annotations
+
+import time
+
+from projections.store import ReadStore, Transaction
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS projection_tracking ("
+    " projection TEXT NOT NULL, application TEXT NOT NULL, position BIGINT NOT NULL,"
+    " PRIMARY KEY (projection, application))"
+)
+
+
+class ConcurrentProjectionError(Exception):
+    """Another worker advanced the same projection first; this batch is rolled back."""
+
+
+def create_table(store: ReadStore) -> None:
+    with store.transaction() as tx:
+        tx.execute(DDL)
+
+
+def position(store: ReadStore | Transaction, projection: str, application: str) -> int:
+    rows = store.query(
+        "SELECT position FROM projection_tracking WHERE projection = :p AND application = :a",
+        {"p": projection, "a": application},
+    )
+    return int(rows[0]["position"]) if rows else 0
+
+
+def advance(tx: Transaction, projection: str, application: str, old: int, new: int) -> None:
+    """Moves the position from ``old`` to ``new``; fails if another worker moved it meanwhile."""
+    params = {"p": projection, "a": application, "old": old, "new": new}
+    if old == 0:
+        changed = tx.execute(
+            "INSERT INTO projection_tracking (projection, application, position) VALUES (:p, :a, :new) "
+            "ON CONFLICT (projection, application) DO NOTHING",
+            params,
+        )
+    else:
+        changed = tx.execute(
+            "UPDATE projection_tracking SET position = :new "
+            "WHERE projection = :p AND application = :a AND position = :old",
+            params,
+        )
+    if changed != 1:
+        raise ConcurrentProjectionError(f"{projection} was advanced past {old} by another worker")
+
+
+def reset(tx: Transaction, projection: str) -> None:
+    tx.execute("DELETE FROM projection_tracking WHERE projection = :p", {"p": projection})
+
+
+def wait(store: ReadStore, projection: str, application: str, target: int | None, timeout: float) -> None:
+    """Blocks until the projection has processed ``target``; raises TimeoutError past ``timeout``."""
+    if target is None:
+        return
+    deadline = time.monotonic() + timeout
+    pause = 0.002
+    while position(store, projection, application) < target:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"read model {projection} has not reached position {target} yet; retry shortly")
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
