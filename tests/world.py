@@ -1,0 +1,139 @@
+"""A small language for arranging universities, programmes and students in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from application.receipt import Receipt
+from domain.audit import Actor, Cause, Role
+from domain.diploma.period import Period
+from domain.diploma.programme import Accreditation, Level, Orientation
+from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
+from domain.personal import PersonalData
+from infra.bootstrap import Container
+
+UNIVERSITY = "001002"
+PRODI = "55201"
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def cause(
+    role: Role = Role.UNIVERSITY_OPERATOR, institution: str | None = UNIVERSITY, reason: str | None = None
+) -> Cause:
+    return Cause(Actor(f"{role.value}@test", role, institution), request_id="req-test", reason=reason)
+
+
+ADMIN = cause(Role.MINISTRY_ADMIN, None)
+OPERATOR = cause()
+
+
+def report(
+    period: str,
+    *,
+    sks: int = 20,
+    ips: str = "3.50",
+    ipk: str = "3.50",
+    passed: int = 0,
+    status: SemesterStatus = SemesterStatus.ACTIVE,
+) -> SemesterReport:
+    return SemesterReport(Period.parse(period), status, sks, Decimal(ips), Decimal(ipk), passed)
+
+
+def regular_periods(entry: str, count: int) -> list[str]:
+    start = Period.parse(entry)
+    return [Period.from_ordinal(start.ordinal + i).code for i in range(count)]
+
+
+class World:
+    def __init__(self, container: Container, clock: Clock) -> None:
+        self.container = container
+        self.app = container.services.diplomas
+        self.clock = clock
+
+    def position(self) -> int:
+        return self.app.recorder.max_notification_id() or 0
+
+    def university(self, code: str = UNIVERSITY, name: str = "Universitas Contoh") -> Receipt:
+        return self.app.register_university(code=code, name=name, cause=ADMIN)
+
+    def programme(
+        self,
+        level: Level = Level.S1,
+        *,
+        university: str = UNIVERSITY,
+        prodi: str = PRODI,
+        accredited: tuple[date, date] | None = (date(2019, 1, 1), date(2029, 12, 31)),
+    ) -> Receipt:
+        return self.app.register_programme(
+            university_code=university,
+            prodi_code=prodi,
+            name=f"Program {prodi}",
+            level=level,
+            orientation=Orientation.ACADEMIC,
+            accreditation=Accreditation("UNGGUL", *accredited) if accredited else None,
+            cause=ADMIN,
+        )
+
+    def student(
+        self,
+        nim: str = "2020001",
+        *,
+        entry: str = "20201",
+        university: str = UNIVERSITY,
+        prodi: str = PRODI,
+        nik: str | None = "3171234567890001",
+        name: str = "Siti Aminah",
+    ) -> Receipt:
+        return self.app.register_student(
+            university_code=university,
+            nim=nim,
+            prodi_code=prodi,
+            entry_period=entry,
+            personal=PersonalData(full_name=name, nik=nik),
+            cause=cause(institution=university),
+        )
+
+    def report(self, nim: str, r: SemesterReport, university: str = UNIVERSITY) -> Receipt:
+        return self.app.report_semester(
+            university_code=university, nim=nim, report=r, cause=cause(institution=university)
+        )
+
+    def semesters(
+        self, nim: str, count: int, *, entry: str = "20201", sks: int = 20, ipk: str = "3.50", passed: int | None = None
+    ) -> Receipt:
+        """``count`` regular semesters from ``entry``; the last reports ``passed`` sks passed in all."""
+        receipt = Receipt(None)
+        periods = regular_periods(entry, count)
+        for i, period in enumerate(periods, start=1):
+            total = passed if (passed is not None and i == count) else sks * i
+            receipt = self.report(nim, report(period, sks=sks, ipk=ipk, passed=total))
+        return receipt
+
+    def eligible_s1(self, nim: str = "2020001", **kw: object) -> None:
+        """An S1 student who may be reserved under both rulesets: 8 semesters, 160 sks, IPK 3.50."""
+        self.student(nim, **kw)  # type: ignore[arg-type]
+        self.semesters(nim, 8)
+
+    def reserve(self, nim: str = "2020001", university: str = UNIVERSITY) -> Receipt:
+        return self.app.reserve_nina(university_code=university, nim=nim, cause=cause(institution=university))
+
+    def graduate(self, nim: str = "2020001", on: date = date(2024, 7, 20), number: str = "SK/YUD/2024/07") -> Receipt:
+        return self.app.record_graduation(
+            university_code=UNIVERSITY, nim=nim, graduation=Graduation(number, on), cause=OPERATOR
+        )
+
+    def pair(self, nim: str = "2020001", nina: str | None = None) -> Receipt:
+        assert nina is not None
+        return self.app.pair_nina(university_code=UNIVERSITY, nim=nim, nina=nina, cause=OPERATOR)
+
+    def project(self) -> None:
+        self.container.worker.catch_up()
