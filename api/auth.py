@@ -1,0 +1,32 @@
+"""Bearer tokens: a subject, a role and an institution, signed with the configured secret (HS256)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from domain.audit import Actor, Role
+from domain.errors import NotAuthorized
+
+ISSUER = "kredensial"
+
+
+def mint(secret: str, *, subject: str, role: Role, institution: str | None, ttl: timedelta = timedelta(hours=8)) -> str:
+    now = datetime.now(UTC)
+    claims = {"iss": ISSUER, "sub": subject, "role": role.value, "inst": institution, "iat": now, "exp": now + ttl}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def actor_from_header(secret: str, authorization: str | None) -> Actor | None:
+    """The caller, or None when no token was sent; a bad token is refused, never ignored."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise NotAuthorized("send the token as 'Authorization: Bearer <token>'")
+    try:
+        claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER, options={"require": ["exp", "sub"]})
+        return Actor(id=claims["sub"], role=Role(claims["role"]), institution=claims.get("inst"))
+    except (jwt.PyJWTError, KeyError, ValueError) as e:
+        raise NotAuthorized(f"the bearer token is not valid: {e}") from None

@@ -1,0 +1,172 @@
+"""The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Protocol
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.auth import mint
+from api.services import Services
+from domain.audit import Actor, Role
+
+console = Console(stderr=True)
+
+
+class Runtime(Protocol):
+    """What the composition root gives the command line."""
+
+    services: Services
+
+    def start_worker(self) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
+
+
+def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:
+    cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
+
+    @cli.command()
+    def serve(
+        host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+        port: Annotated[int | None, typer.Option(help="Port")] = None,
+        projections: Annotated[bool, typer.Option(help="Also run the projections in this process")] = True,
+    ) -> None:
+        """Serve GraphQL at /graphql (GraphiQL on). Creates what it needs on first run."""
+        import uvicorn
+
+        from api.http import create_app
+
+        default_host, default_port, in_process = serve_settings()
+        runtime = boot()
+        run_worker = projections and in_process
+        app = create_app(
+            runtime.services, on_startup=runtime.start_worker if run_worker else None, on_shutdown=runtime.close
+        )
+        console.print(f"kredensial: GraphQL at http://{host or default_host}:{port or default_port}/graphql")
+        uvicorn.run(app, host=host or default_host, port=port or default_port, log_level="info")
+
+    @cli.command()
+    def worker() -> None:
+        """Run the projections in this process until interrupted."""
+        runtime = boot()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        console.print("kredensial worker: following the event log (Ctrl-C to stop)")
+        try:
+            runtime.services.worker.run(stop)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            runtime.close()
+
+    @cli.command()
+    def token(
+        subject: Annotated[str, typer.Option(help="Who: a user id")],
+        role: Annotated[Role, typer.Option(help="Role")],
+        institution: Annotated[str | None, typer.Option(help="University code, for university roles")] = None,
+        hours: Annotated[float, typer.Option(help="Validity in hours")] = 8.0,
+    ) -> None:
+        """Mint a bearer token (development and tests)."""
+        runtime = boot()
+        try:
+            typer.echo(
+                mint(
+                    runtime.services.token_secret,
+                    subject=subject,
+                    role=role,
+                    institution=institution,
+                    ttl=timedelta(hours=hours),
+                )
+            )
+        finally:
+            runtime.close()
+
+    @cli.command("import-pddikti")
+    def import_pddikti(
+        file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines file")],
+    ) -> None:
+        """Import a PDDIKTI bulk report; bad rows are reported by line and rule, good rows still apply."""
+        from application.pddikti_import import import_pddikti as run_import
+
+        lines = file.read_text("utf-8").splitlines()
+        source = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+        runtime = boot()
+        try:
+            with _progress() as progress:
+                task = progress.add_task(f"importing {file.name}", total=len(lines))
+                report = run_import(
+                    runtime.services.diplomas,
+                    lines,
+                    actor=Actor("pddikti-import", Role.PDDIKTI_SYNC, None),
+                    source=source,
+                    progress=lambda n: progress.advance(task, n),
+                )
+        finally:
+            runtime.close()
+        for error in report.errors:
+            console.print(f"[red]line {error.line_number}[/red] {error.rule_id} ({error.field}): {error.message}")
+        console.print(
+            f"{report.lines_read} lines: {report.applied} applied, {report.unchanged} unchanged, "
+            f"{len(report.errors)} refused"
+        )
+        if report.errors:
+            raise typer.Exit(code=1)
+
+    @cli.command("demo-data")
+    def demo_data(
+        file: Annotated[Path, typer.Argument(help="Where to write the JSON Lines cohort")] = Path(
+            "var/demo-cohort.jsonl"
+        ),
+        universities: int = 2,
+        programmes: int = 3,
+        students: int = 30,
+        seed: int = 2024,
+    ) -> None:
+        """Write a realistic synthetic cohort (universities, prodi, students, semesters, graduations)."""
+        from api.demo_data import write_cohort
+
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with _progress() as progress:
+            task = progress.add_task(f"writing {file}", total=universities * programmes * students)
+            lines = write_cohort(
+                file,
+                universities=universities,
+                programmes_per_university=programmes,
+                students_per_programme=students,
+                seed=seed,
+                progress=lambda n: progress.advance(task, n),
+            )
+        console.print(f"wrote {lines} lines to {file}")
+
+    @cli.command()
+    def rebuild(name: Annotated[str, typer.Argument(help="Read model: sivil, eligibility or numbering")]) -> None:
+        """Drop one read model and rebuild it from the event log."""
+        runtime = boot()
+        try:
+            worker = runtime.services.worker
+            if name not in worker.projections:
+                raise typer.BadParameter(f"unknown read model {name!r}; one of {', '.join(worker.projections)}")
+            total = runtime.services.diplomas.recorder.max_notification_id() or 0
+            with _progress() as progress:
+                task = progress.add_task(f"rebuilding {name}", total=total)
+                worker.rebuild(name, progress=lambda n: progress.advance(task, n))
+            console.print(f"{name}: rebuilt from {total} events")
+        finally:
+            runtime.close()
+
+    return cli

@@ -1,0 +1,1 @@
+"""The GraphQL schema: mutations run commands, queries read read models."""

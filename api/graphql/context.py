@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from graphql import GraphQLError
+from strawberry.fastapi import BaseContext
+
+from api.services import Services
+from application.authorization import STAFF_READERS, require
+from domain.audit import Actor, Cause
+from domain.errors import DomainError, NotAuthorized
+
+T = TypeVar("T")
+
+
+class Context(BaseContext):
+    def __init__(self, services: Services, actor: Actor | None, request_id: str | None) -> None:
+        super().__init__()
+        self.services = services
+        self.actor = actor
+        self.request_id = request_id or str(uuid.uuid4())
+
+    def cause(self, reason: str | None = None) -> Cause:
+        if self.actor is None:
+            raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+        return Cause(actor=self.actor, request_id=self.request_id, reason=reason)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        """The event store and read models are synchronous: keep them off the event loop."""
+        return await asyncio.to_thread(fn)
+
+    async def read(self, projection: str, position: int | None, fn: Callable[[], T]) -> T:
+        """Waits (bounded) until the read model has reached ``position``, then reads it."""
+
+        def waited() -> T:
+            try:
+                self.services.wait(projection, position)
+            except TimeoutError as e:
+                raise GraphQLError(str(e), extensions={"code": "NOT_YET_PROJECTED"}) from None
+            return fn()
+
+        return await self.run(waited)
+
+    def require_staff(self, university_code: str) -> Actor:
+        """Personal data in staff views: only the university's own people and national staff."""
+        try:
+            if self.actor is None:
+                raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+            require(self.actor, STAFF_READERS, university_code)
+        except DomainError as e:
+            raise GraphQLError(str(e), extensions={"code": "NOT_AUTHORIZED"}) from None
+        return self.actor
+
+
+def domain_error_extensions(e: DomainError) -> dict[str, Any]:
+    return {"code": type(e).__name__}

@@ -1,0 +1,241 @@
+"""Mutations run commands; each returns a success with the position to read after, or a refusal."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.context import Context
+from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, refusal
+from application.receipt import Receipt
+from domain.diploma.period import Period
+from domain.diploma.programme import Accreditation, Level, Orientation
+from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
+from domain.errors import DomainError, violation
+from domain.personal import PersonalData
+
+LevelEnum = strawberry.enum(Level, name="Level")
+OrientationEnum = strawberry.enum(Orientation, name="Orientation")
+SemesterStatusEnum = strawberry.enum(SemesterStatus, name="SemesterStatus")
+
+
+@strawberry.type
+class Accepted:
+    """The command was applied; ``position`` is null when it changed nothing (an identical repeat)."""
+
+    position: int | None
+    changed: bool
+
+
+@strawberry.type
+class NinaAccepted:
+    position: int
+    nina: str
+
+
+CommandResult = Annotated[
+    Accepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("CommandResult")
+]
+NinaResult = Annotated[
+    NinaAccepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("NinaResult")
+]
+
+
+@strawberry.input
+class AccreditationInput:
+    grade: str
+    valid_from: date
+    valid_until: date
+
+
+@strawberry.input
+class RegisterUniversityInput:
+    code: str
+    name: str
+
+
+@strawberry.input
+class RegisterProgrammeInput:
+    university_code: str
+    prodi_code: str
+    name: str
+    level: LevelEnum  # type: ignore[valid-type]
+    orientation: OrientationEnum  # type: ignore[valid-type]
+    accreditation: AccreditationInput | None = None
+
+
+@strawberry.input
+class RegisterStudentInput:
+    university_code: str
+    nim: str
+    prodi_code: str
+    entry_period: str
+    full_name: str
+    nik: str | None = None
+    passport_number: str | None = None
+    birth_place: str | None = None
+    birth_date: date | None = None
+    email: str | None = None
+
+
+@strawberry.input
+class ReportSemesterInput:
+    university_code: str
+    nim: str
+    period: str
+    status: SemesterStatusEnum  # type: ignore[valid-type]
+    sks_taken: int
+    ips: str
+    ipk: str
+    sks_passed: int
+
+
+@strawberry.input
+class RecordGraduationInput:
+    university_code: str
+    nim: str
+    yudisium_number: str
+    yudisium_date: date
+
+
+@strawberry.input
+class ReserveNinaInput:
+    university_code: str
+    nim: str
+
+
+@strawberry.input
+class PairNinaInput:
+    university_code: str
+    nim: str
+    nina: str
+
+
+def _gpa(text: str, field: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise violation("PIN-0", field, f"a GPA is a number such as 3.25; got {text!r}") from None
+
+
+async def _accepted(
+    info: Info[Context, None], command
+) -> Accepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
+    ctx = info.context
+    try:
+        cause = ctx.cause()
+        receipt: Receipt = await ctx.run(lambda: command(cause))
+    except DomainError as e:
+        return refusal(e)
+    return Accepted(position=receipt.position, changed=receipt.changed)
+
+
+async def _nina(
+    info: Info[Context, None], command
+) -> NinaAccepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
+    ctx = info.context
+    try:
+        cause = ctx.cause()
+        receipt: Receipt = await ctx.run(lambda: command(cause))
+    except DomainError as e:
+        return refusal(e)
+    assert receipt.position is not None and receipt.nina is not None
+    return NinaAccepted(position=receipt.position, nina=receipt.nina)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Register or rename a university in the PDDIKTI registry (ministry).")
+    async def register_university(self, info: Info[Context, None], input: RegisterUniversityInput) -> CommandResult:
+        app = info.context.services.diplomas
+        return await _accepted(info, lambda c: app.register_university(code=input.code, name=input.name, cause=c))
+
+    @strawberry.mutation(description="Register a prodi with its level and accreditation (PIN-0).")
+    async def register_programme(self, info: Info[Context, None], input: RegisterProgrammeInput) -> CommandResult:
+        app = info.context.services.diplomas
+        a = input.accreditation
+        accreditation = Accreditation(a.grade, a.valid_from, a.valid_until) if a else None
+        return await _accepted(
+            info,
+            lambda c: app.register_programme(
+                university_code=input.university_code,
+                prodi_code=input.prodi_code,
+                name=input.name,
+                level=Level(input.level),
+                orientation=Orientation(input.orientation),
+                accreditation=accreditation,
+                cause=c,
+            ),
+        )
+
+    @strawberry.mutation(description="Register a student (NIM, prodi, entry period, identity) as reported (PIN-0).")
+    async def register_student(self, info: Info[Context, None], input: RegisterStudentInput) -> CommandResult:
+        app = info.context.services.diplomas
+        personal = PersonalData(
+            full_name=input.full_name,
+            nik=input.nik,
+            passport_number=input.passport_number,
+            birth_place=input.birth_place,
+            birth_date=input.birth_date,
+            email=input.email,
+        )
+        return await _accepted(
+            info,
+            lambda c: app.register_student(
+                university_code=input.university_code,
+                nim=input.nim,
+                prodi_code=input.prodi_code,
+                entry_period=input.entry_period,
+                personal=personal,
+                cause=c,
+            ),
+        )
+
+    @strawberry.mutation(description="Report one semester; a second report for a period supersedes it (PIN-0).")
+    async def report_semester(self, info: Info[Context, None], input: ReportSemesterInput) -> CommandResult:
+        app = info.context.services.diplomas
+
+        def command(c):  # type: ignore[no-untyped-def]
+            report = SemesterReport(
+                period=Period.parse(input.period),
+                status=SemesterStatus(input.status),
+                sks_taken=input.sks_taken,
+                ips=_gpa(input.ips, "ips"),
+                ipk=_gpa(input.ipk, "ipk"),
+                sks_passed=input.sks_passed,
+            )
+            return app.report_semester(university_code=input.university_code, nim=input.nim, report=report, cause=c)
+
+        return await _accepted(info, command)
+
+    @strawberry.mutation(description="Record graduation (yudisium decree number and date) (PIN-0).")
+    async def record_graduation(self, info: Info[Context, None], input: RecordGraduationInput) -> CommandResult:
+        app = info.context.services.diplomas
+        graduation = Graduation(input.yudisium_number, input.yudisium_date)
+        return await _accepted(
+            info,
+            lambda c: app.record_graduation(
+                university_code=input.university_code, nim=input.nim, graduation=graduation, cause=c
+            ),
+        )
+
+    @strawberry.mutation(description="Reserve (pesan) a NINA for a student (PIN-1, PIN-2, PIN-8).")
+    async def reserve_nina(self, info: Info[Context, None], input: ReserveNinaInput) -> NinaResult:
+        app = info.context.services.diplomas
+        return await _nina(
+            info, lambda c: app.reserve_nina(university_code=input.university_code, nim=input.nim, cause=c)
+        )
+
+    @strawberry.mutation(
+        description="Pair (pasang) the reserved NINA with the graduate's NIM (PIN-3); SIVIL follows (PIN-4)."
+    )
+    async def pair_nina(self, info: Info[Context, None], input: PairNinaInput) -> NinaResult:
+        app = info.context.services.diplomas
+        return await _nina(
+            info,
+            lambda c: app.pair_nina(university_code=input.university_code, nim=input.nim, nina=input.nina, cause=c),
+        )

@@ -1,0 +1,80 @@
+"""Read types, built from read-model rows only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from api.graphql.errors import Failure
+from domain.diploma.ruleset import Decision
+from projections.eligibility.view import Eligibility
+from projections.numbering.rows import RegisteredDiploma
+
+
+@strawberry.type
+class RuleDecision:
+    """What the ruleset in force would decide now; ``failures`` is empty when allowed."""
+
+    allowed: bool
+    ruleset_id: str
+    rule_ids: list[str]
+    failures: list[Failure]
+
+    @classmethod
+    def from_decision(cls, d: Decision) -> RuleDecision:
+        return cls(
+            allowed=d.allowed,
+            ruleset_id=d.ruleset_id,
+            rule_ids=list(d.rule_ids),
+            failures=[Failure(rule_id=f.rule_id, field=f.field, message=f.message) for f in d.failures],
+        )
+
+
+@strawberry.type
+class NinaEligibility:
+    university_code: str
+    nim: str
+    prodi_code: str
+    on: date
+    nina: str | None
+    diploma_status: str | None
+    reservation: RuleDecision
+    pairing: RuleDecision
+
+    @classmethod
+    def from_row(cls, e: Eligibility) -> NinaEligibility:
+        return cls(
+            university_code=e.university_code,
+            nim=e.nim,
+            prodi_code=e.prodi_code,
+            on=e.on,
+            nina=e.nina,
+            diploma_status=e.diploma_status,
+            reservation=RuleDecision.from_decision(e.reservation),
+            pairing=RuleDecision.from_decision(e.pairing),
+        )
+
+
+@strawberry.type
+class Diploma:
+    """A university's own view of one student's NINA (staff only: it holds the full name)."""
+
+    university_code: str
+    nim: str
+    full_name: str
+    prodi_code: str
+    nina: str
+    status: str
+    reserved_at: str
+    reserved_by: str
+    reservation_ruleset: str
+    paired_at: str | None
+    paired_by: str | None
+    pairing_ruleset: str | None
+    graduation_date: str | None
+    yudisium_number: str | None
+
+    @classmethod
+    def from_row(cls, row: RegisteredDiploma) -> Diploma:
+        return cls(**vars(row))
