@@ -69,3 +69,20 @@ def container(store: str, tmp_path: Path, request: pytest.FixtureRequest, clock:
 @pytest.fixture
 def world(container: Container, clock: Clock) -> World:
     return World(container, clock)
+
+
+# --- CI guard: with KREDENSIAL_REQUIRE_POSTGRES=1 the run fails unless PostgreSQL tests passed. ---
+
+_postgres_passed = 0
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    global _postgres_passed
+    if report.when == "call" and report.passed and "postgres" in report.keywords:
+        _postgres_passed += 1
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("KREDENSIAL_REQUIRE_POSTGRES") == "1" and exitstatus == 0 and _postgres_passed == 0:
+        print("\nno PostgreSQL test passed: refusing to call this run green")
+        session.exitstatus = 1

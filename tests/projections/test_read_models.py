@@ -1,0 +1,107 @@
+"""Read models: rebuilt equals live, and a batch's rows and tracking position commit together."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from domain.diploma.period import Period
+from projections import tracking
+from projections.store import ReadStore
+from tests.world import PRODI, UNIVERSITY, World, report
+
+
+def dump(store: ReadStore, tables: tuple[str, ...]) -> dict[str, list[dict[str, Any]]]:
+    return {t: sorted((dict(r) for r in store.query(f"SELECT * FROM {t}")), key=repr) for t in tables}
+
+
+def populate(world: World) -> None:
+    world.university()
+    world.programme()
+    for i in range(5):
+        nim = f"20200{i}"
+        world.eligible_s1(nim, name=f"Mahasiswa {i}")
+    world.report("202000", report("20232", sks=20, ipk="3.60", passed=165))  # a correction (PIN-0)
+    for i in range(4):
+        reserved = world.reserve(f"20200{i}")
+        if i < 2:
+            world.graduate(f"20200{i}", on=date(2024, 7, 20))
+            world.pair(f"20200{i}", reserved.nina)
+
+
+@pytest.mark.parametrize("name", ["sivil", "eligibility", "numbering"])
+def test_a_rebuilt_read_model_equals_the_live_one(world: World, name: str) -> None:
+    populate(world)
+    world.project()
+    worker = world.container.worker
+    store = worker.store
+    tables = worker.projections[name].tables
+    live = dump(store, tables)
+    assert any(live.values())
+    worker.rebuild(name)
+    assert dump(store, tables) == live
+    assert worker.position(name) == world.position()
+
+
+def test_PIN_4_pairing_writes_the_sivil_entry_without_a_second_command(world: World) -> None:
+    world.university()
+    world.programme()
+    world.eligible_s1()
+    reserved = world.reserve()
+    world.project()
+    sivil = world.container.services.sivil
+    assert sivil.entry(UNIVERSITY, PRODI, reserved.nina) is None  # reserved is not yet a diploma
+    world.graduate()
+    paired = world.pair(nina=reserved.nina)
+    world.project()
+    world.container.services.wait("sivil", paired.position)
+    entry = sivil.entry(UNIVERSITY, PRODI, reserved.nina)
+    assert entry is not None
+    assert (entry.nim, entry.level, entry.graduation_date, entry.status) == ("2020001", "S1", "2024-07-20", "VALID")
+
+
+def test_a_failing_projection_commits_neither_rows_nor_position(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    world.university()
+    world.programme()
+    world.student()
+    worker = world.container.worker
+    projection = worker.projections["eligibility"]
+
+    def broken(event: Any, tx: Any) -> None:
+        tx.execute("DELETE FROM eligibility_programmes")
+        raise RuntimeError("projection bug")
+
+    monkeypatch.setattr(projection, "on_Student_Registered", broken)
+    with pytest.raises(RuntimeError):
+        worker.run_once(only=["eligibility"])
+    assert worker.position("eligibility") == 0
+    assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_programmes")[0]["n"] == 0  # nothing committed
+    monkeypatch.undo()
+    worker.catch_up(only=["eligibility"])
+    assert worker.position("eligibility") == world.position()
+    assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_programmes")[0]["n"] == 1
+
+
+def test_a_second_worker_cannot_apply_a_batch_twice(world: World) -> None:
+    world.university()
+    worker = world.container.worker
+    store = worker.store
+    with store.transaction() as tx:
+        tracking.advance(tx, "sivil", "diplomas", 0, 1)
+    with pytest.raises(tracking.ConcurrentProjectionError), store.transaction() as tx:
+        tracking.advance(tx, "sivil", "diplomas", 0, 1)
+    assert tracking.position(store, "sivil", "diplomas") == 1
+
+
+def test_a_query_waits_for_its_position_and_times_out_clearly(world: World) -> None:
+    receipt = world.university()
+    with pytest.raises(TimeoutError, match="has not reached position"):
+        tracking.wait(world.container.worker.store, "sivil", "diplomas", receipt.position, timeout=0.05)
+    world.project()
+    world.container.services.wait("sivil", receipt.position)
+
+
+def test_periods_order_as_pddikti_reports_them() -> None:
+    assert Period.parse("20231") < Period.parse("20232") < Period.parse("20233") < Period.parse("20241")
