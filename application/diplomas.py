@@ -189,7 +189,9 @@ class Diplomas(Service):
             today = self.today()
             sequence = self.find(
                 NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
-            ) or NINASequence(university_code=university_code, prodi_code=programme.prodi_code, year=today.year)
+            ) or NINASequence(
+                university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
+            )
             diploma = Diploma.reserve(
                 university_code=university_code,
                 prodi_code=programme.prodi_code,

@@ -21,13 +21,14 @@ class NINASequence(Aggregate):
         university_code: str
         prodi_code: str
         year: int
+        cause: Cause
 
     class NumberClaimed(Aggregate.Event):
         number: int
         cause: Cause
 
     @event(Started)
-    def __init__(self, university_code: str, prodi_code: str, year: int) -> None:
+    def __init__(self, university_code: str, prodi_code: str, year: int, cause: Cause) -> None:
         self.university_code = university_code
         self.prodi_code = prodi_code
         self.year = year
