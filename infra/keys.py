@@ -11,6 +11,7 @@ from uuid import UUID
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from domain.errors import violation
 from domain.personal import PersonalData, Sealed
 from projections.store import ReadStore
 
@@ -28,7 +29,8 @@ class KeyVault:
 
     def seal(self, subject_id: UUID, data: PersonalData) -> Sealed:
         key = self._key(subject_id, create=True)
-        assert key is not None
+        if key is None:
+            raise violation("PIN-0", "personal", f"the personal data of subject {subject_id} has been erased")
         nonce = os.urandom(12)
         plaintext = orjson.dumps(dataclasses.asdict(data))
         ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.bytes)
