@@ -1,0 +1,489 @@
+"""Bulk import of a university cohort as reported to PDDIKTI (PIN-0), from a JSON Lines file.
+
+Each line is parsed (pure: text → command, or the PIN-0 failures of its fields), then run as one
+``Diplomas`` command whose cause names the file and the line. A bad line is reported and skipped; it
+never stops the import. Every command is idempotent, so importing the same file again appends nothing.
+Fields that may be null may also be left out; any other missing or unknown field is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+from application.diplomas import Diplomas
+from application.receipt import Receipt
+from domain.audit import Actor, Cause
+from domain.diploma.period import Period
+from domain.diploma.programme import Accreditation, Level, Orientation
+from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
+from domain.diploma.student import Student
+from domain.errors import Conflict, DomainError, Failure, NotAuthorized, NotFound, RuleViolation
+from domain.personal import PersonalData
+
+E = TypeVar("E", bound=StrEnum)
+
+MAX_INTEGER = 2**31  # larger numbers are typing errors, and the event encoding stops at 64 bits
+
+# Refusals that are not a PIN rule still get an id a caller can group by.
+NOT_AUTHORIZED = "NOT_AUTHORIZED"
+CONFLICT = "CONFLICT"
+
+# NotFound names what is missing; report it under the file's field that refers to it.
+_NOT_FOUND_FIELDS = {"university": "university", "prodi": "prodi", "student": "nim"}
+
+
+@dataclass(frozen=True)
+class LineError:
+    line_number: int
+    rule_id: str
+    field: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """``lines_read`` counts records (not blank or comment lines): each is applied, unchanged or failed."""
+
+    source: str
+    lines_read: int = 0
+    applied: int = 0  # lines whose command appended events
+    unchanged: int = 0  # lines whose command was an idempotent no-op
+    errors: list[LineError] = field(default_factory=list)
+    last_position: int | None = None  # wait for read models up to here
+
+    @property
+    def failed(self) -> int:
+        return len({e.line_number for e in self.errors})
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+# Commands: what one line asks for ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterUniversity:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class RegisterProgramme:
+    university_code: str
+    prodi_code: str
+    name: str
+    level: Level
+    orientation: Orientation
+    accreditation: Accreditation | None
+
+
+@dataclass(frozen=True)
+class RegisterStudent:
+    university_code: str
+    nim: str
+    prodi_code: str
+    entry_period: Period
+    personal: PersonalData
+
+
+@dataclass(frozen=True)
+class ReportSemester:
+    university_code: str
+    nim: str
+    report: SemesterReport
+
+
+@dataclass(frozen=True)
+class RecordGraduation:
+    university_code: str
+    nim: str
+    graduation: Graduation
+
+
+Command = RegisterUniversity | RegisterProgramme | RegisterStudent | ReportSemester | RecordGraduation
+
+
+# Parsing (pure) ------------------------------------------------------------------------------
+
+
+class Fields:
+    """Reads typed fields of one record, collecting a PIN-0 failure per missing or ill-typed field."""
+
+    def __init__(self, raw: dict[str, Any], prefix: str = "") -> None:
+        self.raw = raw
+        self.prefix = prefix
+        self.failures: list[Failure] = []
+        self.seen: set[str] = set() if prefix else {"kind"}
+
+    def _get(self, name: str, *, required: bool = True) -> Any:
+        self.seen.add(name)
+        if name not in self.raw and required:
+            self.fail(name, "is missing")
+        return self.raw.get(name)
+
+    def fail(self, name: str, message: str) -> None:
+        self.failures.append(Failure("PIN-0", self.prefix + name, f"{self.prefix + name} {message}"))
+
+    def text(self, name: str) -> str:
+        value = self._get(name)
+        if isinstance(value, str):
+            return value
+        if name in self.raw:
+            self.fail(name, f"must be a string; got {value!r}")
+        return ""
+
+    def optional_text(self, name: str) -> str | None:
+        value = self._get(name, required=False)
+        if value is None or isinstance(value, str):
+            return value
+        self.fail(name, f"must be a string or null; got {value!r}")
+        return None
+
+    def integer(self, name: str) -> int:
+        value = self._get(name)
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INTEGER:
+            return value
+        if name in self.raw:
+            self.fail(name, f"must be a whole number below {MAX_INTEGER}; got {value!r}")
+        return 0
+
+    def decimal(self, name: str) -> Decimal:
+        value = self._get(name)
+        if isinstance(value, str):
+            try:
+                number = Decimal(value)
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if number.is_finite():
+                return number
+        if name in self.raw:  # a JSON number would round-trip through float
+            self.fail(name, f'must be a decimal written as a string, e.g. "3.50"; got {value!r}')
+        return Decimal(0)
+
+    def day(self, name: str) -> date:
+        return self._date(name, self.text(name)) or date.min
+
+    def optional_day(self, name: str) -> date | None:
+        return self._date(name, self.optional_text(name))
+
+    def _date(self, name: str, text: str | None) -> date | None:
+        if not text:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            self.fail(name, f"must be a date YYYY-MM-DD; got {text!r}")
+            return None
+
+    def choice(self, name: str, kind: type[E]) -> E:
+        text = self.text(name)
+        try:
+            return kind(text)
+        except ValueError:
+            if name in self.raw and isinstance(self.raw[name], str):
+                self.fail(name, f"must be one of {', '.join(k.value for k in kind)}; got {text!r}")
+            return next(iter(kind))
+
+    def period(self, name: str) -> Period:
+        text = self.text(name)
+        try:
+            return Period.parse(text, field=self.prefix + name)
+        except RuleViolation as e:
+            if name in self.raw and isinstance(self.raw[name], str):
+                self.failures.extend(e.failures)
+            return Period(0, 1)
+
+    def nested(self, name: str) -> Fields | None:
+        value = self._get(name, required=False)
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return Fields(value, prefix=f"{self.prefix}{name}.")
+        self.fail(name, f"must be an object or null; got {value!r}")
+        return None
+
+    def problems(self) -> list[Failure]:
+        """The failures so far, and one per unknown field (a misspelt optional one would be lost)."""
+        unknown = sorted(set(self.raw) - self.seen)
+        return [
+            *self.failures,
+            *(Failure("PIN-0", self.prefix + u, f"{self.prefix + u} is not a known field") for u in unknown),
+        ]
+
+    def done(self, *nested: Fields | None) -> None:
+        failures = [*self.problems(), *(f for n in nested if n is not None for f in n.problems())]
+        if failures:
+            raise RuleViolation(*failures)
+
+
+def parse_line(text: str) -> Command:
+    """One record → its command; raises RuleViolation (PIN-0) naming each bad field."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise RuleViolation(Failure("PIN-0", "line", f"not valid JSON: {e.msg} at column {e.colno}")) from None
+    if not isinstance(raw, dict):
+        raise RuleViolation(Failure("PIN-0", "line", "a line must be a JSON object"))
+    kind = raw.get("kind")
+    parser = _PARSERS.get(kind) if isinstance(kind, str) else None
+    if parser is None:
+        known = ", ".join(_PARSERS)
+        raise RuleViolation(Failure("PIN-0", "kind", f"kind must be one of {known}; got {kind!r}"))
+    return parser(Fields(raw))
+
+
+def _university(f: Fields) -> Command:
+    command = RegisterUniversity(code=f.text("code"), name=f.text("name"))
+    f.done()
+    return command
+
+
+def _programme(f: Fields) -> Command:
+    accreditation = f.nested("accreditation")
+    command = RegisterProgramme(
+        university_code=f.text("university"),
+        prodi_code=f.text("prodi"),
+        name=f.text("name"),
+        level=f.choice("level", Level),
+        orientation=f.choice("orientation", Orientation),
+        accreditation=_accreditation(accreditation) if accreditation else None,
+    )
+    f.done(accreditation)
+    return command
+
+
+def _accreditation(f: Fields) -> Accreditation:
+    return Accreditation(grade=f.text("grade"), valid_from=f.day("valid_from"), valid_until=f.day("valid_until"))
+
+
+def _student(f: Fields) -> Command:
+    command = RegisterStudent(
+        university_code=f.text("university"),
+        nim=f.text("nim"),
+        prodi_code=f.text("prodi"),
+        entry_period=f.period("entry_period"),
+        personal=PersonalData(
+            full_name=f.text("full_name"),
+            nik=f.optional_text("nik"),
+            passport_number=f.optional_text("passport_number"),
+            birth_place=f.optional_text("birth_place"),
+            birth_date=f.optional_day("birth_date"),
+            email=f.optional_text("email"),
+        ),
+    )
+    f.done()
+    return command
+
+
+def _semester(f: Fields) -> Command:
+    command = ReportSemester(
+        university_code=f.text("university"),
+        nim=f.text("nim"),
+        report=SemesterReport(
+            period=f.period("period"),
+            status=f.choice("status", SemesterStatus),
+            sks_taken=f.integer("sks_taken"),
+            ips=f.decimal("ips"),
+            ipk=f.decimal("ipk"),
+            sks_passed=f.integer("sks_passed"),
+        ),
+    )
+    f.done()
+    return command
+
+
+def _graduation(f: Fields) -> Command:
+    command = RecordGraduation(
+        university_code=f.text("university"),
+        nim=f.text("nim"),
+        graduation=Graduation(decree_number=f.text("yudisium_number"), decree_date=f.day("yudisium_date")),
+    )
+    f.done()
+    return command
+
+
+_PARSERS: dict[str, Callable[[Fields], Command]] = {
+    "university": _university,
+    "programme": _programme,
+    "student": _student,
+    "semester": _semester,
+    "graduation": _graduation,
+}
+
+
+# Dispatch ------------------------------------------------------------------------------------
+
+
+def dispatch(diplomas: Diplomas, command: Command, cause: Cause) -> Receipt:
+    match command:
+        case RegisterUniversity(code=code, name=name):
+            return diplomas.register_university(code=code, name=name, cause=cause)
+        case RegisterProgramme():
+            return diplomas.register_programme(
+                university_code=command.university_code,
+                prodi_code=command.prodi_code,
+                name=command.name,
+                level=command.level,
+                orientation=command.orientation,
+                accreditation=command.accreditation,
+                cause=cause,
+            )
+        case RegisterStudent():
+            return diplomas.register_student(
+                university_code=command.university_code,
+                nim=command.nim,
+                prodi_code=command.prodi_code,
+                entry_period=command.entry_period.code,
+                personal=command.personal,
+                cause=cause,
+            )
+        case ReportSemester(university_code=u, nim=nim, report=report):
+            return diplomas.report_semester(university_code=u, nim=nim, report=report, cause=cause)
+        case RecordGraduation(university_code=u, nim=nim, graduation=graduation):
+            return diplomas.record_graduation(university_code=u, nim=nim, graduation=graduation, cause=cause)
+
+
+def line_errors(line_number: int, error: DomainError) -> list[LineError]:
+    match error:
+        case RuleViolation():
+            return [LineError(line_number, f.rule_id, f.field, f.message) for f in error.failures]
+        case NotFound():
+            return [LineError(line_number, "PIN-0", _NOT_FOUND_FIELDS.get(error.what, error.what), str(error))]
+        case NotAuthorized():
+            return [LineError(line_number, NOT_AUTHORIZED, "university", str(error))]
+        case Conflict():
+            return [LineError(line_number, CONFLICT, "line", str(error))]
+    return [LineError(line_number, "PIN-0", "line", str(error))]
+
+
+# The import ----------------------------------------------------------------------------------
+
+
+Parsed = tuple[int, Command | RuleViolation]
+Key = tuple[str, ...]
+
+
+def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """Numbered records: blank lines and ``#`` comments are skipped but keep their line numbers."""
+    for number, line in enumerate(lines, start=1):
+        text = line.strip()
+        if text and not text.startswith("#"):
+            yield number, text
+
+
+def _parse(number: int, text: str) -> Parsed:
+    try:
+        return number, parse_line(text)
+    except RuleViolation as e:
+        return number, e
+
+
+def _correction_key(command: Command) -> Key | None:
+    """What a later line with the same key corrects (PIN-0: a later report supersedes)."""
+    match command:
+        case ReportSemester(university_code=u, nim=nim, report=report):
+            return ("semester", u, nim, report.period.code)
+        case RecordGraduation(university_code=u, nim=nim):
+            return ("graduation", u, nim)
+    return None
+
+
+def _last_by_key(parsed: list[Parsed]) -> dict[Key, Command]:
+    last: dict[Key, Command] = {}
+    for _, command in parsed:
+        if not isinstance(command, RuleViolation) and (key := _correction_key(command)) is not None:
+            last[key] = command
+    return last
+
+
+@dataclass
+class _Run:
+    diplomas: Diplomas
+    actor: Actor
+    source: str
+    last: dict[Key, Command]  # the file's final word on each corrected semester or graduation
+    report: ImportReport
+
+    def line(self, number: int, command: Command) -> None:
+        if self._replays_corrected(command):
+            self.report.unchanged += 1
+            return
+        try:
+            cause = Cause(actor=self.actor, request_id=f"pddikti:{self.source}:{number}")
+            receipt = dispatch(self.diplomas, command, cause)
+        except DomainError as e:
+            self.report.errors.extend(line_errors(number, e))
+            return
+        if receipt.position is None:
+            self.report.unchanged += 1
+        else:
+            self.report.applied += 1
+            self.report.last_position = max(self.report.last_position or 0, receipt.position)
+
+    def _replays_corrected(self, command: Command) -> bool:
+        """A line corrected later in the file is applied, so the history keeps it (PIN-0), unless the
+        record already holds the correction: then the file was imported before, and applying the
+        earlier line again would only make the correction supersede it once more."""
+        key = _correction_key(command)
+        if key is None or self.last[key] is command:
+            return False
+        return self._holds(self.last[key])
+
+    def _holds(self, final: Command) -> bool:
+        if not isinstance(final, ReportSemester | RecordGraduation):
+            return False
+        student = self.diplomas.find(Student, Student.create_id(final.university_code, final.nim))
+        if student is None:
+            return False
+        if isinstance(final, ReportSemester):
+            return student.reports.get(final.report.period) == final.report
+        return student.graduation == final.graduation
+
+
+def import_pddikti(
+    diplomas: Diplomas,
+    lines: Iterable[str],
+    *,
+    actor: Actor,
+    source: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    """Runs every record of ``lines``; ``progress`` is told the number of records done after each one.
+
+    ``source`` identifies the file (e.g. ``source_of(content)``): each line's cause has the request id
+    ``pddikti:{source}:{line_number}``, so an auditor can go from any event to its line.
+    """
+    parsed = [_parse(number, text) for number, text in records(lines)]
+    run = _Run(diplomas, actor, source, _last_by_key(parsed), ImportReport(source=source))
+    for done, (number, command) in enumerate(parsed, start=1):
+        run.report.lines_read = done
+        if isinstance(command, RuleViolation):
+            run.report.errors.extend(line_errors(number, command))
+        else:
+            run.line(number, command)
+        if progress is not None:
+            progress(done)
+    return run.report
+
+
+def source_of(content: bytes) -> str:
+    """A file's identity in request ids: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
+def import_file(
+    diplomas: Diplomas, path: Path, *, actor: Actor, progress: Callable[[int], None] | None = None
+) -> ImportReport:
+    content = path.read_bytes()
+    lines = content.decode("utf-8-sig").splitlines()
+    return import_pddikti(diplomas, lines, actor=actor, source=source_of(content), progress=progress)
