@@ -26,8 +26,8 @@ class NINA:
     def parse(cls, text: str, *, prodi_code: str | None = None, field: str = "nina") -> NINA:
         """PIN-1: form, prefix against the programme, then check digit; each error names its part."""
         value = text.strip()
-        if not value.isdigit():
-            raise violation("PIN-1", field, f"a NINA has only digits; got {text!r}")
+        if not (value.isascii() and value.isdigit()):  # str.isdigit alone admits "²" and "٣"
+            raise violation("PIN-1", field, f"a NINA has only digits 0-9; got {text!r}")
         if len(value) != LENGTH:
             raise violation("PIN-1", field, f"a NINA has {LENGTH} digits; got {len(value)} (length)")
         if prodi_code is not None and value[:5] != prodi_code:

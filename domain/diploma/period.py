@@ -15,7 +15,7 @@ class Period:
     @classmethod
     def parse(cls, code: str, *, field: str = "period") -> Period:
         text = str(code).strip()
-        if len(text) != 5 or not text.isdigit() or text[4] not in "123":
+        if len(text) != 5 or not (text.isascii() and text.isdigit()) or text[4] not in "123":
             raise violation("PIN-0", field, f"a semester period is YYYYT with T in 1, 2, 3 (e.g. 20231); got {code!r}")
         return cls(int(text[:4]), int(text[4]))
 

@@ -41,7 +41,7 @@ class Accreditation:
 
 
 def check_prodi_code(code: str, field: str = "prodiCode") -> str:
-    if not (code.isdigit() and len(code) == 5):
+    if not (code.isascii() and code.isdigit() and len(code) == 5):
         raise violation("PIN-1", field, f"a PDDIKTI prodi code has 5 digits; got {code!r}")
     return code
 

@@ -11,7 +11,7 @@ from domain.errors import violation
 
 
 def check_university_code(code: str, field: str = "universityCode") -> str:
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):
         raise violation("PIN-0", field, f"a PDDIKTI university code has 6 digits; got {code!r}")
     return code
 

@@ -1,0 +1,47 @@
+"""PIN-0, PIN-1: the PDDIKTI codes and periods that rules and NINAs are built from are ASCII digits."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.diploma.period import Period
+from domain.diploma.programme import check_prodi_code
+from domain.diploma.university import check_university_code
+from domain.errors import RuleViolation
+
+
+def test_PIN_0_a_period_is_year_and_term_and_a_short_semester_ends_in_3() -> None:
+    assert Period.parse("20231") == Period(2023, 1)
+    assert Period.parse("20233").is_short
+    assert not Period.parse("20232").is_short
+    assert Period.parse("20232").ordinal + 1 == Period.parse("20241").ordinal
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["2023", "202310", "20234", "2023a", "202²1", "٢٠٢٠1"],
+    ids=["short", "long", "term-4", "letter", "superscript", "arabic-indic"],
+)
+def test_PIN_0_a_malformed_period_is_refused_naming_its_field(code: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        Period.parse(code, field="entryPeriod")
+    assert [(f.rule_id, f.field) for f in refused.value.failures] == [("PIN-0", "entryPeriod")]
+
+
+@pytest.mark.parametrize("code", ["5520", "552011", "5520a", "5520²", "٥٥٢٠١"])
+def test_PIN_1_a_prodi_code_other_than_5_ascii_digits_is_refused(code: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        check_prodi_code(code)
+    assert refused.value.rule_ids == ("PIN-1",)
+
+
+@pytest.mark.parametrize("code", ["00100", "0010021", "00100x", "00100²", "٠٠١٠٠٢"])
+def test_PIN_0_a_university_code_other_than_6_ascii_digits_is_refused(code: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        check_university_code(code)
+    assert refused.value.rule_ids == ("PIN-0",)
+
+
+def test_PIN_0_and_PIN_1_well_formed_codes_are_accepted() -> None:
+    assert check_prodi_code("55201") == "55201"
+    assert check_university_code("001002") == "001002"
