@@ -29,8 +29,8 @@ from domain.errors import Conflict, Failure, RuleViolation, violation
 from domain.personal import PersonalData, Sealer
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-NIK = re.compile(r"^\d{16}$")
-PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+NIK = re.compile(r"^[0-9]{16}\Z")  # \d admits non-ASCII digits and $ a trailing newline
+PASSPORT = re.compile(r"^[A-Z0-9]{5,20}\Z")
 
 
 class AlreadyReserved(Conflict):

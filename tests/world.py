@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
+
+from eventsourcing.persistence import Notification
 
 from application.receipt import Receipt
 from domain.audit import Actor, Cause, Role
@@ -137,3 +141,11 @@ class World:
 
     def project(self) -> None:
         self.container.worker.catch_up()
+
+    def notifications(self, after: int = 0) -> Sequence[Notification]:
+        """The stored event log itself (not what a command returned), from position ``after + 1``."""
+        return self.app.recorder.select_notifications(start=after + 1, limit=100_000)
+
+    def events(self, after: int = 0) -> list[Any]:
+        """The domain events of the log from position ``after + 1``, decoded by the application's mapper."""
+        return [self.app.mapper.to_domain_event(n) for n in self.notifications(after)]

@@ -39,7 +39,8 @@ class SemesterReport:
         if self.period < entry_period:
             failures.append(Failure("PIN-0", "period", f"{self.period} is before the entry period {entry_period}"))
         for name, gpa in (("ips", self.ips), ("ipk", self.ipk)):
-            if not Decimal(0) <= gpa <= Decimal(4) or gpa != gpa.quantize(TWO_PLACES):
+            # NaN would raise on comparison; refuse it (and infinities) as a malformed report instead.
+            if not gpa.is_finite() or not Decimal(0) <= gpa <= Decimal(4) or gpa != gpa.quantize(TWO_PLACES):
                 failures.append(Failure("PIN-0", name, f"a GPA is 0.00-4.00 with two decimals; got {gpa}"))
         if not 0 <= self.sks_taken <= 60:
             failures.append(Failure("PIN-0", "sksTaken", f"sks taken is 0-60; got {self.sks_taken}"))
