@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import signal
 import threading
 from collections.abc import Callable
@@ -101,20 +100,18 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines file")],
     ) -> None:
         """Import a PDDIKTI bulk report; bad rows are reported by line and rule, good rows still apply."""
-        from application.pddikti_import import import_pddikti as run_import
+        from application.pddikti_import import import_file
 
-        lines = file.read_text("utf-8").splitlines()
-        source = hashlib.sha256(file.read_bytes()).hexdigest()[:16]
+        records = sum(1 for line in file.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#"))
         runtime = boot()
         try:
             with _progress() as progress:
-                task = progress.add_task(f"importing {file.name}", total=len(lines))
-                report = run_import(
+                task = progress.add_task(f"importing {file.name}", total=records)
+                report = import_file(
                     runtime.services.diplomas,
-                    lines,
+                    file,
                     actor=Actor("pddikti-import", Role.PDDIKTI_SYNC, None),
-                    source=source,
-                    progress=lambda n: progress.advance(task, n),
+                    progress=lambda done: progress.update(task, completed=done),
                 )
         finally:
             runtime.close()
@@ -122,7 +119,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
             console.print(f"[red]line {error.line_number}[/red] {error.rule_id} ({error.field}): {error.message}")
         console.print(
             f"{report.lines_read} lines: {report.applied} applied, {report.unchanged} unchanged, "
-            f"{len(report.errors)} refused"
+            f"{report.failed} refused"
         )
         if report.errors:
             raise typer.Exit(code=1)
@@ -142,14 +139,14 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
 
         file.parent.mkdir(parents=True, exist_ok=True)
         with _progress() as progress:
-            task = progress.add_task(f"writing {file}", total=universities * programmes * students)
+            task = progress.add_task(f"writing {file}", total=None)
             lines = write_cohort(
                 file,
                 universities=universities,
                 programmes_per_university=programmes,
                 students_per_programme=students,
                 seed=seed,
-                progress=lambda n: progress.advance(task, n),
+                progress=lambda written: progress.update(task, completed=written),
             )
         console.print(f"wrote {lines} lines to {file}")
 

@@ -51,7 +51,7 @@ class Diplomas(Service):
     # Registry ---------------------------------------------------------------------------------
 
     def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
-        require(cause.actor, REGISTRY_KEEPERS)
+        require(cause.actor, REGISTRY_KEEPERS, code)  # a feed bound to one university touches only it
         check_university_code(code, "code")
         if not name.strip():
             raise violation("PIN-0", "name", "a university needs a name")
@@ -77,7 +77,7 @@ class Diplomas(Service):
         accreditation: Accreditation | None,
         cause: Cause,
     ) -> Receipt:
-        require(cause.actor, REGISTRY_KEEPERS)
+        require(cause.actor, REGISTRY_KEEPERS, university_code)
         check_prodi_code(prodi_code)
         if accreditation and accreditation.valid_until < accreditation.valid_from:
             raise violation("PIN-0", "accreditationValidUntil", "validity ends before it starts")

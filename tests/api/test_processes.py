@@ -57,7 +57,7 @@ def served(tmp_path: Path) -> Iterator[str]:
             break
         except httpx.TransportError:
             if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "serve did not start")
+                raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
             time.sleep(0.1)
     yield url
     process.terminate()
