@@ -224,7 +224,9 @@ def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
     if not regular:
         yield Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI")
         return
-    missing = [p.code for p in record.entry_period.regular_until(max(regular)) if p not in regular]
+    # A short semester closes its academic year, so the even semester before it must be reported too.
+    last = max(Period(r.period.year, min(r.period.term, 2)) for r in record.reports)
+    missing = [p.code for p in record.entry_period.regular_until(last) if p not in regular]
     if missing:
         yield Failure(
             rule_id,

@@ -423,3 +423,20 @@ def test_PIN_3_accreditation_pairing_refused_when_not_accredited_on_the_yudisium
 @BOTH
 def test_PIN_3_pairing_allowed_for_an_accredited_graduate(ruleset: Ruleset) -> None:
     assert ruleset.pairing(graduate(semesters(8))).allowed
+
+
+def test_PIN_2_a_short_semester_after_an_unreported_even_semester_is_a_gap() -> None:
+    ruleset = RulesetBook.shipped().get("318/B/HK/2019")
+    reports = (
+        _gap_report("20201"),
+        _gap_report("20202"),
+        _gap_report("20211"),
+        _gap_report("20213", sks=6),
+    )
+    record = AcademicRecord(Level.S1, Period.parse("20201"), reports, has_identity_number=True)
+    failures = [f for f in ruleset.reservation(record).failures if f.rule_id == "PIN-2.reported"]
+    assert len(failures) == 1 and "20212" in failures[0].message
+
+
+def _gap_report(period: str, sks: int = 20) -> SemesterReport:
+    return SemesterReport(Period.parse(period), SemesterStatus.ACTIVE, sks, Decimal("3.50"), Decimal("3.50"), 150)
