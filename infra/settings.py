@@ -20,6 +20,12 @@ class Settings:
     port: int
     wait_timeout: float  # how long a query waits for a read model to reach a position
     projections_in_process: bool
+    redis_url: str  # empty: rate limits and used challenges stay in-process / in the read database
+    sivil_signing_seeds: tuple[bytes, ...]  # Ed25519 seeds: the first signs, the rest are retired (PIN-7)
+    sivil_challenge_ttl: int  # seconds a SIVIL challenge stays answerable (PIN-6)
+    sivil_rate_limit: str  # per client address, in the `limits` notation, e.g. "30/minute"
+    trusted_proxies: tuple[str, ...]  # addresses whose X-Forwarded-For is believed
+    public_url: str  # how the public reaches this server, printed on verification PDFs
 
     @property
     def uses_postgres(self) -> bool:
@@ -41,6 +47,18 @@ class Settings:
             port=int(env.get("KREDENSIAL_PORT", "8000")),
             wait_timeout=float(env.get("KREDENSIAL_WAIT_TIMEOUT", "5")),
             projections_in_process=env.get("KREDENSIAL_PROJECTIONS_IN_PROCESS", "1") not in ("0", "false", "no"),
+            redis_url=env.get("KREDENSIAL_REDIS_URL", ""),
+            sivil_signing_seeds=tuple(
+                bytes.fromhex(seed.strip())
+                for seed in (
+                    env.get("KREDENSIAL_SIVIL_SIGNING_KEYS") or _dev_secret(data_dir, "sivil-signing-key", database_url)
+                ).split(",")
+                if seed.strip()
+            ),
+            sivil_challenge_ttl=int(env.get("KREDENSIAL_SIVIL_CHALLENGE_TTL", "300")),
+            sivil_rate_limit=env.get("KREDENSIAL_SIVIL_RATE_LIMIT", "30/minute"),
+            trusted_proxies=tuple(p.strip() for p in env.get("KREDENSIAL_TRUSTED_PROXIES", "").split(",") if p.strip()),
+            public_url=env.get("KREDENSIAL_PUBLIC_URL", "").rstrip("/"),
         )
 
 

@@ -43,6 +43,7 @@ def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
         "KREDENSIAL_SECRET": "test-secret-" + "x" * 32,
         "KREDENSIAL_MASTER_KEY": "11" * 32,
         "KREDENSIAL_WAIT_TIMEOUT": "10",
+        "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
     }
     if store == "postgres":
         env["KREDENSIAL_DATABASE_URL"] = request.getfixturevalue("postgres_url")
