@@ -28,11 +28,11 @@ def create_app(
 
     async def context(request: Request) -> Context:
         try:
-            actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
-        except NotAuthorized:
-            # A bad token acts as no token: mutations then answer NotAuthorized, queries refuse.
-            actor = None
-        return Context(services, actor, request.headers.get("x-request-id"))
+            actor, error = actor_from_header(services.token_secret, request.headers.get("authorization")), None
+        except NotAuthorized as e:
+            # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
+            actor, error = None, str(e)
+        return Context(services, actor, request.headers.get("x-request-id"), auth_error=error)
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
     app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")

@@ -17,15 +17,18 @@ T = TypeVar("T")
 
 
 class Context(BaseContext):
-    def __init__(self, services: Services, actor: Actor | None, request_id: str | None) -> None:
+    def __init__(
+        self, services: Services, actor: Actor | None, request_id: str | None, auth_error: str | None = None
+    ) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self.request_id = request_id or str(uuid.uuid4())
+        self.auth_error = auth_error
 
     def cause(self, reason: str | None = None) -> Cause:
         if self.actor is None:
-            raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+            raise NotAuthorized(self.auth_error or "sign in: send 'Authorization: Bearer <token>'")
         return Cause(actor=self.actor, request_id=self.request_id, reason=reason)
 
     async def run(self, fn: Callable[[], T]) -> T:
@@ -48,7 +51,7 @@ class Context(BaseContext):
         """Personal data in staff views: only the university's own people and national staff."""
         try:
             if self.actor is None:
-                raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+                raise NotAuthorized(self.auth_error or "sign in: send 'Authorization: Bearer <token>'")
             require(self.actor, STAFF_READERS, university_code)
         except DomainError as e:
             raise GraphQLError(str(e), extensions={"code": "NOT_AUTHORIZED"}) from None
