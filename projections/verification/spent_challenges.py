@@ -1,0 +1,40 @@
+"""Spent challenge ids (PIN-6): a challenge answers once, in whichever API process it reaches first."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from projections.store import ReadStore
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS sivil_spent_challenges (token_id TEXT PRIMARY KEY, expires_at BIGINT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS sivil_spent_challenges_expiry ON sivil_spent_challenges (expires_at)",
+)
+
+# An id is kept a while past its expiry, so a process whose clock runs behind still finds it spent.
+KEEP_AFTER_EXPIRY = timedelta(minutes=5)
+
+
+class SpentChallenges:
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+        with store.transaction() as tx:
+            for statement in DDL:
+                tx.execute(statement)
+
+    def claim(self, token_id: str, expires_at: datetime, now: datetime) -> bool:
+        """True for the first claim of ``token_id``; False when it was spent before (the primary key says so)."""
+        with self.store.transaction() as tx:
+            tx.execute(
+                "DELETE FROM sivil_spent_challenges WHERE expires_at < :before",
+                {"before": int((now - KEEP_AFTER_EXPIRY).timestamp())},
+            )
+            inserted = tx.execute(
+                "INSERT INTO sivil_spent_challenges (token_id, expires_at) VALUES (:id, :exp) "
+                "ON CONFLICT (token_id) DO NOTHING",
+                {"id": token_id, "exp": int(expires_at.timestamp())},
+            )
+        return inserted == 1
+
+    def count(self) -> int:
+        return int(self.store.query("SELECT COUNT(*) AS n FROM sivil_spent_challenges")[0]["n"])

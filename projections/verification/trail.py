@@ -1,0 +1,75 @@
+"""The processing trail of SIVIL (UU PDP 27/2022): who verified which diploma, and when.
+
+Only successful look-ups are recorded, since only they touch a holder's personal data. The public
+never reads this table; the holder and staff read it through ``VerificationTrail.for_diploma``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from projections.store import ReadStore
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS sivil_verification_trail (id TEXT PRIMARY KEY, verified_at TEXT NOT NULL,"
+    " university_code TEXT NOT NULL, prodi_code TEXT NOT NULL, nina TEXT NOT NULL,"
+    " client_address TEXT NOT NULL, via TEXT NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS sivil_verification_trail_diploma"
+    " ON sivil_verification_trail (university_code, prodi_code, nina, verified_at)",
+)
+
+
+@dataclass(frozen=True)
+class Verification:
+    """One look-up of one diploma: when, from which address, and through which door (web, graphql, status, pdf)."""
+
+    verified_at: datetime
+    university_code: str
+    prodi_code: str
+    nina: str
+    client_address: str
+    via: str
+
+
+class VerificationTrail:
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+        with store.transaction() as tx:
+            for statement in DDL:
+                tx.execute(statement)
+
+    def record(self, v: Verification) -> None:
+        with self.store.transaction() as tx:
+            tx.execute(
+                "INSERT INTO sivil_verification_trail"
+                " (id, verified_at, university_code, prodi_code, nina, client_address, via)"
+                " VALUES (:id, :at, :u, :p, :n, :addr, :via)",
+                {
+                    # Sorts in recording order where two verifications share an instant.
+                    "id": f"{time.time_ns():020d}-{uuid.uuid4().hex[:12]}",
+                    "at": _utc_text(v.verified_at),
+                    "u": v.university_code,
+                    "p": v.prodi_code,
+                    "n": v.nina,
+                    "addr": v.client_address,
+                    "via": v.via,
+                },
+            )
+
+    def for_diploma(self, university_code: str, prodi_code: str, nina: str) -> list[Verification]:
+        """Every verification of one diploma, oldest first: for its holder and the university's staff."""
+        rows = self.store.query(
+            "SELECT verified_at, university_code, prodi_code, nina, client_address, via"
+            " FROM sivil_verification_trail WHERE university_code = :u AND prodi_code = :p AND nina = :n"
+            " ORDER BY verified_at, id",
+            {"u": university_code, "p": prodi_code, "n": nina},
+        )
+        return [Verification(**{**r, "verified_at": datetime.fromisoformat(r["verified_at"])}) for r in rows]
+
+
+def _utc_text(instant: datetime) -> str:
+    """Fixed-width UTC text, so that text order is time order on both databases."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
