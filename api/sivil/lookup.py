@@ -1,0 +1,187 @@
+"""The public look-up (PIN-6), in the order that keeps it honest and cheap to defend.
+
+1. the form of the codes and the NINA (PIN-1): a typo is named before anything is counted or spent;
+2. the rate limit per client address;
+3. the challenge, which is spent here;
+4. the read model; a found diploma is recorded in the processing trail (UU PDP).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from api.sivil.challenge import Challenges
+from api.sivil.rate_limit import RateLimiter
+from domain.diploma.nina import NINA
+from domain.errors import Failure, RuleViolation
+from projections.sivil.rows import SivilEntry
+from projections.sivil.view import SivilView
+from projections.verification.trail import Verification, VerificationTrail
+
+# One wording for every miss, whether the NINA belongs to another university or to nobody (PIN-6).
+NOT_FOUND = (
+    "Ijazah tidak ditemukan. Periksa kode perguruan tinggi (6 digit) dan kode prodi (5 digit) dari perguruan "
+    "tinggi yang menerbitkan ijazah, dan NINA (15 digit) persis seperti tercetak pada ijazah: 5 digit pertama "
+    "adalah kode prodi, digit terakhir adalah digit periksa. / Diploma not found. Check the university code "
+    "(6 digits) and the prodi code (5 digits) of the university that issued the diploma, and the NINA (15 "
+    "digits) exactly as printed on it: its first 5 digits are the prodi code, its last is a check digit."
+)
+
+STATUS_LABELS = {
+    "VALID": "Sah / Valid",
+    "VOID": "Dibatalkan, tidak sah sejak awal / Annulled, void from the start",
+    "CANCELLED_IN_ERROR": "Dibatalkan karena kekeliruan penerbitan / Cancelled, issued in error",
+    "NOT_YET_RECORDED": "Belum tercatat di SIVIL pada tanggal itu / Not yet recorded in SIVIL on that day",
+}
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, status)
+
+
+class DiplomaNotFound(Exception):
+    def __init__(self) -> None:
+        super().__init__(NOT_FOUND)
+        self.message = NOT_FOUND
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A well-formed question: which diploma, by all three parts of its key (PIN-1)."""
+
+    university_code: str
+    prodi_code: str
+    nina: str
+
+
+@dataclass(frozen=True)
+class Verified:
+    entry: SivilEntry
+    verified_at: datetime
+
+
+@dataclass(frozen=True)
+class Status:
+    """A status category and its date; for a past day, also what the register says now."""
+
+    status: str
+    status_date: str | None
+    current_status: str | None = None
+    current_status_date: str | None = None
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+
+def check_form(university_code: str, prodi_code: str, nina: str) -> Asked:
+    """PIN-0/PIN-1 form checks, every failure at once, each naming its field and the wrong part."""
+    university = (university_code or "").strip()
+    prodi = (prodi_code or "").strip()
+    failures: list[Failure] = []
+    if not (university.isascii() and university.isdigit() and len(university) == 6):
+        failures.append(
+            Failure("PIN-0", "universityCode", f"a PDDIKTI university code has 6 digits; got {university_code!r}")
+        )
+    prodi_ok = prodi.isascii() and prodi.isdigit() and len(prodi) == 5
+    if not prodi_ok:
+        failures.append(Failure("PIN-1", "prodiCode", f"a PDDIKTI prodi code has 5 digits; got {prodi_code!r}"))
+    parsed: NINA | None = None
+    try:
+        parsed = NINA.parse("".join((nina or "").split()), prodi_code=prodi if prodi_ok else None)
+    except RuleViolation as e:
+        failures.extend(e.failures)
+    if failures or parsed is None:
+        raise RuleViolation(*failures)
+    return Asked(university, prodi, parsed.value)
+
+
+class PublicLookup:
+    def __init__(
+        self,
+        *,
+        view: SivilView,
+        challenges: Challenges,
+        limiter: RateLimiter,
+        trail: VerificationTrail,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.view = view
+        self.challenges = challenges
+        self.limiter = limiter
+        self.trail = trail
+        self.clock = clock
+
+    def verify(
+        self, *, university_code: str, prodi_code: str, nina: str, token: str, answer: str, address: str, via: str
+    ) -> Verified:
+        """Raises RuleViolation, RateLimited, ChallengeRefused or DiplomaNotFound, in that order of checking."""
+        asked = check_form(university_code, prodi_code, nina)
+        self.limiter.hit(address)
+        self.challenges.redeem(token, answer)
+        return self.reread(asked, address, via)
+
+    def reread(self, asked: Asked, address: str, via: str) -> Verified:
+        """The entry as it is now, recorded in the trail; for a PDF whose look-up already passed a challenge."""
+        entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
+        if entry is None:
+            raise DiplomaNotFound()
+        verified = Verified(entry, self.clock())
+        self.trail.record(
+            Verification(
+                verified_at=verified.verified_at,
+                university_code=asked.university_code,
+                prodi_code=asked.prodi_code,
+                nina=asked.nina,
+                client_address=address,
+                via=via,
+            )
+        )
+        return verified
+
+    @property
+    def knows_history(self) -> bool:
+        return callable(getattr(self.view, "status_on", None))
+
+    def status(
+        self, *, university_code: str, prodi_code: str, nina: str, address: str, via: str, on: date | None = None
+    ) -> Status:
+        """Only the status category and its date: what a verifier of a PDF needs, no personal data."""
+        asked = check_form(university_code, prodi_code, nina)
+        self.limiter.hit(address, scope="status")
+        if on is None:
+            entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
+            found = Status(entry.status, entry.status_date) if entry else None
+        else:
+            status_on: Any = getattr(self.view, "status_on", None)
+            if status_on is None:
+                raise NotImplementedError("this read model does not keep the status history")
+            found = _as_status(status_on(asked.university_code, asked.prodi_code, asked.nina, on))
+        if found is None:
+            raise DiplomaNotFound()
+        self.trail.record(
+            Verification(
+                verified_at=self.clock(),
+                university_code=asked.university_code,
+                prodi_code=asked.prodi_code,
+                nina=asked.nina,
+                client_address=address,
+                via=via,
+            )
+        )
+        return found
+
+
+def _as_status(answer: Any) -> Status | None:
+    """``SivilView.status_on`` answers None or a row with ``status`` and ``status_date`` (and ``current_status``)."""
+    if answer is None:
+        return None
+
+    def text(name: str) -> str | None:
+        value = getattr(answer, name, None)
+        return None if value is None else str(value)
+
+    return Status(str(answer.status), text("status_date"), text("current_status"), text("current_status_date"))

@@ -1,0 +1,126 @@
+"""The SIVIL web page (PIN-6): server-rendered HTML in Bahasa Indonesia with English, no script at all.
+
+Every value that reaches the page passes through ``html.escape``; the form has no field that takes a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from html import escape
+
+from api.sivil.challenge import Challenge
+from api.sivil.lookup import Verified, status_label
+
+FIELDS = (
+    ("university", "Kode perguruan tinggi / University code", "6", "001002"),
+    ("prodi", "Kode prodi / Programme code", "5", "55201"),
+    ("nina", "NINA (Nomor Ijazah Nasional) / National diploma number", "15", "552012024000173"),
+)
+
+STYLE = """
+body{font-family:system-ui,"DejaVu Sans",sans-serif;margin:0;background:#f4f6f8;color:#1d2733}
+main{max-width:44rem;margin:2rem auto;padding:1.5rem 2rem;background:#fff;border-radius:.5rem;
+box-shadow:0 1px 4px #0002}
+h1{font-size:1.5rem;margin:0 0 .25rem}h1+p{margin-top:0;color:#52606d}
+label{display:block;margin:.9rem 0 .25rem;font-weight:600}
+input{font:inherit;padding:.45rem .6rem;width:100%;box-sizing:border-box;border:1px solid #9aa5b1;border-radius:.3rem}
+fieldset{margin:1rem 0;border:1px solid #cbd2d9;border-radius:.3rem}
+button{font:inherit;margin-top:1rem;padding:.55rem 1.4rem;background:#0b5cad;color:#fff;border:0;border-radius:.3rem}
+.notice{padding:.75rem 1rem;border-radius:.3rem;margin:1rem 0}
+.refused{background:#fdecea;border:1px solid #e0a39b}.found{background:#e8f5e9;border:1px solid #98c59b}
+.not-valid{background:#fdecea;border:1px solid #e0a39b}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}dd{margin:0}
+.small{font-size:.85rem;color:#52606d}a.button{display:inline-block;margin:.5rem 1rem .5rem 0}
+"""
+
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex",
+}
+
+PRIVACY = (
+    "SIVIL tidak pernah mencari berdasarkan nama. Setiap verifikasi yang berhasil dicatat (waktu, ijazah, alamat "
+    "jaringan) agar pemilik ijazah dapat mengetahui siapa yang memeriksanya (UU PDP 27/2022). / SIVIL never searches "
+    "by name. Every successful verification is recorded (time, diploma, network address) so that the holder can "
+    "learn who checked their diploma (UU PDP 27/2022)."
+)
+
+
+def _layout(body: str) -> str:
+    return (
+        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>SIVIL · Verifikasi Ijazah / Diploma Verification</title>"
+        f"<style>{STYLE}</style></head><body><main>"
+        "<h1>SIVIL · Verifikasi Ijazah / Diploma Verification</h1>"
+        "<p>Sistem Verifikasi Ijazah secara Elektronik / Electronic Diploma Verification System</p>"
+        f'{body}<p class="small">{escape(PRIVACY)}</p></main></body></html>'
+    )
+
+
+def form_page(challenge: Challenge, values: Mapping[str, str] | None = None, notices: Sequence[str] = ()) -> str:
+    values = values or {}
+    notice = ""
+    if notices:
+        items = "".join(f"<li>{escape(n)}</li>" for n in notices)
+        notice = f'<div class="notice refused" role="alert" id="refusal"><ul>{items}</ul></div>'
+    inputs = "".join(
+        f'<label for="{field}">{escape(label)}</label>'
+        f'<input id="{field}" name="{field}" value="{escape(values.get(field, ""))}" inputmode="numeric" '
+        f'maxlength="{int(size) + 4}" placeholder="{escape(example)}" autocomplete="off" required>'
+        for field, label, size, example in FIELDS
+    )
+    expires = challenge.expires_at.astimezone(UTC).strftime("%H:%M UTC")
+    return _layout(
+        f'{notice}<form method="post" action="/sivil">{inputs}'
+        "<fieldset><legend>Angka pengaman / Security question</legend>"
+        f'<p id="question">{escape(challenge.question)}</p>'
+        f'<input type="hidden" name="token" value="{escape(challenge.token)}">'
+        '<label for="answer">Jawaban / Answer</label>'
+        '<input id="answer" name="answer" inputmode="numeric" maxlength="6" autocomplete="off" required>'
+        f'<p class="small">Berlaku sekali, sampai {escape(expires)}. / Good for one look-up, until '
+        f"{escape(expires)}.</p></fieldset>"
+        '<button type="submit">Periksa / Verify</button></form>'
+    )
+
+
+def found_page(verified: Verified, pdf_href: str | None) -> str:
+    e = verified.entry
+    rows = (
+        ("Perguruan tinggi / University", f"{e.university_name} ({e.university_code})"),
+        ("Nama lengkap / Full name", e.full_name),
+        ("NIM / Student number", e.nim),
+        ("Jenjang / Level", e.level),
+        ("Program studi / Programme", f"{e.programme_name} ({e.prodi_code})"),
+        ("NINA", e.nina),
+        ("Tanggal lulus / Graduation date", e.graduation_date),
+        ("Status", status_label(e.status)),
+        ("Tanggal status / Status date", e.status_date),
+        ("Diperiksa pada / Verified at", verified_at_text(verified.verified_at)),
+    )
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    kind = "found" if e.status == "VALID" else "not-valid"
+    download = (
+        f'<a class="button" id="download" href="{escape(pdf_href)}">Unduh PDF / Download PDF</a>' if pdf_href else ""
+    )
+    return _layout(
+        f'<section class="notice {kind}" id="result"><h2>Ijazah ditemukan / Diploma found</h2>'
+        f"<dl>{items}</dl></section>{download}"
+        '<a class="button" href="/sivil">Periksa ijazah lain / Verify another diploma</a>'
+    )
+
+
+def message_page(message: str) -> str:
+    return _layout(
+        f'<div class="notice refused" role="alert" id="refusal">{escape(message)}</div>'
+        '<a class="button" href="/sivil">Kembali / Back</a>'
+    )
+
+
+def verified_at_text(instant: datetime) -> str:
+    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

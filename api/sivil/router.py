@@ -1,0 +1,198 @@
+"""The public SIVIL routes: the web page at /sivil, GraphQL at /sivil/graphql, /sivil/status and /sivil/pdf.
+
+Everything is handed in by the composition root; nothing here reads settings or opens connections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from strawberry.fastapi import GraphQLRouter
+
+from api.sivil import page
+from api.sivil.address import ClientAddress
+from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
+from api.sivil.download import DownloadRefused, DownloadTokens
+from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup
+from api.sivil.rate_limit import RateLimited, RateLimiter
+from api.sivil.schema import SivilContext, public_schema
+from domain.errors import RuleViolation
+from projections.sivil.rows import SivilEntry
+from projections.sivil.view import SivilView
+from projections.store import ReadStore
+from projections.verification.spent_challenges import SpentChallenges
+from projections.verification.trail import VerificationTrail
+
+PdfRenderer = Callable[[SivilEntry, datetime], bytes]
+MAX_FORM_BYTES = 4096
+FIELD_NAMES = ("university", "prodi", "nina", "token", "answer")
+
+
+def create_sivil_router(
+    *,
+    view: SivilView,
+    store: ReadStore,
+    secret: str,
+    limiter: RateLimiter,
+    clock: Callable[[], datetime],
+    pdf_renderer: PdfRenderer | None = None,
+    challenge_ttl: timedelta = timedelta(minutes=5),
+    spent_challenges: ChallengeLedger | None = None,
+    trusted_proxies: Iterable[str] = (),
+    download_ttl: timedelta = timedelta(minutes=10),
+) -> APIRouter:
+    """``store`` keeps spent challenges (unless ``spent_challenges`` is given, e.g. Redis) and the trail."""
+    challenges = Challenges(
+        secret=secret, ledger=spent_challenges or SpentChallenges(store), clock=clock, ttl=challenge_ttl
+    )
+    lookup = PublicLookup(
+        view=view, challenges=challenges, limiter=limiter, trail=VerificationTrail(store), clock=clock
+    )
+    downloads = DownloadTokens(secret=secret, clock=clock, ttl=download_ttl) if pdf_renderer else None
+    address_of = ClientAddress(trusted_proxies)
+
+    router = APIRouter()
+
+    async def context(request: Request) -> SivilContext:
+        return SivilContext(lookup, challenges, downloads, address_of(request))
+
+    router.include_router(
+        GraphQLRouter(public_schema(with_history=lookup.knows_history), context_getter=context),
+        prefix="/sivil/graphql",
+    )
+
+    def html(body: str, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+        return HTMLResponse(body, status_code=status_code, headers={**page.HEADERS, **(headers or {})})
+
+    @router.get("/sivil", response_class=HTMLResponse)
+    def form(request: Request) -> HTMLResponse:
+        values = {k: request.query_params.get(k, "")[:40] for k in ("university", "prodi", "nina")}
+        return html(page.form_page(challenges.issue(), values))
+
+    @router.post("/sivil", response_class=HTMLResponse)
+    async def look_up(request: Request) -> HTMLResponse:
+        body = b""
+        async for chunk in request.stream():  # stop reading at the limit rather than after the whole body
+            body += chunk
+            if len(body) > MAX_FORM_BYTES:
+                return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
+        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+        values = {k: (fields.get(k) or [""])[0][:200] for k in FIELD_NAMES}
+        address = address_of(request)
+        try:
+            verified = await run_in_threadpool(
+                lookup.verify,
+                university_code=values["university"],
+                prodi_code=values["prodi"],
+                nina=values["nina"],
+                token=values["token"],
+                answer=values["answer"],
+                address=address,
+                via="web",
+            )
+        except RuleViolation as e:
+            notices = [f"{_label(f.field)}: {f.message}" for f in e.failures]
+            return html(page.form_page(challenges.issue(), values, notices), 422)
+        except RateLimited as e:
+            notices = [e.message]
+            headers = {"Retry-After": str(e.retry_after)}
+            return html(page.form_page(challenges.issue(), values, notices), 429, headers)
+        except ChallengeRefused as e:
+            return html(page.form_page(challenges.issue(), values, [e.message]), 403)
+        except DiplomaNotFound as e:
+            return html(page.form_page(challenges.issue(), values, [e.message]), 404)
+        href = None
+        if downloads is not None:
+            entry = verified.entry
+            token = downloads.issue(Asked(entry.university_code, entry.prodi_code, entry.nina), address)
+            href = f"/sivil/pdf?token={token}"
+        return html(page.found_page(verified, href))
+
+    @router.get("/sivil/pdf")
+    def pdf(request: Request, token: str = "") -> Response:
+        if pdf_renderer is None or downloads is None:
+            return html(page.message_page("PDF tidak tersedia. / PDF is not available."), 404)
+        address = address_of(request)
+        try:
+            limiter.hit(address, scope="pdf")
+            verified = lookup.reread(downloads.open(token, address), address, via="pdf")
+        except RateLimited as e:
+            return html(page.message_page(e.message), 429, {"Retry-After": str(e.retry_after)})
+        except DownloadRefused as e:
+            return html(page.message_page(e.message), 403)
+        except DiplomaNotFound as e:
+            return html(page.message_page(e.message), 404)
+        content = pdf_renderer(verified.entry, verified.verified_at)
+        return Response(
+            content,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="sivil-{verified.entry.nina}.pdf"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @router.get("/sivil/status")
+    def status(request: Request, university: str = "", prodi: str = "", nina: str = "", on: str = "") -> Response:
+        """For the PDF verifier's online check: the status category and its date, nothing personal."""
+        try:
+            day = date.fromisoformat(on) if on else None
+        except ValueError:
+            return _json(422, error="RULE_VIOLATION", failures=[_failure("on", "a date is YYYY-MM-DD")])
+        if day is not None and not lookup.knows_history:
+            return _json(422, error="RULE_VIOLATION", failures=[_failure("on", "no status history here")])
+        try:
+            found = lookup.status(
+                university_code=university,
+                prodi_code=prodi,
+                nina=nina,
+                address=address_of(request),
+                via="status",
+                on=day,
+            )
+        except RuleViolation as e:
+            failures = [{"rule_id": f.rule_id, "field": f.field, "message": f.message} for f in e.failures]
+            return _json(422, error="RULE_VIOLATION", failures=failures)
+        except RateLimited as e:
+            return _json(
+                429,
+                {"Retry-After": str(e.retry_after)},
+                error="RATE_LIMITED",
+                message=e.message,
+                retry_after_seconds=e.retry_after,
+            )
+        except DiplomaNotFound as e:
+            return _json(404, error="NOT_FOUND", message=e.message)
+        answer: dict[str, Any] = {"status": found.status, "status_date": found.status_date}
+        if day is not None:
+            answer.update(on=day.isoformat(), current_status=found.current_status)
+            answer["current_status_date"] = found.current_status_date
+        return _json(200, **answer)
+
+    return router
+
+
+LABELS = {
+    "universityCode": "Kode perguruan tinggi / University code",
+    "prodiCode": "Kode prodi / Programme code",
+    "nina": "NINA",
+}
+
+
+def _label(field: str) -> str:
+    return LABELS.get(field, field)
+
+
+def _failure(field: str, message: str) -> dict[str, str]:
+    return {"rule_id": "PIN-6", "field": field, "message": message}
+
+
+def _json(status_code: int, headers: dict[str, str] | None = None, **content: Any) -> JSONResponse:
+    return JSONResponse(content, status_code=status_code, headers={"Cache-Control": "no-store", **(headers or {})})
