@@ -1,0 +1,110 @@
+"""The SIVIL page in Debian's Chromium, driven by Playwright: a person fills the form and answers the sum.
+
+The app runs under uvicorn on 127.0.0.1 in a thread of this process; nothing is installed or downloaded.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from playwright.sync_api import sync_playwright
+
+from api.sivil.rate_limit import RateLimiter
+from api.sivil.router import create_sivil_router
+from infra.bootstrap import Container
+from tests.world import PRODI, UNIVERSITY, Clock, World
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def store() -> str:
+    return "sqlite"  # the page is the same on both stores; the rule tests cover PostgreSQL
+
+
+@pytest.fixture
+def server(container: Container, clock: Clock) -> Iterator[str]:
+    app = FastAPI()
+    app.include_router(
+        create_sivil_router(
+            view=container.services.sivil,
+            store=container.worker.store,
+            secret="browser-test-secret-" + "z" * 32,
+            limiter=RateLimiter("30/minute"),
+            clock=clock,
+            pdf_renderer=lambda entry, at: f"%PDF-1.4 stand-in for {entry.nina}".encode(),
+        )
+    )
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    uvi = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=uvi.run, kwargs={"sockets": [sock]}, name="uvicorn", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not uvi.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    uvi.should_exit = True
+    thread.join(timeout=10)
+    sock.close()
+
+
+def test_PIN_6_a_person_verifies_a_diploma_on_the_sivil_page(world: World, server: str) -> None:
+    world.university()
+    world.programme()
+    world.eligible_s1()
+    nina = world.reserve().nina
+    world.graduate()
+    world.pair(nina=nina)
+    world.project()
+    assert nina is not None
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 1000}, accept_downloads=True)
+            page.goto(f"{server}/sivil")
+            page.fill("#university", UNIVERSITY)
+            page.fill("#prodi", PRODI)
+            page.fill("#nina", nina)
+            question = page.inner_text("#question")
+            a, b = re.search(r"Berapa (\d+) \+ (\d+)\?", question).groups()  # type: ignore[union-attr]
+            page.fill("#answer", str(int(a) + int(b)))
+            page.click("button[type=submit]")
+
+            result = page.locator("#result")
+            result.wait_for()
+            text = result.inner_text()
+            assert "Siti Aminah" in text and nina in text and "Sah / Valid" in text
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "sivil.png"), full_page=True)
+
+            with page.expect_download() as download:
+                page.click("#download")
+            saved = download.value.path()
+            assert Path(saved).read_bytes() == f"%PDF-1.4 stand-in for {nina}".encode()
+        finally:
+            browser.close()
