@@ -8,6 +8,8 @@ from domain.errors import NotAuthorized
 REGISTRY_KEEPERS = frozenset({Role.MINISTRY_ADMIN, Role.PDDIKTI_SYNC})
 RECORD_REPORTERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.PDDIKTI_SYNC})
 NUMBERING_OPERATORS = frozenset({Role.UNIVERSITY_OPERATOR})
+ANNULLERS = frozenset({Role.DIRECTOR_GENERAL})  # PIN-5: annuls, and decides proposals
+ANNULMENT_PROPOSERS = frozenset({Role.UNIVERSITY_LEADER})  # PIN-5: for their own university only
 STAFF_READERS = frozenset(
     {Role.UNIVERSITY_OPERATOR, Role.UNIVERSITY_LEADER, Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL}
 )

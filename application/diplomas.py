@@ -1,4 +1,4 @@
-"""Diplomas: the PDDIKTI registry, students' records, and NINA reservation and pairing (PIN-0..3, PIN-8)."""
+"""Diplomas: the PDDIKTI registry, students' records, NINA reservation and pairing (PIN-0..3, PIN-8), annulment."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from application.annulment import Annulments
 from application.authorization import (
     NUMBERING_OPERATORS,
     RECORD_REPORTERS,
@@ -14,7 +15,6 @@ from application.authorization import (
     require,
 )
 from application.receipt import Receipt
-from application.service import Service
 from domain.audit import Cause
 from domain.diploma.diploma import Diploma, not_reserved
 from domain.diploma.nina import NINA
@@ -37,7 +37,7 @@ class AlreadyReserved(Conflict):
     pass
 
 
-class Diplomas(Service):
+class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
     name = "diplomas"
 
     def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, rulesets: RulesetBook, **kw: Any):
@@ -181,10 +181,9 @@ class Diplomas(Service):
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
-            diploma_id = Diploma.create_id(university_code, nim)
-            existing = self.find(Diploma, diploma_id)
-            if existing is not None:
-                raise AlreadyReserved(f"NINA {existing.nina} is already reserved for NIM {nim}")
+            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            if diploma is not None and not diploma.annulled:
+                raise AlreadyReserved(f"NINA {diploma.nina} is already reserved for NIM {nim}")
             programme, record = self._academic_record(student)
             today = self.today()
             sequence = self.find(
@@ -192,16 +191,20 @@ class Diplomas(Service):
             ) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
             )
-            diploma = Diploma.reserve(
-                university_code=university_code,
-                prodi_code=programme.prodi_code,
-                nim=nim,
-                student_id=student.id,
-                nina=sequence.claim_next(cause),
-                ruleset=self.rulesets.in_force(today),
-                record=record,
-                cause=cause,
-            )
+            ruleset = self.rulesets.in_force(today)
+            if diploma is not None:  # annulled: a new number from the sequence, never the old one (PIN-5)
+                diploma.reserve_again(nina=sequence.claim_next(cause), ruleset=ruleset, record=record, cause=cause)
+            else:
+                diploma = Diploma.reserve(
+                    university_code=university_code,
+                    prodi_code=programme.prodi_code,
+                    nim=nim,
+                    student_id=student.id,
+                    nina=sequence.claim_next(cause),
+                    ruleset=ruleset,
+                    record=record,
+                    cause=cause,
+                )
             claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
             return Receipt(self.commit(sequence, diploma, claim), nina=diploma.nina.value)
 
@@ -217,11 +220,13 @@ class Diplomas(Service):
             if diploma is None:
                 raise not_reserved(nim)
             _, record = self._academic_record(student)
+            today = self.today()
             diploma.pair(
                 nina=given,
-                ruleset=self.rulesets.in_force(self.today()),
+                ruleset=self.rulesets.in_force(today),
                 record=record,
                 holder=student.personal,
+                on=today,
                 cause=cause,
             )
             return Receipt(self.commit(diploma), nina=given.value)

@@ -9,6 +9,7 @@ class Receipt:
 
     position: int | None
     nina: str | None = None
+    status: str | None = None  # the diploma's status after the command (RESERVED, PAIRED, VOID, ...)
 
     @property
     def changed(self) -> bool:

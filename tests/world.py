@@ -38,6 +38,8 @@ def cause(
 
 ADMIN = cause(Role.MINISTRY_ADMIN, None)
 OPERATOR = cause()
+DIRECTOR_GENERAL = cause(Role.DIRECTOR_GENERAL, None)
+LEADER = cause(Role.UNIVERSITY_LEADER)
 
 
 def report(
@@ -138,6 +140,29 @@ class World:
     def pair(self, nim: str = "2020001", nina: str | None = None) -> Receipt:
         assert nina is not None
         return self.app.pair_nina(university_code=UNIVERSITY, nim=nim, nina=nina, cause=OPERATOR)
+
+    def annul(
+        self,
+        nim: str = "2020001",
+        reason: str | None = "learning process did not comply",
+        legal_basis: str | None = "Decree 318/B/HK/2019, art. 5",
+        by: Cause = DIRECTOR_GENERAL,
+    ) -> Receipt:
+        return self.app.annul_nina(
+            university_code=UNIVERSITY, nim=nim, reason=reason, legal_basis=legal_basis, cause=by
+        )
+
+    def propose_annulment(
+        self, nim: str = "2020001", reason: str | None = "reserved for the wrong student", by: Cause = LEADER
+    ) -> Receipt:
+        return self.app.propose_annulment(university_code=UNIVERSITY, nim=nim, reason=reason, cause=by)
+
+    def decide_annulment(
+        self, nim: str = "2020001", *, accept: bool, remark: str | None = None, by: Cause = DIRECTOR_GENERAL
+    ) -> Receipt:
+        return self.app.decide_annulment_proposal(
+            university_code=UNIVERSITY, nim=nim, accept=accept, remark=remark, cause=by
+        )
 
     def project(self) -> None:
         self.container.worker.catch_up()

@@ -1,0 +1,62 @@
+"""Annulment of a NINA (PIN-5): the Director General annuls; a university leader proposes, the Director General decides.
+
+A mixin of ``Diplomas``: the same event store, clock and retry as the numbering commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from application.authorization import ANNULLERS, ANNULMENT_PROPOSERS, require
+from application.receipt import Receipt
+from application.service import Service
+from domain.audit import Cause
+from domain.diploma.diploma import Diploma
+
+
+class Annulments(Service):
+    today: Callable[[], date]  # the date in Jakarta: ``Diplomas.today``
+
+    def annul_nina(
+        self, *, university_code: str, nim: str, reason: str | None, legal_basis: str | None, cause: Cause
+    ) -> Receipt:
+        """Pembatalan NINA by the Director General: the diploma is void from the start."""
+        require(cause.actor, ANNULLERS, university_code)
+
+        def command() -> Receipt:
+            diploma = self._diploma(university_code, nim)
+            diploma.annul(reason=reason, legal_basis=legal_basis, on=self.today(), cause=cause)
+            return self._receipt(diploma)
+
+        return self.retrying(command)
+
+    def propose_annulment(self, *, university_code: str, nim: str, reason: str | None, cause: Cause) -> Receipt:
+        """Usulan pembatalan by the university leader, for a NINA reserved or paired in error."""
+        require(cause.actor, ANNULMENT_PROPOSERS, university_code)
+
+        def command() -> Receipt:
+            diploma = self._diploma(university_code, nim)
+            diploma.propose_annulment(reason=reason, on=self.today(), cause=cause)
+            return self._receipt(diploma)
+
+        return self.retrying(command)
+
+    def decide_annulment_proposal(
+        self, *, university_code: str, nim: str, accept: bool, remark: str | None, cause: Cause
+    ) -> Receipt:
+        """The Director General accepts (cancelled in error) or rejects (a remark is required)."""
+        require(cause.actor, ANNULLERS, university_code)
+
+        def command() -> Receipt:
+            diploma = self._diploma(university_code, nim)
+            diploma.decide_annulment_proposal(accept=accept, remark=remark, on=self.today(), cause=cause)
+            return self._receipt(diploma)
+
+        return self.retrying(command)
+
+    def _diploma(self, university_code: str, nim: str) -> Diploma:
+        return self.load(Diploma, Diploma.create_id(university_code, nim), "diploma", f"{university_code}/{nim}")
+
+    def _receipt(self, diploma: Diploma) -> Receipt:
+        return Receipt(self.commit(diploma), nina=diploma.nina.value, status=diploma.status.value)
