@@ -58,14 +58,14 @@ class NinaEligibility:
 
 @strawberry.type
 class Diploma:
-    """A university's own view of one student's NINA (staff only: it holds the full name)."""
+    """A university's own view of one student's NINA (staff only: it holds the full name and annulment reasons)."""
 
     university_code: str
     nim: str
     full_name: str
     prodi_code: str
     nina: str
-    status: str
+    status: str = strawberry.field(description="RESERVED, PAIRED, VOID or CANCELLED_IN_ERROR (PIN-5).")
     reserved_at: str
     reserved_by: str
     reservation_ruleset: str
@@ -74,6 +74,18 @@ class Diploma:
     pairing_ruleset: str | None
     graduation_date: str | None
     yudisium_number: str | None
+    annulled_on: str | None = strawberry.field(description="Effective date of the annulment, in Jakarta.")
+    annulled_by: str | None
+    annulment_reason: str | None
+    annulment_legal_basis: str | None
+    proposal_status: str | None = strawberry.field(
+        description="The latest annulment proposal: OPEN, REJECTED, ACCEPTED or SUPERSEDED."
+    )
+    proposed_on: str | None
+    proposed_by: str | None
+    proposal_reason: str | None
+    proposal_remark: str | None = strawberry.field(description="The Director General's remark on a rejection.")
+    replaces_nina: str | None = strawberry.field(description="The NINA cancelled in error that this one replaces.")
 
     @classmethod
     def from_row(cls, row: RegisteredDiploma) -> Diploma:

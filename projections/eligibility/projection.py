@@ -104,6 +104,19 @@ class EligibilityProjection(Projection):
             {"u": e.university_code, "nim": e.nim},
         )
 
+    def on_Diploma_NINAAnnulled(self, e: Any, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE eligibility_diplomas SET status = :s WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "s": e.kind.value},
+        )
+
+    def on_Diploma_NINAReservedAgain(self, e: Any, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE eligibility_diplomas SET nina = :nina, status = 'RESERVED'"
+            " WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "nina": e.nina.value},
+        )
+
 
 def _accreditation(a: Any) -> dict[str, str]:
     return {"grade": a.grade, "valid_from": a.valid_from.isoformat(), "valid_until": a.valid_until.isoformat()}

@@ -8,12 +8,16 @@ from decimal import Decimal
 
 import orjson
 
+from domain.diploma.annulment import AnnulmentKind
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level
 from domain.diploma.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from domain.diploma.ruleset import Decision, RulesetBook
 from domain.errors import Failure
 from projections.store import ReadStore, one
+
+VOID = AnnulmentKind.VOID.value
+CANCELLED_IN_ERROR = AnnulmentKind.CANCELLED_IN_ERROR.value
 
 
 @dataclass(frozen=True)
@@ -73,15 +77,25 @@ class EligibilityView:
         )
         ruleset = self.rulesets.in_force(on)
         reservation = ruleset.reservation(record)
-        if diploma is not None:
-            # The same refusals the commands give for a student who already has a NINA.
+        status = diploma["status"] if diploma else None
+        # The same refusals the commands give for a student who already has a NINA (PIN-2, PIN-5).
+        if status == VOID:
+            reservation = _with(
+                reservation,
+                Failure("PIN-5.void", "nim", f"NINA {diploma['nina']} was annulled by the Director General"),
+            )
+        elif diploma is not None and status != CANCELLED_IN_ERROR:  # after a cancellation in error: a new NINA
             reservation = _with(
                 reservation, Failure("PIN-2.once", "nim", f"NINA {diploma['nina']} is already reserved")
             )
         pairing = ruleset.pairing(record)
         if diploma is None:
             pairing = _with(pairing, Failure("PIN-3.reservation", "nim", f"no NINA has been reserved for NIM {nim}"))
-        elif diploma["status"] == "PAIRED":
+        elif status in (VOID, CANCELLED_IN_ERROR):
+            pairing = _with(
+                pairing, Failure("PIN-5.annulled", "nim", f"NINA {diploma['nina']} was annulled ({status})")
+            )
+        elif status == "PAIRED":
             pairing = _with(pairing, Failure("PIN-3.reservation", "nina", f"NINA {diploma['nina']} is already paired"))
         return Eligibility(
             university_code=university_code,

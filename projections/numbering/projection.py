@@ -1,3 +1,5 @@
+"""A university's register of NINAs: one row per NINA ever reserved, with its pairing and annulment."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,11 +16,15 @@ class NumberingProjection(Projection):
     ddl = (
         "CREATE TABLE IF NOT EXISTS numbering_students (university_code TEXT NOT NULL, nim TEXT NOT NULL,"
         " full_name TEXT NOT NULL, PRIMARY KEY (university_code, nim))",
+        # Keyed by NINA, not NIM: after a cancellation in error a student holds a second NINA, and the
+        # annulled one stays in the register (PIN-5).
         "CREATE TABLE IF NOT EXISTS numbering_diplomas (university_code TEXT NOT NULL, nim TEXT NOT NULL,"
         " prodi_code TEXT NOT NULL, nina TEXT NOT NULL, status TEXT NOT NULL, reserved_at TEXT NOT NULL,"
         " reserved_by TEXT NOT NULL, reservation_ruleset TEXT NOT NULL, paired_at TEXT, paired_by TEXT,"
         " pairing_ruleset TEXT, graduation_date TEXT, yudisium_number TEXT,"
-        " PRIMARY KEY (university_code, nim))",
+        " annulled_on TEXT, annulled_by TEXT, annulment_reason TEXT, annulment_legal_basis TEXT,"
+        " proposal_status TEXT, proposed_on TEXT, proposed_by TEXT, proposal_reason TEXT, proposal_remark TEXT,"
+        " replaces_nina TEXT, PRIMARY KEY (university_code, nina))",
     )
 
     def __init__(self, unsealer: Unsealer) -> None:
@@ -32,9 +38,16 @@ class NumberingProjection(Projection):
         )
 
     def on_Diploma_NINAReserved(self, e: Any, tx: Transaction) -> None:
+        self._reserved(e, tx, replaces=None)
+
+    def on_Diploma_NINAReservedAgain(self, e: Any, tx: Transaction) -> None:
+        self._reserved(e, tx, replaces=e.replaces.value)
+
+    def _reserved(self, e: Any, tx: Transaction, replaces: str | None) -> None:
         tx.execute(
             "INSERT INTO numbering_diplomas (university_code, nim, prodi_code, nina, status, reserved_at,"
-            " reserved_by, reservation_ruleset) VALUES (:u, :nim, :p, :nina, 'RESERVED', :at, :by, :rs)",
+            " reserved_by, reservation_ruleset, replaces_nina)"
+            " VALUES (:u, :nim, :p, :nina, 'RESERVED', :at, :by, :rs, :replaces)",
             {
                 "u": e.university_code,
                 "nim": e.nim,
@@ -43,21 +56,57 @@ class NumberingProjection(Projection):
                 "at": e.timestamp.isoformat(),
                 "by": e.cause.actor.id,
                 "rs": e.decision.ruleset_id,
+                "replaces": replaces,
             },
         )
 
     def on_Diploma_NINAPaired(self, e: Any, tx: Transaction) -> None:
+        self._update(
+            tx,
+            e,
+            "status = 'PAIRED', paired_at = :at, paired_by = :by, pairing_ruleset = :rs, graduation_date = :grad,"
+            " yudisium_number = :yn",
+            at=e.timestamp.isoformat(),
+            by=e.cause.actor.id,
+            rs=e.decision.ruleset_id,
+            grad=e.graduation.decree_date.isoformat(),
+            yn=e.graduation.decree_number,
+        )
+
+    def on_Diploma_AnnulmentProposed(self, e: Any, tx: Transaction) -> None:
+        self._update(
+            tx,
+            e,
+            "proposal_status = 'OPEN', proposed_on = :on, proposed_by = :by, proposal_reason = :why,"
+            " proposal_remark = NULL",
+            on=e.proposal.proposed_on.isoformat(),
+            by=e.proposal.cause.actor.id,
+            why=e.proposal.reason,
+        )
+
+    def on_Diploma_AnnulmentProposalRejected(self, e: Any, tx: Transaction) -> None:
+        self._update(tx, e, "proposal_status = 'REJECTED', proposal_remark = :remark", remark=e.cause.reason)
+
+    def on_Diploma_NINAAnnulled(self, e: Any, tx: Transaction) -> None:
+        # Staff of the university see why; SIVIL's public tables do not. An open proposal is superseded
+        # when the Director General annuls on their own motion.
+        proposal = "ACCEPTED" if e.proposal is not None else None
+        self._update(
+            tx,
+            e,
+            "status = :s, annulled_on = :on, annulled_by = :by, annulment_reason = :why,"
+            " annulment_legal_basis = :basis, proposal_status = CASE WHEN CAST(:proposal AS TEXT) IS NOT NULL"
+            " THEN CAST(:proposal AS TEXT) WHEN proposal_status = 'OPEN' THEN 'SUPERSEDED' ELSE proposal_status END",
+            s=e.kind.value,
+            on=e.on.isoformat(),
+            by=e.cause.actor.id,
+            why=e.cause.reason,
+            basis=e.legal_basis,
+            proposal=proposal,
+        )
+
+    def _update(self, tx: Transaction, e: Any, assignments: str, **values: Any) -> None:
         tx.execute(
-            "UPDATE numbering_diplomas SET status = 'PAIRED', paired_at = :at, paired_by = :by,"
-            " pairing_ruleset = :rs, graduation_date = :grad, yudisium_number = :yn"
-            " WHERE university_code = :u AND nim = :nim",
-            {
-                "u": e.university_code,
-                "nim": e.nim,
-                "at": e.timestamp.isoformat(),
-                "by": e.cause.actor.id,
-                "rs": e.decision.ruleset_id,
-                "grad": e.graduation.decree_date.isoformat(),
-                "yn": e.graduation.decree_number,
-            },
+            f"UPDATE numbering_diplomas SET {assignments} WHERE university_code = :u AND nina = :nina",
+            {"u": e.university_code, "nina": e.nina.value, **values},
         )

@@ -10,7 +10,7 @@ class RegisteredDiploma:
     full_name: str
     prodi_code: str
     nina: str
-    status: str
+    status: str  # RESERVED, PAIRED, VOID or CANCELLED_IN_ERROR (PIN-5)
     reserved_at: str
     reserved_by: str
     reservation_ruleset: str
@@ -19,3 +19,13 @@ class RegisteredDiploma:
     pairing_ruleset: str | None
     graduation_date: str | None
     yudisium_number: str | None
+    annulled_on: str | None = None
+    annulled_by: str | None = None
+    annulment_reason: str | None = None
+    annulment_legal_basis: str | None = None
+    proposal_status: str | None = None  # OPEN, REJECTED, ACCEPTED or SUPERSEDED
+    proposed_on: str | None = None
+    proposed_by: str | None = None
+    proposal_reason: str | None = None
+    proposal_remark: str | None = None  # the Director General's, on rejection
+    replaces_nina: str | None = None  # the NINA cancelled in error that this one replaces

@@ -5,7 +5,9 @@ from projections.store import ReadStore, one
 
 _SELECT = (
     "SELECT d.university_code, d.nim, s.full_name, d.prodi_code, d.nina, d.status, d.reserved_at, d.reserved_by,"
-    " d.reservation_ruleset, d.paired_at, d.paired_by, d.pairing_ruleset, d.graduation_date, d.yudisium_number"
+    " d.reservation_ruleset, d.paired_at, d.paired_by, d.pairing_ruleset, d.graduation_date, d.yudisium_number,"
+    " d.annulled_on, d.annulled_by, d.annulment_reason, d.annulment_legal_basis, d.proposal_status, d.proposed_on,"
+    " d.proposed_by, d.proposal_reason, d.proposal_remark, d.replaces_nina"
     " FROM numbering_diplomas d JOIN numbering_students s ON s.university_code = d.university_code AND s.nim = d.nim"
 )
 
@@ -15,12 +17,23 @@ class NumberingView:
         self.store = store
 
     def diploma(self, university_code: str, nim: str) -> RegisteredDiploma | None:
+        """The student's latest NINA (a NINA cancelled in error is followed by a new one)."""
+        # A student's NINAs share the prodi prefix; year and sequence only grow, so the latest sorts last.
         row = one(
             self.store.query(
-                _SELECT + " WHERE d.university_code = :u AND d.nim = :nim", {"u": university_code, "nim": nim}
+                _SELECT + " WHERE d.university_code = :u AND d.nim = :nim ORDER BY d.nina DESC LIMIT 1",
+                {"u": university_code, "nim": nim},
             )
         )
         return RegisteredDiploma(**row) if row else None
+
+    def ninas(self, university_code: str, nim: str) -> list[RegisteredDiploma]:
+        """Every NINA the student was given, oldest first, annulled ones included."""
+        rows = self.store.query(
+            _SELECT + " WHERE d.university_code = :u AND d.nim = :nim ORDER BY d.nina",
+            {"u": university_code, "nim": nim},
+        )
+        return [RegisteredDiploma(**r) for r in rows]
 
     def register(
         self,

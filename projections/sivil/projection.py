@@ -1,19 +1,27 @@
-"""Pairing writes the SIVIL entry automatically (PIN-4): a projection, not a second command."""
+"""Pairing writes the SIVIL entry automatically (PIN-4): a projection, not a second command.
+
+An annulment (PIN-5) changes the entry's status and date and adds a row to its status history; the
+reason and legal basis stay in the event log, never in these public tables.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from domain.personal import Unsealer
 from projections.projection import Projection
 from projections.store import Transaction
 
 ERASED = "[dihapus / erased]"
+VALID = "VALID"
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 class SivilProjection(Projection):
     name = "sivil"
-    tables = ("sivil_universities", "sivil_programmes", "sivil_entries")
+    tables = ("sivil_universities", "sivil_programmes", "sivil_entries", "sivil_status_history")
     ddl = (
         "CREATE TABLE IF NOT EXISTS sivil_universities (university_code TEXT PRIMARY KEY, name TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS sivil_programmes (university_code TEXT NOT NULL, prodi_code TEXT NOT NULL,"
@@ -21,6 +29,11 @@ class SivilProjection(Projection):
         "CREATE TABLE IF NOT EXISTS sivil_entries (university_code TEXT NOT NULL, prodi_code TEXT NOT NULL,"
         " nina TEXT NOT NULL, nim TEXT NOT NULL, full_name TEXT NOT NULL, graduation_date TEXT NOT NULL,"
         " status TEXT NOT NULL, status_date TEXT NOT NULL, PRIMARY KEY (university_code, prodi_code, nina))",
+        # One row per status change: what the register said from ``effective_on`` on. ``version`` is the
+        # event's position in the diploma's own stream, which orders changes recorded on the same day.
+        "CREATE TABLE IF NOT EXISTS sivil_status_history (university_code TEXT NOT NULL, prodi_code TEXT NOT NULL,"
+        " nina TEXT NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, effective_on TEXT NOT NULL,"
+        " PRIMARY KEY (university_code, prodi_code, nina, version))",
     )
 
     def __init__(self, unsealer: Unsealer) -> None:
@@ -63,6 +76,42 @@ class SivilProjection(Projection):
                 "nim": e.nim,
                 "name": holder.full_name if holder else ERASED,
                 "grad": e.graduation.decree_date.isoformat(),
-                "since": e.timestamp.date().isoformat(),
+                "since": paired_on(e).isoformat(),
             },
         )
+        self._history(tx, e, VALID, paired_on(e))
+
+    def on_Diploma_NINAAnnulled(self, e: Any, tx: Transaction) -> None:
+        if not e.was_paired:
+            return  # a reserved NINA never was a diploma in SIVIL
+        tx.execute(
+            "UPDATE sivil_entries SET status = :s, status_date = :on"
+            " WHERE university_code = :u AND prodi_code = :p AND nina = :nina",
+            {
+                "u": e.university_code,
+                "p": e.prodi_code,
+                "nina": e.nina.value,
+                "s": e.kind.value,
+                "on": e.on.isoformat(),
+            },
+        )
+        self._history(tx, e, e.kind.value, e.on)
+
+    def _history(self, tx: Transaction, e: Any, status: str, effective_on: date) -> None:
+        tx.execute(
+            "INSERT INTO sivil_status_history (university_code, prodi_code, nina, version, status, effective_on)"
+            " VALUES (:u, :p, :nina, :v, :s, :on)",
+            {
+                "u": e.university_code,
+                "p": e.prodi_code,
+                "nina": e.nina.value,
+                "v": e.originator_version,
+                "s": status,
+                "on": effective_on.isoformat(),
+            },
+        )
+
+
+def paired_on(e: Any) -> date:
+    """The pairing day in Jakarta, from the command's clock; older events only have their timestamp."""
+    return e.paired_on or e.timestamp.astimezone(JAKARTA).date()

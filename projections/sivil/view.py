@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from projections.sivil.rows import SivilEntry
+from datetime import date
+
+from domain.diploma.annulment import AnnulmentKind
+from projections.sivil.rows import SivilEntry, StatusOn
 from projections.store import ReadStore, one
 
 
@@ -22,3 +25,35 @@ class SivilView:
             )
         )
         return SivilEntry(**row) if row else None
+
+    def status_on(self, university_code: str, prodi_code: str, nina: str, day: date) -> StatusOn | None:
+        """The status on a past day, from the status history (issue 4, item 6); None if never paired."""
+        history = self.store.query(
+            "SELECT status, effective_on FROM sivil_status_history"
+            " WHERE university_code = :u AND prodi_code = :p AND nina = :n ORDER BY version",
+            {"u": university_code, "p": prodi_code, "n": nina},
+        )
+        if not history:
+            return None
+        then = [row for row in history if row["effective_on"] <= day.isoformat()]  # ISO dates order as text
+        recorded = then[-1] if then else None
+        current = history[-1]
+        void_since = next(
+            (
+                row["effective_on"]
+                for row in history
+                if row["status"] == AnnulmentKind.VOID.value and row["effective_on"] > day.isoformat()
+            ),
+            None,
+        )
+        return StatusOn(
+            university_code=university_code,
+            prodi_code=prodi_code,
+            nina=nina,
+            day=day.isoformat(),
+            recorded_status=recorded["status"] if recorded else None,
+            recorded_since=recorded["effective_on"] if recorded else None,
+            current_status=current["status"],
+            current_status_date=current["effective_on"],
+            void_from_start_since=void_since,
+        )

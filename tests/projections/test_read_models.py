@@ -20,15 +20,24 @@ def dump(store: ReadStore, tables: tuple[str, ...]) -> dict[str, list[dict[str, 
 def populate(world: World) -> None:
     world.university()
     world.programme()
-    for i in range(5):
+    for i in range(6):
         nim = f"20200{i}"
         world.eligible_s1(nim, name=f"Mahasiswa {i}")
     world.report("202000", report("20232", sks=20, ipk="3.60", passed=165))  # a correction (PIN-0)
-    for i in range(4):
+    for i in range(5):
         reserved = world.reserve(f"20200{i}")
-        if i < 2:
+        if i < 2 or i == 4:
             world.graduate(f"20200{i}", on=date(2024, 7, 20))
             world.pair(f"20200{i}", reserved.nina)
+    # PIN-5: a void diploma, a cancellation in error followed by a new NINA, a rejected proposal,
+    # and an annulled reservation.
+    world.annul("202000")
+    world.propose_annulment("202001")
+    world.decide_annulment("202001", accept=True)
+    world.reserve("202001")
+    world.propose_annulment("202004")
+    world.decide_annulment("202004", accept=False, remark="no error found")
+    world.annul("202002")
 
 
 @pytest.mark.parametrize("name", ["sivil", "eligibility", "numbering"])
