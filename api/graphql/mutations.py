@@ -45,6 +45,20 @@ NinaResult = Annotated[
 ]
 
 
+@strawberry.type
+class AnnulmentAccepted:
+    """An annulment command was applied (PIN-5); ``status`` is the diploma's status after it."""
+
+    position: int
+    nina: str
+    status: str = strawberry.field(description="RESERVED, PAIRED, VOID or CANCELLED_IN_ERROR.")
+
+
+AnnulmentResult = Annotated[
+    AnnulmentAccepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("AnnulmentResult")
+]
+
+
 @strawberry.input
 class AccreditationInput:
     grade: str
@@ -115,6 +129,31 @@ class PairNinaInput:
     nina: str
 
 
+@strawberry.input
+class AnnulNinaInput:
+    university_code: str
+    nim: str
+    reason: str | None = strawberry.field(default=None, description="Required (PIN-5.reason); staff only.")
+    legal_basis: str | None = strawberry.field(
+        default=None, description="Required (PIN-5.legal_basis): the decree or article applied."
+    )
+
+
+@strawberry.input
+class ProposeAnnulmentInput:
+    university_code: str
+    nim: str
+    reason: str | None = strawberry.field(default=None, description="Required (PIN-5.reason): what was in error.")
+
+
+@strawberry.input
+class DecideAnnulmentInput:
+    university_code: str
+    nim: str
+    accept: bool
+    remark: str | None = strawberry.field(default=None, description="Required to reject (PIN-5.remark).")
+
+
 def _gpa(text: str, field: str) -> Decimal:
     try:
         return Decimal(text)
@@ -145,6 +184,19 @@ async def _nina(
         return refusal(e)
     assert receipt.position is not None and receipt.nina is not None
     return NinaAccepted(position=receipt.position, nina=receipt.nina)
+
+
+async def _annulment(
+    info: Info[Context, None], command
+) -> AnnulmentAccepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
+    ctx = info.context
+    try:
+        cause = ctx.cause()
+        receipt: Receipt = await ctx.run(lambda: command(cause))
+    except DomainError as e:
+        return refusal(e)
+    assert receipt.position is not None and receipt.nina is not None and receipt.status is not None
+    return AnnulmentAccepted(position=receipt.position, nina=receipt.nina, status=receipt.status)
 
 
 @strawberry.type
@@ -238,4 +290,51 @@ class Mutation:
         return await _nina(
             info,
             lambda c: app.pair_nina(university_code=input.university_code, nim=input.nim, nina=input.nina, cause=c),
+        )
+
+    @strawberry.mutation(
+        description="Annul a NINA (pembatalan, PIN-5): the Director General, with a reason and a legal basis. "
+        "The diploma becomes VOID from the start; SIVIL shows the status and date, never the reason."
+    )
+    async def annul_nina(self, info: Info[Context, None], input: AnnulNinaInput) -> AnnulmentResult:
+        app = info.context.services.diplomas
+        return await _annulment(
+            info,
+            lambda c: app.annul_nina(
+                university_code=input.university_code,
+                nim=input.nim,
+                reason=input.reason,
+                legal_basis=input.legal_basis,
+                cause=c,
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Propose annulment (usulan pembatalan, PIN-5) of the university's own NINA reserved or paired "
+        "in error: its leader, with a reason. The Director General decides."
+    )
+    async def propose_annulment(self, info: Info[Context, None], input: ProposeAnnulmentInput) -> AnnulmentResult:
+        app = info.context.services.diplomas
+        return await _annulment(
+            info,
+            lambda c: app.propose_annulment(
+                university_code=input.university_code, nim=input.nim, reason=input.reason, cause=c
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Decide an open annulment proposal (PIN-5): accepted, the NINA is CANCELLED_IN_ERROR; "
+        "rejected, a remark is required."
+    )
+    async def decide_annulment(self, info: Info[Context, None], input: DecideAnnulmentInput) -> AnnulmentResult:
+        app = info.context.services.diplomas
+        return await _annulment(
+            info,
+            lambda c: app.decide_annulment_proposal(
+                university_code=input.university_code,
+                nim=input.nim,
+                accept=input.accept,
+                remark=input.remark,
+                cause=c,
+            ),
         )
