@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from api.sivil.challenge import Challenges
-from api.sivil.lookup import NOT_FOUND
+from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
 from domain.diploma.nina import NINA
@@ -669,3 +669,27 @@ def test_PIN_6_status_on_a_date_is_offered_only_when_the_view_keeps_history(
     assert history.gql(STATUS_ON, n=never_issued(nina), on=later)["statusOn"]["message"] == NOT_FOUND
     as_of = history.http.get("/sivil/status", params=asked).json()
     assert (as_of["status"], as_of["status_date"], as_of["on"]) == ("VALID", since, later)
+
+
+def test_PIN_5_an_annulled_diploma_shows_its_category_and_date_and_never_the_reason(
+    world: World, clock: Clock, public: Public, nina: str
+) -> None:
+    paired = date.fromisoformat(paired_on(world.container, nina))
+    clock.now += timedelta(days=40)
+    world.annul()
+    world.project()
+    found = public.verify(nina)
+    annulled = found["statusDate"]
+    assert (found["status"], found["statusLabel"]) == ("VOID", STATUS_LABELS["VOID"])
+    assert annulled > paired.isoformat()
+    assert "comply" not in repr(found) and "318/B" not in repr(found)
+    token, answer = public.challenge()
+    form = {"university": UNIVERSITY, "prodi": PRODI, "nina": nina, "token": token, "answer": answer}
+    page = public.http.post("/sivil", data=form).text
+    assert STATUS_LABELS["VOID"] in page and "comply" not in page
+
+    between = (paired + timedelta(days=10)).isoformat()
+    then = public.gql(STATUS_ON, n=nina, on=between)["statusOn"]
+    assert (then["status"], then["statusDate"]) == ("VOID", annulled)  # void from the start reaches back
+    status = public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": nina})
+    assert status.json() == {"status": "VOID", "status_date": annulled}
