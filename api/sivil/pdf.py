@@ -1,20 +1,28 @@
 """The verification PDF of SIVIL (PIN-7): it replaces wet-ink legalisation and carries what verifies it again.
 
 The page shows the diploma fields, the status category with its date, the instant of verification and a QR code
-holding the signed statement (:mod:`api.sivil.statement`). The same statement token is stored twice more, so
-that checking it never needs the QR image: in the document information dictionary (``/SIVILStatement``) and as
-the embedded file ``sivil-statement.txt``. The whole file is then signed as a PDF certification signature
-(pyHanko, CMS with Ed25519 over SHA-512, no changes permitted) with the same active SIVIL key, wrapped in a
-self-signed X.509 certificate made for it. The signature covers every byte except its own ``/Contents``, which
-:mod:`api.sivil.verify` checks byte for byte; so any change to the file fails verification.
+holding the signed statement (:mod:`api.sivil.statement`). Its text is set in DejaVu Sans, embedded as TrueType
+subsets, so that names outside Windows-1252 (Vietnamese, Ṣ, ...) show as themselves; where the font files are
+absent (Debian package ``fonts-dejavu-core``) it falls back to Helvetica, which shows such characters as "?".
+
+The same statement token is stored twice more, so that checking it never needs the QR image: in the document
+information dictionary (``/SIVILStatement``) and as the embedded file ``sivil-statement.txt``. The whole file is
+then signed as a PDF certification signature (pyHanko, CMS with Ed25519 over SHA-512, no changes permitted) with
+the same active SIVIL key, wrapped in a self-signed X.509 certificate made for it. The signature covers every
+byte except its own ``/Contents``, which :mod:`api.sivil.verify` checks byte for byte; so any change to the file
+fails verification.
 
 pyHanko runs its own event loop: call :func:`render_verification_pdf` from a worker thread in async code.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import segno
 from asn1crypto import keys as asn1_keys
@@ -32,6 +40,8 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing, Statement, kid_of
@@ -56,7 +66,46 @@ _VALUE_X = _MARGIN + _LABEL_WIDTH
 _VALUE_WIDTH = _PAGE_WIDTH - _MARGIN - _VALUE_X
 _QR_SIZE = 55 * mm
 _QR_X, _QR_Y = _PAGE_WIDTH - _MARGIN - _QR_SIZE, _MARGIN + 30 * mm
-_FONT, _BOLD, _ITALIC = "Helvetica", "Helvetica-Bold", "Helvetica-Oblique"
+DEJAVU_DIRECTORY = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@dataclass(frozen=True)
+class PageFonts:
+    """The fonts of the page text. ``glyphs``: the code points the regular (value) font draws; None for the
+    standard PDF fonts, which draw Windows-1252 only."""
+
+    regular: str
+    bold: str
+    italic: str
+    glyphs: frozenset[int] | None = None
+
+    def shows(self, char: str) -> bool:
+        if self.glyphs is None:
+            return _in_cp1252(char)
+        return ord(char) in self.glyphs
+
+
+STANDARD_FONTS = PageFonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+
+
+@functools.cache
+def page_fonts(directory: Path = DEJAVU_DIRECTORY) -> PageFonts:
+    """DejaVu Sans (and Bold, and Oblique when installed) registered with reportlab, or the standard fonts."""
+    regular, bold, oblique = (directory / f"DejaVuSans{style}.ttf" for style in ("", "-Bold", "-Oblique"))
+    if not (regular.is_file() and bold.is_file()):
+        return STANDARD_FONTS
+    try:
+        value_font = TTFont("DejaVuSans", str(regular))
+        pdfmetrics.registerFont(value_font)
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
+        italic = STANDARD_FONTS.italic  # the italic lines are fixed ASCII text; fonts-dejavu-core has no oblique
+        if oblique.is_file():
+            pdfmetrics.registerFont(TTFont("DejaVuSans-Oblique", str(oblique)))
+            italic = "DejaVuSans-Oblique"
+    except (OSError, TTFError):
+        return STANDARD_FONTS
+    glyphs = frozenset(value_font.face.charToGlyph)
+    return PageFonts("DejaVuSans", "DejaVuSans-Bold", italic, glyphs)
 
 
 def render_verification_pdf(
@@ -93,17 +142,50 @@ def visible_rows(statement: Statement) -> list[tuple[str, str]]:
     ]
 
 
-def printable(text: str) -> str:
-    """The text as the standard PDF fonts can show it: characters outside Windows-1252 become '?'."""
-    return text.encode("cp1252", "replace").decode("cp1252")
+def printable(text: str, fonts: PageFonts | None = None) -> str:
+    """The text as ``fonts`` (default :func:`page_fonts`) show it: a character they have no glyph for becomes
+    '?'. With the standard PDF fonts that is every character outside Windows-1252."""
+    fonts = fonts or page_fonts()
+    if fonts.glyphs is None:
+        return text.encode("cp1252", "replace").decode("cp1252")
+    return "".join(char if fonts.shows(char) else "?" for char in text)
 
 
-def wrapped(value: str) -> list[str]:
-    return simpleSplit(printable(value), _FONT, 11, _VALUE_WIDTH) or [""]
+def shown_pattern(value: str) -> str:
+    """A regular expression for ``value`` as a page made by :func:`compose_page` shows it in its text, whitespace
+    collapsed, whichever fonts the maker had: a printable Windows-1252 character as itself, any other character
+    as itself or '?' (:func:`printable`). Lines are wrapped at whitespace only, so the verifier's own fonts do not
+    matter, and a page made with Helvetica (without DejaVu Sans, or before it was used) still verifies."""
+    parts = []
+    for run in re.finditer(r"\s+|\S", value.strip()):
+        piece = run.group()
+        if piece.isspace():
+            parts.append(r"\s+" if _in_cp1252(piece) else r"[\s?]+")
+        elif _in_cp1252(piece) and piece.isprintable():
+            parts.append(re.escape(piece))
+        else:
+            parts.append(f"(?:{re.escape(piece)}|\\?)")
+    return "".join(parts)
 
 
-def compose_page(statement: Statement, token: str, *, base_url: str | None = None) -> bytes:
-    """The unsigned page; ``token`` is what the QR code and the metadata carry."""
+def _in_cp1252(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def wrapped(value: str, fonts: PageFonts | None = None) -> list[str]:
+    fonts = fonts or page_fonts()
+    return simpleSplit(printable(value, fonts), fonts.regular, 11, _VALUE_WIDTH) or [""]
+
+
+def compose_page(
+    statement: Statement, token: str, *, base_url: str | None = None, fonts: PageFonts | None = None
+) -> bytes:
+    """The unsigned page; ``token`` is what the QR code and the metadata carry. ``fonts``: :func:`page_fonts`."""
+    fonts = fonts or page_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=0)
     canvas.setTitle(f"Hasil Verifikasi Ijazah / Diploma Verification Result: NINA {statement.nina}")
@@ -112,13 +194,13 @@ def compose_page(statement: Statement, token: str, *, base_url: str | None = Non
     canvas.setCreator("kredensial SIVIL")
 
     y = _PAGE_HEIGHT - _MARGIN - 6 * mm
-    canvas.setFont(_BOLD, 20)
+    canvas.setFont(fonts.bold, 20)
     canvas.drawString(_MARGIN, y, "Hasil Verifikasi Ijazah")
     y -= 8 * mm
-    canvas.setFont(_ITALIC, 14)
+    canvas.setFont(fonts.italic, 14)
     canvas.drawString(_MARGIN, y, "Diploma Verification Result")
     y -= 6 * mm
-    canvas.setFont(_FONT, 9)
+    canvas.setFont(fonts.regular, 9)
     canvas.drawString(
         _MARGIN, y, "SIVIL: Sistem Verifikasi Ijazah secara Elektronik / Electronic Diploma Verification System"
     )
@@ -131,36 +213,36 @@ def compose_page(statement: Statement, token: str, *, base_url: str | None = Non
     canvas.setFillColor(colors.HexColor("#1b7f3b" if valid else "#b3261e"))
     canvas.rect(_MARGIN, y - 3 * mm, _PAGE_WIDTH - 2 * _MARGIN, 11 * mm, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
-    canvas.setFont(_BOLD, 12)
+    canvas.setFont(fonts.bold, 12)
     banner = "Ijazah tercatat SAH / Diploma recorded as VALID" if valid else "Ijazah TIDAK BERLAKU / Diploma NOT valid"
     canvas.drawString(_MARGIN + 4 * mm, y, banner)
     canvas.setFillColor(colors.black)
     y -= 14 * mm
 
     for label, value in visible_rows(statement):
-        canvas.setFont(_BOLD, 10)
+        canvas.setFont(fonts.bold, 10)
         canvas.drawString(_MARGIN, y, label)
-        canvas.setFont(_FONT, 11)
-        for line in wrapped(value):
+        canvas.setFont(fonts.regular, 11)
+        for line in wrapped(value, fonts):
             canvas.drawString(_VALUE_X, y, line)
             y -= 5.5 * mm
         y -= 2 * mm
 
     canvas.addLiteral(qr_operators(token))
-    canvas.setFont(_FONT, 8)
+    canvas.setFont(fonts.regular, 8)
     canvas.drawCentredString(_QR_X + _QR_SIZE / 2, _QR_Y - 4 * mm, "Pernyataan bertanda tangan")
     canvas.drawCentredString(_QR_X + _QR_SIZE / 2, _QR_Y - 7.5 * mm, "Signed statement (Ed25519)")
 
     text = canvas.beginText(_MARGIN, _QR_Y + _QR_SIZE - 4 * mm)
-    text.setFont(_BOLD, 10)
+    text.setFont(fonts.bold, 10)
     text.textLine("Cara memverifikasi / How to verify")
-    text.setFont(_FONT, 9)
+    text.setFont(fonts.regular, 9)
     for paragraph in _how_to_verify(base_url):
-        for line in simpleSplit(paragraph, _FONT, 9, _PAGE_WIDTH - 2 * _MARGIN - _QR_SIZE - 6 * mm):
+        for line in simpleSplit(paragraph, fonts.regular, 9, _PAGE_WIDTH - 2 * _MARGIN - _QR_SIZE - 6 * mm):
             text.textLine(line)
     canvas.drawText(text)
 
-    canvas.setFont(_ITALIC, 8)
+    canvas.setFont(fonts.italic, 8)
     canvas.drawString(
         _MARGIN,
         _MARGIN,

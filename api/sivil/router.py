@@ -1,6 +1,10 @@
 """The public SIVIL routes: the web page at /sivil, GraphQL at /sivil/graphql, /sivil/status and /sivil/pdf.
 
 Everything is handed in by the composition root; nothing here reads settings or opens connections.
+
+``/sivil/status`` answers only the holder of a verification statement that SIVIL signed (the token in the PDF's
+QR code and metadata, PIN-7): it takes the diploma from the verified statement, never from the asker, so that
+it cannot be used to find out which NINAs exist (PIN-6).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from api.sivil.download import DownloadRefused, DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
+from api.sivil.statement import KeyRing, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -46,8 +51,11 @@ def create_sivil_router(
     spent_challenges: ChallengeLedger | None = None,
     trusted_proxies: Iterable[str] = (),
     download_ttl: timedelta = timedelta(minutes=10),
+    keys: KeyRing | None = None,
 ) -> APIRouter:
-    """``store`` keeps spent challenges (unless ``spent_challenges`` is given, e.g. Redis) and the trail."""
+    """``store`` keeps spent challenges (unless ``spent_challenges`` is given, e.g. Redis) and the trail.
+    ``keys``: the SIVIL signing keys (active and retired) whose statements ``/sivil/status`` accepts; without
+    them ``/sivil/status`` answers 404 (not available)."""
     challenges = Challenges(
         secret=secret, ledger=spent_challenges or SpentChallenges(store), clock=clock, ttl=challenge_ttl
     )
@@ -140,8 +148,17 @@ def create_sivil_router(
         )
 
     @router.get("/sivil/status")
-    def status(request: Request, university: str = "", prodi: str = "", nina: str = "", on: str = "") -> Response:
-        """For the PDF verifier's online check: the status category and its date, nothing personal."""
+    def status(request: Request, statement: str = "", on: str = "") -> Response:
+        """For the PDF verifier's online check: the status category and its date, nothing personal; only for a
+        statement signed by SIVIL (``statement``: its token), about the diploma it names (PIN-6, PIN-7)."""
+        if keys is None:
+            return _json(404, error="NOT_AVAILABLE", message=STATUS_NOT_AVAILABLE)
+        if not statement:
+            return _rejected("missing statement: pass statement=<token> from the verification PDF")
+        try:
+            signed = keys.verify(statement)
+        except StatementRejected as e:
+            return _rejected(str(e))
         try:
             day = date.fromisoformat(on) if on else None
         except ValueError:
@@ -150,9 +167,9 @@ def create_sivil_router(
             return _json(422, error="RULE_VIOLATION", failures=[_failure("on", "no status history here")])
         try:
             found = lookup.status(
-                university_code=university,
-                prodi_code=prodi,
-                nina=nina,
+                university_code=signed.university_code,
+                prodi_code=signed.prodi_code,
+                nina=signed.nina,
                 address=address_of(request),
                 via="status",
                 on=day,
@@ -192,6 +209,14 @@ def _label(field: str) -> str:
 
 def _failure(field: str, message: str) -> dict[str, str]:
     return {"rule_id": "PIN-6", "field": field, "message": message}
+
+
+STATUS_NOT_AVAILABLE = "Pemeriksaan status tidak tersedia. / The status check is not available."
+
+
+def _rejected(why: str) -> JSONResponse:
+    message = f"Pernyataan bertanda tangan ditolak / Signed statement rejected: {why}"
+    return _json(403, error="STATEMENT_REJECTED", rule_id="PIN-6", message=message)
 
 
 def _json(status_code: int, headers: dict[str, str] | None = None, **content: Any) -> JSONResponse:

@@ -7,10 +7,12 @@ Offline checks, each reported as ok / failed with the reason:
   in the key ring (active or retired); the signature verifies over the signed bytes.
 - **signed statement**: the statement in the document information and the embedded file are the same token,
   its Ed25519 signature verifies, and its key is the key that signed the file.
-- **page**: the page shows exactly the fields of the signed statement, and its QR code is the statement.
+- **page**: the page shows exactly the fields of the signed statement (a character outside Windows-1252 as
+  itself, or as "?" where the page's fonts had no glyph for it), and its QR code is the statement.
 
-Online, :func:`verify_pdf` asks ``GET {base_url}/sivil/status?university=..&prodi=..&nina=..`` for the current
-status; a server that cannot be reached is "not checked", not a failure.
+Online, :func:`verify_pdf` asks ``GET {base_url}/sivil/status?statement=<token>`` for the current status: the
+server answers only for a statement it signed (PIN-6), and takes the diploma from it. A server that cannot be
+reached, or that will not answer, is "not checked", not a failure; only "not found" and a changed status fail.
 
 pyHanko runs its own event loop: call :func:`verify_pdf` from a worker thread in async code.
 """
@@ -39,7 +41,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, qr_operators, status_label, visible_rows, wrapped
+from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, qr_operators, shown_pattern, status_label, visible_rows
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing, Statement, StatementRejected, kid_of
 
 Outcome = Literal["ok", "failed", "not checked"]
@@ -78,7 +80,7 @@ def verify_pdf(
     statement_check, statement, token = _signed_statement(data, keys, signer_kid)
     checks = [signature, statement_check, _page(data, statement, token)]
     if base_url:
-        checks.append(_current_status(statement, base_url, http_get or urllib_get))
+        checks.append(_current_status(statement, token, base_url, http_get or urllib_get))
     return VerificationResult(tuple(checks), statement)
 
 
@@ -282,33 +284,40 @@ def _page(data: bytes, statement: Statement | None, token: str) -> Check:
     except Exception as error:  # a damaged file can fail anywhere in the parser
         return Check("page", "failed", f"could not read the page ({error})")
     for label, value in visible_rows(statement):
-        shown = _normalised(f"{label} {' '.join(wrapped(value))}")
-        if shown not in text:
-            return Check("page", "failed", f"the page does not show the signed {label}: {' '.join(wrapped(value))}")
+        shown = shown_pattern(value)
+        if not re.search(re.escape(label) + (r"\s+" + shown if shown else ""), text):
+            return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)}")
     if qr_operators(token).encode("ascii") not in operators:
         return Check("page", "failed", "the QR code on the page is not the signed statement")
     return Check("page", "ok", "the page shows the fields of the signed statement, and its QR code carries it")
 
 
-def _current_status(statement: Statement | None, base_url: str, http_get: HttpGet) -> Check:
+def _current_status(statement: Statement | None, token: str, base_url: str, http_get: HttpGet) -> Check:
+    """Asks with the signed statement itself (``token``), the only question the server answers (PIN-6)."""
     if statement is None:
         return Check("current status", "not checked", "no verified statement to ask about")
     root = base_url.rstrip("/")
-    query = urllib.parse.urlencode(
-        {"university": statement.university_code, "prodi": statement.prodi_code, "nina": statement.nina}
-    )
+    query = urllib.parse.urlencode({"statement": token})
     try:
         status, body = http_get(f"{root}/sivil/status?{query}")
     except OSError as error:
         return Check("current status", "not checked", f"could not check online: {root} unreachable ({error})")
-    if status == 404:
+    try:
+        answer = json.loads(body)
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
+        answer = None
+    if not isinstance(answer, dict):
+        answer = {}
+    if status == 404 and answer.get("error") == "NOT_FOUND":
         return Check("current status", "failed", f"{root} no longer finds this diploma")
+    if status == 403 and answer.get("error") == "STATEMENT_REJECTED":
+        why = str(answer.get("message", ""))[:300]
+        return Check("current status", "not checked", f"could not check online: {root} refused the statement: {why}")
     if status != 200:
         return Check("current status", "not checked", f"could not check online: {root} answered HTTP {status}")
     try:
-        answer = json.loads(body)
         current, since = str(answer["status"]), str(answer["status_date"])
-    except (ValueError, KeyError, TypeError):
+    except KeyError:
         return Check("current status", "not checked", f"could not check online: unexpected answer from {root}")
     if (current, since) != (statement.status, statement.status_date):
         return Check(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +15,17 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
-from api.sivil.pdf import compose_page, render_verification_pdf, sign_pdf
+from api.sivil.pdf import (
+    DEJAVU_DIRECTORY,
+    STANDARD_FONTS,
+    PageFonts,
+    compose_page,
+    page_fonts,
+    render_verification_pdf,
+    shown_pattern,
+    sign_pdf,
+    wrapped,
+)
 from api.sivil.statement import (
     BadSignature,
     KeyRing,
@@ -136,6 +147,56 @@ def test_PIN_7_a_name_outside_the_standard_font_still_verifies_and_the_statement
     data = render_verification_pdf(replace(ENTRY, full_name="Ṣiti Nur’aini"), AT, keys)
     result = verify_pdf(data, keys)
     assert result.ok and result.statement is not None and result.statement.full_name == "Ṣiti Nur’aini"
+
+
+def page_text(data: bytes) -> str:
+    return " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
+
+
+def signed_page(keys: KeyRing, entry: SivilEntry, fonts: PageFonts | None = None) -> bytes:
+    statement = Statement.of(entry, verified_at=AT, kid=keys.active_kid)
+    token = keys.sign(statement)
+    return sign_pdf(compose_page(statement, token, fonts=fonts), keys, token)
+
+
+@pytest.mark.skipif(not (DEJAVU_DIRECTORY / "DejaVuSans.ttf").is_file(), reason="fonts-dejavu-core is not installed")
+def test_PIN_7_a_vietnamese_name_is_shown_on_the_page_as_itself_with_dejavu_sans(keys: KeyRing) -> None:
+    assert page_fonts().regular == "DejaVuSans"
+    vietnamese = replace(ENTRY, full_name="Nguyễn Thị Ánh", programme_name="Kỹ thuật Phần mềm")
+    data = render_verification_pdf(vietnamese, AT, keys)
+    text = page_text(data)
+    assert "Nama / Name Nguyễn Thị Ánh" in text and "Kỹ thuật Phần mềm (55201)" in text
+    assert "?" not in text
+    fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
+    assert any("DejaVuSans" in font.get_object()["/BaseFont"] for font in fonts.values())
+    assert verify_pdf(data, keys).ok
+    # The same page with one accent dropped from the name is not the signed one.
+    statement = Statement.of(vietnamese, verified_at=AT, kid=keys.active_kid)
+    token = keys.sign(statement)
+    other = sign_pdf(compose_page(replace(statement, full_name="Nguyễn Thị Anh"), token), keys, token)
+    detail = verify_pdf(other, keys).check("page").detail
+    assert detail == "the page does not show the signed Nama / Name: Nguyễn Thị Ánh"
+
+
+def test_PIN_7_without_dejavu_sans_the_page_falls_back_to_helvetica_and_still_verifies(
+    keys: KeyRing, tmp_path: Path
+) -> None:
+    assert page_fonts(tmp_path) == STANDARD_FONTS
+    data = signed_page(keys, replace(ENTRY, full_name="Nguyễn Thị Ánh"), STANDARD_FONTS)
+    assert "Nama / Name Nguy?n Th? Ánh" in page_text(data)
+    assert verify_pdf(data, keys).ok  # wherever it is verified, with or without DejaVu Sans
+
+
+@pytest.mark.parametrize(
+    "name", ["Nguyễn Thị Ánh", "Λ Ж 漢字", "Nguye\u0302\u0303n", "a\u2003b  c", "Ni Luh Putu Ayu Kartika Sari"]
+)
+def test_PIN_7_the_page_check_accepts_each_character_as_itself_or_as_a_question_mark_the_font_put_for_it(
+    name: str,
+) -> None:
+    pattern = shown_pattern(name)
+    for fonts in (STANDARD_FONTS, page_fonts()):
+        assert re.fullmatch(pattern, " ".join(" ".join(wrapped(name, fonts)).split())), (fonts.regular, name)
+    assert not re.fullmatch(pattern, "Budi Santoso")
 
 
 # Any change fails
@@ -350,10 +411,11 @@ def test_PIN_7_a_statement_in_non_canonical_json_is_refused(keys: KeyRing) -> No
 # Online status and the command
 
 
-def test_PIN_7_online_the_current_status_is_checked_and_an_unreachable_server_is_not_a_failure(
+def test_PIN_7_online_the_current_status_is_asked_with_the_signed_statement_and_an_unreachable_server_is_not_a_failure(
     pdf: bytes, keys: KeyRing
 ) -> None:
-    status_url = f"{SERVER}/sivil/status?university=001002&prodi=55201&nina=0010025520230001234"
+    token = PdfReader(io.BytesIO(pdf)).metadata["/SIVILStatement"]
+    status_url = f"{SERVER}/sivil/status?statement={token}"  # the diploma comes from the statement, not the asker
     same = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({status_url: status_answer("VALID", "2023-09-01")}))
     assert same.ok and same.check("current status").outcome == "ok"
     annulled = verify_pdf(
@@ -361,11 +423,34 @@ def test_PIN_7_online_the_current_status_is_checked_and_an_unreachable_server_is
     )
     assert not annulled.ok
     assert annulled.check("current status").detail.startswith("changed since the PDF was made: now DIBATALKAN")
-    gone = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({status_url: (404, b"{}")}))
+    not_found = json.dumps({"error": "NOT_FOUND", "message": "Ijazah tidak ditemukan."}).encode()
+    gone = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({status_url: (404, not_found)}))
     assert gone.check("current status").outcome == "failed"
+    assert gone.check("current status").detail == f"{SERVER} no longer finds this diploma"
     offline = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({}))
     assert offline.ok and offline.check("current status").outcome == "not checked"
     assert offline.check("current status").detail.startswith("could not check online")
+
+
+@pytest.mark.parametrize(
+    ("answer", "detail"),
+    [
+        (
+            (403, b'{"error": "STATEMENT_REJECTED", "message": "Signed statement rejected: unknown key id"}'),
+            "refused the statement: Signed statement rejected: unknown key id",
+        ),
+        ((404, b'{"error": "NOT_AVAILABLE", "message": "not available"}'), "answered HTTP 404"),
+        ((404, b'{"detail": "Not Found"}'), "answered HTTP 404"),
+        ((200, b"[]"), "unexpected answer"),
+        ((200, b"\xff"), "unexpected answer"),
+    ],
+)
+def test_PIN_7_a_server_that_refuses_or_cannot_answer_the_status_question_leaves_it_not_checked(
+    pdf: bytes, keys: KeyRing, answer: tuple[int, bytes], detail: str
+) -> None:
+    result = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({f"{SERVER}/sivil/status?": answer}))
+    assert result.ok and result.check("current status").outcome == "not checked"
+    assert detail in result.check("current status").detail
 
 
 def test_PIN_7_verify_pdf_command_exits_0_when_verified_1_when_tampered_2_when_it_cannot_verify(

@@ -6,22 +6,28 @@ two apps built over one read store stand for two API processes.
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 
 from api.sivil.challenge import Challenges
 from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
+from api.sivil.pdf import INFO_KEY, render_verification_pdf
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
+from api.sivil.statement import KeyRing, Statement
+from api.sivil.verify import verify_pdf
 from domain.diploma.nina import NINA
 from infra.bootstrap import Container
 from infra.redis_challenges import RedisSpentChallenges
@@ -32,6 +38,7 @@ from projections.verification.trail import VerificationTrail
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 SECRET = "sivil-test-secret-" + "y" * 32
+KEYS = KeyRing.from_seeds([bytes(range(32))])
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ASKER = ("203.0.113.7", 50000)
 OTHER_UNIVERSITY = "001003"
@@ -65,7 +72,7 @@ def sivil_app(container: Container, clock: Clock, *, limiter: RateLimiter | None
         secret=SECRET,
         limiter=limiter or RateLimiter("1000/minute"),
         clock=clock,
-        **kw,
+        **{"keys": KEYS, **kw},
     )
     app.include_router(router)
     return app
@@ -145,6 +152,15 @@ def trail(container: Container, nina: str) -> list[tuple[str, str]]:
 def never_issued(nina: str) -> str:
     """A NINA of the right form and check digit that no one holds."""
     return NINA.issue(PRODI, NINA(nina).year, NINA(nina).sequence + 500).value
+
+
+def statement_of(container: Container, held: str, /, keys: KeyRing = KEYS, **changes: str) -> str:
+    """The token of a statement SIVIL signed about Siti Aminah's diploma ``held`` (as in its PDF), with
+    ``changes`` made to the entry before signing: a validly signed statement about a diploma not listed."""
+    entry = container.services.sivil.entry(UNIVERSITY, PRODI, held)
+    assert entry is not None
+    verified_at = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
+    return keys.sign(Statement.of(replace(entry, **changes), verified_at=verified_at, kid=keys.active_kid))
 
 
 # --- the look-up --------------------------------------------------------------------------------------
@@ -329,7 +345,7 @@ def test_PIN_6_one_ipv6_host_is_counted_as_its_whole_64(limiter_for: Any) -> Non
 def test_PIN_6_status_checks_are_rate_limited_too(container: Container, clock: Clock, nina: str) -> None:
     limiter = RateLimiter("2/minute")
     http = Public(sivil_app(container, clock, limiter=limiter)).http
-    params = {"university": UNIVERSITY, "prodi": PRODI, "nina": nina}
+    params = {"statement": statement_of(container, nina)}
     assert [http.get("/sivil/status", params=params).status_code for _ in range(3)] == [200, 200, 429]
     limited = http.get("/sivil/status", params=params)
     assert limited.json()["error"] == "RATE_LIMITED"
@@ -429,10 +445,11 @@ def test_PIN_6_not_found_is_the_same_on_the_page_and_in_the_status_check(
             re.sub(r'name="token" value="[^"]*"|Berapa \d+ \+ \d+\? / What is \d+ \+ \d+\?', "", response.text)
         )
     assert pages[0].replace(OTHER_UNIVERSITY, UNIVERSITY).replace(nina, never_issued(nina)) == pages[1]
-    statuses = [
-        public.http.get("/sivil/status", params={"university": OTHER_UNIVERSITY, "prodi": PRODI, "nina": nina}),
-        public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": never_issued(nina)}),
+    statements = [
+        statement_of(container, nina, university_code=OTHER_UNIVERSITY),
+        statement_of(container, nina, nina=never_issued(nina)),
     ]
+    statuses = [public.http.get("/sivil/status", params={"statement": s}) for s in statements]
     assert [s.status_code for s in statuses] == [404, 404]
     assert statuses[0].json() == statuses[1].json() == {"error": "NOT_FOUND", "message": NOT_FOUND}
     assert trail(container, nina) == []
@@ -464,11 +481,9 @@ def test_PIN_6_neither_the_web_form_nor_the_status_check_takes_a_name(public: Pu
     page = public.http.get("/sivil").text
     fields = re.findall(r'<input[^>]* name="([^"]+)"', page)
     assert fields == ["university", "prodi", "nina", "token", "answer"]
-    app = public.http.app
-    parameters = [
-        p["name"] for path in app.openapi()["paths"].values() for op in path.values() for p in op.get("parameters", [])
-    ]  # type: ignore[attr-defined]
-    assert "nina" in parameters
+    paths = public.http.app.openapi()["paths"]  # type: ignore[attr-defined]
+    parameters = [p["name"] for path in paths.values() for op in path.values() for p in op.get("parameters", [])]
+    assert [p["name"] for p in paths["/sivil/status"]["get"]["parameters"]] == ["statement", "on"]
     assert [p for p in parameters if "name" in p.lower() or "nama" in p.lower()] == []
 
 
@@ -518,7 +533,7 @@ def test_the_holder_can_be_shown_every_verification_of_their_diploma_in_order(
     clock.now += timedelta(minutes=1)
     link = public.verify(nina)["pdfUrl"]
     assert public.http.get(link).status_code == 200
-    public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": nina})
+    assert public.http.get("/sivil/status", params={"statement": statement_of(container, nina)}).status_code == 200
     assert trail(container, nina) == [
         (ASKER[0], "graphql"),
         (ASKER[0], "graphql"),
@@ -600,12 +615,157 @@ def test_the_page_escapes_what_it_is_given_and_what_it_reads(world: World, publi
 def test_PIN_6_the_status_check_gives_the_status_and_its_date_only(
     container: Container, public: Public, nina: str
 ) -> None:
-    response = public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": nina})
+    response = public.http.get("/sivil/status", params={"statement": statement_of(container, nina)})
     assert response.status_code == 200
     assert response.json() == {"status": "VALID", "status_date": paired_on(container, nina)}
-    malformed_nina = public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": "1"})
+    # A statement SIVIL signed can still name a NINA of a form no longer accepted; it is named, not looked up.
+    malformed_nina = public.http.get("/sivil/status", params={"statement": statement_of(container, nina, nina="1")})
     assert malformed_nina.status_code == 422
     assert malformed_nina.json()["failures"][0]["field"] == "nina"
+
+
+def forgeries(container: Container, nina: str) -> dict[str, tuple[str, str]]:
+    """Tokens /sivil/status must refuse, each with the words its refusal names."""
+    genuine = statement_of(container, nina)
+    payload, signature = genuine.split(".")
+    other = statement_of(container, nina, nina=never_issued(nina)).split(".")[0]
+    stranger = KeyRing.from_seeds([b"\x07" * 32])
+    statement = KEYS.verify(genuine)
+    signed_by_stranger = stranger.signing_key.sign(statement.canonical_json())  # names SIVIL's key, not signed by it
+    flipped = signature[:10] + ("A" if signature[10] != "A" else "B") + signature[11:]
+    return {
+        "missing": ("", "missing statement"),
+        "malformed": ("not-a-statement", "malformed statement"),
+        "too long": ("A" * 5000 + "." + signature, "too long"),
+        "another statement's payload under this signature": (f"{other}.{signature}", "bad signature"),
+        "signature changed": (f"{payload}.{flipped}", "bad signature"),
+        "signature too short": (f"{payload}.AAAA", "bad signature"),
+        "forged with another key naming SIVIL's": (
+            f"{payload}.{base64.urlsafe_b64encode(signed_by_stranger).rstrip(b'=').decode()}",
+            "bad signature",
+        ),
+        "signed by an unknown key": (statement_of(container, nina, keys=stranger), "unknown key id"),
+    }
+
+
+@pytest.mark.parametrize(
+    "forgery",
+    [
+        "missing",
+        "malformed",
+        "too long",
+        "another statement's payload under this signature",
+        "signature changed",
+        "signature too short",
+        "forged with another key naming SIVIL's",
+        "signed by an unknown key",
+    ],
+)
+def test_PIN_6_the_status_check_refuses_a_forged_or_tampered_statement_and_looks_nothing_up(
+    container: Container, clock: Clock, nina: str, forgery: str
+) -> None:
+    view = CountingView(container.services.sivil)
+    history = HistoryView(container.services.sivil)
+    asked_on: list[date] = []
+    history_on = history.status_on
+    history.status_on = lambda *args: asked_on.append(args[-1]) or history_on(*args)  # type: ignore[method-assign]
+    limiter = RateLimiter("1/minute")
+    http = Public(sivil_app(container, clock, view=view, limiter=limiter)).http
+    with_history = Public(sivil_app(container, clock, view=history, limiter=limiter)).http
+    token, why = forgeries(container, nina)[forgery]
+    for client, params in ((http, {"statement": token}), (with_history, {"statement": token, "on": "2024-01-01"})):
+        refused = client.get("/sivil/status", params=params)
+        assert refused.status_code == 403
+        assert refused.json()["error"] == "STATEMENT_REJECTED"
+        assert why in refused.json()["message"]
+    assert (view.asked, asked_on) == (0, [])
+    assert trail(container, nina) == []
+    # Nor did the refusals count against the address: its one status check a minute is still there.
+    assert http.get("/sivil/status", params={"statement": statement_of(container, nina)}).status_code == 200
+    assert trail(container, nina) == [(ASKER[0], "status")]
+
+
+def test_PIN_7_a_statement_signed_with_a_key_since_retired_still_gets_the_status(
+    container: Container, clock: Clock, nina: str
+) -> None:
+    old_pdf_statement = statement_of(container, nina)
+    rotated = KEYS.rotated(bytes(range(32, 64)))
+    http = Public(sivil_app(container, clock, keys=rotated)).http
+    assert rotated.public_key(KEYS.active_kid).status == "retired"
+    for token in (old_pdf_statement, statement_of(container, nina, keys=rotated)):
+        answer = http.get("/sivil/status", params={"statement": token})
+        assert answer.status_code == 200
+        assert answer.json() == {"status": "VALID", "status_date": paired_on(container, nina)}
+    only_the_new_key = KeyRing.from_seeds([bytes(range(32, 64))])
+    refused = Public(sivil_app(container, clock, keys=only_the_new_key)).http.get(
+        "/sivil/status", params={"statement": old_pdf_statement}
+    )
+    assert refused.status_code == 403 and "unknown key id" in refused.json()["message"]
+
+
+class DelistingView(SivilView):
+    """The register after a diploma left it: it no longer lists the NINAs in ``gone``."""
+
+    def __init__(self, view: SivilView, gone: set[str]) -> None:
+        super().__init__(view.store)
+        self.gone = gone
+
+    def entry(self, university_code: str, prodi_code: str, nina: str) -> SivilEntry | None:
+        return None if nina in self.gone else super().entry(university_code, prodi_code, nina)
+
+
+def test_PIN_6_a_signed_statement_of_a_diploma_no_longer_listed_gets_the_one_not_found_wording(
+    container: Container, clock: Clock, nina: str
+) -> None:
+    genuine = statement_of(container, nina)
+    delisted = Public(sivil_app(container, clock, view=DelistingView(container.services.sivil, {nina}))).http
+    answers = [
+        delisted.get("/sivil/status", params={"statement": genuine}),
+        delisted.get("/sivil/status", params={"statement": statement_of(container, nina, nina=never_issued(nina))}),
+        delisted.get(
+            "/sivil/status", params={"statement": statement_of(container, nina, university_code=OTHER_UNIVERSITY)}
+        ),
+    ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
+    assert [a.json() for a in answers] == [{"error": "NOT_FOUND", "message": NOT_FOUND}] * 3
+    assert trail(container, nina) == []
+
+
+def test_PIN_6_without_signing_keys_the_status_check_is_not_available(
+    container: Container, clock: Clock, nina: str
+) -> None:
+    view = CountingView(container.services.sivil)
+    http = Public(sivil_app(container, clock, view=view, keys=None)).http
+    answer = http.get("/sivil/status", params={"statement": statement_of(container, nina)})
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "NOT_AVAILABLE" and "not available" in answer.json()["message"]
+    assert view.asked == 0 and trail(container, nina) == []
+
+
+def test_PIN_7_verify_pdf_checks_the_current_status_online_with_the_statement_in_the_pdf(
+    world: World, container: Container, clock: Clock, nina: str
+) -> None:
+    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    assert entry is not None
+    pdf = render_verification_pdf(entry, clock.now, KEYS)
+    http = Public(sivil_app(container, clock)).http
+    asked: list[str] = []
+
+    def get(url: str) -> tuple[int, bytes]:
+        asked.append(url)
+        response = http.get(url)
+        return response.status_code, response.content
+
+    online = verify_pdf(pdf, KEYS, base_url="http://testserver", http_get=get)
+    assert online.ok and online.check("current status").outcome == "ok", online.checks
+    assert asked == [f"http://testserver/sivil/status?statement={PdfReader(io.BytesIO(pdf)).metadata[INFO_KEY]}"]
+    clock.now += timedelta(days=40)
+    world.annul()
+    world.project()
+    annulled = verify_pdf(pdf, KEYS, base_url="http://testserver", http_get=get)
+    assert annulled.check("current status").outcome == "failed"
+    assert annulled.check("current status").detail.startswith("changed since the PDF was made: now DIBATALKAN")
+    assert trail(container, nina) == [(ASKER[0], "status"), (ASKER[0], "status")]
 
 
 @dataclass(frozen=True)
@@ -654,7 +814,7 @@ def test_PIN_6_status_on_a_date_is_offered_only_when_the_view_keeps_history(
     without = Public(sivil_app(container, clock, view=EntryOnlyView(container.services.sivil)))
     fields = without.gql('{ __type(name: "Query") { fields { name } } }')["__type"]["fields"]
     assert [f["name"] for f in fields] == ["challenge"]
-    asked = {"university": UNIVERSITY, "prodi": PRODI, "nina": nina, "on": later}
+    asked = {"statement": statement_of(container, nina), "on": later}
     assert without.http.get("/sivil/status", params=asked).status_code == 422
 
     history = Public(sivil_app(container, clock, view=HistoryView(container.services.sivil)))
@@ -675,6 +835,7 @@ def test_PIN_5_an_annulled_diploma_shows_its_category_and_date_and_never_the_rea
     world: World, clock: Clock, public: Public, nina: str
 ) -> None:
     paired = date.fromisoformat(paired_on(world.container, nina))
+    in_an_earlier_pdf = statement_of(world.container, nina)
     clock.now += timedelta(days=40)
     world.annul()
     world.project()
@@ -691,5 +852,5 @@ def test_PIN_5_an_annulled_diploma_shows_its_category_and_date_and_never_the_rea
     between = (paired + timedelta(days=10)).isoformat()
     then = public.gql(STATUS_ON, n=nina, on=between)["statusOn"]
     assert (then["status"], then["statusDate"]) == ("VOID", annulled)  # void from the start reaches back
-    status = public.http.get("/sivil/status", params={"university": UNIVERSITY, "prodi": PRODI, "nina": nina})
+    status = public.http.get("/sivil/status", params={"statement": in_an_earlier_pdf})
     assert status.json() == {"status": "VOID", "status_date": annulled}
