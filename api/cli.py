@@ -166,4 +166,35 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         finally:
             runtime.close()
 
+    @cli.command("verify-pdf")
+    def verify_pdf(
+        file: Annotated[Path, typer.Argument(help="A SIVIL verification PDF")],
+        keys: Annotated[Path | None, typer.Option(help="Saved copy of the published keys (JSON)")] = None,
+        server: Annotated[
+            str | None, typer.Option(help="Base URL of SIVIL, for its keys and the current status")
+        ] = None,
+    ) -> None:
+        """Check a verification PDF (PIN-7): file signature, signed statement, page content, and the current status."""
+        from api.sivil.statement import StatementRejected
+        from api.sivil.verify import keys_from_file, verify_pdf_command
+
+        ring = None
+        if keys is not None:
+            try:
+                ring = keys_from_file(keys)
+            except (OSError, StatementRejected) as e:
+                console.print(f"cannot use the keys in {keys}: {e}")
+                raise typer.Exit(code=2) from None
+        elif server is None:  # no keys and no server: this installation's own key ring
+            runtime = boot()
+            try:
+                ring = runtime.services.sivil_public.keys
+                server = runtime.services.sivil_public.public_url or None
+            finally:
+                runtime.close()
+        code, lines = verify_pdf_command(file, ring, server)
+        for line in lines:
+            typer.echo(line)
+        raise typer.Exit(code=code)
+
     return cli

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
 
 from fastapi import FastAPI, Request
 from strawberry.fastapi import GraphQLRouter
@@ -12,7 +14,11 @@ from api.auth import actor_from_header
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.services import Services
+from api.sivil.pdf import render_verification_pdf
+from api.sivil.router import create_sivil_router
+from api.sivil.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
+from projections.sivil.rows import SivilEntry
 
 
 def create_app(
@@ -36,9 +42,35 @@ def create_app(
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
     app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
+    app.include_router(sivil_router(services))
+
+    @app.get(WELL_KNOWN_KEYS_PATH)
+    def sivil_keys() -> dict[str, Any]:
+        """The public keys of SIVIL statements, retired ones included, so rotation never breaks an old PDF."""
+        return services.sivil_public.keys.published()
 
     @app.get("/health")
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
     return app
+
+
+def sivil_router(services: Services):  # type: ignore[no-untyped-def]
+    public = services.sivil_public
+
+    def render(entry: SivilEntry, verified_at: datetime) -> bytes:
+        return render_verification_pdf(entry, verified_at, public.keys, base_url=public.public_url or None)
+
+    return create_sivil_router(
+        view=services.sivil,
+        store=public.store,
+        secret=services.token_secret,
+        limiter=public.limiter,
+        clock=public.clock,
+        pdf_renderer=render,
+        challenge_ttl=public.challenge_ttl,
+        spent_challenges=public.spent_challenges,
+        trusted_proxies=public.trusted_proxies,
+        keys=public.keys,
+    )

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from api.sivil.challenge import ChallengeLedger
+from api.sivil.rate_limit import RateLimiter
+from api.sivil.statement import KeyRing
 from application.diplomas import Diplomas
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
 from projections.sivil.view import SivilView
+from projections.store import ReadStore
 from projections.worker import ProjectionWorker
+
+
+@dataclass
+class SivilPublic:
+    """What the public SIVIL side needs beyond the read model (PIN-6, PIN-7)."""
+
+    store: ReadStore  # spent challenges (unless Redis) and the processing trail
+    keys: KeyRing  # signs verification statements; retired keys still verify
+    limiter: RateLimiter
+    spent_challenges: ChallengeLedger | None  # Redis when configured, else the read database
+    challenge_ttl: timedelta
+    trusted_proxies: tuple[str, ...]
+    public_url: str
+    clock: Callable[[], datetime]
 
 
 @dataclass
@@ -23,3 +41,4 @@ class Services:
     wait: Callable[[str, int | None], None]  # (read model, position): blocks until it is there
     token_secret: str
     today: Callable[[], date]
+    sivil_public: SivilPublic

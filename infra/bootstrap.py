@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from psycopg.conninfo import conninfo_to_dict
 
-from api.services import Services
+from api.services import Services, SivilPublic
+from api.sivil.rate_limit import RateLimiter
+from api.sivil.statement import KeyRing
 from application.diplomas import Diplomas
 from domain.diploma.ruleset import RulesetBook
 from infra.database import PostgresReadStore, SQLiteReadStore
 from infra.keys import KeyVault
+from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from projections import tracking
 from projections.eligibility.projection import EligibilityProjection
@@ -118,6 +122,16 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         wait=wait,
         token_secret=settings.secret,
         today=diplomas.today,
+        sivil_public=SivilPublic(
+            store=reads,
+            keys=KeyRing.from_seeds(list(settings.sivil_signing_seeds)),
+            limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
+            spent_challenges=RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else None,
+            challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
+            trusted_proxies=settings.trusted_proxies,
+            public_url=settings.public_url,
+            clock=diplomas.clock,
+        ),
     )
     stores = [reads] if reads is keys else [reads, keys]
     return Container(settings=settings, services=services, stores=stores)

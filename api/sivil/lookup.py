@@ -147,11 +147,25 @@ class PublicLookup:
         return callable(getattr(self.view, "status_on", None))
 
     def status(
-        self, *, university_code: str, prodi_code: str, nina: str, address: str, via: str, on: date | None = None
+        self,
+        *,
+        university_code: str,
+        prodi_code: str,
+        nina: str,
+        address: str,
+        via: str,
+        on: date | None = None,
+        challenge: tuple[str, str] | None = None,
     ) -> Status:
-        """Only the status category and its date: what a verifier of a PDF needs, no personal data."""
+        """Only the status category and its date: what a verifier of a PDF needs, no personal data.
+
+        Callers that hold no signed statement must answer a ``challenge`` (token, answer) first, so that the
+        status cannot be used to enumerate which NINAs exist (PIN-6).
+        """
         asked = check_form(university_code, prodi_code, nina)
         self.limiter.hit(address, scope="status")
+        if challenge is not None:
+            self.challenges.redeem(*challenge)
         if on is None:
             entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
             found = Status(entry.status, entry.status_date) if entry else None

@@ -12,7 +12,7 @@ the same active SIVIL key, wrapped in a self-signed X.509 certificate made for i
 byte except its own ``/Contents``, which :mod:`api.sivil.verify` checks byte for byte; so any change to the file
 fails verification.
 
-pyHanko runs its own event loop: call :func:`render_verification_pdf` from a worker thread in async code.
+pyHanko runs its own event loop; signing steps out of a running one (see ``blocking``).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from api.sivil.blocking import outside_event_loop
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing, Statement, kid_of
 from projections.sivil.rows import SivilEntry
 
@@ -280,7 +281,8 @@ def sign_pdf(unsigned: bytes, keys: KeyRing, token: str) -> bytes:
         reason="Hasil verifikasi SIVIL / SIVIL verification result",
         name=f"SIVIL {keys.active_kid}",
     )
-    return signers.PdfSigner(metadata, signer=_signer(keys.signing_key)).sign_pdf(writer).getvalue()
+    pdf_signer = signers.PdfSigner(metadata, signer=_signer(keys.signing_key))
+    return outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
 
 
 def document_certificate(key: Ed25519PrivateKey) -> x509.Certificate:

@@ -158,7 +158,8 @@ VerifyResult = Annotated[
     strawberry.union("VerifyDiplomaResult"),
 ]
 StatusResult = Annotated[
-    DiplomaStatus | DiplomaNotFoundResult | RuleViolation | RateLimitedResult, strawberry.union("DiplomaStatusResult")
+    DiplomaStatus | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult,
+    strawberry.union("DiplomaStatusResult"),
 ]
 
 
@@ -202,9 +203,19 @@ class Query:
 
 @strawberry.type(name="Query")
 class QueryWithHistory(Query):
-    @strawberry.field(description="The status category a diploma had on a date, from its history; no personal data.")
+    @strawberry.field(
+        description="The status category a diploma had on a date, from its history; no personal data. "
+        "Like a look-up it needs an answered challenge (PIN-6)."
+    )
     async def status_on(
-        self, info: Info[SivilContext, None], university_code: str, prodi_code: str, nina: str, on: date
+        self,
+        info: Info[SivilContext, None],
+        university_code: str,
+        prodi_code: str,
+        nina: str,
+        on: date,
+        challenge_token: str,
+        answer: str,
     ) -> StatusResult:
         ctx = info.context
         try:
@@ -216,6 +227,7 @@ class QueryWithHistory(Query):
                     address=ctx.address,
                     via="graphql-status",
                     on=on,
+                    challenge=(challenge_token, answer),
                 )
             )
         except REFUSALS as e:

@@ -41,6 +41,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
+from api.sivil.blocking import outside_event_loop
 from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, qr_operators, shown_pattern, status_label, visible_rows
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing, Statement, StatementRejected, kid_of
 
@@ -180,9 +181,8 @@ def _file_signature(data: bytes, keys: KeyRing) -> tuple[Check, str | None]:
     except StatementRejected as error:
         return failed(f"signed by an {error}")
     try:
-        status = validate_pdf_signature(
-            signature, ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
-        )
+        context = ValidationContext(trust_roots=[signature.signer_cert], allow_fetching=False)
+        status = outside_event_loop(lambda: validate_pdf_signature(signature, context))
     except Exception as error:  # pyHanko reports a broken signature in many ways
         return failed(f"the signature could not be validated ({error})")
     if not status.intact:

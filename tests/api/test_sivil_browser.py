@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from fastapi import FastAPI
 from playwright.sync_api import sync_playwright
 
-from api.sivil.rate_limit import RateLimiter
-from api.sivil.router import create_sivil_router
+from api.http import create_app
+from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing
+from api.sivil.verify import verify_pdf
 from infra.bootstrap import Container
-from tests.world import PRODI, UNIVERSITY, Clock, World
+from tests.world import PRODI, UNIVERSITY, World
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -44,18 +44,8 @@ def store() -> str:
 
 
 @pytest.fixture
-def server(container: Container, clock: Clock) -> Iterator[str]:
-    app = FastAPI()
-    app.include_router(
-        create_sivil_router(
-            view=container.services.sivil,
-            store=container.worker.store,
-            secret="browser-test-secret-" + "z" * 32,
-            limiter=RateLimiter("30/minute"),
-            clock=clock,
-            pdf_renderer=lambda entry, at: f"%PDF-1.4 stand-in for {entry.nina}".encode(),
-        )
-    )
+def server(container: Container) -> Iterator[str]:
+    app = create_app(container.services)  # the real app: the page, the signed PDF and the published keys
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
@@ -104,7 +94,11 @@ def test_PIN_6_a_person_verifies_a_diploma_on_the_sivil_page(world: World, serve
 
             with page.expect_download() as download:
                 page.click("#download")
-            saved = download.value.path()
-            assert Path(saved).read_bytes() == f"%PDF-1.4 stand-in for {nina}".encode()
+            pdf = Path(download.value.path()).read_bytes()
+            keys = KeyRing.from_published(page.request.get(f"{server}{WELL_KNOWN_KEYS_PATH}").body())
+            checked = verify_pdf(pdf, keys, base_url=server)
+            assert checked.ok, checked.checks
+            assert checked.check("current status").outcome == "ok"
+            assert checked.statement is not None and checked.statement.full_name == "Siti Aminah"
         finally:
             browser.close()

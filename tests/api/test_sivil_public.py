@@ -797,12 +797,18 @@ class EntryOnlyView:
 
 
 STATUS_ON = """
-query($n: String!, $on: Date!) {
-  statusOn(universityCode: "001002", prodiCode: "55201", nina: $n, on: $on) {
+query($n: String!, $on: Date!, $t: String!, $a: String!) {
+  statusOn(universityCode: "001002", prodiCode: "55201", nina: $n, on: $on, challengeToken: $t, answer: $a) {
     __typename ... on DiplomaStatus { on status statusLabel statusDate } ... on DiplomaNotFoundResult { message }
+    ... on ChallengeRefused { reason }
   }
 }
 """
+
+
+def status_on(client: Public, nina: str, on: str, *, answered: bool = True) -> dict[str, Any]:
+    token, answer = client.challenge()
+    return client.gql(STATUS_ON, n=nina, on=on, t=token, a=answer if answered else str(int(answer) + 1))["statusOn"]
 
 
 def test_PIN_6_status_on_a_date_is_offered_only_when_the_view_keeps_history(
@@ -818,15 +824,19 @@ def test_PIN_6_status_on_a_date_is_offered_only_when_the_view_keeps_history(
     assert without.http.get("/sivil/status", params=asked).status_code == 422
 
     history = Public(sivil_app(container, clock, view=HistoryView(container.services.sivil)))
-    assert history.gql(STATUS_ON, n=nina, on=later)["statusOn"] == {
+    assert status_on(history, nina, later) == {
         "__typename": "DiplomaStatus",
         "on": later,
         "status": "VALID",
         "statusLabel": "Sah / Valid",
         "statusDate": since,
     }
-    assert history.gql(STATUS_ON, n=nina, on=before)["statusOn"]["status"] == "NOT_YET_RECORDED"
-    assert history.gql(STATUS_ON, n=never_issued(nina), on=later)["statusOn"]["message"] == NOT_FOUND
+    assert status_on(history, nina, before)["status"] == "NOT_YET_RECORDED"
+    assert status_on(history, never_issued(nina), later)["message"] == NOT_FOUND
+    assert status_on(history, nina, later, answered=False) == {
+        "__typename": "ChallengeRefused",
+        "reason": "WRONG_ANSWER",
+    }
     as_of = history.http.get("/sivil/status", params=asked).json()
     assert (as_of["status"], as_of["status_date"], as_of["on"]) == ("VALID", since, later)
 
@@ -850,7 +860,7 @@ def test_PIN_5_an_annulled_diploma_shows_its_category_and_date_and_never_the_rea
     assert STATUS_LABELS["VOID"] in page and "comply" not in page
 
     between = (paired + timedelta(days=10)).isoformat()
-    then = public.gql(STATUS_ON, n=nina, on=between)["statusOn"]
+    then = status_on(public, nina, between)
     assert (then["status"], then["statusDate"]) == ("VOID", annulled)  # void from the start reaches back
     status = public.http.get("/sivil/status", params={"statement": in_an_earlier_pdf})
     assert status.json() == {"status": "VOID", "status_date": annulled}
