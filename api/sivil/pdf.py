@@ -62,7 +62,7 @@ STATUS_LABELS = {
 
 _PAGE_WIDTH, _PAGE_HEIGHT = A4
 _MARGIN = 20 * mm
-_LABEL_WIDTH = 68 * mm
+_LABEL_WIDTH = 80 * mm  # room for the bold bilingual labels in DejaVu Sans
 _VALUE_X = _MARGIN + _LABEL_WIDTH
 _VALUE_WIDTH = _PAGE_WIDTH - _MARGIN - _VALUE_X
 _QR_SIZE = 55 * mm
