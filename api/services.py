@@ -14,6 +14,7 @@ from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
+from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 
@@ -29,6 +30,7 @@ class SivilPublic:
     trusted_proxies: tuple[str, ...]
     public_url: str
     clock: Callable[[], datetime]
+    trail: VerificationTrail  # who verified which diploma (UU PDP); staff read it for the holder
 
 
 @dataclass

@@ -25,6 +25,7 @@ from projections.numbering.view import NumberingView
 from projections.sivil.projection import SivilProjection
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
+from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
@@ -131,6 +132,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             trusted_proxies=settings.trusted_proxies,
             public_url=settings.public_url,
             clock=diplomas.clock,
+            trail=VerificationTrail(reads),
         ),
     )
     stores = [reads] if reads is keys else [reads, keys]

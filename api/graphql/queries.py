@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from api.graphql.types import Diploma, NinaEligibility
+from api.graphql.types import Diploma, NinaEligibility, Verification
 
 
 @strawberry.type
@@ -64,3 +64,16 @@ class Query:
             ),
         )
         return [Diploma.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="Who verified one diploma in SIVIL, and when (UU PDP processing trail): for its holder's "
+        "request, answered by the university's staff or national staff. Never public."
+    )
+    async def verifications(
+        self, info: Info[Context, None], university_code: str, prodi_code: str, nina: str
+    ) -> list[Verification]:
+        ctx = info.context
+        ctx.require_staff(university_code)
+        trail = ctx.services.sivil_public.trail
+        rows = await ctx.run(lambda: trail.for_diploma(university_code, prodi_code, nina))
+        return [Verification.from_row(r) for r in rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -10,6 +10,7 @@ from api.graphql.errors import Failure
 from domain.diploma.ruleset import Decision
 from projections.eligibility.view import Eligibility
 from projections.numbering.rows import RegisteredDiploma
+from projections.verification.trail import Verification as TrailRow
 
 
 @strawberry.type
@@ -90,3 +91,16 @@ class Diploma:
     @classmethod
     def from_row(cls, row: RegisteredDiploma) -> Diploma:
         return cls(**vars(row))
+
+
+@strawberry.type
+class Verification:
+    """One successful SIVIL look-up of a diploma: when, from which address, through which door."""
+
+    verified_at: datetime
+    client_address: str
+    via: str
+
+    @classmethod
+    def from_row(cls, row: TrailRow) -> Verification:
+        return cls(verified_at=row.verified_at, client_address=row.client_address, via=row.via)
