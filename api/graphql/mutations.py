@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, refusal
+from api.graphql.errors import Conflict, NotAuthorized, NotFound, Refusal, RuleViolation, refusal
 from application.receipt import Receipt
+from domain.audit import Cause
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level, Orientation
 from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
 from domain.errors import DomainError, violation
 from domain.personal import PersonalData
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 LevelEnum = strawberry.enum(Level, name="Level")
 OrientationEnum = strawberry.enum(Orientation, name="Orientation")
@@ -161,42 +166,39 @@ def _gpa(text: str, field: str) -> Decimal:
         raise violation("PIN-0", field, f"a GPA is a number such as 3.25; got {text!r}") from None
 
 
-async def _accepted(
-    info: Info[Context, None], command
-) -> Accepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
+Command = Callable[[Cause], Receipt]
+
+
+async def _run(info: Info[Context, None], command: Command, success: Callable[[Receipt], T]) -> T | Refusal:
+    """Runs a command as the caller; a refusal becomes a union member and nothing was appended."""
     ctx = info.context
     try:
         cause = ctx.cause()
-        receipt: Receipt = await ctx.run(lambda: command(cause))
+        receipt = await ctx.run(lambda: command(cause))
     except DomainError as e:
         return refusal(e)
-    return Accepted(position=receipt.position, changed=receipt.changed)
+    return success(receipt)
 
 
-async def _nina(
-    info: Info[Context, None], command
-) -> NinaAccepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
-    ctx = info.context
-    try:
-        cause = ctx.cause()
-        receipt: Receipt = await ctx.run(lambda: command(cause))
-    except DomainError as e:
-        return refusal(e)
-    assert receipt.position is not None and receipt.nina is not None
-    return NinaAccepted(position=receipt.position, nina=receipt.nina)
+async def _accepted(info: Info[Context, None], command: Command) -> Accepted | Refusal:
+    return await _run(info, command, lambda r: Accepted(position=r.position, changed=r.changed))
 
 
-async def _annulment(
-    info: Info[Context, None], command
-) -> AnnulmentAccepted | RuleViolation | NotAuthorized | Conflict | NotFound:  # type: ignore[no-untyped-def]
-    ctx = info.context
-    try:
-        cause = ctx.cause()
-        receipt: Receipt = await ctx.run(lambda: command(cause))
-    except DomainError as e:
-        return refusal(e)
-    assert receipt.position is not None and receipt.nina is not None and receipt.status is not None
-    return AnnulmentAccepted(position=receipt.position, nina=receipt.nina, status=receipt.status)
+async def _nina(info: Info[Context, None], command: Command) -> NinaAccepted | Refusal:
+    return await _run(info, command, lambda r: NinaAccepted(position=_known(r.position), nina=_known(r.nina)))
+
+
+async def _annulment(info: Info[Context, None], command: Command) -> AnnulmentAccepted | Refusal:
+    return await _run(
+        info,
+        command,
+        lambda r: AnnulmentAccepted(position=_known(r.position), nina=_known(r.nina), status=_known(r.status)),
+    )
+
+
+def _known(value: V | None) -> V:
+    assert value is not None, "a command that changed something says what"
+    return value
 
 
 @strawberry.type
