@@ -55,6 +55,7 @@ def test_a_rebuilt_read_model_equals_the_live_one(world: World, name: str) -> No
 
 
 def test_PIN_4_pairing_writes_the_sivil_entry_without_a_second_command(world: World) -> None:
+    """PIN-4: NINA dicatatkan secara otomatis pada SIVIL once it is paired; a reservation alone is not listed."""
     world.university()
     world.programme()
     world.eligible_s1()
