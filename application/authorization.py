@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized
 
-REGISTRY_KEEPERS = frozenset({Role.MINISTRY_ADMIN, Role.PDDIKTI_SYNC})
+REGISTRY_KEEPERS = frozenset({Role.MINISTRY_ADMIN, Role.PDDIKTI_SYNC})  # the national feed only: see require_national
 RECORD_REPORTERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.PDDIKTI_SYNC})
 NUMBERING_OPERATORS = frozenset({Role.UNIVERSITY_OPERATOR})
 ANNULLERS = frozenset({Role.DIRECTOR_GENERAL})  # PIN-5: annuls, and decides proposals
@@ -28,3 +28,11 @@ def require(actor: Actor, roles: frozenset[Role], university_code: str | None = 
         raise NotAuthorized(
             f"{actor.role} of university {actor.institution} may not act for university {university_code}"
         )
+
+
+def require_national(actor: Actor, roles: frozenset[Role]) -> None:
+    """The registry (universities, prodi, accreditation) is kept nationally: a university's own feed must not
+    declare its programmes accredited (that would decide PIN-3.accreditation for itself)."""
+    require(actor, roles)
+    if actor.role is Role.PDDIKTI_SYNC and actor.institution is not None:
+        raise NotAuthorized(f"the PDDIKTI feed of university {actor.institution} may not change the national registry")

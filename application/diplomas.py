@@ -13,6 +13,7 @@ from application.authorization import (
     RECORD_REPORTERS,
     REGISTRY_KEEPERS,
     require,
+    require_national,
 )
 from application.receipt import Receipt
 from domain.audit import Cause
@@ -51,7 +52,7 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
     # Registry ---------------------------------------------------------------------------------
 
     def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
-        require(cause.actor, REGISTRY_KEEPERS, code)  # a feed bound to one university touches only it
+        require_national(cause.actor, REGISTRY_KEEPERS)
         check_university_code(code, "code")
         if not name.strip():
             raise violation("PIN-0", "name", "a university needs a name")
@@ -77,7 +78,7 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
         accreditation: Accreditation | None,
         cause: Cause,
     ) -> Receipt:
-        require(cause.actor, REGISTRY_KEEPERS, university_code)
+        require_national(cause.actor, REGISTRY_KEEPERS)
         check_prodi_code(prodi_code)
         if accreditation and accreditation.valid_until < accreditation.valid_from:
             raise violation("PIN-0", "accreditationValidUntil", "validity ends before it starts")
@@ -123,6 +124,8 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
     ) -> Receipt:
         require(cause.actor, RECORD_REPORTERS, university_code)
         entry = Period.parse(entry_period, field="entryPeriod")
+        if entry.is_short:  # studies begin in a regular semester; a short one has no place in the count (PIN-2)
+            raise violation("PIN-0", "entryPeriod", f"the entry period is a regular semester (T = 1 or 2); got {entry}")
         _check_personal(personal)
         if not nim.strip():
             raise violation("PIN-0", "nim", "a NIM is required")
@@ -169,7 +172,7 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
-            student.record_graduation(graduation, cause)
+            student.record_graduation(graduation, self.today(), cause)
             return Receipt(self.commit(student))
 
         return self.retrying(command)

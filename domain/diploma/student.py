@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -88,13 +89,15 @@ class Student(Aggregate):
     ) -> None:
         self.reports[report.period] = report
 
-    def record_graduation(self, graduation: Graduation, cause: Cause) -> bool:
+    def record_graduation(self, graduation: Graduation, today: date, cause: Cause) -> bool:
         if not graduation.decree_number.strip():
             raise violation("PIN-0", "yudisiumNumber", "the yudisium decree number is required")
         if graduation == self.graduation:
             return False
         if graduation.decree_date.year < self.entry_period.year:
             raise violation("PIN-0", "yudisiumDate", "graduation is dated before the entry period")
+        if graduation.decree_date > today:  # a future yudisium would let PIN-3 judge accreditation in advance
+            raise violation("PIN-0", "yudisiumDate", f"the yudisium {graduation.decree_date} is after today ({today})")
         self._graduation_recorded(
             university_code=self.university_code, nim=self.nim, graduation=graduation, cause=cause
         )
