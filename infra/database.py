@@ -66,7 +66,12 @@ class SQLiteReadStore:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # a failed COMMIT would leave this thread's connection stuck in it
+                conn.execute("ROLLBACK")
+            raise
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return _SQLiteTransaction(self._conn()).query(sql, params)

@@ -58,8 +58,17 @@ class ProjectionWorker:
         if not batch:
             return 0
         events = [(n, self.mapper.to_domain_event(n)) for n in batch]
-        for name in names:
-            self._apply(self.projections[name], positions[name], batch, events)
+        failures: list[Exception] = []
+        for name in names:  # one broken read model must not hold the others back
+            try:
+                self._apply(self.projections[name], positions[name], batch, events)
+            except tracking.ConcurrentProjectionError:
+                continue  # another worker applied this batch first
+            except Exception as e:
+                log.exception("projection %s failed at notification %s", name, positions[name] + 1)
+                failures.append(e)
+        if failures:
+            raise failures[0]
         return len(batch)
 
     def _apply(
@@ -68,19 +77,17 @@ class ProjectionWorker:
         last = batch[-1].id
         if last <= old:
             return
-        # One transaction for the batch: rows and the tracking position of its last event.
+        # One transaction for the batch: rows and the tracking position of its last event. The position is
+        # claimed first, so a second worker on the same batch waits on that row and then backs off.
         with self.store.transaction() as tx:
+            tracking.advance(tx, projection.name, self.application_name, old, last)
             for notification, event in events:
                 if notification.id > old:
                     projection.process(event, tx)
-            tracking.advance(tx, projection.name, self.application_name, old, last)
 
     def catch_up(self, only: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:
         while True:
-            try:
-                read = self.run_once(only)
-            except tracking.ConcurrentProjectionError:
-                continue
+            read = self.run_once(only)
             if progress:
                 progress(read)
             if read < self.batch_size:
@@ -100,8 +107,9 @@ class ProjectionWorker:
     def rebuild(self, name: str, progress: Callable[[int], None] | None = None) -> None:
         """Drops one read model and replays the whole log into it."""
         projection = self.projections[name]
-        with self.store.transaction() as tx:
+        with self.store.transaction() as tx:  # DDL is transactional on both stores: never half dropped
             projection.drop_tables(tx)
+            for statement in projection.ddl:
+                tx.execute(statement)
             tracking.reset(tx, name)
-        projection.create_tables(self.store)
         self.catch_up(only=[name], progress=progress)

@@ -115,3 +115,30 @@ def test_a_query_waits_for_its_position_and_times_out_clearly(world: World) -> N
 
 def test_periods_order_as_pddikti_reports_them() -> None:
     assert Period.parse("20231") < Period.parse("20232") < Period.parse("20233") < Period.parse("20241")
+
+
+def test_a_broken_read_model_does_not_hold_the_others_back(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    world.university()
+    world.programme()
+    world.student()
+    worker = world.container.worker
+
+    def broken(event: Any, tx: Any) -> None:
+        raise RuntimeError("projection bug")
+
+    monkeypatch.setattr(worker.projections["eligibility"], "on_Student_Registered", broken)
+    with pytest.raises(RuntimeError):
+        worker.run_once()
+    assert worker.position("eligibility") == 0
+    assert worker.position("sivil") == worker.position("numbering") == world.position()
+
+
+def test_a_rebuild_while_another_worker_runs_ends_equal_to_the_log(world: World) -> None:
+    populate(world)
+    worker = world.container.worker
+    worker.catch_up()
+    before = dump(worker.store, worker.projections["numbering"].tables)
+    world.container.start_worker()  # a live worker follows the log while the rebuild replays it
+    worker.rebuild("numbering")
+    world.container.services.wait("numbering", world.position())
+    assert dump(worker.store, worker.projections["numbering"].tables) == before
