@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -15,7 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from api.auth import mint
 from api.services import Services
-from domain.audit import Actor, Role
+from domain.audit import Actor, Cause, Role
+from domain.errors import DomainError
 
 console = Console(stderr=True)
 
@@ -165,6 +167,25 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
             console.print(f"{name}: rebuilt from {total} events")
         finally:
             runtime.close()
+
+    @cli.command("erase-personal-data")
+    def erase_personal_data(
+        university: Annotated[str, typer.Argument(help="University code")],
+        nim: Annotated[str, typer.Argument(help="The student's NIM")],
+        reason: Annotated[str, typer.Option(help="The ground: end of retention, or the person's request")],
+        actor: Annotated[str, typer.Option(help="Who is erasing (recorded in the event)")] = "kredensial-cli",
+    ) -> None:
+        """Erase a student's personal data (UU PDP): the event history stays, its sealed copies become unreadable."""
+        runtime = boot()
+        try:
+            cause = Cause(Actor(actor, Role.MINISTRY_ADMIN, None), request_id=f"cli:{uuid.uuid4()}", reason=reason)
+            receipt = runtime.services.diplomas.erase_personal_data(university_code=university, nim=nim, cause=cause)
+        except DomainError as e:
+            console.print(f"refused: {e}")
+            raise typer.Exit(code=1) from None
+        finally:
+            runtime.close()
+        console.print("erased" if receipt.changed else "already erased")
 
     @cli.command("verify-pdf")
     def verify_pdf(

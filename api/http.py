@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from api.auth import actor_from_header
@@ -19,6 +22,16 @@ from api.sivil.router import create_sivil_router
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
 from projections.sivil.rows import SivilEntry
+
+MAX_BODY_BYTES = 256 * 1024
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+def request_id(header: str | None) -> str:
+    """Every event names its request; a caller's own id is kept (prefixed) when it is a sane token."""
+    if header and _REQUEST_ID.match(header):
+        return f"client:{header}"
+    return f"http:{uuid.uuid4()}"
 
 
 def create_app(
@@ -38,9 +51,18 @@ def create_app(
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)
-        return Context(services, actor, request.headers.get("x-request-id"), auth_error=error)
+        return Context(services, actor, request_id(request.headers.get("x-request-id")), auth_error=error)
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
+
+    @app.middleware("http")
+    async def limit_body(request: Request, call_next: Any) -> Any:
+        """GraphQL documents and forms are small; a huge body is refused before anything parses it."""
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
+            return JSONResponse({"error": "REQUEST_TOO_LARGE", "max_bytes": MAX_BODY_BYTES}, status_code=413)
+        return await call_next(request)
+
     app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
     app.include_router(sivil_router(services))
 

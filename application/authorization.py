@@ -13,6 +13,7 @@ ANNULMENT_PROPOSERS = frozenset({Role.UNIVERSITY_LEADER})  # PIN-5: for their ow
 STAFF_READERS = frozenset(
     {Role.UNIVERSITY_OPERATOR, Role.UNIVERSITY_LEADER, Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL}
 )
+ERASERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.MINISTRY_ADMIN})  # the controller of the student's data
 NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL})
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from application.annulment import Annulments
 from application.authorization import (
+    ERASERS,
     NUMBERING_OPERATORS,
     RECORD_REPORTERS,
     REGISTRY_KEEPERS,
@@ -135,6 +136,8 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
             student_id = Student.create_id(university_code, nim)
             student = self.find(Student, student_id)
             if student is not None:
+                if student.erased:  # a re-sent feed does not bring erased data back (UU PDP)
+                    return Receipt(None)
                 if (student.prodi_code, student.entry_period) != (prodi_code, entry):
                     raise violation(
                         "PIN-0",
@@ -174,6 +177,19 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
             student = self._student(university_code, nim)
             student.record_graduation(graduation, self.today(), cause)
             return Receipt(self.commit(student))
+
+        return self.retrying(command)
+
+    def erase_personal_data(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+        """UU PDP erasure: record who and why, then destroy the student's key; history stays, unreadable."""
+        require(cause.actor, ERASERS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            student.erase_personal_data(cause)
+            position = self.commit(student)
+            self.sealer.erase(student.id, self.clock().isoformat())  # after the record, so a retry finishes it
+            return Receipt(position)
 
         return self.retrying(command)
 

@@ -38,3 +38,7 @@ class Unsealer(Protocol):
 
 class Sealer(Unsealer, Protocol):
     def seal(self, subject_id: UUID, data: PersonalData) -> Sealed: ...
+
+    def erase(self, subject_id: UUID, when: str) -> None:
+        """Destroys the subject's key: every sealed copy, in every event, becomes unreadable."""
+        ...

@@ -39,6 +39,12 @@ class Context(BaseContext):
         """Waits (bounded) until the read model has reached ``position``, then reads it."""
 
         def waited() -> T:
+            written = self.services.diplomas.recorder.max_notification_id() or 0
+            if position is not None and position > written:  # would only hold a thread until the timeout
+                raise GraphQLError(
+                    f"position {position} has not been written (the log ends at {written})",
+                    extensions={"code": "UNKNOWN_POSITION"},
+                )
             try:
                 self.services.wait(projection, position)
             except TimeoutError as e:

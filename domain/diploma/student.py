@@ -44,6 +44,13 @@ class Student(Aggregate):
         graduation: Graduation
         cause: Cause
 
+    class PersonalDataErased(Aggregate.Event):
+        """Penghapusan data pribadi (UU PDP 27/2022): the key of the sealed data is destroyed after this."""
+
+        university_code: str
+        nim: str
+        cause: Cause
+
     @event(Registered)
     def __init__(
         self,
@@ -63,6 +70,7 @@ class Student(Aggregate):
         self.personal = personal
         self.reports: dict[Period, SemesterReport] = {}
         self.graduation: Graduation | None = None
+        self.erased = False
 
     @staticmethod
     def create_id(university_code: str, nim: str) -> UUID:
@@ -106,6 +114,19 @@ class Student(Aggregate):
     @event(GraduationRecorded)
     def _graduation_recorded(self, university_code: str, nim: str, graduation: Graduation, cause: Cause) -> None:
         self.graduation = graduation
+
+    def erase_personal_data(self, cause: Cause) -> bool:
+        """Records why and by whom; the application then destroys the key. Erasing twice changes nothing."""
+        if not (cause.reason or "").strip():
+            raise violation("PDP.erasure", "reason", "an erasure records its ground (end of retention, or a request)")
+        if self.erased:
+            return False
+        self._personal_data_erased(university_code=self.university_code, nim=self.nim, cause=cause)
+        return True
+
+    @event(PersonalDataErased)
+    def _personal_data_erased(self, university_code: str, nim: str, cause: Cause) -> None:
+        self.erased = True
 
     def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
         return AcademicRecord(

@@ -37,6 +37,12 @@ class NumberingProjection(Projection):
             {"u": e.university_code, "nim": e.nim, "name": person.full_name if person else ERASED},
         )
 
+    def on_Student_PersonalDataErased(self, e: Any, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE numbering_students SET full_name = :erased WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "erased": ERASED},
+        )
+
     def on_Diploma_NINAReserved(self, e: Any, tx: Transaction) -> None:
         self._reserved(e, tx, replaces=None)
 

@@ -64,6 +64,12 @@ class SivilProjection(Projection):
             {"u": e.university_code, "p": e.prodi_code, "n": e.name},
         )
 
+    def on_Student_PersonalDataErased(self, e: Any, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE sivil_entries SET full_name = :erased WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "erased": ERASED},
+        )
+
     def on_Diploma_NINAPaired(self, e: Any, tx: Transaction) -> None:
         holder = self.unsealer.unseal(e.holder)
         tx.execute(
