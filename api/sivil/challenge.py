@@ -107,7 +107,11 @@ class Challenges:
 
     def redeem(self, token: str, answer: str) -> None:
         """Spends the token; raises ChallengeRefused unless it is ours, unexpired, unspent and rightly answered."""
-        parts = (token or "").strip().split(".")
+        token = (token or "").strip()
+        # Every token we issue is ASCII; anything else is not ours (and would make compare_digest raise).
+        if not token.isascii():
+            raise ChallengeRefused(Refusal.INVALID)
+        parts = token.split(".")
         if len(parts) != 5 or parts[0] != VERSION or not parts[2].isdigit():
             raise ChallengeRefused(Refusal.INVALID)
         _, token_id, exp, token_mac, answer_mac = parts

@@ -44,7 +44,11 @@ class DownloadTokens:
         return f"{body}.{self._mac(body)}"
 
     def open(self, token: str, address: str) -> Asked:
-        body, _, mac = (token or "").partition(".")
+        token = token or ""
+        # Every link we issue is ASCII; anything else is not ours (and would make compare_digest raise).
+        if not token.isascii():
+            raise DownloadRefused()
+        body, _, mac = token.partition(".")
         if not body or not hmac.compare_digest(mac, self._mac(body)):
             raise DownloadRefused()
         try:

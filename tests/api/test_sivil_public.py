@@ -273,6 +273,32 @@ def test_PIN_6_a_forged_or_altered_token_is_refused_as_invalid(
     assert public.verify(nina, token=other_secret.token, answer="2")["reason"] == "INVALID"
 
 
+NON_ASCII_TOKEN = "c1.a.1.\u00e9.b"
+
+
+def test_PIN_6_a_challenge_token_with_non_ascii_characters_is_refused_as_invalid_and_nothing_is_recorded(
+    container: Container, public: Public, nina: str
+) -> None:
+    _, answer = public.challenge()
+    refused = public.verify(nina, token=NON_ASCII_TOKEN, answer=answer)
+    assert (refused["__typename"], refused["ruleId"], refused["field"], refused["reason"]) == (
+        "ChallengeRefused",
+        "PIN-6",
+        "challengeToken",
+        "INVALID",
+    )
+    # A non-ASCII character where the answer's MAC goes, behind a sound token's own MAC, is refused the same.
+    version, token_id, exp, mac, _ = public.challenge()[0].split(".")
+    sound_but_altered = ".".join((version, token_id, exp, mac, "\u00e9"))
+    assert public.verify(nina, token=sound_but_altered, answer=answer)["reason"] == "INVALID"
+
+    form = {"university": UNIVERSITY, "prodi": PRODI, "nina": nina, "token": NON_ASCII_TOKEN, "answer": answer}
+    page = public.http.post("/sivil", data=form)
+    assert page.status_code == 403
+    assert "The challenge token is not valid" in page.text and "Siti Aminah" not in page.text
+    assert trail(container, nina) == []
+
+
 def test_PIN_6_spent_challenge_ids_are_purged_once_they_could_no_longer_be_answered(
     container: Container, clock: Clock, public: Public, nina: str
 ) -> None:
@@ -573,6 +599,19 @@ def test_PIN_7_the_pdf_link_is_short_lived_and_bound_to_the_asker(
     assert public.http.get(link.replace("token=", "token=x")).status_code == 403
     clock.now += timedelta(minutes=10)
     assert public.http.get(link).status_code == 403
+
+
+def test_PIN_7_a_pdf_link_with_non_ascii_characters_is_refused_and_nothing_is_recorded(
+    container: Container, public: Public, nina: str
+) -> None:
+    link = public.verify(nina)["pdfUrl"]
+    assert trail(container, nina) == [(ASKER[0], "graphql")]
+    body = link.removeprefix("/sivil/pdf?token=").partition(".")[0]
+    for token in ("abc.\u00e9", f"{body}.\u00e9", f"\u00e9{body[1:]}.{link.rpartition('.')[2]}"):
+        refused = public.http.get("/sivil/pdf", params={"token": token})
+        assert refused.status_code == 403
+        assert "The download link has expired or is not valid" in refused.text
+    assert trail(container, nina) == [(ASKER[0], "graphql")]
 
 
 def test_PIN_7_without_a_pdf_renderer_the_link_is_hidden(container: Container, clock: Clock, nina: str) -> None:
