@@ -42,6 +42,11 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+# Every look-up door (verify, statusOn, /sivil/status) counts against one budget per address, so that an
+# address cannot probe through one door once another is closed to it (PIN-6).
+SCOPE = "lookup"
+
+
 class DiplomaNotFound(Exception):
     def __init__(self) -> None:
         super().__init__(NOT_FOUND)
@@ -120,7 +125,7 @@ class PublicLookup:
     ) -> Verified:
         """Raises RuleViolation, RateLimited, ChallengeRefused or DiplomaNotFound, in that order of checking."""
         asked = check_form(university_code, prodi_code, nina)
-        self.limiter.hit(address)
+        self.limiter.hit(address, scope=SCOPE)
         self.challenges.redeem(token, answer)
         return self.reread(asked, address, via)
 
@@ -163,7 +168,7 @@ class PublicLookup:
         status cannot be used to enumerate which NINAs exist (PIN-6).
         """
         asked = check_form(university_code, prodi_code, nina)
-        self.limiter.hit(address, scope="status")
+        self.limiter.hit(address, scope=SCOPE)
         if challenge is not None:
             self.challenges.redeem(*challenge)
         if on is None:

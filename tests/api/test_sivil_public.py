@@ -378,6 +378,36 @@ def test_PIN_6_status_checks_are_rate_limited_too(container: Container, clock: C
     assert int(limited.headers["retry-after"]) > 0
 
 
+def test_PIN_6_look_ups_and_status_checks_from_one_address_share_one_budget(
+    container: Container, clock: Clock, nina: str, limiter_for: Any
+) -> None:
+    limiter = limiter_for("3/minute")
+    app = sivil_app(container, clock, view=HistoryView(container.services.sivil), limiter=limiter)
+    asker, neighbour = Public(app), Public(app, client=("198.51.100.20", 50000))
+    statement = {"statement": statement_of(container, nina)}
+    on = paired_on(container, nina)
+
+    def doors(client: Public) -> list[str]:
+        """One request through each look-up door: verifyDiploma, statusOn and /sivil/status."""
+        looked_up = client.verify(nina)["__typename"]
+        status_then = status_on(client, nina, on)["__typename"]
+        status_now = client.http.get("/sivil/status", params=statement).status_code
+        return [looked_up, status_then, "RateLimitedResult" if status_now == 429 else str(status_now)]
+
+    assert doors(asker) == ["VerifiedDiploma", "DiplomaStatus", "200"]
+    assert doors(asker) == ["RateLimitedResult"] * 3
+    assert doors(neighbour) == ["VerifiedDiploma", "DiplomaStatus", "200"]  # per address
+
+    # Status checks spent the budget: a look-up (with a well-answered challenge) is refused, and the other way round.
+    limiter.reset(ASKER[0])
+    assert [asker.http.get("/sivil/status", params=statement).status_code for _ in range(3)] == [200] * 3
+    assert asker.verify(nina)["__typename"] == "RateLimitedResult"
+    limiter.reset(ASKER[0])
+    assert [asker.verify(nina)["__typename"] for _ in range(3)] == ["VerifiedDiploma"] * 3
+    assert asker.http.get("/sivil/status", params=statement).status_code == 429
+    assert status_on(asker, nina, on)["__typename"] == "RateLimitedResult"
+
+
 # --- the form of the question (PIN-1) -------------------------------------------------------------------
 
 
