@@ -246,3 +246,64 @@ def test_unknown_student_is_not_found_and_a_second_reservation_is_a_conflict(cli
 def test_graphiql_is_served(client: Client) -> None:
     page = client.http.get("/graphql", headers={"Accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+# Staff reads (UU PDP: personal data only to those who need it) -----------------------------------------
+
+UNIVERSITY_FEED = mint(SECRET, subject="pddikti@contoh", role=Role.PDDIKTI_SYNC, institution=UNIVERSITY)
+NATIONAL_FEED = mint(SECRET, subject="pddikti", role=Role.PDDIKTI_SYNC, institution=None)
+
+STAFF_READS = {
+    "diplomas": 'query($p: Int) { diplomas(universityCode: "001002", position: $p) { nim fullName nina status } }',
+    "ninaEligibility": 'query($p: Int) { ninaEligibility(universityCode: "001002", nim: "2020001", position: $p) '
+    "{ nim nina diplomaStatus reservation { rulesetId } } }",
+    "diploma": 'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) '
+    "{ nim fullName nina status } }",
+}
+
+
+def reserved_cohort(client: Client, container: Container) -> tuple[str, int]:
+    """Siti Aminah, registered and reserved at 001002; her NINA and the position of the reservation."""
+    register_cohort(client)
+    reserved = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="2020001")
+    assert reserved["__typename"] == "NinaAccepted"
+    return reserved["nina"], container.services.diplomas.recorder.max_notification_id()
+
+
+@pytest.mark.parametrize("query", list(STAFF_READS))
+def test_UU_PDP_staff_reads_refuse_an_anonymous_caller_another_universitys_operator_and_the_pddikti_feed(
+    client: Client, container: Container, query: str
+) -> None:
+    nina, position = reserved_cohort(client, container)
+    callers = {
+        "anonymous": None,
+        "operator of another university": OTHER_OPERATOR,
+        "pddikti_sync feed of the university": UNIVERSITY_FEED,
+        "national pddikti_sync feed": NATIONAL_FEED,
+    }
+    for caller, token in callers.items():
+        body = client.gql(STAFF_READS[query], token, p=position)
+        assert [e["extensions"]["code"] for e in body.get("errors", [])] == ["NOT_AUTHORIZED"], (caller, body)
+        assert body["data"] in (None, {query: None}), caller  # nothing read
+        assert "Siti Aminah" not in repr(body) and nina not in repr(body), caller
+
+
+@pytest.mark.parametrize("query", list(STAFF_READS))
+def test_UU_PDP_staff_reads_answer_the_universitys_own_operator_and_a_ministry_admin(
+    client: Client, container: Container, query: str
+) -> None:
+    nina, position = reserved_cohort(client, container)
+    expected = {
+        "diplomas": [{"nim": "2020001", "fullName": "Siti Aminah", "nina": nina, "status": "RESERVED"}],
+        "ninaEligibility": {
+            "nim": "2020001",
+            "nina": nina,
+            "diplomaStatus": "RESERVED",
+            "reservation": {"rulesetId": "PISN-2021"},
+        },
+        "diploma": {"nim": "2020001", "fullName": "Siti Aminah", "nina": nina, "status": "RESERVED"},
+    }[query]
+    for caller, token in {"own operator": OPERATOR, "ministry_admin": ADMIN}.items():
+        body = client.gql(STAFF_READS[query], token, p=position)
+        assert "errors" not in body, (caller, body)
+        assert body["data"][query] == expected, caller

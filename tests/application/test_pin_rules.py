@@ -16,7 +16,7 @@ from domain.audit import Actor, Cause, Role
 from domain.diploma.diploma import Diploma, NotEligible
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
-from domain.diploma.programme import Programme
+from domain.diploma.programme import Level, Programme
 from domain.diploma.record import SemesterStatus
 from domain.diploma.student import Student
 from domain.diploma.university import University
@@ -29,6 +29,7 @@ NIK = "3171234567890001"
 NAME = "Siti Aminah"
 OTHER_PRODI = "55202"
 OTHER_UNIVERSITY = "009009"
+S2_PRODI = "55101"  # a Magister programme
 RESERVATION_RULES = ("PIN-2.reported", "PIN-2.load", "PIN-2.ipk", "PIN-2.sks", "PIN-2.study_time")
 PAIRING_RULES = (
     "PIN-3.graduated",
@@ -47,6 +48,21 @@ def s1(world: World) -> World:
     world.university()
     world.programme()
     return world
+
+
+@pytest.fixture
+def s2(world: World) -> World:
+    """A university with one accredited S2 (Magister) programme, under PISN-2021."""
+    world.university()
+    world.programme(Level.S2, prodi=S2_PRODI)
+    return world
+
+
+def master_student(world: World, nim: str, *, ipk: str) -> None:
+    """An S2 student past every other reservation rule for S2: 4 of at most 8 semesters, 36 sks passed (12
+    needed)."""
+    world.student(nim, prodi=S2_PRODI)
+    world.semesters(nim, 4, sks=9, ipk=ipk)
 
 
 @pytest.fixture
@@ -101,6 +117,24 @@ def test_PIN_2_bachelor_reservation_allowed_at_ipk_2_00(s1: World) -> None:
     s1.student("2020001")
     s1.semesters("2020001", 8, ipk="2.00")
     assert NINA.parse(reserved(s1, "2020001"), prodi_code=PRODI)
+
+
+def test_PIN_2_master_reservation_refused_below_ipk_3_00(s2: World) -> None:
+    master_student(s2, "2020001", ipk="2.99")
+    refusal = refused(s2, lambda: s2.reserve("2020001"), NotEligible)
+    assert refusal.rule_ids == ("PIN-2.ipk",)
+    assert refusal.failures[0].field == "ipk"
+    assert "below 3.00 for S2" in refusal.failures[0].message
+    assert s2.app.find(Diploma, Diploma.create_id(UNIVERSITY, "2020001")) is None
+
+
+def test_PIN_2_master_reservation_allowed_at_ipk_3_00(s2: World) -> None:
+    master_student(s2, "2020001", ipk="3.00")
+    nina = reserved(s2, "2020001")
+    assert NINA.parse(nina, prodi_code=S2_PRODI)
+    decision = diploma_events(s2, "2020001")[0].decision
+    assert (decision.ruleset_id, decision.failures) == ("PISN-2021", ())
+    assert (decision.inputs["level"], decision.inputs["ipk"], decision.inputs["sks_passed"]) == ("S2", "3.00", "36")
 
 
 # sks passed ------------------------------------------------------------------------------------
