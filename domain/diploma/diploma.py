@@ -35,6 +35,30 @@ class DiplomaStatus(StrEnum):
 ANNULLED = frozenset({DiplomaStatus.VOID, DiplomaStatus.CANCELLED_IN_ERROR})
 
 
+def reservation_blocker(status: DiplomaStatus | None, nina: str, nim: str) -> Failure | None:
+    """What stops a new reservation before the ruleset is asked; the eligibility view shares it (PIN-2, PIN-5)."""
+    if status is None or status is DiplomaStatus.CANCELLED_IN_ERROR:  # after an error: a new NINA (decided)
+        return None
+    if status is DiplomaStatus.VOID:
+        return Failure(
+            "PIN-5.void",
+            "nim",
+            f"NINA {nina} of NIM {nim} was annulled by the Director General; no new NINA is reserved",
+        )
+    return Failure("PIN-2.once", "nim", f"NINA {nina} is already reserved for NIM {nim}")
+
+
+def pairing_blocker(status: DiplomaStatus | None, nina: str, nim: str) -> Failure | None:
+    """What stops a pairing before the ruleset is asked; the eligibility view shares it (PIN-3, PIN-5)."""
+    if status is None:
+        return Failure("PIN-3.reservation", "nim", f"no NINA has been reserved for NIM {nim}")
+    if status in ANNULLED:
+        return Failure("PIN-5.annulled", "nim", f"NINA {nina} of NIM {nim} was annulled ({status})")
+    if status is DiplomaStatus.PAIRED:
+        return Failure("PIN-3.reservation", "nina", f"NINA {nina} is already paired with NIM {nim}")
+    return None
+
+
 class NotEligible(RuleViolation):
     """The ruleset refused the decision; ``failures`` name each broken rule id."""
 
@@ -170,10 +194,9 @@ class Diploma(Aggregate):
     def pair(
         self, *, nina: NINA, ruleset: Ruleset, record: AcademicRecord, holder: Sealed, on: date, cause: Cause
     ) -> None:
-        if self.annulled:
-            raise self._annulled()
-        if self.status is DiplomaStatus.PAIRED:
-            raise violation("PIN-3.reservation", "nina", f"NINA {self.nina} is already paired with NIM {self.nim}")
+        blocker = pairing_blocker(self.status, self.nina.value, self.nim)
+        if blocker is not None:
+            raise RuleViolation(blocker)
         if nina != self.nina:  # PIN-3: only the NINA reserved for this student
             raise violation("PIN-3.reservation", "nina", f"NINA {nina} is not the one reserved for NIM {self.nim}")
         decision = ruleset.pairing(record)  # PIN-3, PIN-8
@@ -324,15 +347,9 @@ class Diploma(Aggregate):
         A NINA declared void stays the student's last word: the Director General found the studies or
         their reporting non-compliant, and a new number would hide that (decided).
         """
-        if self.status is DiplomaStatus.VOID:
-            raise violation(
-                "PIN-5.void",
-                "nim",
-                f"NINA {self.nina} of NIM {self.nim} was annulled by the Director General on {self.annulled_on}; "
-                "no new NINA is reserved for this student",
-            )
-        if not self.annulled:
-            raise violation("PIN-2.once", "nim", f"NINA {self.nina} is already reserved for NIM {self.nim}")
+        blocker = reservation_blocker(self.status, self.nina.value, self.nim)
+        if blocker is not None:
+            raise RuleViolation(blocker)
         if nina == self.nina:  # the claims and sequences make this impossible; never reuse (PIN-5)
             raise violation("PIN-5.reuse", "nina", f"NINA {nina} was annulled and is never issued again")
         decision = ruleset.reservation(record)  # PIN-2, PIN-8
@@ -416,4 +433,6 @@ class Diploma(Aggregate):
 
 
 def not_reserved(nim: str) -> RuleViolation:
-    return RuleViolation(Failure("PIN-3.reservation", "nim", f"no NINA has been reserved for NIM {nim}"))
+    blocker = pairing_blocker(None, "", nim)
+    assert blocker is not None
+    return RuleViolation(blocker)

@@ -8,16 +8,13 @@ from decimal import Decimal
 
 import orjson
 
-from domain.diploma.annulment import AnnulmentKind
+from domain.diploma.diploma import DiplomaStatus, pairing_blocker, reservation_blocker
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level
 from domain.diploma.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from domain.diploma.ruleset import Decision, RulesetBook
 from domain.errors import Failure
 from projections.store import ReadStore, one
-
-VOID = AnnulmentKind.VOID.value
-CANCELLED_IN_ERROR = AnnulmentKind.CANCELLED_IN_ERROR.value
 
 
 @dataclass(frozen=True)
@@ -77,26 +74,14 @@ class EligibilityView:
         )
         ruleset = self.rulesets.in_force(on)
         reservation = ruleset.reservation(record)
-        status = diploma["status"] if diploma else None
-        # The same refusals the commands give for a student who already has a NINA (PIN-2, PIN-5).
-        if status == VOID:
-            reservation = _with(
-                reservation,
-                Failure("PIN-5.void", "nim", f"NINA {diploma['nina']} was annulled by the Director General"),
-            )
-        elif diploma is not None and status != CANCELLED_IN_ERROR:  # after a cancellation in error: a new NINA
-            reservation = _with(
-                reservation, Failure("PIN-2.once", "nim", f"NINA {diploma['nina']} is already reserved")
-            )
+        status = DiplomaStatus(diploma["status"]) if diploma else None
+        nina = diploma["nina"] if diploma else ""
+        # The same refusals the commands give for a student who already has a NINA (PIN-2, PIN-3, PIN-5).
+        if (blocker := reservation_blocker(status, nina, nim)) is not None:
+            reservation = _with(reservation, blocker)
         pairing = ruleset.pairing(record)
-        if diploma is None:
-            pairing = _with(pairing, Failure("PIN-3.reservation", "nim", f"no NINA has been reserved for NIM {nim}"))
-        elif status in (VOID, CANCELLED_IN_ERROR):
-            pairing = _with(
-                pairing, Failure("PIN-5.annulled", "nim", f"NINA {diploma['nina']} was annulled ({status})")
-            )
-        elif status == "PAIRED":
-            pairing = _with(pairing, Failure("PIN-3.reservation", "nina", f"NINA {diploma['nina']} is already paired"))
+        if (blocker := pairing_blocker(status, nina, nim)) is not None:
+            pairing = _with(pairing, blocker)
         return Eligibility(
             university_code=university_code,
             nim=nim,
