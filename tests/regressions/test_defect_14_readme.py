@@ -1,0 +1,75 @@
+"""Defect 14: the README's first GraphQL session runs as written against a real ``serve`` and reads its own write.
+
+The session is taken from README.md itself, so the README cannot drift from the API again: the last query passes
+the pairing's position and must show the diploma PAIRED, not stale data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.api.test_processes import free_port
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+def first_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## A first GraphQL session.*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no first GraphQL session"
+    return block.group(1)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dict[str, str]]:
+    env = {**os.environ, "KREDENSIAL_DATA_DIR": str(tmp_path / "var"), "KREDENSIAL_PORT": str(free_port())}
+    env.pop("KREDENSIAL_DATABASE_URL", None)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infra.main", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    url = f"http://127.0.0.1:{env['KREDENSIAL_PORT']}/health"
+    deadline = time.monotonic() + 60
+    while True:  # waiting for the server to listen
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
+            time.sleep(0.1)
+    yield env
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def test_defect_14_the_readme_session_runs_and_reads_its_own_write(server: dict[str, str], tmp_path: Path) -> None:
+    kredensial = f"{shlex.quote(sys.executable)} -m infra.main"
+    script = first_session().replace("./run kredensial", kredensial)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env=server,
+        cwd=README.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert all("errors" not in a for a in answers), done.stdout
+    assert not any(
+        v.get("__typename") not in (None, "Accepted", "NinaAccepted") for a in answers for v in a["data"].values()
+    ), done.stdout
+    diploma = answers[-1]["data"]["diploma"]
+    assert diploma["status"] == "PAIRED"
+    assert diploma["fullName"] == "Siti Aminah"
