@@ -22,6 +22,12 @@ from domain.errors import DomainError
 
 console = Console(stderr=True)
 
+ERASURE_MESSAGES = {
+    "ERASED": "erased",
+    "ERASURE_COMPLETED": "erasure completed: it was recorded before, but its key still existed and is now destroyed",
+    "ALREADY_ERASED": "already erased",
+}
+
 
 class Runtime(Protocol):
     """What the composition root gives the command line."""
@@ -212,7 +218,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
             raise typer.Exit(code=1) from None
         finally:
             runtime.close()
-        console.print("erased" if receipt.changed else "already erased")
+        console.print(ERASURE_MESSAGES.get(receipt.status or "", "erased"))
 
     @cli.command("verify-pdf")
     def verify_pdf(

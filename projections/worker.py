@@ -69,7 +69,7 @@ class ProjectionWorker:
         store: ReadStore,
         projections: Sequence[Projection],
         batch_size: int = 500,
-        on_start: Callable[[], None] | None = None,
+        on_start: Callable[[], object] | None = None,
     ) -> None:
         self.application_name = application_name
         self.recorder = recorder
