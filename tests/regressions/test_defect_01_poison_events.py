@@ -173,3 +173,30 @@ def test_errors_are_classified_by_sqlstate_not_by_the_drivers_class_name() -> No
     assert not failures.transient(ValueError("bad event"))
     assert failures.describe(ValueError("a\x00b\nDETAIL: the whole row")) == "ValueError: a b"
     assert len(failures.describe(ValueError("x" * 5000))) == failures.MAX_ERROR_CHARS
+
+
+def test_projection_status_prints_the_skipped_event_and_exits_1(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import build_cli
+    from infra.bootstrap import bootstrap
+
+    world.university()
+    settings = world.container.settings
+    cli = build_cli(lambda: bootstrap(settings), serve_settings=lambda: (settings.host, settings.port, True))
+    world.project()
+    healthy = CliRunner().invoke(cli, ["projection-status"])
+    assert healthy.exit_code == 0 and "sivil: position 1 of 1 (lag 0), ok" in healthy.output
+
+    poison = stored_without_validation(world, "2020999", "Poison")
+    eligibility = world.container.worker.projections["eligibility"]
+    monkeypatch.setattr(eligibility, "on_Student_Registered", lambda e, tx: [][0])  # an IndexError: a bug
+    world.project()
+    degraded = CliRunner().invoke(cli, ["projection-status"])
+    assert degraded.exit_code == 1
+    assert f"skipped position {poison} (domain.diploma.student:Student.Registered)" in degraded.output
+    assert "IndexError: list index out of range" in degraded.output
+    body = json.loads(CliRunner().invoke(cli, ["projection-status", "--json"]).output)
+    assert body["status"] == "degraded" and body["projections"]["eligibility"]["failures"][0]["position"] == poison
