@@ -7,9 +7,13 @@ until then, and events appended meanwhile are applied after the swap.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
+from projections.projection import Projection
+from projections.store import Transaction
+from projections.worker import ProjectionWorker
 from tests.projections.test_read_models import dump, populate
 from tests.world import PRODI, UNIVERSITY, World
 
@@ -94,3 +98,36 @@ def test_a_crashed_rebuild_leaves_the_live_model_and_is_started_over(world: Worl
     assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina) is not None
     worker.rebuild("sivil")  # the leftover shadow tables are dropped and built again
     assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina) is not None
+
+
+class Indexed(Projection):
+    """A read model with an explicit index: its name must survive swaps on both stores."""
+
+    name = "indexed"
+    tables = ("indexed_universities",)
+    ddl = (
+        "CREATE TABLE IF NOT EXISTS indexed_universities (code TEXT PRIMARY KEY, name TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS indexed_universities_by_name ON indexed_universities (name)",
+    )
+
+    def on_University_Registered(self, e: Any, tx: Transaction) -> None:
+        tx.execute("INSERT INTO indexed_universities (code, name) VALUES (:c, :n)", {"c": e.code, "n": e.name})
+
+
+def test_explicit_indexes_keep_their_names_across_swaps(world: World) -> None:
+    world.university()
+    app = world.app
+    store = world.container.worker.store
+    worker = ProjectionWorker(
+        application_name=app.name, recorder=app.recorder, mapper=app.mapper, store=store, projections=[Indexed()]
+    )
+    worker.catch_up()
+    for _ in range(2):
+        worker.rebuild("indexed")
+    assert store.query("SELECT code FROM indexed_universities") == [{"code": UNIVERSITY}]
+    if store.dialect == "postgresql":
+        rows = store.query("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'indexed_universities'")
+    else:
+        rows = store.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'indexed_universities'")
+    names = {r["name"] for r in rows}
+    assert "indexed_universities_by_name" in names and not [n for n in names if "rebuild" in n]
