@@ -1,7 +1,8 @@
-"""The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild."""
+"""The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status."""
 
 from __future__ import annotations
 
+import json
 import signal
 import threading
 import uuid
@@ -20,6 +21,12 @@ from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
 
 console = Console(stderr=True)
+
+ERASURE_MESSAGES = {
+    "ERASED": "erased",
+    "ERASURE_COMPLETED": "erasure completed: it was recorded before, but its key still existed and is now destroyed",
+    "ALREADY_ERASED": "already erased",
+}
 
 
 class Runtime(Protocol):
@@ -154,7 +161,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
 
     @cli.command()
     def rebuild(name: Annotated[str, typer.Argument(help="Read model: sivil, eligibility or numbering")]) -> None:
-        """Drop one read model and rebuild it from the event log."""
+        """Rebuild one read model from the event log beside the live one, then swap it in."""
         runtime = boot()
         try:
             worker = runtime.services.worker
@@ -165,8 +172,34 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
                 task = progress.add_task(f"rebuilding {name}", total=total)
                 worker.rebuild(name, progress=lambda n: progress.advance(task, n))
             console.print(f"{name}: rebuilt from {total} events")
+            skipped = next(s for s in worker.status() if s.name == name).failure_count
+            if skipped:
+                console.print(
+                    f"[red]{name}: {skipped} event(s) could not be applied and were skipped[/red];"
+                    " see kredensial projection-status"
+                )
         finally:
             runtime.close()
+
+    @cli.command("projection-status")
+    def projection_status(
+        as_json: Annotated[bool, typer.Option("--json", help="Print what /health answers, as JSON")] = False,
+    ) -> None:
+        """Each read model's position, lag and skipped events; exit code 1 when one skipped an event."""
+        from api.health import report_body, report_lines
+
+        runtime = boot()
+        try:
+            statuses = runtime.services.worker.status()
+        finally:
+            runtime.close()
+        if as_json:
+            typer.echo(json.dumps(report_body(statuses), indent=2))
+        else:
+            for line in report_lines(statuses):
+                typer.echo(line)
+        if not all(s.healthy for s in statuses):
+            raise typer.Exit(code=1)
 
     @cli.command("erase-personal-data")
     def erase_personal_data(
@@ -185,7 +218,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
             raise typer.Exit(code=1) from None
         finally:
             runtime.close()
-        console.print("erased" if receipt.changed else "already erased")
+        console.print(ERASURE_MESSAGES.get(receipt.status or "", "erased"))
 
     @cli.command("verify-pdf")
     def verify_pdf(

@@ -16,6 +16,7 @@ from strawberry.fastapi import GraphQLRouter
 from api.auth import actor_from_header
 from api.graphql.context import Context
 from api.graphql.schema import schema
+from api.health import health_report
 from api.services import Services
 from api.sivil.pdf import render_verification_pdf
 from api.sivil.router import create_sivil_router
@@ -72,8 +73,10 @@ def create_app(
         return services.sivil_public.keys.published()
 
     @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    def health() -> JSONResponse:
+        """Per read model: position, lag and skipped events; ``degraded`` when one was skipped (api/health.py)."""
+        code, body = health_report(services.worker)
+        return JSONResponse(body, status_code=code)
 
     return app
 

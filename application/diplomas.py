@@ -16,6 +16,7 @@ from application.authorization import (
     require,
     require_national,
 )
+from application.erasure import Erasures
 from application.receipt import Receipt
 from domain.audit import Cause
 from domain.diploma.diploma import Diploma, not_reserved
@@ -39,7 +40,7 @@ class AlreadyReserved(Conflict):
     pass
 
 
-class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
+class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.py; UU PDP: erasure.py
     name = "diplomas"
 
     def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, rulesets: RulesetBook, **kw: Any):
@@ -186,10 +187,11 @@ class Diplomas(Annulments):  # PIN-5 commands: application/annulment.py
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
-            student.erase_personal_data(cause)
+            recorded = student.erase_personal_data(cause)
             position = self.commit(student)
-            self.sealer.erase(student.id, self.clock().isoformat())  # after the record, so a retry finishes it
-            return Receipt(position)
+            # After the record, so a retry (or the worker's start-up sweep) finishes an interrupted erasure.
+            destroyed = self.sealer.erase(student.id, self.clock().isoformat())
+            return Receipt(position, status=self._erasure_outcome(recorded, destroyed, university_code, nim))
 
         return self.retrying(command)
 

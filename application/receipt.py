@@ -9,7 +9,7 @@ class Receipt:
 
     position: int | None
     nina: str | None = None
-    status: str | None = None  # the diploma's status after the command (RESERVED, PAIRED, VOID, ...)
+    status: str | None = None  # the diploma's status after the command (RESERVED, PAIRED, VOID, ...) or an erasure's
 
     @property
     def changed(self) -> bool:

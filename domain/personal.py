@@ -39,6 +39,10 @@ class Unsealer(Protocol):
 class Sealer(Unsealer, Protocol):
     def seal(self, subject_id: UUID, data: PersonalData) -> Sealed: ...
 
-    def erase(self, subject_id: UUID, when: str) -> None:
-        """Destroys the subject's key: every sealed copy, in every event, becomes unreadable."""
+    def erase(self, subject_id: UUID, when: str) -> bool:
+        """Destroys the subject's key: every sealed copy, in every event, becomes unreadable.
+
+        Returns whether a key was destroyed now (False when it was already gone): idempotent, so an
+        interrupted erasure is completed by calling it again.
+        """
         ...

@@ -108,6 +108,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         mapper=diplomas.mapper,
         store=reads,
         projections=[SivilProjection(vault), EligibilityProjection(), NumberingProjection(vault)],
+        on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
     worker_ref.append(worker)
 

@@ -46,14 +46,29 @@ class KeyVault:
             fields["birth_date"] = date.fromisoformat(fields["birth_date"])
         return PersonalData(**fields)
 
-    def erase(self, subject_id: UUID, when: str) -> None:
-        """UU PDP erasure: the key is destroyed; sealed copies in events can no longer be read."""
+    def erase(self, subject_id: UUID, when: str) -> bool:
+        """UU PDP erasure: the key is destroyed; sealed copies in events can no longer be read.
+
+        Returns True when a key existed and is destroyed now. Reads first, so re-checking an erasure
+        already complete (the worker's start-up sweep does, for every erasure event) writes nothing.
+        """
+        params = {"s": str(subject_id), "w": when}
+        rows = self.store.query("SELECT wrapped_key FROM personal_data_keys WHERE subject_id = :s", params)
+        if rows and rows[0]["wrapped_key"] is None:
+            return False
         with self.store.transaction() as tx:
+            destroyed = tx.execute(
+                "UPDATE personal_data_keys SET wrapped_key = NULL, erased_at = :w"
+                " WHERE subject_id = :s AND wrapped_key IS NOT NULL",
+                params,
+            )
+            # No key yet: a tombstone, so that no key is ever created for an erased subject.
             tx.execute(
                 "INSERT INTO personal_data_keys (subject_id, wrapped_key, erased_at) VALUES (:s, NULL, :w) "
-                "ON CONFLICT (subject_id) DO UPDATE SET wrapped_key = NULL, erased_at = :w",
-                {"s": str(subject_id), "w": when},
+                "ON CONFLICT (subject_id) DO NOTHING",
+                params,
             )
+        return destroyed == 1
 
     def _key(self, subject_id: UUID, *, create: bool) -> bytes | None:
         params = {"s": str(subject_id)}

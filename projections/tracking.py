@@ -64,3 +64,13 @@ def wait(store: ReadStore, projection: str, application: str, target: int | None
             raise TimeoutError(f"read model {projection} has not reached position {target} yet; retry shortly")
         time.sleep(pause)
         pause = min(pause * 2, 0.05)
+
+
+def replace(tx: Transaction, projection: str, by: str) -> None:
+    """A rebuild swapped in: the live model is now where its shadow ``by`` was; the live worker goes on from there.
+
+    The live row is deleted first, so a worker's batch that started on the old tables waits for this
+    transaction and then fails to advance (ConcurrentProjectionError) instead of writing past the swap.
+    """
+    tx.execute("DELETE FROM projection_tracking WHERE projection = :p", {"p": projection})
+    tx.execute("UPDATE projection_tracking SET projection = :p WHERE projection = :by", {"p": projection, "by": by})

@@ -3,22 +3,60 @@
 The SQLite recorder cannot ``subscribe()``, so instead of the library's ProjectionRunner we read
 ``select_notifications`` after each projection's tracked position. PostgreSQL commits notification ids
 in order (the recorder locks the table while inserting), so no event is skipped by polling.
+
+A projection never stops on one event (issue 7, defect 1): a batch is applied in one transaction; when an
+event fails with an error of its own (not of the connection, see ``failures.transient``), the batch is
+retried in a fresh transaction with a savepoint per event, and an event that fails again is recorded in
+``projection_failures``, logged, and skipped, while the events around it commit.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
-from projections import tracking
+from projections import failures, shadow, tracking
 from projections.projection import Projection
-from projections.store import ReadStore
+from projections.status import ProjectionStatus
+from projections.store import ReadStore, Transaction
 
 log = logging.getLogger(__name__)
+
+Events = Sequence[tuple[Notification, Any]]
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A projection applied to its live tables, or to its shadow tables during a rebuild."""
+
+    key: str  # tracking and failures key
+    projection: Projection
+    shadow: bool = False
+
+    def view(self, tx: Transaction) -> Transaction:
+        return shadow.Renamed(tx, self.projection.tables) if self.shadow else tx
+
+
+@dataclass(frozen=True)
+class _Undecodable:
+    """A notification the mapper could not turn into an event: a poison event for every projection."""
+
+    error: Exception
+
+
+class _Suspect(Exception):
+    """An event failed for the first time; the transaction is rolled back and retried with savepoints."""
+
+    def __init__(self, position: int) -> None:
+        self.position = position
 
 
 class ProjectionWorker:
@@ -31,6 +69,7 @@ class ProjectionWorker:
         store: ReadStore,
         projections: Sequence[Projection],
         batch_size: int = 500,
+        on_start: Callable[[], object] | None = None,
     ) -> None:
         self.application_name = application_name
         self.recorder = recorder
@@ -38,8 +77,10 @@ class ProjectionWorker:
         self.store = store
         self.projections = {p.name: p for p in projections}
         self.batch_size = batch_size
+        self.on_start = on_start  # run once by ``run`` before following the log (erasures left unfinished)
         self._wake = threading.Event()
         tracking.create_table(store)
+        failures.create_table(store)
         for projection in projections:
             projection.create_tables(store)
 
@@ -49,67 +90,195 @@ class ProjectionWorker:
     def wake(self, _position: int | None = None) -> None:
         self._wake.set()
 
+    def status(self, failures_shown: int = 20) -> list[ProjectionStatus]:
+        """Each read model's position, the log's head, and the events it skipped (for /health and the CLI)."""
+        head = self.recorder.max_notification_id() or 0
+        app = self.application_name
+        return [
+            ProjectionStatus(
+                name=name,
+                position=self.position(name),
+                head=head,
+                failure_count=failures.count(self.store, name, app),
+                failures=tuple(failures.listing(self.store, name, app, failures_shown)),
+            )
+            for name in self.projections
+        ]
+
     def run_once(self, only: Sequence[str] | None = None) -> int:
         """Processes one batch for each projection behind; returns how many notifications it read."""
-        names = list(only or self.projections)
-        positions = {name: self.position(name) for name in names}
-        start = min(positions.values()) + 1
-        batch = self.recorder.select_notifications(start=start, limit=self.batch_size)
-        if not batch:
-            return 0
-        events = [(n, self.mapper.to_domain_event(n)) for n in batch]
-        failures: list[Exception] = []
-        for name in names:  # one broken read model must not hold the others back
-            try:
-                self._apply(self.projections[name], positions[name], batch, events)
-            except tracking.ConcurrentProjectionError:
-                continue  # another worker applied this batch first
-            except Exception as e:
-                log.exception("projection %s failed at notification %s", name, positions[name] + 1)
-                failures.append(e)
-        if failures:
-            raise failures[0]
-        return len(batch)
-
-    def _apply(
-        self, projection: Projection, old: int, batch: Sequence[Notification], events: list[tuple[Notification, Any]]
-    ) -> None:
-        last = batch[-1].id
-        if last <= old:
-            return
-        # One transaction for the batch: rows and the tracking position of its last event. The position is
-        # claimed first, so a second worker on the same batch waits on that row and then backs off.
-        with self.store.transaction() as tx:
-            tracking.advance(tx, projection.name, self.application_name, old, last)
-            for notification, event in events:
-                if notification.id > old:
-                    projection.process(event, tx)
+        return self._run_once([_Target(name, self.projections[name]) for name in (only or self.projections)])
 
     def catch_up(self, only: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:
-        while True:
-            read = self.run_once(only)
-            if progress:
-                progress(read)
-            if read < self.batch_size:
-                return
+        self._catch_up([_Target(name, self.projections[name]) for name in (only or self.projections)], progress)
 
     def run(self, stop: threading.Event, idle: float = 0.25) -> None:
         """Until ``stop`` is set: catch up, then sleep until woken by a save or ``idle`` passes."""
+        starting = self.on_start
         while not stop.is_set():
             self._wake.clear()
             try:
+                if starting is not None:
+                    starting()
+                    starting = None
                 self.catch_up()
-            except Exception:  # a broken projection must not kill the API process silently
+            except Exception:  # a transient fault (the database away): retried, nothing skipped
                 log.exception("projection worker failed; retrying")
                 stop.wait(1.0)
             self._wake.wait(idle)
 
     def rebuild(self, name: str, progress: Callable[[int], None] | None = None) -> None:
-        """Drops one read model and replays the whole log into it."""
+        """Replays the whole log into shadow tables, then swaps them in (issue 7, defect 7).
+
+        Readers see the old model until the swap's transaction commits. Events appended meanwhile are
+        applied by the live worker from the shadow's position on.
+        """
         projection = self.projections[name]
-        with self.store.transaction() as tx:  # DDL is transactional on both stores: never half dropped
-            projection.drop_tables(tx)
+        target = _Target(name + shadow.SUFFIX, projection, shadow=True)
+        with self.store.transaction() as tx:
+            shadow.drop(tx, projection.tables)
             for statement in projection.ddl:
-                tx.execute(statement)
-            tracking.reset(tx, name)
-        self.catch_up(only=[name], progress=progress)
+                target.view(tx).execute(statement)
+            tracking.reset(tx, target.key)
+            failures.clear(tx, target.key)
+        self._catch_up([target], progress)
+        self._swap(projection, target)
+        log.info("read model %s rebuilt and swapped in", name)
+        self.catch_up(only=[name])
+
+    def _swap(self, projection: Projection, target: _Target, attempts: int = 30) -> None:
+        """One transaction; it gives way to readers and live batches holding a lock, and tries again."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.store.transaction() as tx:
+                    shadow.bound_lock_waits(tx, self.store.dialect)
+                    tracking.replace(tx, projection.name, by=target.key)  # first, as a live batch takes it first
+                    shadow.swap(tx, self.store.dialect, projection.tables)
+                    failures.replace(tx, projection.name, by=target.key)
+                return
+            except Exception as e:
+                if attempt == attempts or not failures.transient(e):
+                    raise
+                log.warning("swapping in %s waited too long for a lock (%s); trying again", projection.name, e)
+                time.sleep(min(0.02 * attempt, 0.5))
+
+    # -- applying ---------------------------------------------------------------------------------
+
+    def _catch_up(self, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
+        while True:
+            read = self._run_once(targets)
+            if progress:
+                progress(read)
+            if read < self.batch_size:
+                return
+
+    def _run_once(self, targets: list[_Target]) -> int:
+        positions = {t.key: tracking.position(self.store, t.key, self.application_name) for t in targets}
+        start = min(positions.values()) + 1
+        batch = self.recorder.select_notifications(start=start, limit=self.batch_size)
+        if not batch:
+            return 0
+        events = [(n, self._decode(n)) for n in batch]
+        errors: list[Exception] = []
+        for target in targets:  # one broken read model must not hold the others back
+            try:
+                self._apply(target, positions[target.key], events)
+            except tracking.ConcurrentProjectionError:
+                continue  # another worker applied this batch first
+            except Exception as e:
+                log.exception("projection %s failed after position %s; will retry", target.key, positions[target.key])
+                errors.append(e)
+        if errors:
+            raise errors[0]
+        return len(batch)
+
+    def _decode(self, notification: Notification) -> Any:
+        try:
+            return self.mapper.to_domain_event(notification)
+        except Exception as e:
+            return _Undecodable(e)
+
+    def _apply(self, target: _Target, old: int, events: Events) -> None:
+        pending = [(n, e) for n, e in events if n.id > old]
+        suspects: set[int] = set()  # positions that failed once, in a transaction since rolled back
+        position = old
+        while pending:
+            try:
+                position = self._transaction(target, position, pending, suspects)
+            except _Suspect as s:
+                suspects.add(s.position)
+                continue
+            pending = [(n, e) for n, e in pending if n.id > position]
+
+    def _transaction(self, target: _Target, old: int, pending: Events, suspects: set[int]) -> int:
+        """Applies ``pending`` in one transaction; returns the position committed.
+
+        Without suspects, no savepoints (the fast path). With suspects, each event in a savepoint: a suspect
+        that fails again is recorded and skipped; a new failure ends the transaction just before it.
+        """
+        last = pending[-1][0].id
+        careful = bool(suspects)
+        # The position is claimed first, so a second worker on the same batch waits on that row and backs off.
+        with self.store.transaction() as tx:
+            tracking.advance(tx, target.key, self.application_name, old, last)
+            view = target.view(tx)
+            previous = old
+            for notification, event in pending:
+                try:
+                    if careful:
+                        with _savepoint(tx):
+                            self._process(target.projection, event, view)
+                    else:
+                        self._process(target.projection, event, view)
+                except Exception as error:
+                    if failures.transient(error):
+                        raise
+                    if notification.id in suspects:
+                        self._skip(tx, target, notification, error)
+                    elif not careful or previous == old:  # without a savepoint its half-written rows stay
+                        raise _Suspect(notification.id) from error  # roll the whole transaction back, retry
+                    else:  # commit what came before it; it is retried in a fresh transaction
+                        tracking.advance(tx, target.key, self.application_name, last, previous)
+                        suspects.add(notification.id)
+                        return previous
+                previous = notification.id
+        return last
+
+    @staticmethod
+    def _process(projection: Projection, event: Any, tx: Transaction) -> None:
+        if isinstance(event, _Undecodable):
+            raise event.error
+        projection.process(event, tx)
+
+    def _skip(self, tx: Transaction, target: _Target, notification: Notification, error: Exception) -> None:
+        text = failures.describe(error)
+        failures.record(
+            tx,
+            target.key,
+            self.application_name,
+            notification.id,
+            notification.topic,
+            text,
+            datetime.now(UTC).isoformat(),
+        )
+        log.error(
+            "projection %s SKIPPED event at position %s (%s): %s; later events go on, see /health",
+            target.key,
+            notification.id,
+            notification.topic,
+            text,
+            exc_info=error,
+        )
+
+
+@contextmanager
+def _savepoint(tx: Transaction) -> Iterator[None]:
+    """One event's rows: undone alone if it fails, so the events around it still commit."""
+    tx.execute("SAVEPOINT projection_event")
+    try:
+        yield
+    except BaseException:
+        tx.execute("ROLLBACK TO SAVEPOINT projection_event")
+        tx.execute("RELEASE SAVEPOINT projection_event")
+        raise
+    tx.execute("RELEASE SAVEPOINT projection_event")

@@ -72,7 +72,13 @@ def test_PIN_4_pairing_writes_the_sivil_entry_without_a_second_command(world: Wo
     assert (entry.nim, entry.level, entry.graduation_date, entry.status) == ("2020001", "S1", "2024-07-20", "VALID")
 
 
-def test_a_failing_projection_commits_neither_rows_nor_position(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+class OperationalError(Exception):
+    """Stands for a driver's connection-level error (sqlite3 and psycopg name theirs so): transient."""
+
+
+def test_a_transient_failure_commits_neither_rows_nor_position_and_skips_nothing(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world.university()
     world.programme()
     world.student()
@@ -81,17 +87,44 @@ def test_a_failing_projection_commits_neither_rows_nor_position(world: World, mo
 
     def broken(event: Any, tx: Any) -> None:
         tx.execute("DELETE FROM eligibility_programmes")
-        raise RuntimeError("projection bug")
+        raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr(projection, "on_Student_Registered", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OperationalError):
         worker.run_once(only=["eligibility"])
     assert worker.position("eligibility") == 0
     assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_programmes")[0]["n"] == 0  # nothing committed
+    assert worker.status()[1].failure_count == 0  # retried later, never skipped
     monkeypatch.undo()
     worker.catch_up(only=["eligibility"])
     assert worker.position("eligibility") == world.position()
     assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_programmes")[0]["n"] == 1
+    assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_students")[0]["n"] == 1
+
+
+def test_an_event_that_fails_twice_is_skipped_alone_and_its_half_written_rows_are_undone(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 7, defect 1: the events around a poison event commit; the poison event's own writes do not."""
+    world.university()
+    world.programme()
+    world.student()
+    world.student("2020002")
+    worker = world.container.worker
+
+    def broken(event: Any, tx: Any) -> None:
+        tx.execute("DELETE FROM eligibility_programmes")
+        if event.nim == "2020001":
+            raise RuntimeError("projection bug")
+
+    monkeypatch.setattr(worker.projections["eligibility"], "on_Student_Registered", broken)
+    worker.run_once(only=["eligibility"])
+    assert worker.position("eligibility") == world.position()
+    # The second student's handler ran (its DELETE committed); the first one's DELETE was rolled back with it.
+    assert worker.store.query("SELECT COUNT(*) AS n FROM eligibility_programmes")[0]["n"] == 0
+    status = {s.name: s for s in worker.status()}["eligibility"]
+    assert status.failure_count == 1 and status.failures[0].position == 3
+    assert status.failures[0].error == "RuntimeError: projection bug"
 
 
 def test_a_second_worker_cannot_apply_a_batch_twice(world: World) -> None:
@@ -124,10 +157,10 @@ def test_a_broken_read_model_does_not_hold_the_others_back(world: World, monkeyp
     worker = world.container.worker
 
     def broken(event: Any, tx: Any) -> None:
-        raise RuntimeError("projection bug")
+        raise OperationalError("database is locked")
 
     monkeypatch.setattr(worker.projections["eligibility"], "on_Student_Registered", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(OperationalError):
         worker.run_once()
     assert worker.position("eligibility") == 0
     assert worker.position("sivil") == worker.position("numbering") == world.position()

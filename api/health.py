@@ -1,0 +1,42 @@
+"""What ``/health`` and ``kredensial projection-status`` report: each read model's position, lag and skipped events.
+
+``degraded`` still answers HTTP 200: the API serves commands and every other read model, so a load
+balancer must not take the instance out for it; monitoring alerts on the status field. HTTP 503 means
+the database does not answer.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from projections.status import ProjectionStatus
+from projections.worker import ProjectionWorker
+
+log = logging.getLogger(__name__)
+
+
+def health_report(worker: ProjectionWorker) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): ``ok``, ``degraded`` (some event was skipped), or ``unavailable``."""
+    try:
+        statuses = worker.status()
+    except Exception:
+        log.exception("health: the read-model database does not answer")
+        return 503, {"status": "unavailable", "message": "the database does not answer"}
+    return 200, report_body(statuses)
+
+
+def report_body(statuses: list[ProjectionStatus]) -> dict[str, Any]:
+    healthy = all(s.healthy for s in statuses)
+    return {"status": "ok" if healthy else "degraded", "projections": {s.name: s.as_dict() for s in statuses}}
+
+
+def report_lines(statuses: list[ProjectionStatus]) -> list[str]:
+    lines = []
+    for s in statuses:
+        state = "ok" if s.healthy else f"DEGRADED: {s.failure_count} event(s) skipped"
+        lines.append(f"{s.name}: position {s.position} of {s.head} (lag {s.lag}), {state}")
+        lines.extend(f"  skipped position {f.position} ({f.topic}) at {f.failed_at}: {f.error}" for f in s.failures)
+        if s.failure_count > len(s.failures):
+            lines.append(f"  ... and {s.failure_count - len(s.failures)} earlier")
+    return lines
