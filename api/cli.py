@@ -67,7 +67,8 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         )
         listen_host, listen_port = host or default_host, port or default_port
         base = f"http://{_url_host(listen_host)}:{listen_port}"
-        console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser), SIVIL at {base}/sivil")
+        console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser)", soft_wrap=True)
+        console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
         # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
         # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
         uvicorn.run(app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False)
