@@ -54,7 +54,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         port: Annotated[int | None, typer.Option(help="Port")] = None,
         projections: Annotated[bool, typer.Option(help="Also run the projections in this process")] = True,
     ) -> None:
-        """Serve GraphQL at /graphql (GraphiQL on). Creates what it needs on first run."""
+        """Serve GraphQL at /graphql (GraphiQL on) and SIVIL at /sivil. Creates what it needs on first run."""
         import uvicorn
 
         from api.http import create_app
@@ -65,8 +65,13 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         app = create_app(
             runtime.services, on_startup=runtime.start_worker if run_worker else None, on_shutdown=runtime.close
         )
-        console.print(f"kredensial: GraphQL at http://{host or default_host}:{port or default_port}/graphql")
-        uvicorn.run(app, host=host or default_host, port=port or default_port, log_level="info")
+        listen_host, listen_port = host or default_host, port or default_port
+        base = f"http://{_url_host(listen_host)}:{listen_port}"
+        console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser)", soft_wrap=True)
+        console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
+        # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
+        # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
+        uvicorn.run(app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False)
 
     @cli.command()
     def worker() -> None:
@@ -252,3 +257,10 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         raise typer.Exit(code=code)
 
     return cli
+
+
+def _url_host(host: str) -> str:
+    """Where to point a browser: a wildcard address is reached on loopback; IPv6 goes in brackets."""
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host

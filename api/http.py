@@ -1,4 +1,4 @@
-"""The ASGI app: GraphQL at /graphql (GraphiQL on), and a health check."""
+"""The ASGI app: GraphQL at /graphql (GraphiQL on), SIVIL at /sivil, a health check and an index at /."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.auth import actor_from_header
+from api.body_limit import BodyLimit
 from api.graphql.context import Context
 from api.graphql.schema import schema
+from api.graphql.transport import Router
 from api.health import health_report
 from api.services import Services
 from api.sivil.pdf import render_verification_pdf
@@ -25,6 +26,20 @@ from domain.errors import NotAuthorized
 from projections.sivil.rows import SivilEntry
 
 MAX_BODY_BYTES = 256 * 1024
+INDEX_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kredensial</title></head>
+<body>
+<h1>kredensial</h1>
+<ul>
+<li><a href="/graphql">/graphql</a>: the GraphQL API for university and ministry staff (a bearer token is needed);
+in a browser, GraphiQL (its scripts come from a CDN: offline the page is blank, the API itself still answers)</li>
+<li><a href="/sivil">/sivil</a>: SIVIL, public verification of a diploma (Bahasa Indonesia / English);
+for programs, <code>/sivil/graphql</code></li>
+<li><a href="/health">/health</a>: health check</li>
+<li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
+</ul>
+</body></html>
+"""
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
@@ -56,16 +71,15 @@ def create_app(
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next: Any) -> Any:
-        """GraphQL documents and forms are small; a huge body is refused before anything parses it."""
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
-            return JSONResponse({"error": "REQUEST_TOO_LARGE", "max_bytes": MAX_BODY_BYTES}, status_code=413)
-        return await call_next(request)
+    # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
-    app.include_router(GraphQLRouter(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
+    app.include_router(Router(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
     app.include_router(sivil_router(services))
+
+    @app.get("/", response_class=HTMLResponse)
+    def index() -> HTMLResponse:
+        return HTMLResponse(INDEX_PAGE)
 
     @app.get(WELL_KNOWN_KEYS_PATH)
     def sivil_keys() -> dict[str, Any]:

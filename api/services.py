@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.statement import KeyRing
@@ -41,6 +42,7 @@ class Services:
     sivil: SivilView
     worker: ProjectionWorker
     wait: Callable[[str, int | None], None]  # (read model, position): blocks until it is there
+    waiter: PositionWaiter  # the same wait for the API, without holding a thread
     token_secret: str
     today: Callable[[], date]
     sivil_public: SivilPublic

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from psycopg.conninfo import conninfo_to_dict
 
+from api.graphql.waiting import PositionWaiter
 from api.services import Services, SivilPublic
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.statement import KeyRing
@@ -122,6 +123,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         sivil=SivilView(reads),
         worker=worker,
         wait=wait,
+        waiter=PositionWaiter(
+            lambda projection: tracking.position(reads, projection, diplomas.name), timeout=settings.wait_timeout
+        ),
         token_secret=settings.secret,
         today=diplomas.today,
         sivil_public=SivilPublic(

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
+from api.graphql.waiting import TooManyWaiting
 from api.services import Services
 from application.authorization import STAFF_READERS, require
 from domain.audit import Actor, Cause
@@ -36,22 +37,22 @@ class Context(BaseContext):
         return await asyncio.to_thread(fn)
 
     async def read(self, projection: str, position: int | None, fn: Callable[[], T]) -> T:
-        """Waits (bounded) until the read model has reached ``position``, then reads it."""
-
-        def waited() -> T:
-            written = self.services.diplomas.recorder.max_notification_id() or 0
-            if position is not None and position > written:  # would only hold a thread until the timeout
+        """Waits (bounded, on the event loop: no thread is held while waiting) until the read model has reached
+        ``position``, then reads it in a worker thread."""
+        if position is not None:
+            written = await self.run(lambda: self.services.diplomas.recorder.max_notification_id() or 0)
+            if position > written:  # would only wait until the timeout
                 raise GraphQLError(
                     f"position {position} has not been written (the log ends at {written})",
                     extensions={"code": "UNKNOWN_POSITION"},
                 )
             try:
-                self.services.wait(projection, position)
+                await self.services.waiter.wait(projection, position)
             except TimeoutError as e:
                 raise GraphQLError(str(e), extensions={"code": "NOT_YET_PROJECTED"}) from None
-            return fn()
-
-        return await self.run(waited)
+            except TooManyWaiting as e:
+                raise GraphQLError(str(e), extensions={"code": "TOO_MANY_WAITING"}) from None
+        return await self.run(fn)
 
     def require_staff(self, university_code: str) -> Actor:
         """Personal data in staff views: only the university's own people and national staff."""

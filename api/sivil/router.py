@@ -17,8 +17,8 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
-from strawberry.fastapi import GraphQLRouter
 
+from api.graphql.transport import Router
 from api.sivil import page
 from api.sivil.address import ClientAddress
 from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
@@ -36,6 +36,11 @@ from projections.verification.trail import VerificationTrail
 
 PdfRenderer = Callable[[SivilEntry, datetime], bytes]
 MAX_FORM_BYTES = 4096
+MAX_FORM_FIELDS = 20  # the form has five; a few extra (a browser's or a proxy's) are ignored
+TOO_MANY_FIELDS = (
+    f"Permintaan ditolak: lebih dari {MAX_FORM_FIELDS} isian. "
+    f"/ Request refused: more than {MAX_FORM_FIELDS} form fields."
+)
 FIELD_NAMES = ("university", "prodi", "nina", "token", "answer")
 
 
@@ -71,7 +76,7 @@ def create_sivil_router(
         return SivilContext(lookup, challenges, downloads, address_of(request))
 
     router.include_router(
-        GraphQLRouter(public_schema(with_history=lookup.knows_history), context_getter=context),
+        Router(public_schema(with_history=lookup.knows_history), context_getter=context),
         prefix="/sivil/graphql",
     )
 
@@ -90,7 +95,10 @@ def create_sivil_router(
             body += chunk
             if len(body) > MAX_FORM_BYTES:
                 return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
-        fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
+        try:
+            fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:  # more fields than the form has: a client error, not a 500
+            return html(page.message_page(TOO_MANY_FIELDS), 400)
         values = {k: (fields.get(k) or [""])[0][:200] for k in FIELD_NAMES}
         address = address_of(request)
         try:

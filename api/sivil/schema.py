@@ -11,10 +11,11 @@ from datetime import date, datetime
 from typing import Annotated, TypeVar
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from api.graphql.cost import Limits, extensions
+from api.graphql.transport import Schema
 from api.sivil import challenge as ch
 from api.sivil.download import DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Status, Verified, status_label
@@ -265,13 +266,9 @@ class Mutation:
         return VerifiedDiploma.from_verified(verified, pdf_url)
 
 
+# The public schema has no lists to page; a look-up document is a few fields deep.
+LIMITS = Limits(max_depth=6, max_aliases=10, max_tokens=2000)
+
+
 def public_schema(*, with_history: bool) -> strawberry.Schema:
-    return strawberry.Schema(
-        query=QueryWithHistory if with_history else Query,
-        mutation=Mutation,
-        extensions=[
-            lambda: QueryDepthLimiter(max_depth=6),
-            lambda: MaxAliasesLimiter(max_alias_count=10),
-            lambda: MaxTokensLimiter(max_token_count=2000),
-        ],
-    )
+    return Schema(query=QueryWithHistory if with_history else Query, mutation=Mutation, extensions=extensions(LIMITS))

@@ -1,0 +1,172 @@
+"""Query cost limits shared by both GraphQL schemas: depth, aliases, tokens, operations and list sizes.
+
+Every limit refuses a document before any resolver runs, so an expensive request costs a parse and a walk of
+its syntax tree, never a read of the database. The numbers are generous for the documents our clients send
+(GraphiQL's introspection query is under 200 tokens and ignored by the depth limit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValidationRule,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+PAGE_ARGUMENTS = ("first", "limit")  # the arguments that say how many rows a list field returns
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    max_operations: int = 5
+    max_page: int = 500  # rows one list field may return
+    max_list_items: int = 1000  # rows all list fields of one request may return together
+
+
+def extensions(limits: Limits) -> list[Any]:
+    """The schema extensions that enforce ``limits``; each request gets fresh instances."""
+    return [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),  # stops the parser itself
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: AddValidationRules([_max_operations(limits.max_operations)]),
+        lambda: ListBudget(limits),
+    ]
+
+
+def _max_operations(maximum: int) -> type[ValidationRule]:
+    class MaxOperations(ValidationRule):
+        def __init__(self, context: Any) -> None:
+            super().__init__(context)
+            count = sum(isinstance(d, OperationDefinitionNode) for d in context.document.definitions)
+            if count > maximum:
+                context.report_error(
+                    GraphQLError(f"a document may hold at most {maximum} operations; this one holds {count}")
+                )
+
+    return MaxOperations
+
+
+class ListBudget(SchemaExtension):
+    """Refuses, before execution, a request whose list fields could return more rows than allowed.
+
+    It runs at execution time rather than validation because ``first`` may come from a variable.
+    """
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+
+    def on_execute(self) -> Iterator[None]:
+        ec = self.execution_context
+        document = ec.graphql_document
+        if document is not None and not ec.result:
+            try:
+                _Walk(ec.schema._schema, document.definitions, ec.variables or {}, self.limits).operation(
+                    ec.operation_name
+                )
+            except GraphQLError as refused:
+                ec.result = ExecutionResult(data=None, errors=[refused])
+        yield
+
+
+class _Walk:
+    def __init__(self, schema: GraphQLSchema, definitions: Any, variables: Mapping[str, Any], limits: Limits) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.limits = limits
+        self.operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+        self.fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+        self.defaults: dict[str, Any] = {}
+        self.total = 0
+
+    def operation(self, name: str | None) -> None:
+        chosen = [o for o in self.operations if name is None or (o.name and o.name.value == name)]
+        if len(chosen) != 1:
+            return  # graphql-core answers "which operation?" itself
+        op = chosen[0]
+        root = self.schema.get_root_type(op.operation)
+        for definition in op.variable_definitions or ():
+            if isinstance(definition.default_value, IntValueNode):
+                self.defaults[definition.variable.name.value] = int(definition.default_value.value)
+        if root is not None:
+            self.selections(op.selection_set, root, 1, frozenset())
+
+    def selections(self, selection_set: SelectionSetNode, parent: Any, multiplier: int, seen: frozenset[str]) -> None:
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                self.field(selection, parent, multiplier, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                on = self.schema.get_type(selection.type_condition.name.value) if selection.type_condition else None
+                self.selections(selection.selection_set, on or parent, multiplier, seen)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:  # cycles are refused by validation anyway
+                    on = self.schema.get_type(fragment.type_condition.name.value)
+                    self.selections(fragment.selection_set, on or parent, multiplier, seen | {name})
+
+    def field(self, node: FieldNode, parent: Any, multiplier: int, seen: frozenset[str]) -> None:
+        definition = getattr(parent, "fields", {}).get(node.name.value)
+        if definition is None:
+            return
+        rows = 1
+        for argument in PAGE_ARGUMENTS:
+            if argument in definition.args:
+                rows = self.page_size(node, argument, definition.args[argument].default_value)
+                if rows > self.limits.max_page:
+                    raise GraphQLError(
+                        f"{node.name.value}({argument}: {rows}) asks for more than {self.limits.max_page} rows; "
+                        "page through them with offset",
+                        extensions={"code": "QUERY_TOO_LARGE"},
+                    )
+                self.total += multiplier * rows
+                if self.total > self.limits.max_list_items:
+                    raise GraphQLError(
+                        f"this request asks for more than {self.limits.max_list_items} list rows in all; "
+                        "split it into smaller requests",
+                        extensions={"code": "QUERY_TOO_LARGE"},
+                    )
+        if node.selection_set is not None:
+            self.selections(node.selection_set, get_named_type(definition.type), multiplier * rows, seen)
+
+    def page_size(self, node: FieldNode, argument: str, default: Any) -> int:
+        for given in node.arguments or ():
+            if given.name.value != argument:
+                continue
+            if isinstance(given.value, IntValueNode):
+                return int(given.value.value)
+            if isinstance(given.value, VariableNode):
+                name = given.value.name.value
+                return _int(self.variables.get(name, self.defaults.get(name, default)))
+        return _int(default)
+
+
+def _int(value: Any) -> int:
+    """A page size as graphql-core will coerce it (an integral float counts); anything else it refuses later."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 1

@@ -1,0 +1,109 @@
+"""How both GraphQL endpoints read requests and log errors, so a hostile request costs little and logs little.
+
+- Request JSON is parsed with orjson and its nesting bounded: a body nested 20,000 deep or not valid UTF-8 is a
+  400 with a JSON message, never a RecursionError or a UnicodeDecodeError (a 500).
+- Errors are logged once per request: one line for refusals and expected errors (a refused document, a caller
+  who is not allowed), one traceback for the first unexpected error only, however many fields failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+import strawberry
+from fastapi.responses import JSONResponse
+from graphql import GraphQLError
+from strawberry.fastapi import GraphQLRouter
+from strawberry.types import ExecutionContext
+
+from domain.errors import DomainError
+
+MAX_JSON_DEPTH = 32  # a GraphQL request's JSON (query, variables, input objects) is a few levels deep
+
+_TOO_DEEP = f"the request JSON is nested more than {MAX_JSON_DEPTH} levels deep"
+
+log = logging.getLogger("kredensial.graphql")
+
+
+class RequestRefused(Exception):
+    def __init__(self, status: int, error: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.error, self.message = status, error, message
+
+
+def decode_request_json(data: str | bytes) -> object:
+    try:
+        value = orjson.loads(data)  # refuses invalid UTF-8 and nesting over 1024 without recursing in Python
+    except orjson.JSONDecodeError as e:
+        if "depth limit" in str(e):
+            raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP) from None
+        raise RequestRefused(400, "INVALID_JSON", f"the request body is not valid UTF-8 JSON: {e}") from None
+    if _depth_over(value, MAX_JSON_DEPTH):
+        raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP)
+    return value
+
+
+def _depth_over(value: object, limit: int) -> bool:
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+class Router(GraphQLRouter):  # type: ignore[type-arg]
+    """Strawberry's FastAPI router with bounded JSON and no websocket transport (no subscriptions here, and a
+    websocket message would bypass the HTTP body limit)."""
+
+    def __init__(self, schema: strawberry.Schema, **kwargs: Any) -> None:
+        super().__init__(schema, subscription_protocols=(), **kwargs)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_request_json(data)
+
+    async def run(self, request: Any, context: Any = strawberry.UNSET, root_value: Any = strawberry.UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except RequestRefused as e:
+            return JSONResponse({"error": e.error, "message": e.message}, status_code=e.status)
+
+
+class Schema(strawberry.Schema):
+    """A strawberry schema that logs a request's errors in one line (plus one traceback if something broke)."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        log_errors(errors, execution_context)
+
+
+def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+    if not errors:
+        return
+    operation = (execution_context.operation_name if execution_context else None) or "anonymous"
+    unexpected = [e for e in errors if _unexpected(e)]
+    if unexpected:
+        first = unexpected[0]
+        log.error(
+            "GraphQL %s: %d field(s) failed unexpectedly (of %d errors); first: %s",
+            operation,
+            len(unexpected),
+            len(errors),
+            first.message[:300],
+            exc_info=first.original_error,
+        )
+        return
+    if all(e.path is None for e in errors):  # refused as a whole (parse, validation, cost): nothing was resolved
+        log.warning("GraphQL %s refused: %s", operation, "; ".join(e.message[:200] for e in errors[:3]))
+        return
+    log.info("GraphQL %s answered with %d error(s); first: %s", operation, len(errors), errors[0].message[:300])
+
+
+def _unexpected(error: GraphQLError) -> bool:
+    """A refusal we raised on purpose carries no original error, or a GraphQLError or a domain error."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError | DomainError)
