@@ -26,7 +26,7 @@ from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
 from api.sivil.pdf import INFO_KEY, render_verification_pdf
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
-from api.sivil.statement import KeyRing, Statement
+from api.sivil.statement import MAX_TOKEN_LENGTH, KeyRing, Statement
 from api.sivil.verify import verify_pdf
 from domain.diploma.nina import NINA
 from infra.bootstrap import Container
@@ -705,7 +705,7 @@ def forgeries(container: Container, nina: str) -> dict[str, tuple[str, str]]:
     return {
         "missing": ("", "missing statement"),
         "malformed": ("not-a-statement", "malformed statement"),
-        "too long": ("A" * 5000 + "." + signature, "too long"),
+        "too long": ("A" * MAX_TOKEN_LENGTH + "." + signature, "too long"),
         "another statement's payload under this signature": (f"{other}.{signature}", "bad signature"),
         "signature changed": (f"{payload}.{flipped}", "bad signature"),
         "signature too short": (f"{payload}.AAAA", "bad signature"),
