@@ -34,7 +34,6 @@ from api.sivil.blocking import outside_event_loop
 from api.sivil.pdf_layout import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,
-    WIB,
     PageFonts,
     compose_page,
     displayed,
@@ -46,6 +45,7 @@ from api.sivil.pdf_layout import (
     wrapped,
 )
 from api.sivil.statement import MAX_DOCUMENT_TOKEN_LENGTH, KeyRing, Statement, kid_of
+from api.sivil.wib import WIB
 from projections.sivil.rows import SivilEntry
 
 __all__ = [

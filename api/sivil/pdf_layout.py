@@ -16,7 +16,6 @@ import functools
 import io
 import re
 from dataclasses import dataclass
-from datetime import UTC, timedelta, timezone
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -29,8 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from api.sivil.qr import QR_SIZE, QR_X, QR_Y, qr_operators, qr_payload
 from api.sivil.statement import WELL_KNOWN_KEYS_PATH, Statement
-
-WIB = timezone(timedelta(hours=7), "WIB")
+from api.sivil.wib import wib_and_utc
 
 # Bahasa Indonesia / English, per category; the public sees the category and its date, never a reason (PIN-5)
 STATUS_LABELS = {
@@ -100,7 +98,6 @@ def status_label(status: str) -> str:
 
 def visible_rows(statement: Statement) -> list[tuple[str, str]]:
     """The (label, value) rows the page shows, values whole; :func:`displayed` is how each appears."""
-    at = statement.verified_at
     return [
         ("Perguruan tinggi / University", f"{statement.university_name} ({statement.university_code})"),
         ("Program studi / Study programme", f"{statement.programme_name} ({statement.prodi_code})"),
@@ -111,10 +108,7 @@ def visible_rows(statement: Statement) -> list[tuple[str, str]]:
         ("Tanggal lulus / Graduation date", statement.graduation_date),
         ("Status", status_label(statement.status)),
         ("Tanggal status / Status date", statement.status_date),
-        (
-            "Waktu verifikasi / Verified at",
-            f"{at.astimezone(WIB):%Y-%m-%d %H:%M:%S} WIB ({at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)",
-        ),
+        ("Waktu verifikasi / Verified at", wib_and_utc(statement.verified_at)),
         ("Kunci penanda tangan / Signing key", statement.kid),
     ]
 
@@ -227,8 +221,10 @@ def compose_page(
     canvas.setFillColor(colors.HexColor("#1b7f3b" if valid else "#b3261e"))
     canvas.rect(_MARGIN, y - 3 * mm, _PAGE_WIDTH - 2 * _MARGIN, 11 * mm, stroke=0, fill=1)
     canvas.setFillColor(colors.white)
-    canvas.setFont(fonts.bold, 12)
-    canvas.drawString(_MARGIN + 4 * mm, y, BANNER_VALID if valid else BANNER_ANNULLED)
+    banner = BANNER_VALID if valid else BANNER_ANNULLED
+    banner_width = _PAGE_WIDTH - 2 * _MARGIN - 8 * mm
+    canvas.setFont(fonts.bold, min(12.0, 12.0 * banner_width / pdfmetrics.stringWidth(banner, fonts.bold, 12)))
+    canvas.drawString(_MARGIN + 4 * mm, y, banner)
     canvas.setFillColor(colors.black)
     y -= 14 * mm
 
@@ -304,7 +300,8 @@ def how_to_verify(base_url: str | None) -> list[str]:
     root = base_url.rstrip("/")
     return [
         *lines,
-        f"Periksa status terkini / Check the current status: {root}/sivil (kode PT, kode prodi, NINA)",
+        f"Periksa status terkini / Check the current status: {root}/sivil "
+        "(kode PT / university code, kode prodi / prodi code, NINA)",
         "Periksa berkas ini / Check this file: kredensial verify-pdf FILE",
         f"Kunci publik / Public keys: {root}{WELL_KNOWN_KEYS_PATH}",
     ]

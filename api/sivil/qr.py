@@ -22,6 +22,7 @@ from reportlab.lib.units import mm
 from api.sivil.statement import Statement
 
 QR_TOKEN_LIMIT = 1000  # characters; about QR version 23 at level M, still readable when printed at 55 mm
+QR_CAPACITY = 2331  # bytes a QR code holds at level M (version 40): PDFs made before QR_TOKEN_LIMIT held up to this
 QR_SIZE = 55 * mm
 _PAGE_WIDTH = A4[0]
 QR_X, QR_Y = _PAGE_WIDTH - 20 * mm - QR_SIZE, 20 * mm + 30 * mm
@@ -38,6 +39,15 @@ def qr_payload(token: str, statement: Statement, server: str | None) -> str:
         if pointer is not None and len(pointer + bound) <= QR_TOKEN_LIMIT:
             return pointer + bound
     return "SIVIL:" + bound  # not reached for any NINA and codes of sane length; bounded whatever they are
+
+
+def accepted_payloads(token: str, statement: Statement, server: str | None) -> set[str]:
+    """What a genuine PDF's QR code may carry for ``token``: :func:`qr_payload`, or, in a PDF made before the
+    compact form existed, the token itself (any token a QR code could hold)."""
+    accepted = {qr_payload(token, statement, server)}
+    if len(token) <= QR_CAPACITY:
+        accepted.add(token)
+    return accepted
 
 
 def qr_operators(payload: str) -> str:

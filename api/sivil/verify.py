@@ -50,7 +50,7 @@ from pypdf import PdfReader
 
 from api.sivil.blocking import outside_event_loop
 from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
-from api.sivil.qr import qr_operators, qr_payload
+from api.sivil.qr import accepted_payloads, qr_operators
 from api.sivil.statement import (
     MAX_DOCUMENT_TOKEN_LENGTH,
     WELL_KNOWN_KEYS_PATH,
@@ -413,7 +413,7 @@ def _page(data: bytes, statement: Statement | None, token: str, server: str | No
         if not re.search(re.escape(label) + (r"\s+" + shown if shown else ""), text):
             return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)[:300]}")
     # The QR carries the token, or for a long token the compact pointer bound to it (api.sivil.qr).
-    drawn = {qr_operators(token), qr_operators(qr_payload(token, statement, server))}
+    drawn = (qr_operators(payload) for payload in accepted_payloads(token, statement, server))
     if not any(qr.encode("ascii") in operators for qr in drawn):
         return Check("page", "failed", "the QR code on the page is not the signed statement")
     return Check("page", "ok", "the page shows the fields of the signed statement, and its QR code carries it")

@@ -662,7 +662,9 @@ def test_PIN_6_the_page_names_the_wrong_part_and_keeps_the_input_without_spendin
     form = {"university": UNIVERSITY, "prodi": PRODI, "nina": typo, "token": token, "answer": answer}
     refused = public.http.post("/sivil", data=form)
     assert refused.status_code == 422
-    assert "NINA: " in refused.text and "(check digit)" in refused.text and f'value="{typo}"' in refused.text
+    assert "NINA: Digit terakhir NINA (digit periksa) tidak cocok" in refused.text
+    assert "The last digit of the NINA (its check digit) does not match" in refused.text
+    assert "PIN-1" not in refused.text and f'value="{typo}"' in refused.text
     form["nina"] = nina
     assert "Siti Aminah" in public.http.post("/sivil", data=form).text
     assert public.http.post("/sivil", data={**form, "answer": "1" * 5000}).status_code == 413
