@@ -65,7 +65,8 @@ class PageFonts:
     def shows(self, char: str) -> bool:
         if self.glyphs is None:
             return _in_cp1252(char)
-        return ord(char) in self.glyphs
+        # reportlab writes a character beyond U+FFFF into the ToUnicode map as odd-length hex, which readers drop
+        return ord(char) <= 0xFFFF and ord(char) in self.glyphs and char.isprintable()
 
 
 STANDARD_FONTS = PageFonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
@@ -141,8 +142,8 @@ def shown_pattern(value: str) -> str:
     previous_was_char = False
     for run in re.finditer(r"\s+|\S", value.strip()):
         piece = run.group()
-        if piece.isspace():
-            parts.append(r"\s+" if _in_cp1252(piece) else r"[\s?]+")
+        if piece.isspace():  # a space as itself; a tab, line break or other space may have become "?"
+            parts.append(r"\s+" if set(piece) == {" "} else r"[\s?]+")
             previous_was_char = False
             continue
         if previous_was_char:
