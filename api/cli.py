@@ -238,11 +238,17 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         """Check a verification PDF (PIN-7): file signature, signed statement, page text and QR code, and the current
         status online.
 
-        Exit codes: 0 verified (authentic, and the server confirmed just now that the diploma is still valid);
-        1 not verified (changed, wrongly signed, unknown key, keys unobtainable, or the server no longer finds it);
-        2 usage (no such file, or no keys and no server); 3 authentic but the current status was NOT checked
-        (offline, server unreachable, 429, 5xx); 4 authentic but the diploma is annulled (VOID or
-        CANCELLED_IN_ERROR): not valid.
+        Exit codes:
+
+        0 verified: authentic, and the server confirmed just now that the diploma is still valid;
+
+        1 not verified: changed, wrongly signed, unknown key, keys unobtainable, or no longer found;
+
+        2 usage: no such file, or no keys and no server;
+
+        3 authentic, but the current status was NOT checked (offline, server unreachable, 429, 5xx);
+
+        4 authentic, but the diploma is annulled (VOID or CANCELLED_IN_ERROR): not valid.
 
         It never reads or creates this installation's data directory or secrets.
         """
