@@ -1,4 +1,5 @@
-"""The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status."""
+"""The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status,
+erase-personal-data, verify-pdf."""
 
 from __future__ import annotations
 
@@ -230,12 +231,34 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         file: Annotated[Path, typer.Argument(help="A SIVIL verification PDF")],
         keys: Annotated[Path | None, typer.Option(help="Saved copy of the published keys (JSON)")] = None,
         server: Annotated[
-            str | None, typer.Option(help="Base URL of SIVIL, for its keys and the current status")
+            str | None,
+            typer.Option(
+                help="Base URL of SIVIL, for its keys and the current status (default: the one the PDF names)"
+            ),
         ] = None,
+        offline: Annotated[
+            bool, typer.Option(help="Do not ask any server (needs --keys); the status stays unknown")
+        ] = False,
     ) -> None:
-        """Check a verification PDF (PIN-7): file signature, signed statement, page content, and the current status."""
+        """Check a verification PDF (PIN-7): file signature, signed statement, page text and QR code, and the current
+        status online.
+
+        Exit codes:
+
+        0 verified: authentic, and the server confirmed just now that the diploma is still valid;
+
+        1 not verified: changed, wrongly signed, unknown key, keys unobtainable, or no longer found;
+
+        2 usage: no such file, or no keys and no server;
+
+        3 authentic, but the current status was NOT checked (offline, server unreachable, 429, 5xx);
+
+        4 authentic, but the diploma is annulled (VOID or CANCELLED_IN_ERROR): not valid.
+
+        It never reads or creates this installation's data directory or secrets.
+        """
         from api.sivil.statement import StatementRejected
-        from api.sivil.verify import keys_from_file, verify_pdf_command
+        from api.sivil.verify import Verdict, keys_from_file, verify_pdf_command
 
         ring = None
         if keys is not None:
@@ -243,18 +266,11 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
                 ring = keys_from_file(keys)
             except (OSError, StatementRejected) as e:
                 console.print(f"cannot use the keys in {keys}: {e}")
-                raise typer.Exit(code=2) from None
-        elif server is None:  # no keys and no server: this installation's own key ring
-            runtime = boot()
-            try:
-                ring = runtime.services.sivil_public.keys
-                server = runtime.services.sivil_public.public_url or None
-            finally:
-                runtime.close()
-        code, lines = verify_pdf_command(file, ring, server)
+                raise typer.Exit(code=Verdict.USAGE) from None
+        code, lines = verify_pdf_command(file, ring, server, offline=offline, keys_origin=f"from the file {keys}")
         for line in lines:
             typer.echo(line)
-        raise typer.Exit(code=code)
+        raise typer.Exit(code=int(code))
 
     return cli
 

@@ -38,6 +38,45 @@ STATUS_LABELS = {
 }
 
 
+# The public page's words for a mistyped question (PIN-0, PIN-1): Bahasa Indonesia with English, no rule ids. Keyed
+# by the part that NINA.parse names in its message; the GraphQL API for programs keeps the ids and the messages.
+FIELD_NOTICES = {
+    "universityCode": "Kode perguruan tinggi terdiri atas 6 digit. / A university code has 6 digits.",
+    "prodiCode": "Kode prodi terdiri atas 5 digit. / A prodi code has 5 digits.",
+}
+NINA_NOTICES = {
+    "digits 0-9": "NINA hanya berisi angka 0-9. / A NINA has only the digits 0-9.",
+    "(length)": "NINA terdiri atas 15 digit. / A NINA has 15 digits.",
+    "(prodi prefix)": (
+        "5 digit pertama NINA adalah kode prodi; keduanya tidak sama. / The first 5 digits of a NINA are the prodi "
+        "code; they differ."
+    ),
+    "(year)": (
+        "Digit ke-6 sampai ke-9 NINA adalah tahun terbit; itu bukan tahun. / Digits 6 to 9 of a NINA are the year "
+        "of issue; they are not a year."
+    ),
+    "(check digit)": (
+        "Digit terakhir NINA (digit periksa) tidak cocok dengan 14 digit sebelumnya: periksa apakah ada digit yang "
+        "salah ketik atau tertukar. / The last digit of the NINA (its check digit) does not match the 14 before it: "
+        "look for a mistyped or swapped digit."
+    ),
+}
+NINA_NOTICE = "NINA tidak sah; periksa 15 digitnya. / The NINA is not valid; check its 15 digits."
+FORM_NOTICE = "Periksa isian formulir. / Check the fields of the form."
+
+
+def public_notices(violation: RuleViolation) -> list[str]:
+    """What the public page says about a mistyped question: each wrong field, in both languages."""
+    notices = []
+    for failure in violation.failures:
+        if failure.field == "nina":
+            found = (text for part, text in NINA_NOTICES.items() if part in failure.message)
+            notices.append(f"NINA: {next(found, NINA_NOTICE)}")
+        else:
+            notices.append(FIELD_NOTICES.get(failure.field, FORM_NOTICE))
+    return notices
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 

@@ -6,11 +6,12 @@ Every value that reaches the page passes through ``html.escape``; the form has n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape
 
 from api.sivil.challenge import Challenge
 from api.sivil.lookup import Verified, status_label
+from api.sivil.wib import wib_and_utc
 
 FIELDS = (
     ("university", "Kode perguruan tinggi / University code", "6", "001002"),
@@ -30,7 +31,8 @@ button{font:inherit;margin-top:1rem;padding:.55rem 1.4rem;background:#0b5cad;col
 .notice{padding:.75rem 1rem;border-radius:.3rem;margin:1rem 0}
 .refused{background:#fdecea;border:1px solid #e0a39b}.found{background:#e8f5e9;border:1px solid #98c59b}
 .not-valid{background:#fdecea;border:1px solid #e0a39b}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}dd{margin:0}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}
+dd{margin:0;overflow-wrap:anywhere}
 .small{font-size:.85rem;color:#52606d}a.button{display:inline-block;margin:.5rem 1rem .5rem 0}
 """
 
@@ -75,7 +77,7 @@ def form_page(challenge: Challenge, values: Mapping[str, str] | None = None, not
         f'maxlength="{int(size) + 4}" placeholder="{escape(example)}" autocomplete="off" required>'
         for field, label, size, example in FIELDS
     )
-    expires = challenge.expires_at.astimezone(UTC).strftime("%H:%M UTC")
+    expires = wib_and_utc(challenge.expires_at, "%H:%M")
     return _layout(
         f'{notice}<form method="post" action="/sivil">{inputs}'
         "<fieldset><legend>Angka pengaman / Security question</legend>"
@@ -104,15 +106,21 @@ def found_page(verified: Verified, pdf_href: str | None) -> str:
         ("Diperiksa pada / Verified at", verified_at_text(verified.verified_at)),
     )
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
-    kind = "found" if e.status == "VALID" else "not-valid"
+    valid = e.status == "VALID"
+    kind, heading = ("found", FOUND_VALID) if valid else ("not-valid", FOUND_ANNULLED)
     download = (
         f'<a class="button" id="download" href="{escape(pdf_href)}">Unduh PDF / Download PDF</a>' if pdf_href else ""
     )
     return _layout(
-        f'<section class="notice {kind}" id="result"><h2>Ijazah ditemukan / Diploma found</h2>'
+        f'<section class="notice {kind}" id="result"><h2>{escape(heading)}</h2>'
         f"<dl>{items}</dl></section>{download}"
         '<a class="button" href="/sivil">Periksa ijazah lain / Verify another diploma</a>'
     )
+
+
+FOUND_VALID = "Ijazah ditemukan / Diploma found"
+# PIN-5: an annulled diploma is on record, but it is not a valid diploma; the heading must not read as a success.
+FOUND_ANNULLED = "Ijazah tercatat, tetapi dibatalkan / Diploma recorded, but annulled"
 
 
 def message_page(message: str) -> str:
@@ -123,4 +131,4 @@ def message_page(message: str) -> str:
 
 
 def verified_at_text(instant: datetime) -> str:
-    return instant.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return wib_and_utc(instant)

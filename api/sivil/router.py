@@ -23,7 +23,7 @@ from api.sivil import page
 from api.sivil.address import ClientAddress
 from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
 from api.sivil.download import DownloadRefused, DownloadTokens
-from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup
+from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, public_notices
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
 from api.sivil.statement import KeyRing, StatementRejected
@@ -113,8 +113,7 @@ def create_sivil_router(
                 via="web",
             )
         except RuleViolation as e:
-            notices = [f"{_label(f.field)}: {f.message}" for f in e.failures]
-            return html(page.form_page(challenges.issue(), values, notices), 422)
+            return html(page.form_page(challenges.issue(), values, public_notices(e)), 422)
         except RateLimited as e:
             notices = [e.message]
             headers = {"Retry-After": str(e.retry_after)}
@@ -202,17 +201,6 @@ def create_sivil_router(
         return _json(200, **answer)
 
     return router
-
-
-LABELS = {
-    "universityCode": "Kode perguruan tinggi / University code",
-    "prodiCode": "Kode prodi / Programme code",
-    "nina": "NINA",
-}
-
-
-def _label(field: str) -> str:
-    return LABELS.get(field, field)
 
 
 def _failure(field: str, message: str) -> dict[str, str]:

@@ -42,7 +42,12 @@ from projections.sivil.rows import SivilEntry
 
 WELL_KNOWN_KEYS_PATH = "/.well-known/sivil-keys.json"
 FORMAT_VERSION = 1
-MAX_TOKEN_LENGTH = 4096  # a real token is about 600 characters; refuse to parse anything much larger
+# A token is usually about 600 characters and asked about in a URL (/sivil/status), whose request line HTTP servers
+# bound (uvicorn's h11: 16 KiB for the whole head); refuse to parse anything larger there.
+MAX_TOKEN_LENGTH = 12_000
+# A token read from a PDF carries names whole, and the names (and NIM) stored before they were bounded can each
+# be as long as a request body (256 KiB): such a PDF still verifies offline.
+MAX_DOCUMENT_TOKEN_LENGTH = 2 * 1024 * 1024
 
 KeyStatus = Literal["active", "retired"]
 
@@ -252,9 +257,9 @@ class KeyRing:
         payload = statement.canonical_json()
         return f"{_b64(payload)}.{_b64(self.signing_key.sign(payload))}"
 
-    def verify(self, token: str) -> Statement:
+    def verify(self, token: str, *, max_length: int = MAX_TOKEN_LENGTH) -> Statement:
         """The statement a token carries, or :class:`StatementRejected` naming why not."""
-        if len(token) > MAX_TOKEN_LENGTH:
+        if len(token) > max_length:
             raise MalformedStatement("malformed statement: token too long")
         payload_part, dot, signature_part = token.strip().partition(".")
         if not dot or "." in signature_part:

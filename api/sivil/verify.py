@@ -8,11 +8,17 @@ Offline checks, each reported as ok / failed with the reason:
 - **signed statement**: the statement in the document information and the embedded file are the same token,
   its Ed25519 signature verifies, and its key is the key that signed the file.
 - **page**: the page shows exactly the fields of the signed statement (a character outside Windows-1252 as
-  itself, or as "?" where the page's fonts had no glyph for it), and its QR code is the statement.
+  itself, or as "?" where the page's fonts had no glyph for it; a very long value cut as the page cuts it), and
+  its QR code is the statement (or, for a long one, the compact pointer bound to it: :mod:`api.sivil.qr`).
 
 Online, :func:`verify_pdf` asks ``GET {base_url}/sivil/status?statement=<token>`` for the current status: the
 server answers only for a statement it signed (PIN-6), and takes the diploma from it. A server that cannot be
-reached, or that will not answer, is "not checked", not a failure; only "not found" and a changed status fail.
+reached or will not answer (429, 5xx) leaves the status "not checked"; "not found" and a changed status fail.
+:attr:`VerificationResult.verdict` never calls a diploma verified unless its status was confirmed valid just now:
+authentic with the status unknown, and authentic but annulled, are verdicts of their own (:class:`Verdict`).
+
+The keys come from ``--keys`` or from the server (``--server``, else the one the PDF names); verifying never reads
+or creates this installation's settings, data directory or secrets.
 
 pyHanko runs its own event loop: call :func:`verify_pdf` from a worker thread in async code.
 """
@@ -29,6 +35,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import Literal
 
@@ -42,11 +49,31 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from api.sivil.blocking import outside_event_loop
-from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, qr_operators, shown_pattern, status_label, visible_rows
-from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing, Statement, StatementRejected, kid_of
+from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
+from api.sivil.qr import accepted_payloads, qr_operators
+from api.sivil.statement import (
+    MAX_DOCUMENT_TOKEN_LENGTH,
+    WELL_KNOWN_KEYS_PATH,
+    KeyRing,
+    Statement,
+    StatementRejected,
+    kid_of,
+)
 
 Outcome = Literal["ok", "failed", "not checked"]
 HttpGet = Callable[[str], tuple[int, bytes]]  # url -> (HTTP status, body); raises OSError when unreachable
+# Old PDFs (before the longest values were cut on the page) show values this long whole; see _page.
+_LONGEST_WHOLE_VALUE = 3000
+
+
+class Verdict(IntEnum):
+    """The exit codes of ``kredensial verify-pdf``; 2 is also what typer answers to a wrong command line."""
+
+    VERIFIED = 0  # authentic, and the server confirmed just now that the diploma is still valid
+    NOT_VERIFIED = 1  # tampered, wrongly signed, unknown key, unreadable, or no longer found by the server
+    USAGE = 2  # nothing to verify with: no such file, or no keys and no server to take them from
+    STATUS_UNKNOWN = 3  # authentic, but whether the diploma is still valid was not checked (offline, 429, 5xx)
+    ANNULLED = 4  # authentic, but the diploma is annulled (VOID or CANCELLED_IN_ERROR): not valid (PIN-5)
 
 
 @dataclass(frozen=True)
@@ -60,11 +87,19 @@ class Check:
 class VerificationResult:
     checks: tuple[Check, ...]
     statement: Statement | None  # set when its signature verified
+    current_status: str | None = None  # what the server answered, when it answered
+    current_status_date: str | None = None
+
+    @property
+    def authentic(self) -> bool:
+        """The file signature, the signed statement and the page all check: SIVIL made this PDF as it is."""
+        offline = [check for check in self.checks if check.name != "current status"]
+        return all(check.outcome == "ok" for check in offline)
 
     @property
     def ok(self) -> bool:
-        offline = [check for check in self.checks if check.name != "current status"]
-        return all(check.outcome == "ok" for check in offline) and not self.failures
+        """Authentic, and nothing failed (the current status was confirmed, or not asked)."""
+        return self.authentic and not self.failures
 
     @property
     def failures(self) -> tuple[Check, ...]:
@@ -73,47 +108,137 @@ class VerificationResult:
     def check(self, name: str) -> Check:
         return next(check for check in self.checks if check.name == name)
 
+    @property
+    def verdict(self) -> Verdict:
+        if not self.authentic or self.statement is None:
+            return Verdict.NOT_VERIFIED
+        if self.current_status is not None and self.current_status != "VALID":
+            return Verdict.ANNULLED  # the server says so now
+        if self.current_status is None and self.statement.status != "VALID":
+            return Verdict.ANNULLED  # an annulment is final, so the PDF's own word suffices (PIN-5)
+        if self.failures:
+            return Verdict.NOT_VERIFIED  # not found any more, or a status that contradicts the signed one
+        if self.current_status == "VALID" and self.statement.status == "VALID":
+            return Verdict.VERIFIED
+        return Verdict.STATUS_UNKNOWN
+
 
 def verify_pdf(
     data: bytes, keys: KeyRing, *, base_url: str | None = None, http_get: HttpGet | None = None
 ) -> VerificationResult:
+    """The offline checks and, with ``base_url``, the current status; the server is asked only about a PDF that
+    passed every offline check."""
     signature, signer_kid = _file_signature(data, keys)
     statement_check, statement, token = _signed_statement(data, keys, signer_kid)
-    checks = [signature, statement_check, _page(data, statement, token)]
-    if base_url:
-        checks.append(_current_status(statement, token, base_url, http_get or urllib_get))
-    return VerificationResult(tuple(checks), statement)
+    checks = [signature, statement_check, _page(data, statement, token, server_named_in(data))]
+    if not base_url:
+        return VerificationResult(tuple(checks), statement)
+    if statement is None or not all(check.outcome == "ok" for check in checks):
+        checks.append(Check("current status", "not checked", "not asked: the document itself did not verify"))
+        return VerificationResult(tuple(checks), statement)
+    status, current, since = _current_status(statement, token, base_url, http_get or urllib_get)
+    return VerificationResult((*checks, status), statement, current, since)
+
+
+def server_named_in(data: bytes) -> str | None:
+    """The SIVIL server a PDF names: ``/SIVILServer`` in its metadata, or, in a PDF made before that was stored,
+    the address of the public keys printed under "How to verify". Not yet trusted: it is covered by the file
+    signature, which is checked with the keys it leads to, so say where the keys came from."""
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        named = (reader.metadata or {}).get(SERVER_KEY)
+        if named:
+            return str(named).rstrip("/")
+        text = _normalised(reader.pages[0].extract_text()) if len(reader.pages) == 1 else ""
+    except Exception:  # a damaged file can fail anywhere in the parser; then it names nothing
+        return None
+    printed = re.search(r"Public keys: (https?://\S+?)" + re.escape(WELL_KNOWN_KEYS_PATH), text)
+    return printed.group(1) if printed else None
 
 
 def verify_pdf_command(
-    path: str | Path, keys: KeyRing | None, server: str | None, *, http_get: HttpGet | None = None
+    path: str | Path,
+    keys: KeyRing | None,
+    server: str | None,
+    *,
+    http_get: HttpGet | None = None,
+    offline: bool = False,
+    keys_origin: str = "given",
 ) -> tuple[int, list[str]]:
-    """What ``kredensial verify-pdf FILE [--keys KEYS_JSON_FILE] [--server URL]`` prints, and its exit code:
-    0 verified, 1 not verified, 2 could not verify (unreadable file, no keys). Without ``keys`` the public keys
-    are fetched from ``server``'s well-known URL."""
+    """What ``kredensial verify-pdf FILE [--keys KEYS_JSON_FILE] [--server URL] [--offline]`` prints, and its exit
+    code (:class:`Verdict`). Keys: ``keys`` (from ``--keys``), else those published by ``server``, else those
+    published by the server the PDF names. The current status is asked of ``server``, else of the server the PDF
+    names, unless ``offline``. Nothing is read from or written to this installation's own data."""
+    get = http_get or urllib_get
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        return 2, [f"cannot read {path}: {error.strerror or error}"]
+        return Verdict.USAGE, [f"cannot read {path}: {error.strerror or error}"]
+    named = server_named_in(data)
+    lines: list[str] = []
     if keys is None:
-        if not server:
-            return 2, ["no keys to verify with: pass --keys KEYS_JSON_FILE or --server URL"]
+        source = (server or named or "").rstrip("/")
+        if offline or not source:
+            why = "--offline was given" if offline else "the PDF names no SIVIL server"
+            return Verdict.USAGE, [f"no keys to verify with: {why}; pass --keys KEYS_JSON_FILE or --server URL"]
+        url = source + WELL_KNOWN_KEYS_PATH
         try:
-            keys = fetch_published_keys(server, http_get or urllib_get)
+            keys = fetch_published_keys(source, get)
         except (OSError, StatementRejected) as error:
-            return 2, [f"could not fetch the public keys from {server}: {error}", "pass --keys KEYS_JSON_FILE"]
+            return Verdict.NOT_VERIFIED, [
+                f"could not fetch the public keys from {url}: {error}",
+                "NOT VERIFIED: nothing was checked; pass --keys KEYS_JSON_FILE (a saved copy of the published keys)",
+            ]
+        if server:
+            lines.append(f"keys: published at {url} (--server)")
+        else:
+            lines.append(
+                f"keys: published at {url}, the server this PDF names; trust the result only if {source} is the "
+                "official SIVIL address"
+            )
+    else:
+        lines.append(f"keys: {keys_origin}")
+    asked = None if offline else (server or named)
     with _quiet_parsers():  # a damaged file makes the PDF parsers log every repair they try
-        result = verify_pdf(data, keys, base_url=server, http_get=http_get)
-    lines = [f"{check.outcome.upper():<12} {check.name}: {check.detail}" for check in result.checks]
+        result = verify_pdf(data, keys, base_url=asked, http_get=get)
+    checks = list(result.checks)
+    if not asked:
+        why = "--offline was given" if offline else "no server: the PDF names none; pass --server URL"
+        checks.append(Check("current status", "not checked", f"not asked ({why})"))
+    lines += [f"{check.outcome.upper():<12} {check.name}: {check.detail}" for check in checks]
     if result.statement is not None:
         statement = result.statement
         lines.append(
-            f"signed statement: NINA {statement.nina}, {statement.full_name}: {status_label(statement.status)} since "
-            f"{statement.status_date}, as verified at {statement.verified_at:%Y-%m-%d %H:%M:%S} UTC"
+            f"signed statement: NINA {statement.nina}, {displayed('Nama / Name', statement.full_name)}: "
+            f"{status_label(statement.status)} since {statement.status_date}, as verified at "
+            f"{statement.verified_at:%Y-%m-%d %H:%M:%S} UTC"
         )
-    if result.ok:
-        return 0, [*lines, "VERIFIED: the PDF is unchanged and signed by SIVIL"]
-    return 1, [*lines, f"NOT VERIFIED: {', '.join(check.name for check in result.failures)} failed"]
+    return result.verdict, [*lines, _conclusion(result, asked)]
+
+
+def _conclusion(result: VerificationResult, asked: str | None) -> str:
+    verdict, statement = result.verdict, result.statement
+    if verdict == Verdict.NOT_VERIFIED or statement is None:
+        failed = ", ".join(check.name for check in result.failures) or "the document"
+        return f"NOT VERIFIED: {failed} failed"
+    signed = f"the PDF is unchanged and signed by SIVIL key {statement.kid}, and its page shows what was signed"
+    if verdict == Verdict.VERIFIED:
+        return f"VERIFIED: {signed}; {asked} confirms the diploma is still {status_label('VALID')}"
+    if verdict == Verdict.ANNULLED:
+        if result.current_status is not None:
+            now, since, who = result.current_status, result.current_status_date, f"{asked} says"
+        else:
+            now, since, who = statement.status, statement.status_date, "the PDF itself shows"
+        return (
+            f"ANNULLED: {signed}, but {who} the diploma is {status_label(now)} since {since}: it is NOT valid, "
+            "and this PDF is not valid as legalisation"
+        )
+    why = result.check("current status").detail if asked else "not asked"
+    return (
+        f"AUTHENTIC, STATUS NOT CHECKED: {signed}; it showed {status_label(statement.status)} on "
+        f"{statement.verified_at:%Y-%m-%d} UTC, but whether the diploma is still valid was NOT checked ({why}); "
+        "check the current status before relying on it"
+    )
 
 
 @contextmanager
@@ -260,7 +385,7 @@ def _signed_statement(data: bytes, keys: KeyRing, signer_kid: str | None) -> tup
     except UnicodeDecodeError:
         return failed("the embedded statement is not a token")
     try:
-        statement = keys.verify(str(in_info))
+        statement = keys.verify(str(in_info), max_length=MAX_DOCUMENT_TOKEN_LENGTH)
     except StatementRejected as error:
         return failed(str(error))
     if signer_kid is not None and statement.kid != signer_kid:
@@ -270,7 +395,7 @@ def _signed_statement(data: bytes, keys: KeyRing, signer_kid: str | None) -> tup
     return ok, statement, str(in_info)
 
 
-def _page(data: bytes, statement: Statement | None, token: str) -> Check:
+def _page(data: bytes, statement: Statement | None, token: str, server: str | None) -> Check:
     if statement is None:
         return Check("page", "not checked", "no verified statement to compare the page with")
     try:
@@ -284,24 +409,39 @@ def _page(data: bytes, statement: Statement | None, token: str) -> Check:
     except Exception as error:  # a damaged file can fail anywhere in the parser
         return Check("page", "failed", f"could not read the page ({error})")
     for label, value in visible_rows(statement):
-        shown = shown_pattern(value)
+        shown = _value_pattern(label, value)
         if not re.search(re.escape(label) + (r"\s+" + shown if shown else ""), text):
-            return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)}")
-    if qr_operators(token).encode("ascii") not in operators:
+            return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)[:300]}")
+    # The QR carries the token, or for a long token the compact pointer bound to it (api.sivil.qr).
+    drawn = (qr_operators(payload) for payload in accepted_payloads(token, statement, server))
+    if not any(qr.encode("ascii") in operators for qr in drawn):
         return Check("page", "failed", "the QR code on the page is not the signed statement")
     return Check("page", "ok", "the page shows the fields of the signed statement, and its QR code carries it")
 
 
-def _current_status(statement: Statement | None, token: str, base_url: str, http_get: HttpGet) -> Check:
-    """Asks with the signed statement itself (``token``), the only question the server answers (PIN-6)."""
-    if statement is None:
-        return Check("current status", "not checked", "no verified statement to ask about")
+def _value_pattern(label: str, value: str) -> str:
+    """The value as the page shows it (cut when long); a PDF made before long values were cut shows it whole."""
+    shown = displayed(label, value)
+    if shown == value.strip() or len(value) > _LONGEST_WHOLE_VALUE:
+        return shown_pattern(shown)
+    return f"(?:{shown_pattern(shown)}|{shown_pattern(value)})"
+
+
+def _current_status(
+    statement: Statement, token: str, base_url: str, http_get: HttpGet
+) -> tuple[Check, str | None, str | None]:
+    """Asks with the signed statement itself (``token``), the only question the server answers (PIN-6). Returns
+    the check and, when the server answered, the current status and its date."""
     root = base_url.rstrip("/")
     query = urllib.parse.urlencode({"statement": token})
+
+    def unknown(why: str) -> tuple[Check, None, None]:
+        return Check("current status", "not checked", f"could not check online: {why}"), None, None
+
     try:
         status, body = http_get(f"{root}/sivil/status?{query}")
     except OSError as error:
-        return Check("current status", "not checked", f"could not check online: {root} unreachable ({error})")
+        return unknown(f"{root} unreachable ({error})")
     try:
         answer = json.loads(body)
     except (ValueError, RecursionError):  # not JSON, or nested too deep to parse
@@ -309,24 +449,24 @@ def _current_status(statement: Statement | None, token: str, base_url: str, http
     if not isinstance(answer, dict):
         answer = {}
     if status == 404 and answer.get("error") == "NOT_FOUND":
-        return Check("current status", "failed", f"{root} no longer finds this diploma")
+        return Check("current status", "failed", f"{root} no longer finds this diploma"), None, None
     if status == 403 and answer.get("error") == "STATEMENT_REJECTED":
-        why = str(answer.get("message", ""))[:300]
-        return Check("current status", "not checked", f"could not check online: {root} refused the statement: {why}")
+        return unknown(f"{root} refused the statement: {str(answer.get('message', ''))[:300]}")
+    if status == 429:
+        later = answer.get("retry_after_seconds")
+        return unknown(f"{root} answered HTTP 429, too many requests" + (f"; retry in {later} s" if later else ""))
     if status != 200:
-        return Check("current status", "not checked", f"could not check online: {root} answered HTTP {status}")
-    try:
-        current, since = str(answer["status"]), str(answer["status_date"])
-    except KeyError:
-        return Check("current status", "not checked", f"could not check online: unexpected answer from {root}")
+        return unknown(f"{root} answered HTTP {status}")
+    current, since = answer.get("status"), answer.get("status_date")
+    if not isinstance(current, str) or not isinstance(since, str | None):
+        return unknown(f"unexpected answer from {root}")
     if (current, since) != (statement.status, statement.status_date):
-        return Check(
-            "current status",
-            "failed",
+        detail = (
             f"changed since the PDF was made: now {status_label(current)} since {since}, "
-            f"the PDF shows {status_label(statement.status)} since {statement.status_date}",
+            f"the PDF shows {status_label(statement.status)} since {statement.status_date}"
         )
-    return Check("current status", "ok", f"still {status_label(current)} since {since}, says {root}")
+        return Check("current status", "failed", detail), current, since
+    return Check("current status", "ok", f"still {status_label(current)} since {since}, says {root}"), current, since
 
 
 def _normalised(text: str) -> str:

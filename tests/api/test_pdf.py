@@ -34,7 +34,7 @@ from api.sivil.statement import (
     UnknownKey,
     kid_of,
 )
-from api.sivil.verify import HttpGet, VerificationResult, verify_pdf, verify_pdf_command
+from api.sivil.verify import HttpGet, Verdict, VerificationResult, verify_pdf, verify_pdf_command
 from projections.sivil.rows import SivilEntry
 
 ENTRY = SivilEntry(
@@ -138,7 +138,9 @@ def test_PIN_7_an_annulled_diploma_shows_its_category_and_date_and_verifies(keys
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "Status DIBATALKAN SEJAK AWAL / VOID: ANNULLED FROM THE START" in text
     assert "Tanggal status / Status date 2025-02-03" in text
-    assert "Diploma NOT valid" in text and verify_pdf(data, keys).ok
+    assert "Ijazah tercatat, tetapi DIBATALKAN / Diploma recorded, but ANNULLED" in text
+    assert "this document is NOT valid as legalisation" in text and "replaces wet-ink" not in text
+    assert verify_pdf(data, keys).ok
 
 
 def test_PIN_7_a_name_outside_the_standard_font_still_verifies_and_the_statement_keeps_it_exactly(
@@ -453,22 +455,56 @@ def test_PIN_7_a_server_that_refuses_or_cannot_answer_the_status_question_leaves
     assert detail in result.check("current status").detail
 
 
-def test_PIN_7_verify_pdf_command_exits_0_when_verified_1_when_tampered_2_when_it_cannot_verify(
+def test_PIN_7_verify_pdf_command_exit_codes_say_what_was_and_was_not_checked(
     pdf: bytes, keys: KeyRing, tmp_path: Path
 ) -> None:
     good, bad = tmp_path / "good.pdf", tmp_path / "bad.pdf"
     good.write_bytes(pdf)
     bad.write_bytes(pdf.replace(b"(Ni Luh Putu", b"(Ni Luh Pute"))
-    code, lines = verify_pdf_command(good, keys, None)
-    assert code == 0 and lines[-1] == "VERIFIED: the PDF is unchanged and signed by SIVIL"
-    assert "NINA 0010025520230001234, Ni Luh Putu Ayu Kartika Sari: SAH / VALID since 2023-09-01" in lines[-2]
-    code, lines = verify_pdf_command(bad, keys, None)
-    assert code == 1 and lines[-1] == "NOT VERIFIED: file signature, page failed"
-    assert verify_pdf_command(tmp_path / "missing.pdf", keys, None)[0] == 2
-    assert verify_pdf_command(good, None, None) == (
-        2,
-        ["no keys to verify with: pass --keys KEYS_JSON_FILE or --server URL"],
+    status_url = f"{SERVER}/sivil/status?"
+    code, lines = verify_pdf_command(
+        good, keys, None, http_get=server({status_url: status_answer("VALID", "2023-09-01")})
     )
+    assert code == Verdict.VERIFIED == 0
+    assert lines[-1].startswith("VERIFIED: the PDF is unchanged and signed by SIVIL key")
+    assert lines[-1].endswith(f"{SERVER} confirms the diploma is still SAH / VALID")
+    assert "NINA 0010025520230001234, Ni Luh Putu Ayu Kartika Sari: SAH / VALID since 2023-09-01" in lines[-2]
+    for why, web in {
+        f"{SERVER} unreachable": server({}),
+        "HTTP 429, too many requests; retry in 60 s": server(
+            {status_url: (429, b'{"error": "RATE_LIMITED", "retry_after_seconds": 60}')}
+        ),
+        "HTTP 503": server({status_url: (503, b"")}),
+    }.items():
+        code, lines = verify_pdf_command(good, keys, None, http_get=web)
+        assert code == Verdict.STATUS_UNKNOWN == 3, lines
+        assert any(
+            line.startswith("NOT CHECKED  current status: could not check online") and why in line for line in lines
+        )
+        assert lines[-1].startswith("AUTHENTIC, STATUS NOT CHECKED:") and "was NOT checked" in lines[-1]
+    code, lines = verify_pdf_command(good, keys, None, offline=True)
+    assert code == 3 and "NOT CHECKED  current status: not asked (--offline was given)" in lines
+    annulled = server({status_url: status_answer("VOID", "2025-02-03")})
+    code, lines = verify_pdf_command(good, keys, None, http_get=annulled)
+    assert code == Verdict.ANNULLED == 4
+    assert lines[-1].startswith("ANNULLED:") and "DIBATALKAN SEJAK AWAL" in lines[-1] and "NOT valid" in lines[-1]
+    code, lines = verify_pdf_command(bad, keys, None, http_get=annulled)
+    assert code == Verdict.NOT_VERIFIED == 1 and lines[-1] == "NOT VERIFIED: file signature, page failed"
+    assert "NOT CHECKED  current status: not asked: the document itself did not verify" in lines
+    assert verify_pdf_command(tmp_path / "missing.pdf", keys, None)[0] == Verdict.USAGE == 2
+    assert verify_pdf_command(good, None, None, offline=True) == (
+        2,
+        ["no keys to verify with: --offline was given; pass --keys KEYS_JSON_FILE or --server URL"],
+    )
+    unnamed = tmp_path / "unnamed.pdf"
+    unnamed.write_bytes(render_verification_pdf(ENTRY, AT, keys))
+    assert verify_pdf_command(unnamed, None, None) == (
+        2,
+        ["no keys to verify with: the PDF names no SIVIL server; pass --keys KEYS_JSON_FILE or --server URL"],
+    )
+    code, lines = verify_pdf_command(unnamed, keys, None)
+    assert code == 3
+    assert "NOT CHECKED  current status: not asked (no server: the PDF names none; pass --server URL)" in lines
 
 
 def test_PIN_7_verify_pdf_command_with_only_a_server_fetches_the_published_keys_after_rotation(
@@ -485,5 +521,9 @@ def test_PIN_7_verify_pdf_command_with_only_a_server_fetches_the_published_keys_
     )
     code, lines = verify_pdf_command(path, None, SERVER, http_get=web)
     assert code == 0, lines
-    assert lines[3].startswith("OK           current status: still SAH / VALID since 2023-09-01")
-    assert verify_pdf_command(path, None, SERVER, http_get=server({}))[0] == 2
+    assert lines[0] == f"keys: published at {SERVER}/.well-known/sivil-keys.json (--server)"
+    assert lines[4].startswith("OK           current status: still SAH / VALID since 2023-09-01")
+    assert verify_pdf_command(path, None, SERVER, http_get=server({}))[0] == 1  # no keys: nothing verified
+    # Without --server, the keys and the status come from the server the PDF names.
+    code, lines = verify_pdf_command(path, None, None, http_get=web)
+    assert code == 0 and lines[0].startswith(f"keys: published at {SERVER}/.well-known/sivil-keys.json, the server")

@@ -26,7 +26,7 @@ from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
 from api.sivil.pdf import INFO_KEY, render_verification_pdf
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
-from api.sivil.statement import KeyRing, Statement
+from api.sivil.statement import MAX_TOKEN_LENGTH, KeyRing, Statement
 from api.sivil.verify import verify_pdf
 from domain.diploma.nina import NINA
 from infra.bootstrap import Container
@@ -662,7 +662,9 @@ def test_PIN_6_the_page_names_the_wrong_part_and_keeps_the_input_without_spendin
     form = {"university": UNIVERSITY, "prodi": PRODI, "nina": typo, "token": token, "answer": answer}
     refused = public.http.post("/sivil", data=form)
     assert refused.status_code == 422
-    assert "NINA: " in refused.text and "(check digit)" in refused.text and f'value="{typo}"' in refused.text
+    assert "NINA: Digit terakhir NINA (digit periksa) tidak cocok" in refused.text
+    assert "The last digit of the NINA (its check digit) does not match" in refused.text
+    assert "PIN-1" not in refused.text and f'value="{typo}"' in refused.text
     form["nina"] = nina
     assert "Siti Aminah" in public.http.post("/sivil", data=form).text
     assert public.http.post("/sivil", data={**form, "answer": "1" * 5000}).status_code == 413
@@ -705,7 +707,7 @@ def forgeries(container: Container, nina: str) -> dict[str, tuple[str, str]]:
     return {
         "missing": ("", "missing statement"),
         "malformed": ("not-a-statement", "malformed statement"),
-        "too long": ("A" * 5000 + "." + signature, "too long"),
+        "too long": ("A" * MAX_TOKEN_LENGTH + "." + signature, "too long"),
         "another statement's payload under this signature": (f"{other}.{signature}", "bad signature"),
         "signature changed": (f"{payload}.{flipped}", "bad signature"),
         "signature too short": (f"{payload}.AAAA", "bad signature"),

@@ -84,7 +84,9 @@ def test_PIN_7_verify_pdf_accepts_the_downloaded_pdf_and_refuses_a_tampered_copy
 
     cli = build_cli(lambda: container, serve_settings=lambda: ("127.0.0.1", 0, False))
     verified = CliRunner().invoke(cli, ["verify-pdf", str(original), "--keys", str(keys)])
-    assert verified.exit_code == 0, verified.output
-    assert "VERIFIED" in verified.output and "Siti Aminah" in verified.output
+    # Authentic, but no server was asked about the current status: exit 3, never 0 (issue 7, defect 5).
+    assert verified.exit_code == 3, verified.output
+    assert "AUTHENTIC, STATUS NOT CHECKED" in verified.output and "Siti Aminah" in verified.output
+    assert "OK           page:" in verified.output and "VERIFIED:" not in verified.output
     refused = CliRunner().invoke(cli, ["verify-pdf", str(tampered), "--keys", str(keys)])
     assert refused.exit_code == 1 and "NOT VERIFIED" in refused.output

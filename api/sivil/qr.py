@@ -1,0 +1,81 @@
+"""The QR code of the verification PDF (PIN-7): what it carries, and the page operators that draw it.
+
+The QR carries the signed statement token itself whenever the token is short enough for a QR code that a phone
+can still read at 55 mm (:data:`QR_TOKEN_LIMIT`). A longer token (a very long name, university or programme
+name) cannot be a QR code at all beyond about 2,300 bytes, so the QR then carries a compact pointer bound to the
+token by its SHA-256: the SIVIL page prefilled with the diploma's university, prodi and NINA when the server's
+public address is known, else a ``SIVIL:`` form of the same. The full token stays in the PDF's metadata and
+embedded file, where the verifier reads it; the verifier recomputes the payload from the token and finds the QR
+operators byte for byte, so the QR still cannot be swapped for another statement's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from urllib.parse import urlencode
+
+import segno
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+
+from api.sivil.statement import Statement
+
+QR_TOKEN_LIMIT = 1000  # characters; about QR version 23 at level M, still readable when printed at 55 mm
+QR_CAPACITY = 2331  # bytes a QR code holds at level M (version 40): PDFs made before QR_TOKEN_LIMIT held up to this
+QR_SIZE = 55 * mm
+_PAGE_WIDTH = A4[0]
+QR_X, QR_Y = _PAGE_WIDTH - 20 * mm - QR_SIZE, 20 * mm + 30 * mm
+
+
+def qr_payload(token: str, statement: Statement, server: str | None) -> str:
+    """What the QR code carries for ``token`` (see the module docstring); deterministic, so a verifier can
+    recompute it from the embedded token and the server named in the PDF."""
+    if len(token) <= QR_TOKEN_LIMIT:
+        return token
+    bound = "#sha256=" + base64.urlsafe_b64encode(hashlib.sha256(token.encode("ascii")).digest()).rstrip(b"=").decode()
+    query = urlencode({"university": statement.university_code, "prodi": statement.prodi_code, "nina": statement.nina})
+    for pointer in (f"{server.rstrip('/')}/sivil?{query}" if server else None, f"SIVIL:?{query}", "SIVIL:"):
+        if pointer is not None and len(pointer + bound) <= QR_TOKEN_LIMIT:
+            return pointer + bound
+    return "SIVIL:" + bound  # not reached for any NINA and codes of sane length; bounded whatever they are
+
+
+def accepted_payloads(token: str, statement: Statement, server: str | None) -> set[str]:
+    """What a genuine PDF's QR code may carry for ``token``: :func:`qr_payload`, or, in a PDF made before the
+    compact form existed, the token itself (any token a QR code could hold)."""
+    accepted = {qr_payload(token, statement, server)}
+    if len(token) <= QR_CAPACITY:
+        accepted.add(token)
+    return accepted
+
+
+def qr_operators(payload: str) -> str:
+    """The page operators that draw the QR code of ``payload``: written as literal PDF so that a verifier can
+    regenerate them from the embedded statement and find them byte for byte in the page (QR module units, one
+    rectangle per run of dark modules, 4 modules of quiet zone)."""
+    rows = list(segno.make(payload, error="m", micro=False).matrix_iter(scale=1, border=4))
+    size = len(rows)
+    module = QR_SIZE / size
+    runs = []
+    for row_index, row in enumerate(rows):
+        column = 0
+        while column < size:
+            if not row[column]:
+                column += 1
+                continue
+            start = column
+            while column < size and row[column]:
+                column += 1
+            runs.append(f"{start} {size - 1 - row_index} {column - start} 1 re")
+    return "\n".join(
+        [
+            "q",
+            f"{module:.5f} 0 0 {module:.5f} {QR_X:.5f} {QR_Y:.5f} cm",
+            f"1 g 0 0 {size} {size} re f",
+            "0 g",
+            *runs,
+            "f",
+            "Q",
+        ]
+    )
