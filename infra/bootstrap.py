@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -14,7 +15,7 @@ from api.sivil.rate_limit import RateLimiter
 from api.sivil.statement import KeyRing
 from application.diplomas import Diplomas
 from domain.diploma.ruleset import RulesetBook
-from infra.database import PostgresReadStore, SQLiteReadStore
+from infra.database import PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.keys import KeyVault
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
@@ -64,6 +65,15 @@ def event_store_env(settings: Settings) -> dict[str, str]:
     }
 
 
+def quick_recovery(diplomas: Diplomas) -> None:
+    """The event store's pool checks connections (POSTGRES_PRE_PING) with psycopg_pool's own check, which after
+    a restart finds its dead connections one backoff step at a time; ours drops them all at once. The library
+    builds that pool itself, so the check is swapped in where psycopg_pool keeps it."""
+    pool = getattr(getattr(diplomas.recorder, "datastore", None), "pool", None)
+    if pool is not None and getattr(pool, "_check", None) is not None:
+        pool._check = functools.partial(check_or_purge, pool)
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -111,6 +121,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
+    quick_recovery(diplomas)
     worker = ProjectionWorker(
         application_name=diplomas.name,
         recorder=diplomas.recorder,

@@ -112,6 +112,17 @@ class _PostgresTransaction:
             return cur.fetchall()
 
 
+def check_or_purge(pool: ConnectionPool[Any], conn: psycopg.Connection[Any]) -> None:
+    """psycopg_pool's connection check, run as each connection leaves the pool; on the first dead one it tests
+    every idle connection at once. A restart or pg_terminate_backend kills them all together, and the pool
+    would otherwise find them one by one, sleeping 1 s, 2 s, 4 s... between them (its backoff)."""
+    try:
+        ConnectionPool.check_connection(conn)
+    except Exception:
+        pool.check()  # drops the dead ones and opens replacements; the caller then gets a fresh one
+        raise
+
+
 @contextmanager
 def _unavailable_on_failure() -> Iterator[None]:
     """A connection or server failure becomes ``Unavailable``: temporary, and without the driver's text."""
@@ -126,7 +137,8 @@ class PostgresReadStore:
 
     def __init__(self, url: str, *, max_size: int = 10, wait: float = 5.0) -> None:
         # ``check`` tests each connection as it leaves the pool, so one dropped by a server restart or
-        # pg_terminate_backend (even while idle) is replaced instead of failing the request that drew it.
+        # pg_terminate_backend (even while idle, as the key pool mostly is) is replaced instead of failing
+        # the request that drew it.
         # ``wait``: how long a caller waits for a connection before the store answers Unavailable.
         self.pool = ConnectionPool(
             url,
@@ -134,7 +146,7 @@ class PostgresReadStore:
             max_size=max_size,
             open=True,
             kwargs={"autocommit": True},
-            check=ConnectionPool.check_connection,
+            check=lambda conn: check_or_purge(self.pool, conn),
             timeout=wait,
         )
 

@@ -118,18 +118,16 @@ def trail_size(container: Container, nina: str) -> int:
 def kill_backends(url: str) -> int:
     """Terminates every session on the app's database from an admin connection, as a DBA or a failover would,
     and waits until they are gone, so that the app's pools hold nothing but dead connections."""
-    others = "FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
-    name = (url.rsplit("/", 1)[1],)
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        killed = admin.execute(f"SELECT count(pg_terminate_backend(pid)) {others}", name).fetchone()
+        sessions = "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()"
+        killed = [pid for (pid,) in admin.execute(sessions, (url.rsplit("/", 1)[1],)).fetchall()]
+        admin.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", (killed,))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            left = admin.execute(f"SELECT count(*) {others}", name).fetchone()
-            if left is not None and left[0] == 0:
+            if not admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = ANY(%s)", (killed,)).fetchone():
                 break
             time.sleep(0.05)
-    assert killed is not None
-    return int(killed[0])
+    return len(killed)
 
 
 @ONLY_POSTGRES
