@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -30,6 +31,7 @@ from api.http import create_app
 from api.sivil.challenge import ChallengeRefused, Challenges, Refusal
 from api.sivil.lookup import PublicLookup, Verified
 from api.sivil.rate_limit import RateLimiter
+from api.sivil.statement import Statement
 from domain.audit import Role
 from infra import database
 from infra.bootstrap import Container
@@ -357,3 +359,45 @@ def test_PIN_6_of_two_lookups_racing_on_one_challenge_only_the_first_to_spend_it
         t.join()
     assert sorted(outcomes) == ["REUSED"] * 5 + ["found"]
     assert trail_size(container, nina) == 2
+
+
+# --- the other public doors --------------------------------------------------------------------------------------
+
+STATUS_ON = """
+query($nina: String!, $challenge: String!, $answer: String!) {
+  statusOn(universityCode: "001002", prodiCode: "55201", nina: $nina, on: "2024-08-01",
+           challengeToken: $challenge, answer: $answer) {
+    __typename ... on DiplomaStatus { status } ... on Unavailable { message retryAfter }
+  }
+}
+"""
+
+
+def test_PIN_6_status_pdf_and_status_on_answer_503_or_Unavailable_while_the_store_is_down(
+    store: str, container: Container, http: Http, nina: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = container.services.sivil_public.keys
+    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    assert entry is not None
+    statement = keys.sign(Statement.of(entry, verified_at=datetime(2024, 8, 1, tzinfo=UTC), kid=keys.active_kid))
+    token, answer = http.challenge()
+    download = http.gql(
+        "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { ... on VerifiedDiploma { pdfUrl } } }",
+        path="/sivil/graphql",
+        i={"universityCode": UNIVERSITY, "prodiCode": PRODI, "nina": nina, "challengeToken": token, "answer": answer},
+    )["data"]["verifyDiploma"]["pdfUrl"]
+    token, answer = http.challenge()
+
+    with reads_down(store, monkeypatch):
+        status = http.client.get("/sivil/status", params={"statement": statement})
+        pdf = http.client.get(download)
+        on = http.gql(STATUS_ON, path="/sivil/graphql", nina=nina, challenge=token, answer=answer)
+    assert (status.status_code, status.headers["retry-after"], status.json()["error"]) == (503, "5", "UNAVAILABLE")
+    assert (pdf.status_code, pdf.headers["retry-after"]) == (503, "5")
+    assert "try again in a few seconds" in pdf.text
+    assert (on["data"]["statusOn"]["__typename"], on["data"]["statusOn"]["retryAfter"]) == ("Unavailable", 5)
+
+    assert http.client.get("/sivil/status", params={"statement": statement}).json()["status"] == "VALID"
+    assert http.client.get(download).headers["content-type"] == "application/pdf"
+    again = http.gql(STATUS_ON, path="/sivil/graphql", nina=nina, challenge=token, answer=answer)
+    assert again["data"]["statusOn"] == {"__typename": "DiplomaStatus", "status": "VALID"}  # the challenge held
