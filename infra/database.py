@@ -112,6 +112,12 @@ class _PostgresTransaction:
             return cur.fetchall()
 
 
+# psycopg_pool retries a failed connect with a doubling delay for ``reconnect_timeout`` (5 minutes by default),
+# so after a long outage the pool could stay empty for minutes once the server is back. Giving up sooner lets
+# the next request start a fresh attempt at once: the pool recovers within seconds of the server.
+RECONNECT_TIMEOUT = 10.0
+
+
 def check_or_purge(pool: ConnectionPool[Any], conn: psycopg.Connection[Any]) -> None:
     """psycopg_pool's connection check, run as each connection leaves the pool; on the first dead one it tests
     every idle connection at once. A restart or pg_terminate_backend kills them all together, and the pool
@@ -140,6 +146,7 @@ class PostgresReadStore:
         # pg_terminate_backend (even while idle, as the key pool mostly is) is replaced instead of failing
         # the request that drew it.
         # ``wait``: how long a caller waits for a connection before the store answers Unavailable.
+        # ``reconnect_timeout``: see RECONNECT_TIMEOUT.
         self.pool = ConnectionPool(
             url,
             min_size=1,
@@ -148,6 +155,7 @@ class PostgresReadStore:
             kwargs={"autocommit": True},
             check=lambda conn: check_or_purge(self.pool, conn),
             timeout=wait,
+            reconnect_timeout=RECONNECT_TIMEOUT,
         )
 
     @contextmanager
