@@ -14,6 +14,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from domain.unavailable import Unavailable
 from projections.store import Params, Row
 
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
@@ -33,6 +34,17 @@ class _SQLiteTransaction:
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
+
+
+@contextmanager
+def _unavailable_when_locked() -> Iterator[None]:
+    """SQLite's busy timeout ran out: another writer held the file too long; temporary, not a bug."""
+    try:
+        yield
+    except sqlite3.OperationalError as e:
+        if "locked" in str(e) or "busy" in str(e):
+            raise Unavailable(f"SQLite: {e}") from e
+        raise
 
 
 class SQLiteReadStore:
@@ -60,7 +72,8 @@ class SQLiteReadStore:
     @contextmanager
     def transaction(self) -> Iterator[_SQLiteTransaction]:
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
+        with _unavailable_when_locked():
+            conn.execute("BEGIN IMMEDIATE")  # take the write lock now, not halfway through
         try:
             yield _SQLiteTransaction(conn)
         except BaseException:
@@ -74,7 +87,8 @@ class SQLiteReadStore:
             raise
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        return _SQLiteTransaction(self._conn()).query(sql, params)
+        with _unavailable_when_locked():
+            return _SQLiteTransaction(self._conn()).query(sql, params)
 
     def close(self) -> None:
         with self._lock:
@@ -98,20 +112,69 @@ class _PostgresTransaction:
             return cur.fetchall()
 
 
+# psycopg_pool retries a failed connect with a doubling delay for ``reconnect_timeout`` (5 minutes by default),
+# so after a long outage the pool could stay empty for minutes once the server is back. Giving up sooner lets
+# the next request start a fresh attempt at once: the pool recovers within seconds of the server.
+RECONNECT_TIMEOUT = 10.0
+
+
+def check_or_purge(pool: ConnectionPool[Any], conn: psycopg.Connection[Any]) -> None:
+    """psycopg_pool's connection check, run as each connection leaves the pool; on the first dead one it tests
+    every idle connection at once. A restart or pg_terminate_backend kills them all together, and the pool
+    would otherwise find them one by one, sleeping 1 s, 2 s, 4 s... between them (its backoff)."""
+    try:
+        ConnectionPool.check_connection(conn)
+    except Exception:
+        pool.check()  # drops the dead ones and opens replacements; the caller then gets a fresh one
+        raise
+
+
+@contextmanager
+def _unavailable_on_failure() -> Iterator[None]:
+    """A connection or server failure becomes ``Unavailable``: temporary, and without the driver's text."""
+    try:
+        yield
+    except psycopg.OperationalError as e:
+        raise Unavailable(f"PostgreSQL: {type(e).__name__}: {e}") from e
+
+
 class PostgresReadStore:
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, max_size: int = 10) -> None:
-        self.pool = ConnectionPool(url, min_size=1, max_size=max_size, open=True, kwargs={"autocommit": True})
+    def __init__(self, url: str, *, max_size: int = 10, wait: float = 5.0) -> None:
+        # ``check`` tests each connection as it leaves the pool, so one dropped by a server restart or
+        # pg_terminate_backend (even while idle, as the key pool mostly is) is replaced instead of failing
+        # the request that drew it.
+        # ``wait``: how long a caller waits for a connection before the store answers Unavailable.
+        # ``reconnect_timeout``: see RECONNECT_TIMEOUT.
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_size,
+            open=True,
+            kwargs={"autocommit": True},
+            check=lambda conn: check_or_purge(self.pool, conn),
+            timeout=wait,
+            reconnect_timeout=RECONNECT_TIMEOUT,
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[_PostgresTransaction]:
-        with self.pool.connection() as conn, conn.transaction():
+        # A write is never retried here: whether a broken COMMIT took effect is unknown.
+        with _unavailable_on_failure(), self.pool.connection() as conn, conn.transaction():
             yield _PostgresTransaction(conn)
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
-        with self.pool.connection() as conn:
-            return _PostgresTransaction(conn).query(sql, params)
+        """A read is idempotent, so one whose connection broke under it is retried once, on a fresh connection."""
+        with _unavailable_on_failure():
+            for attempt in (1, 2):
+                with self.pool.connection() as conn:  # a broken connection is discarded when it goes back
+                    try:
+                        return _PostgresTransaction(conn).query(sql, params)
+                    except psycopg.OperationalError:
+                        if attempt == 2 or not (conn.broken or conn.closed):
+                            raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.pool.close()

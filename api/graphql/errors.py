@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.unavailable import MESSAGE, RETRY_AFTER
 from domain import errors
 
 
@@ -47,7 +48,20 @@ class NotFound:
     message: str
 
 
-Refusal = RuleViolation | NotAuthorized | Conflict | NotFound
+@strawberry.type(
+    description="Temporary: the database could not be reached. Try again after retryAfter seconds; a command cut "
+    "off this way may or may not have been applied, so read it back before repeating one that is not idempotent."
+)
+class Unavailable:
+    message: str
+    retry_after: int = strawberry.field(description="seconds")
+
+    @classmethod
+    def now(cls) -> Unavailable:
+        return cls(message=MESSAGE, retry_after=RETRY_AFTER)
+
+
+Refusal = RuleViolation | NotAuthorized | Conflict | NotFound | Unavailable
 
 
 def refusal(e: errors.DomainError) -> Refusal:

@@ -11,7 +11,8 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.context import Context
-from api.graphql.errors import Conflict, NotAuthorized, NotFound, Refusal, RuleViolation, refusal
+from api.graphql.errors import Conflict, NotAuthorized, NotFound, Refusal, RuleViolation, Unavailable, refusal
+from api.unavailable import TEMPORARY, noted
 from application.receipt import Receipt
 from domain.audit import Cause
 from domain.diploma.period import Period
@@ -43,10 +44,10 @@ class NinaAccepted:
 
 
 CommandResult = Annotated[
-    Accepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("CommandResult")
+    Accepted | RuleViolation | NotAuthorized | Conflict | NotFound | Unavailable, strawberry.union("CommandResult")
 ]
 NinaResult = Annotated[
-    NinaAccepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("NinaResult")
+    NinaAccepted | RuleViolation | NotAuthorized | Conflict | NotFound | Unavailable, strawberry.union("NinaResult")
 ]
 
 
@@ -60,7 +61,8 @@ class AnnulmentAccepted:
 
 
 AnnulmentResult = Annotated[
-    AnnulmentAccepted | RuleViolation | NotAuthorized | Conflict | NotFound, strawberry.union("AnnulmentResult")
+    AnnulmentAccepted | RuleViolation | NotAuthorized | Conflict | NotFound | Unavailable,
+    strawberry.union("AnnulmentResult"),
 ]
 
 
@@ -177,6 +179,9 @@ async def _run(info: Info[Context, None], command: Command, success: Callable[[R
         receipt = await ctx.run(lambda: command(cause))
     except DomainError as e:
         return refusal(e)
+    except TEMPORARY as e:  # the recorder's retries and the read stores' retry are spent
+        noted(e)
+        return Unavailable.now()
     return success(receipt)
 
 

@@ -2,13 +2,16 @@
 
 1. the form of the codes and the NINA (PIN-1): a typo is named before anything is counted or spent;
 2. the rate limit per client address;
-3. the challenge, which is spent here;
-4. the read model; a found diploma is recorded in the processing trail (UU PDP).
+3. the challenge: checked (a wrong answer spends it at once);
+4. the read model; only once it has answered (found or not) is the challenge spent, atomically, so that a
+   look-up that fails because a store is unavailable leaves it usable and no challenge answers twice;
+5. a found diploma is recorded in the processing trail (UU PDP).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -162,21 +165,30 @@ class PublicLookup:
     def verify(
         self, *, university_code: str, prodi_code: str, nina: str, token: str, answer: str, address: str, via: str
     ) -> Verified:
-        """Raises RuleViolation, RateLimited, ChallengeRefused or DiplomaNotFound, in that order of checking."""
+        """Raises RuleViolation, RateLimited, ChallengeRefused or DiplomaNotFound, in that order of checking,
+        or Unavailable (with the challenge still usable) when a store cannot be reached."""
         asked = check_form(university_code, prodi_code, nina)
         self.limiter.hit(address, scope=SCOPE)
-        self.challenges.redeem(token, answer)
-        return self.reread(asked, address, via)
+        ticket = self.challenges.check(token, answer)
+        entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
+        with self.challenges.spending(ticket):  # PIN-6: spent only on an answered look-up
+            return self._recorded(asked, entry, address, via)
 
     def reread(self, asked: Asked, address: str, via: str) -> Verified:
         """The entry as it is now, recorded in the trail; for a PDF whose look-up already passed a challenge."""
-        entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
+        return self._recorded(asked, self.view.entry(asked.university_code, asked.prodi_code, asked.nina), address, via)
+
+    def _recorded(self, asked: Asked, entry: SivilEntry | None, address: str, via: str) -> Verified:
         if entry is None:
             raise DiplomaNotFound()
-        verified = Verified(entry, self.clock())
+        return Verified(entry, self._record(asked, address, via))
+
+    def _record(self, asked: Asked, address: str, via: str) -> datetime:
+        """Keeps a successful look-up in the processing trail (UU PDP); returns its instant."""
+        at = self.clock()
         self.trail.record(
             Verification(
-                verified_at=verified.verified_at,
+                verified_at=at,
                 university_code=asked.university_code,
                 prodi_code=asked.prodi_code,
                 nina=asked.nina,
@@ -184,7 +196,7 @@ class PublicLookup:
                 via=via,
             )
         )
-        return verified
+        return at
 
     @property
     def knows_history(self) -> bool:
@@ -208,8 +220,7 @@ class PublicLookup:
         """
         asked = check_form(university_code, prodi_code, nina)
         self.limiter.hit(address, scope=SCOPE)
-        if challenge is not None:
-            self.challenges.redeem(*challenge)
+        ticket = self.challenges.check(*challenge) if challenge is not None else None
         if on is None:
             entry = self.view.entry(asked.university_code, asked.prodi_code, asked.nina)
             found = Status(entry.status, entry.status_date) if entry else None
@@ -218,19 +229,11 @@ class PublicLookup:
             if status_on is None:
                 raise NotImplementedError("this read model does not keep the status history")
             found = _as_status(status_on(asked.university_code, asked.prodi_code, asked.nina, on))
-        if found is None:
-            raise DiplomaNotFound()
-        self.trail.record(
-            Verification(
-                verified_at=self.clock(),
-                university_code=asked.university_code,
-                prodi_code=asked.prodi_code,
-                nina=asked.nina,
-                client_address=address,
-                via=via,
-            )
-        )
-        return found
+        with self.challenges.spending(ticket) if ticket else nullcontext():  # PIN-6: only an answered look-up
+            if found is None:
+                raise DiplomaNotFound()
+            self._record(asked, address, via)
+            return found
 
 
 def _as_status(answer: Any) -> Status | None:

@@ -27,6 +27,7 @@ from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, public_notice
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
 from api.sivil.statement import KeyRing, StatementRejected
+from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -122,6 +123,9 @@ def create_sivil_router(
             return html(page.form_page(challenges.issue(), values, [e.message]), 403)
         except DiplomaNotFound as e:
             return html(page.form_page(challenges.issue(), values, [e.message]), 404)
+        except TEMPORARY as e:  # the challenge was not spent; a fresh one is shown all the same
+            noted(e)
+            return html(page.form_page(challenges.issue(), values, [MESSAGE]), 503, UNAVAILABLE_HEADERS)
         href = None
         if downloads is not None:
             entry = verified.entry
@@ -143,6 +147,9 @@ def create_sivil_router(
             return html(page.message_page(e.message), 403)
         except DiplomaNotFound as e:
             return html(page.message_page(e.message), 404)
+        except TEMPORARY as e:  # the download token is still good until it expires
+            noted(e)
+            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
         content = pdf_renderer(verified.entry, verified.verified_at)
         return Response(
             content,
@@ -194,6 +201,11 @@ def create_sivil_router(
             )
         except DiplomaNotFound as e:
             return _json(404, error="NOT_FOUND", message=e.message)
+        except TEMPORARY as e:
+            noted(e)
+            return _json(
+                503, UNAVAILABLE_HEADERS, error="UNAVAILABLE", message=MESSAGE, retry_after_seconds=RETRY_AFTER
+            )
         answer: dict[str, Any] = {"status": found.status, "status_date": found.status_date}
         if day is not None:
             answer.update(on=day.isoformat(), current_status=found.current_status)
@@ -207,6 +219,7 @@ def _failure(field: str, message: str) -> dict[str, str]:
     return {"rule_id": "PIN-6", "field": field, "message": message}
 
 
+UNAVAILABLE_HEADERS = {"Retry-After": str(RETRY_AFTER)}
 STATUS_NOT_AVAILABLE = "Pemeriksaan status tidak tersedia. / The status check is not available."
 
 

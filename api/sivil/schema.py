@@ -20,6 +20,7 @@ from api.sivil import challenge as ch
 from api.sivil.download import DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Status, Verified, status_label
 from api.sivil.rate_limit import RateLimited
+from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, UnavailableErrors, noted
 from domain import errors
 
 T = TypeVar("T")
@@ -154,12 +155,21 @@ class RateLimitedResult:
     retry_after_seconds: int
 
 
+@strawberry.type(
+    description="Temporary: the database could not be reached; nothing was looked up and the challenge was not "
+    "spent. Ask again with the same challenge after retryAfter seconds."
+)
+class Unavailable:
+    message: str
+    retry_after: int = strawberry.field(description="seconds")
+
+
 VerifyResult = Annotated[
-    VerifiedDiploma | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult,
+    VerifiedDiploma | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable,
     strawberry.union("VerifyDiplomaResult"),
 ]
 StatusResult = Annotated[
-    DiplomaStatus | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult,
+    DiplomaStatus | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable,
     strawberry.union("DiplomaStatusResult"),
 ]
 
@@ -173,7 +183,12 @@ class VerifyDiplomaInput:
     answer: str
 
 
-def _refusal(e: Exception) -> DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult:
+def _refusal(
+    e: Exception,
+) -> DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable:
+    if isinstance(e, TEMPORARY):
+        noted(e)
+        return Unavailable(message=MESSAGE, retry_after=RETRY_AFTER)
     if isinstance(e, DiplomaNotFound):
         return DiplomaNotFoundResult(message=e.message)
     if isinstance(e, errors.RuleViolation):
@@ -185,7 +200,7 @@ def _refusal(e: Exception) -> DiplomaNotFoundResult | RuleViolation | ChallengeR
     raise e
 
 
-REFUSALS = (DiplomaNotFound, errors.RuleViolation, ch.ChallengeRefused, RateLimited)
+REFUSALS = (DiplomaNotFound, errors.RuleViolation, ch.ChallengeRefused, RateLimited, *TEMPORARY)
 
 
 @strawberry.type(name="Query")
@@ -271,4 +286,8 @@ LIMITS = Limits(max_depth=6, max_aliases=10, max_tokens=2000)
 
 
 def public_schema(*, with_history: bool) -> strawberry.Schema:
-    return Schema(query=QueryWithHistory if with_history else Query, mutation=Mutation, extensions=extensions(LIMITS))
+    return Schema(
+        query=QueryWithHistory if with_history else Query,
+        mutation=Mutation,
+        extensions=[*extensions(LIMITS), UnavailableErrors],
+    )

@@ -36,5 +36,10 @@ class SpentChallenges:
             )
         return inserted == 1
 
+    def release(self, token_id: str) -> None:
+        """Un-spends a challenge whose look-up could not be answered (a store was unavailable)."""
+        with self.store.transaction() as tx:
+            tx.execute("DELETE FROM sivil_spent_challenges WHERE token_id = :id", {"id": token_id})
+
     def count(self) -> int:
         return int(self.store.query("SELECT COUNT(*) AS n FROM sivil_spent_challenges")[0]["n"])
