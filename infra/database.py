@@ -135,7 +135,20 @@ def _unavailable_on_failure() -> Iterator[None]:
     try:
         yield
     except psycopg.OperationalError as e:
+        if not outage(e):
+            raise  # e.g. "index row size exceeds" (54000): the statement's fault, not the server's
         raise Unavailable(f"PostgreSQL: {type(e).__name__}: {e}") from e
+
+
+# SQLSTATE classes of the connection or the server's state: connection (08), rollback/deadlock (40),
+# resources (53), lock not available (55), operator intervention such as a shutdown (57), I/O (58).
+_OUTAGE_SQLSTATE_CLASSES = {"08", "40", "53", "55", "57", "58"}
+
+
+def outage(error: psycopg.Error) -> bool:
+    """True when the server could not answer, rather than refused this statement: without a SQLSTATE the
+    connection broke (or the pool timed out) before any answer came."""
+    return not error.sqlstate or error.sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES
 
 
 class PostgresReadStore:

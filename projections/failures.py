@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from domain.unavailable import Unavailable
 from projections.store import ReadStore, Transaction
 
 DDL = (
@@ -39,6 +40,8 @@ class Failure:
 
 def transient(error: BaseException) -> bool:
     """True when retrying later may succeed: such an error must never make an event be skipped."""
+    if isinstance(error, Unavailable):  # the store's own word that the database could not answer
+        return True
     sqlstate = getattr(error, "sqlstate", None)  # psycopg's server errors carry one
     if isinstance(sqlstate, str) and sqlstate:
         return sqlstate[:2] in _TRANSIENT_SQLSTATE_CLASSES

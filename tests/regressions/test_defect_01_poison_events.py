@@ -18,6 +18,7 @@ from api.http import create_app
 from domain.diploma.period import Period
 from domain.diploma.student import Student
 from domain.personal import PersonalData
+from domain.unavailable import Unavailable
 from projections import failures
 from tests.world import OPERATOR, PRODI, UNIVERSITY, World
 
@@ -141,17 +142,21 @@ class OperationalError(Exception):
     """Named as sqlite3's and psycopg's connection-level errors are: the worker must retry, not skip."""
 
 
-def test_a_transient_error_is_retried_and_never_skipped(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("error", [OperationalError, Unavailable])
+def test_a_transient_error_is_retried_and_never_skipped(
+    world: World, monkeypatch: pytest.MonkeyPatch, error: type[Exception]
+) -> None:
+    """``Unavailable`` is what the read stores raise when the database could not answer (defect 6)."""
     world.university()
     sivil = world.container.worker.projections["sivil"]
     original = sivil.on_University_Registered
 
     def connection_lost(event: Any, tx: Any) -> None:
-        raise OperationalError("server closed the connection unexpectedly")
+        raise error("server closed the connection unexpectedly")
 
     monkeypatch.setattr(sivil, "on_University_Registered", connection_lost)
     for _ in range(3):
-        with pytest.raises(OperationalError):
+        with pytest.raises(error):
             world.container.worker.run_once(only=["sivil"])
     assert world.container.worker.position("sivil") == 0
     assert next(s for s in world.container.worker.status() if s.name == "sivil").failure_count == 0
@@ -171,6 +176,18 @@ def test_errors_are_classified_by_sqlstate_not_by_the_drivers_class_name() -> No
     assert not failures.transient(psycopg.errors.ProgramLimitExceeded())  # an OperationalError, yet the event's fault
     assert not failures.transient(psycopg.DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes"))
     assert not failures.transient(ValueError("bad event"))
+    assert failures.transient(Unavailable("PostgreSQL: connection lost"))
+
+
+def test_the_read_store_calls_an_outage_unavailable_but_lets_a_statements_own_fault_through() -> None:
+    import psycopg
+    import psycopg.errors
+
+    from infra.database import outage
+
+    assert outage(psycopg.OperationalError("connection lost"))
+    assert outage(psycopg.errors.AdminShutdown())
+    assert not outage(psycopg.errors.ProgramLimitExceeded())  # an event's oversized value: it must be skipped
     assert failures.describe(ValueError("a\x00b\nDETAIL: the whole row")) == "ValueError: a b"
     assert len(failures.describe(ValueError("x" * 5000))) == failures.MAX_ERROR_CHARS
 
