@@ -10,6 +10,7 @@ from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from api.sivil.address import rate_key
+from domain.unavailable import Unavailable
 
 
 class RateLimited(Exception):
@@ -39,7 +40,11 @@ class RateLimiter:
     def hit(self, address: str, scope: str = "lookup") -> None:
         """Counts one request from ``address``; raises RateLimited when its window is full."""
         key = rate_key(address)
-        if not self.strategy.hit(self.item, scope, key):
+        try:
+            allowed = self.strategy.hit(self.item, scope, key)
+        except Exception as e:  # the window's store (Redis) is away: answer "try later", never count nothing
+            raise Unavailable(f"rate-limit store: {type(e).__name__}: {e}") from e
+        if not allowed:
             reset_at = self.strategy.get_window_stats(self.item, scope, key).reset_time
             raise RateLimited(max(1, math.ceil(reset_at - time.time())))
 

@@ -9,6 +9,7 @@ it cannot be used to find out which NINAs exist (PIN-6).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -35,6 +36,11 @@ from projections.store import ReadStore
 from projections.verification.spent_challenges import SpentChallenges
 from projections.verification.trail import VerificationTrail
 
+log = logging.getLogger(__name__)
+PDF_FAILED = (
+    "PDF tidak dapat dibuat saat ini; hasil verifikasi di halaman ini tetap berlaku. / "
+    "The PDF could not be made just now; the verification result on this page still stands."
+)
 PdfRenderer = Callable[[SivilEntry, datetime], bytes]
 MAX_FORM_BYTES = 4096
 MAX_FORM_FIELDS = 20  # the form has five; a few extra (a browser's or a proxy's) are ignored
@@ -150,7 +156,11 @@ def create_sivil_router(
         except TEMPORARY as e:  # the download token is still good until it expires
             noted(e)
             return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
-        content = pdf_renderer(verified.entry, verified.verified_at)
+        try:
+            content = pdf_renderer(verified.entry, verified.verified_at)
+        except Exception:  # a bug in rendering must not answer a bare 500; the operator gets the traceback
+            log.exception("the verification PDF of %s could not be rendered", verified.entry.nina)
+            return html(page.message_page(PDF_FAILED), 503, UNAVAILABLE_HEADERS)
         return Response(
             content,
             media_type="application/pdf",

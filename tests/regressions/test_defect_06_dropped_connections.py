@@ -33,6 +33,7 @@ from api.sivil.lookup import PublicLookup, Verified
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.statement import Statement
 from domain.audit import Role
+from domain.unavailable import Unavailable
 from infra import database
 from infra.bootstrap import Container
 from projections.sivil.view import SivilView
@@ -401,3 +402,40 @@ def test_PIN_6_status_pdf_and_status_on_answer_503_or_Unavailable_while_the_stor
     assert http.client.get(download).headers["content-type"] == "application/pdf"
     again = http.gql(STATUS_ON, path="/sivil/graphql", nina=nina, challenge=token, answer=answer)
     assert again["data"]["statusOn"] == {"__typename": "DiplomaStatus", "status": "VALID"}  # the challenge held
+
+
+# --- the rate limit's Redis is away: the public doors answer 503, never a 500 or an uncounted look-up --------
+
+
+def test_PIN_6_with_the_rate_limits_redis_down_a_lookup_is_503_and_is_not_answered_uncounted(
+    container: Container, nina: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dead = RateLimiter("30/minute", "redis://127.0.0.1:1")  # nothing listens on port 1
+    with pytest.raises(Unavailable):
+        dead.hit("203.0.113.7")
+    monkeypatch.setattr(container.services.sivil_public, "limiter", dead)
+    http = Http(container)
+    token, answer = http.challenge()
+    page = http.look_up_on_the_page(nina, token, answer)
+    assert page.status_code == 503 and page.headers["retry-after"] == "5"
+    assert "Siti Aminah" not in page.text
+    assert http.verify(nina, token, answer)["__typename"] == "Unavailable"
+
+
+def test_a_pdf_that_cannot_be_rendered_is_a_503_page_not_a_500(
+    container: Container, nina: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import api.http
+
+    def broken(*_: Any, **__: Any) -> bytes:
+        raise RuntimeError("renderer bug")
+
+    monkeypatch.setattr(api.http, "render_verification_pdf", broken)
+    http = Http(container)
+    token, answer = http.challenge()
+    found = http.look_up_on_the_page(nina, token, answer)
+    link = re.search(r'href="(/sivil/pdf\?token=[^"]+)"', found.text)
+    assert link, found.text
+    response = http.client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 503
+    assert "renderer bug" not in response.text
