@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from application.diplomas import Diplomas
 from application.receipt import Receipt
 from domain.audit import Actor, Cause
+from domain.diploma.gpa import GPA
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level, Orientation
 from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
@@ -157,16 +158,14 @@ class Fields:
             self.fail(name, f"must be a whole number below {MAX_INTEGER}; got {value!r}")
         return 0
 
-    def decimal(self, name: str) -> Decimal:
+    def gpa(self, name: str) -> Decimal:
         value = self._get(name)
         if isinstance(value, str):
             try:
-                number = Decimal(value)
-            except InvalidOperation:
-                number = Decimal("NaN")
-            if number.is_finite():
-                return number
-        if name in self.raw:  # a JSON number would round-trip through float
+                return GPA.parse(value, field=self.prefix + name).value
+            except RuleViolation as e:
+                self.failures.extend(e.failures)
+        elif name in self.raw:  # a JSON number would round-trip through float
             self.fail(name, f'must be a decimal written as a string, e.g. "3.50"; got {value!r}')
         return Decimal(0)
 
@@ -293,8 +292,8 @@ def _semester(f: Fields) -> Command:
             period=f.period("period"),
             status=f.choice("status", SemesterStatus),
             sks_taken=f.integer("sks_taken"),
-            ips=f.decimal("ips"),
-            ipk=f.decimal("ipk"),
+            ips=f.gpa("ips"),
+            ipk=f.gpa("ipk"),
             sks_passed=f.integer("sks_passed"),
         ),
     )
