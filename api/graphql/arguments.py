@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from api.graphql.cost import Limits
 from domain.diploma.codes import ProdiCode
 from domain.diploma.status import DiplomaStatus
 from domain.errors import Failure, RuleViolation, violation
 
-MAX_PAGE = 200  # (decided) rows per page: a larger list is read page by page
+MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
 PAGE_RULE = "API.page"  # not a PIN rule: how much one request may read
 
 

@@ -49,7 +49,7 @@ def diplomas(client: Client, **arguments: int) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("arguments", "field"),
-    [({"offset": -1}, "offset"), ({"first": 201}, "first"), ({"first": 0}, "first"), ({"first": -5}, "first")],
+    [({"offset": -1}, "offset"), ({"first": 0}, "first"), ({"first": -5}, "first")],
 )
 def test_API_page_out_of_bounds_is_a_rule_violation_not_database_text(
     client: Client, arguments: dict[str, int], field: str
@@ -60,7 +60,7 @@ def test_API_page_out_of_bounds_is_a_rule_violation_not_database_text(
 
 
 def test_API_page_bounds_themselves_are_accepted(client: Client) -> None:
-    assert diplomas(client, first=200, offset=0) == {"__typename": "DiplomaPage", "items": []}
+    assert diplomas(client, first=500, offset=0) == {"__typename": "DiplomaPage", "items": []}
     assert diplomas(client, first=1, offset=2_000_000_000) == {"__typename": "DiplomaPage", "items": []}
 
 
