@@ -12,7 +12,9 @@ from application.authorization import ANNULLERS, ANNULMENT_PROPOSERS, require
 from application.receipt import Receipt
 from application.service import Service
 from domain.audit import Cause
+from domain.diploma.codes import student_key
 from domain.diploma.diploma import Diploma
+from domain.text import REMARK_CHARS, optional_text
 
 
 class Annulments(Service):
@@ -22,6 +24,9 @@ class Annulments(Service):
         self, *, university_code: str, nim: str, reason: str | None, legal_basis: str | None, cause: Cause
     ) -> Receipt:
         """Pembatalan NINA by the Director General: the diploma is void from the start."""
+        university_code, nim = student_key(university_code, nim)
+        reason = _remark(reason, "reason", "PIN-5.reason")
+        legal_basis = _remark(legal_basis, "legalBasis", "PIN-5.legal_basis")
         require(cause.actor, ANNULLERS, university_code)
 
         def command() -> Receipt:
@@ -33,6 +38,8 @@ class Annulments(Service):
 
     def propose_annulment(self, *, university_code: str, nim: str, reason: str | None, cause: Cause) -> Receipt:
         """Usulan pembatalan by the university leader, for a NINA reserved or paired in error."""
+        university_code, nim = student_key(university_code, nim)
+        reason = _remark(reason, "reason", "PIN-5.reason")
         require(cause.actor, ANNULMENT_PROPOSERS, university_code)
 
         def command() -> Receipt:
@@ -46,6 +53,8 @@ class Annulments(Service):
         self, *, university_code: str, nim: str, accept: bool, remark: str | None, cause: Cause
     ) -> Receipt:
         """The Director General accepts (cancelled in error) or rejects (a remark is required)."""
+        university_code, nim = student_key(university_code, nim)
+        remark = _remark(remark, "remark", "PIN-5.remark")
         require(cause.actor, ANNULLERS, university_code)
 
         def command() -> Receipt:
@@ -60,3 +69,8 @@ class Annulments(Service):
 
     def _receipt(self, diploma: Diploma) -> Receipt:
         return Receipt(self.commit(diploma), nina=diploma.nina.value, status=diploma.status.value)
+
+
+def _remark(text: str | None, field: str, rule_id: str) -> str | None:
+    """Free text of a decision: parsed like every input (no control characters, bounded), blank is absent."""
+    return optional_text(text, field=field, max_chars=REMARK_CHARS, multiline=True, rule_id=rule_id)

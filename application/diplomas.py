@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,21 +19,22 @@ from application.authorization import (
 from application.erasure import Erasures
 from application.receipt import Receipt
 from domain.audit import Cause
+from domain.diploma.codes import ProdiCode, UniversityCode, student_key
 from domain.diploma.diploma import Diploma, not_reserved
+from domain.diploma.identity import parse_personal
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
 from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation, Programme, check_prodi_code
+from domain.diploma.programme import Accreditation, Level, Orientation, Programme, parse_programme_name
 from domain.diploma.record import AcademicRecord, Graduation, SemesterReport
 from domain.diploma.ruleset import RulesetBook
 from domain.diploma.student import Student
-from domain.diploma.university import University, check_university_code
-from domain.errors import Conflict, Failure, RuleViolation, violation
+from domain.diploma.university import University
+from domain.errors import Conflict, violation
 from domain.personal import PersonalData, Sealer
+from domain.text import DOCUMENT_NUMBER_CHARS, NAME_CHARS, REMARK_CHARS, optional_text, parse_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
-NIK = re.compile(r"^[0-9]{16}\Z")  # \d admits non-ASCII digits and $ a trailing newline
-PASSPORT = re.compile(r"^[A-Z0-9]{5,20}\Z")
 
 
 class AlreadyReserved(Conflict):
@@ -55,16 +56,15 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
 
     def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
         require_national(cause.actor, REGISTRY_KEEPERS)
-        check_university_code(code, "code")
-        if not name.strip():
-            raise violation("PIN-0", "name", "a university needs a name")
+        code = UniversityCode.parse(code, "code").value
+        name = parse_text(name, field="name", max_chars=NAME_CHARS)
 
         def command() -> Receipt:
             university = self.find(University, University.create_id(code))
             if university is None:
-                university = University(code=code, name=name.strip(), cause=cause)
+                university = University(code=code, name=name, cause=cause)
             else:
-                university.rename(name.strip(), cause)
+                university.rename(name, cause)
             return Receipt(self.commit(university))
 
         return self.retrying(command)
@@ -81,9 +81,10 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
         cause: Cause,
     ) -> Receipt:
         require_national(cause.actor, REGISTRY_KEEPERS)
-        check_prodi_code(prodi_code)
-        if accreditation and accreditation.valid_until < accreditation.valid_from:
-            raise violation("PIN-0", "accreditationValidUntil", "validity ends before it starts")
+        university_code = UniversityCode.parse(university_code).value
+        prodi_code = ProdiCode.parse(prodi_code).value
+        name = parse_programme_name(name)
+        accreditation = accreditation.parsed(self.today()) if accreditation else None
 
         def command() -> Receipt:
             self.load(University, University.create_id(university_code), "university", university_code)
@@ -92,7 +93,7 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
                 programme = Programme(
                     university_code=university_code,
                     prodi_code=prodi_code,
-                    name=name.strip(),
+                    name=name,
                     level=level,
                     orientation=orientation,
                     accreditation=accreditation,
@@ -105,7 +106,7 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
                         "level",
                         f"prodi {prodi_code} is registered as {programme.level} {programme.orientation}",
                     )
-                programme.rename(name.strip(), cause)
+                programme.rename(name, cause)
                 if accreditation:
                     programme.record_accreditation(accreditation, cause)
             return Receipt(self.commit(programme))
@@ -124,13 +125,15 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
         personal: PersonalData,
         cause: Cause,
     ) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, RECORD_REPORTERS, university_code)
+        prodi_code = ProdiCode.parse(prodi_code).value
+        today = self.today()
         entry = Period.parse(entry_period, field="entryPeriod")
         if entry.is_short:  # studies begin in a regular semester; a short one has no place in the count (PIN-2)
             raise violation("PIN-0", "entryPeriod", f"the entry period is a regular semester (T = 1 or 2); got {entry}")
-        _check_personal(personal)
-        if not nim.strip():
-            raise violation("PIN-0", "nim", "a NIM is required")
+        entry.check_started(today, field="entryPeriod")
+        personal = parse_personal(**vars(personal), today=today)
 
         def command() -> Receipt:
             self.load(Programme, Programme.create_id(university_code, prodi_code), "prodi", prodi_code)
@@ -162,17 +165,38 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
         return self.retrying(command)
 
     def report_semester(self, *, university_code: str, nim: str, report: SemesterReport, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, RECORD_REPORTERS, university_code)
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
-            student.report_semester(report, cause)
+            student.report_semester(report, self.today(), cause)
+            return Receipt(self.commit(student))
+
+        return self.retrying(command)
+
+    def withdraw_semester_report(
+        self, *, university_code: str, nim: str, period: str, reason: str | None, cause: Cause
+    ) -> Receipt:
+        """PIN-0: a report made in error stops counting; the history keeps it, and why it was withdrawn."""
+        university_code, nim = student_key(university_code, nim)
+        require(cause.actor, RECORD_REPORTERS, university_code)
+        withdrawn = Period.parse_form(period)  # no date bounds: a wrongly accepted 99992 must be withdrawable
+        why = optional_text(reason, field="reason", max_chars=REMARK_CHARS, multiline=True)
+        cause = replace(cause, reason=why)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            student.withdraw_semester_report(withdrawn, cause)
             return Receipt(self.commit(student))
 
         return self.retrying(command)
 
     def record_graduation(self, *, university_code: str, nim: str, graduation: Graduation, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, RECORD_REPORTERS, university_code)
+        number = parse_text(graduation.decree_number, field="yudisiumNumber", max_chars=DOCUMENT_NUMBER_CHARS)
+        graduation = replace(graduation, decree_number=number)
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
@@ -183,7 +207,10 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
 
     def erase_personal_data(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
         """UU PDP erasure: record who and why, then destroy the student's key; history stays, unreadable."""
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, ERASERS, university_code)
+        why = optional_text(cause.reason, field="reason", max_chars=REMARK_CHARS, multiline=True, rule_id="PDP.erasure")
+        cause = replace(cause, reason=why)
 
         def command() -> Receipt:
             student = self._student(university_code, nim)
@@ -198,6 +225,7 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
     # Numbering (PIN-1, PIN-2, PIN-3, PIN-8) ---------------------------------------------------
 
     def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
         def command() -> Receipt:
@@ -232,6 +260,7 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
         return self.retrying(command)
 
     def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
         def command() -> Receipt:
@@ -266,15 +295,3 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
         graduated_on = student.graduation.decree_date if student.graduation else None
         accredited = graduated_on is not None and programme.accredited_on(graduated_on)
         return programme, student.record(programme.level, accredited_at_graduation=accredited)
-
-
-def _check_personal(personal: PersonalData) -> None:
-    failures = []
-    if not personal.full_name.strip():
-        failures.append(Failure("PIN-0", "fullName", "the full name is required"))
-    if personal.nik is not None and not NIK.match(personal.nik):
-        failures.append(Failure("PIN-0", "nik", "a NIK has 16 digits"))
-    if personal.passport_number is not None and not PASSPORT.match(personal.passport_number):
-        failures.append(Failure("PIN-0", "passportNumber", "a passport number has 5-20 letters or digits"))
-    if failures:
-        raise RuleViolation(*failures)

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from application.diplomas import Diplomas
 from application.receipt import Receipt
 from domain.audit import Actor, Cause
+from domain.diploma.codes import NIM, Code, ProdiCode, UniversityCode
+from domain.diploma.gpa import GPA
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level, Orientation
 from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
@@ -142,6 +144,16 @@ class Fields:
             self.fail(name, f"must be a string; got {value!r}")
         return ""
 
+    def code(self, name: str, kind: type[Code]) -> str:
+        """A key in its alphabet (PIN-0, PIN-1), named as the file names it; trimmed, so corrections match."""
+        text = self.text(name)
+        try:
+            return kind.parse(text, field=self.prefix + name).value
+        except RuleViolation as e:
+            if name in self.raw and isinstance(self.raw[name], str):
+                self.failures.extend(e.failures)
+            return text
+
     def optional_text(self, name: str) -> str | None:
         value = self._get(name, required=False)
         if value is None or isinstance(value, str):
@@ -157,16 +169,14 @@ class Fields:
             self.fail(name, f"must be a whole number below {MAX_INTEGER}; got {value!r}")
         return 0
 
-    def decimal(self, name: str) -> Decimal:
+    def gpa(self, name: str) -> Decimal:
         value = self._get(name)
         if isinstance(value, str):
             try:
-                number = Decimal(value)
-            except InvalidOperation:
-                number = Decimal("NaN")
-            if number.is_finite():
-                return number
-        if name in self.raw:  # a JSON number would round-trip through float
+                return GPA.parse(value, field=self.prefix + name).value
+            except RuleViolation as e:
+                self.failures.extend(e.failures)
+        elif name in self.raw:  # a JSON number would round-trip through float
             self.fail(name, f'must be a decimal written as a string, e.g. "3.50"; got {value!r}')
         return Decimal(0)
 
@@ -243,7 +253,7 @@ def parse_line(text: str) -> Command:
 
 
 def _university(f: Fields) -> Command:
-    command = RegisterUniversity(code=f.text("code"), name=f.text("name"))
+    command = RegisterUniversity(code=f.code("code", UniversityCode), name=f.text("name"))
     f.done()
     return command
 
@@ -251,8 +261,8 @@ def _university(f: Fields) -> Command:
 def _programme(f: Fields) -> Command:
     accreditation = f.nested("accreditation")
     command = RegisterProgramme(
-        university_code=f.text("university"),
-        prodi_code=f.text("prodi"),
+        university_code=f.code("university", UniversityCode),
+        prodi_code=f.code("prodi", ProdiCode),
         name=f.text("name"),
         level=f.choice("level", Level),
         orientation=f.choice("orientation", Orientation),
@@ -268,9 +278,9 @@ def _accreditation(f: Fields) -> Accreditation:
 
 def _student(f: Fields) -> Command:
     command = RegisterStudent(
-        university_code=f.text("university"),
-        nim=f.text("nim"),
-        prodi_code=f.text("prodi"),
+        university_code=f.code("university", UniversityCode),
+        nim=f.code("nim", NIM),
+        prodi_code=f.code("prodi", ProdiCode),
         entry_period=f.period("entry_period"),
         personal=PersonalData(
             full_name=f.text("full_name"),
@@ -287,14 +297,14 @@ def _student(f: Fields) -> Command:
 
 def _semester(f: Fields) -> Command:
     command = ReportSemester(
-        university_code=f.text("university"),
-        nim=f.text("nim"),
+        university_code=f.code("university", UniversityCode),
+        nim=f.code("nim", NIM),
         report=SemesterReport(
             period=f.period("period"),
             status=f.choice("status", SemesterStatus),
             sks_taken=f.integer("sks_taken"),
-            ips=f.decimal("ips"),
-            ipk=f.decimal("ipk"),
+            ips=f.gpa("ips"),
+            ipk=f.gpa("ipk"),
             sks_passed=f.integer("sks_passed"),
         ),
     )
@@ -304,8 +314,8 @@ def _semester(f: Fields) -> Command:
 
 def _graduation(f: Fields) -> Command:
     command = RecordGraduation(
-        university_code=f.text("university"),
-        nim=f.text("nim"),
+        university_code=f.code("university", UniversityCode),
+        nim=f.code("nim", NIM),
         graduation=Graduation(decree_number=f.text("yudisium_number"), decree_date=f.day("yudisium_date")),
     )
     f.done()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Annotated, TypeVar
 
 import strawberry
@@ -15,10 +14,11 @@ from api.graphql.errors import Conflict, NotAuthorized, NotFound, Refusal, RuleV
 from api.unavailable import TEMPORARY, noted
 from application.receipt import Receipt
 from domain.audit import Cause
+from domain.diploma.gpa import GPA
 from domain.diploma.period import Period
 from domain.diploma.programme import Accreditation, Level, Orientation
 from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
-from domain.errors import DomainError, violation
+from domain.errors import DomainError
 from domain.personal import PersonalData
 
 T = TypeVar("T")
@@ -116,6 +116,14 @@ class ReportSemesterInput:
 
 
 @strawberry.input
+class WithdrawSemesterReportInput:
+    university_code: str
+    nim: str
+    period: str
+    reason: str | None = strawberry.field(default=None, description="Required (PIN-0): why the report was wrong.")
+
+
+@strawberry.input
 class RecordGraduationInput:
     university_code: str
     nim: str
@@ -159,13 +167,6 @@ class DecideAnnulmentInput:
     nim: str
     accept: bool
     remark: str | None = strawberry.field(default=None, description="Required to reject (PIN-5.remark).")
-
-
-def _gpa(text: str, field: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise violation("PIN-0", field, f"a GPA is a number such as 3.25; got {text!r}") from None
 
 
 Command = Callable[[Cause], Receipt]
@@ -263,13 +264,32 @@ class Mutation:
                 period=Period.parse(input.period),
                 status=SemesterStatus(input.status),
                 sks_taken=input.sks_taken,
-                ips=_gpa(input.ips, "ips"),
-                ipk=_gpa(input.ipk, "ipk"),
+                ips=GPA.parse(input.ips, "ips").value,
+                ipk=GPA.parse(input.ipk, "ipk").value,
                 sks_passed=input.sks_passed,
             )
             return app.report_semester(university_code=input.university_code, nim=input.nim, report=report, cause=c)
 
         return await _accepted(info, command)
+
+    @strawberry.mutation(
+        description="Withdraw a semester report made in error, with a reason (PIN-0): it no longer counts for "
+        "the rules; the history keeps it. A correct report for the period can be sent again."
+    )
+    async def withdraw_semester_report(
+        self, info: Info[Context, None], input: WithdrawSemesterReportInput
+    ) -> CommandResult:
+        app = info.context.services.diplomas
+        return await _accepted(
+            info,
+            lambda c: app.withdraw_semester_report(
+                university_code=input.university_code,
+                nim=input.nim,
+                period=input.period,
+                reason=input.reason,
+                cause=c,
+            ),
+        )
 
     @strawberry.mutation(description="Record graduation (yudisium decree number and date) (PIN-0).")
     async def record_graduation(self, info: Info[Context, None], input: RecordGraduationInput) -> CommandResult:

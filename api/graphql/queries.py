@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.arguments import Page, optional_prodi, optional_status
 from api.graphql.context import Context
-from api.graphql.types import Diploma, NinaEligibility, Verification
+from api.graphql.errors import RuleViolation
+from api.graphql.types import Diploma, DiplomaPage, NinaEligibility, Verification
+from domain import errors
+from domain.diploma.codes import ProdiCode, UniversityCode, student_key
+from domain.diploma.nina import NINA
+
+EligibilityResult = Annotated[NinaEligibility | RuleViolation, strawberry.union("EligibilityResult")]
+DiplomasResult = Annotated[DiplomaPage | RuleViolation, strawberry.union("DiplomasResult")]
 
 
 @strawberry.type
@@ -24,13 +33,17 @@ class Query:
         nim: str,
         on: date | None = None,
         position: int | None = None,
-    ) -> NinaEligibility | None:
+    ) -> EligibilityResult | None:
         ctx = info.context
         ctx.require_staff(university_code)
         day = on or ctx.services.today()
-        row = await ctx.read(
-            "eligibility", position, lambda: ctx.services.eligibility.eligibility(university_code, nim, day)
-        )
+        try:
+            university_code, nim = student_key(university_code, nim)
+            row = await ctx.read(
+                "eligibility", position, lambda: ctx.services.eligibility.eligibility(university_code, nim, day)
+            )
+        except errors.RuleViolation as e:  # e.g. PIN-8: no ruleset in force on that day
+            return RuleViolation.from_error(e)
         return NinaEligibility.from_row(row) if row else None
 
     @strawberry.field(description="A university's own record of one student's NINA (staff view, with the full name).")
@@ -39,6 +52,10 @@ class Query:
     ) -> Diploma | None:
         ctx = info.context
         ctx.require_staff(university_code)
+        try:
+            university_code, nim = student_key(university_code, nim)
+        except errors.RuleViolation:
+            return None  # no diploma is kept under a key that cannot be given
         row = await ctx.read("numbering", position, lambda: ctx.services.numbering.diploma(university_code, nim))
         return Diploma.from_row(row) if row else None
 
@@ -52,18 +69,22 @@ class Query:
         first: int = 100,
         offset: int = 0,
         position: int | None = None,
-    ) -> list[Diploma]:
+    ) -> DiplomasResult:
         ctx = info.context
         ctx.require_staff(university_code)
-        first = max(1, min(first, 500))
+        try:
+            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
+            prodi, wanted = optional_prodi(prodi_code), optional_status(status)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         rows = await ctx.read(
             "numbering",
             position,
             lambda: ctx.services.numbering.register(
-                university_code, prodi_code=prodi_code, status=status, limit=first, offset=offset
+                code, prodi_code=prodi, status=wanted, limit=page.first, offset=page.offset
             ),
         )
-        return [Diploma.from_row(r) for r in rows]
+        return DiplomaPage(items=[Diploma.from_row(r) for r in rows], first=page.first, offset=page.offset)
 
     @strawberry.field(
         description="Who verified one diploma in SIVIL, and when (UU PDP processing trail): for its holder's "
@@ -75,5 +96,10 @@ class Query:
         ctx = info.context
         ctx.require_staff(university_code)
         trail = ctx.services.sivil_public.trail
-        rows = await ctx.run(lambda: trail.for_diploma(university_code, prodi_code, nina))
+        try:
+            code, prodi = UniversityCode.parse(university_code).value, ProdiCode.parse(prodi_code).value
+            number = NINA.parse(nina, prodi_code=prodi).value
+        except errors.RuleViolation:
+            return []  # nothing was verified under a key that cannot exist
+        rows = await ctx.run(lambda: trail.for_diploma(code, prodi, number))
         return [Verification.from_row(r) for r in rows]

@@ -94,6 +94,15 @@ class Diploma:
 
 
 @strawberry.type
+class DiplomaPage:
+    """One page of a university's diplomas, in NINA order; ask again with ``offset + first`` for the next."""
+
+    items: list[Diploma]
+    first: int
+    offset: int
+
+
+@strawberry.type
 class Verification:
     """One successful SIVIL look-up of a diploma: when, from which address, through which door."""
 

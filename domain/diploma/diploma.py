@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -21,18 +20,9 @@ from domain.diploma.annulment import (
 from domain.diploma.nina import NINA
 from domain.diploma.record import AcademicRecord, Graduation
 from domain.diploma.ruleset import Decision, Ruleset
+from domain.diploma.status import ANNULLED, DiplomaStatus
 from domain.errors import Failure, RuleViolation, violation
 from domain.personal import Sealed
-
-
-class DiplomaStatus(StrEnum):
-    RESERVED = "RESERVED"
-    PAIRED = "PAIRED"
-    VOID = AnnulmentKind.VOID.value  # annulled by the Director General (PIN-5)
-    CANCELLED_IN_ERROR = AnnulmentKind.CANCELLED_IN_ERROR.value  # annulled on the university's proposal (PIN-5)
-
-
-ANNULLED = frozenset({DiplomaStatus.VOID, DiplomaStatus.CANCELLED_IN_ERROR})
 
 
 def reservation_blocker(status: DiplomaStatus | None, nina: str, nim: str) -> Failure | None:

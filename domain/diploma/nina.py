@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from domain.diploma import damm
 from domain.errors import violation
+from domain.text import shown
 
 LENGTH = 15
 MAX_SEQUENCE = 99_999
@@ -27,7 +28,7 @@ class NINA:
         """PIN-1: form, prefix against the programme, then check digit; each error names its part."""
         value = text.strip()
         if not (value.isascii() and value.isdigit()):  # str.isdigit alone admits "²" and "٣"
-            raise violation("PIN-1", field, f"a NINA has only digits 0-9; got {text!r}")
+            raise violation("PIN-1", field, f"a NINA has only digits 0-9; got {shown(text)}")
         if len(value) != LENGTH:
             raise violation("PIN-1", field, f"a NINA has {LENGTH} digits; got {len(value)} (length)")
         if prodi_code is not None and value[:5] != prodi_code:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -10,7 +11,15 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.errors import violation
+from domain.diploma.codes import ProdiCode
+from domain.errors import Failure, RuleViolation
+from domain.text import NAME_CHARS, parse_text, shown
+
+GRADE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,39}", re.ASCII)  # UNGGUL, BAIK SEKALI, A, TIDAK_TERAKREDITASI
+# (decided) Plausible accreditation dates: none before 1950, none ending more than 10 years ahead
+# (BAN-PT and LAM accredit for 5 years; a later end is a typing error, e.g. 9999-12-31).
+EARLIEST_ACCREDITATION = date(1950, 1, 1)
+YEARS_AHEAD = 10
 
 
 class Level(StrEnum):
@@ -39,11 +48,43 @@ class Accreditation:
     def covers(self, day: date) -> bool:
         return self.grade != "TIDAK_TERAKREDITASI" and self.valid_from <= day <= self.valid_until
 
+    def parsed(self, today: date) -> Accreditation:
+        """PIN-0: the grade in its alphabet and a plausible validity, or every failure at once."""
+        failures = []
+        grade = parse_text(self.grade, field="accreditationGrade", max_chars=40)
+        if not GRADE.fullmatch(grade):
+            message = f"a grade is ASCII letters, digits, spaces or _; got {shown(grade)}"
+            failures.append(Failure("PIN-0", "accreditationGrade", message))
+        if self.valid_from < EARLIEST_ACCREDITATION:
+            failures.append(
+                Failure("PIN-0", "accreditationValidFrom", f"validity starts on {EARLIEST_ACCREDITATION} or later")
+            )
+        latest = _years_after(today, YEARS_AHEAD)
+        if self.valid_until > latest:
+            failures.append(
+                Failure("PIN-0", "accreditationValidUntil", f"validity ends by {latest} ({YEARS_AHEAD} years ahead)")
+            )
+        if self.valid_until < self.valid_from:
+            failures.append(Failure("PIN-0", "accreditationValidUntil", "validity ends before it starts"))
+        if failures:
+            raise RuleViolation(*failures)
+        return replace(self, grade=grade)
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
 
 def check_prodi_code(code: str, field: str = "prodiCode") -> str:
-    if not (code.isascii() and code.isdigit() and len(code) == 5):
-        raise violation("PIN-1", field, f"a PDDIKTI prodi code has 5 digits; got {code!r}")
-    return code
+    """PIN-1: see ``ProdiCode``."""
+    return ProdiCode.parse(code, field).value
+
+
+def parse_programme_name(name: object) -> str:
+    return parse_text(name, field="name", max_chars=NAME_CHARS)
 
 
 class Programme(Aggregate):
@@ -96,8 +137,6 @@ class Programme(Aggregate):
         return any(a.covers(day) for a in self.accreditations)
 
     def record_accreditation(self, accreditation: Accreditation, cause: Cause) -> None:
-        if accreditation.valid_until < accreditation.valid_from:
-            raise violation("PIN-0", "accreditationValidUntil", "validity ends before it starts")
         if accreditation not in self.accreditations:
             self._accreditation_recorded(
                 university_code=self.university_code,

@@ -7,11 +7,13 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from domain.diploma.gpa import GPA
 from domain.diploma.period import Period
 from domain.diploma.programme import Level
 from domain.errors import Failure, RuleViolation
 
-TWO_PLACES = Decimal("0.01")
+MAX_SKS_TAKEN = 60
+MAX_SKS_PASSED = 500  # (decided) above any programme's total: a larger number is a typing error
 
 
 class SemesterStatus(StrEnum):
@@ -33,19 +35,20 @@ class SemesterReport:
     def is_short(self) -> bool:
         return self.period.is_short
 
-    def check(self, entry_period: Period) -> None:
+    def check(self, entry_period: Period, today: date) -> None:
         """PIN-0: a report is well formed before it can change a record."""
         failures = []
         if self.period < entry_period:
             failures.append(Failure("PIN-0", "period", f"{self.period} is before the entry period {entry_period}"))
+        if self.period.starts_on > today:  # PIN-2 (decided): a period after the decision day is refused
+            failures.append(Failure("PIN-0", "period", f"{self.period} has not started on {today}"))
         for name, gpa in (("ips", self.ips), ("ipk", self.ipk)):
-            # NaN would raise on comparison; refuse it (and infinities) as a malformed report instead.
-            if not gpa.is_finite() or not Decimal(0) <= gpa <= Decimal(4) or gpa != gpa.quantize(TWO_PLACES):
-                failures.append(Failure("PIN-0", name, f"a GPA is 0.00-4.00 with two decimals; got {gpa}"))
-        if not 0 <= self.sks_taken <= 60:
-            failures.append(Failure("PIN-0", "sksTaken", f"sks taken is 0-60; got {self.sks_taken}"))
-        if self.sks_passed < 0:
-            failures.append(Failure("PIN-0", "sksPassed", f"sks passed cannot be negative; got {self.sks_passed}"))
+            if not GPA.well_formed(gpa):  # also NaN, infinities and "-0.00"
+                failures.append(Failure("PIN-0", name, f"a GPA is 0.00-4.00 with two decimals, unsigned; got {gpa}"))
+        if not 0 <= self.sks_taken <= MAX_SKS_TAKEN:
+            failures.append(Failure("PIN-0", "sksTaken", f"sks taken is 0-{MAX_SKS_TAKEN}; got {self.sks_taken}"))
+        if not 0 <= self.sks_passed <= MAX_SKS_PASSED:
+            failures.append(Failure("PIN-0", "sksPassed", f"sks passed is 0-{MAX_SKS_PASSED}; got {self.sks_passed}"))
         if failures:
             raise RuleViolation(*failures)
 

@@ -12,7 +12,7 @@ from importlib import resources
 from domain.diploma.period import Period
 from domain.diploma.programme import Level
 from domain.diploma.record import AcademicRecord, SemesterStatus
-from domain.errors import Failure
+from domain.errors import Failure, RuleViolation
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,13 @@ def _identity_number(record: AcademicRecord) -> Iterable[Failure]:
         yield Failure("PIN-8.identity_number", "nik", "a NIK, or a passport number for a foreign student, is required")
 
 
+class NoRulesetInForce(RuleViolation, LookupError):
+    """PIN-8: rules are dated data, and none was in force on the day asked about."""
+
+    def __init__(self, day: date, field: str) -> None:
+        super().__init__(Failure("PIN-8", field, f"no PIN ruleset is in force on {day}"))
+
+
 class RulesetBook:
     """All rulesets; the one in force on a day is the latest effective by then (PIN-8)."""
 
@@ -269,10 +276,10 @@ class RulesetBook:
         self._by_date = sorted(rulesets, key=lambda r: r.effective_from)
         self._by_id = {r.id: r for r in self._by_date}
 
-    def in_force(self, day: date) -> Ruleset:
+    def in_force(self, day: date, field: str = "on") -> Ruleset:
         candidates = [r for r in self._by_date if r.effective_from <= day]
         if not candidates:
-            raise LookupError(f"no PIN ruleset is in force on {day}")
+            raise NoRulesetInForce(day, field)
         return candidates[-1]
 
     def get(self, ruleset_id: str) -> Ruleset:

@@ -36,6 +36,16 @@ class Student(Aggregate):
         supersedes: bool
         cause: Cause
 
+    class SemesterReportWithdrawn(Aggregate.Event):
+        """Penarikan laporan semester: a report made in error (a mistyped period) no longer counts (PIN-0).
+
+        The report stays in the history; the cause carries the required reason."""
+
+        university_code: str
+        nim: str
+        period: Period
+        cause: Cause
+
     class GraduationRecorded(Aggregate.Event):
         """Yudisium; a later one with another decree corrects the earlier."""
 
@@ -76,9 +86,9 @@ class Student(Aggregate):
     def create_id(university_code: str, nim: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/universities/{university_code}/students/{nim}")
 
-    def report_semester(self, report: SemesterReport, cause: Cause) -> bool:
+    def report_semester(self, report: SemesterReport, today: date, cause: Cause) -> bool:
         """PIN-0: one report per semester; a differing one supersedes, an identical one is a no-op."""
-        report.check(self.entry_period)
+        report.check(self.entry_period, today)
         current = self.reports.get(report.period)
         if current == report:
             return False
@@ -96,6 +106,19 @@ class Student(Aggregate):
         self, university_code: str, nim: str, report: SemesterReport, supersedes: bool, cause: Cause
     ) -> None:
         self.reports[report.period] = report
+
+    def withdraw_semester_report(self, period: Period, cause: Cause) -> None:
+        """PIN-0: an operator withdraws a report made in error, saying why; the rules then see the record
+        without it. A period that has no report is refused, so a mistyped withdrawal changes nothing."""
+        if not (cause.reason or "").strip():
+            raise violation("PIN-0", "reason", "a withdrawn report records why it was wrong")
+        if period not in self.reports:
+            raise violation("PIN-0", "period", f"NIM {self.nim} has no report for {period} to withdraw")
+        self._semester_report_withdrawn(university_code=self.university_code, nim=self.nim, period=period, cause=cause)
+
+    @event(SemesterReportWithdrawn)
+    def _semester_report_withdrawn(self, university_code: str, nim: str, period: Period, cause: Cause) -> None:
+        self.reports.pop(period, None)
 
     def record_graduation(self, graduation: Graduation, today: date, cause: Cause) -> bool:
         if not graduation.decree_number.strip():

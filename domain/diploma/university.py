@@ -7,13 +7,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.errors import violation
+from domain.diploma.codes import UniversityCode
 
 
 def check_university_code(code: str, field: str = "universityCode") -> str:
-    if not (code.isascii() and code.isdigit() and len(code) == 6):
-        raise violation("PIN-0", field, f"a PDDIKTI university code has 6 digits; got {code!r}")
-    return code
+    """PIN-0: see ``UniversityCode``."""
+    return UniversityCode.parse(code, field).value
 
 
 class University(Aggregate):

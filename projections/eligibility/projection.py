@@ -79,6 +79,13 @@ class EligibilityProjection(Projection):
             },
         )
 
+    def on_Student_SemesterReportWithdrawn(self, e: Any, tx: Transaction) -> None:
+        # A report withdrawn in error no longer counts for any rule (PIN-0); the event log keeps it.
+        tx.execute(
+            "DELETE FROM eligibility_reports WHERE university_code = :u AND nim = :nim AND period = :period",
+            {"u": e.university_code, "nim": e.nim, "period": e.period.code},
+        )
+
     def on_Student_GraduationRecorded(self, e: Any, tx: Transaction) -> None:
         tx.execute(
             "UPDATE eligibility_students SET yudisium_number = :n, yudisium_date = :d"

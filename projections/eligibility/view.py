@@ -65,7 +65,7 @@ class EligibilityView:
         ]
         record = AcademicRecord(
             level=Level(programme["level"]),
-            entry_period=Period.parse(student["entry_period"]),
+            entry_period=Period.stored(student["entry_period"]),
             reports=tuple(_report(r) for r in reports),
             has_identity_number=bool(student["has_identity_number"]),
             graduation=graduation,
@@ -96,7 +96,7 @@ class EligibilityView:
 
 def _report(row: dict[str, object]) -> SemesterReport:
     return SemesterReport(
-        period=Period.parse(str(row["period"])),
+        period=Period.stored(str(row["period"])),
         status=SemesterStatus(row["status"]),
         sks_taken=int(row["sks_taken"]),  # type: ignore[call-overload]
         ips=Decimal(str(row["ips"])),

@@ -156,7 +156,7 @@ def test_PIN_2_eligibility_query_names_the_failing_rule_and_the_mutation_refuses
     position = container.services.diplomas.recorder.max_notification_id()
     body = client.gql(
         'query($p: Int) { ninaEligibility(universityCode: "001002", nim: "2020001", position: $p) '
-        "{ reservation { allowed rulesetId failures { ruleId field } } } }",
+        "{ ... on NinaEligibility { reservation { allowed rulesetId failures { ruleId field } } } } }",
         OPERATOR,
         p=position,
     )
@@ -254,9 +254,10 @@ UNIVERSITY_FEED = mint(SECRET, subject="pddikti@contoh", role=Role.PDDIKTI_SYNC,
 NATIONAL_FEED = mint(SECRET, subject="pddikti", role=Role.PDDIKTI_SYNC, institution=None)
 
 STAFF_READS = {
-    "diplomas": 'query($p: Int) { diplomas(universityCode: "001002", position: $p) { nim fullName nina status } }',
+    "diplomas": 'query($p: Int) { diplomas(universityCode: "001002", position: $p) '
+    "{ ... on DiplomaPage { items { nim fullName nina status } } } }",
     "ninaEligibility": 'query($p: Int) { ninaEligibility(universityCode: "001002", nim: "2020001", position: $p) '
-    "{ nim nina diplomaStatus reservation { rulesetId } } }",
+    "{ ... on NinaEligibility { nim nina diplomaStatus reservation { rulesetId } } } }",
     "diploma": 'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) '
     "{ nim fullName nina status } }",
 }
@@ -294,7 +295,7 @@ def test_UU_PDP_staff_reads_answer_the_universitys_own_operator_and_a_ministry_a
 ) -> None:
     nina, position = reserved_cohort(client, container)
     expected = {
-        "diplomas": [{"nim": "2020001", "fullName": "Siti Aminah", "nina": nina, "status": "RESERVED"}],
+        "diplomas": {"items": [{"nim": "2020001", "fullName": "Siti Aminah", "nina": nina, "status": "RESERVED"}]},
         "ninaEligibility": {
             "nim": "2020001",
             "nina": nina,

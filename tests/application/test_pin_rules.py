@@ -25,6 +25,7 @@ from domain.personal import PersonalData
 from tests.world import ADMIN, OPERATOR, PRODI, UNIVERSITY, Clock, World, regular_periods, report
 
 IN_2020 = datetime(2020, 6, 1, 3, 0, tzinfo=UTC)  # decree 318/B/HK/2019 in force
+IN_2028 = datetime(2028, 8, 1, 3, 0, tzinfo=UTC)  # 15 semesters from 20201 have been reported (PIN-0: none ahead)
 NIK = "3171234567890001"
 NAME = "Siti Aminah"
 OTHER_PRODI = "55202"
@@ -68,6 +69,11 @@ def master_student(world: World, nim: str, *, ipk: str) -> None:
 @pytest.fixture
 def in_2020(clock: Clock) -> None:
     clock.now = IN_2020
+
+
+@pytest.fixture
+def in_2028(clock: Clock) -> None:
+    clock.now = IN_2028
 
 
 def refused(world: World, command: Callable[[], Any], error: type[DomainError] = RuleViolation) -> Any:
@@ -232,19 +238,19 @@ def test_PIN_2_load_reservation_allowed_with_9_sks_in_a_short_semester(s1: World
 # Study time and gaps ---------------------------------------------------------------------------
 
 
-def test_PIN_2_study_time_reservation_allowed_after_14_regular_semesters(s1: World) -> None:
+def test_PIN_2_study_time_reservation_allowed_after_14_regular_semesters(s1: World, in_2028: None) -> None:
     s1.student("2020001")
     s1.semesters("2020001", 14)
     reserved(s1, "2020001")
 
 
-def test_PIN_2_study_time_reservation_refused_after_15_regular_semesters(s1: World) -> None:
+def test_PIN_2_study_time_reservation_refused_after_15_regular_semesters(s1: World, in_2028: None) -> None:
     s1.student("2020001")
     s1.semesters("2020001", 15)
     assert refused(s1, lambda: s1.reserve("2020001")).rule_ids == ("PIN-2.study_time",)
 
 
-def test_PIN_2_study_time_a_semester_on_leave_is_not_counted(s1: World) -> None:
+def test_PIN_2_study_time_a_semester_on_leave_is_not_counted(s1: World, in_2028: None) -> None:
     s1.student("2020001")
     s1.semesters("2020001", 15)
     s1.report("2020001", report("20221", sks=0, ips="0.00", passed=80, status=SemesterStatus.ON_LEAVE))
@@ -282,8 +288,8 @@ def test_PIN_8_reported_semesters_pisn_allows_a_bachelor_with_6_semesters(s1: Wo
 
 
 def test_PIN_8_decree_318_in_2020_allows_a_bachelor_with_5_semesters(s1: World, in_2020: None) -> None:
-    s1.student("2020001")
-    s1.semesters("2020001", 5, passed=120)
+    s1.student("2020001", entry="20172")  # 20172-20192: reported by June 2020
+    s1.semesters("2020001", 5, entry="20172", passed=120)
     reserved(s1, "2020001")
     decision = diploma_events(s1, "2020001")[0].decision
     assert decision.ruleset_id == "318/B/HK/2019"
@@ -299,8 +305,8 @@ def test_PIN_8_identity_number_pisn_refuses_a_student_without_nik(s1: World) -> 
 
 
 def test_PIN_8_identity_number_decree_318_in_2020_allows_a_student_without_nik(s1: World, in_2020: None) -> None:
-    s1.student("2020001", nik=None)
-    s1.semesters("2020001", 8)
+    s1.student("2020001", nik=None, entry="20161")  # 20161-20192: reported by June 2020
+    s1.semesters("2020001", 8, entry="20161")
     reserved(s1, "2020001")
 
 

@@ -17,7 +17,7 @@ from api.http import create_app
 from infra.bootstrap import Container
 from tests.api.test_graphql import OPERATOR
 
-STAFF_FIELD = 'diploma(universityCode: "001002", nim: "1") { nina }'
+STAFF_FIELD = 'diploma(universityCode: "001002", nim: "1") { ... on DiplomaPage { items { nina } } }'
 
 
 @pytest.fixture
@@ -72,7 +72,7 @@ def test_the_public_sivil_schema_refuses_an_alias_bomb_before_issuing_a_single_c
 def test_a_document_over_the_alias_limit_is_refused_whole_before_resolving(
     http: TestClient, register_calls: list[Any]
 ) -> None:
-    field = 'diplomas(universityCode: "001002", first: 10) { nina }'
+    field = 'diplomas(universityCode: "001002", first: 10) { ... on DiplomaPage { items { nina } } }'
     body = post(http, "/graphql", aliased(field, 21), OPERATOR)
     assert body.get("data") is None and "aliases" in body["errors"][0]["message"]
     assert register_calls == []
@@ -81,11 +81,25 @@ def test_a_document_over_the_alias_limit_is_refused_whole_before_resolving(
 @pytest.mark.parametrize(
     ("query", "variables"),
     [
-        ('{ diplomas(universityCode: "001002", first: 501) { nina } }', {}),
-        ('query($n: Int!) { diplomas(universityCode: "001002", first: $n) { nina } }', {"n": 100_000}),
-        ('query($n: Int! = 600) { diplomas(universityCode: "001002", first: $n) { nina } }', {}),
-        (aliased('diplomas(universityCode: "001002", first: 400) { nina }', 3), {}),  # 1,200 rows in all
-        (aliased('diplomas(universityCode: "001002") { nina }', 11), {}),  # the default page of 100, 11 times
+        ('{ diplomas(universityCode: "001002", first: 501) { ... on DiplomaPage { items { nina } } } }', {}),
+        (
+            'query($n: Int!) { diplomas(universityCode: "001002", first: $n) '
+            "{ ... on DiplomaPage { items { nina } } } }",
+            {"n": 100_000},
+        ),
+        (
+            'query($n: Int! = 600) { diplomas(universityCode: "001002", first: $n) '
+            "{ ... on DiplomaPage { items { nina } } } }",
+            {},
+        ),
+        (
+            aliased('diplomas(universityCode: "001002", first: 400) { ... on DiplomaPage { items { nina } } }', 3),
+            {},
+        ),  # 1,200 rows in all
+        (
+            aliased('diplomas(universityCode: "001002") { ... on DiplomaPage { items { nina } } }', 11),
+            {},
+        ),  # the default page of 100, 11 times
     ],
 )
 def test_list_sizes_are_bounded_per_field_and_per_request_before_resolving(
@@ -98,8 +112,13 @@ def test_list_sizes_are_bounded_per_field_and_per_request_before_resolving(
 
 
 def test_pages_within_the_limits_are_answered(http: TestClient, register_calls: list[Any]) -> None:
-    body = post(http, "/graphql", aliased('diplomas(universityCode: "001002", first: 500) { nina }', 2), OPERATOR)
-    assert body == {"data": {"a0": [], "a1": []}}
+    body = post(
+        http,
+        "/graphql",
+        aliased('diplomas(universityCode: "001002", first: 500) { ... on DiplomaPage { items { nina } } }', 2),
+        OPERATOR,
+    )
+    assert body == {"data": {"a0": {"items": []}, "a1": {"items": []}}}
     assert len(register_calls) == 2
 
 

@@ -1,0 +1,44 @@
+"""Query arguments, parsed like command inputs: a bad one is a RuleViolation, never a database's error text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from api.graphql.cost import Limits
+from domain.diploma.codes import ProdiCode
+from domain.diploma.status import DiplomaStatus
+from domain.errors import Failure, RuleViolation, violation
+
+MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
+PAGE_RULE = "API.page"  # not a PIN rule: how much one request may read
+
+
+@dataclass(frozen=True)
+class Page:
+    first: int
+    offset: int
+
+    @classmethod
+    def parse(cls, first: int, offset: int) -> Page:
+        failures = []
+        if not 1 <= first <= MAX_PAGE:
+            failures.append(Failure(PAGE_RULE, "first", f"first is 1-{MAX_PAGE}; got {first}"))
+        if offset < 0:
+            failures.append(Failure(PAGE_RULE, "offset", f"offset is 0 or more; got {offset}"))
+        if failures:
+            raise RuleViolation(*failures)
+        return cls(first, offset)
+
+
+def optional_prodi(code: str | None) -> str | None:
+    return None if code is None else ProdiCode.parse(code).value
+
+
+def optional_status(status: str | None) -> str | None:
+    if status is None:
+        return None
+    try:
+        return DiplomaStatus(status).value
+    except ValueError:
+        known = ", ".join(s.value for s in DiplomaStatus)
+        raise violation("PIN-0", "status", f"status is one of {known}") from None

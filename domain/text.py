@@ -1,0 +1,69 @@
+"""Free text as it enters the domain: parsed once, at every door, before it can reach an event (PIN-0).
+
+An event is forever and every read model replays it, so text that a store cannot hold (a NUL byte in
+PostgreSQL), that no one can see (zero-width and other format characters), or that outgrows an index row
+must never be accepted. Text is normalised to NFC so that the same name typed on two keyboards is equal.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from domain.errors import violation
+
+# Control, format (zero-width, bidi overrides), surrogate, private-use and unassigned code points.
+REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
+MULTILINE_ALLOWED = frozenset({"\n", "\t"})
+
+# Keys and names stay far below PostgreSQL's btree row limit (~2,700 bytes) even in 4-byte UTF-8.
+NAME_CHARS = 200
+PLACE_CHARS = 100
+DOCUMENT_NUMBER_CHARS = 100
+REMARK_CHARS = 2000
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """An input echoed in a message, cut short so a refusal never repeats a huge value."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def refused_character(text: str, *, multiline: bool = False) -> str | None:
+    """The first character no stored text may hold, as ``U+XXXX`` with its name, or None."""
+    for position, char in enumerate(text, start=1):
+        if multiline and char in MULTILINE_ALLOWED:
+            continue
+        if unicodedata.category(char) in REFUSED or (multiline and unicodedata.category(char) in ("Zl", "Zp")):
+            name = unicodedata.name(char, "unnamed")
+            return f"U+{ord(char):04X} ({name}) at character {position}"
+    return None
+
+
+def parse_text(value: object, *, field: str, max_chars: int, rule_id: str = "PIN-0", multiline: bool = False) -> str:
+    """Required text: NFC, no control or invisible characters, whitespace trimmed (and collapsed to
+    single spaces unless ``multiline``), at most ``max_chars`` characters."""
+    text = optional_text(value, field=field, max_chars=max_chars, rule_id=rule_id, multiline=multiline)
+    if text is None:
+        raise violation(rule_id, field, f"{field} is required")
+    return text
+
+
+def optional_text(
+    value: object, *, field: str, max_chars: int, rule_id: str = "PIN-0", multiline: bool = False
+) -> str | None:
+    """As ``parse_text``, but None or blank gives None."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise violation(rule_id, field, f"{field} must be text")
+    text = unicodedata.normalize("NFC", value)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if (bad := refused_character(text, multiline=multiline)) is not None:
+        raise violation(rule_id, field, f"{field} contains a control or invisible character: {bad}")
+    # A name's runs of spaces (no-break and other Unicode spaces too) fold to one; a remark keeps its lines.
+    text = "\n".join(line.rstrip() for line in text.strip().split("\n")) if multiline else " ".join(text.split())
+    if not text:
+        return None
+    if len(text) > max_chars:
+        raise violation(rule_id, field, f"{field} has at most {max_chars} characters; got {len(text)}")
+    return text
