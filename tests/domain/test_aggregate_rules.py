@@ -317,3 +317,46 @@ def test_PIN_2_after_a_cancellation_in_error_the_ruleset_still_decides_a_new_res
     ) == (("PIN-5.reuse", "nina"),)
     diploma.reserve_again(nina=new, ruleset=PISN, record=record(semesters(8)), cause=OPERATOR)
     assert (diploma.status, diploma.nina) == (DiplomaStatus.RESERVED, new)
+
+
+def test_PIN_5_refusals_of_an_annulled_or_unproposed_nina_name_the_nim() -> None:
+    diploma = reserved_diploma()
+    assert refusal(
+        lambda: diploma.decide_annulment_proposal(accept=True, remark=None, on=TODAY, cause=DIRECTOR_GENERAL)
+    ) == (("PIN-5.proposal", "nim"),)
+    diploma.annul(reason="fabricated reports", legal_basis="318/B/HK/2019 art. 5", on=TODAY, cause=DIRECTOR_GENERAL)
+    assert refusal(lambda: diploma.annul(reason="again", legal_basis="x", on=TODAY, cause=DIRECTOR_GENERAL)) == (
+        ("PIN-5.annulled", "nim"),
+    )
+
+
+@pytest.mark.parametrize("reason", [None, "", "  \t "])
+def test_PIN_5_reason_a_blank_reason_is_no_reason(reason: str | None) -> None:
+    diploma = reserved_diploma()
+    assert refusal(lambda: diploma.annul(reason=reason, legal_basis="x", on=TODAY, cause=DIRECTOR_GENERAL)) == (
+        ("PIN-5.reason", "reason"),
+    )
+    assert refusal(lambda: diploma.propose_annulment(reason=reason, on=TODAY, cause=LEADER)) == (
+        ("PIN-5.reason", "reason"),
+    )
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_PDP_erasure_needs_a_ground(reason: str | None) -> None:
+    s = student()
+    assert refusal(lambda: s.erase_personal_data(cause(reason=reason))) == (("PDP.erasure", "reason"),)
+    assert not s.erased
+
+
+def test_PDP_erasure_is_recorded_once() -> None:
+    s = student()
+    ground = cause(reason="end of retention")
+    assert s.erase_personal_data(ground) is True
+    assert s.erased
+    assert s.erase_personal_data(ground) is False
+    assert sum(isinstance(e, Student.PersonalDataErased) for e in s.collect_events()) == 1
+
+
+def test_PIN_0_an_accreditation_grade_with_an_invisible_character_is_refused_naming_the_grade() -> None:
+    bad = Accreditation("UNGGUL\u200b", date(2020, 1, 1), date(2021, 1, 1))
+    assert refusal(lambda: bad.parsed(TODAY)) == (("PIN-0", "accreditationGrade"),)
