@@ -130,3 +130,32 @@ def test_PIN_1_a_sequence_outside_1_to_99999_cannot_be_issued(sequence: int) -> 
         NINA.issue("55201", 2024, sequence)
     assert refused.value.rule_ids == ("PIN-1",)
     assert refused.value.failures[0].field == "sequence"
+
+
+def with_check_digit(body: str) -> str:
+    return body + damm.check_digit(body)
+
+
+@pytest.mark.parametrize("year", ["1899", "3000", "0000", "9999"])
+def test_PIN_1_a_year_of_issue_outside_1900_to_2999_is_refused_for_its_year(year: str) -> None:
+    refused = refusal(with_check_digit("55201" + year + "00001"), prodi_code="55201")
+    assert refused.rule_ids == ("PIN-1",)
+    assert (refused.failures[0].field, "(year)" in refused.failures[0].message) == ("nina", True)
+
+
+@pytest.mark.parametrize("year", [1900, 2999])
+def test_PIN_1_a_year_of_issue_of_1900_or_2999_is_accepted(year: int) -> None:
+    text = with_check_digit(f"55201{year}00001")
+    assert NINA.parse(text, prodi_code="55201").year == year
+
+
+@pytest.mark.parametrize(("prodi", "year", "sequence"), [("61201", 2019, 12345), ("90241", 2987, 99999)])
+def test_PIN_1_a_nina_is_read_back_as_its_prodi_year_and_sequence(prodi: str, year: int, sequence: int) -> None:
+    nina = NINA.parse(NINA.issue(prodi, year, sequence).value)
+    assert (nina.prodi_code, nina.year, nina.sequence) == (prodi, year, sequence)
+    assert str(nina) == nina.value
+
+
+@pytest.mark.parametrize("sequence", [1, 99_999])
+def test_PIN_1_the_first_and_last_sequence_numbers_can_be_issued(sequence: int) -> None:
+    assert NINA.issue("55201", 2024, sequence).sequence == sequence

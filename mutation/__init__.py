@@ -1,0 +1,1 @@
+"""Mutation testing of the rule modules and rulesets: ``./run mutation`` (see README)."""

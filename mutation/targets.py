@@ -1,0 +1,39 @@
+"""What is mutated, and which fast tests judge each mutant.
+
+A new context adds its rule modules and rulesets here as it lands. Only rule code is listed: event
+mutators (``@event``), ids, ``__str__`` and renames change no rule, so the Python operators skip them.
+"""
+
+from __future__ import annotations
+
+RULE_MODULES = (
+    "domain/diploma/ruleset.py",
+    "domain/diploma/nina.py",
+    "domain/diploma/damm.py",
+    "domain/diploma/period.py",
+    "domain/diploma/gpa.py",
+    "domain/diploma/codes.py",
+    "domain/diploma/numbering.py",
+    "domain/diploma/record.py",
+    "domain/diploma/diploma.py",
+    "domain/diploma/annulment.py",
+    "domain/diploma/student.py",
+    "domain/diploma/programme.py",
+)
+RULESETS = (
+    "domain/diploma/rulesets/318-B-HK-2019.json",
+    "domain/diploma/rulesets/pisn-2021.json",
+)
+# Functions (by name) that hold no rule, in any target module.
+SKIPPED_FUNCTIONS = frozenset({"create_id", "__str__", "rename", "stored", "parse_programme_name"})
+
+# The fast tests: pure domain tests first (they kill most mutants in a second), then the SQLite side of
+# the rule tests that go through the commands. PostgreSQL adds nothing to a rule and is deselected.
+TESTS = (
+    "tests/domain",
+    "tests/application/test_pin_boundaries.py",
+    "tests/application/test_pin_rules.py",
+    "tests/application/test_annulment.py",
+    "tests/application/test_registry_and_records.py",
+)
+PYTEST_ARGS = ("-x", "-q", "-m", "not postgres", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=")
