@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
+from api.sivil.trail import ProcessingTrail
 from application.diplomas import Diplomas
 from domain.diploma.statement import StatementKeys
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 
@@ -31,7 +31,7 @@ class SivilPublic:
     trusted_proxies: tuple[str, ...]
     public_url: str
     clock: Callable[[], datetime]
-    trail: VerificationTrail  # who verified which diploma (UU PDP); staff read it for the holder
+    trail: ProcessingTrail  # who verified which diploma (UU PDP); staff read it for the holder
 
 
 @dataclass

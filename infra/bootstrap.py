@@ -19,6 +19,8 @@ from infra.keys import KeyVault
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
 from projections import tracking
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
@@ -28,8 +30,6 @@ from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"

@@ -27,12 +27,12 @@ from api.sivil.download import DownloadRefused, DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, public_notices
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
+from api.sivil.trail import ProcessingTrail
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.verification.trail import VerificationTrail
 
 log = logging.getLogger(__name__)
 PDF_FAILED = (
@@ -58,7 +58,7 @@ def create_sivil_router(
     pdf_renderer: PdfRenderer | None = None,
     challenge_ttl: timedelta = timedelta(minutes=5),
     spent_challenges: ChallengeLedger,
-    trail: VerificationTrail,
+    trail: ProcessingTrail,
     trusted_proxies: Iterable[str] = (),
     download_ttl: timedelta = timedelta(minutes=10),
     keys: StatementKeys | None = None,

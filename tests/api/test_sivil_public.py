@@ -31,11 +31,11 @@ from infra.bootstrap import Container
 from infra.redis_challenges import RedisSpentChallenges
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import INFO_KEY, render_verification_pdf
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
 from infra.sivil.verify import verify_pdf
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 SECRET = "sivil-test-secret-" + "y" * 32

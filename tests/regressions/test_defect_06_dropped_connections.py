@@ -36,9 +36,9 @@ from domain.diploma.statement import Statement
 from domain.unavailable import Unavailable
 from infra import database
 from infra.bootstrap import Container
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
 from projections.sivil.view import SivilView
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 from tests.api.test_sivil_public import paired_diploma
 from tests.conftest import ADMIN_URL
 from tests.world import PRODI, UNIVERSITY, Clock, World
