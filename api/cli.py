@@ -8,6 +8,7 @@ import signal
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Protocol
@@ -46,7 +47,17 @@ def _progress() -> Progress:
     )
 
 
-def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:
+@dataclass(frozen=True)
+class OfflineTools:
+    """What the commands that never boot the application use, handed over by the composition root (infra)."""
+
+    write_cohort: Callable[..., int]  # infra.demo_data.write_cohort
+    verify_pdf: Callable[[Path, Path | None, str | None, bool], tuple[int, list[str]]]  # (file, keys, server, offline)
+
+
+def build_cli(
+    boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]], tools: OfflineTools
+) -> typer.Typer:
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
 
     @cli.command()
@@ -150,12 +161,10 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
         seed: int = 2024,
     ) -> None:
         """Write a realistic synthetic cohort (universities, prodi, students, semesters, graduations)."""
-        from api.demo_data import write_cohort
-
         file.parent.mkdir(parents=True, exist_ok=True)
         with _progress() as progress:
             task = progress.add_task(f"writing {file}", total=None)
-            lines = write_cohort(
+            lines = tools.write_cohort(
                 file,
                 universities=universities,
                 programmes_per_university=programmes,
@@ -257,17 +266,7 @@ def build_cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple
 
         It never reads or creates this installation's data directory or secrets.
         """
-        from api.sivil.statement import StatementRejected
-        from api.sivil.verify import Verdict, keys_from_file, verify_pdf_command
-
-        ring = None
-        if keys is not None:
-            try:
-                ring = keys_from_file(keys)
-            except (OSError, StatementRejected) as e:
-                console.print(f"cannot use the keys in {keys}: {e}")
-                raise typer.Exit(code=Verdict.USAGE) from None
-        code, lines = verify_pdf_command(file, ring, server, offline=offline, keys_origin=f"from the file {keys}")
+        code, lines = tools.verify_pdf(file, keys, server, offline)
         for line in lines:
             typer.echo(line)
         raise typer.Exit(code=int(code))

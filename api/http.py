@@ -6,7 +6,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,11 +18,9 @@ from api.graphql.schema import schema
 from api.graphql.transport import Router
 from api.health import health_report
 from api.services import Services
-from api.sivil.pdf import render_verification_pdf
 from api.sivil.router import create_sivil_router
-from api.sivil.statement import WELL_KNOWN_KEYS_PATH
+from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
-from projections.sivil.rows import SivilEntry
 
 MAX_BODY_BYTES = 256 * 1024
 INDEX_PAGE = """<!doctype html>
@@ -98,18 +95,15 @@ def create_app(
 def sivil_router(services: Services):  # type: ignore[no-untyped-def]
     public = services.sivil_public
 
-    def render(entry: SivilEntry, verified_at: datetime) -> bytes:
-        return render_verification_pdf(entry, verified_at, public.keys, base_url=public.public_url or None)
-
     return create_sivil_router(
         view=services.sivil,
-        store=public.store,
         secret=services.token_secret,
         limiter=public.limiter,
         clock=public.clock,
-        pdf_renderer=render,
+        pdf_renderer=public.render_pdf,
         challenge_ttl=public.challenge_ttl,
         spent_challenges=public.spent_challenges,
+        trail=public.trail,
         trusted_proxies=public.trusted_proxies,
         keys=public.keys,
     )

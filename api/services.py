@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
-from api.sivil.statement import KeyRing
+from api.sivil.trail import ProcessingTrail
 from application.diplomas import Diplomas
+from domain.diploma.statement import StatementKeys
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
+from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.store import ReadStore
-from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 
@@ -23,15 +23,15 @@ from projections.worker import ProjectionWorker
 class SivilPublic:
     """What the public SIVIL side needs beyond the read model (PIN-6, PIN-7)."""
 
-    store: ReadStore  # spent challenges (unless Redis) and the processing trail
-    keys: KeyRing  # signs verification statements; retired keys still verify
+    keys: StatementKeys  # signs verification statements; retired keys still verify
+    render_pdf: Callable[[SivilEntry, datetime], bytes]  # the signed verification PDF (PIN-7)
     limiter: RateLimiter
-    spent_challenges: ChallengeLedger | None  # Redis when configured, else the read database
+    spent_challenges: ChallengeLedger  # Redis when configured, else the read database
     challenge_ttl: timedelta
     trusted_proxies: tuple[str, ...]
     public_url: str
     clock: Callable[[], datetime]
-    trail: VerificationTrail  # who verified which diploma (UU PDP); staff read it for the holder
+    trail: ProcessingTrail  # who verified which diploma (UU PDP); staff read it for the holder
 
 
 @dataclass

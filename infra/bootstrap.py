@@ -5,29 +5,31 @@ from __future__ import annotations
 import functools
 import threading
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from psycopg.conninfo import conninfo_to_dict
 
 from api.graphql.waiting import PositionWaiter
 from api.services import Services, SivilPublic
 from api.sivil.rate_limit import RateLimiter
-from api.sivil.statement import KeyRing
 from application.diplomas import Diplomas
 from domain.diploma.ruleset import RulesetBook
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.keys import KeyVault
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
+from infra.sivil.keys import KeyRing
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
 from projections import tracking
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.sivil.projection import SivilProjection
+from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
-from projections.verification.trail import VerificationTrail
 from projections.worker import ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
@@ -75,6 +77,12 @@ def quick_recovery(diplomas: Diplomas) -> None:
     if pool is not None and getattr(pool, "_check", None) is not None:
         pool._check = functools.partial(check_or_purge, pool)
         pool.reconnect_timeout = RECONNECT_TIMEOUT
+
+
+def _render_pdf(entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, base_url: str | None) -> bytes:
+    from infra.sivil.pdf import render_verification_pdf  # reportlab and pyHanko load on the first PDF
+
+    return render_verification_pdf(entry, verified_at, keys, base_url=base_url)
 
 
 def read_store(settings: Settings, name: str) -> ReadStore:
@@ -138,6 +146,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     def wait(projection: str, position: int | None) -> None:
         tracking.wait(reads, projection, diplomas.name, position, settings.wait_timeout)
 
+    keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     services = Services(
         diplomas=diplomas,
         eligibility=EligibilityView(reads, rulesets),
@@ -151,10 +160,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         token_secret=settings.secret,
         today=diplomas.today,
         sivil_public=SivilPublic(
-            store=reads,
-            keys=KeyRing.from_seeds(list(settings.sivil_signing_seeds)),
+            keys=keys_ring,
+            render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
             limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
-            spent_challenges=RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else None,
+            spent_challenges=(
+                RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
+            ),
             challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
             trusted_proxies=settings.trusted_proxies,
             public_url=settings.public_url,

@@ -1,10 +1,36 @@
-"""Entry point of the ``kredensial`` command: reads settings and hands the CLI its runtime."""
+"""Entry point of the ``kredensial`` command: reads settings and hands the CLI its runtime and its tools."""
 
 from __future__ import annotations
 
-from api.cli import build_cli
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from api.cli import OfflineTools, Runtime, build_cli
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
+
+
+def _write_cohort(*args: Any, **kw: Any) -> int:
+    from infra.demo_data import write_cohort  # imported when used: the other commands start faster
+
+    return write_cohort(*args, **kw)
+
+
+def _verify_pdf(file: Path, keys: Path | None, server: str | None, offline: bool) -> tuple[int, list[str]]:
+    from infra.sivil.verify import verify_pdf_cli  # pyHanko and pypdf load only for this command
+
+    return verify_pdf_cli(file, keys, server, offline)
+
+
+TOOLS = OfflineTools(write_cohort=_write_cohort, verify_pdf=_verify_pdf)
+
+
+def cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:
+    """The command line with this installation's tools."""
+    return build_cli(boot, serve_settings=serve_settings, tools=TOOLS)
 
 
 def main() -> None:
@@ -12,7 +38,7 @@ def main() -> None:
         s = Settings.from_env()
         return s.host, s.port, s.projections_in_process
 
-    build_cli(lambda: bootstrap(Settings.from_env()), serve_settings=serve_settings)()
+    cli(lambda: bootstrap(Settings.from_env()), serve_settings=serve_settings)()
 
 
 if __name__ == "__main__":

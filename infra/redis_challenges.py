@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import redis
 
 from domain.unavailable import Unavailable
-from projections.verification.spent_challenges import KEEP_AFTER_EXPIRY
+from infra.sivil.spent_challenges import KEEP_AFTER_EXPIRY
 
 
 @contextmanager

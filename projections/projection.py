@@ -1,16 +1,45 @@
-"""A projection turns events into rows of one read model; it never loads an aggregate."""
+"""A projection turns events into rows of one read model; it never loads an aggregate.
+
+Handlers are found by event class, not by name: each is marked :func:`handles` and its event parameter's
+type hint names the class it projects, so renaming or moving an event class keeps (or visibly breaks) the
+link instead of silently dropping the event. The map is built once, when the projection class is defined.
+"""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import inspect
+from collections.abc import Callable
+from typing import Any, ClassVar, TypeVar, get_type_hints
+
+from eventsourcing.domain import DomainEvent
 
 from projections.store import ReadStore, Transaction
+
+H = TypeVar("H", bound=Callable[..., None])
+
+
+def handles(handler: H) -> H:
+    """Marks a method ``(self, event: SomeAggregate.SomeEvent, tx: Transaction)`` as the handler of that class."""
+    handler.__dict__["projects_events"] = True
+    return handler
 
 
 class Projection:
     name: ClassVar[str]  # tracking key; pinned, since renaming it means a rebuild
     ddl: ClassVar[tuple[str, ...]]  # CREATE TABLE IF NOT EXISTS ... statements
     tables: ClassVar[tuple[str, ...]]  # dropped by a rebuild
+    handlers: ClassVar[dict[type[DomainEvent], str]] = {}  # event class -> the name of its handler method
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls.handlers = {**cls.handlers}
+        for name, attribute in vars(cls).items():
+            if not getattr(attribute, "projects_events", False):
+                continue
+            event_class = _event_class(attribute)
+            if event_class in cls.handlers:
+                raise TypeError(f"{cls.__qualname__}: two handlers for {event_class.__qualname__}")
+            cls.handlers[event_class] = name
 
     def create_tables(self, store: ReadStore) -> None:
         with store.transaction() as tx:
@@ -23,6 +52,15 @@ class Projection:
 
     def process(self, event: Any, tx: Transaction) -> None:
         """Writes the rows for one event; events this read model does not need are ignored."""
-        handler = getattr(self, "on_" + type(event).__qualname__.replace(".", "_"), None)
-        if handler is not None:
-            handler(event, tx)
+        name = self.handlers.get(type(event))
+        if name is not None:  # the bound method, so that a test may replace one handler on one instance
+            getattr(self, name)(event, tx)
+
+
+def _event_class(handler: Callable[..., None]) -> type[DomainEvent]:
+    """The class named by the type hint of the handler's event parameter (the first after ``self``)."""
+    parameter = list(inspect.signature(handler).parameters)[1]
+    hint = get_type_hints(handler).get(parameter)
+    if not (isinstance(hint, type) and issubclass(hint, DomainEvent)):
+        raise TypeError(f"{handler.__qualname__}: the event parameter's hint {hint!r} is not a domain event class")
+    return hint

@@ -7,10 +7,10 @@ from datetime import date, datetime
 import strawberry
 
 from api.graphql.errors import Failure
+from api.sivil.trail import Verification as TrailRow
 from domain.diploma.ruleset import Decision
 from projections.eligibility.view import Eligibility
 from projections.numbering.rows import RegisteredDiploma
-from projections.verification.trail import Verification as TrailRow
 
 
 @strawberry.type

@@ -18,11 +18,11 @@ from typing import Any
 
 from api.sivil.challenge import Challenges
 from api.sivil.rate_limit import RateLimiter
+from api.sivil.trail import ProcessingTrail, Verification
 from domain.diploma.nina import NINA
 from domain.errors import Failure, RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.verification.trail import Verification, VerificationTrail
 
 # One wording for every miss, whether the NINA belongs to another university or to nobody (PIN-6).
 NOT_FOUND = (
@@ -153,7 +153,7 @@ class PublicLookup:
         view: SivilView,
         challenges: Challenges,
         limiter: RateLimiter,
-        trail: VerificationTrail,
+        trail: ProcessingTrail,
         clock: Callable[[], datetime],
     ) -> None:
         self.view = view

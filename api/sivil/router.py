@@ -27,14 +27,12 @@ from api.sivil.download import DownloadRefused, DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, public_notices
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
-from api.sivil.statement import KeyRing, StatementRejected
+from api.sivil.trail import ProcessingTrail
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
+from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.store import ReadStore
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 
 log = logging.getLogger(__name__)
 PDF_FAILED = (
@@ -54,26 +52,22 @@ FIELD_NAMES = ("university", "prodi", "nina", "token", "answer")
 def create_sivil_router(
     *,
     view: SivilView,
-    store: ReadStore,
     secret: str,
     limiter: RateLimiter,
     clock: Callable[[], datetime],
     pdf_renderer: PdfRenderer | None = None,
     challenge_ttl: timedelta = timedelta(minutes=5),
-    spent_challenges: ChallengeLedger | None = None,
+    spent_challenges: ChallengeLedger,
+    trail: ProcessingTrail,
     trusted_proxies: Iterable[str] = (),
     download_ttl: timedelta = timedelta(minutes=10),
-    keys: KeyRing | None = None,
+    keys: StatementKeys | None = None,
 ) -> APIRouter:
-    """``store`` keeps spent challenges (unless ``spent_challenges`` is given, e.g. Redis) and the trail.
+    """``spent_challenges`` (the read database, or Redis) and ``trail`` come from the composition root.
     ``keys``: the SIVIL signing keys (active and retired) whose statements ``/sivil/status`` accepts; without
     them ``/sivil/status`` answers 404 (not available)."""
-    challenges = Challenges(
-        secret=secret, ledger=spent_challenges or SpentChallenges(store), clock=clock, ttl=challenge_ttl
-    )
-    lookup = PublicLookup(
-        view=view, challenges=challenges, limiter=limiter, trail=VerificationTrail(store), clock=clock
-    )
+    challenges = Challenges(secret=secret, ledger=spent_challenges, clock=clock, ttl=challenge_ttl)
+    lookup = PublicLookup(view=view, challenges=challenges, limiter=limiter, trail=trail, clock=clock)
     downloads = DownloadTokens(secret=secret, clock=clock, ttl=download_ttl) if pdf_renderer else None
     address_of = ClientAddress(trusted_proxies)
 

@@ -15,3 +15,20 @@ class DiplomaStatus(StrEnum):
 
 
 ANNULLED = frozenset({DiplomaStatus.VOID, DiplomaStatus.CANCELLED_IN_ERROR})
+
+
+class PublicStatus(StrEnum):
+    """What SIVIL shows of a paired NINA (PIN-4, PIN-5): valid, or the kind of its annulment."""
+
+    VALID = "VALID"
+    VOID = AnnulmentKind.VOID.value
+    CANCELLED_IN_ERROR = AnnulmentKind.CANCELLED_IN_ERROR.value
+
+
+class ProposalStatus(StrEnum):
+    """Where a university's annulment proposal stands (PIN-5), as the university's register shows it."""
+
+    OPEN = "OPEN"
+    REJECTED = "REJECTED"
+    ACCEPTED = "ACCEPTED"
+    SUPERSEDED = "SUPERSEDED"  # the Director General annulled on their own motion while it was open

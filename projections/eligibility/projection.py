@@ -6,7 +6,11 @@ from typing import Any
 
 import orjson
 
-from projections.projection import Projection
+from domain.diploma.diploma import Diploma
+from domain.diploma.programme import Programme
+from domain.diploma.status import DiplomaStatus
+from domain.diploma.student import Student
+from projections.projection import Projection, handles
 from projections.store import Transaction
 
 
@@ -27,7 +31,8 @@ class EligibilityProjection(Projection):
         " nina TEXT NOT NULL, status TEXT NOT NULL, PRIMARY KEY (university_code, nim))",
     )
 
-    def on_Programme_Registered(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Programme_Registered(self, e: Programme.Registered, tx: Transaction) -> None:
         accreditations = [_accreditation(e.accreditation)] if e.accreditation else []
         tx.execute(
             "INSERT INTO eligibility_programmes (university_code, prodi_code, level, accreditations)"
@@ -35,7 +40,8 @@ class EligibilityProjection(Projection):
             {"u": e.university_code, "p": e.prodi_code, "l": e.level.value, "a": orjson.dumps(accreditations).decode()},
         )
 
-    def on_Programme_AccreditationRecorded(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Programme_AccreditationRecorded(self, e: Programme.AccreditationRecorded, tx: Transaction) -> None:
         key = {"u": e.university_code, "p": e.prodi_code}
         rows = tx.query(
             "SELECT accreditations FROM eligibility_programmes WHERE university_code = :u AND prodi_code = :p", key
@@ -46,7 +52,8 @@ class EligibilityProjection(Projection):
             {**key, "a": orjson.dumps(accreditations).decode()},
         )
 
-    def on_Student_Registered(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Student_Registered(self, e: Student.Registered, tx: Transaction) -> None:
         tx.execute(
             "INSERT INTO eligibility_students (university_code, nim, prodi_code, entry_period, has_identity_number)"
             " VALUES (:u, :nim, :p, :entry, :ident)",
@@ -59,7 +66,8 @@ class EligibilityProjection(Projection):
             },
         )
 
-    def on_Student_SemesterReported(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Student_SemesterReported(self, e: Student.SemesterReported, tx: Transaction) -> None:
         r = e.report
         # A corrected report supersedes the earlier one (PIN-0); the history stays in the event log.
         tx.execute(
@@ -79,14 +87,16 @@ class EligibilityProjection(Projection):
             },
         )
 
-    def on_Student_SemesterReportWithdrawn(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Student_SemesterReportWithdrawn(self, e: Student.SemesterReportWithdrawn, tx: Transaction) -> None:
         # A report withdrawn in error no longer counts for any rule (PIN-0); the event log keeps it.
         tx.execute(
             "DELETE FROM eligibility_reports WHERE university_code = :u AND nim = :nim AND period = :period",
             {"u": e.university_code, "nim": e.nim, "period": e.period.code},
         )
 
-    def on_Student_GraduationRecorded(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Student_GraduationRecorded(self, e: Student.GraduationRecorded, tx: Transaction) -> None:
         tx.execute(
             "UPDATE eligibility_students SET yudisium_number = :n, yudisium_date = :d"
             " WHERE university_code = :u AND nim = :nim",
@@ -98,30 +108,32 @@ class EligibilityProjection(Projection):
             },
         )
 
-    def on_Diploma_NINAReserved(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Diploma_NINAReserved(self, e: Diploma.NINAReserved, tx: Transaction) -> None:
         tx.execute(
-            "INSERT INTO eligibility_diplomas (university_code, nim, nina, status)"
-            " VALUES (:u, :nim, :nina, 'RESERVED')",
-            {"u": e.university_code, "nim": e.nim, "nina": e.nina.value},
+            "INSERT INTO eligibility_diplomas (university_code, nim, nina, status) VALUES (:u, :nim, :nina, :s)",
+            {"u": e.university_code, "nim": e.nim, "nina": e.nina.value, "s": DiplomaStatus.RESERVED.value},
         )
 
-    def on_Diploma_NINAPaired(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Diploma_NINAPaired(self, e: Diploma.NINAPaired, tx: Transaction) -> None:
         tx.execute(
-            "UPDATE eligibility_diplomas SET status = 'PAIRED' WHERE university_code = :u AND nim = :nim",
-            {"u": e.university_code, "nim": e.nim},
+            "UPDATE eligibility_diplomas SET status = :s WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "s": DiplomaStatus.PAIRED.value},
         )
 
-    def on_Diploma_NINAAnnulled(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Diploma_NINAAnnulled(self, e: Diploma.NINAAnnulled, tx: Transaction) -> None:
         tx.execute(
             "UPDATE eligibility_diplomas SET status = :s WHERE university_code = :u AND nim = :nim",
             {"u": e.university_code, "nim": e.nim, "s": e.kind.value},
         )
 
-    def on_Diploma_NINAReservedAgain(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Diploma_NINAReservedAgain(self, e: Diploma.NINAReservedAgain, tx: Transaction) -> None:
         tx.execute(
-            "UPDATE eligibility_diplomas SET nina = :nina, status = 'RESERVED'"
-            " WHERE university_code = :u AND nim = :nim",
-            {"u": e.university_code, "nim": e.nim, "nina": e.nina.value},
+            "UPDATE eligibility_diplomas SET nina = :nina, status = :s WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim, "nina": e.nina.value, "s": DiplomaStatus.RESERVED.value},
         )
 
 

@@ -7,15 +7,18 @@ reason and legal basis stay in the event log, never in these public tables.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from domain.diploma.diploma import Diploma
+from domain.diploma.programme import Programme
+from domain.diploma.status import PublicStatus
+from domain.diploma.student import Student
+from domain.diploma.university import University
 from domain.personal import Unsealer
-from projections.projection import Projection
+from projections.personal import ERASED, full_name
+from projections.projection import Projection, handles
 from projections.store import Transaction
 
-ERASED = "[dihapus / erased]"
-VALID = "VALID"
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
@@ -39,10 +42,12 @@ class SivilProjection(Projection):
     def __init__(self, unsealer: Unsealer) -> None:
         self.unsealer = unsealer
 
-    def on_University_Registered(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_University_Registered(self, e: University.Registered, tx: Transaction) -> None:
         self._university(tx, e.code, e.name)
 
-    def on_University_Renamed(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_University_Renamed(self, e: University.Renamed, tx: Transaction) -> None:
         self._university(tx, e.code, e.name)
 
     def _university(self, tx: Transaction, code: str, name: str) -> None:
@@ -52,42 +57,47 @@ class SivilProjection(Projection):
             {"c": code, "n": name},
         )
 
-    def on_Programme_Registered(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Programme_Registered(self, e: Programme.Registered, tx: Transaction) -> None:
         tx.execute(
             "INSERT INTO sivil_programmes (university_code, prodi_code, name, level) VALUES (:u, :p, :n, :l)",
             {"u": e.university_code, "p": e.prodi_code, "n": e.name, "l": e.level.value},
         )
 
-    def on_Programme_Renamed(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Programme_Renamed(self, e: Programme.Renamed, tx: Transaction) -> None:
         tx.execute(
             "UPDATE sivil_programmes SET name = :n WHERE university_code = :u AND prodi_code = :p",
             {"u": e.university_code, "p": e.prodi_code, "n": e.name},
         )
 
-    def on_Student_PersonalDataErased(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Student_PersonalDataErased(self, e: Student.PersonalDataErased, tx: Transaction) -> None:
         tx.execute(
             "UPDATE sivil_entries SET full_name = :erased WHERE university_code = :u AND nim = :nim",
             {"u": e.university_code, "nim": e.nim, "erased": ERASED},
         )
 
-    def on_Diploma_NINAPaired(self, e: Any, tx: Transaction) -> None:
-        holder = self.unsealer.unseal(e.holder)
+    @handles
+    def on_Diploma_NINAPaired(self, e: Diploma.NINAPaired, tx: Transaction) -> None:
         tx.execute(
             "INSERT INTO sivil_entries (university_code, prodi_code, nina, nim, full_name, graduation_date,"
-            " status, status_date) VALUES (:u, :p, :nina, :nim, :name, :grad, 'VALID', :since)",
+            " status, status_date) VALUES (:u, :p, :nina, :nim, :name, :grad, :valid, :since)",
             {
                 "u": e.university_code,
                 "p": e.prodi_code,
                 "nina": e.nina.value,
                 "nim": e.nim,
-                "name": holder.full_name if holder else ERASED,
+                "name": full_name(self.unsealer, e.holder),
+                "valid": PublicStatus.VALID.value,
                 "grad": e.graduation.decree_date.isoformat(),
                 "since": paired_on(e).isoformat(),
             },
         )
-        self._history(tx, e, VALID, paired_on(e))
+        self._history(tx, e, PublicStatus.VALID.value, paired_on(e))
 
-    def on_Diploma_NINAAnnulled(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_Diploma_NINAAnnulled(self, e: Diploma.NINAAnnulled, tx: Transaction) -> None:
         if not e.was_paired:
             return  # a reserved NINA never was a diploma in SIVIL
         tx.execute(
@@ -103,7 +113,9 @@ class SivilProjection(Projection):
         )
         self._history(tx, e, e.kind.value, e.on)
 
-    def _history(self, tx: Transaction, e: Any, status: str, effective_on: date) -> None:
+    def _history(
+        self, tx: Transaction, e: Diploma.NINAPaired | Diploma.NINAAnnulled, status: str, effective_on: date
+    ) -> None:
         tx.execute(
             "INSERT INTO sivil_status_history (university_code, prodi_code, nina, version, status, effective_on)"
             " VALUES (:u, :p, :nina, :v, :s, :on)",
@@ -118,6 +130,6 @@ class SivilProjection(Projection):
         )
 
 
-def paired_on(e: Any) -> date:
+def paired_on(e: Diploma.NINAPaired) -> date:
     """The pairing day in Jakarta, from the command's clock; older events only have their timestamp."""
     return e.paired_on or e.timestamp.astimezone(JAKARTA).date()

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.auth import actor_from_header
-from api.cli import build_cli
 from domain.audit import Role
 from infra.bootstrap import bootstrap
+from infra.main import cli as build_cli
 from infra.settings import Settings
 
 SECRET = "cli-secret-" + "c" * 32

@@ -9,8 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from api.demo_data import PRODI, write_cohort
 from application.pddikti_import import parse_line
+from infra.demo_data import PRODI, write_cohort
 
 FIELDS = {
     "university": {"kind", "code", "name"},

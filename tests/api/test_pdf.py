@@ -15,7 +15,9 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
-from api.sivil.pdf import (
+from domain.diploma.statement import BadSignature, MalformedStatement, Statement, UnknownKey
+from infra.sivil.keys import KeyRing, kid_of
+from infra.sivil.pdf import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,
     PageFonts,
@@ -26,15 +28,7 @@ from api.sivil.pdf import (
     sign_pdf,
     wrapped,
 )
-from api.sivil.statement import (
-    BadSignature,
-    KeyRing,
-    MalformedStatement,
-    Statement,
-    UnknownKey,
-    kid_of,
-)
-from api.sivil.verify import HttpGet, Verdict, VerificationResult, verify_pdf, verify_pdf_command
+from infra.sivil.verify import HttpGet, Verdict, VerificationResult, verify_pdf, verify_pdf_command
 from projections.sivil.rows import SivilEntry
 
 ENTRY = SivilEntry(

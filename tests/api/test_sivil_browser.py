@@ -17,9 +17,10 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from api.http import create_app
-from api.sivil.statement import WELL_KNOWN_KEYS_PATH, KeyRing
-from api.sivil.verify import verify_pdf
+from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
+from infra.sivil.keys import KeyRing
+from infra.sivil.verify import verify_pdf
 from tests.world import PRODI, UNIVERSITY, World
 
 CHROMIUM = "/usr/bin/chromium"

@@ -23,18 +23,19 @@ from pypdf import PdfReader
 
 from api.sivil.challenge import Challenges
 from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
-from api.sivil.pdf import INFO_KEY, render_verification_pdf
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
-from api.sivil.statement import MAX_TOKEN_LENGTH, KeyRing, Statement
-from api.sivil.verify import verify_pdf
 from domain.diploma.nina import NINA
+from domain.diploma.statement import MAX_TOKEN_LENGTH, Statement
 from infra.bootstrap import Container
 from infra.redis_challenges import RedisSpentChallenges
+from infra.sivil.keys import KeyRing
+from infra.sivil.pdf import INFO_KEY, render_verification_pdf
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
+from infra.sivil.verify import verify_pdf
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 SECRET = "sivil-test-secret-" + "y" * 32
@@ -66,13 +67,13 @@ def fake_pdf(entry: SivilEntry, verified_at: datetime) -> bytes:
 
 def sivil_app(container: Container, clock: Clock, *, limiter: RateLimiter | None = None, **kw: Any) -> FastAPI:
     app = FastAPI()
+    store = container.worker.store  # as the composition root does: spent challenges and the trail in it
     router = create_sivil_router(
         view=kw.pop("view", container.services.sivil),
-        store=container.worker.store,
         secret=SECRET,
         limiter=limiter or RateLimiter("1000/minute"),
         clock=clock,
-        **{"keys": KEYS, **kw},
+        **{"keys": KEYS, "spent_challenges": SpentChallenges(store), "trail": VerificationTrail(store), **kw},
     )
     app.include_router(router)
     return app

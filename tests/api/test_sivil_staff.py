@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.auth import mint
-from api.cli import build_cli
 from api.http import create_app
 from domain.audit import Role
 from infra.bootstrap import Container
+from infra.main import cli as build_cli
 from tests.api.test_graphql import SECRET
 from tests.world import PRODI, UNIVERSITY, World
 

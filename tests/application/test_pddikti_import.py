@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from api.demo_data import write_cohort
 from application.pddikti_import import (
     NOT_AUTHORIZED,
     ImportReport,
@@ -24,6 +23,7 @@ from domain.diploma.programme import Programme
 from domain.diploma.student import Student
 from domain.diploma.university import University
 from domain.errors import RuleViolation
+from infra.demo_data import write_cohort
 from tests.world import PRODI, UNIVERSITY, World
 
 SYNC = Actor("pddikti-import", Role.PDDIKTI_SYNC, None)

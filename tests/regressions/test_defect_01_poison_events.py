@@ -197,8 +197,8 @@ def test_projection_status_prints_the_skipped_event_and_exits_1(world: World, mo
 
     from typer.testing import CliRunner
 
-    from api.cli import build_cli
     from infra.bootstrap import bootstrap
+    from infra.main import cli as build_cli
 
     world.university()
     settings = world.container.settings

@@ -17,7 +17,7 @@ import pytest
 
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
-from projections.verification.trail import VerificationTrail
+from infra.sivil.trail import VerificationTrail
 from tests.api.test_processes import KREDENSIAL, env_for, free_port
 from tests.api.test_sivil_public import VERIFY, answer_to, paired_diploma
 from tests.world import PRODI, UNIVERSITY, Clock, World

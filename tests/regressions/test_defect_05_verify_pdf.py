@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.sivil.statement import WELL_KNOWN_KEYS_PATH
+from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from projections import tracking
 from tests.world import PRODI, UNIVERSITY, World
@@ -184,8 +184,8 @@ def test_defect_05_PIN_7_a_rate_limited_status_check_is_status_unknown_not_verif
 
 
 def test_defect_05_verify_pdf_without_keys_or_a_named_server_says_so_and_creates_nothing(elsewhere: Path) -> None:
-    from api.sivil.pdf import render_verification_pdf
-    from api.sivil.statement import KeyRing
+    from infra.sivil.keys import KeyRing
+    from infra.sivil.pdf import render_verification_pdf
     from tests.api.test_pdf import AT, ENTRY
 
     (elsewhere / "unnamed.pdf").write_bytes(render_verification_pdf(ENTRY, AT, KeyRing.from_seeds([b"\x05" * 32])))

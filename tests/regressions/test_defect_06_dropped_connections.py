@@ -31,14 +31,14 @@ from api.http import create_app
 from api.sivil.challenge import ChallengeRefused, Challenges, Refusal
 from api.sivil.lookup import PublicLookup, Verified
 from api.sivil.rate_limit import RateLimiter
-from api.sivil.statement import Statement
 from domain.audit import Role
+from domain.diploma.statement import Statement
 from domain.unavailable import Unavailable
 from infra import database
 from infra.bootstrap import Container
+from infra.sivil.spent_challenges import SpentChallenges
+from infra.sivil.trail import VerificationTrail
 from projections.sivil.view import SivilView
-from projections.verification.spent_challenges import SpentChallenges
-from projections.verification.trail import VerificationTrail
 from tests.api.test_sivil_public import paired_diploma
 from tests.conftest import ADMIN_URL
 from tests.world import PRODI, UNIVERSITY, Clock, World
@@ -425,12 +425,10 @@ def test_PIN_6_with_the_rate_limits_redis_down_a_lookup_is_503_and_is_not_answer
 def test_a_pdf_that_cannot_be_rendered_is_a_503_page_not_a_500(
     container: Container, nina: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import api.http
-
     def broken(*_: Any, **__: Any) -> bytes:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(api.http, "render_verification_pdf", broken)
+    monkeypatch.setattr(container.services.sivil_public, "render_pdf", broken)
     http = Http(container)
     token, answer = http.challenge()
     found = http.look_up_on_the_page(nina, token, answer)

@@ -7,11 +7,11 @@ until then, and events appended meanwhile are applied after the swap.
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 import pytest
 
-from projections.projection import Projection
+from domain.diploma.university import University
+from projections.projection import Projection, handles
 from projections.store import Transaction
 from projections.worker import ProjectionWorker
 from tests.projections.test_read_models import dump, populate
@@ -110,7 +110,8 @@ class Indexed(Projection):
         "CREATE INDEX IF NOT EXISTS indexed_universities_by_name ON indexed_universities (name)",
     )
 
-    def on_University_Registered(self, e: Any, tx: Transaction) -> None:
+    @handles
+    def on_University_Registered(self, e: University.Registered, tx: Transaction) -> None:
         tx.execute("INSERT INTO indexed_universities (code, name) VALUES (:c, :n)", {"c": e.code, "n": e.name})
 
 

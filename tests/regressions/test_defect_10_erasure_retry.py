@@ -11,11 +11,11 @@ import logging
 import pytest
 from typer.testing import CliRunner
 
-from api.cli import build_cli
 from application.erasure import ALREADY_ERASED, ERASED, ERASURE_COMPLETED
 from domain.diploma.student import Student
 from infra.bootstrap import bootstrap
 from infra.keys import KeyVault
+from infra.main import cli as build_cli
 from projections.sivil.projection import ERASED as ERASED_NAME
 from tests.world import PRODI, UNIVERSITY, World, cause
 

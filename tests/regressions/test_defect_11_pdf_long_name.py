@@ -16,11 +16,11 @@ from datetime import datetime
 import pytest
 from pypdf import PdfReader
 
-from api.sivil.pdf import render_verification_pdf
-from api.sivil.qr import QR_TOKEN_LIMIT
-from api.sivil.statement import KeyRing
-from api.sivil.verify import verify_pdf
 from infra.bootstrap import Container
+from infra.sivil.keys import KeyRing
+from infra.sivil.pdf import render_verification_pdf
+from infra.sivil.qr import QR_TOKEN_LIMIT
+from infra.sivil.verify import verify_pdf
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from tests.api.test_pdf import AT, ENTRY
@@ -103,8 +103,8 @@ def test_defect_11_PIN_7_any_stored_name_renders_on_one_page_and_verifies(name: 
 
 def test_defect_11_PIN_7_the_compact_qr_is_bound_to_the_statement() -> None:
     """The QR of a long statement is still checked: a page whose QR points at another statement fails."""
-    from api.sivil.pdf import compose_page, sign_pdf
-    from api.sivil.statement import Statement
+    from domain.diploma.statement import Statement
+    from infra.sivil.pdf import compose_page, sign_pdf
 
     long = replace(ENTRY, full_name="Siti Aminah " * 200)
     statement = Statement.of(long, verified_at=AT, kid=KEYRING.active_kid)

@@ -16,9 +16,9 @@ from dataclasses import replace
 import pytest
 from pypdf import PdfReader
 
-from api.sivil.pdf import render_verification_pdf
-from api.sivil.statement import KeyRing
 from infra.bootstrap import Container
+from infra.sivil.keys import KeyRing
+from infra.sivil.pdf import render_verification_pdf
 from tests.api.test_pdf import AT, ENTRY
 from tests.api.test_sivil_public import Public, fake_pdf, malformed, paired_diploma, sivil_app
 from tests.world import PRODI, UNIVERSITY, Clock, World

@@ -12,9 +12,9 @@ import uvicorn
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from api.cli import build_cli
 from api.http import create_app
 from infra.bootstrap import Container, bootstrap
+from infra.main import cli as build_cli
 from infra.settings import Settings
 
 

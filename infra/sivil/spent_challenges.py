@@ -1,4 +1,5 @@
-"""Spent challenge ids (PIN-6): a challenge answers once, in whichever API process it reaches first."""
+"""Spent challenge ids (PIN-6) in the read-model database: a challenge answers once, in whichever API process
+it reaches first. Not a projection: no rebuild drops them. Redis keeps them instead when configured."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ Offline checks, each reported as ok / failed with the reason:
   its Ed25519 signature verifies, and its key is the key that signed the file.
 - **page**: the page shows exactly the fields of the signed statement (a character outside Windows-1252 as
   itself, or as "?" where the page's fonts had no glyph for it; a very long value cut as the page cuts it), and
-  its QR code is the statement (or, for a long one, the compact pointer bound to it: :mod:`api.sivil.qr`).
+  its QR code is the statement (or, for a long one, the compact pointer bound to it: :mod:`infra.sivil.qr`).
 
 Online, :func:`verify_pdf` asks ``GET {base_url}/sivil/status?statement=<token>`` for the current status: the
 server answers only for a statement it signed (PIN-6), and takes the diploma from it. A server that cannot be
@@ -48,17 +48,11 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from api.sivil.blocking import outside_event_loop
-from api.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
-from api.sivil.qr import accepted_payloads, qr_operators
-from api.sivil.statement import (
-    MAX_DOCUMENT_TOKEN_LENGTH,
-    WELL_KNOWN_KEYS_PATH,
-    KeyRing,
-    Statement,
-    StatementRejected,
-    kid_of,
-)
+from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, WELL_KNOWN_KEYS_PATH, Statement, StatementRejected
+from infra.sivil.blocking import outside_event_loop
+from infra.sivil.keys import KeyRing, kid_of
+from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
+from infra.sivil.qr import accepted_payloads, qr_operators
 
 Outcome = Literal["ok", "failed", "not checked"]
 HttpGet = Callable[[str], tuple[int, bytes]]  # url -> (HTTP status, body); raises OSError when unreachable
@@ -154,6 +148,17 @@ def server_named_in(data: bytes) -> str | None:
         return None
     printed = re.search(r"Public keys: (https?://\S+?)" + re.escape(WELL_KNOWN_KEYS_PATH), text)
     return printed.group(1) if printed else None
+
+
+def verify_pdf_cli(path: Path, keys_file: Path | None, server: str | None, offline: bool) -> tuple[int, list[str]]:
+    """``kredensial verify-pdf``: the keys read from ``keys_file`` when given, then :func:`verify_pdf_command`."""
+    ring = None
+    if keys_file is not None:
+        try:
+            ring = keys_from_file(keys_file)
+        except (OSError, StatementRejected) as e:
+            return Verdict.USAGE, [f"cannot use the keys in {keys_file}: {e}"]
+    return verify_pdf_command(path, ring, server, offline=offline, keys_origin=f"from the file {keys_file}")
 
 
 def verify_pdf_command(
@@ -412,7 +417,7 @@ def _page(data: bytes, statement: Statement | None, token: str, server: str | No
         shown = _value_pattern(label, value)
         if not re.search(re.escape(label) + (r"\s+" + shown if shown else ""), text):
             return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)[:300]}")
-    # The QR carries the token, or for a long token the compact pointer bound to it (api.sivil.qr).
+    # The QR carries the token, or for a long token the compact pointer bound to it (infra.sivil.qr).
     drawn = (qr_operators(payload) for payload in accepted_payloads(token, statement, server))
     if not any(qr.encode("ascii") in operators for qr in drawn):
         return Check("page", "failed", "the QR code on the page is not the signed statement")

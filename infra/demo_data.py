@@ -2,8 +2,8 @@
 
 Deterministic for a seed. Besides ordinary students it plants what a real feed contains: approved leave
 (cuti), a non-active semester, short semesters, foreign students with a passport and no NIK, a semester
-the university forgot to report, and a report corrected by a later line. Standard library only, so it
-runs wherever the CLI does.
+the university forgot to report, and a report corrected by a later line. Periods are the domain's own
+:class:`~domain.diploma.period.Period`; the registry here is plain data for the import file, not aggregates.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from domain.diploma.period import Period
 
 Line = dict[str, Any] | str  # a record, or a comment
 
@@ -155,7 +157,7 @@ PLANS = {
 
 
 @dataclass(frozen=True)
-class University:
+class CohortUniversity:
     code: str
     name: str
     abbreviation: str
@@ -163,8 +165,8 @@ class University:
 
 
 @dataclass(frozen=True)
-class Programme:
-    university: University
+class CohortProgramme:
+    university: CohortUniversity
     prodi: str
     name: str
     level: str
@@ -191,72 +193,60 @@ class Traits:
 
 
 @dataclass
-class Student:
+class CohortStudent:
     university: str
     nim: str
-    entry: tuple[int, int]  # (year, term)
+    entry: Period
     ability: int
     index: int  # in the whole cohort: what Traits refer to
     reports: list[dict[str, Any]] = field(default_factory=list)
-    graduated_after: tuple[int, int] | None = None  # the period in which the last sks were passed
+    graduated_after: Period | None = None  # the period in which the last sks were passed
 
 
 def hundredths(value: int) -> str:
     return f"{value // 100}.{value % 100:02d}"
 
 
-def ordinal(period: tuple[int, int]) -> int:
-    return period[0] * 2 + min(period[1], 2) - 1
-
-
-def from_ordinal(n: int) -> tuple[int, int]:
-    return n // 2, n % 2 + 1
-
-
-def code(period: tuple[int, int]) -> str:
-    return f"{period[0]}{period[1]}"
-
-
 class Cohort:
     def __init__(self, seed: int, last_period: str) -> None:
         self.rng = random.Random(seed)
-        self.last = (int(last_period[:4]), int(last_period[4]))
+        self.last = Period.parse(last_period, field="last_period")
         self.niks: set[str] = set()
         self.codes: set[str] = set()
 
     # Registry --------------------------------------------------------------------------------
 
-    def universities(self, count: int) -> list[University]:
+    def universities(self, count: int) -> list[CohortUniversity]:
         kinds = [(kind, city) for kind in UNIVERSITY_KINDS for city in CAMPUS_CITIES]
         if count > len(kinds):
             raise ValueError(f"at most {len(kinds)} universities")
         return [self._university(kind, city) for kind, city in self.rng.sample(kinds, count)]
 
-    def _university(self, kind: tuple[str, str, bool], city: tuple[str, str]) -> University:
+    def _university(self, kind: tuple[str, str, bool], city: tuple[str, str]) -> CohortUniversity:
         pattern, prefix, public = kind
         region = "00" if public else f"{self.rng.randint(1, 16):02d}"
         code = self._unique(self.codes, lambda: f"{region}{self.rng.randint(1001, 9999)}")
         slug = re.sub(r"[^a-z]", "", city[0].lower())[:4]
-        return University(code, pattern.format(city=city[0]), prefix + slug, city[1])
+        return CohortUniversity(code, pattern.format(city=city[0]), prefix + slug, city[1])
 
-    def programmes(self, university: University, count: int) -> list[Programme]:
+    def programmes(self, university: CohortUniversity, count: int) -> list[CohortProgramme]:
         # The first three are one of each level, so even a small cohort mixes D3, S1 and S2.
         pools = {level: list(self.rng.sample(PRODI[level], len(PRODI[level]))) for level in PRODI}
         order = ["S1", "D3", "S2"]
         rest = [level for level in PRODI for _ in PRODI[level]]
         self.rng.shuffle(rest)
-        chosen: list[Programme] = []
+        chosen: list[CohortProgramme] = []
         for level in order + rest:
             if len(chosen) == count:
                 break
             if pools[level]:
                 prodi, name = pools[level].pop()
-                chosen.append(Programme(university, prodi, name, level))
+                chosen.append(CohortProgramme(university, prodi, name, level))
         if len(chosen) < count:
             raise ValueError(f"at most {len(chosen)} programmes per university")
         return chosen
 
-    def programme_lines(self, programme: Programme, accredited: bool) -> list[dict[str, Any]]:
+    def programme_lines(self, programme: CohortProgramme, accredited: bool) -> list[dict[str, Any]]:
         """The registration, and a renewal when the first accreditation has lapsed (BAN-PT, 5 years)."""
         line = {
             "kind": "programme",
@@ -272,7 +262,7 @@ class Cohort:
         start = date(self.rng.randint(2016, 2020), self.rng.randint(1, 12), self.rng.randint(1, 28))
         first = _accreditation(self.rng.choice(("A", "B")), start)
         lines = [{**line, "accreditation": first}]
-        if date.fromisoformat(first["valid_until"]) < date(self.last[0] + 1, 8, 1):
+        if date.fromisoformat(first["valid_until"]) < date(self.last.year + 1, 8, 1):
             renewed = date.fromisoformat(first["valid_until"]) + timedelta(days=1)
             grade = self.rng.choice(("UNGGUL", "BAIK SEKALI", "BAIK"))
             lines.append({**line, "accreditation": _accreditation(grade, renewed)})
@@ -280,10 +270,10 @@ class Cohort:
 
     # Students ------------------------------------------------------------------------------
 
-    def student_line(self, programme: Programme, nim: str, entry: tuple[int, int], foreign: bool) -> dict[str, Any]:
+    def student_line(self, programme: CohortProgramme, nim: str, entry: Period, foreign: bool) -> dict[str, Any]:
         sex = self.rng.choice("MF")
         low, high = PLANS[programme.level].entry_age
-        born = date(entry[0] - self.rng.randint(low, high), self.rng.randint(1, 12), self.rng.randint(1, 28))
+        born = date(entry.year - self.rng.randint(low, high), self.rng.randint(1, 12), self.rng.randint(1, 28))
         if foreign:
             country = self.rng.choice(COUNTRIES)
             name, place = country.names(self.rng, sex), self.rng.choice(country.city)
@@ -298,7 +288,7 @@ class Cohort:
             "university": programme.university.code,
             "nim": nim,
             "prodi": programme.prodi,
-            "entry_period": code(entry),
+            "entry_period": entry.code,
             "full_name": name,
             "nik": nik,
             "passport_number": passport,
@@ -333,15 +323,14 @@ class Cohort:
 
     # Semesters -----------------------------------------------------------------------------
 
-    def study(self, student: Student, level: str, traits: Traits) -> None:
+    def study(self, student: CohortStudent, level: str, traits: Traits) -> None:
         """Regular semesters from entry until the sks are done or the last period, as PDDIKTI sees them."""
         plan = PLANS[level]
         target = self.rng.randint(*plan.target_sks)
         index = student.index
         pause = self.rng.randint(3, 5) if index in traits.leave or index in traits.non_active else None
         state = _Progress()
-        for n in range(ordinal(self.last) - ordinal(student.entry) + 1):
-            period = from_ordinal(ordinal(student.entry) + n)
+        for n, period in enumerate(student.entry.regular_until(self.last)):
             if n + 1 == pause:
                 status = "C" if index in traits.leave else "N"
                 student.reports.append(state.report(student, period, status, 0, 0))
@@ -350,9 +339,9 @@ class Cohort:
             if state.passed >= target:
                 student.graduated_after = period
                 return
-            short = index in traits.short_semester and period[1] == 2 and period < self.last
+            short = index in traits.short_semester and period.term == 2 and period < self.last
             if short and target - state.passed > 9:
-                self._semester(student, (period[0], 3), self.rng.randint(3, 6), state)
+                self._semester(student, Period(period.year, 3), self.rng.randint(3, 6), state)
 
     def _load(self, plan: LevelPlan, number: int, previous_ips: int, remaining: int) -> int:
         """The sks taken: a normal or high load, and never a final semester of less than the thesis."""
@@ -364,7 +353,7 @@ class Cohort:
             return remaining - THESIS_SKS
         return min(load, remaining)
 
-    def _semester(self, student: Student, period: tuple[int, int], sks: int, state: _Progress) -> None:
+    def _semester(self, student: CohortStudent, period: Period, sks: int, state: _Progress) -> None:
         ips = max(100, min(400, student.ability + self.rng.randint(-35, 35)))
         failed = self.rng.choice((2, 3)) if ips < 260 and sks > 6 and self.rng.random() < 0.6 else 0
         student.reports.append(state.report(student, period, "A", sks, ips, passed=sks - failed))
@@ -386,19 +375,19 @@ class _Progress:
     previous_ips: int = 0
 
     def report(
-        self, student: Student, period: tuple[int, int], status: str, sks: int, ips: int, passed: int = 0
+        self, student: CohortStudent, period: Period, status: str, sks: int, ips: int, passed: int = 0
     ) -> dict[str, Any]:
         self.passed += passed
         self.weighted += ips * sks
         self.taken += sks
-        if period[1] != 3:
+        if not period.is_short:
             self.previous_ips = ips
         ipk = (2 * self.weighted + self.taken) // (2 * self.taken) if self.taken else 0
         return {
             "kind": "semester",
             "university": student.university,
             "nim": student.nim,
-            "period": code(period),
+            "period": period.code,
             "status": status,
             "sks_taken": sks,
             "ips": hundredths(ips),
@@ -418,9 +407,11 @@ def _slug(name: str) -> str:
     return next((w for w in words if len(w) > 2), "mhs")
 
 
-def _yudisium_date(rng: random.Random, period: tuple[int, int]) -> date:
+def _yudisium_date(rng: random.Random, period: Period) -> date:
     """Odd semesters end in January, even ones in July; the yudisium follows within weeks."""
-    return date(period[0] + 1, 2, rng.randint(3, 25)) if period[1] == 1 else date(period[0] + 1, 7, rng.randint(8, 28))
+    if period.term == 1:
+        return date(period.year + 1, 2, rng.randint(3, 25))
+    return date(period.year + 1, 7, rng.randint(8, 28))
 
 
 def cohort(
@@ -459,22 +450,24 @@ def cohort(
         yield from corrections
 
 
-Enrolled = tuple[Programme, Student, dict[str, Any]]
+Enrolled = tuple[CohortProgramme, CohortStudent, dict[str, Any]]
 
 
 def _student(
-    c: Cohort, programme: Programme, number: int, index: int, traits: Traits, corrections: list[dict[str, Any]]
+    c: Cohort, programme: CohortProgramme, number: int, index: int, traits: Traits, corrections: list[dict[str, Any]]
 ) -> Enrolled:
-    entry = (c.rng.choice((2019, 2020, 2021)), 2 if c.rng.random() < 0.1 else 1)
-    nim = f"{entry[0] % 100:02d}{programme.prodi}{number:03d}"
+    entry = Period(c.rng.choice((2019, 2020, 2021)), 2 if c.rng.random() < 0.1 else 1)
+    nim = f"{entry.year % 100:02d}{programme.prodi}{number:03d}"
     line = c.student_line(programme, nim, entry, foreign=index in traits.foreign)
-    student = Student(programme.university.code, nim, entry, c.rng.randint(*PLANS[programme.level].ability), index)
+    student = CohortStudent(
+        programme.university.code, nim, entry, c.rng.randint(*PLANS[programme.level].ability), index
+    )
     c.study(student, programme.level, traits)
     _plant(c, student, traits, corrections)
     return programme, student, line
 
 
-def _plant(c: Cohort, student: Student, traits: Traits, corrections: list[dict[str, Any]]) -> None:
+def _plant(c: Cohort, student: CohortStudent, traits: Traits, corrections: list[dict[str, Any]]) -> None:
     """A semester never reported (a gap, PIN-2), and a report sent wrong then corrected at the end."""
     regular = [r for r in student.reports if not r["period"].endswith("3")]
     if student.index in traits.missing and len(regular) >= 3:
@@ -488,12 +481,12 @@ def _plant(c: Cohort, student: Student, traits: Traits, corrections: list[dict[s
 
 def _graduations(
     c: Cohort,
-    university: University,
+    university: CohortUniversity,
     students: list[Enrolled],
     traits: Traits,
 ) -> Iterator[dict[str, Any]]:
     """One yudisium decree per programme and semester, shared by the students it declares graduated."""
-    decrees: dict[tuple[str, tuple[int, int]], tuple[str, date]] = {}
+    decrees: dict[tuple[str, Period], tuple[str, date]] = {}
     lines = []
     for programme, student, _ in students:
         if student.graduated_after is None or student.index in traits.yudisium_pending:

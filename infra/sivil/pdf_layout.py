@@ -1,7 +1,7 @@
 """The page of the SIVIL verification PDF (PIN-7): its fonts, its rows and how they are drawn.
 
 The page shows the diploma fields, the status category with its date, the instant of verification in WIB and UTC,
-a QR code (:mod:`api.sivil.qr`) and how to verify. Its text is set in DejaVu Sans, embedded as TrueType subsets,
+a QR code (:mod:`infra.sivil.qr`) and how to verify. Its text is set in DejaVu Sans, embedded as TrueType subsets,
 so that names outside Windows-1252 (Vietnamese, Ṣ, ...) show as themselves; where the font files are absent
 (Debian package ``fonts-dejavu-core``) it falls back to Helvetica, which shows such characters as "?".
 
@@ -26,9 +26,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from api.sivil.qr import QR_SIZE, QR_X, QR_Y, qr_operators, qr_payload
-from api.sivil.statement import WELL_KNOWN_KEYS_PATH, Statement
 from api.sivil.wib import wib_and_utc
+from domain.diploma.statement import WELL_KNOWN_KEYS_PATH, Statement
+from infra.sivil.qr import QR_SIZE, QR_X, QR_Y, qr_operators, qr_payload
 
 # Bahasa Indonesia / English, per category; the public sees the category and its date, never a reason (PIN-5)
 STATUS_LABELS = {

@@ -19,7 +19,7 @@ import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from api.sivil.statement import Statement
+from domain.diploma.statement import Statement
 
 QR_TOKEN_LIMIT = 1000  # characters; about QR version 23 at level M, still readable when printed at 55 mm
 QR_CAPACITY = 2331  # bytes a QR code holds at level M (version 40): PDFs made before QR_TOKEN_LIMIT held up to this

@@ -1,14 +1,15 @@
 """The verification PDF of SIVIL (PIN-7): for a valid diploma it replaces wet-ink legalisation, and it carries
 what verifies it again.
 
-The page (:mod:`api.sivil.pdf_layout`) shows the diploma fields, the status with its date and a QR code
-(:mod:`api.sivil.qr`). The signed statement token (:mod:`api.sivil.statement`) is stored twice, so that checking it
-never needs the QR image: in the document information dictionary (``/SIVILStatement``) and as the embedded file
+The page (:mod:`infra.sivil.pdf_layout`) shows the diploma fields, the status with its date and a QR code
+(:mod:`infra.sivil.qr`). The signed statement token (:mod:`domain.diploma.statement`, signed by
+:mod:`infra.sivil.keys`) is stored twice, so that checking it never needs the QR image: in the document
+information dictionary (``/SIVILStatement``) and as the embedded file
 ``sivil-statement.txt``. Where the server's public address is configured it is stored as ``/SIVILServer``: the
 verifier fetches the published keys and asks the current status there. The whole file is then signed as a PDF
 certification signature (pyHanko, CMS with Ed25519 over SHA-512, no changes permitted) with the same active SIVIL
 key, wrapped in a self-signed X.509 certificate made for it. The signature covers every byte except its own
-``/Contents``, which :mod:`api.sivil.verify` checks byte for byte; so any change to the file fails verification.
+``/Contents``, which :mod:`infra.sivil.verify` checks byte for byte; so any change to the file fails verification.
 
 pyHanko runs its own event loop; signing steps out of a running one (see ``blocking``).
 """
@@ -30,8 +31,11 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from api.sivil.blocking import outside_event_loop
-from api.sivil.pdf_layout import (
+from api.sivil.wib import WIB
+from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
+from infra.sivil.blocking import outside_event_loop
+from infra.sivil.keys import KeyRing, kid_of
+from infra.sivil.pdf_layout import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,
     PageFonts,
@@ -44,8 +48,6 @@ from api.sivil.pdf_layout import (
     visible_rows,
     wrapped,
 )
-from api.sivil.statement import MAX_DOCUMENT_TOKEN_LENGTH, KeyRing, Statement, kid_of
-from api.sivil.wib import WIB
 from projections.sivil.rows import SivilEntry
 
 __all__ = [

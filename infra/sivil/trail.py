@@ -1,4 +1,7 @@
-"""The processing trail of SIVIL (UU PDP 27/2022): who verified which diploma, and when.
+"""The processing trail of SIVIL (UU PDP 27/2022) kept in the read-model database (``api.sivil.trail``).
+
+Not a projection of the event log: no rebuild drops it, and it lives in the read-model database only so that
+every API process shares it, on SQLite and PostgreSQL alike.
 
 Only successful look-ups are recorded, since only they touch a holder's personal data. The public
 never reads this table; the holder and staff read it through ``VerificationTrail.for_diploma``.
@@ -8,9 +11,9 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from api.sivil.trail import Verification
 from projections.store import ReadStore
 
 DDL = (
@@ -20,18 +23,6 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS sivil_verification_trail_diploma"
     " ON sivil_verification_trail (university_code, prodi_code, nina, verified_at)",
 )
-
-
-@dataclass(frozen=True)
-class Verification:
-    """One look-up of one diploma: when, from which address, and through which door (web, graphql, status, pdf)."""
-
-    verified_at: datetime
-    university_code: str
-    prodi_code: str
-    nina: str
-    client_address: str
-    via: str
 
 
 class VerificationTrail:
