@@ -14,6 +14,13 @@ from domain.errors import violation
 # Control, format (zero-width, bidi overrides), surrogate, private-use and unassigned code points.
 REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 MULTILINE_ALLOWED = frozenset({"\n", "\t"})
+# Letters and marks that draw nothing, so a "required" name or reason could look blank: Hangul fillers, the
+# braille blank, the combining grapheme joiner and variation selectors (their categories are not refused above).
+INVISIBLE = frozenset(
+    {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800", "\u034f"}
+    | {chr(c) for c in range(0xFE00, 0xFE10)}
+    | {chr(c) for c in range(0xE0100, 0xE01F0)}
+)
 
 # Keys and names stay far below PostgreSQL's btree row limit (~2,700 bytes) even in 4-byte UTF-8.
 NAME_CHARS = 200
@@ -32,7 +39,8 @@ def refused_character(text: str, *, multiline: bool = False) -> str | None:
     for position, char in enumerate(text, start=1):
         if multiline and char in MULTILINE_ALLOWED:
             continue
-        if unicodedata.category(char) in REFUSED or (multiline and unicodedata.category(char) in ("Zl", "Zp")):
+        category = unicodedata.category(char)
+        if category in REFUSED or char in INVISIBLE or (multiline and category in ("Zl", "Zp")):
             name = unicodedata.name(char, "unnamed")
             return f"U+{ord(char):04X} ({name}) at character {position}"
     return None

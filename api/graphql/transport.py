@@ -40,6 +40,8 @@ def decode_request_json(data: str | bytes) -> object:
         if "depth limit" in str(e):
             raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP) from None
         raise RequestRefused(400, "INVALID_JSON", f"the request body is not valid UTF-8 JSON: {e}") from None
+    if not isinstance(value, dict | list):  # strawberry reads ``.get`` of what it is given: a bare "x" was a 500
+        raise RequestRefused(400, "INVALID_REQUEST", "a GraphQL request body is a JSON object with a 'query'")
     if _depth_over(value, MAX_JSON_DEPTH):
         raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP)
     return value

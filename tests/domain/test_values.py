@@ -82,3 +82,10 @@ def test_PIN_0_a_period_starts_in_1950_and_counts_from_its_first_day() -> None:
     Period.parse("20241").check_started(date(2024, 7, 1))
     with pytest.raises(RuleViolation):
         Period.parse("20241").check_started(date(2024, 6, 30))
+
+
+@pytest.mark.parametrize("filler", ["\u3164", "\u2800", "\u115f\u1160", "\u034f", "Siti\ufe0f Aminah", "\uffa0"])
+def test_PIN_0_text_that_draws_nothing_is_refused_so_a_required_name_or_reason_never_looks_blank(filler: str) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        parse_text(filler, field="fullName", max_chars=200)
+    assert [(f.rule_id, f.field) for f in refused.value.failures] == [("PIN-0", "fullName")]

@@ -57,3 +57,12 @@ def test_a_sivil_form_with_too_many_fields_is_a_400_page_saying_so(http: TestCli
     assert response.status_code == 400
     assert "text/html" in response.headers["content-type"]
     assert "more than 20 form fields" in response.text and "lebih dari 20 isian" in response.text
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize("raw", [b'"x"', b"null", b"42", b"true"])
+def test_a_json_body_that_is_not_an_object_is_a_400(http: TestClient, path: str, raw: bytes) -> None:
+    """Found by the outside check: strawberry read ``.get`` of a bare JSON string or null and answered 500."""
+    response = http.post(path, content=raw, headers=JSON)
+    assert response.status_code == 400
+    assert response.json()["error"] == "INVALID_REQUEST"
