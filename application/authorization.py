@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized
+from domain.text import shown
 
 REGISTRY_KEEPERS = frozenset({Role.MINISTRY_ADMIN, Role.PDDIKTI_SYNC})  # the national feed only: see require_national
 RECORD_REPORTERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.PDDIKTI_SYNC})
@@ -27,7 +28,7 @@ def require(actor: Actor, roles: frozenset[Role], university_code: str | None = 
         return
     if actor.institution != university_code:
         raise NotAuthorized(
-            f"{actor.role} of university {actor.institution} may not act for university {university_code}"
+            f"{actor.role} of university {actor.institution} may not act for university {shown(university_code)}"
         )
 
 

@@ -245,3 +245,14 @@ def test_PIN_0_a_staff_read_under_a_key_that_cannot_exist_finds_nothing_instead_
     body = client.gql(query, ADMIN)  # national staff pass the university check, so the key reaches the parser
     assert "errors" not in body, body
     assert next(iter(body["data"].values())) in (None, [])
+
+
+def test_a_refusal_for_another_university_does_not_echo_a_huge_code() -> None:
+    """Found by the outside check: a 200 KB universityCode came back whole in the NotAuthorized message."""
+    from application.authorization import STAFF_READERS, require
+    from domain.errors import NotAuthorized
+
+    operator = Actor(id="op@contoh", role=Role.UNIVERSITY_OPERATOR, institution="001002")
+    with pytest.raises(NotAuthorized) as refused:
+        require(operator, STAFF_READERS, "9" * 200_000)
+    assert len(str(refused.value)) < 200
