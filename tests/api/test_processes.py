@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,16 +16,11 @@ from domain.audit import Role
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from projections import tracking
+from tests.servers import free_port, served_process
 from tests.world import ADMIN
 
 SECRET = "process-secret-" + "z" * 32
 KREDENSIAL = [sys.executable, "-m", "infra.main"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
@@ -43,25 +36,8 @@ def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [*KREDENSIAL, "serve", "--port", str(port)],
-        env=env_for(tmp_path / "fresh"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # waiting for a server to listen, not for a projection
-        try:
-            httpx.get(url + "/health", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with served_process([*KREDENSIAL, "serve", "--port", str(port)], env_for(tmp_path / "fresh"), port) as url:
+        yield url
 
 
 def test_serve_on_a_fresh_data_dir_answers_graphql_and_reads_its_own_write(served: str) -> None:

@@ -6,8 +6,6 @@ a real ``kredensial serve`` process, on both stores.
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +16,9 @@ import pytest
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from infra.sivil.trail import VerificationTrail
-from tests.api.test_processes import KREDENSIAL, env_for, free_port
+from tests.api.test_processes import KREDENSIAL, env_for
 from tests.api.test_sivil_public import VERIFY, answer_to, paired_diploma
+from tests.servers import free_port, served_process
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 LIMIT = 3
@@ -56,24 +55,8 @@ def trail(env: dict[str, str], nina: str) -> list[str]:
 
 def serve(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
-    process = subprocess.Popen(
-        [*KREDENSIAL, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:  # waiting for the server to listen
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
-                time.sleep(0.1)
+    with served_process([*KREDENSIAL, "serve", "--port", str(port)], env, port) as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def look_up(url: str, nina: str, claimed: str) -> dict[str, Any]:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,15 +24,10 @@ import pytest
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from projections import tracking
+from tests.servers import free_port, served_process
 from tests.world import PRODI, UNIVERSITY, World
 
 KREDENSIAL = str(Path(sys.executable).parent / "kredensial")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def clean_env() -> dict[str, str]:
@@ -58,23 +51,8 @@ def serving(container: Container, rate: str) -> Iterator[str]:
         "KREDENSIAL_SIVIL_RATE_LIMIT": rate,
         "KREDENSIAL_PUBLIC_URL": url,
     }
-    process = subprocess.Popen(
-        [KREDENSIAL, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:  # waiting for a server to listen
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    with served_process([KREDENSIAL, "serve", "--port", str(port)], env, port) as served:
+        yield served
 
 
 def paired(world: World) -> tuple[str, int]:

@@ -12,14 +12,12 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from tests.api.test_processes import free_port
+from tests.servers import free_port, served_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -35,22 +33,9 @@ def first_session() -> str:
 def server(tmp_path: Path) -> Iterator[dict[str, str]]:
     env = {**os.environ, "KREDENSIAL_DATA_DIR": str(tmp_path / "var"), "KREDENSIAL_PORT": str(free_port())}
     env.pop("KREDENSIAL_DATABASE_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.main", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    url = f"http://127.0.0.1:{env['KREDENSIAL_PORT']}/health"
-    deadline = time.monotonic() + 60
-    while True:  # waiting for the server to listen
-        try:
-            httpx.get(url, timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
-            time.sleep(0.1)
-    yield env
-    process.terminate()
-    process.wait(timeout=20)
+    port = int(env["KREDENSIAL_PORT"])
+    with served_process([sys.executable, "-m", "infra.main", "serve"], env, port):
+        yield env
 
 
 def test_defect_14_the_readme_session_runs_and_reads_its_own_write(server: dict[str, str], tmp_path: Path) -> None:
