@@ -174,3 +174,8 @@ class World:
     def events(self, after: int = 0) -> list[Any]:
         """The domain events of the log from position ``after + 1``, decoded by the application's mapper."""
         return [self.app.mapper.to_domain_event(n) for n in self.notifications(after)]
+
+
+def position(container: Container) -> int:
+    """The head of the event log: a refused command must leave it where it was."""
+    return container.services.diplomas.recorder.max_notification_id() or 0

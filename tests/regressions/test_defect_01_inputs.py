@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.http import create_app
 from application.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
 from domain.errors import RuleViolation
 from infra.bootstrap import Container
 from tests.api.test_graphql import ADMIN, OPERATOR, REFUSALS, Client, mutate, register_cohort
 from tests.application.test_pddikti_import import PROGRAMME_LINE, UNIVERSITY_LINE, jsonl, student_line
-from tests.world import DIRECTOR_GENERAL, PRODI, UNIVERSITY, World
+from tests.world import DIRECTOR_GENERAL, PRODI, UNIVERSITY, World, position
 
 STUDENT = {
     "universityCode": UNIVERSITY,
@@ -50,16 +47,6 @@ BAD_STUDENTS = {
     "a university code with a trailing NUL": ({"universityCode": "001002\x00"}, "universityCode"),
     "a prodi code in fullwidth digits": ({"prodiCode": "５５２０１"}, "prodiCode"),
 }
-
-
-@pytest.fixture
-def client(container: Container) -> Iterator[Client]:
-    with TestClient(create_app(container.services, on_startup=container.start_worker)) as http:
-        yield Client(http)
-
-
-def position(container: Container) -> int:
-    return container.services.diplomas.recorder.max_notification_id() or 0
 
 
 @pytest.mark.parametrize("case", list(BAD_STUDENTS))

@@ -7,15 +7,12 @@ event on the student, and the eligibility read model and the reservation rules t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from fastapi.testclient import TestClient
 
 from api.auth import mint
-from api.http import create_app
 from application.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
 from domain.diploma.period import Period
@@ -26,19 +23,9 @@ from infra.bootstrap import Container
 from tests.api.test_graphql import OPERATOR, OTHER_OPERATOR, SECRET, Client, mutate, register_cohort
 from tests.application.test_pddikti_import import PROGRAMME_LINE, UNIVERSITY_LINE, jsonl, semester_line, student_line
 from tests.world import OPERATOR as OPERATOR_CAUSE
-from tests.world import PRODI, UNIVERSITY, Clock, World, report
+from tests.world import PRODI, UNIVERSITY, Clock, World, position, report
 
 UNIVERSITY_FEED = mint(SECRET, subject="pddikti@contoh", role=Role.PDDIKTI_SYNC, institution=UNIVERSITY)
-
-
-@pytest.fixture
-def client(container: Container) -> Iterator[Client]:
-    with TestClient(create_app(container.services, on_startup=container.start_worker)) as http:
-        yield Client(http)
-
-
-def position(container: Container) -> int:
-    return container.services.diplomas.recorder.max_notification_id() or 0
 
 
 def semester(period: str, passed: int = 180) -> dict[str, object]:

@@ -9,31 +9,18 @@ at most 10 years ahead).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from api.http import create_app
 from application.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
 from infra.bootstrap import Container
 from tests.api.test_graphql import ADMIN, OPERATOR, Client, mutate, register_cohort
 from tests.application.test_pddikti_import import PROGRAMME_LINE, UNIVERSITY_LINE, jsonl, semester_line, student_line
-from tests.world import PRODI, UNIVERSITY, World
+from tests.world import PRODI, UNIVERSITY, World, position
 
 VIOLATION = "... on RuleViolation { ruleId field message failures { ruleId field } }"
-
-
-@pytest.fixture
-def client(container: Container) -> Iterator[Client]:
-    with TestClient(create_app(container.services, on_startup=container.start_worker)) as http:
-        yield Client(http)
-
-
-def position(container: Container) -> int:
-    return container.services.diplomas.recorder.max_notification_id() or 0
 
 
 def diplomas(client: Client, **arguments: int) -> dict[str, Any]:
