@@ -126,7 +126,7 @@ def build_cli(
         file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines file")],
     ) -> None:
         """Import a PDDIKTI bulk report; bad rows are reported by line and rule, good rows still apply."""
-        from application.pddikti_import import import_file
+        from application.registry.pddikti_import import import_file
 
         records = sum(1 for line in file.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#"))
         runtime = boot()

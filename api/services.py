@@ -10,7 +10,7 @@ from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
-from application.diplomas import Diplomas
+from application.diploma.diplomas import Diplomas
 from domain.diploma.statement import StatementKeys
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView

@@ -12,7 +12,7 @@ from psycopg.conninfo import conninfo_to_dict
 from api.graphql.waiting import PositionWaiter
 from api.services import Services, SivilPublic
 from api.sivil.rate_limit import RateLimiter
-from application.diplomas import Diplomas
+from application.diploma.diplomas import Diplomas
 from domain.diploma.ruleset import RulesetBook
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.keys import KeyVault
@@ -21,6 +21,7 @@ from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import VerificationTrail
+from infra.topics import register_moved_topics
 from projections import tracking
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
@@ -33,6 +34,8 @@ from projections.store import ReadStore
 from projections.worker import ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
+
+register_moved_topics()  # before any stored event is read, in whichever process
 
 
 def event_store_env(settings: Settings) -> dict[str, str]:

@@ -3,7 +3,7 @@
 Deterministic for a seed. Besides ordinary students it plants what a real feed contains: approved leave
 (cuti), a non-active semester, short semesters, foreign students with a passport and no NIK, a semester
 the university forgot to report, and a report corrected by a later line. Periods are the domain's own
-:class:`~domain.diploma.period.Period`; the registry here is plain data for the import file, not aggregates.
+:class:`~domain.registry.period.Period`; the registry here is plain data for the import file, not aggregates.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from domain.diploma.period import Period
+from domain.registry.period import Period
 
 Line = dict[str, Any] | str  # a record, or a comment
 

@@ -13,8 +13,12 @@ import orjson
 from eventsourcing.persistence import Transcoder
 from eventsourcing.utils import get_topic, resolve_topic
 
+from infra.topics import register_moved_topics
+
 # Only our own value types are rebuilt from stored topics: stored data never names arbitrary code.
 _ALLOWED_TOPIC_PREFIXES = ("domain.",)
+
+register_moved_topics()  # events stored before a class moved still load
 
 
 class OrjsonTranscoder(Transcoder):

@@ -17,7 +17,8 @@ from eventsourcing.domain import Aggregate, DomainEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 import domain
-from domain.diploma.student import Student
+from domain.moved import topics_of
+from domain.registry.student import Student
 from infra.bootstrap import Container
 from tests.fixtures import event_log
 
@@ -69,3 +70,12 @@ def test_the_v1_log_loads_every_aggregate_and_rebuilds_every_read_model(containe
     for name in container.worker.projections:
         container.worker.rebuild(name)
     assert event_log.read_models(container) == expected
+
+
+def test_a_query_by_topic_asks_for_the_topics_a_class_had_before_it_moved() -> None:
+    """The erasure sweep selects ``PersonalDataErased`` by topic: it must find those stored before the move."""
+    assert topics_of(Student.PersonalDataErased) == [
+        "domain.registry.student:Student.PersonalDataErased",
+        "domain.diploma.student:Student.PersonalDataErased",
+    ]
+    assert all(resolve_topic(t) is Student.PersonalDataErased for t in topics_of(Student.PersonalDataErased))

@@ -12,10 +12,10 @@ from eventsourcing.persistence import Notification
 
 from application.receipt import Receipt
 from domain.audit import Actor, Cause, Role
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation
-from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
 from domain.personal import PersonalData
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level, Orientation
+from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 from infra.bootstrap import Container
 
 UNIVERSITY = "001002"

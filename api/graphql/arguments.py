@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.graphql.cost import Limits
-from domain.diploma.codes import ProdiCode
 from domain.diploma.status import DiplomaStatus
 from domain.errors import Failure, RuleViolation, violation
+from domain.registry.codes import ProdiCode
 
 MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
 PAGE_RULE = "API.page"  # not a PIN rule: how much one request may read

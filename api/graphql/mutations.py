@@ -14,12 +14,12 @@ from api.graphql.errors import Conflict, NotAuthorized, NotFound, Refusal, RuleV
 from api.unavailable import TEMPORARY, noted
 from application.receipt import Receipt
 from domain.audit import Cause
-from domain.diploma.gpa import GPA
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation
-from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
 from domain.errors import DomainError
 from domain.personal import PersonalData
+from domain.registry.gpa import GPA
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level, Orientation
+from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 
 T = TypeVar("T")
 V = TypeVar("V")

@@ -13,8 +13,8 @@ from api.graphql.context import Context
 from api.graphql.errors import RuleViolation
 from api.graphql.types import Diploma, DiplomaPage, NinaEligibility, Verification
 from domain import errors
-from domain.diploma.codes import ProdiCode, UniversityCode, student_key
 from domain.diploma.nina import NINA
+from domain.registry.codes import ProdiCode, UniversityCode, student_key
 
 EligibilityResult = Annotated[NinaEligibility | RuleViolation, strawberry.union("EligibilityResult")]
 DiplomasResult = Annotated[DiplomaPage | RuleViolation, strawberry.union("DiplomasResult")]

@@ -18,11 +18,11 @@ from domain.diploma.annulment import (
     required,
 )
 from domain.diploma.nina import NINA
-from domain.diploma.record import AcademicRecord, Graduation
 from domain.diploma.ruleset import Decision, Ruleset
 from domain.diploma.status import ANNULLED, DiplomaStatus
 from domain.errors import Failure, RuleViolation, violation
 from domain.personal import Sealed
+from domain.registry.record import AcademicRecord, Graduation
 
 
 def reservation_blocker(status: DiplomaStatus | None, nina: str, nim: str) -> Failure | None:

@@ -9,10 +9,10 @@ from datetime import date
 from decimal import Decimal
 from importlib import resources
 
-from domain.diploma.period import Period
-from domain.diploma.programme import Level
-from domain.diploma.record import AcademicRecord, SemesterStatus
 from domain.errors import Failure, RuleViolation
+from domain.registry.period import Period
+from domain.registry.programme import Level
+from domain.registry.record import AcademicRecord, SemesterStatus
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from typing import Any
 import orjson
 
 from domain.diploma.diploma import Diploma
-from domain.diploma.programme import Programme
 from domain.diploma.status import DiplomaStatus
-from domain.diploma.student import Student
+from domain.registry.programme import Programme
+from domain.registry.student import Student
 from projections.projection import Projection, handles
 from projections.store import Transaction
 

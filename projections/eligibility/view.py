@@ -9,11 +9,11 @@ from decimal import Decimal
 import orjson
 
 from domain.diploma.diploma import DiplomaStatus, pairing_blocker, reservation_blocker
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level
-from domain.diploma.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from domain.diploma.ruleset import Decision, RulesetBook
 from domain.errors import Failure
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level
+from domain.registry.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from projections.store import ReadStore, one
 
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from domain.diploma.diploma import Diploma
 from domain.diploma.status import DiplomaStatus, ProposalStatus
-from domain.diploma.student import Student
 from domain.personal import Unsealer
+from domain.registry.student import Student
 from projections.personal import ERASED, full_name
 from projections.projection import Projection, handles
 from projections.store import Transaction

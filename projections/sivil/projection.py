@@ -10,11 +10,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from domain.diploma.diploma import Diploma
-from domain.diploma.programme import Programme
 from domain.diploma.status import PublicStatus
-from domain.diploma.student import Student
-from domain.diploma.university import University
 from domain.personal import Unsealer
+from domain.registry.programme import Programme
+from domain.registry.student import Student
+from domain.registry.university import University
 from projections.personal import ERASED, full_name
 from projections.projection import Projection, handles
 from projections.store import Transaction

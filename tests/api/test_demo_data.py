@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from application.pddikti_import import parse_line
+from application.registry.pddikti_import import parse_line
 from infra.demo_data import PRODI, write_cohort
 
 FIELDS = {

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from application.diplomas import AlreadyReserved
+from application.diploma.diplomas import AlreadyReserved
 from domain.audit import Actor, Cause, Role
 from domain.diploma.annulment import AnnulmentKind
 from domain.diploma.diploma import Diploma, DiplomaStatus

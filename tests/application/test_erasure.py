@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.audit import Role
-from domain.diploma.student import Student
 from domain.errors import NotAuthorized, RuleViolation
+from domain.registry.student import Student
 from projections.sivil.projection import ERASED
 from tests.world import PRODI, UNIVERSITY, World, cause
 

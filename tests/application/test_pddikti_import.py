@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from application.pddikti_import import (
+from application.registry.pddikti_import import (
     NOT_AUTHORIZED,
     ImportReport,
     import_file,
@@ -18,11 +18,11 @@ from application.pddikti_import import (
     source_of,
 )
 from domain.audit import Actor, Role
-from domain.diploma.period import Period
-from domain.diploma.programme import Programme
-from domain.diploma.student import Student
-from domain.diploma.university import University
 from domain.errors import RuleViolation
+from domain.registry.period import Period
+from domain.registry.programme import Programme
+from domain.registry.student import Student
+from domain.registry.university import University
 from infra.demo_data import write_cohort
 from tests.world import PRODI, UNIVERSITY, World
 

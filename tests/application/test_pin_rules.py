@@ -11,17 +11,17 @@ from typing import Any
 
 import pytest
 
-from application.diplomas import AlreadyReserved
+from application.diploma.diplomas import AlreadyReserved
 from domain.audit import Actor, Cause, Role
 from domain.diploma.diploma import Diploma, NotEligible
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
-from domain.diploma.programme import Level, Programme
-from domain.diploma.record import SemesterStatus
-from domain.diploma.student import Student
-from domain.diploma.university import University
 from domain.errors import Conflict, DomainError, NotAuthorized, NotFound, RuleViolation
 from domain.personal import PersonalData
+from domain.registry.programme import Level, Programme
+from domain.registry.record import SemesterStatus
+from domain.registry.student import Student
+from domain.registry.university import University
 from tests.world import ADMIN, OPERATOR, PRODI, UNIVERSITY, Clock, World, regular_periods, report
 
 IN_2020 = datetime(2020, 6, 1, 3, 0, tzinfo=UTC)  # decree 318/B/HK/2019 in force

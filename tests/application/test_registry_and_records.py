@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 
 from domain.audit import Role
-from domain.diploma.programme import Accreditation, Level, Orientation
-from domain.diploma.record import Graduation
 from domain.errors import NotAuthorized, RuleViolation
+from domain.registry.programme import Accreditation, Level, Orientation
+from domain.registry.record import Graduation
 from tests.world import OPERATOR, PRODI, UNIVERSITY, World, cause
 
 

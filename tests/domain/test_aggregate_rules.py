@@ -14,13 +14,13 @@ import pytest
 from domain.diploma.diploma import Diploma, NotEligible, pairing_blocker, reservation_blocker
 from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.diploma.numbering import NINASequence
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation, Programme
-from domain.diploma.record import Graduation, SemesterReport
 from domain.diploma.status import DiplomaStatus
-from domain.diploma.student import Student
 from domain.errors import RuleViolation
 from domain.personal import Sealed
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level, Orientation, Programme
+from domain.registry.record import Graduation, SemesterReport
+from domain.registry.student import Student
 from tests.domain.test_ruleset import PISN, graduate, record, semesters
 from tests.world import ADMIN, DIRECTOR_GENERAL, LEADER, OPERATOR, PRODI, UNIVERSITY, cause, report
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.diploma.period import Period
-from domain.diploma.programme import check_prodi_code
-from domain.diploma.university import check_university_code
 from domain.errors import RuleViolation
+from domain.registry.period import Period
+from domain.registry.programme import check_prodi_code
+from domain.registry.university import check_university_code
 
 
 def test_PIN_0_a_period_is_year_and_term_and_a_short_semester_ends_in_3() -> None:

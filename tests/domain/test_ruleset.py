@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.diploma.period import Period
-from domain.diploma.programme import Level
-from domain.diploma.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from domain.diploma.ruleset import Decision, Ruleset, RulesetBook
+from domain.registry.period import Period
+from domain.registry.programme import Level
+from domain.registry.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from tests.world import regular_periods, report
 
 BOOK = RulesetBook.shipped()

@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.diploma.codes import NIK, NIM, PassportNumber, ProdiCode, UniversityCode
-from domain.diploma.gpa import GPA
-from domain.diploma.period import Period
-from domain.diploma.programme import Level
-from domain.diploma.record import AcademicRecord, Graduation
 from domain.diploma.ruleset import RulesetBook
 from domain.errors import RuleViolation
+from domain.registry.codes import NIK, NIM, PassportNumber, ProdiCode, UniversityCode
+from domain.registry.gpa import GPA
+from domain.registry.period import Period
+from domain.registry.programme import Level
+from domain.registry.record import AcademicRecord, Graduation
 from tests.domain.test_ruleset import R318, semesters
 
 

@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.diploma.codes import NIK, NIM, PassportNumber, ProdiCode, UniversityCode
-from domain.diploma.gpa import GPA
-from domain.diploma.period import Period
 from domain.errors import RuleViolation
+from domain.registry.codes import NIK, NIM, PassportNumber, ProdiCode, UniversityCode
+from domain.registry.gpa import GPA
+from domain.registry.period import Period
 from domain.text import optional_text, parse_text
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from domain.diploma.diploma import Diploma
-from domain.diploma.university import University
+from domain.registry.university import University
 from projections.eligibility.projection import EligibilityProjection
 from projections.numbering.projection import NumberingProjection
 from projections.projection import Projection, handles

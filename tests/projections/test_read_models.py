@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from domain.diploma.period import Period
+from domain.registry.period import Period
 from projections import tracking
 from projections.store import ReadStore
 from tests.world import PRODI, UNIVERSITY, World, report

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from application.pddikti_import import import_pddikti
+from application.registry.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
 from domain.errors import RuleViolation
 from infra.bootstrap import Container

@@ -15,9 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.http import create_app
-from domain.diploma.period import Period
-from domain.diploma.student import Student
 from domain.personal import PersonalData
+from domain.registry.period import Period
+from domain.registry.student import Student
 from domain.unavailable import Unavailable
 from projections import failures
 from tests.world import OPERATOR, PRODI, UNIVERSITY, World
@@ -213,7 +213,7 @@ def test_projection_status_prints_the_skipped_event_and_exits_1(world: World, mo
     world.project()
     degraded = CliRunner().invoke(cli, ["projection-status"])
     assert degraded.exit_code == 1
-    assert f"skipped position {poison} (domain.diploma.student:Student.Registered)" in degraded.output
+    assert f"skipped position {poison} (domain.registry.student:Student.Registered)" in degraded.output
     assert "IndexError: list index out of range" in degraded.output
     body = json.loads(CliRunner().invoke(cli, ["projection-status", "--json"]).output)
     assert body["status"] == "degraded" and body["projections"]["eligibility"]["failures"][0]["position"] == poison

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from domain.diploma.university import University
+from domain.registry.university import University
 from projections.projection import Projection, handles
 from projections.store import Transaction
 from projections.worker import ProjectionWorker

@@ -13,12 +13,12 @@ from decimal import Decimal
 import pytest
 
 from api.auth import mint
-from application.pddikti_import import import_pddikti
+from application.registry.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
-from domain.diploma.period import Period
-from domain.diploma.record import SemesterReport, SemesterStatus
-from domain.diploma.student import Student
 from domain.errors import RuleViolation
+from domain.registry.period import Period
+from domain.registry.record import SemesterReport, SemesterStatus
+from domain.registry.student import Student
 from infra.bootstrap import Container
 from tests.api.test_graphql import OPERATOR, OTHER_OPERATOR, SECRET, Client, mutate, register_cohort
 from tests.application.test_pddikti_import import PROGRAMME_LINE, UNIVERSITY_LINE, jsonl, semester_line, student_line

@@ -11,8 +11,8 @@ import logging
 import pytest
 from typer.testing import CliRunner
 
-from application.erasure import ALREADY_ERASED, ERASED, ERASURE_COMPLETED
-from domain.diploma.student import Student
+from application.registry.erasure import ALREADY_ERASED, ERASED, ERASURE_COMPLETED
+from domain.registry.student import Student
 from infra.bootstrap import bootstrap
 from infra.keys import KeyVault
 from infra.main import cli as build_cli
@@ -104,7 +104,7 @@ def test_the_worker_destroys_left_keys_on_start_up(
     done = world.app.erase_personal_data(university_code=UNIVERSITY, nim="2020002", cause=cause(reason=GROUND))
     assert done.status == ERASED
 
-    with caplog.at_level(logging.WARNING, logger="application.erasure"):
+    with caplog.at_level(logging.WARNING, logger="application.registry.erasure"):
         world.container.start_worker()  # the sweep runs before the worker's first catch-up
         world.container.services.wait("sivil", world.position())
     assert not readable(world, "2020001")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from application.pddikti_import import import_pddikti
+from application.registry.pddikti_import import import_pddikti
 from domain.audit import Actor, Role
 from infra.bootstrap import Container
 from tests.api.test_graphql import ADMIN, OPERATOR, Client, mutate, register_cohort

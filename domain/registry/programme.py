@@ -11,8 +11,8 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.diploma.codes import ProdiCode
 from domain.errors import Failure, RuleViolation
+from domain.registry.codes import ProdiCode
 from domain.text import NAME_CHARS, parse_text, shown
 
 GRADE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 _-]{0,39}", re.ASCII)  # UNGGUL, BAIK SEKALI, A, TIDAK_TERAKREDITASI

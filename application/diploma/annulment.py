@@ -12,8 +12,8 @@ from application.authorization import ANNULLERS, ANNULMENT_PROPOSERS, require
 from application.receipt import Receipt
 from application.service import Service
 from domain.audit import Cause
-from domain.diploma.codes import student_key
 from domain.diploma.diploma import Diploma
+from domain.registry.codes import student_key
 from domain.text import REMARK_CHARS, optional_text
 
 

@@ -2,18 +2,17 @@
 
 A crash between the two leaves an erasure event whose key still exists. A retry of the command destroys it
 (and says so), and :meth:`Erasures.complete_erasures` (run by the projection worker on start-up) finds every
-such erasure in the log and destroys its key. A mixin of ``Diplomas``.
+such erasure in the log and destroys its key. A mixin of ``Registry``.
 """
 
 from __future__ import annotations
 
 import logging
 
-from eventsourcing.utils import get_topic
-
 from application.service import Service
-from domain.diploma.student import Student
+from domain.moved import topics_of
 from domain.personal import Sealer
+from domain.registry.student import Student
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +28,10 @@ class Erasures(Service):
 
     def complete_erasures(self) -> int:
         """Destroys the key of every erasure event whose key still exists; returns how many it destroyed."""
-        topic = get_topic(Student.PersonalDataErased)
+        topics = topics_of(Student.PersonalDataErased)  # erasures stored before the registry moved too
         completed, start = 0, 1
         while True:
-            page = self.recorder.select_notifications(start=start, limit=_PAGE, topics=[topic])
+            page = self.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
             for notification in page:
                 event = self.mapper.to_domain_event(notification)
                 if self.sealer.erase(event.originator_id, self.clock().isoformat()):

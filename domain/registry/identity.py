@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any, TypeVar
 
-from domain.diploma.codes import NIK, PassportNumber
 from domain.errors import Failure, RuleViolation
 from domain.personal import PersonalData
+from domain.registry.codes import NIK, PassportNumber
 from domain.text import NAME_CHARS, PLACE_CHARS, optional_text, parse_text
 
 T = TypeVar("T")

@@ -8,11 +8,11 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.diploma.period import Period
-from domain.diploma.programme import Level
-from domain.diploma.record import AcademicRecord, Graduation, SemesterReport
 from domain.errors import violation
 from domain.personal import Sealed
+from domain.registry.period import Period
+from domain.registry.programme import Level
+from domain.registry.record import AcademicRecord, Graduation, SemesterReport
 
 
 class Student(Aggregate):

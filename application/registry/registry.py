@@ -1,4 +1,8 @@
-"""Diplomas: the PDDIKTI registry, students' records, NINA reservation and pairing (PIN-0..3, PIN-8), annulment."""
+"""The registry's commands: universities, programmes, students' records (PIN-0), erasure (UU PDP).
+
+The diploma context decides on these records and saves its decisions in the same store, so a
+decision and the record it read commit together (``application.diploma.diplomas``).
+"""
 
 from __future__ import annotations
 
@@ -7,52 +11,31 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from application.annulment import Annulments
-from application.authorization import (
-    ERASERS,
-    NUMBERING_OPERATORS,
-    RECORD_REPORTERS,
-    REGISTRY_KEEPERS,
-    require,
-    require_national,
-)
-from application.erasure import Erasures
+from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPERS, require, require_national
 from application.receipt import Receipt
+from application.registry.erasure import Erasures
 from domain.audit import Cause
-from domain.diploma.codes import ProdiCode, UniversityCode, student_key
-from domain.diploma.diploma import Diploma, not_reserved
-from domain.diploma.identity import parse_personal
-from domain.diploma.nina import NINA
-from domain.diploma.numbering import NINAClaim, NINASequence
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation, Programme, parse_programme_name
-from domain.diploma.record import AcademicRecord, Graduation, SemesterReport
-from domain.diploma.ruleset import RulesetBook
-from domain.diploma.student import Student
-from domain.diploma.university import University
-from domain.errors import Conflict, violation
+from domain.errors import violation
 from domain.personal import PersonalData, Sealer
+from domain.registry.codes import ProdiCode, UniversityCode, student_key
+from domain.registry.identity import parse_personal
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level, Orientation, Programme, parse_programme_name
+from domain.registry.record import Graduation, SemesterReport
+from domain.registry.student import Student
+from domain.registry.university import University
 from domain.text import DOCUMENT_NUMBER_CHARS, NAME_CHARS, REMARK_CHARS, optional_text, parse_text
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
-class AlreadyReserved(Conflict):
-    pass
-
-
-class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.py; UU PDP: erasure.py
-    name = "diplomas"
-
-    def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, rulesets: RulesetBook, **kw: Any):
+class Registry(Erasures):  # UU PDP erasure completion: application/registry/erasure.py
+    def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, **kw: Any):
         super().__init__(env, **kw)
         self.sealer = sealer
-        self.rulesets = rulesets
 
     def today(self) -> date:
         return self.clock().astimezone(JAKARTA).date()
-
-    # Registry ---------------------------------------------------------------------------------
 
     def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
         require_national(cause.actor, REGISTRY_KEEPERS)
@@ -222,76 +205,7 @@ class Diplomas(Annulments, Erasures):  # PIN-5 commands: application/annulment.p
 
         return self.retrying(command)
 
-    # Numbering (PIN-1, PIN-2, PIN-3, PIN-8) ---------------------------------------------------
-
-    def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
-        university_code, nim = student_key(university_code, nim)
-        require(cause.actor, NUMBERING_OPERATORS, university_code)
-
-        def command() -> Receipt:
-            student = self._student(university_code, nim)
-            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
-            if diploma is not None and not diploma.annulled:
-                raise AlreadyReserved(f"NINA {diploma.nina} is already reserved for NIM {nim}")
-            programme, record = self._academic_record(student)
-            today = self.today()
-            sequence = self.find(
-                NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
-            ) or NINASequence(
-                university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
-            )
-            ruleset = self.rulesets.in_force(today)
-            if diploma is not None:  # annulled: a new number from the sequence, never the old one (PIN-5)
-                diploma.reserve_again(nina=sequence.claim_next(cause), ruleset=ruleset, record=record, cause=cause)
-            else:
-                diploma = Diploma.reserve(
-                    university_code=university_code,
-                    prodi_code=programme.prodi_code,
-                    nim=nim,
-                    student_id=student.id,
-                    nina=sequence.claim_next(cause),
-                    ruleset=ruleset,
-                    record=record,
-                    cause=cause,
-                )
-            claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
-            return Receipt(self.commit(sequence, diploma, claim), nina=diploma.nina.value)
-
-        return self.retrying(command)
-
-    def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> Receipt:
-        university_code, nim = student_key(university_code, nim)
-        require(cause.actor, NUMBERING_OPERATORS, university_code)
-
-        def command() -> Receipt:
-            student = self._student(university_code, nim)
-            given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
-            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
-            if diploma is None:
-                raise not_reserved(nim)
-            _, record = self._academic_record(student)
-            today = self.today()
-            diploma.pair(
-                nina=given,
-                ruleset=self.rulesets.in_force(today),
-                record=record,
-                holder=student.personal,
-                on=today,
-                cause=cause,
-            )
-            return Receipt(self.commit(diploma), nina=given.value)
-
-        return self.retrying(command)
-
     # ------------------------------------------------------------------------------------------
 
     def _student(self, university_code: str, nim: str) -> Student:
         return self.load(Student, Student.create_id(university_code, nim), "student", f"{university_code}/{nim}")
-
-    def _academic_record(self, student: Student) -> tuple[Programme, AcademicRecord]:
-        programme = self.load(
-            Programme, Programme.create_id(student.university_code, student.prodi_code), "prodi", student.prodi_code
-        )
-        graduated_on = student.graduation.decree_date if student.graduation else None
-        accredited = graduated_on is not None and programme.accredited_on(graduated_on)
-        return programme, student.record(programme.level, accredited_at_graduation=accredited)

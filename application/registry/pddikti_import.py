@@ -18,17 +18,17 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from application.diplomas import Diplomas
+from application.diploma.diplomas import Diplomas
 from application.receipt import Receipt
 from domain.audit import Actor, Cause
-from domain.diploma.codes import NIM, Code, ProdiCode, UniversityCode
-from domain.diploma.gpa import GPA
-from domain.diploma.period import Period
-from domain.diploma.programme import Accreditation, Level, Orientation
-from domain.diploma.record import Graduation, SemesterReport, SemesterStatus
-from domain.diploma.student import Student
 from domain.errors import Conflict, DomainError, Failure, NotAuthorized, NotFound, RuleViolation
 from domain.personal import PersonalData
+from domain.registry.codes import NIM, Code, ProdiCode, UniversityCode
+from domain.registry.gpa import GPA
+from domain.registry.period import Period
+from domain.registry.programme import Accreditation, Level, Orientation
+from domain.registry.record import Graduation, SemesterReport, SemesterStatus
+from domain.registry.student import Student
 
 E = TypeVar("E", bound=StrEnum)
 

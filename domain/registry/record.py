@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from domain.diploma.gpa import GPA
-from domain.diploma.period import Period
-from domain.diploma.programme import Level
 from domain.errors import Failure, RuleViolation
+from domain.registry.gpa import GPA
+from domain.registry.period import Period
+from domain.registry.programme import Level
 
 MAX_SKS_TAKEN = 60
 MAX_SKS_PASSED = 500  # (decided) above any programme's total: a larger number is a typing error

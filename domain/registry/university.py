@@ -7,7 +7,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.diploma.codes import UniversityCode
+from domain.registry.codes import UniversityCode
 
 
 def check_university_code(code: str, field: str = "universityCode") -> str:

@@ -1,0 +1,105 @@
+"""Diplomas: NINA reservation and pairing (PIN-1..3, PIN-8) and annulment (PIN-5), on the registry's records.
+
+The diploma context shares the registry's store: a decision is saved in one transaction with the
+records it read (``application.registry.registry``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from application.authorization import NUMBERING_OPERATORS, require
+from application.diploma.annulment import Annulments
+from application.receipt import Receipt
+from application.registry.registry import Registry
+from domain.audit import Cause
+from domain.diploma.diploma import Diploma, not_reserved
+from domain.diploma.nina import NINA
+from domain.diploma.numbering import NINAClaim, NINASequence
+from domain.diploma.ruleset import RulesetBook
+from domain.errors import Conflict
+from domain.registry.codes import student_key
+from domain.registry.programme import Programme
+from domain.registry.record import AcademicRecord
+from domain.registry.student import Student
+
+
+class AlreadyReserved(Conflict):
+    pass
+
+
+class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/annulment.py
+    name = "diplomas"
+
+    def __init__(self, env: dict[str, str] | None = None, *, rulesets: RulesetBook, **kw: Any):
+        super().__init__(env, **kw)
+        self.rulesets = rulesets
+
+    # Numbering (PIN-1, PIN-2, PIN-3, PIN-8) ---------------------------------------------------
+
+    def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
+        require(cause.actor, NUMBERING_OPERATORS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            if diploma is not None and not diploma.annulled:
+                raise AlreadyReserved(f"NINA {diploma.nina} is already reserved for NIM {nim}")
+            programme, record = self._academic_record(student)
+            today = self.today()
+            sequence = self.find(
+                NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
+            ) or NINASequence(
+                university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
+            )
+            ruleset = self.rulesets.in_force(today)
+            if diploma is not None:  # annulled: a new number from the sequence, never the old one (PIN-5)
+                diploma.reserve_again(nina=sequence.claim_next(cause), ruleset=ruleset, record=record, cause=cause)
+            else:
+                diploma = Diploma.reserve(
+                    university_code=university_code,
+                    prodi_code=programme.prodi_code,
+                    nim=nim,
+                    student_id=student.id,
+                    nina=sequence.claim_next(cause),
+                    ruleset=ruleset,
+                    record=record,
+                    cause=cause,
+                )
+            claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
+            return Receipt(self.commit(sequence, diploma, claim), nina=diploma.nina.value)
+
+        return self.retrying(command)
+
+    def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> Receipt:
+        university_code, nim = student_key(university_code, nim)
+        require(cause.actor, NUMBERING_OPERATORS, university_code)
+
+        def command() -> Receipt:
+            student = self._student(university_code, nim)
+            given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
+            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            if diploma is None:
+                raise not_reserved(nim)
+            _, record = self._academic_record(student)
+            today = self.today()
+            diploma.pair(
+                nina=given,
+                ruleset=self.rulesets.in_force(today),
+                record=record,
+                holder=student.personal,
+                on=today,
+                cause=cause,
+            )
+            return Receipt(self.commit(diploma), nina=given.value)
+
+        return self.retrying(command)
+
+    def _academic_record(self, student: Student) -> tuple[Programme, AcademicRecord]:
+        programme = self.load(
+            Programme, Programme.create_id(student.university_code, student.prodi_code), "prodi", student.prodi_code
+        )
+        graduated_on = student.graduation.decree_date if student.graduation else None
+        accredited = graduated_on is not None and programme.accredited_on(graduated_on)
+        return programme, student.record(programme.level, accredited_at_graduation=accredited)

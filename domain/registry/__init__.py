@@ -1,0 +1,1 @@
+"""The PDDIKTI registry: universities, their programmes, and students with their academic records."""
