@@ -47,7 +47,7 @@ class Service(Application[UUID]):
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(what, key) from None
         assert isinstance(aggregate, cls)
@@ -55,7 +55,7 @@ class Service(Application[UUID]):
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: Any = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         assert isinstance(aggregate, cls)

@@ -103,12 +103,12 @@ class _PostgresTransaction:
 
     def execute(self, sql: str, params: Params | None = None) -> int:
         with self.conn.cursor() as cur:
-            cur.execute(to_pyformat(sql), params or {})  # type: ignore[arg-type]
+            cur.execute(to_pyformat(sql), params or {})
             return cur.rowcount
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         with self.conn.cursor(row_factory=dict_row) as cur:
-            cur.execute(to_pyformat(sql), params or {})  # type: ignore[arg-type]
+            cur.execute(to_pyformat(sql), params or {})
             return cur.fetchall()
 
 

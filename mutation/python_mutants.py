@@ -28,7 +28,7 @@ FLIPS: dict[type, type] = {
     ast.In: ast.NotIn,
     ast.NotIn: ast.In,
 }
-SYMBOLS = {
+SYMBOLS: dict[type, str] = {
     ast.Lt: "<",
     ast.LtE: "<=",
     ast.Gt: ">",
@@ -226,7 +226,8 @@ class _Finder(ast.NodeVisitor):
     # Helpers -----------------------------------------------------------------------------------
 
     def _field(self, node: ast.Constant) -> None:
-        self.edits.append(Edit(node, repr(f"{node.value}X"), f"field {node.value!r} -> {node.value + 'X'!r}"))
+        field = str(node.value)
+        self.edits.append(Edit(node, repr(f"{field}X"), f"field {field!r} -> {field + 'X'!r}"))
 
     def _regex(self, node: ast.Constant) -> None:
         pattern = str(node.value)
@@ -298,7 +299,7 @@ def rule_ids_in(source: str) -> list[str]:
 
 def _replace(lines: list[str], node: ast.AST, text: str) -> str:
     # ast offsets are UTF-8 byte offsets within a line.
-    start, end = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined,operator]
+    start, end = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined]
     head = lines[start].encode()[: node.col_offset].decode()  # type: ignore[attr-defined]
     tail = lines[end].encode()[node.end_col_offset :].decode()  # type: ignore[attr-defined]
     return "".join(lines[:start]) + head + text + tail + "".join(lines[end + 1 :])

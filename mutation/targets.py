@@ -19,6 +19,7 @@ RULE_MODULES = (
     "domain/diploma/annulment.py",
     "domain/registry/student.py",
     "domain/registry/programme.py",
+    "domain/registry/accreditation.py",
 )
 RULESETS = (
     "domain/diploma/rulesets/318-B-HK-2019.json",

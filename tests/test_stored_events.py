@@ -18,8 +18,11 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 import domain
 from domain.moved import topics_of
+from domain.registry.accreditation import Accreditation
+from domain.registry.level import Level, Orientation
 from domain.registry.student import Student
 from infra.bootstrap import Container
+from infra.transcoder import OrjsonTranscoder
 from tests.fixtures import event_log
 
 
@@ -40,10 +43,15 @@ def event_classes() -> set[type]:
     return found
 
 
+# Event classes first written after the v1 fixture: they have no older topic to keep resolving. A class
+# listed here must never move without a fixture that holds it (issue 16, item 7).
+ADDED_AFTER_V1 = {Student.RecordReliedOn}
+
+
 def test_the_fixture_names_every_event_class_of_today_under_a_topic_that_still_resolves() -> None:
     topics = {e.topic for e in event_log.stored_events()}
     resolved = {resolve_topic(topic) for topic in topics}
-    missing = {get_topic(cls) for cls in event_classes() - resolved}
+    missing = {get_topic(cls) for cls in event_classes() - resolved - ADDED_AFTER_V1}
     assert not missing, f"event classes with no event in the fixture log (add them to a new fixture): {missing}"
 
 
@@ -79,3 +87,20 @@ def test_a_query_by_topic_asks_for_the_topics_a_class_had_before_it_moved() -> N
         "domain.diploma.student:Student.PersonalDataErased",
     ]
     assert all(resolve_topic(t) is Student.PersonalDataErased for t in topics_of(Student.PersonalDataErased))
+
+
+def test_a_value_type_that_left_a_module_still_there_resolves_by_both_of_its_old_topics() -> None:
+    """Level left domain.registry.programme (which holds the Programme aggregate still): values stored in v1
+    (domain.diploma.programme) and after the registry moved (domain.registry.programme) rebuild as today's."""
+    assert topics_of(Level) == [
+        "domain.registry.level:Level",
+        "domain.registry.programme:Level",
+        "domain.diploma.programme:Level",
+    ]
+    for cls in (Level, Orientation, Accreditation):
+        assert all(resolve_topic(t) is cls for t in topics_of(cls))
+    transcoder = OrjsonTranscoder()
+    stored = transcoder.encode({"level": Level.S1})
+    old = stored.replace(b"domain.registry.level:Level", b"domain.registry.programme:Level")
+    assert old != stored
+    assert transcoder.decode(old) == {"level": Level.S1}

@@ -13,8 +13,9 @@ from eventsourcing.persistence import Notification
 from application.receipt import Receipt
 from domain.audit import Actor, Cause, Role
 from domain.personal import PersonalData
+from domain.registry.accreditation import Accreditation
+from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level, Orientation
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 from infra.bootstrap import Container
 

@@ -16,9 +16,10 @@ from application.receipt import Receipt
 from domain.audit import Cause
 from domain.errors import DomainError
 from domain.personal import PersonalData
+from domain.registry.accreditation import Accreditation
 from domain.registry.gpa import GPA
+from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level, Orientation
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 
 T = TypeVar("T")

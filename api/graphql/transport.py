@@ -59,7 +59,7 @@ def _depth_over(value: object, limit: int) -> bool:
     return False
 
 
-class Router(GraphQLRouter):  # type: ignore[type-arg]
+class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic only in some strawberry versions
     """Strawberry's FastAPI router with bounded JSON and no websocket transport (no subscriptions here, and a
     websocket message would bypass the HTTP body limit)."""
 

@@ -21,6 +21,7 @@ from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail, Verification
 from domain.diploma.nina import NINA
 from domain.errors import Failure, RuleViolation
+from domain.registry.codes import ProdiCode, UniversityCode
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 
@@ -125,25 +126,29 @@ class Status:
 
 
 def check_form(university_code: str, prodi_code: str, nina: str) -> Asked:
-    """PIN-0/PIN-1 form checks, every failure at once, each naming its field and the wrong part."""
-    university = (university_code or "").strip()
-    prodi = (prodi_code or "").strip()
+    """PIN-0/PIN-1 form checks, every failure at once, each naming its field and the wrong part.
+
+    The public pastes from documents: surrounding whitespace of any kind, and spaces inside a NINA, are dropped
+    before the codes are parsed by the same value objects as every other door."""
     failures: list[Failure] = []
-    if not (university.isascii() and university.isdigit() and len(university) == 6):
-        failures.append(
-            Failure("PIN-0", "universityCode", f"a PDDIKTI university code has 6 digits; got {university_code!r}")
-        )
-    prodi_ok = prodi.isascii() and prodi.isdigit() and len(prodi) == 5
-    if not prodi_ok:
-        failures.append(Failure("PIN-1", "prodiCode", f"a PDDIKTI prodi code has 5 digits; got {prodi_code!r}"))
+    university: UniversityCode | None = None
+    prodi: ProdiCode | None = None
     parsed: NINA | None = None
     try:
-        parsed = NINA.parse("".join((nina or "").split()), prodi_code=prodi if prodi_ok else None)
+        university = UniversityCode.parse((university_code or "").strip())
     except RuleViolation as e:
         failures.extend(e.failures)
-    if failures or parsed is None:
+    try:
+        prodi = ProdiCode.parse((prodi_code or "").strip())
+    except RuleViolation as e:
+        failures.extend(e.failures)
+    try:
+        parsed = NINA.parse("".join((nina or "").split()), prodi_code=prodi.value if prodi else None)
+    except RuleViolation as e:
+        failures.extend(e.failures)
+    if failures or university is None or prodi is None or parsed is None:
         raise RuleViolation(*failures)
-    return Asked(university, prodi, parsed.value)
+    return Asked(university.value, prodi.value, parsed.value)
 
 
 class PublicLookup:

@@ -137,7 +137,8 @@ class RuleViolation:
         return cls(rule_id=failures[0].rule_id, field=failures[0].field, message=failures[0].message, failures=failures)
 
 
-ChallengeRefusal = strawberry.enum(ch.Refusal, name="ChallengeRefusal")
+ChallengeRefusal = ch.Refusal  # exposed to GraphQL as the enum ChallengeRefusal (registered below)
+strawberry.enum(ch.Refusal, name="ChallengeRefusal")
 
 
 @strawberry.type
@@ -200,7 +201,13 @@ def _refusal(
     raise e
 
 
-REFUSALS = (DiplomaNotFound, errors.RuleViolation, ch.ChallengeRefused, RateLimited, *TEMPORARY)
+REFUSALS: tuple[type[Exception], ...] = (
+    DiplomaNotFound,
+    errors.RuleViolation,
+    ch.ChallengeRefused,
+    RateLimited,
+    *TEMPORARY,
+)
 
 
 @strawberry.type(name="Query")
@@ -247,7 +254,7 @@ class QueryWithHistory(Query):
                 )
             )
         except REFUSALS as e:
-            return _refusal(e)  # type: ignore[return-value]
+            return _refusal(e)
         return DiplomaStatus.from_status(found, on)
 
 
@@ -272,11 +279,11 @@ class Mutation:
                 )
             )
         except REFUSALS as e:
-            return _refusal(e)  # type: ignore[return-value]
+            return _refusal(e)
         pdf_url = None
         if ctx.downloads is not None:
-            e = verified.entry
-            token = ctx.downloads.issue(Asked(e.university_code, e.prodi_code, e.nina), ctx.address)
+            entry = verified.entry
+            token = ctx.downloads.issue(Asked(entry.university_code, entry.prodi_code, entry.nina), ctx.address)
             pdf_url = f"/sivil/pdf?token={token}"
         return VerifiedDiploma.from_verified(verified, pdf_url)
 

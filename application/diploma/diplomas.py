@@ -1,7 +1,7 @@
 """Diplomas: NINA reservation and pairing (PIN-1..3, PIN-8) and annulment (PIN-5), on the registry's records.
 
 The diploma context shares the registry's store: a decision is saved in one transaction with the
-records it read (``application.registry.registry``).
+records it read, so a record corrected in between makes it rerun (``_academic_record``).
 """
 
 from __future__ import annotations
@@ -17,15 +17,10 @@ from domain.diploma.diploma import Diploma, not_reserved
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
 from domain.diploma.ruleset import RulesetBook
-from domain.errors import Conflict
 from domain.registry.codes import student_key
 from domain.registry.programme import Programme
 from domain.registry.record import AcademicRecord
 from domain.registry.student import Student
-
-
-class AlreadyReserved(Conflict):
-    pass
 
 
 class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/annulment.py
@@ -44,8 +39,8 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         def command() -> Receipt:
             student = self._student(university_code, nim)
             diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
-            if diploma is not None and not diploma.annulled:
-                raise AlreadyReserved(f"NINA {diploma.nina} is already reserved for NIM {nim}")
+            if diploma is not None:
+                diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
             programme, record = self._academic_record(student)
             today = self.today()
             sequence = self.find(
@@ -68,7 +63,10 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                     cause=cause,
                 )
             claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
-            return Receipt(self.commit(sequence, diploma, claim), nina=diploma.nina.value)
+            student.rely_on_record(
+                decision="Diploma.NINAReserved", diploma_id=diploma.id, nina=diploma.nina.value, cause=cause
+            )
+            return Receipt(self.commit(sequence, diploma, claim, student), nina=diploma.nina.value)
 
         return self.retrying(command)
 
@@ -92,11 +90,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                 on=today,
                 cause=cause,
             )
-            return Receipt(self.commit(diploma), nina=given.value)
+            student.rely_on_record(decision="Diploma.NINAPaired", diploma_id=diploma.id, nina=given.value, cause=cause)
+            return Receipt(self.commit(diploma, student), nina=given.value)
 
         return self.retrying(command)
 
     def _academic_record(self, student: Student) -> tuple[Programme, AcademicRecord]:
+        """The record a decision reads. The student is saved with the decision (``rely_on_record``), so a
+        correction committed meanwhile makes the command rerun. The programme is not: its level never changes
+        (``Programme.register_again``) and accreditations are only added, which can turn a refusal into an
+        acceptance but never take an accepted decision's ground away."""
         programme = self.load(
             Programme, Programme.create_id(student.university_code, student.prodi_code), "prodi", student.prodi_code
         )

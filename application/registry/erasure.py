@@ -8,6 +8,7 @@ such erasure in the log and destroys its key. A mixin of ``Registry``.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from application.service import Service
 from domain.moved import topics_of
@@ -33,7 +34,7 @@ class Erasures(Service):
         while True:
             page = self.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
             for notification in page:
-                event = self.mapper.to_domain_event(notification)
+                event = cast(Student.PersonalDataErased, self.mapper.to_domain_event(notification))
                 if self.sealer.erase(event.originator_id, self.clock().isoformat()):
                     completed += 1
                     log.warning(

@@ -23,10 +23,11 @@ from application.receipt import Receipt
 from domain.audit import Actor, Cause
 from domain.errors import Conflict, DomainError, Failure, NotAuthorized, NotFound, RuleViolation
 from domain.personal import PersonalData
+from domain.registry.accreditation import Accreditation
 from domain.registry.codes import NIM, Code, ProdiCode, UniversityCode
 from domain.registry.gpa import GPA
+from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level, Orientation
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 from domain.registry.student import Student
 

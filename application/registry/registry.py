@@ -15,12 +15,13 @@ from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPER
 from application.receipt import Receipt
 from application.registry.erasure import Erasures
 from domain.audit import Cause
-from domain.errors import violation
 from domain.personal import PersonalData, Sealer
+from domain.registry.accreditation import Accreditation
 from domain.registry.codes import ProdiCode, UniversityCode, student_key
 from domain.registry.identity import parse_personal
+from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level, Orientation, Programme, parse_programme_name
+from domain.registry.programme import Programme, parse_programme_name
 from domain.registry.record import Graduation, SemesterReport
 from domain.registry.student import Student
 from domain.registry.university import University
@@ -83,15 +84,9 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
                     cause=cause,
                 )
             else:
-                if (programme.level, programme.orientation) != (level, orientation):
-                    raise violation(
-                        "PIN-0",
-                        "level",
-                        f"prodi {prodi_code} is registered as {programme.level} {programme.orientation}",
-                    )
-                programme.rename(name, cause)
-                if accreditation:
-                    programme.record_accreditation(accreditation, cause)
+                programme.register_again(
+                    name=name, level=level, orientation=orientation, accreditation=accreditation, cause=cause
+                )
             return Receipt(self.commit(programme))
 
         return self.retrying(command)
@@ -111,36 +106,24 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, RECORD_REPORTERS, university_code)
         prodi_code = ProdiCode.parse(prodi_code).value
-        today = self.today()
         entry = Period.parse(entry_period, field="entryPeriod")
-        if entry.is_short:  # studies begin in a regular semester; a short one has no place in the count (PIN-2)
-            raise violation("PIN-0", "entryPeriod", f"the entry period is a regular semester (T = 1 or 2); got {entry}")
-        entry.check_started(today, field="entryPeriod")
+        today = self.today()
         personal = parse_personal(**vars(personal), today=today)
 
         def command() -> Receipt:
             self.load(Programme, Programme.create_id(university_code, prodi_code), "prodi", prodi_code)
-            student_id = Student.create_id(university_code, nim)
-            student = self.find(Student, student_id)
+            student = self.find(Student, Student.create_id(university_code, nim))
             if student is not None:
-                if student.erased:  # a re-sent feed does not bring erased data back (UU PDP)
-                    return Receipt(None)
-                if (student.prodi_code, student.entry_period) != (prodi_code, entry):
-                    raise violation(
-                        "PIN-0",
-                        "nim",
-                        f"NIM {nim} is already registered in prodi {student.prodi_code} from {student.entry_period}",
-                    )
-                if self.sealer.unseal(student.personal) != personal:
-                    raise violation("PIN-0", "nim", f"NIM {nim} is registered with other personal data")
+                student.register_again(prodi_code=prodi_code, entry_period=entry, personal=personal, sealer=self.sealer)
                 return Receipt(None)
-            student = Student(
+            student = Student.register(
                 university_code=university_code,
                 nim=nim,
                 prodi_code=prodi_code,
                 entry_period=entry,
-                identity_kind="NIK" if personal.nik else "PASSPORT" if personal.passport_number else None,
-                personal=self.sealer.seal(student_id, personal),
+                personal=personal,
+                today=today,
+                sealer=self.sealer,
                 cause=cause,
             )
             return Receipt(self.commit(student))

@@ -147,7 +147,7 @@ class Diploma(Aggregate):
         decision = ruleset.reservation(record)  # PIN-2, PIN-8
         if not decision.allowed:
             raise NotEligible(decision)
-        return cls(
+        reserved: Diploma = cls(  # the library's @event leaves the constructor untyped
             university_code=university_code,
             prodi_code=prodi_code,
             nim=nim,
@@ -156,6 +156,7 @@ class Diploma(Aggregate):
             decision=decision,
             cause=cause,
         )
+        return reserved
 
     @event(NINAReserved)
     def __init__(
@@ -331,15 +332,19 @@ class Diploma(Aggregate):
             cause=cause,
         )
 
+    def check_reservable(self) -> None:
+        """PIN-2.once and PIN-5.void: asked before a new number is claimed for the student, and again on it."""
+        blocker = reservation_blocker(self.status, self.nina.value, self.nim)
+        if blocker is not None:
+            raise RuleViolation(blocker)
+
     def reserve_again(self, *, nina: NINA, ruleset: Ruleset, record: AcademicRecord, cause: Cause) -> None:
         """After a cancellation in error the student may be reserved again, under a new NINA (decided).
 
         A NINA declared void stays the student's last word: the Director General found the studies or
         their reporting non-compliant, and a new number would hide that (decided).
         """
-        blocker = reservation_blocker(self.status, self.nina.value, self.nim)
-        if blocker is not None:
-            raise RuleViolation(blocker)
+        self.check_reservable()
         if nina == self.nina:  # the claims and sequences make this impossible; never reuse (PIN-5)
             raise violation("PIN-5.reuse", "nina", f"NINA {nina} was annulled and is never issued again")
         decision = ruleset.reservation(record)  # PIN-2, PIN-8

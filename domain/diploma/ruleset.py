@@ -10,8 +10,8 @@ from decimal import Decimal
 from importlib import resources
 
 from domain.errors import Failure, RuleViolation
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Level
 from domain.registry.record import AcademicRecord, SemesterStatus
 
 

@@ -9,8 +9,8 @@ from enum import StrEnum
 
 from domain.errors import Failure, RuleViolation
 from domain.registry.gpa import GPA
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Level
 
 MAX_SKS_TAKEN = 60
 MAX_SKS_PASSED = 500  # (decided) above any programme's total: a larger number is a typing error

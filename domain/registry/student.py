@@ -9,9 +9,9 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.errors import violation
-from domain.personal import Sealed
+from domain.personal import PersonalData, Sealed, Sealer
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Level
 from domain.registry.record import AcademicRecord, Graduation, SemesterReport
 
 
@@ -61,6 +61,20 @@ class Student(Aggregate):
         nim: str
         cause: Cause
 
+    class RecordReliedOn(Aggregate.Event):
+        """A decision on the diploma (a NINA reservation or pairing) was taken on this record as it stood.
+
+        Saved in the same transaction as the decision: a correction committed after the record was read
+        takes this version first, the save fails, and the decision is taken again on the corrected record.
+        The decision's own event keeps what it saw (PIN-8); this one ties it to the record's version."""
+
+        university_code: str
+        nim: str
+        decision: str  # the decision's event, e.g. "Diploma.NINAReserved"
+        diploma_id: UUID
+        nina: str
+        cause: Cause
+
     @event(Registered)
     def __init__(
         self,
@@ -81,6 +95,51 @@ class Student(Aggregate):
         self.reports: dict[Period, SemesterReport] = {}
         self.graduation: Graduation | None = None
         self.erased = False
+
+    @classmethod
+    def register(
+        cls,
+        *,
+        university_code: str,
+        nim: str,
+        prodi_code: str,
+        entry_period: Period,
+        personal: PersonalData,
+        today: date,
+        sealer: Sealer,
+        cause: Cause,
+    ) -> Student:
+        """PIN-0: studies begin in a regular semester that has started; the personal data is sealed (UU PDP)."""
+        if entry_period.is_short:  # a short semester has no place in the count of semesters (PIN-2)
+            raise violation(
+                "PIN-0", "entryPeriod", f"the entry period is a regular semester (T = 1 or 2); got {entry_period}"
+            )
+        entry_period.check_started(today, field="entryPeriod")
+        registered: Student = cls(  # the library's @event leaves the constructor untyped
+            university_code=university_code,
+            nim=nim,
+            prodi_code=prodi_code,
+            entry_period=entry_period,
+            identity_kind="NIK" if personal.nik else "PASSPORT" if personal.passport_number else None,
+            personal=sealer.seal(cls.create_id(university_code, nim), personal),
+            cause=cause,
+        )
+        return registered
+
+    def register_again(self, *, prodi_code: str, entry_period: Period, personal: PersonalData, sealer: Sealer) -> None:
+        """PIN-0: a re-sent registration changes nothing, and must say what the record says.
+
+        An erased student's is ignored: a re-sent feed does not bring erased data back (UU PDP)."""
+        if self.erased:
+            return
+        if (self.prodi_code, self.entry_period) != (prodi_code, entry_period):
+            raise violation(
+                "PIN-0",
+                "nim",
+                f"NIM {self.nim} is already registered in prodi {self.prodi_code} from {self.entry_period}",
+            )
+        if sealer.unseal(self.personal) != personal:
+            raise violation("PIN-0", "nim", f"NIM {self.nim} is registered with other personal data")
 
     @staticmethod
     def create_id(university_code: str, nim: str) -> UUID:
@@ -150,6 +209,23 @@ class Student(Aggregate):
     @event(PersonalDataErased)
     def _personal_data_erased(self, university_code: str, nim: str, cause: Cause) -> None:
         self.erased = True
+
+    def rely_on_record(self, *, decision: str, diploma_id: UUID, nina: str, cause: Cause) -> None:
+        """Called by the command that decides on this record, before it saves the decision with the student."""
+        self._record_relied_on(
+            university_code=self.university_code,
+            nim=self.nim,
+            decision=decision,
+            diploma_id=diploma_id,
+            nina=nina,
+            cause=cause,
+        )
+
+    @event(RecordReliedOn)
+    def _record_relied_on(
+        self, university_code: str, nim: str, decision: str, diploma_id: UUID, nina: str, cause: Cause
+    ) -> None:
+        pass  # only the version moves: that is what a concurrent correction collides with
 
     def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
         return AcademicRecord(

@@ -7,12 +7,6 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.registry.codes import UniversityCode
-
-
-def check_university_code(code: str, field: str = "universityCode") -> str:
-    """PIN-0: see ``UniversityCode``."""
-    return UniversityCode.parse(code, field).value
 
 
 class University(Aggregate):

@@ -116,7 +116,8 @@ def sign_pdf(unsigned: bytes, keys: KeyRing, token: str, *, server: str | None =
         name=f"SIVIL {keys.active_kid}",
     )
     pdf_signer = signers.PdfSigner(metadata, signer=_signer(keys.signing_key))
-    return outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
+    signed: bytes = outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
+    return signed
 
 
 def document_certificate(key: Ed25519PrivateKey) -> x509.Certificate:

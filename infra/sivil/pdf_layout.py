@@ -278,7 +278,7 @@ _ROW_GAP = 2 * mm
 
 
 def _leading(size: float) -> float:
-    return size * 0.5 * mm  # 5.5 mm at 11 pt, as before
+    return size * 0.5 * float(mm)  # 5.5 mm at 11 pt, as before
 
 
 def _fit_rows(rows: list[tuple[str, str]], fonts: PageFonts, top: float) -> tuple[float, list[tuple[str, list[str]]]]:

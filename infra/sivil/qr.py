@@ -54,7 +54,9 @@ def qr_operators(payload: str) -> str:
     """The page operators that draw the QR code of ``payload``: written as literal PDF so that a verifier can
     regenerate them from the embedded statement and find them byte for byte in the page (QR module units, one
     rectangle per run of dark modules, 4 modules of quiet zone)."""
-    rows = list(segno.make(payload, error="m", micro=False).matrix_iter(scale=1, border=4))
+    rows: list[list[int]] = [
+        list(row) for row in segno.make(payload, error="m", micro=False).matrix_iter(scale=1, border=4)
+    ]
     size = len(rows)
     module = QR_SIZE / size
     runs = []

@@ -140,7 +140,8 @@ def server_named_in(data: bytes) -> str | None:
     signature, which is checked with the keys it leads to, so say where the keys came from."""
     try:
         reader = PdfReader(io.BytesIO(data))
-        named = (reader.metadata or {}).get(SERVER_KEY)
+        metadata: dict[str, object] = dict(reader.metadata or {})
+        named = metadata.get(SERVER_KEY)
         if named:
             return str(named).rstrip("/")
         text = _normalised(reader.pages[0].extract_text()) if len(reader.pages) == 1 else ""
@@ -320,7 +321,8 @@ def _file_signature(data: bytes, keys: KeyRing) -> tuple[Check, str | None]:
     if not status.valid:
         return failed(f"the signature does not verify with key {kid}")
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        return failed(f"the signature does not cover the whole file ({status.coverage.name})")
+        coverage = status.coverage.name if status.coverage else "unknown"
+        return failed(f"the signature does not cover the whole file ({coverage})")
     return Check("file signature", "ok", f"certified by SIVIL key {kid} ({known.status}), covering the whole file"), kid
 
 
@@ -377,7 +379,7 @@ def _signed_statement(data: bytes, keys: KeyRing, signer_kid: str | None) -> tup
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        info = reader.metadata or {}
+        info: dict[str, object] = dict(reader.metadata or {})
         in_info = info.get(INFO_KEY)
         attached = reader.attachments.get(ATTACHMENT_NAME, [])
     except Exception as error:  # a damaged file can fail anywhere in the parser

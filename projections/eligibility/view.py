@@ -8,11 +8,13 @@ from decimal import Decimal
 
 import orjson
 
-from domain.diploma.diploma import DiplomaStatus, pairing_blocker, reservation_blocker
+from domain.diploma.diploma import pairing_blocker, reservation_blocker
 from domain.diploma.ruleset import Decision, RulesetBook
+from domain.diploma.status import DiplomaStatus
 from domain.errors import Failure
+from domain.registry.accreditation import Accreditation
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level
 from domain.registry.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from projections.store import ReadStore, one
 
@@ -97,7 +99,7 @@ class EligibilityView:
 def _report(row: dict[str, object]) -> SemesterReport:
     return SemesterReport(
         period=Period.stored(str(row["period"])),
-        status=SemesterStatus(row["status"]),
+        status=SemesterStatus(str(row["status"])),
         sks_taken=int(row["sks_taken"]),  # type: ignore[call-overload]
         ips=Decimal(str(row["ips"])),
         ipk=Decimal(str(row["ipk"])),

@@ -229,7 +229,7 @@ def test_an_operator_acts_only_for_their_own_university(client: Client, containe
     assert read["errors"][0]["extensions"]["code"] == "NOT_AUTHORIZED"
 
 
-def test_unknown_student_is_not_found_and_a_second_reservation_is_a_conflict(client: Client) -> None:
+def test_unknown_student_is_not_found_and_a_second_reservation_breaks_PIN_2_once(client: Client) -> None:
     register_cohort(client)
     missing = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="9999999")
     assert missing["__typename"] == "NotFound"
@@ -240,7 +240,7 @@ def test_unknown_student_is_not_found_and_a_second_reservation_is_a_conflict(cli
         == "NinaAccepted"
     )
     again = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="2020001")
-    assert again["__typename"] == "Conflict"
+    assert (again["__typename"], again["ruleId"], again["field"]) == ("RuleViolation", "PIN-2.once", "nim")
 
 
 def test_graphiql_is_served(client: Client) -> None:

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from application.diploma.diplomas import AlreadyReserved
 from domain.audit import Actor, Cause, Role
 from domain.diploma.diploma import Diploma, NotEligible
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
-from domain.errors import Conflict, DomainError, NotAuthorized, NotFound, RuleViolation
+from domain.errors import DomainError, NotAuthorized, NotFound, RuleViolation
 from domain.personal import PersonalData
-from domain.registry.programme import Level, Programme
+from domain.registry.level import Level
+from domain.registry.programme import Programme
 from domain.registry.record import SemesterStatus
 from domain.registry.student import Student
 from domain.registry.university import University
@@ -174,7 +174,7 @@ def test_PIN_3_bachelor_pairing_allowed_at_144_sks_passed(s1: World) -> None:
     s1.graduate("2020001")
     before = s1.position()
     assert s1.pair("2020001", nina).nina == nina
-    assert [type(e) for e in s1.events(before)] == [Diploma.NINAPaired]
+    assert [type(e) for e in s1.events(before)] == [Diploma.NINAPaired, Student.RecordReliedOn]
 
 
 # Semester load ---------------------------------------------------------------------------------
@@ -398,12 +398,13 @@ def test_PIN_3_reservation_a_paired_nina_cannot_be_paired_again(s1: World) -> No
 # One reservation per student, and what it records ----------------------------------------------
 
 
-def test_PIN_2_a_second_reservation_for_the_same_student_is_a_conflict_and_appends_nothing(s1: World) -> None:
+def test_PIN_2_once_a_second_reservation_for_the_same_student_is_refused_and_appends_nothing(s1: World) -> None:
+    """The rule the eligibility view states (PIN-2.once on nim), not a conflict: nothing raced, the rule refused."""
     s1.eligible_s1("2020001")
     nina = reserved(s1, "2020001")
-    conflict = refused(s1, lambda: s1.reserve("2020001"), AlreadyReserved)
-    assert isinstance(conflict, Conflict)
-    assert nina in str(conflict)
+    refusal = refused(s1, lambda: s1.reserve("2020001"))
+    assert [(f.rule_id, f.field) for f in refusal.failures] == [("PIN-2.once", "nim")]
+    assert nina in str(refusal)
 
 
 def test_PIN_8_the_reservation_event_records_ruleset_rule_ids_and_inputs(s1: World) -> None:
@@ -455,6 +456,7 @@ def test_every_stored_event_carries_the_cause_of_the_command_that_made_it(s1: Wo
         NINASequence.NumberClaimed,
         Diploma.NINAReserved,
         NINAClaim.Claimed,
+        Student.RecordReliedOn,
     }
     for event in reservation_events:
         assert event.cause == reservation_cause, type(event).__qualname__
@@ -625,7 +627,11 @@ def test_personal_data_erased_the_events_still_load_and_unseal_to_nothing(s1: Wo
     _, pairing = diploma_events(s1, "2020001")
     assert sealer.unseal(pairing.holder) is None
     assert s1.app.repository.get(Diploma.create_id(UNIVERSITY, "2020001")).nina == NINA(nina)
-    assert [type(e) for e in s1.events()][-2:] == [Student.GraduationRecorded, Diploma.NINAPaired]
+    assert [type(e) for e in s1.events()][-3:] == [
+        Student.GraduationRecorded,
+        Diploma.NINAPaired,
+        Student.RecordReliedOn,
+    ]
 
 
 # Authorization ---------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import pytest
 
 from domain.audit import Role
 from domain.errors import NotAuthorized, RuleViolation
-from domain.registry.programme import Accreditation, Level, Orientation
+from domain.registry.accreditation import Accreditation
+from domain.registry.level import Level, Orientation
 from domain.registry.record import Graduation
 from tests.world import OPERATOR, PRODI, UNIVERSITY, World, cause
 

@@ -16,9 +16,11 @@ from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.diploma.numbering import NINASequence
 from domain.diploma.status import DiplomaStatus
 from domain.errors import RuleViolation
-from domain.personal import Sealed
+from domain.personal import PersonalData, Sealed
+from domain.registry.accreditation import Accreditation
+from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
-from domain.registry.programme import Accreditation, Level, Orientation, Programme
+from domain.registry.programme import Programme
 from domain.registry.record import Graduation, SemesterReport
 from domain.registry.student import Student
 from tests.domain.test_ruleset import PISN, graduate, record, semesters
@@ -360,3 +362,90 @@ def test_PDP_erasure_is_recorded_once() -> None:
 def test_PIN_0_an_accreditation_grade_with_an_invisible_character_is_refused_naming_the_grade() -> None:
     bad = Accreditation("UNGGUL\u200b", date(2020, 1, 1), date(2021, 1, 1))
     assert refusal(lambda: bad.parsed(TODAY)) == (("PIN-0", "accreditationGrade"),)
+
+
+# Registration again (PIN-0): the aggregates keep what was registered ------------------------------
+
+
+class PlainSealer:
+    """Seals by keeping the data in memory: enough for the aggregate's own comparison."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, PersonalData] = {}
+
+    def erase(self, subject_id: uuid.UUID, when: str) -> bool:
+        return self.kept.pop(str(subject_id), None) is not None
+
+    def seal(self, subject_id: uuid.UUID, data: PersonalData) -> Sealed:
+        self.kept[str(subject_id)] = data
+        return Sealed(subject_id, str(subject_id))
+
+    def unseal(self, sealed: Sealed) -> PersonalData | None:
+        return self.kept.get(sealed.ciphertext)
+
+
+SITI = PersonalData(full_name="Siti Aminah", nik="3171234567890123")
+
+
+def registered(sealer: PlainSealer, entry: str = "20201") -> Student:
+    return Student.register(
+        university_code=UNIVERSITY,
+        nim="2020001",
+        prodi_code=PRODI,
+        entry_period=Period.parse(entry),
+        personal=SITI,
+        today=TODAY,
+        sealer=sealer,
+        cause=OPERATOR,
+    )
+
+
+def test_PIN_0_a_student_enters_in_a_regular_semester_that_has_started() -> None:
+    sealer = PlainSealer()
+    assert registered(sealer).identity_kind == "NIK"
+    assert refusal(lambda: registered(sealer, "20203")) == (("PIN-0", "entryPeriod"),)
+    assert refusal(lambda: registered(sealer, "20251")) == (("PIN-0", "entryPeriod"),)
+
+
+def test_PIN_0_a_student_registered_again_must_say_what_the_record_says() -> None:
+    sealer = PlainSealer()
+    s = registered(sealer)
+    same = {"prodi_code": PRODI, "entry_period": Period.parse("20201"), "sealer": sealer}
+    s.register_again(**same, personal=SITI)  # a re-sent feed: nothing to do
+    assert len(s.collect_events()) == 1
+    other_prodi = {**same, "prodi_code": "55202"}
+    assert refusal(lambda: s.register_again(**other_prodi, personal=SITI)) == (("PIN-0", "nim"),)
+    other_entry = {**same, "entry_period": Period.parse("20211")}
+    assert refusal(lambda: s.register_again(**other_entry, personal=SITI)) == (("PIN-0", "nim"),)
+    someone_else = PersonalData(full_name="Siti Aminah", nik="3171234567890124")
+    assert refusal(lambda: s.register_again(**same, personal=someone_else)) == (("PIN-0", "nim"),)
+
+
+def test_PDP_an_erased_student_registered_again_changes_nothing_and_is_not_refused() -> None:
+    sealer = PlainSealer()
+    s = registered(sealer)
+    s.erase_personal_data(cause(reason="permintaan subjek data"))
+    s.register_again(prodi_code="55202", entry_period=Period.parse("20211"), personal=SITI, sealer=sealer)
+    assert [type(e) for e in s.collect_events()] == [Student.Registered, Student.PersonalDataErased]
+
+
+def test_PIN_0_a_programme_registered_again_keeps_its_level_and_orientation() -> None:
+    programme = Programme(
+        university_code=UNIVERSITY,
+        prodi_code=PRODI,
+        name="Informatika",
+        level=Level.S1,
+        orientation=Orientation.ACADEMIC,
+        accreditation=None,
+        cause=ADMIN,
+    )
+    again = {"name": "Teknik Informatika", "accreditation": VALID, "cause": ADMIN}
+    assert refusal(lambda: programme.register_again(level=Level.D4, orientation=Orientation.ACADEMIC, **again)) == (
+        ("PIN-0", "level"),
+    )
+    assert refusal(lambda: programme.register_again(level=Level.S1, orientation=Orientation.APPLIED, **again)) == (
+        ("PIN-0", "level"),
+    )
+    assert programme.name == "Informatika" and programme.accreditations == []
+    programme.register_again(level=Level.S1, orientation=Orientation.ACADEMIC, **again)
+    assert (programme.name, programme.accreditations) == ("Teknik Informatika", [VALID])

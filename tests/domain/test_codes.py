@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import RuleViolation
+from domain.registry.codes import ProdiCode, UniversityCode
 from domain.registry.period import Period
-from domain.registry.programme import check_prodi_code
-from domain.registry.university import check_university_code
 
 
 def test_PIN_0_a_period_is_year_and_term_and_a_short_semester_ends_in_3() -> None:
@@ -31,17 +30,17 @@ def test_PIN_0_a_malformed_period_is_refused_naming_its_field(code: str) -> None
 @pytest.mark.parametrize("code", ["5520", "552011", "5520a", "5520²", "٥٥٢٠١"])
 def test_PIN_1_a_prodi_code_other_than_5_ascii_digits_is_refused(code: str) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check_prodi_code(code)
+        ProdiCode.parse(code)
     assert refused.value.rule_ids == ("PIN-1",)
 
 
 @pytest.mark.parametrize("code", ["00100", "0010021", "00100x", "00100²", "٠٠١٠٠٢"])
 def test_PIN_0_a_university_code_other_than_6_ascii_digits_is_refused(code: str) -> None:
     with pytest.raises(RuleViolation) as refused:
-        check_university_code(code)
+        UniversityCode.parse(code)
     assert refused.value.rule_ids == ("PIN-0",)
 
 
 def test_PIN_0_and_PIN_1_well_formed_codes_are_accepted() -> None:
-    assert check_prodi_code("55201") == "55201"
-    assert check_university_code("001002") == "001002"
+    assert ProdiCode.parse("55201").value == "55201"
+    assert UniversityCode.parse("001002").value == "001002"

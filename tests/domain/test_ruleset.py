@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain.diploma.ruleset import Decision, Ruleset, RulesetBook
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Level
 from domain.registry.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from tests.world import regular_periods, report
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from domain.diploma.ruleset import Ruleset
-from domain.registry.programme import Level
+from domain.registry.level import Level
 from domain.registry.record import AcademicRecord, SemesterStatus
 from tests.domain.test_ruleset import BOTH, PISN, R318, failing, graduate, record, replaced, semesters
 from tests.world import report

@@ -12,8 +12,8 @@ from domain.diploma.ruleset import RulesetBook
 from domain.errors import RuleViolation
 from domain.registry.codes import NIK, NIM, PassportNumber, ProdiCode, UniversityCode
 from domain.registry.gpa import GPA
+from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.programme import Level
 from domain.registry.record import AcademicRecord, Graduation
 from tests.domain.test_ruleset import R318, semesters
 
