@@ -134,7 +134,7 @@ def build_cli(
             with _progress() as progress:
                 task = progress.add_task(f"importing {file.name}", total=records)
                 report = import_file(
-                    runtime.services.diplomas,
+                    runtime.services.registry,
                     file,
                     actor=Actor("pddikti-import", Role.PDDIKTI_SYNC, None),
                     progress=lambda done: progress.update(task, completed=done),
@@ -182,12 +182,12 @@ def build_cli(
             worker = runtime.services.worker
             if name not in worker.projections:
                 raise typer.BadParameter(f"unknown read model {name!r}; one of {', '.join(worker.projections)}")
-            total = runtime.services.diplomas.recorder.max_notification_id() or 0
+            total = sum(log.recorder.max_notification_id() or 0 for log in worker.followed(name))
             with _progress() as progress:
                 task = progress.add_task(f"rebuilding {name}", total=total)
                 worker.rebuild(name, progress=lambda n: progress.advance(task, n))
             console.print(f"{name}: rebuilt from {total} events")
-            skipped = next(s for s in worker.status() if s.name == name).failure_count
+            skipped = sum(s.failure_count for s in worker.status() if s.name == name)
             if skipped:
                 console.print(
                     f"[red]{name}: {skipped} event(s) could not be applied and were skipped[/red];"
@@ -227,13 +227,13 @@ def build_cli(
         runtime = boot()
         try:
             cause = Cause(Actor(actor, Role.MINISTRY_ADMIN, None), request_id=f"cli:{uuid.uuid4()}", reason=reason)
-            receipt = runtime.services.diplomas.erase_personal_data(university_code=university, nim=nim, cause=cause)
+            receipt = runtime.services.registry.erase_personal_data(university_code=university, nim=nim, cause=cause)
         except DomainError as e:
             console.print(f"refused: {e}")
             raise typer.Exit(code=1) from None
         finally:
             runtime.close()
-        console.print(ERASURE_MESSAGES.get(receipt.status or "", "erased"))
+        console.print(ERASURE_MESSAGES.get(receipt.outcome, "erased"))
 
     @cli.command("verify-pdf")
     def verify_pdf(

@@ -28,14 +28,23 @@ def health_report(worker: ProjectionWorker) -> tuple[int, dict[str, Any]]:
 
 def report_body(statuses: list[ProjectionStatus]) -> dict[str, Any]:
     healthy = all(s.healthy for s in statuses)
-    return {"status": "ok" if healthy else "degraded", "projections": {s.name: s.as_dict() for s in statuses}}
+    return {
+        "status": "ok" if healthy else "degraded",
+        "projections": {_key(s, statuses): s.as_dict() for s in statuses},
+    }
+
+
+def _key(status: ProjectionStatus, statuses: list[ProjectionStatus]) -> str:
+    """The read model's name; ``name/application`` for one that follows several applications' logs."""
+    following = sum(1 for s in statuses if s.name == status.name)
+    return status.name if following == 1 else f"{status.name}/{status.application}"
 
 
 def report_lines(statuses: list[ProjectionStatus]) -> list[str]:
     lines = []
     for s in statuses:
         state = "ok" if s.healthy else f"DEGRADED: {s.failure_count} event(s) skipped"
-        lines.append(f"{s.name}: position {s.position} of {s.head} (lag {s.lag}), {state}")
+        lines.append(f"{_key(s, statuses)}: position {s.position} of {s.head} (lag {s.lag}), {state}")
         lines.extend(f"  skipped position {f.position} ({f.topic}) at {f.failed_at}: {f.error}" for f in s.failures)
         if s.failure_count > len(s.failures):
             lines.append(f"  ... and {s.failure_count - len(s.failures)} earlier")

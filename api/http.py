@@ -81,7 +81,7 @@ def create_app(
     @app.get(WELL_KNOWN_KEYS_PATH)
     def sivil_keys() -> dict[str, Any]:
         """The public keys of SIVIL statements, retired ones included, so rotation never breaks an old PDF."""
-        return services.sivil_public.keys.published()
+        return services.diploma.sivil_public.keys.published()
 
     @app.get("/health")
     def health() -> JSONResponse:
@@ -93,10 +93,10 @@ def create_app(
 
 
 def sivil_router(services: Services):  # type: ignore[no-untyped-def]
-    public = services.sivil_public
+    public = services.diploma.sivil_public
 
     return create_sivil_router(
-        view=services.sivil,
+        view=services.diploma.sivil,
         secret=services.token_secret,
         limiter=public.limiter,
         clock=public.clock,

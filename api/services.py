@@ -1,16 +1,19 @@
-"""What the API needs, handed to it by the composition root (``infra.bootstrap``)."""
+"""What the API needs, grouped per context, handed to it by the composition root (``infra.bootstrap``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.diploma.diplomas import Diplomas
+from application.registry.registry import Registry
+from application.service import Service
 from domain.diploma.statement import StatementKeys
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
@@ -35,14 +38,27 @@ class SivilPublic:
 
 
 @dataclass
-class Services:
-    diplomas: Diplomas
+class DiplomaServices:
+    """The diploma context: its commands, its read models, and the public SIVIL side."""
+
+    commands: Diplomas
     eligibility: EligibilityView
     numbering: NumberingView
     sivil: SivilView
+    sivil_public: SivilPublic
+
+
+class Wait(Protocol):
+    def __call__(self, projection: str, position: int | None, application: str = Diplomas.name) -> None: ...
+
+
+@dataclass
+class Services:
+    registry: Registry  # its records live in the diplomas log, so that a decision saves with what it read
+    diploma: DiplomaServices
+    applications: dict[str, Service]  # every context's application, by name: whose log a position is in
     worker: ProjectionWorker
-    wait: Callable[[str, int | None], None]  # (read model, position): blocks until it is there
+    wait: Wait  # (read model, position, application): blocks until the read model has processed it
     waiter: PositionWaiter  # the same wait for the API, without holding a thread
     token_secret: str
     today: Callable[[], date]
-    sivil_public: SivilPublic

@@ -1,3 +1,5 @@
+"""What every command returns, whichever context ran it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -5,11 +7,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Receipt:
-    """What a command returns: the position of its last event (None when nothing changed)."""
+    """The application whose log the command wrote, and the position of its last event there (None when
+    nothing changed). A client reads its own write by asking a query to wait for that position of that log."""
 
+    application: str
     position: int | None
-    nina: str | None = None
-    status: str | None = None  # the diploma's status after the command (RESERVED, PAIRED, VOID, ...) or an erasure's
 
     @property
     def changed(self) -> bool:

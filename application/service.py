@@ -17,6 +17,7 @@ from application.receipt import Receipt
 from domain.errors import Conflict, NotFound
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R", bound=Receipt)
 T = TypeVar("T")
 
 Clock = Callable[[], datetime]
@@ -70,7 +71,10 @@ class Service(Application[UUID]):
             self._on_saved(position)
         return position
 
-    def retrying(self, command: Callable[[], Receipt]) -> Receipt:
+    def receipt(self, position: int | None) -> Receipt:
+        return Receipt(self.name, position)
+
+    def retrying(self, command: Callable[[], R]) -> R:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return command()

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from psycopg.conninfo import conninfo_to_dict
 
 from api.graphql.waiting import PositionWaiter
-from api.services import Services, SivilPublic
+from api.services import DiplomaServices, Services, SivilPublic
 from api.sivil.rate_limit import RateLimiter
 from application.diploma.diplomas import Diplomas
+from application.service import Service
 from domain.diploma.ruleset import RulesetBook
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.keys import KeyVault
@@ -31,14 +32,16 @@ from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
-from projections.worker import ProjectionWorker
+from projections.worker import EventLog, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
 
 register_moved_topics()  # before any stored event is read, in whichever process
 
 
-def event_store_env(settings: Settings) -> dict[str, str]:
+def event_store_env(settings: Settings, application: str = Diplomas.name) -> dict[str, str]:
+    """Where one application's log is kept. PostgreSQL names the table after the application
+    (``diplomas_events``); SQLite has one events table per file, so each application has a file of its own."""
     if settings.uses_postgres:
         info = conninfo_to_dict(settings.database_url)
         return {
@@ -63,9 +66,10 @@ def event_store_env(settings: Settings) -> dict[str, str]:
             "TRANSCODER_TOPIC": TRANSCODER,
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    sqlite_file = "events.sqlite3" if application == Diplomas.name else f"{application}-events.sqlite3"
     return {
         "PERSISTENCE_MODULE": "eventsourcing.sqlite",
-        "SQLITE_DBNAME": str(settings.data_dir / "events.sqlite3"),
+        "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
         "SQLITE_LOCK_TIMEOUT": "30",
         "TRANSCODER_TOPIC": TRANSCODER,
     }
@@ -116,7 +120,8 @@ class Container:
         self.worker.wake()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self.services.diplomas.close()
+        for application in self.services.applications.values():
+            application.close()
         for store in self.stores:
             store.close()
 
@@ -136,45 +141,50 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         **extra,
     )
     quick_recovery(diplomas)
+    applications: dict[str, Service] = {diplomas.name: diplomas}  # the next contexts' applications join here
     worker = ProjectionWorker(
-        application_name=diplomas.name,
-        recorder=diplomas.recorder,
-        mapper=diplomas.mapper,
+        logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],
         store=reads,
         projections=[SivilProjection(vault), EligibilityProjection(), NumberingProjection(vault)],
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
     worker_ref.append(worker)
 
-    def wait(projection: str, position: int | None) -> None:
-        tracking.wait(reads, projection, diplomas.name, position, settings.wait_timeout)
+    def wait(projection: str, position: int | None, application: str = Diplomas.name) -> None:
+        tracking.wait(reads, projection, application, position, settings.wait_timeout)
 
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
+    sivil_public = SivilPublic(
+        keys=keys_ring,
+        render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
+        limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
+        spent_challenges=(
+            RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
+        ),
+        challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
+        trusted_proxies=settings.trusted_proxies,
+        public_url=settings.public_url,
+        clock=diplomas.clock,
+        trail=VerificationTrail(reads),
+    )
     services = Services(
-        diplomas=diplomas,
-        eligibility=EligibilityView(reads, rulesets),
-        numbering=NumberingView(reads),
-        sivil=SivilView(reads),
+        registry=diplomas,
+        diploma=DiplomaServices(
+            commands=diplomas,
+            eligibility=EligibilityView(reads, rulesets),
+            numbering=NumberingView(reads),
+            sivil=SivilView(reads),
+            sivil_public=sivil_public,
+        ),
+        applications=dict(applications),
         worker=worker,
         wait=wait,
         waiter=PositionWaiter(
-            lambda projection: tracking.position(reads, projection, diplomas.name), timeout=settings.wait_timeout
+            lambda projection, application: tracking.position(reads, projection, application),
+            timeout=settings.wait_timeout,
         ),
         token_secret=settings.secret,
         today=diplomas.today,
-        sivil_public=SivilPublic(
-            keys=keys_ring,
-            render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
-            limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
-            spent_challenges=(
-                RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
-            ),
-            challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
-            trusted_proxies=settings.trusted_proxies,
-            public_url=settings.public_url,
-            clock=diplomas.clock,
-            trail=VerificationTrail(reads),
-        ),
     )
     stores = [reads] if reads is keys else [reads, keys]
     return Container(settings=settings, services=services, stores=stores)

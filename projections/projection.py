@@ -26,6 +26,7 @@ def handles(handler: H) -> H:
 
 class Projection:
     name: ClassVar[str]  # tracking key; pinned, since renaming it means a rebuild
+    applications: ClassVar[tuple[str, ...]] = ()  # the logs it follows, by application name; () means all
     ddl: ClassVar[tuple[str, ...]]  # CREATE TABLE IF NOT EXISTS ... statements
     tables: ClassVar[tuple[str, ...]]  # dropped by a rebuild
     handlers: ClassVar[dict[type[DomainEvent], str]] = {}  # event class -> the name of its handler method

@@ -9,7 +9,10 @@ from projections.failures import Failure
 
 @dataclass(frozen=True)
 class ProjectionStatus:
+    """One read model in one application's log."""
+
     name: str
+    application: str
     position: int  # the last notification applied (or skipped)
     head: int  # the log's last notification
     failure_count: int  # events skipped because they could not be applied
@@ -25,6 +28,7 @@ class ProjectionStatus:
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "application": self.application,
             "position": self.position,
             "head": self.head,
             "lag": self.lag,

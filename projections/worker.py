@@ -1,4 +1,8 @@
-"""Runs projections by polling the application's notification log: one code path for every store.
+"""Runs projections by polling applications' notification logs: one code path for every store.
+
+Each context's application has a log of its own; a projection follows the logs it names (all by default),
+and its position in each is tracked apart, keyed by (projection, application), in the same transaction
+as the rows it wrote.
 
 The SQLite recorder cannot ``subscribe()``, so instead of the library's ProjectionRunner we read
 ``select_notifications`` after each projection's tracked position. PostgreSQL commits notification ids
@@ -28,17 +32,27 @@ from projections.projection import Projection
 from projections.status import ProjectionStatus
 from projections.store import ReadStore, Transaction
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 Events = Sequence[tuple[Notification, Any]]
 
 
 @dataclass(frozen=True)
+class EventLog:
+    """One application's notification log, as the worker reads it."""
+
+    application: str
+    recorder: ApplicationRecorder
+    mapper: Mapper[Any]
+
+
+@dataclass(frozen=True)
 class _Target:
-    """A projection applied to its live tables, or to its shadow tables during a rebuild."""
+    """A projection applied to its live tables, or to its shadow tables during a rebuild, from one log."""
 
     key: str  # tracking and failures key
     projection: Projection
+    log: EventLog
     shadow: bool = False
 
     def view(self, tx: Transaction) -> Transaction:
@@ -63,19 +77,19 @@ class ProjectionWorker:
     def __init__(
         self,
         *,
-        application_name: str,
-        recorder: ApplicationRecorder,
-        mapper: Mapper[Any],
+        logs: Sequence[EventLog],
         store: ReadStore,
         projections: Sequence[Projection],
         batch_size: int = 500,
         on_start: Callable[[], object] | None = None,
     ) -> None:
-        self.application_name = application_name
-        self.recorder = recorder
-        self.mapper = mapper
+        self.logs = {log.application: log for log in logs}
         self.store = store
         self.projections = {p.name: p for p in projections}
+        for projection in projections:
+            unknown = set(projection.applications) - set(self.logs)
+            if unknown:
+                raise ValueError(f"projection {projection.name} follows {sorted(unknown)}, which no log here holds")
         self.batch_size = batch_size
         self.on_start = on_start  # run once by ``run`` before following the log (erasures left unfinished)
         self._wake = threading.Event()
@@ -84,33 +98,53 @@ class ProjectionWorker:
         for projection in projections:
             projection.create_tables(store)
 
-    def position(self, name: str) -> int:
-        return tracking.position(self.store, name, self.application_name)
+    def followed(self, name: str) -> list[EventLog]:
+        """The logs the projection follows: those it names, or every log of this worker."""
+        wanted = self.projections[name].applications
+        return [log for app, log in self.logs.items() if not wanted or app in wanted]
+
+    def position(self, name: str, application: str | None = None) -> int:
+        """How far the projection is in one application's log (the only one it follows, when not named)."""
+        if application is None:
+            [log] = self.followed(name)
+            application = log.application
+        return tracking.position(self.store, name, application)
 
     def wake(self, _position: int | None = None) -> None:
         self._wake.set()
 
     def status(self, failures_shown: int = 20) -> list[ProjectionStatus]:
         """Each read model's position, the log's head, and the events it skipped (for /health and the CLI)."""
-        head = self.recorder.max_notification_id() or 0
-        app = self.application_name
+        heads = {app: log.recorder.max_notification_id() or 0 for app, log in self.logs.items()}
         return [
             ProjectionStatus(
                 name=name,
-                position=self.position(name),
-                head=head,
-                failure_count=failures.count(self.store, name, app),
-                failures=tuple(failures.listing(self.store, name, app, failures_shown)),
+                application=log.application,
+                position=self.position(name, log.application),
+                head=heads[log.application],
+                failure_count=failures.count(self.store, name, log.application),
+                failures=tuple(failures.listing(self.store, name, log.application, failures_shown)),
             )
             for name in self.projections
+            for log in self.followed(name)
         ]
 
     def run_once(self, only: Sequence[str] | None = None) -> int:
-        """Processes one batch for each projection behind; returns how many notifications it read."""
-        return self._run_once([_Target(name, self.projections[name]) for name in (only or self.projections)])
+        """Processes one batch of each log for each projection behind; returns how many notifications it read."""
+        return sum(self._run_once(log, targets) for log, targets in self._live(only))
 
     def catch_up(self, only: Sequence[str] | None = None, progress: Callable[[int], None] | None = None) -> None:
-        self._catch_up([_Target(name, self.projections[name]) for name in (only or self.projections)], progress)
+        for log, targets in self._live(only):
+            self._catch_up(log, targets, progress)
+
+    def _live(self, only: Sequence[str] | None) -> list[tuple[EventLog, list[_Target]]]:
+        """Per log, the live targets of the projections (all, or ``only``) that follow it."""
+        names = list(only or self.projections)
+        per_log = [
+            (log, [_Target(n, self.projections[n], log) for n in names if log in self.followed(n)])
+            for log in self.logs.values()
+        ]
+        return [(log, targets) for log, targets in per_log if targets]
 
     def run(self, stop: threading.Event, idle: float = 0.25) -> None:
         """Until ``stop`` is set: catch up, then sleep until woken by a save or ``idle`` passes."""
@@ -123,7 +157,7 @@ class ProjectionWorker:
                     starting = None
                 self.catch_up()
             except Exception:  # a transient fault (the database away): retried, nothing skipped
-                log.exception("projection worker failed; retrying")
+                logger.exception("projection worker failed; retrying")
                 stop.wait(1.0)
             self._wake.wait(idle)
 
@@ -134,51 +168,53 @@ class ProjectionWorker:
         applied by the live worker from the shadow's position on.
         """
         projection = self.projections[name]
-        target = _Target(name + shadow.SUFFIX, projection, shadow=True)
+        key = name + shadow.SUFFIX
+        targets = [_Target(key, projection, log, shadow=True) for log in self.followed(name)]
         with self.store.transaction() as tx:
             shadow.drop(tx, projection.tables)
             for statement in projection.ddl:
-                target.view(tx).execute(statement)
-            tracking.reset(tx, target.key)
-            failures.clear(tx, target.key)
-        self._catch_up([target], progress)
-        self._swap(projection, target)
-        log.info("read model %s rebuilt and swapped in", name)
+                targets[0].view(tx).execute(statement)
+            tracking.reset(tx, key)
+            failures.clear(tx, key)
+        for target in targets:
+            self._catch_up(target.log, [target], progress)
+        self._swap(projection, key)
+        logger.info("read model %s rebuilt and swapped in", name)
         self.catch_up(only=[name])
 
-    def _swap(self, projection: Projection, target: _Target, attempts: int = 30) -> None:
+    def _swap(self, projection: Projection, key: str, attempts: int = 30) -> None:
         """One transaction; it gives way to readers and live batches holding a lock, and tries again."""
         for attempt in range(1, attempts + 1):
             try:
                 with self.store.transaction() as tx:
                     shadow.bound_lock_waits(tx, self.store.dialect)
-                    tracking.replace(tx, projection.name, by=target.key)  # first, as a live batch takes it first
+                    tracking.replace(tx, projection.name, by=key)  # first, as a live batch takes it first
                     shadow.swap(tx, self.store.dialect, projection.tables)
-                    failures.replace(tx, projection.name, by=target.key)
+                    failures.replace(tx, projection.name, by=key)
                 return
             except Exception as e:
                 if attempt == attempts or not failures.transient(e):
                     raise
-                log.warning("swapping in %s waited too long for a lock (%s); trying again", projection.name, e)
+                logger.warning("swapping in %s waited too long for a lock (%s); trying again", projection.name, e)
                 time.sleep(min(0.02 * attempt, 0.5))
 
     # -- applying ---------------------------------------------------------------------------------
 
-    def _catch_up(self, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
+    def _catch_up(self, log: EventLog, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
         while True:
-            read = self._run_once(targets)
+            read = self._run_once(log, targets)
             if progress:
                 progress(read)
             if read < self.batch_size:
                 return
 
-    def _run_once(self, targets: list[_Target]) -> int:
-        positions = {t.key: tracking.position(self.store, t.key, self.application_name) for t in targets}
+    def _run_once(self, log: EventLog, targets: list[_Target]) -> int:
+        positions = {t.key: tracking.position(self.store, t.key, log.application) for t in targets}
         start = min(positions.values()) + 1
-        batch = self.recorder.select_notifications(start=start, limit=self.batch_size)
+        batch = log.recorder.select_notifications(start=start, limit=self.batch_size)
         if not batch:
             return 0
-        events = [(n, self._decode(n)) for n in batch]
+        events = [(n, _decode(log.mapper, n)) for n in batch]
         errors: list[Exception] = []
         for target in targets:  # one broken read model must not hold the others back
             try:
@@ -186,17 +222,13 @@ class ProjectionWorker:
             except tracking.ConcurrentProjectionError:
                 continue  # another worker applied this batch first
             except Exception as e:
-                log.exception("projection %s failed after position %s; will retry", target.key, positions[target.key])
+                logger.exception(
+                    "projection %s failed after position %s; will retry", target.key, positions[target.key]
+                )
                 errors.append(e)
         if errors:
             raise errors[0]
         return len(batch)
-
-    def _decode(self, notification: Notification) -> Any:
-        try:
-            return self.mapper.to_domain_event(notification)
-        except Exception as e:
-            return _Undecodable(e)
 
     def _apply(self, target: _Target, old: int, events: Events) -> None:
         pending = [(n, e) for n, e in events if n.id > old]
@@ -220,7 +252,7 @@ class ProjectionWorker:
         careful = bool(suspects)
         # The position is claimed first, so a second worker on the same batch waits on that row and backs off.
         with self.store.transaction() as tx:
-            tracking.advance(tx, target.key, self.application_name, old, last)
+            tracking.advance(tx, target.key, target.log.application, old, last)
             view = target.view(tx)
             previous = old
             for notification, event in pending:
@@ -238,7 +270,7 @@ class ProjectionWorker:
                     elif not careful or previous == old:  # without a savepoint its half-written rows stay
                         raise _Suspect(notification.id) from error  # roll the whole transaction back, retry
                     else:  # commit what came before it; it is retried in a fresh transaction
-                        tracking.advance(tx, target.key, self.application_name, last, previous)
+                        tracking.advance(tx, target.key, target.log.application, last, previous)
                         suspects.add(notification.id)
                         return previous
                 previous = notification.id
@@ -255,13 +287,13 @@ class ProjectionWorker:
         failures.record(
             tx,
             target.key,
-            self.application_name,
+            target.log.application,
             notification.id,
             notification.topic,
             text,
             datetime.now(UTC).isoformat(),
         )
-        log.error(
+        logger.error(
             "projection %s SKIPPED event at position %s (%s): %s; later events go on, see /health",
             target.key,
             notification.id,
@@ -269,6 +301,13 @@ class ProjectionWorker:
             text,
             exc_info=error,
         )
+
+
+def _decode(mapper: Mapper[Any], notification: Notification) -> Any:
+    try:
+        return mapper.to_domain_event(notification)
+    except Exception as e:
+        return _Undecodable(e)
 
 
 @contextmanager

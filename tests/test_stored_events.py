@@ -57,7 +57,7 @@ def test_the_fixture_names_every_event_class_of_today_under_a_topic_that_still_r
 
 def test_the_v1_log_loads_every_aggregate_and_rebuilds_every_read_model(container: Container) -> None:
     events = event_log.load_into(container)
-    app = container.services.diplomas
+    app = container.services.diploma.commands
     assert app.recorder.max_notification_id() == len(events)
 
     versions = {e.originator_id: e.originator_version for e in events}

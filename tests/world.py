@@ -63,7 +63,7 @@ def regular_periods(entry: str, count: int) -> list[str]:
 class World:
     def __init__(self, container: Container, clock: Clock) -> None:
         self.container = container
-        self.app = container.services.diplomas
+        self.app = container.services.diploma.commands
         self.clock = clock
 
     def position(self) -> int:
@@ -118,7 +118,7 @@ class World:
         self, nim: str, count: int, *, entry: str = "20201", sks: int = 20, ipk: str = "3.50", passed: int | None = None
     ) -> Receipt:
         """``count`` regular semesters from ``entry``; the last reports ``passed`` sks passed in all."""
-        receipt = Receipt(None)
+        receipt = self.app.receipt(None)
         periods = regular_periods(entry, count)
         for i, period in enumerate(periods, start=1):
             total = passed if (passed is not None and i == count) else sks * i
@@ -179,4 +179,4 @@ class World:
 
 def position(container: Container) -> int:
     """The head of the event log: a refused command must leave it where it was."""
-    return container.services.diplomas.recorder.max_notification_id() or 0
+    return container.services.diploma.commands.recorder.max_notification_id() or 0

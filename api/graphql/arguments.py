@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from api.graphql.cost import Limits
-from domain.diploma.status import DiplomaStatus
-from domain.errors import Failure, RuleViolation, violation
+from domain.errors import Failure, RuleViolation
 from domain.registry.codes import ProdiCode
 
 MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
@@ -32,13 +31,3 @@ class Page:
 
 def optional_prodi(code: str | None) -> str | None:
     return None if code is None else ProdiCode.parse(code).value
-
-
-def optional_status(status: str | None) -> str | None:
-    if status is None:
-        return None
-    try:
-        return DiplomaStatus(status).value
-    except ValueError:
-        known = ", ".join(s.value for s in DiplomaStatus)
-        raise violation("PIN-0", "status", f"status is one of {known}") from None

@@ -11,6 +11,7 @@ from strawberry.fastapi import BaseContext
 from api.graphql.waiting import TooManyWaiting
 from api.services import Services
 from application.authorization import STAFF_READERS, require
+from application.diploma.diplomas import Diplomas
 from domain.audit import Actor, Cause
 from domain.errors import DomainError, NotAuthorized
 
@@ -36,18 +37,21 @@ class Context(BaseContext):
         """The event store and read models are synchronous: keep them off the event loop."""
         return await asyncio.to_thread(fn)
 
-    async def read(self, projection: str, position: int | None, fn: Callable[[], T]) -> T:
+    async def read(
+        self, projection: str, position: int | None, fn: Callable[[], T], application: str = Diplomas.name
+    ) -> T:
         """Waits (bounded, on the event loop: no thread is held while waiting) until the read model has reached
-        ``position``, then reads it in a worker thread."""
+        ``position`` of ``application``'s log (the one whose commands returned it), then reads it in a thread."""
         if position is not None:
-            written = await self.run(lambda: self.services.diplomas.recorder.max_notification_id() or 0)
+            log = self.services.applications[application].recorder
+            written = await self.run(lambda: log.max_notification_id() or 0)
             if position > written:  # would only wait until the timeout
                 raise GraphQLError(
                     f"position {position} has not been written (the log ends at {written})",
                     extensions={"code": "UNKNOWN_POSITION"},
                 )
             try:
-                await self.services.waiter.wait(projection, position)
+                await self.services.waiter.wait(projection, position, application)
             except TimeoutError as e:
                 raise GraphQLError(str(e), extensions={"code": "NOT_YET_PROJECTED"}) from None
             except TooManyWaiting as e:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 
 from application.authorization import ANNULLERS, ANNULMENT_PROPOSERS, require
-from application.receipt import Receipt
+from application.diploma.receipt import NinaReceipt
 from application.service import Service
 from domain.audit import Cause
 from domain.diploma.diploma import Diploma
@@ -22,27 +22,27 @@ class Annulments(Service):
 
     def annul_nina(
         self, *, university_code: str, nim: str, reason: str | None, legal_basis: str | None, cause: Cause
-    ) -> Receipt:
+    ) -> NinaReceipt:
         """Pembatalan NINA by the Director General: the diploma is void from the start."""
         university_code, nim = student_key(university_code, nim)
         reason = _remark(reason, "reason", "PIN-5.reason")
         legal_basis = _remark(legal_basis, "legalBasis", "PIN-5.legal_basis")
         require(cause.actor, ANNULLERS, university_code)
 
-        def command() -> Receipt:
+        def command() -> NinaReceipt:
             diploma = self._diploma(university_code, nim)
             diploma.annul(reason=reason, legal_basis=legal_basis, on=self.today(), cause=cause)
             return self._receipt(diploma)
 
         return self.retrying(command)
 
-    def propose_annulment(self, *, university_code: str, nim: str, reason: str | None, cause: Cause) -> Receipt:
+    def propose_annulment(self, *, university_code: str, nim: str, reason: str | None, cause: Cause) -> NinaReceipt:
         """Usulan pembatalan by the university leader, for a NINA reserved or paired in error."""
         university_code, nim = student_key(university_code, nim)
         reason = _remark(reason, "reason", "PIN-5.reason")
         require(cause.actor, ANNULMENT_PROPOSERS, university_code)
 
-        def command() -> Receipt:
+        def command() -> NinaReceipt:
             diploma = self._diploma(university_code, nim)
             diploma.propose_annulment(reason=reason, on=self.today(), cause=cause)
             return self._receipt(diploma)
@@ -51,13 +51,13 @@ class Annulments(Service):
 
     def decide_annulment_proposal(
         self, *, university_code: str, nim: str, accept: bool, remark: str | None, cause: Cause
-    ) -> Receipt:
+    ) -> NinaReceipt:
         """The Director General accepts (cancelled in error) or rejects (a remark is required)."""
         university_code, nim = student_key(university_code, nim)
         remark = _remark(remark, "remark", "PIN-5.remark")
         require(cause.actor, ANNULLERS, university_code)
 
-        def command() -> Receipt:
+        def command() -> NinaReceipt:
             diploma = self._diploma(university_code, nim)
             diploma.decide_annulment_proposal(accept=accept, remark=remark, on=self.today(), cause=cause)
             return self._receipt(diploma)
@@ -67,8 +67,8 @@ class Annulments(Service):
     def _diploma(self, university_code: str, nim: str) -> Diploma:
         return self.load(Diploma, Diploma.create_id(university_code, nim), "diploma", f"{university_code}/{nim}")
 
-    def _receipt(self, diploma: Diploma) -> Receipt:
-        return Receipt(self.commit(diploma), nina=diploma.nina.value, status=diploma.status.value)
+    def _receipt(self, diploma: Diploma) -> NinaReceipt:
+        return NinaReceipt(self.name, self.commit(diploma), nina=diploma.nina.value, status=diploma.status.value)
 
 
 def _remark(text: str | None, field: str, rule_id: str) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 from application.authorization import NUMBERING_OPERATORS, require
 from application.diploma.annulment import Annulments
-from application.receipt import Receipt
+from application.diploma.receipt import NinaReceipt
 from application.registry.registry import Registry
 from domain.audit import Cause
 from domain.diploma.diploma import Diploma, not_reserved
@@ -32,11 +32,11 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
 
     # Numbering (PIN-1, PIN-2, PIN-3, PIN-8) ---------------------------------------------------
 
-    def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+    def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
-        def command() -> Receipt:
+        def command() -> NinaReceipt:
             student = self._student(university_code, nim)
             diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
             if diploma is not None:
@@ -66,15 +66,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             student.rely_on_record(
                 decision="Diploma.NINAReserved", diploma_id=diploma.id, nina=diploma.nina.value, cause=cause
             )
-            return Receipt(self.commit(sequence, diploma, claim, student), nina=diploma.nina.value)
+            position = self.commit(sequence, diploma, claim, student)
+            return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
 
         return self.retrying(command)
 
-    def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> Receipt:
+    def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
-        def command() -> Receipt:
+        def command() -> NinaReceipt:
             student = self._student(university_code, nim)
             given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
             diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
@@ -91,7 +92,8 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                 cause=cause,
             )
             student.rely_on_record(decision="Diploma.NINAPaired", diploma_id=diploma.id, nina=given.value, cause=cause)
-            return Receipt(self.commit(diploma, student), nina=given.value)
+            position = self.commit(diploma, student)
+            return NinaReceipt(self.name, position, nina=given.value, status=diploma.status.value)
 
         return self.retrying(command)
 

@@ -8,8 +8,10 @@ such erasure in the log and destroys its key. A mixin of ``Registry``.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import cast
 
+from application.receipt import Receipt
 from application.service import Service
 from domain.moved import topics_of
 from domain.personal import Sealer
@@ -22,6 +24,11 @@ ERASURE_COMPLETED = "ERASURE_COMPLETED"  # recorded earlier by an erasure that s
 ALREADY_ERASED = "ALREADY_ERASED"  # nothing left to do
 
 _PAGE = 500
+
+
+@dataclass(frozen=True)
+class ErasureReceipt(Receipt):
+    outcome: str  # ERASED, ERASURE_COMPLETED or ALREADY_ERASED
 
 
 class Erasures(Service):

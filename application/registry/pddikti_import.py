@@ -1,7 +1,7 @@
 """Bulk import of a university cohort as reported to PDDIKTI (PIN-0), from a JSON Lines file.
 
 Each line is parsed (pure: text → command, or the PIN-0 failures of its fields), then run as one
-``Diplomas`` command whose cause names the file and the line. A bad line is reported and skipped; it
+``Registry`` command whose cause names the file and the line. A bad line is reported and skipped; it
 never stops the import. Every command is idempotent, so importing the same file again appends nothing.
 Fields that may be null may also be left out; any other missing or unknown field is an error.
 """
@@ -18,8 +18,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from application.diploma.diplomas import Diplomas
 from application.receipt import Receipt
+from application.registry.registry import Registry
 from domain.audit import Actor, Cause
 from domain.errors import Conflict, DomainError, Failure, NotAuthorized, NotFound, RuleViolation
 from domain.personal import PersonalData
@@ -335,12 +335,12 @@ _PARSERS: dict[str, Callable[[Fields], Command]] = {
 # Dispatch ------------------------------------------------------------------------------------
 
 
-def dispatch(diplomas: Diplomas, command: Command, cause: Cause) -> Receipt:
+def dispatch(registry: Registry, command: Command, cause: Cause) -> Receipt:
     match command:
         case RegisterUniversity(code=code, name=name):
-            return diplomas.register_university(code=code, name=name, cause=cause)
+            return registry.register_university(code=code, name=name, cause=cause)
         case RegisterProgramme():
-            return diplomas.register_programme(
+            return registry.register_programme(
                 university_code=command.university_code,
                 prodi_code=command.prodi_code,
                 name=command.name,
@@ -350,7 +350,7 @@ def dispatch(diplomas: Diplomas, command: Command, cause: Cause) -> Receipt:
                 cause=cause,
             )
         case RegisterStudent():
-            return diplomas.register_student(
+            return registry.register_student(
                 university_code=command.university_code,
                 nim=command.nim,
                 prodi_code=command.prodi_code,
@@ -359,9 +359,9 @@ def dispatch(diplomas: Diplomas, command: Command, cause: Cause) -> Receipt:
                 cause=cause,
             )
         case ReportSemester(university_code=u, nim=nim, report=report):
-            return diplomas.report_semester(university_code=u, nim=nim, report=report, cause=cause)
+            return registry.report_semester(university_code=u, nim=nim, report=report, cause=cause)
         case RecordGraduation(university_code=u, nim=nim, graduation=graduation):
-            return diplomas.record_graduation(university_code=u, nim=nim, graduation=graduation, cause=cause)
+            return registry.record_graduation(university_code=u, nim=nim, graduation=graduation, cause=cause)
 
 
 def line_errors(line_number: int, error: DomainError) -> list[LineError]:
@@ -419,7 +419,7 @@ def _last_by_key(parsed: list[Parsed]) -> dict[Key, Command]:
 
 @dataclass
 class _Run:
-    diplomas: Diplomas
+    registry: Registry
     actor: Actor
     source: str
     last: dict[Key, Command]  # the file's final word on each corrected semester or graduation
@@ -431,7 +431,7 @@ class _Run:
             return
         try:
             cause = Cause(actor=self.actor, request_id=f"pddikti:{self.source}:{number}")
-            receipt = dispatch(self.diplomas, command, cause)
+            receipt = dispatch(self.registry, command, cause)
         except DomainError as e:
             self.report.errors.extend(line_errors(number, e))
             return
@@ -453,7 +453,7 @@ class _Run:
     def _holds(self, final: Command) -> bool:
         if not isinstance(final, ReportSemester | RecordGraduation):
             return False
-        student = self.diplomas.find(Student, Student.create_id(final.university_code, final.nim))
+        student = self.registry.find(Student, Student.create_id(final.university_code, final.nim))
         if student is None:
             return False
         if isinstance(final, ReportSemester):
@@ -462,7 +462,7 @@ class _Run:
 
 
 def import_pddikti(
-    diplomas: Diplomas,
+    registry: Registry,
     lines: Iterable[str],
     *,
     actor: Actor,
@@ -475,7 +475,7 @@ def import_pddikti(
     ``pddikti:{source}:{line_number}``, so an auditor can go from any event to its line.
     """
     parsed = [_parse(number, text) for number, text in records(lines)]
-    run = _Run(diplomas, actor, source, _last_by_key(parsed), ImportReport(source=source))
+    run = _Run(registry, actor, source, _last_by_key(parsed), ImportReport(source=source))
     for done, (number, command) in enumerate(parsed, start=1):
         run.report.lines_read = done
         if isinstance(command, RuleViolation):
@@ -493,8 +493,8 @@ def source_of(content: bytes) -> str:
 
 
 def import_file(
-    diplomas: Diplomas, path: Path, *, actor: Actor, progress: Callable[[int], None] | None = None
+    registry: Registry, path: Path, *, actor: Actor, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
     content = path.read_bytes()
     lines = content.decode("utf-8-sig").splitlines()
-    return import_pddikti(diplomas, lines, actor=actor, source=source_of(content), progress=progress)
+    return import_pddikti(registry, lines, actor=actor, source=source_of(content), progress=progress)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPERS, require, require_national
 from application.receipt import Receipt
-from application.registry.erasure import Erasures
+from application.registry.erasure import ErasureReceipt, Erasures
 from domain.audit import Cause
 from domain.personal import PersonalData, Sealer
 from domain.registry.accreditation import Accreditation
@@ -49,7 +49,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
                 university = University(code=code, name=name, cause=cause)
             else:
                 university.rename(name, cause)
-            return Receipt(self.commit(university))
+            return self.receipt(self.commit(university))
 
         return self.retrying(command)
 
@@ -87,7 +87,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
                 programme.register_again(
                     name=name, level=level, orientation=orientation, accreditation=accreditation, cause=cause
                 )
-            return Receipt(self.commit(programme))
+            return self.receipt(self.commit(programme))
 
         return self.retrying(command)
 
@@ -115,7 +115,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
             student = self.find(Student, Student.create_id(university_code, nim))
             if student is not None:
                 student.register_again(prodi_code=prodi_code, entry_period=entry, personal=personal, sealer=self.sealer)
-                return Receipt(None)
+                return self.receipt(None)
             student = Student.register(
                 university_code=university_code,
                 nim=nim,
@@ -126,7 +126,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
                 sealer=self.sealer,
                 cause=cause,
             )
-            return Receipt(self.commit(student))
+            return self.receipt(self.commit(student))
 
         return self.retrying(command)
 
@@ -137,7 +137,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
         def command() -> Receipt:
             student = self._student(university_code, nim)
             student.report_semester(report, self.today(), cause)
-            return Receipt(self.commit(student))
+            return self.receipt(self.commit(student))
 
         return self.retrying(command)
 
@@ -154,7 +154,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
         def command() -> Receipt:
             student = self._student(university_code, nim)
             student.withdraw_semester_report(withdrawn, cause)
-            return Receipt(self.commit(student))
+            return self.receipt(self.commit(student))
 
         return self.retrying(command)
 
@@ -167,24 +167,25 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
         def command() -> Receipt:
             student = self._student(university_code, nim)
             student.record_graduation(graduation, self.today(), cause)
-            return Receipt(self.commit(student))
+            return self.receipt(self.commit(student))
 
         return self.retrying(command)
 
-    def erase_personal_data(self, *, university_code: str, nim: str, cause: Cause) -> Receipt:
+    def erase_personal_data(self, *, university_code: str, nim: str, cause: Cause) -> ErasureReceipt:
         """UU PDP erasure: record who and why, then destroy the student's key; history stays, unreadable."""
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, ERASERS, university_code)
         why = optional_text(cause.reason, field="reason", max_chars=REMARK_CHARS, multiline=True, rule_id="PDP.erasure")
         cause = replace(cause, reason=why)
 
-        def command() -> Receipt:
+        def command() -> ErasureReceipt:
             student = self._student(university_code, nim)
             recorded = student.erase_personal_data(cause)
             position = self.commit(student)
             # After the record, so a retry (or the worker's start-up sweep) finishes an interrupted erasure.
             destroyed = self.sealer.erase(student.id, self.clock().isoformat())
-            return Receipt(position, status=self._erasure_outcome(recorded, destroyed, university_code, nim))
+            outcome = self._erasure_outcome(recorded, destroyed, university_code, nim)
+            return ErasureReceipt(self.name, position, outcome=outcome)
 
         return self.retrying(command)
 

@@ -16,6 +16,7 @@ from projections.store import Transaction
 
 class EligibilityProjection(Projection):
     name = "eligibility"
+    applications = ("diplomas",)
     tables = ("eligibility_programmes", "eligibility_students", "eligibility_reports", "eligibility_diplomas")
     ddl = (
         "CREATE TABLE IF NOT EXISTS eligibility_programmes (university_code TEXT NOT NULL,"

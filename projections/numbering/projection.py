@@ -15,6 +15,7 @@ from projections.store import Transaction
 
 class NumberingProjection(Projection):
     name = "numbering"
+    applications = ("diplomas",)
     tables = ("numbering_students", "numbering_diplomas")
     ddl = (
         "CREATE TABLE IF NOT EXISTS numbering_students (university_code TEXT NOT NULL, nim TEXT NOT NULL,"

@@ -24,6 +24,7 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 
 class SivilProjection(Projection):
     name = "sivil"
+    applications = ("diplomas",)
     tables = ("sivil_universities", "sivil_programmes", "sivil_entries", "sivil_status_history")
     ddl = (
         "CREATE TABLE IF NOT EXISTS sivil_universities (university_code TEXT PRIMARY KEY, name TEXT NOT NULL)",

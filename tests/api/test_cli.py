@@ -51,11 +51,11 @@ def test_demo_data_imports_once_then_appends_nothing_and_rebuilds(settings: Sett
     assert code == 0, output
     container = bootstrap(settings)
     try:
-        events = container.services.diplomas.recorder.max_notification_id()
+        events = container.services.diploma.commands.recorder.max_notification_id()
         assert events and "0 refused" in output
         code, output = run(settings, "import-pddikti", str(cohort))
         assert code == 0 and " 0 applied" in output
-        assert container.services.diplomas.recorder.max_notification_id() == events
+        assert container.services.diploma.commands.recorder.max_notification_id() == events
         code, output = run(settings, "rebuild", "eligibility")
         assert code == 0 and f"rebuilt from {events} events" in output
         assert container.worker.position("eligibility") == events

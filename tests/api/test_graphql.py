@@ -153,7 +153,7 @@ def test_PIN_2_eligibility_query_names_the_failing_rule_and_the_mutation_refuses
     client: Client, container: Container
 ) -> None:
     register_cohort(client, ipk="1.99")
-    position = container.services.diplomas.recorder.max_notification_id()
+    position = container.services.diploma.commands.recorder.max_notification_id()
     body = client.gql(
         'query($p: Int) { ninaEligibility(universityCode: "001002", nim: "2020001", position: $p) '
         "{ ... on NinaEligibility { reservation { allowed rulesetId failures { ruleId field } } } } }",
@@ -169,12 +169,12 @@ def test_PIN_2_eligibility_query_names_the_failing_rule_and_the_mutation_refuses
 
     refused = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="2020001")
     assert (refused["__typename"], refused["ruleId"], refused["field"]) == ("RuleViolation", "PIN-2.ipk", "ipk")
-    assert container.services.diplomas.recorder.max_notification_id() == position
+    assert container.services.diploma.commands.recorder.max_notification_id() == position
 
 
 def test_bad_input_is_refused_with_the_field_and_rule_and_changes_nothing(client: Client, container: Container) -> None:
     register_cohort(client)
-    before = container.services.diplomas.recorder.max_notification_id()
+    before = container.services.diploma.commands.recorder.max_notification_id()
     refused = mutate(
         client,
         "reportSemester",
@@ -205,12 +205,12 @@ def test_bad_input_is_refused_with_the_field_and_rule_and_changes_nothing(client
         sksPassed=20,
     )
     assert (refused_gpa["ruleId"], refused_gpa["field"]) == ("PIN-0", "ips")
-    assert container.services.diplomas.recorder.max_notification_id() == before
+    assert container.services.diploma.commands.recorder.max_notification_id() == before
 
 
 def test_an_operator_acts_only_for_their_own_university(client: Client, container: Container) -> None:
     register_cohort(client)
-    before = container.services.diplomas.recorder.max_notification_id()
+    before = container.services.diploma.commands.recorder.max_notification_id()
     foreign = mutate(
         client, "reserveNina", "ReserveNinaInput", OTHER_OPERATOR, universityCode=UNIVERSITY, nim="2020001"
     )
@@ -224,7 +224,7 @@ def test_an_operator_acts_only_for_their_own_university(client: Client, containe
         nim="2020001",
     )
     assert [r["__typename"] for r in (foreign, anonymous, forged)] == ["NotAuthorized"] * 3
-    assert container.services.diplomas.recorder.max_notification_id() == before
+    assert container.services.diploma.commands.recorder.max_notification_id() == before
     read = client.gql('{ diploma(universityCode: "001002", nim: "2020001") { nina } }', OTHER_OPERATOR)
     assert read["errors"][0]["extensions"]["code"] == "NOT_AUTHORIZED"
 
@@ -268,7 +268,7 @@ def reserved_cohort(client: Client, container: Container) -> tuple[str, int]:
     register_cohort(client)
     reserved = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="2020001")
     assert reserved["__typename"] == "NinaAccepted"
-    return reserved["nina"], container.services.diplomas.recorder.max_notification_id()
+    return reserved["nina"], container.services.diploma.commands.recorder.max_notification_id()
 
 
 @pytest.mark.parametrize("query", list(STAFF_READS))

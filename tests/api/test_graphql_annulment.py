@@ -64,7 +64,7 @@ def paired(client: Client) -> str:
 
 
 def position(container: Container) -> int:
-    return container.services.diplomas.recorder.max_notification_id() or 0
+    return container.services.diploma.commands.recorder.max_notification_id() or 0
 
 
 def test_PIN_5_annulNina_by_the_director_general_makes_the_diploma_void_in_the_staff_view_and_sivil(
@@ -101,7 +101,7 @@ def test_PIN_5_annulNina_by_the_director_general_makes_the_diploma_void_in_the_s
         "proposalRemark": None,
     }
     container.services.wait("sivil", annulled["position"])
-    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None and (entry.status, entry.status_date) == ("VOID", "2024-08-01")
 
 

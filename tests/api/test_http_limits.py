@@ -24,7 +24,7 @@ REGISTER = 'mutation { registerUniversity(input: {code: "001002", name: "Univers
 def test_every_event_names_its_request_and_a_callers_id_is_kept_only_when_sane(
     http: TestClient, container: Container
 ) -> None:
-    app = container.services.diplomas
+    app = container.services.diploma.commands
     http.post(
         "/graphql", json={"query": REGISTER}, headers={"Authorization": f"Bearer {ADMIN}", "X-Request-ID": "abc-123"}
     )

@@ -61,7 +61,9 @@ def test_the_worker_command_projects_events_written_by_another_process(tmp_path:
     writer = bootstrap(settings)
     worker = subprocess.Popen([*KREDENSIAL, "worker"], env=env_for(data_dir), stderr=subprocess.PIPE)
     try:
-        receipt = writer.services.diplomas.register_university(code="001002", name="Universitas Contoh", cause=ADMIN)
+        receipt = writer.services.diploma.commands.register_university(
+            code="001002", name="Universitas Contoh", cause=ADMIN
+        )
         store = writer.worker.store
         tracking.wait(store, "sivil", "diplomas", receipt.position, timeout=60)
         assert store.query("SELECT name FROM sivil_universities")[0]["name"] == "Universitas Contoh"

@@ -69,7 +69,7 @@ def sivil_app(container: Container, clock: Clock, *, limiter: RateLimiter | None
     app = FastAPI()
     store = container.worker.store  # as the composition root does: spent challenges and the trail in it
     router = create_sivil_router(
-        view=kw.pop("view", container.services.sivil),
+        view=kw.pop("view", container.services.diploma.sivil),
         secret=SECRET,
         limiter=limiter or RateLimiter("1000/minute"),
         clock=clock,
@@ -158,7 +158,7 @@ def never_issued(nina: str) -> str:
 def statement_of(container: Container, held: str, /, keys: KeyRing = KEYS, **changes: str) -> str:
     """The token of a statement SIVIL signed about Siti Aminah's diploma ``held`` (as in its PDF), with
     ``changes`` made to the entry before signing: a validly signed statement about a diploma not listed."""
-    entry = container.services.sivil.entry(UNIVERSITY, PRODI, held)
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, held)
     assert entry is not None
     verified_at = datetime(2024, 8, 1, 3, 0, tzinfo=UTC)
     return keys.sign(Statement.of(replace(entry, **changes), verified_at=verified_at, kid=keys.active_kid))
@@ -168,7 +168,7 @@ def statement_of(container: Container, held: str, /, keys: KeyRing = KEYS, **cha
 
 
 def paired_on(container: Container, nina: str) -> str:
-    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None
     return entry.status_date
 
@@ -383,7 +383,7 @@ def test_PIN_6_look_ups_and_status_checks_from_one_address_share_one_budget(
     container: Container, clock: Clock, nina: str, limiter_for: Any
 ) -> None:
     limiter = limiter_for("3/minute")
-    app = sivil_app(container, clock, view=HistoryView(container.services.sivil), limiter=limiter)
+    app = sivil_app(container, clock, view=HistoryView(container.services.diploma.sivil), limiter=limiter)
     asker, neighbour = Public(app), Public(app, client=("198.51.100.20", 50000))
     statement = {"statement": statement_of(container, nina)}
     on = paired_on(container, nina)
@@ -437,7 +437,7 @@ def malformed(nina: str) -> dict[str, str]:
 def test_PIN_1_a_malformed_nina_is_named_before_any_look_up_and_spends_nothing(
     container: Container, clock: Clock, nina: str, part: str
 ) -> None:
-    view = CountingView(container.services.sivil)
+    view = CountingView(container.services.diploma.sivil)
     limiter = RateLimiter("1/minute")
     public = Public(sivil_app(container, clock, view=view, limiter=limiter))
     token, answer = public.challenge()
@@ -525,7 +525,7 @@ INTROSPECT = """
 def test_PIN_6_no_argument_or_input_field_of_the_public_schema_takes_a_name(
     container: Container, clock: Clock, public: Public
 ) -> None:
-    history = Public(sivil_app(container, clock, view=HistoryView(container.services.sivil)))
+    history = Public(sivil_app(container, clock, view=HistoryView(container.services.diploma.sivil)))
     for schema in (public.gql(INTROSPECT)["__schema"], history.gql(INTROSPECT)["__schema"]):
         inputs = [f["name"] for t in schema["types"] for f in (t["inputFields"] or [])]
         args = [a["name"] for t in schema["types"] for f in (t["fields"] or []) for a in f["args"]]
@@ -617,7 +617,7 @@ def test_PIN_6_the_page_verifies_a_diploma_with_its_challenge_and_offers_the_pdf
     link = re.search(r'href="(/sivil/pdf\?token=[^"]+)">Unduh PDF / Download PDF', result.text).group(1)  # type: ignore[union-attr]
     pdf = public.http.get(link)
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.content == fake_pdf(container.services.sivil.entry(UNIVERSITY, PRODI, nina), clock.now)  # type: ignore[arg-type]
+    assert pdf.content == fake_pdf(container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina), clock.now)  # type: ignore[arg-type]
     assert public.http.post("/sivil", data=form).status_code == 403  # the challenge was spent
 
 
@@ -736,8 +736,8 @@ def forgeries(container: Container, nina: str) -> dict[str, tuple[str, str]]:
 def test_PIN_6_the_status_check_refuses_a_forged_or_tampered_statement_and_looks_nothing_up(
     container: Container, clock: Clock, nina: str, forgery: str
 ) -> None:
-    view = CountingView(container.services.sivil)
-    history = HistoryView(container.services.sivil)
+    view = CountingView(container.services.diploma.sivil)
+    history = HistoryView(container.services.diploma.sivil)
     asked_on: list[date] = []
     history_on = history.status_on
     history.status_on = lambda *args: asked_on.append(args[-1]) or history_on(*args)  # type: ignore[method-assign]
@@ -790,7 +790,7 @@ def test_PIN_6_a_signed_statement_of_a_diploma_no_longer_listed_gets_the_one_not
     container: Container, clock: Clock, nina: str
 ) -> None:
     genuine = statement_of(container, nina)
-    delisted = Public(sivil_app(container, clock, view=DelistingView(container.services.sivil, {nina}))).http
+    delisted = Public(sivil_app(container, clock, view=DelistingView(container.services.diploma.sivil, {nina}))).http
     answers = [
         delisted.get("/sivil/status", params={"statement": genuine}),
         delisted.get("/sivil/status", params={"statement": statement_of(container, nina, nina=never_issued(nina))}),
@@ -806,7 +806,7 @@ def test_PIN_6_a_signed_statement_of_a_diploma_no_longer_listed_gets_the_one_not
 def test_PIN_6_without_signing_keys_the_status_check_is_not_available(
     container: Container, clock: Clock, nina: str
 ) -> None:
-    view = CountingView(container.services.sivil)
+    view = CountingView(container.services.diploma.sivil)
     http = Public(sivil_app(container, clock, view=view, keys=None)).http
     answer = http.get("/sivil/status", params={"statement": statement_of(container, nina)})
     assert answer.status_code == 404
@@ -817,7 +817,7 @@ def test_PIN_6_without_signing_keys_the_status_check_is_not_available(
 def test_PIN_7_verify_pdf_checks_the_current_status_online_with_the_statement_in_the_pdf(
     world: World, container: Container, clock: Clock, nina: str
 ) -> None:
-    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None
     pdf = render_verification_pdf(entry, clock.now, KEYS)
     http = Public(sivil_app(container, clock)).http
@@ -889,13 +889,13 @@ def test_PIN_6_status_on_a_date_is_offered_only_when_the_view_keeps_history(
     since = paired_on(container, nina)
     later = (date.fromisoformat(since) + timedelta(days=30)).isoformat()
     before = (date.fromisoformat(since) - timedelta(days=1)).isoformat()
-    without = Public(sivil_app(container, clock, view=EntryOnlyView(container.services.sivil)))
+    without = Public(sivil_app(container, clock, view=EntryOnlyView(container.services.diploma.sivil)))
     fields = without.gql('{ __type(name: "Query") { fields { name } } }')["__type"]["fields"]
     assert [f["name"] for f in fields] == ["challenge"]
     asked = {"statement": statement_of(container, nina), "on": later}
     assert without.http.get("/sivil/status", params=asked).status_code == 422
 
-    history = Public(sivil_app(container, clock, view=HistoryView(container.services.sivil)))
+    history = Public(sivil_app(container, clock, view=HistoryView(container.services.diploma.sivil)))
     assert status_on(history, nina, later) == {
         "__typename": "DiplomaStatus",
         "on": later,

@@ -33,11 +33,11 @@ def test_erasure_records_who_and_why_then_no_read_model_or_replay_shows_the_name
     assert erased.erased and world.app.sealer.unseal(erased.personal) is None
     world.project()
     services = world.container.services
-    assert services.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED
-    assert services.numbering.diploma(UNIVERSITY, "2020001").full_name == ERASED
+    assert services.diploma.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED
+    assert services.diploma.numbering.diploma(UNIVERSITY, "2020001").full_name == ERASED
     for name in ("sivil", "numbering"):
         world.container.worker.rebuild(name)
-    assert services.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED
+    assert services.diploma.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED
     assert world.student().changed is False  # a re-sent feed does not bring the data back
 
 

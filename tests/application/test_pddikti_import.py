@@ -182,7 +182,9 @@ def test_a_generated_semester_gap_is_what_fails_PIN_2_reported_once_projected(wo
     planted, reservable = 0, 0
     for row in (r for r in rows if r["kind"] == "student"):
         missing = gaps(row["entry_period"], set(reports[(row["university"], row["nim"])]))
-        seen = world.container.services.eligibility.eligibility(row["university"], row["nim"], world.app.today())
+        seen = world.container.services.diploma.eligibility.eligibility(
+            row["university"], row["nim"], world.app.today()
+        )
         assert seen is not None
         failed = {f.rule_id for f in seen.reservation.failures}
         assert ("PIN-2.reported" in failed) == bool(missing), (row["nim"], missing, failed)

@@ -36,7 +36,7 @@ def in_2028(clock: Clock) -> None:
 
 def eligibility(world: World, nim: str = NIM) -> Eligibility | None:
     world.project()
-    return world.container.services.eligibility.eligibility(UNIVERSITY, nim, world.app.today())
+    return world.container.services.diploma.eligibility.eligibility(UNIVERSITY, nim, world.app.today())
 
 
 def fields(failures: tuple) -> list[tuple[str, str]]:  # type: ignore[type-arg]

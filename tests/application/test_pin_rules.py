@@ -614,7 +614,7 @@ def test_personal_data_erased_the_events_still_load_and_unseal_to_nothing(s1: Wo
     nina = reserved(s1, "2020001")
     s1.graduate("2020001")
     s1.pair("2020001", nina)
-    sealer = s1.container.services.diplomas.sealer
+    sealer = s1.container.services.diploma.commands.sealer
     student_id = Student.create_id(UNIVERSITY, "2020001")
     student = s1.app.repository.get(student_id)
     personal = sealer.unseal(student.personal)

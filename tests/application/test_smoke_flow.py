@@ -11,6 +11,6 @@ def test_a_reserved_and_paired_nina_reaches_every_read_model(world: World) -> No
     world.project()
     services = world.container.services
     services.wait("sivil", paired.position)
-    entry = services.sivil.entry(UNIVERSITY, PRODI, reserved.nina)
+    entry = services.diploma.sivil.entry(UNIVERSITY, PRODI, reserved.nina)
     assert entry is not None and entry.full_name == "Siti Aminah" and entry.status == "VALID"
-    assert services.numbering.diploma(UNIVERSITY, "2020001").status == "PAIRED"
+    assert services.diploma.numbering.diploma(UNIVERSITY, "2020001").status == "PAIRED"

@@ -44,7 +44,7 @@ def test_PIN_4_the_sivil_status_date_of_a_valid_diploma_is_the_pairing_day_in_ja
     clock.now = datetime(2024, 8, 1, 18, 0, tzinfo=UTC)  # 01:00 on 2 August in Jakarta
     s1.pair(nina=nina)
     s1.project()
-    entry = s1.container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = s1.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None and (entry.status, entry.status_date) == ("VALID", "2024-08-02")
 
 
@@ -53,7 +53,7 @@ def test_PIN_5_sivil_shows_a_void_diploma_with_the_annulment_date_and_never_the_
     clock.now = ON_1_OCTOBER
     s1.annul(reason=REASON, legal_basis=LEGAL_BASIS)
     s1.project()
-    entry = s1.container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = s1.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None
     assert (entry.status, entry.status_date) == ("VOID", "2024-10-01")
     assert (entry.nim, entry.full_name, entry.graduation_date) == ("2020001", "Siti Aminah", "2024-07-20")
@@ -68,7 +68,7 @@ def test_PIN_5_a_proposal_accepted_shows_cancelled_in_error_in_sivil_with_the_da
     accepted = s1.decide_annulment(accept=True)
     s1.project()
     s1.container.services.wait("sivil", accepted.position)
-    entry = s1.container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = s1.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None and (entry.status, entry.status_date) == ("CANCELLED_IN_ERROR", "2024-10-01")
     assert "paired with the wrong NIM" not in repr(sivil_tables(s1))
 
@@ -79,7 +79,7 @@ def test_PIN_5_an_annulled_reservation_never_reaches_sivil(s1: World) -> None:
     assert nina is not None
     s1.annul()
     s1.project()
-    sivil = s1.container.services.sivil
+    sivil = s1.container.services.diploma.sivil
     assert sivil.entry(UNIVERSITY, PRODI, nina) is None
     assert sivil.status_on(UNIVERSITY, PRODI, nina, date(2024, 12, 1)) is None
 
@@ -94,7 +94,7 @@ def test_PIN_5_status_on_a_day_before_a_void_annulment_says_it_was_recorded_vali
     clock.now = ON_1_OCTOBER
     s1.annul()
     s1.project()
-    sivil = s1.container.services.sivil
+    sivil = s1.container.services.diploma.sivil
 
     before_pairing = sivil.status_on(UNIVERSITY, PRODI, nina, date(2024, 7, 31))
     assert before_pairing is not None
@@ -124,7 +124,7 @@ def test_PIN_5_status_on_a_day_before_a_cancellation_in_error_is_valid_and_names
     clock.now = ON_1_OCTOBER
     s1.decide_annulment(accept=True)
     s1.project()
-    sivil = s1.container.services.sivil
+    sivil = s1.container.services.diploma.sivil
 
     in_september = sivil.status_on(UNIVERSITY, PRODI, nina, date(2024, 9, 30))
     assert in_september is not None
@@ -153,7 +153,7 @@ def test_PIN_5_the_status_history_has_one_row_per_change_with_its_effective_date
 def test_PIN_5_status_on_a_nina_that_is_not_in_sivil_is_none(s1: World) -> None:
     nina = paired(s1)
     s1.project()
-    sivil = s1.container.services.sivil
+    sivil = s1.container.services.diploma.sivil
     assert sivil.status_on(UNIVERSITY, "55202", nina, date(2024, 9, 1)) is None
     status = sivil.status_on(UNIVERSITY, PRODI, nina, date(2024, 9, 1))
     assert status is not None and status.valid and status.current_status == "VALID"
@@ -179,7 +179,7 @@ def test_PIN_5_the_register_shows_the_annulled_nina_and_the_new_one_that_replace
     s1.decide_annulment(accept=True)
     second = s1.reserve().nina
     s1.project()
-    numbering = s1.container.services.numbering
+    numbering = s1.container.services.diploma.numbering
 
     latest = numbering.diploma(UNIVERSITY, "2020001")
     assert latest is not None and (latest.nina, latest.status, latest.replaces_nina) == (second, "RESERVED", first)
@@ -205,7 +205,7 @@ def test_PIN_5_the_register_keeps_a_rejected_proposal_with_its_remark(s1: World)
     s1.propose_annulment()
     s1.decide_annulment(accept=False, remark="no error found")
     s1.project()
-    row = s1.container.services.numbering.diploma(UNIVERSITY, "2020001")
+    row = s1.container.services.diploma.numbering.diploma(UNIVERSITY, "2020001")
     assert row is not None
     assert (row.status, row.proposal_status, row.proposal_remark) == ("PAIRED", "REJECTED", "no error found")
 
@@ -215,7 +215,7 @@ def test_PIN_5_the_register_shows_a_void_nina_with_its_legal_basis_and_a_superse
     s1.propose_annulment()
     s1.annul(reason=REASON, legal_basis=LEGAL_BASIS)
     s1.project()
-    row = s1.container.services.numbering.diploma(UNIVERSITY, "2020001")
+    row = s1.container.services.diploma.numbering.diploma(UNIVERSITY, "2020001")
     assert row is not None
     assert (row.status, row.annulment_reason, row.annulment_legal_basis, row.proposal_status) == (
         "VOID",
@@ -230,7 +230,7 @@ def test_PIN_5_eligibility_after_a_cancellation_in_error_allows_a_new_reservatio
     s1.propose_annulment()
     s1.decide_annulment(accept=True)
     s1.project()
-    eligibility = s1.container.services.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
+    eligibility = s1.container.services.diploma.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
     assert eligibility is not None
     assert eligibility.diploma_status == "CANCELLED_IN_ERROR"
     assert eligibility.reservation.allowed
@@ -238,7 +238,7 @@ def test_PIN_5_eligibility_after_a_cancellation_in_error_allows_a_new_reservatio
 
     again = s1.reserve()
     s1.project()
-    eligibility = s1.container.services.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
+    eligibility = s1.container.services.diploma.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
     assert eligibility is not None and (eligibility.nina, eligibility.diploma_status) == (again.nina, "RESERVED")
 
 
@@ -246,6 +246,6 @@ def test_PIN_5_eligibility_after_a_void_annulment_names_the_rule_the_command_ref
     paired(s1)
     s1.annul()
     s1.project()
-    eligibility = s1.container.services.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
+    eligibility = s1.container.services.diploma.eligibility.eligibility(UNIVERSITY, "2020001", date(2024, 10, 1))
     assert eligibility is not None and eligibility.diploma_status == "VOID"
     assert [f.rule_id for f in eligibility.reservation.failures] == ["PIN-5.void"]

@@ -61,7 +61,7 @@ def test_PIN_4_pairing_writes_the_sivil_entry_without_a_second_command(world: Wo
     world.eligible_s1()
     reserved = world.reserve()
     world.project()
-    sivil = world.container.services.sivil
+    sivil = world.container.services.diploma.sivil
     assert sivil.entry(UNIVERSITY, PRODI, reserved.nina) is None  # reserved is not yet a diploma
     world.graduate()
     paired = world.pair(nina=reserved.nina)

@@ -77,9 +77,9 @@ def test_a_poison_event_is_skipped_and_later_diplomas_reach_sivil(
     worker = world.container.worker
     assert all(worker.position(name) == world.position() for name in worker.projections)
     services = world.container.services
-    entry = services.sivil.entry(UNIVERSITY, PRODI, nina)
+    entry = services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None and entry.full_name == "Siti Aminah"
-    assert services.numbering.diploma(UNIVERSITY, "2020001") is not None
+    assert services.diploma.numbering.diploma(UNIVERSITY, "2020001") is not None
 
     code, body = health(world)
     assert code == 200 and body["status"] == "degraded"
@@ -103,7 +103,7 @@ def test_a_nul_byte_and_an_oversized_nim_already_in_the_log_stop_no_read_model(w
 
     worker = world.container.worker
     assert all(worker.position(name) == world.position() for name in worker.projections)
-    assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina) is not None
+    assert world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina) is not None
     statuses = {s.name: s for s in worker.status()}
     if worker.store.dialect == "postgresql":
         assert {f.position for f in statuses["numbering"].failures} == {nul, huge}
@@ -135,7 +135,7 @@ def test_rebuild_does_not_stop_on_a_poison_event(world: World, monkeypatch: pyte
     assert status.position == world.position()
     assert [f.position for f in status.failures] == [1]  # the university's name is what was skipped
     assert poison > 1
-    assert world.container.services.sivil.status_on(UNIVERSITY, PRODI, nina, world.app.today()) is not None
+    assert world.container.services.diploma.sivil.status_on(UNIVERSITY, PRODI, nina, world.app.today()) is not None
 
 
 class OperationalError(Exception):

@@ -30,7 +30,7 @@ def http(container: Container) -> Iterator[TestClient]:
 def register_calls(container: Container, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """Counts reads of the staff register: a refused document must never reach it."""
     calls: list[Any] = []
-    numbering = container.services.numbering
+    numbering = container.services.diploma.numbering
     original = numbering.register
     monkeypatch.setattr(numbering, "register", lambda *a, **kw: calls.append(kw) or original(*a, **kw))
     return calls

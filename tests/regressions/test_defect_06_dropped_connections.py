@@ -210,7 +210,7 @@ def test_PIN_6_a_mutation_whose_store_is_down_answers_the_Unavailable_member_and
     def recorder_down(*_: Any, **__: Any) -> Any:
         raise RecorderOperationalError("connection failed: server closed the connection unexpectedly")
 
-    monkeypatch.setattr(container.services.diplomas.recorder, "insert_events", recorder_down)
+    monkeypatch.setattr(container.services.diploma.commands.recorder, "insert_events", recorder_down)
     university = {"code": "001009", "name": "Universitas Sementara"}
     body = http.gql(REGISTER_UNIVERSITY, ADMIN, i=university)
     assert body["data"]["registerUniversity"]["__typename"] == "Unavailable", body
@@ -281,7 +281,7 @@ def test_PIN_6_while_postgresql_refuses_connections_every_door_answers_unavailab
     # Waiting for a connection is bounded; shortened here so that the test does not wait the full seconds.
     for read_store in container.stores:  # read models and keys
         read_store.pool.timeout = 0.5  # type: ignore[attr-defined]
-    container.services.diplomas.recorder.datastore.pool.timeout = 0.1  # type: ignore[attr-defined]
+    container.services.diploma.commands.recorder.datastore.pool.timeout = 0.1  # type: ignore[attr-defined]
     token, answer = http.challenge()
     with database_closed(postgres_url):
         query = http.gql(DIPLOMA, OPERATOR)
@@ -320,7 +320,7 @@ def test_PIN_6_of_two_lookups_racing_on_one_challenge_only_the_first_to_spend_it
 ) -> None:
     store = container.worker.store
     challenges = Challenges(secret="race", ledger=SpentChallenges(store), clock=clock)
-    view = Interleaved(container.services.sivil)
+    view = Interleaved(container.services.diploma.sivil)
     lookup = PublicLookup(
         view=view,  # type: ignore[arg-type]
         challenges=challenges,
@@ -377,8 +377,8 @@ query($nina: String!, $challenge: String!, $answer: String!) {
 def test_PIN_6_status_pdf_and_status_on_answer_503_or_Unavailable_while_the_store_is_down(
     store: str, container: Container, http: Http, nina: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    keys = container.services.sivil_public.keys
-    entry = container.services.sivil.entry(UNIVERSITY, PRODI, nina)
+    keys = container.services.diploma.sivil_public.keys
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None
     statement = keys.sign(Statement.of(entry, verified_at=datetime(2024, 8, 1, tzinfo=UTC), kid=keys.active_kid))
     token, answer = http.challenge()
@@ -413,7 +413,7 @@ def test_PIN_6_with_the_rate_limits_redis_down_a_lookup_is_503_and_is_not_answer
     dead = RateLimiter("30/minute", "redis://127.0.0.1:1")  # nothing listens on port 1
     with pytest.raises(Unavailable):
         dead.hit("203.0.113.7")
-    monkeypatch.setattr(container.services.sivil_public, "limiter", dead)
+    monkeypatch.setattr(container.services.diploma.sivil_public, "limiter", dead)
     http = Http(container)
     token, answer = http.challenge()
     page = http.look_up_on_the_page(nina, token, answer)
@@ -428,7 +428,7 @@ def test_a_pdf_that_cannot_be_rendered_is_a_503_page_not_a_500(
     def broken(*_: Any, **__: Any) -> bytes:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(container.services.sivil_public, "render_pdf", broken)
+    monkeypatch.setattr(container.services.diploma.sivil_public, "render_pdf", broken)
     http = Http(container)
     token, answer = http.challenge()
     found = http.look_up_on_the_page(nina, token, answer)

@@ -13,7 +13,7 @@ import pytest
 from domain.registry.university import University
 from projections.projection import Projection, handles
 from projections.store import Transaction
-from projections.worker import ProjectionWorker
+from projections.worker import EventLog, ProjectionWorker
 from tests.projections.test_read_models import dump, populate
 from tests.world import PRODI, UNIVERSITY, World
 
@@ -33,7 +33,7 @@ def test_sivil_finds_the_diploma_during_the_whole_rebuild(world: World) -> None:
     nina = paired(world)
     world.project()
     worker = world.container.worker
-    sivil = world.container.services.sivil
+    sivil = world.container.services.diploma.sivil
     worker.batch_size = 2  # many batches, so the rebuild is caught half done
     seen: list[bool] = []
     stop = threading.Event()
@@ -95,9 +95,9 @@ def test_a_crashed_rebuild_leaves_the_live_model_and_is_started_over(world: Worl
 
     with pytest.raises(KeyboardInterrupt):
         worker.rebuild("sivil", progress=crash)
-    assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina) is not None
+    assert world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina) is not None
     worker.rebuild("sivil")  # the leftover shadow tables are dropped and built again
-    assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina) is not None
+    assert world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina) is not None
 
 
 class Indexed(Projection):
@@ -119,9 +119,7 @@ def test_explicit_indexes_keep_their_names_across_swaps(world: World) -> None:
     world.university()
     app = world.app
     store = world.container.worker.store
-    worker = ProjectionWorker(
-        application_name=app.name, recorder=app.recorder, mapper=app.mapper, store=store, projections=[Indexed()]
-    )
+    worker = ProjectionWorker(logs=[EventLog(app.name, app.recorder, app.mapper)], store=store, projections=[Indexed()])
     worker.catch_up()
     for _ in range(2):
         worker.rebuild("indexed")

@@ -58,7 +58,7 @@ def test_concurrent_waits_share_one_position_read_at_a_time() -> None:
     most_in_flight = 0
     lock = threading.Lock()
 
-    def read_position(projection: str) -> int:
+    def read_position(projection: str, application: str) -> int:
         nonlocal in_flight, most_in_flight
         with lock:
             in_flight += 1
@@ -72,7 +72,9 @@ def test_concurrent_waits_share_one_position_read_at_a_time() -> None:
     waiter = PositionWaiter(read_position, timeout=0.5)
 
     async def many() -> list[Any]:
-        return list(await asyncio.gather(*(waiter.wait("sivil", 1) for _ in range(50)), return_exceptions=True))
+        return list(
+            await asyncio.gather(*(waiter.wait("sivil", 1, "diplomas") for _ in range(50)), return_exceptions=True)
+        )
 
     outcomes = asyncio.run(many())
     assert all(isinstance(o, TimeoutError) for o in outcomes)
@@ -81,10 +83,12 @@ def test_concurrent_waits_share_one_position_read_at_a_time() -> None:
 
 
 def test_the_number_of_waiting_queries_is_bounded() -> None:
-    waiter = PositionWaiter(lambda projection: 0, timeout=0.3, max_waiting=3)
+    waiter = PositionWaiter(lambda projection, application: 0, timeout=0.3, max_waiting=3)
 
     async def four() -> list[Any]:
-        return list(await asyncio.gather(*(waiter.wait("numbering", 5) for _ in range(4)), return_exceptions=True))
+        return list(
+            await asyncio.gather(*(waiter.wait("numbering", 5, "diplomas") for _ in range(4)), return_exceptions=True)
+        )
 
     outcomes = asyncio.run(four())
     assert sum(isinstance(o, TooManyWaiting) for o in outcomes) == 1
@@ -94,9 +98,9 @@ def test_the_number_of_waiting_queries_is_bounded() -> None:
 
 @pytest.mark.parametrize("reached", [True, False])
 def test_a_wait_returns_as_soon_as_the_position_is_reached(reached: bool) -> None:
-    waiter = PositionWaiter(lambda projection: 7 if reached else 6, timeout=0.2)
+    waiter = PositionWaiter(lambda projection, application: 7 if reached else 6, timeout=0.2)
     if reached:
-        asyncio.run(waiter.wait("sivil", 7))
+        asyncio.run(waiter.wait("sivil", 7, "diplomas"))
     else:
         with pytest.raises(TimeoutError, match="has not reached position 7"):
-            asyncio.run(waiter.wait("sivil", 7))
+            asyncio.run(waiter.wait("sivil", 7, "diplomas"))

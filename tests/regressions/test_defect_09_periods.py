@@ -138,7 +138,7 @@ def withdraw(client: Client, token: str, period: str, reason: str | None = "mist
 
 def store_legacy_report(container: Container, period: Period) -> None:
     """A report the old code accepted (99992), written as it was then: straight into the log."""
-    app = container.services.diplomas
+    app = container.services.diploma.commands
     student = app.repository.get(Student.create_id(UNIVERSITY, "2020001"))
     legacy = SemesterReport(period, SemesterStatus.ACTIVE, 20, Decimal("3.50"), Decimal("3.50"), 180)
     student._semester_reported(

@@ -63,13 +63,13 @@ def test_a_retry_destroys_the_key_left_by_an_interrupted_erasure_and_says_so(
     before = world.position()
 
     retry = world.app.erase_personal_data(university_code=UNIVERSITY, nim="2020001", cause=cause(reason=GROUND))
-    assert retry.status == ERASURE_COMPLETED and not retry.changed  # old code: "already erased", silently
+    assert retry.outcome == ERASURE_COMPLETED and not retry.changed  # old code: "already erased", silently
     assert world.position() == before  # no second erasure event
     assert not readable(world, "2020001")
     world.project()
-    assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED_NAME
+    assert world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED_NAME
     again = world.app.erase_personal_data(university_code=UNIVERSITY, nim="2020001", cause=cause(reason=GROUND))
-    assert again.status == ALREADY_ERASED
+    assert again.outcome == ALREADY_ERASED
 
 
 def test_the_cli_says_the_interrupted_erasure_is_completed(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -102,7 +102,7 @@ def test_the_worker_destroys_left_keys_on_start_up(
     world.student("2020003")
     interrupted_erasure(world, "2020001", monkeypatch)
     done = world.app.erase_personal_data(university_code=UNIVERSITY, nim="2020002", cause=cause(reason=GROUND))
-    assert done.status == ERASED
+    assert done.outcome == ERASED
 
     with caplog.at_level(logging.WARNING, logger="application.registry.erasure"):
         world.container.start_worker()  # the sweep runs before the worker's first catch-up
@@ -112,5 +112,5 @@ def test_the_worker_destroys_left_keys_on_start_up(
     assert readable(world, "2020003")  # never erased: untouched
     assert any("2020001" in r.getMessage() and "completed the erasure" in r.getMessage() for r in caplog.records)
     assert not any("2020002" in r.getMessage() for r in caplog.records)
-    assert world.container.services.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED_NAME
+    assert world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina).full_name == ERASED_NAME
     assert world.app.complete_erasures() == 0  # nothing left

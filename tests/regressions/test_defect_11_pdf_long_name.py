@@ -60,7 +60,7 @@ def test_defect_11_PIN_7_a_stored_name_over_1500_bytes_downloads_as_a_pdf_that_v
     def render(entry: SivilEntry, at: datetime) -> bytes:
         return render_verification_pdf(entry, at, KEYS, base_url=SERVER)
 
-    view = StoredLongName(container.services.sivil, name)
+    view = StoredLongName(container.services.diploma.sivil, name)
     public = Public(sivil_app(container, clock, view=view, pdf_renderer=render))
     response = public.http.get(public.verify(nina)["pdfUrl"])
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"

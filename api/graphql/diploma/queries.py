@@ -8,20 +8,32 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page, optional_prodi, optional_status
+from api.graphql.arguments import Page, optional_prodi
 from api.graphql.context import Context
+from api.graphql.diploma.types import Diploma, DiplomaPage, NinaEligibility, Verification
 from api.graphql.errors import RuleViolation
-from api.graphql.types import Diploma, DiplomaPage, NinaEligibility, Verification
 from domain import errors
 from domain.diploma.nina import NINA
+from domain.diploma.status import DiplomaStatus
+from domain.errors import violation
 from domain.registry.codes import ProdiCode, UniversityCode, student_key
 
 EligibilityResult = Annotated[NinaEligibility | RuleViolation, strawberry.union("EligibilityResult")]
 DiplomasResult = Annotated[DiplomaPage | RuleViolation, strawberry.union("DiplomasResult")]
 
 
+def optional_status(status: str | None) -> str | None:
+    if status is None:
+        return None
+    try:
+        return DiplomaStatus(status).value
+    except ValueError:
+        known = ", ".join(s.value for s in DiplomaStatus)
+        raise violation("PIN-0", "status", f"status is one of {known}") from None
+
+
 @strawberry.type
-class Query:
+class DiplomaQuery:
     @strawberry.field(
         description="May this student be reserved or paired now (or on a date), and if not, which rule ids fail "
         "and why (PIN-8). Changes nothing."
@@ -40,7 +52,7 @@ class Query:
         try:
             university_code, nim = student_key(university_code, nim)
             row = await ctx.read(
-                "eligibility", position, lambda: ctx.services.eligibility.eligibility(university_code, nim, day)
+                "eligibility", position, lambda: ctx.services.diploma.eligibility.eligibility(university_code, nim, day)
             )
         except errors.RuleViolation as e:  # e.g. PIN-8: no ruleset in force on that day
             return RuleViolation.from_error(e)
@@ -56,7 +68,9 @@ class Query:
             university_code, nim = student_key(university_code, nim)
         except errors.RuleViolation:
             return None  # no diploma is kept under a key that cannot be given
-        row = await ctx.read("numbering", position, lambda: ctx.services.numbering.diploma(university_code, nim))
+        row = await ctx.read(
+            "numbering", position, lambda: ctx.services.diploma.numbering.diploma(university_code, nim)
+        )
         return Diploma.from_row(row) if row else None
 
     @strawberry.field(description="A university's reservations and pairings, optionally for one prodi or status.")
@@ -80,7 +94,7 @@ class Query:
         rows = await ctx.read(
             "numbering",
             position,
-            lambda: ctx.services.numbering.register(
+            lambda: ctx.services.diploma.numbering.register(
                 code, prodi_code=prodi, status=wanted, limit=page.first, offset=page.offset
             ),
         )
@@ -95,7 +109,7 @@ class Query:
     ) -> list[Verification]:
         ctx = info.context
         ctx.require_staff(university_code)
-        trail = ctx.services.sivil_public.trail
+        trail = ctx.services.diploma.sivil_public.trail
         try:
             code, prodi = UniversityCode.parse(university_code).value, ProdiCode.parse(prodi_code).value
             number = NINA.parse(nina, prodi_code=prodi).value
