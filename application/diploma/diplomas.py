@@ -6,7 +6,9 @@ records it read, so a record corrected in between makes it rerun (``_academic_re
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
+
+from eventsourcing.domain import Aggregate
 
 from application.authorization import NUMBERING_OPERATORS, require
 from application.diploma.annulment import Annulments
@@ -25,6 +27,8 @@ from domain.registry.student import Student
 
 class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/annulment.py
     name = "diplomas"
+    # An event per NINA: a graduation rush would otherwise replay thousands per reservation (issue 8).
+    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {NINASequence: 20}
 
     def __init__(self, env: dict[str, str] | None = None, *, rulesets: RulesetBook, **kw: Any):
         super().__init__(env, **kw)

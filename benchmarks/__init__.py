@@ -1,0 +1,1 @@
+"""Speed and memory against raw baselines measured in the same run (issue 8): ``./run bench [--quick]``."""

@@ -1,0 +1,57 @@
+"""``./run bench [--quick] [--stores sqlite,postgres] [--repeats N] [--out DIR]``
+
+Runs every benchmark on each store, each figure beside its raw baseline from the same run, repeated and
+reported as medians; prints the table and writes ``results.json`` and ``results.png`` under ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from benchmarks import loads, report, reservations
+from benchmarks.figures import Figure
+from benchmarks.stores import STORES
+
+FULL = {"reservations": 2000, "history": 1000}
+QUICK = {"reservations": 300, "history": 300}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="./run bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat: a minute or two")
+    parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: sqlite, postgres")
+    parser.add_argument("--repeats", type=int, default=None, help="runs per figure (default 3, quick 1)")
+    parser.add_argument("--out", type=Path, default=Path("var/benchmarks"))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    sizes = QUICK if args.quick else FULL
+    repeats = args.repeats or (1 if args.quick else 3)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    unknown = set(stores) - set(STORES)
+    if unknown:
+        parser.error(f"unknown store(s): {', '.join(sorted(unknown))}")
+
+    figures: list[Figure] = []
+    started = time.monotonic()
+    benches: dict[str, Callable[[str], list[Figure]]] = {
+        "reservations": lambda store: reservations.measure(store, sizes["reservations"], repeats),
+        "loads": lambda store: loads.measure(store, sizes["history"], repeats),
+    }
+    for store in stores:
+        for name, bench in benches.items():
+            began = time.monotonic()
+            figures.extend(bench(store))
+            print(f"[{store}] {name}: {time.monotonic() - began:.0f}s", flush=True)
+    print()
+    print(report.table(figures))
+    report.write_json(figures, args.out / "results.json", {"sizes": sizes, "repeats": repeats, "stores": stores})
+    report.draw(figures, args.out / "results.png")
+    print(f"\nwrote {args.out / 'results.json'} and {args.out / 'results.png'} in {time.monotonic() - started:.0f}s")
+
+
+if __name__ == "__main__":
+    main()

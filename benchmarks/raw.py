@@ -1,0 +1,108 @@
+"""Raw baselines: what the database itself does for the same work, with no application in between.
+
+SQLite is opened as the event store opens it (WAL, the default synchronous=FULL), PostgreSQL on the same
+server with the same fsync; each baseline writes rows of the size an event has (about 300 bytes).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from contextlib import closing
+
+import psycopg
+
+from benchmarks.stores import Place
+
+PAYLOAD = b"x" * 300
+
+
+def one_row_transactions(place: Place, count: int) -> float:
+    """Rows per second, each INSERT committed in a transaction of its own (what one command is, at best)."""
+    run = _sqlite if place.store == "sqlite" else _postgres
+
+    def work(insert: Callable[[list[tuple[int, bytes]]], None], commit: Callable[[], None]) -> None:
+        for i in range(count):
+            insert([(i, PAYLOAD)])
+            commit()
+
+    return run(place, work, count)
+
+
+def batched_inserts(place: Place, count: int, batch: int = 1000) -> float:
+    """Rows per second with ``executemany`` of ``batch`` rows per transaction (what a bulk import is, at best)."""
+    run = _sqlite if place.store == "sqlite" else _postgres
+
+    def work(insert: Callable[[list[tuple[int, bytes]]], None], commit: Callable[[], None]) -> None:
+        for start in range(0, count, batch):
+            insert([(i, PAYLOAD) for i in range(start, min(start + batch, count))])
+            commit()
+
+    return run(place, work, count)
+
+
+def select_rows(place: Place, rows: int, repeats: int) -> float:
+    """Seconds (median) to SELECT ``rows`` rows of one originator in order: reading an aggregate's events raw."""
+    timings = []
+    if place.store == "sqlite":
+        with closing(sqlite3.connect(place.directory / "raw-select.sqlite3")) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS e (o INTEGER, v INTEGER, s BLOB, PRIMARY KEY (o, v))")
+            db.executemany("INSERT INTO e VALUES (1, ?, ?)", [(v, PAYLOAD) for v in range(rows)])
+            db.commit()
+            for _ in range(repeats):
+                start = time.perf_counter()
+                db.execute("SELECT v, s FROM e WHERE o = 1 ORDER BY v").fetchall()
+                timings.append(time.perf_counter() - start)
+    else:
+        with psycopg.connect(place.database_url) as db:
+            db.execute("CREATE TABLE IF NOT EXISTS raw_select (o INTEGER, v INTEGER, s BYTEA, PRIMARY KEY (o, v))")
+            with db.cursor() as cur:
+                cur.executemany("INSERT INTO raw_select VALUES (1, %s, %s)", [(v, PAYLOAD) for v in range(rows)])
+            db.commit()
+            for _ in range(repeats):
+                start = time.perf_counter()
+                db.execute("SELECT v, s FROM raw_select WHERE o = 1 ORDER BY v").fetchall()
+                timings.append(time.perf_counter() - start)
+    timings.sort()
+    return timings[len(timings) // 2]
+
+
+Work = Callable[[Callable[[list[tuple[int, bytes]]], None], Callable[[], None]], object]
+
+
+def _sqlite(place: Place, work: Work, count: int) -> float:
+    with closing(sqlite3.connect(place.directory / "raw.sqlite3", isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE IF NOT EXISTS raw_rows (id INTEGER PRIMARY KEY, payload BLOB)")
+        db.execute("DELETE FROM raw_rows")
+        state = {"open": False}
+
+        def insert(rows: list[tuple[int, bytes]]) -> None:
+            if not state["open"]:
+                db.execute("BEGIN")
+                state["open"] = True
+            db.executemany("INSERT INTO raw_rows VALUES (?, ?)", rows)
+
+        def commit() -> None:
+            db.execute("COMMIT")
+            state["open"] = False
+
+        start = time.perf_counter()
+        work(insert, commit)
+        return count / (time.perf_counter() - start)
+
+
+def _postgres(place: Place, work: Work, count: int) -> float:
+    with psycopg.connect(place.database_url) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS raw_rows (id BIGINT PRIMARY KEY, payload BYTEA)")
+        db.execute("TRUNCATE raw_rows")
+        db.commit()
+
+        def insert(rows: list[tuple[int, bytes]]) -> None:
+            with db.cursor() as cur:
+                cur.executemany("INSERT INTO raw_rows VALUES (%s, %s)", rows)
+
+        start = time.perf_counter()
+        work(insert, db.commit)
+        return count / (time.perf_counter() - start)

@@ -1,0 +1,68 @@
+"""A fresh store per measurement: a SQLite directory, or a PostgreSQL database created and dropped."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+
+from infra.bootstrap import Container, bootstrap
+from infra.settings import Settings
+
+ADMIN_URL = os.environ.get("KREDENSIAL_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/root")
+STORES = ("sqlite", "postgres")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where one measurement writes: a directory, and for PostgreSQL a database of its own."""
+
+    store: str
+    directory: Path
+    database_url: str  # empty for SQLite
+
+    def settings(self) -> Settings:
+        env = {
+            "KREDENSIAL_DATA_DIR": str(self.directory / "var"),
+            "KREDENSIAL_SECRET": "bench-secret-" + "x" * 32,
+            "KREDENSIAL_MASTER_KEY": "11" * 32,
+            "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
+        }
+        if self.database_url:
+            env["KREDENSIAL_DATABASE_URL"] = self.database_url
+        return Settings.from_env(env)
+
+
+@contextmanager
+def fresh(store: str) -> Iterator[Place]:
+    directory = Path(tempfile.mkdtemp(prefix="kredensial-bench-"))
+    url = ""
+    if store == "postgres":
+        name = f"kredensial_bench_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield Place(store, directory, url)
+    finally:
+        if url:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def container(place: Place) -> Iterator[Container]:
+    """The application as ``serve`` builds it, without the projection thread (commands are what is timed)."""
+    built = bootstrap(place.settings())
+    try:
+        yield built
+    finally:
+        built.close()
