@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -15,7 +17,9 @@ from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, Recording
 
 from application.receipt import Receipt
+from application.unit import STAGED, Unit
 from domain.errors import Conflict, NotFound
+from domain.personal import Sealer
 
 A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R", bound=Receipt)
@@ -24,6 +28,12 @@ T = TypeVar("T")
 Clock = Callable[[], datetime]
 
 log = logging.getLogger(__name__)
+
+_unit: ContextVar[Unit | None] = ContextVar("unit", default=None)  # per thread: the API shares one application
+
+
+def active_unit() -> Unit | None:
+    return _unit.get()
 
 
 def utc_now() -> datetime:
@@ -83,20 +93,55 @@ class Service(Application[UUID]):
         return aggregate
 
     def _get(self, cls: type[A], aggregate_id: UUID) -> Any:
-        """A snapshotted class loads from its latest snapshot; any other skips the snapshot query it cannot use."""
+        """Once per unit of work, if one is active; a snapshotted class loads from its latest snapshot, any
+        other skips the snapshot query it cannot use."""
+        unit = _unit.get()
+        if unit is not None and aggregate_id in unit.seen:
+            if unit.seen[aggregate_id] is None:
+                raise AggregateNotFoundError(aggregate_id)
+            return unit.seen[aggregate_id]
         if cls in self.snapshot_every:
-            return self.repository.get(aggregate_id, projector_func=replay)
-        aggregate = replay(None, self.repository.event_store.get(aggregate_id))
+            aggregate = self.repository.get(aggregate_id, projector_func=replay)
+        else:
+            aggregate = replay(None, self.repository.event_store.get(aggregate_id))
+        if unit is not None:
+            unit.seen[aggregate_id] = aggregate
         if aggregate is None:
             raise AggregateNotFoundError(aggregate_id)
         return aggregate
 
+    @contextmanager
+    def unit(self, sealer: Sealer | None = None) -> Iterator[Unit]:
+        """Commands run inside stage their changes; ``flush`` saves them in one transaction (application/unit.py)."""
+        if _unit.get() is not None:
+            raise RuntimeError("units of work do not nest")
+        unit = Unit(sealer=sealer)
+        token = _unit.set(unit)
+        try:
+            yield unit
+        finally:
+            _unit.reset(token)
+
+    def flush(self, unit: Unit) -> int | None:
+        """Saves every aggregate the unit's commands changed, in one transaction; the unit starts afresh."""
+        aggregates = unit.to_save()
+        unit.seen.clear()
+        unit.staged.clear()
+        return self._save_all(aggregates) if aggregates else None
+
     def commit(self, *aggregates: Any) -> int | None:
+        """Saves the aggregates in one transaction and returns the position; inside a unit, only stages them."""
+        unit = _unit.get()
+        if unit is not None:
+            return STAGED if unit.stage(aggregates) else None
+        return self._save_all(list(aggregates))
+
+    def _save_all(self, aggregates: list[Any]) -> int | None:
         recordings = self.save(*aggregates)
         if not recordings:
             return None
         position = recordings[-1].notification.id
-        self._snapshot(aggregates, recordings)
+        self._snapshot(tuple(aggregates), recordings)
         if self._on_saved is not None:
             self._on_saved(position)
         return position
@@ -124,6 +169,8 @@ class Service(Application[UUID]):
                 log.warning("snapshot of %s at version %s not written", aggregate_id, aggregate.version, exc_info=True)
 
     def retrying(self, command: Callable[[], R]) -> R:
+        if _unit.get() is not None:  # nothing is saved until the flush, which decides what a conflict means
+            return command()
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return command()

@@ -12,12 +12,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import loads, report, reservations
+from benchmarks import imports, loads, report, reservations
 from benchmarks.figures import Figure
 from benchmarks.stores import STORES
 
-FULL = {"reservations": 2000, "history": 1000}
-QUICK = {"reservations": 300, "history": 300}
+FULL = {"reservations": 2000, "history": 1000, "students_per_programme": 470}  # about 100,000 reports
+QUICK = {"reservations": 300, "history": 300, "students_per_programme": 40}
 
 
 def main() -> None:
@@ -40,6 +40,7 @@ def main() -> None:
     benches: dict[str, Callable[[str], list[Figure]]] = {
         "reservations": lambda store: reservations.measure(store, sizes["reservations"], repeats),
         "loads": lambda store: loads.measure(store, sizes["history"], repeats),
+        "import": lambda store: imports.measure(store, sizes["students_per_programme"], repeats),
     }
     for store in stores:
         for name, bench in benches.items():

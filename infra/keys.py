@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import os
+from collections.abc import Collection
 from datetime import date
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from domain.errors import violation
 from domain.personal import PersonalData, Sealed
-from projections.store import ReadStore
+from projections.store import ReadStore, chunks
 
 DDL = "CREATE TABLE IF NOT EXISTS personal_data_keys ( subject_id TEXT PRIMARY KEY, wrapped_key TEXT, erased_at TEXT)"
 
@@ -31,10 +32,29 @@ class KeyVault:
         key = self._key(subject_id, create=True)
         if key is None:
             raise violation("PIN-0", "personal", f"the personal data of subject {subject_id} has been erased")
-        nonce = os.urandom(12)
-        plaintext = orjson.dumps(dataclasses.asdict(data))
-        ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.bytes)
-        return Sealed(subject_id=subject_id, ciphertext=base64.b64encode(nonce + ciphertext).decode())
+        return _seal(key, subject_id, data)
+
+    def prepared(self, subject_ids: Collection[UUID]) -> PreparedKeys:
+        """The keys of many subjects, created where missing and fetched, a statement each per 500 subjects."""
+        keys: dict[UUID, bytes | None] = {}
+        for part in chunks(sorted(set(subject_ids)), 500):
+            rows = {f"s{i}": str(s) for i, s in enumerate(part)}
+            wrapped = {f"k{i}": self._wrap(AESGCM.generate_key(bit_length=256), s) for i, s in enumerate(part)}
+            values = ", ".join(f"(:s{i}, :k{i})" for i in range(len(part)))
+            with self.store.transaction() as tx:
+                tx.execute(
+                    f"INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES {values} "
+                    "ON CONFLICT (subject_id) DO NOTHING",
+                    {**rows, **wrapped},
+                )
+            asked = ", ".join(":" + name for name in rows)
+            found = self.store.query(
+                f"SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id IN ({asked})", rows
+            )
+            for row in found:
+                subject = UUID(row["subject_id"])
+                keys[subject] = None if row["wrapped_key"] is None else self._unwrap(row["wrapped_key"], subject)
+        return PreparedKeys(self, keys)
 
     def unseal(self, sealed: Sealed) -> PersonalData | None:
         key = self._key(sealed.subject_id, create=False)
@@ -74,9 +94,7 @@ class KeyVault:
         params = {"s": str(subject_id)}
         rows = self.store.query("SELECT wrapped_key, erased_at FROM personal_data_keys WHERE subject_id = :s", params)
         if not rows and create:
-            key = AESGCM.generate_key(bit_length=256)
-            nonce = os.urandom(12)
-            wrapped = base64.b64encode(nonce + self._master.encrypt(nonce, key, subject_id.bytes)).decode()
+            wrapped = self._wrap(AESGCM.generate_key(bit_length=256), subject_id)
             with self.store.transaction() as tx:
                 tx.execute(
                     "INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES (:s, :k) "
@@ -88,5 +106,43 @@ class KeyVault:
             )
         if not rows or rows[0]["wrapped_key"] is None:
             return None
-        raw = base64.b64decode(rows[0]["wrapped_key"])
+        return self._unwrap(rows[0]["wrapped_key"], subject_id)
+
+    def _wrap(self, key: bytes, subject_id: UUID) -> str:
+        nonce = os.urandom(12)
+        return base64.b64encode(nonce + self._master.encrypt(nonce, key, subject_id.bytes)).decode()
+
+    def _unwrap(self, wrapped: str, subject_id: UUID) -> bytes:
+        raw = base64.b64decode(wrapped)
         return self._master.decrypt(raw[:12], raw[12:], subject_id.bytes)
+
+
+def _seal(key: bytes, subject_id: UUID, data: PersonalData) -> Sealed:
+    nonce = os.urandom(12)
+    plaintext = orjson.dumps(dataclasses.asdict(data))
+    ciphertext = AESGCM(key).encrypt(nonce, plaintext, subject_id.bytes)
+    return Sealed(subject_id=subject_id, ciphertext=base64.b64encode(nonce + ciphertext).decode())
+
+
+class PreparedKeys:
+    """The keys of many subjects, created and fetched in two statements: a bulk import seals with these instead
+    of three round trips per new student. Held for one unit of work only: an erasure must not meet a cached key."""
+
+    def __init__(self, vault: KeyVault, keys: dict[UUID, bytes | None]) -> None:
+        self.vault = vault
+        self.keys = keys
+
+    def seal(self, subject_id: UUID, data: PersonalData) -> Sealed:
+        if subject_id not in self.keys:
+            return self.vault.seal(subject_id, data)
+        key = self.keys[subject_id]
+        if key is None:
+            raise violation("PIN-0", "personal", f"the personal data of subject {subject_id} has been erased")
+        return _seal(key, subject_id, data)
+
+    def unseal(self, sealed: Sealed) -> PersonalData | None:
+        return self.vault.unseal(sealed)
+
+    def erase(self, subject_id: UUID, when: str) -> bool:
+        self.keys.pop(subject_id, None)
+        return self.vault.erase(subject_id, when)

@@ -1,8 +1,9 @@
 """Bulk import of a university cohort as reported to PDDIKTI (PIN-0), from a JSON Lines file.
 
 Each line is parsed (pure: text → command, or the PIN-0 failures of its fields), then run as one
-``Registry`` command whose cause names the file and the line. A bad line is reported and skipped; it
-never stops the import. Every command is idempotent, so importing the same file again appends nothing.
+``Registry`` command whose cause names the file and the line, ``CHUNK`` lines to a transaction (a unit of
+work, ``application.unit``). A bad line is reported and skipped; it never stops the import. Every command is
+idempotent, so importing the same file again appends nothing.
 Fields that may be null may also be left out; any other missing or unknown field is an error.
 """
 
@@ -10,19 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
 
 from application.receipt import Receipt
 from application.registry.registry import Registry
 from domain.audit import Actor, Cause
 from domain.errors import Conflict, DomainError, Failure, NotAuthorized, NotFound, RuleViolation
-from domain.personal import PersonalData
+from domain.personal import PersonalData, Sealer
 from domain.registry.accreditation import Accreditation
 from domain.registry.codes import NIM, Code, ProdiCode, UniversityCode
 from domain.registry.gpa import GPA
@@ -417,6 +421,24 @@ def _last_by_key(parsed: list[Parsed]) -> dict[Key, Command]:
     return last
 
 
+# Lines per transaction: large enough that BEGIN/COMMIT stop mattering, small enough that a rerun after a crash
+# repeats little and a conflict with a concurrent writer redoes little (issue 8).
+CHUNK = 500
+
+
+@dataclass
+class _Outcome:
+    """What one chunk's lines did, kept apart until the chunk is saved."""
+
+    applied: int = 0
+    unchanged: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+
+class _Redo(Exception):
+    """The chunk cannot be saved as one: it runs again line by line, each line its own transaction."""
+
+
 @dataclass
 class _Run:
     registry: Registry
@@ -425,21 +447,58 @@ class _Run:
     last: dict[Key, Command]  # the file's final word on each corrected semester or graduation
     report: ImportReport
 
-    def line(self, number: int, command: Command) -> None:
+    def chunk(self, lines: list[Parsed], progress: Callable[[int], None] | None) -> None:
+        """The chunk's lines in one transaction; if a concurrent writer changed one of its records meanwhile,
+        or a refused line left an event behind, the lines again one by one."""
+        commands = [(n, c) for n, c in lines if not isinstance(c, RuleViolation)]
+        try:
+            with self.registry.unit(self._keys(commands)) as unit:
+                outcome = _Outcome()
+                for number, command in lines:
+                    if isinstance(command, RuleViolation):
+                        outcome.errors.extend(line_errors(number, command))
+                    else:
+                        self.line(number, command, outcome)
+                    self.report.lines_read += 1
+                    if progress is not None:
+                        progress(self.report.lines_read)  # read and decided; saved with its chunk
+                if not unit.clean():
+                    raise _Redo("a refused line left an event in the unit")
+                position = self.registry.flush(unit)
+        except (IntegrityError, _Redo):
+            outcome = _Outcome(errors=[e for n, c in lines if isinstance(c, RuleViolation) for e in line_errors(n, c)])
+            positions = [self.line(number, command, outcome) for number, command in commands]
+            position = max((p for p in positions if p), default=None)
+        self._add(outcome, position)
+
+    def line(self, number: int, command: Command, outcome: _Outcome) -> int | None:
         if self._replays_corrected(command):
-            self.report.unchanged += 1
-            return
+            outcome.unchanged += 1
+            return None
         try:
             cause = Cause(actor=self.actor, request_id=f"pddikti:{self.source}:{number}")
             receipt = dispatch(self.registry, command, cause)
         except DomainError as e:
-            self.report.errors.extend(line_errors(number, e))
-            return
+            outcome.errors.extend(line_errors(number, e))
+            return None
         if receipt.position is None:
-            self.report.unchanged += 1
+            outcome.unchanged += 1
         else:
-            self.report.applied += 1
-            self.report.last_position = max(self.report.last_position or 0, receipt.position)
+            outcome.applied += 1
+        return receipt.position
+
+    def _add(self, outcome: _Outcome, position: int | None) -> None:
+        self.report.applied += outcome.applied
+        self.report.unchanged += outcome.unchanged
+        self.report.errors.extend(outcome.errors)
+        if position:
+            self.report.last_position = max(self.report.last_position or 0, position)
+
+    def _keys(self, lines: list[tuple[int, Command]]) -> Sealer | None:
+        """The chunk's new students' keys at once, when the key store can (infra.keys.KeyVault.prepared)."""
+        subjects = [Student.create_id(c.university_code, c.nim) for _, c in lines if isinstance(c, RegisterStudent)]
+        sealer = self.registry.sealer
+        return sealer.prepared(subjects) if subjects and isinstance(sealer, KeyBatches) else None
 
     def _replays_corrected(self, command: Command) -> bool:
         """A line corrected later in the file is applied, so the history keeps it (PIN-0), unless the
@@ -461,6 +520,11 @@ class _Run:
         return student.graduation == final.graduation
 
 
+@runtime_checkable
+class KeyBatches(Protocol):
+    def prepared(self, subject_ids: Collection[UUID]) -> Sealer: ...
+
+
 def import_pddikti(
     registry: Registry,
     lines: Iterable[str],
@@ -469,21 +533,18 @@ def import_pddikti(
     source: str,
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Runs every record of ``lines``; ``progress`` is told the number of records done after each one.
+    """Runs every record of ``lines``, ``CHUNK`` records per transaction; ``progress`` is told the number of
+    records read and decided after each one.
 
     ``source`` identifies the file (e.g. ``source_of(content)``): each line's cause has the request id
-    ``pddikti:{source}:{line_number}``, so an auditor can go from any event to its line.
+    ``pddikti:{source}:{line_number}``, so an auditor can go from any event to its line. A crash loses at
+    most the chunk in progress; every command is idempotent, so running the file again completes it.
     """
     parsed = [_parse(number, text) for number, text in records(lines)]
     run = _Run(registry, actor, source, _last_by_key(parsed), ImportReport(source=source))
-    for done, (number, command) in enumerate(parsed, start=1):
-        run.report.lines_read = done
-        if isinstance(command, RuleViolation):
-            run.report.errors.extend(line_errors(number, command))
-        else:
-            run.line(number, command)
-        if progress is not None:
-            progress(done)
+    for start in range(0, len(parsed), CHUNK):
+        run.chunk(parsed[start : start + CHUNK], progress)
+    run.report.errors.sort(key=lambda e: e.line_number)
     return run.report
 
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPERS, require, require_national
 from application.receipt import Receipt
 from application.registry.erasure import ErasureReceipt, Erasures
+from application.service import active_unit
 from domain.audit import Cause
 from domain.personal import PersonalData, Sealer
 from domain.registry.accreditation import Accreditation
@@ -110,11 +111,14 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
         today = self.today()
         personal = parse_personal(**vars(personal), today=today)
 
+        unit = active_unit()
+        sealer = unit.sealer if unit is not None and unit.sealer is not None else self.sealer  # keys fetched in bulk
+
         def command() -> Receipt:
             self.load(Programme, Programme.create_id(university_code, prodi_code), "prodi", prodi_code)
             student = self.find(Student, Student.create_id(university_code, nim))
             if student is not None:
-                student.register_again(prodi_code=prodi_code, entry_period=entry, personal=personal, sealer=self.sealer)
+                student.register_again(prodi_code=prodi_code, entry_period=entry, personal=personal, sealer=sealer)
                 return self.receipt(None)
             student = Student.register(
                 university_code=university_code,
@@ -123,7 +127,7 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
                 entry_period=entry,
                 personal=personal,
                 today=today,
-                sealer=self.sealer,
+                sealer=sealer,
                 cause=cause,
             )
             return self.receipt(self.commit(student))

@@ -1,0 +1,62 @@
+"""``import-pddikti`` of a generated cohort: semester reports per second, against raw ``executemany`` inserts of
+1,000 rows per transaction. Target (issue 8): at least 30 % of raw."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from application.registry.pddikti_import import import_file
+from benchmarks import raw
+from benchmarks.figures import Figure, median_details
+from benchmarks.stores import container, fresh
+from domain.audit import Actor, Role
+from infra.demo_data import write_cohort
+
+SYNC = Actor("pddikti-import", Role.PDDIKTI_SYNC, None)
+
+
+def cohort(directory: Path, students_per_programme: int) -> tuple[Path, int]:
+    path = directory / "cohort.jsonl"
+    write_cohort(path, universities=4, programmes_per_university=6, students_per_programme=students_per_programme)
+    text = path.read_text("utf-8").splitlines()
+    reports = sum(1 for line in text if line.startswith("{") and json.loads(line)["kind"] == "semester")
+    return path, reports
+
+
+def run_once(store: str, students_per_programme: int) -> dict[str, float]:
+    with fresh(store) as place:
+        path, reports = cohort(place.directory, students_per_programme)
+        lines = sum(1 for line in path.read_text("utf-8").splitlines() if line.startswith("{"))
+        baseline = raw.batched_inserts(place, reports)
+        with container(place) as built:
+            start = time.perf_counter()
+            result = import_file(built.services.registry, path, actor=SYNC)
+            seconds = time.perf_counter() - start
+        assert not result.errors, result.errors[:3]
+    return {
+        "reports_per_s": reports / seconds,
+        "lines_per_s": lines / seconds,
+        "reports": reports,
+        "seconds": seconds,
+        "baseline_rows_per_s": baseline,
+    }
+
+
+def measure(store: str, students_per_programme: int, repeats: int) -> list[Figure]:
+    runs = median_details([run_once(store, students_per_programme) for _ in range(repeats)])
+    value, baseline = runs["reports_per_s"], runs["baseline_rows_per_s"]
+    return [
+        Figure(
+            measure=f"import-pddikti, {int(runs['reports']):,} semester reports",
+            store=store,
+            value=value,
+            unit="reports/s",
+            baseline=baseline,
+            baseline_what="executemany rows/s, 1,000 per txn",
+            target=">= 30 % of raw",
+            met=value / baseline >= 0.3,
+            details=runs,
+        )
+    ]
