@@ -12,12 +12,24 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import imports, loads, report, reservations
+from benchmarks import imports, loads, rebuild, report, reservations, sivil
 from benchmarks.figures import Figure
 from benchmarks.stores import STORES
 
-FULL = {"reservations": 2000, "history": 1000, "students_per_programme": 470}  # about 100,000 reports
-QUICK = {"reservations": 300, "history": 300, "students_per_programme": 40}
+FULL = {
+    "reservations": 2000,
+    "history": 1000,
+    "students_per_programme": 470,
+    "lookups": 1000,
+    "rebuild_events": 1_000_000,
+}  # about 100,000 reports
+QUICK = {
+    "reservations": 300,
+    "history": 300,
+    "students_per_programme": 40,
+    "lookups": 200,
+    "rebuild_events": 50_000,
+}
 
 
 def main() -> None:
@@ -40,7 +52,9 @@ def main() -> None:
     benches: dict[str, Callable[[str], list[Figure]]] = {
         "reservations": lambda store: reservations.measure(store, sizes["reservations"], repeats),
         "loads": lambda store: loads.measure(store, sizes["history"], repeats),
-        "import": lambda store: imports.measure(store, sizes["students_per_programme"], repeats),
+        "import and catch-up": lambda store: imports.measure(store, sizes["students_per_programme"], repeats),
+        "sivil": lambda store: sivil.measure(store, sizes["lookups"], repeats),
+        "rebuild": lambda store: rebuild.measure(store, sizes["rebuild_events"]),  # once: minutes at full size
     }
     for store in stores:
         for name, bench in benches.items():

@@ -21,7 +21,7 @@ UNIVERSITY = "001002"
 PRODI = "55201"
 ADMIN = Cause(Actor("admin@bench", Role.MINISTRY_ADMIN, None), request_id="bench")
 OPERATOR = Cause(Actor("operator@bench", Role.UNIVERSITY_OPERATOR, UNIVERSITY), request_id="bench")
-BATCH = 200
+BATCH = 500
 
 
 def nims(count: int) -> list[str]:
@@ -45,7 +45,12 @@ def eligible_cohort(app: Diplomas, count: int) -> list[str]:
     entry = Period(today.year - 4, 1)
     periods = [Period.from_ordinal(entry.ordinal + i) for i in range(8)]
     students = []
-    for n, nim in enumerate(nims(count)):
+    all_nims = nims(count)
+    sealer = app.sealer
+    for n, nim in enumerate(all_nims):
+        if n % BATCH == 0 and hasattr(app.sealer, "prepared"):  # the batch's keys in two statements
+            batch = all_nims[n : n + BATCH]
+            sealer = app.sealer.prepared([Student.create_id(UNIVERSITY, m) for m in batch])
         student = Student.register(
             university_code=UNIVERSITY,
             nim=nim,
@@ -53,7 +58,7 @@ def eligible_cohort(app: Diplomas, count: int) -> list[str]:
             entry_period=entry,
             personal=PersonalData(full_name=f"Mahasiswa {n}", nik=f"3171{n:012d}"),
             today=today,
-            sealer=app.sealer,
+            sealer=sealer,
             cause=OPERATOR,
         )
         for i, period in enumerate(periods, start=1):
@@ -65,4 +70,4 @@ def eligible_cohort(app: Diplomas, count: int) -> list[str]:
             students = []
     if students:
         app.save(*students)
-    return nims(count)
+    return all_nims

@@ -106,3 +106,32 @@ def _postgres(place: Place, work: Work, count: int) -> float:
         start = time.perf_counter()
         work(insert, db.commit)
         return count / (time.perf_counter() - start)
+
+
+def copy_events(place: Place, batch: int = 500) -> float:
+    """Events per second to SELECT the application's log and INSERT a row per event, ``batch`` per transaction:
+    what a read model's catch-up is at best (no decoding, no logic)."""
+    if place.store == "sqlite":
+        events = place.directory / "var" / "events.sqlite3"
+        with closing(sqlite3.connect(place.directory / "var" / "read.sqlite3", isolation_level=None)) as db:
+            db.execute(f"ATTACH DATABASE '{events}' AS log")
+            db.execute("CREATE TABLE IF NOT EXISTS raw_copy (id INTEGER PRIMARY KEY, topic TEXT, size INTEGER)")
+            start = time.perf_counter()
+            rows = db.execute("SELECT rowid, topic, length(state) FROM log.stored_events ORDER BY rowid").fetchall()
+            for part in range(0, len(rows), batch):
+                db.execute("BEGIN")
+                db.executemany("INSERT INTO raw_copy VALUES (?, ?, ?)", rows[part : part + batch])
+                db.execute("COMMIT")
+            return len(rows) / (time.perf_counter() - start)
+    with psycopg.connect(place.database_url) as db:
+        db.execute("CREATE TABLE IF NOT EXISTS raw_copy (id BIGINT PRIMARY KEY, topic TEXT, size INTEGER)")
+        db.commit()
+        start = time.perf_counter()
+        rows = db.execute(
+            "SELECT notification_id, topic, length(state) FROM diplomas_events ORDER BY notification_id"
+        ).fetchall()
+        for part in range(0, len(rows), batch):
+            with db.cursor() as cur:
+                cur.executemany("INSERT INTO raw_copy VALUES (%s, %s, %s)", rows[part : part + batch])
+            db.commit()
+        return len(rows) / (time.perf_counter() - start)

@@ -16,6 +16,7 @@ from application.diploma.diplomas import Diplomas
 from application.service import Service
 from domain.diploma.ruleset import RulesetBook
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
+from infra.event_batches import EventBatches
 from infra.keys import KeyVault
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
@@ -141,6 +142,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         **extra,
     )
     quick_recovery(diplomas)
+    diplomas.event_batches = EventBatches(diplomas.recorder)
     applications: dict[str, Service] = {diplomas.name: diplomas}  # the next contexts' applications join here
     worker = ProjectionWorker(
         logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -20,6 +21,7 @@ from projections.store import Params, Row
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
+@functools.lru_cache(maxsize=1024)  # the same few statements, once per event
 def to_pyformat(sql: str) -> str:
     """``:name`` (SQLite) to ``%(name)s`` (psycopg); a literal ``%`` is doubled first."""
     return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
@@ -31,6 +33,9 @@ class _SQLiteTransaction:
 
     def execute(self, sql: str, params: Params | None = None) -> int:
         return self.conn.execute(sql, params or {}).rowcount
+
+    def execute_many(self, sql: str, params: list[Params]) -> None:
+        self.conn.executemany(sql, params)
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return [dict(r) for r in self.conn.execute(sql, params or {}).fetchall()]
@@ -105,6 +110,10 @@ class _PostgresTransaction:
         with self.conn.cursor() as cur:
             cur.execute(to_pyformat(sql), params or {})
             return cur.rowcount
+
+    def execute_many(self, sql: str, params: list[Params]) -> None:
+        with self.conn.cursor() as cur:
+            cur.executemany(to_pyformat(sql), params)  # psycopg pipelines them: one round trip, not one each
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         with self.conn.cursor(row_factory=dict_row) as cur:

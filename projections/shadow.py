@@ -25,15 +25,22 @@ class Renamed:
         self.tx = tx
         names = "|".join(re.escape(t) for t in sorted(tables, key=len, reverse=True))
         self._pattern = re.compile(rf"(?<![:\w])({names})")  # not a :parameter, not inside another word
+        self._renamed: dict[str, str] = {}
 
     def rename(self, sql: str) -> str:
-        return self._pattern.sub(rf"\1{SUFFIX}", sql)
+        renamed = self._renamed.get(sql)
+        if renamed is None:
+            renamed = self._renamed[sql] = self._pattern.sub(rf"\1{SUFFIX}", sql)
+        return renamed
 
     def execute(self, sql: str, params: Params | None = None) -> int:
         return self.tx.execute(self.rename(sql), params)
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return self.tx.query(self.rename(sql), params)
+
+    def execute_many(self, sql: str, params: list[Params]) -> None:
+        self.tx.execute_many(self.rename(sql), params)
 
 
 def drop(tx: Transaction, tables: tuple[str, ...]) -> None:

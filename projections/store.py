@@ -21,6 +21,10 @@ class Transaction(Protocol):
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]: ...
 
+    def execute_many(self, sql: str, params: list[Params]) -> None:
+        """Runs one statement for each set of parameters (``executemany``)."""
+        ...
+
 
 class ReadStore(Protocol):
     dialect: str  # "sqlite" or "postgresql"

@@ -28,6 +28,7 @@ from typing import Any
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
 from projections import failures, shadow, tracking
+from projections.batched import Batched
 from projections.projection import Projection
 from projections.status import ProjectionStatus
 from projections.store import ReadStore, Transaction
@@ -253,7 +254,9 @@ class ProjectionWorker:
         # The position is claimed first, so a second worker on the same batch waits on that row and backs off.
         with self.store.transaction() as tx:
             tracking.advance(tx, target.key, target.log.application, old, last)
-            view = target.view(tx)
+            # The fast path sends runs of the same statement together (projections.batched); a failure it
+            # reports late is found exactly by the careful pass, one event per savepoint, unbatched.
+            view: Transaction = target.view(tx) if careful else Batched(target.view(tx))
             previous = old
             for notification, event in pending:
                 try:
@@ -274,6 +277,13 @@ class ProjectionWorker:
                         suspects.add(notification.id)
                         return previous
                 previous = notification.id
+            if isinstance(view, Batched):
+                try:
+                    view.flush()
+                except Exception as error:
+                    if failures.transient(error):
+                        raise
+                    raise _Suspect(last) from error
         return last
 
     @staticmethod

@@ -32,8 +32,10 @@ from domain.registry.codes import NIM, Code, ProdiCode, UniversityCode
 from domain.registry.gpa import GPA
 from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
+from domain.registry.programme import Programme
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
 from domain.registry.student import Student
+from domain.registry.university import University
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -453,6 +455,7 @@ class _Run:
         commands = [(n, c) for n, c in lines if not isinstance(c, RuleViolation)]
         try:
             with self.registry.unit(self._keys(commands)) as unit:
+                self.registry.preload({i for _, c in commands for i in _records_of(c)})
                 outcome = _Outcome()
                 for number, command in lines:
                     if isinstance(command, RuleViolation):
@@ -518,6 +521,20 @@ class _Run:
         if isinstance(final, ReportSemester):
             return student.reports.get(final.report.period) == final.report
         return student.graduation == final.graduation
+
+
+def _records_of(command: Command) -> list[UUID]:
+    """The aggregates a line's command reads."""
+    match command:
+        case RegisterUniversity(code=code):
+            return [University.create_id(code)]
+        case RegisterProgramme(university_code=u, prodi_code=p):
+            return [University.create_id(u), Programme.create_id(u, p)]
+        case RegisterStudent(university_code=u, nim=nim, prodi_code=p):
+            return [Programme.create_id(u, p), Student.create_id(u, nim)]
+        case ReportSemester(university_code=u, nim=nim) | RecordGraduation(university_code=u, nim=nim):
+            return [Student.create_id(u, nim)]
+    return []
 
 
 @runtime_checkable

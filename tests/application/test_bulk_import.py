@@ -228,3 +228,26 @@ def test_an_import_killed_midway_and_run_again_ends_with_the_events_of_an_uninte
         for url in urls:
             if url:
                 drop(url)
+
+
+def test_a_unit_preloads_many_aggregates_in_one_query_as_a_load_would_give_them(world: World) -> None:
+    world.university()
+    world.programme()
+    for nim in ("2020001", "2020002"):
+        world.student(nim)
+        world.semesters(nim, 3)
+    ids = [Student.create_id(UNIVERSITY, n) for n in ("2020001", "2020002", "9999999")]
+    assert world.app.event_batches is not None
+    queries: list[int] = []
+    events_of = world.app.event_batches.events_of
+    world.app.event_batches.events_of = lambda wanted: queries.append(len(wanted)) or events_of(wanted)  # type: ignore[method-assign]
+
+    with world.app.unit() as unit:
+        world.app.preload(ids)
+        preloaded = dict(unit.seen)
+
+    assert queries == [3]
+    assert preloaded[ids[2]] is None  # never registered: found missing without another query
+    for aggregate_id in ids[:2]:
+        loaded = world.app.repository.get(aggregate_id)
+        assert (preloaded[aggregate_id].version, preloaded[aggregate_id].reports) == (loaded.version, loaded.reports)
