@@ -19,7 +19,7 @@ from benchmarks.stores import STORES
 FULL = {
     "reservations": 2000,
     "history": 1000,
-    "students_per_programme": 470,
+    "students_per_programme": 680,  # about 100,000 semester reports
     "lookups": 500,
     "rebuild_events": 1_000_000,
 }  # about 100,000 reports
