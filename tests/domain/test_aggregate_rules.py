@@ -177,8 +177,9 @@ def test_PIN_3_accreditation_tidak_terakreditasi_is_not_accredited() -> None:
     assert Accreditation("BAIK", VALID.valid_from, VALID.valid_until).covers(date(2022, 1, 1))
 
 
-def test_PIN_3_accreditation_a_programme_is_accredited_on_a_day_any_of_its_accreditations_covers() -> None:
-    programme = Programme(
+def informatika() -> Programme:
+    """An academic S1 prodi registered without an accreditation."""
+    return Programme(
         university_code=UNIVERSITY,
         prodi_code=PRODI,
         name="Informatika",
@@ -187,6 +188,10 @@ def test_PIN_3_accreditation_a_programme_is_accredited_on_a_day_any_of_its_accre
         accreditation=None,
         cause=ADMIN,
     )
+
+
+def test_PIN_3_accreditation_a_programme_is_accredited_on_a_day_any_of_its_accreditations_covers() -> None:
+    programme = informatika()
     assert not programme.accredited_on(date(2022, 1, 1))
     programme.record_accreditation(VALID, ADMIN)
     programme.record_accreditation(Accreditation("BAIK", date(2026, 1, 1), date(2030, 12, 31)), ADMIN)
@@ -430,15 +435,7 @@ def test_PDP_an_erased_student_registered_again_changes_nothing_and_is_not_refus
 
 
 def test_PIN_0_a_programme_registered_again_keeps_its_level_and_orientation() -> None:
-    programme = Programme(
-        university_code=UNIVERSITY,
-        prodi_code=PRODI,
-        name="Informatika",
-        level=Level.S1,
-        orientation=Orientation.ACADEMIC,
-        accreditation=None,
-        cause=ADMIN,
-    )
+    programme = informatika()
     again = {"name": "Teknik Informatika", "accreditation": VALID, "cause": ADMIN}
     assert refusal(lambda: programme.register_again(level=Level.D4, orientation=Orientation.ACADEMIC, **again)) == (
         ("PIN-0", "level"),
