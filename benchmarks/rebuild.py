@@ -1,6 +1,6 @@
-"""Rebuilding a read model over a long log: speed and peak memory, at the full size and at a tenth of it (at
-least 50,000 events: below that a process is still growing its buffers and pools, and RSS has not plateaued).
-Target (issue 8): memory flat in log size (the worker reads the log in batches and keeps nothing per event)."""
+"""Rebuilding a read model over a long log: speed and peak memory (the rebuilding process's own VmHWM), at the
+full size and at a tenth of it, or 50,000 events if more. Target (issue 8): memory flat in log size (the worker
+reads the log in batches and keeps nothing per event)."""
 
 from __future__ import annotations
 
