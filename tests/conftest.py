@@ -22,8 +22,8 @@ from tests.world import Clock, World
 ADMIN_URL = os.environ.get("KREDENSIAL_TEST_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/root")
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+def create_database() -> str:
+    """A fresh, empty PostgreSQL database; its URL."""
     name = f"kredensial_test_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=5)
@@ -31,10 +31,19 @@ def postgres_url() -> Iterator[str]:
         pytest.fail(f"PostgreSQL is required for these tests and is not reachable at {ADMIN_URL}: {e}")
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
+    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(url: str) -> None:
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    url = create_database()
+    yield url
+    drop_database(url)
 
 
 def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:

@@ -34,7 +34,7 @@ from tests.application.test_pddikti_import import (
     semester_line,
     student_line,
 )
-from tests.conftest import ADMIN_URL
+from tests.conftest import create_database, drop_database
 from tests.world import UNIVERSITY, World, cause, report
 
 
@@ -182,24 +182,12 @@ def event_count(env: dict[str, str]) -> int:
         return 0
 
 
-def second_database() -> str:
-    name = f"kredensial_test_{os.urandom(6).hex()}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-def drop(url: str) -> None:
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-
-
 @pytest.mark.parametrize("store", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_an_import_killed_midway_and_run_again_ends_with_the_events_of_an_uninterrupted_one(
     store: str, tmp_path: Path
 ) -> None:
     path = cohort(tmp_path, students=60)
-    urls = [second_database(), second_database()] if store == "postgres" else ["", ""]
+    urls = [create_database(), create_database()] if store == "postgres" else ["", ""]
     killed_env, whole_env = environment(tmp_path / "killed", urls[0]), environment(tmp_path / "whole", urls[1])
     try:
         subprocess.run([*KREDENSIAL, "import-pddikti", str(path)], env=whole_env, check=True, capture_output=True)
@@ -227,7 +215,7 @@ def test_an_import_killed_midway_and_run_again_ends_with_the_events_of_an_uninte
     finally:
         for url in urls:
             if url:
-                drop(url)
+                drop_database(url)
 
 
 def test_a_unit_preloads_many_aggregates_in_one_query_as_a_load_would_give_them(world: World) -> None:
