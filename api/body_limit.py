@@ -17,17 +17,19 @@ class _TooLarge(Exception):
 
 
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, per_path: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = per_path or {}  # e.g. file uploads, larger than any GraphQL document
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
         declared = _content_length(scope)
-        if declared is not None and (declared < 0 or declared > self.max_bytes):
-            await self._refuse(send)  # refused before a byte of the body is read
+        if declared is not None and (declared < 0 or declared > limit):
+            await self._refuse(send, limit)  # refused before a byte of the body is read
             return
 
         received = 0
@@ -39,7 +41,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     exceeded = True
                     raise _TooLarge
             return message
@@ -54,15 +56,11 @@ class BodyLimit:
         with contextlib.suppress(_TooLarge):  # the app did not catch it: the 413 below answers
             await self.app(scope, counting_receive, guarded_send)
         if exceeded and not started:
-            await self._refuse(send)
+            await self._refuse(send, limit)
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, send: Send, limit: int) -> None:
         body = json.dumps(
-            {
-                "error": "REQUEST_TOO_LARGE",
-                "max_bytes": self.max_bytes,
-                "message": f"the request body is over {self.max_bytes} bytes",
-            }
+            {"error": "REQUEST_TOO_LARGE", "max_bytes": limit, "message": f"the request body is over {limit} bytes"}
         ).encode()
         await send(
             {

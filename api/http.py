@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.auth import actor_from_header
 from api.body_limit import BodyLimit
+from api.files import create_files_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.graphql.transport import Router
@@ -69,10 +70,11 @@ def create_app(
     app = FastAPI(title="kredensial", lifespan=lifespan)
 
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
-    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/files": services.submission.max_upload_bytes})
 
     app.include_router(Router(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
     app.include_router(sivil_router(services))
+    app.include_router(create_files_router(services))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

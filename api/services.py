@@ -12,13 +12,16 @@ from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.diploma.diplomas import Diplomas
+from application.files import Files
 from application.registry.registry import Registry
 from application.service import Service
+from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
+from projections.submission.view import SubmissionView
 from projections.worker import ProjectionWorker
 
 
@@ -48,6 +51,16 @@ class DiplomaServices:
     sivil_public: SivilPublic
 
 
+@dataclass
+class SubmissionServices:
+    """The submission context (SUB): its commands, its read models and the uploaded files."""
+
+    commands: Submissions
+    view: SubmissionView
+    files: Files  # content-addressed; evidence (SUB-6)
+    max_upload_bytes: int
+
+
 class Wait(Protocol):
     def __call__(self, projection: str, position: int | None, application: str = Diplomas.name) -> None: ...
 
@@ -56,6 +69,7 @@ class Wait(Protocol):
 class Services:
     registry: Registry  # its records live in the diplomas log, so that a decision saves with what it read
     diploma: DiplomaServices
+    submission: SubmissionServices
     applications: dict[str, Service]  # every context's application, by name: whose log a position is in
     worker: ProjectionWorker
     wait: Wait  # (read model, position, application): blocks until the read model has processed it

@@ -16,6 +16,10 @@ STAFF_READERS = frozenset(
 )
 ERASERS = frozenset({Role.UNIVERSITY_OPERATOR, Role.MINISTRY_ADMIN})  # the controller of the student's data
 NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.DIRECTOR_GENERAL})
+SSC = frozenset({Role.SSC_STAFF})  # the catalog, proposals' decisions and reviews (SUB-1, SUB-2, SUB-8)
+THESIS_DEADLINE_SETTERS = frozenset({Role.SSC_STAFF, Role.UNIVERSITY_OPERATOR})  # SUB-7
+DPI_PRINTERS = frozenset({Role.UNIVERSITY_OPERATOR})  # graduation staff finish the DPI (SUB-8)
+DPI_READERS = frozenset({Role.SSC_STAFF, Role.UNIVERSITY_OPERATOR})  # besides the student themself
 
 
 def require(actor: Actor, roles: frozenset[Role], university_code: str | None = None) -> None:
@@ -38,3 +42,18 @@ def require_national(actor: Actor, roles: frozenset[Role]) -> None:
     require(actor, roles)
     if actor.role is Role.PDDIKTI_SYNC and actor.institution is not None:
         raise NotAuthorized(f"the PDDIKTI feed of university {actor.institution} may not change the national registry")
+
+
+def require_student(actor: Actor, university_code: str, nim: str) -> None:
+    """A student acts for themself only: the token's subject is their NIM at their university."""
+    if actor.role is not Role.STUDENT:
+        raise NotAuthorized(f"role {actor.role} may not do this (allowed: {Role.STUDENT})")
+    if actor.institution != university_code or actor.id != nim:
+        raise NotAuthorized("a student acts only for themself")
+
+
+def may_read_student(actor: Actor, staff: frozenset[Role], university_code: str, nim: str) -> bool:
+    """The student themself, or the staff roles given, of the student's own university."""
+    if actor.role is Role.STUDENT:
+        return actor.institution == university_code and actor.id == nim
+    return actor.role in staff and actor.institution == university_code

@@ -12,6 +12,8 @@ class Role(StrEnum):
     UNIVERSITY_LEADER = "university_leader"  # rektor: proposes annulments (PIN-5)
     DIRECTOR_GENERAL = "director_general"  # Dirjen: annuls NINAs (PIN-5)
     PDDIKTI_SYNC = "pddikti_sync"  # bulk feed from a university's academic system
+    STUDENT = "student"  # one student: the actor's id is their NIM, the institution their university (SUB)
+    SSC_STAFF = "ssc_staff"  # student service centre: keeps the catalog, reviews submissions (SUB-2, SUB-8)
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,15 @@ from datetime import datetime, timedelta
 from psycopg.conninfo import conninfo_to_dict
 
 from api.graphql.waiting import PositionWaiter
-from api.services import DiplomaServices, Services, SivilPublic
+from api.services import DiplomaServices, Services, SivilPublic, SubmissionServices
 from api.sivil.rate_limit import RateLimiter
 from application.diploma.diplomas import Diplomas
 from application.service import Service
+from application.submission.submissions import Submissions
 from domain.diploma.ruleset import RulesetBook
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.event_batches import EventBatches
+from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
@@ -24,6 +26,7 @@ from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import VerificationTrail
 from infra.topics import register_moved_topics
+from infra.working_days import indonesian_calendar
 from projections import tracking
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
@@ -33,6 +36,8 @@ from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
+from projections.submission.projection import SubmissionProjection
+from projections.submission.view import SubmissionView
 from projections.worker import EventLog, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
@@ -76,12 +81,12 @@ def event_store_env(settings: Settings, application: str = Diplomas.name) -> dic
     }
 
 
-def quick_recovery(diplomas: Diplomas) -> None:
+def quick_recovery(application: Service) -> None:
     """The event store's pool checks connections (POSTGRES_PRE_PING) with psycopg_pool's own check, which after
     a restart finds its dead connections one backoff step at a time; ours drops them all at once, and it gives
     up reconnecting as soon as the read stores' pools do (RECONNECT_TIMEOUT). The library builds that pool
     itself, so both are set on it here (``_check`` is where psycopg_pool keeps the check)."""
-    pool = getattr(getattr(diplomas.recorder, "datastore", None), "pool", None)
+    pool = getattr(getattr(application.recorder, "datastore", None), "pool", None)
     if pool is not None and getattr(pool, "_check", None) is not None:
         pool._check = functools.partial(check_or_purge, pool)
         pool.reconnect_timeout = RECONNECT_TIMEOUT
@@ -143,11 +148,27 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
-    applications: dict[str, Service] = {diplomas.name: diplomas}  # the next contexts' applications join here
+    files = FileStore(settings.files_dir)
+    submissions = Submissions(
+        event_store_env(settings, Submissions.name),
+        registry=diplomas,
+        calendar=indonesian_calendar(settings.collective_leave),
+        proposals_closed_from=settings.catalog_proposals_closed_from,
+        stat_file=files.stat,
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    quick_recovery(submissions)
+    applications: dict[str, Service] = {diplomas.name: diplomas, submissions.name: submissions}
     worker = ProjectionWorker(
         logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],
         store=reads,
-        projections=[SivilProjection(vault), EligibilityProjection(), NumberingProjection(vault)],
+        projections=[
+            SivilProjection(vault),
+            EligibilityProjection(),
+            NumberingProjection(vault),
+            SubmissionProjection(),
+        ],
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
     worker_ref.append(worker)
@@ -177,6 +198,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             numbering=NumberingView(reads),
             sivil=SivilView(reads),
             sivil_public=sivil_public,
+        ),
+        submission=SubmissionServices(
+            commands=submissions,
+            view=SubmissionView(reads),
+            files=files,
+            max_upload_bytes=settings.max_upload_bytes,
         ),
         applications=dict(applications),
         worker=worker,

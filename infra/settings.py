@@ -7,6 +7,7 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 
@@ -26,6 +27,10 @@ class Settings:
     sivil_rate_limit: str  # per client address, in the `limits` notation, e.g. "30/minute"
     trusted_proxies: tuple[str, ...]  # addresses whose X-Forwarded-For is believed
     public_url: str  # how the public reaches this server, printed on verification PDFs
+    files_dir: Path  # the content-addressed file store (evidence uploads, SUB-6)
+    max_upload_bytes: int  # one uploaded file, at most
+    catalog_proposals_closed_from: date  # SUB-2: the seed closed proposals in February 2026
+    collective_leave: tuple[date, ...]  # cuti bersama: not working days (SUB-9)
 
     @property
     def uses_postgres(self) -> bool:
@@ -59,7 +64,26 @@ class Settings:
             sivil_rate_limit=env.get("KREDENSIAL_SIVIL_RATE_LIMIT", "30/minute"),
             trusted_proxies=tuple(p.strip() for p in env.get("KREDENSIAL_TRUSTED_PROXIES", "").split(",") if p.strip()),
             public_url=env.get("KREDENSIAL_PUBLIC_URL", "").rstrip("/"),
+            files_dir=Path(env.get("KREDENSIAL_FILES_DIR") or data_dir / "files").resolve(),
+            max_upload_bytes=int(env.get("KREDENSIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+            catalog_proposals_closed_from=_date(env, "KREDENSIAL_CATALOG_PROPOSALS_CLOSED_FROM", "2026-02-01"),
+            collective_leave=tuple(
+                _day(d.strip(), "KREDENSIAL_COLLECTIVE_LEAVE")
+                for d in env.get("KREDENSIAL_COLLECTIVE_LEAVE", "").split(",")
+                if d.strip()
+            ),
         )
+
+
+def _date(env: Mapping[str, str], name: str, default: str) -> date:
+    return _day(env.get(name) or default, name)
+
+
+def _day(text: str, name: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise RuntimeError(f"{name}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _dev_secret(data_dir: Path, name: str, database_url: str) -> str:

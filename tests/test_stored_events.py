@@ -45,7 +45,11 @@ def event_classes() -> set[type]:
 
 # Event classes first written after the v1 fixture: they have no older topic to keep resolving. A class
 # listed here must never move without a fixture that holds it (issue 16, item 7).
-ADDED_AFTER_V1 = {Student.RecordReliedOn}
+ADDED_AFTER_V1 = {Student.RecordReliedOn} | {
+    cls
+    for cls in event_classes()
+    if cls.__module__.startswith("domain.submission.")  # issue 9's context
+}
 
 
 def test_the_fixture_names_every_event_class_of_today_under_a_topic_that_still_resolves() -> None:
@@ -73,11 +77,18 @@ def test_the_v1_log_loads_every_aggregate_and_rebuilds_every_read_model(containe
 
     expected = json.loads(event_log.READ_MODELS.read_text(encoding="utf-8"))
     container.worker.catch_up()
-    assert all(s.failure_count == 0 and s.position == len(events) for s in container.worker.status())
-    assert event_log.read_models(container) == expected
+    assert all(s.failure_count == 0 and s.position == s.head for s in container.worker.status())
+    assert read_models_of_v1(container, expected) == expected
     for name in container.worker.projections:
         container.worker.rebuild(name)
-    assert event_log.read_models(container) == expected
+    assert read_models_of_v1(container, expected) == expected
+
+
+def read_models_of_v1(container: Container, expected: dict[str, object]) -> dict[str, object]:
+    """The fixture's tables; the tables of read models added since are empty, the v1 log having none of their events."""
+    tables = event_log.read_models(container)
+    assert all(not rows for table, rows in tables.items() if table not in expected)
+    return {table: rows for table, rows in tables.items() if table in expected}
 
 
 def test_a_query_by_topic_asks_for_the_topics_a_class_had_before_it_moved() -> None:

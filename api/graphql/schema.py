@@ -11,13 +11,15 @@ from api.graphql.cost import Limits, extensions
 from api.graphql.diploma.mutations import DiplomaMutation
 from api.graphql.diploma.queries import DiplomaQuery
 from api.graphql.registry.mutations import RegistryMutation
+from api.graphql.submission.mutations import SubmissionMutation
+from api.graphql.submission.queries import SubmissionQuery
 from api.graphql.transport import Schema
 from api.unavailable import UnavailableErrors
 
 # Staff documents are small: the deepest real one (eligibility failures) is 4 levels; lists page at 500 rows.
 LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
-Query = merge_types("Query", (DiplomaQuery,))
-Mutation = merge_types("Mutation", (RegistryMutation, DiplomaMutation))
+Query = merge_types("Query", (DiplomaQuery, SubmissionQuery))
+Mutation = merge_types("Mutation", (RegistryMutation, DiplomaMutation, SubmissionMutation))
 
 schema = Schema(query=Query, mutation=Mutation, extensions=[*extensions(LIMITS), UnavailableErrors])

@@ -1,0 +1,84 @@
+"""Uploading and downloading files of the content-addressed store (SUB-6): ``POST /files`` takes the raw bytes
+and answers their SHA-256, size and media type; ``GET /files/{sha256}`` gives evidence back, to its student and
+their university's SSC staff only. The media type is read from the bytes; a name or a Content-Type is ignored."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import actor_from_header
+from api.services import Services
+from application.authorization import SSC, may_read_student
+from domain.audit import Actor, Role
+from domain.errors import NotAuthorized
+from domain.files import SHA256, SNIFF_BYTES, sniff
+from domain.submission.claim import EVIDENCE_TYPES
+
+UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF})
+
+
+def refused(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
+    return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
+
+
+def create_files_router(services: Services) -> APIRouter:
+    router = APIRouter()
+    files = services.submission.files
+
+    def caller(request: Request) -> Actor:
+        actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
+        if actor is None:
+            raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+        return actor
+
+    @router.post("/files", status_code=201)
+    async def upload(request: Request) -> Response:
+        try:
+            actor = caller(request)
+        except NotAuthorized as e:
+            return refused(401, "NotAuthorized", str(e))
+        if actor.role not in UPLOADERS:
+            return refused(403, "NotAuthorized", f"role {actor.role} does not upload evidence")
+        data = await request.body()
+        media_type = sniff(data[:SNIFF_BYTES])
+        if not data or media_type not in EVIDENCE_TYPES:  # checked before anything is written
+            return refused(
+                415,
+                "RuleViolation",
+                "evidence is a PDF, PNG or JPEG file, by its content",
+                ruleId="SUB-6",
+                field="file",
+            )
+        stored = await asyncio.to_thread(files.put, data)
+        return JSONResponse({"sha256": stored.sha256, "size": stored.size, "mediaType": stored.media_type}, 201)
+
+    @router.get("/files/{sha256}")
+    async def download(sha256: str, request: Request) -> Response:
+        try:
+            actor = caller(request)
+        except NotAuthorized as e:
+            return refused(401, "NotAuthorized", str(e))
+        if not SHA256.fullmatch(sha256):
+            return refused(404, "NotFound", "no such file")
+        holders = await asyncio.to_thread(services.submission.view.evidence_holders, sha256)
+        if not holders:
+            return refused(404, "NotFound", "no such file")
+        if not any(may_read_student(actor, SSC, university, nim) for university, nim in holders):
+            return refused(403, "NotAuthorized", "evidence is read by its student and their university's SSC staff")
+        stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
+        if stored is None or data is None:
+            return refused(404, "NotFound", "no such file")
+        return Response(
+            data,
+            media_type=stored.media_type,
+            headers={
+                "Content-Disposition": f'attachment; filename="{sha256}"',
+                "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    return router

@@ -1,0 +1,196 @@
+"""The submission context's queries. Students see only their own submissions and DPI; SSC staff only their
+university's; a forbidden read answers NotAuthorized and no data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.arguments import Page
+from api.graphql.context import Context
+from api.graphql.errors import NotAuthorized, RuleViolation
+from api.graphql.submission.inputs import parse_id
+from api.graphql.submission.types import CatalogEntry, CatalogProposal, Dpi, ReviewQueue, Submission
+from application.authorization import DPI_READERS, NATIONAL_ROLES, SSC, may_read_student
+from domain import errors
+from domain.audit import Actor, Role
+from domain.registry.codes import UniversityCode, student_key
+from domain.submission.status import ProposalStatus
+
+LOG = "submissions"  # the application whose positions these queries wait for
+
+
+@strawberry.type(description="The university's Certification Catalog (SUB-1).")
+class Catalog:
+    entries: list[CatalogEntry]
+
+
+@strawberry.type
+class CatalogProposals:
+    items: list[CatalogProposal]
+
+
+@strawberry.type
+class Submissions:
+    items: list[Submission]
+
+
+CatalogResult = Annotated[Catalog | NotAuthorized | RuleViolation, strawberry.union("CatalogQueryResult")]
+ProposalsResult = Annotated[
+    CatalogProposals | NotAuthorized | RuleViolation, strawberry.union("CatalogProposalsResult")
+]
+
+
+SubmissionsResult = Annotated[Submissions | NotAuthorized, strawberry.union("SubmissionsResult")]
+OneSubmissionResult = Annotated[Submission | NotAuthorized | RuleViolation, strawberry.union("SubmissionQueryResult")]
+QueueResult = Annotated[ReviewQueue | NotAuthorized | RuleViolation, strawberry.union("ReviewQueueResult")]
+DpiResult = Annotated[Dpi | NotAuthorized | RuleViolation, strawberry.union("DpiResult")]
+
+
+def _actor(ctx: Context) -> Actor:
+    if ctx.actor is None:
+        raise errors.NotAuthorized(ctx.auth_error or "sign in: send 'Authorization: Bearer <token>'")
+    return ctx.actor
+
+
+def _member(ctx: Context, university_code: str) -> Actor:
+    """Anyone of the university (students included), or national staff: the catalog is no one's personal data."""
+    actor = _actor(ctx)
+    if actor.role not in NATIONAL_ROLES and actor.institution != university_code:
+        raise errors.NotAuthorized("only the university's own people read its certification catalog")
+    return actor
+
+
+def _ssc(ctx: Context, university_code: str) -> Actor:
+    actor = _actor(ctx)
+    if actor.role not in SSC or actor.institution != university_code:
+        raise errors.NotAuthorized("only the university's student service centre (ssc_staff) reads this")
+    return actor
+
+
+def _refused(e: errors.DomainError) -> NotAuthorized | RuleViolation:
+    if isinstance(e, errors.RuleViolation):
+        return RuleViolation.from_error(e)
+    return NotAuthorized(message=str(e))
+
+
+@strawberry.type
+class SubmissionQuery:
+    @strawberry.field(description="The university's Certification Catalog: what may be submitted (SUB-1).")
+    async def catalog(
+        self,
+        info: Info[Context, None],
+        university_code: str,
+        include_withdrawn: bool = False,
+        position: int | None = None,
+    ) -> CatalogResult:
+        ctx = info.context
+        try:
+            code = UniversityCode.parse(university_code).value
+            _member(ctx, code)
+        except errors.DomainError as e:
+            return _refused(e)
+        view = ctx.services.submission.view
+        rows = await ctx.read(LOG, position, lambda: view.catalog(code, include_withdrawn=include_withdrawn), LOG)
+        return Catalog(entries=[CatalogEntry.from_row(r) for r in rows])
+
+    @strawberry.field(description="Proposals of new catalog entries (SUB-2): SSC staff see all, a student their own.")
+    async def catalog_proposals(
+        self,
+        info: Info[Context, None],
+        university_code: str,
+        status: str | None = None,
+        first: int = 100,
+        offset: int = 0,
+        position: int | None = None,
+    ) -> ProposalsResult:
+        ctx = info.context
+        try:
+            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
+            wanted = ProposalStatus(status).value if status else None
+            actor = _member(ctx, code)
+            if actor.role not in SSC and actor.role is not Role.STUDENT:
+                raise errors.NotAuthorized("proposals are read by SSC staff and by the students who made them")
+        except ValueError:
+            return RuleViolation.from_error(errors.violation("SUB-2", "status", "PROPOSED, ACCEPTED or REJECTED"))
+        except errors.DomainError as e:
+            return _refused(e)
+        view = ctx.services.submission.view
+        rows = await ctx.read(
+            LOG, position, lambda: view.proposals(code, status=wanted, limit=page.first, offset=page.offset), LOG
+        )
+        mine = [r for r in rows if actor.role is not Role.STUDENT or r.nim == actor.id]
+        return CatalogProposals(items=[CatalogProposal.from_row(r) for r in mine])
+
+    @strawberry.field(description="The calling student's own submissions, newest first.")
+    async def my_submissions(self, info: Info[Context, None], position: int | None = None) -> SubmissionsResult:
+        ctx = info.context
+        actor = ctx.actor
+        if actor is None or actor.role is not Role.STUDENT or actor.institution is None:
+            return NotAuthorized(message="mySubmissions is a student's own list: sign in with a student token")
+        university_code = actor.institution
+        view, today = ctx.services.submission.view, ctx.services.today()
+        rows = await ctx.read(LOG, position, lambda: view.of_student(university_code, actor.id), LOG)
+        return Submissions(items=[Submission.from_row(r, today) for r in rows])
+
+    @strawberry.field(description="One submission: for its student, or their university's SSC staff.")
+    async def submission(
+        self, info: Info[Context, None], submission_id: str, position: int | None = None
+    ) -> OneSubmissionResult | None:
+        ctx = info.context
+        try:
+            actor, key = _actor(ctx), str(parse_id(submission_id, "submissionId", "SUB-8"))
+        except errors.DomainError as e:
+            return _refused(e)
+        view = ctx.services.submission.view
+        row = await ctx.read(LOG, position, lambda: view.submission(key), LOG)
+        if row is None or not may_read_student(actor, SSC, row.university_code, row.nim):
+            # Someone else's id reads as absent to a student, and as forbidden to other staff.
+            return None if row is None or actor.role is Role.STUDENT else NotAuthorized(message="not your university's")
+        return Submission.from_row(row, ctx.services.today())
+
+    @strawberry.field(description="SSC staff's queue: waiting submissions by due date, overdue first (SUB-9).")
+    async def review_queue(
+        self,
+        info: Info[Context, None],
+        university_code: str,
+        first: int = 100,
+        offset: int = 0,
+        position: int | None = None,
+    ) -> QueueResult:
+        ctx = info.context
+        try:
+            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
+            _ssc(ctx, code)
+        except errors.DomainError as e:
+            return _refused(e)
+        view, today = ctx.services.submission.view, ctx.services.today()
+
+        def read() -> ReviewQueue:
+            rows = view.review_queue(code, limit=page.first, offset=page.offset)
+            return ReviewQueue(
+                items=[Submission.from_row(r, today) for r in rows],
+                overdue_count=view.overdue_count(code, today),
+                today=today,
+                first=page.first,
+                offset=page.offset,
+            )
+
+        return await ctx.read(LOG, position, read, LOG)
+
+    @strawberry.field(description="A student's DPI: for the student, their SSC staff and graduation staff.")
+    async def dpi(
+        self, info: Info[Context, None], university_code: str, nim: str, position: int | None = None
+    ) -> DpiResult | None:
+        ctx = info.context
+        try:
+            code, number = student_key(university_code, nim)
+            if not may_read_student(_actor(ctx), DPI_READERS, code, number):
+                raise errors.NotAuthorized("a DPI is read by its student and by their university's staff")
+        except errors.DomainError as e:
+            return _refused(e)
+        view = ctx.services.submission.view
+        row = await ctx.read(LOG, position, lambda: view.dpi(code, number), LOG)
+        return Dpi.from_row(row) if row else None

@@ -1,0 +1,65 @@
+"""A submission's claim as it arrives (``ClaimInput``), parsed once into the domain's values (SUB-3 .. SUB-6).
+
+Every field is checked and every failure reported together, so a student fixes the form in one go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from domain.errors import Failure, RuleViolation
+from domain.files import StoredFile, parse_sha256
+from domain.submission.claim import Evidence, GradingType, Outcome, Result, Validity, parse_evidence
+from domain.submission.entry import CatalogRef
+from domain.submission.submission import Claim
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ClaimInput:
+    outcome: Outcome
+    grading: GradingType
+    result: str
+    scale: str | None
+    issued_on: date
+    valid_thru: date | None
+    no_expiry: bool
+    evidence_file: str | None  # the SHA-256 the upload answered
+    evidence_url: str | None
+
+
+def parse_claim(given: ClaimInput, catalog: CatalogRef, today: date, stat: Callable[[str], StoredFile | None]) -> Claim:
+    failures: list[Failure] = []
+
+    def attempt(parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except RuleViolation as refused:
+            failures.extend(refused.failures)
+            return None
+
+    result = attempt(lambda: Result.parse(given.grading, given.result, given.scale))
+    validity = attempt(
+        lambda: Validity.parse(
+            issued_on=given.issued_on, valid_thru=given.valid_thru, no_expiry=given.no_expiry, today=today
+        )
+    )
+    evidence = attempt(lambda: _evidence(given, stat))
+    if failures:
+        raise RuleViolation(*failures)
+    assert result is not None and validity is not None and evidence is not None
+    return Claim(catalog=catalog, outcome=given.outcome, result=result, validity=validity, evidence=evidence)
+
+
+def _evidence(given: ClaimInput, stat: Callable[[str], StoredFile | None]) -> Evidence:
+    stored = None
+    if given.evidence_file is not None:
+        sha256 = parse_sha256(given.evidence_file, "evidenceFile", "SUB-6")
+        stored = stat(sha256)
+        if stored is None:
+            raise RuleViolation(Failure("SUB-6", "evidenceFile", f"no uploaded file {sha256}; upload it first"))
+    return parse_evidence(file=stored, url=given.evidence_url)

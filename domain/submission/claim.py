@@ -1,0 +1,161 @@
+"""What a student states about a certification: outcome, result, validity and evidence (SUB-3 .. SUB-6).
+
+Each is parsed once, at the door, into a value that the submission's events keep as the inputs it decided on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from domain.errors import Failure, RuleViolation, violation
+from domain.files import StoredFile
+from domain.text import refused_character, shown
+
+
+class Outcome(StrEnum):
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+    PENDING = "PENDING"
+
+
+class GradingType(StrEnum):
+    LETTER = "LETTER"
+    NUMERIC = "NUMERIC"
+
+
+# Letter grades as certificates print them (decided): A to F with + or -, and E.
+LETTER_GRADE = re.compile(r"[A-D][+-]?|E|F", re.ASCII)
+MAX_SCALE = Decimal(10000)  # TOEFL iBT 120, IELTS 9, TOEIC 990, ITP 677: well inside
+URL_CHARS = 2000
+EVIDENCE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
+
+
+@dataclass(frozen=True)
+class Result:
+    """SUB-5: a letter grade for LETTER; a score within 0..scale for NUMERIC (at most two decimals)."""
+
+    grading: GradingType
+    grade: str | None = None
+    score: Decimal | None = None
+    scale: Decimal | None = None
+
+    @classmethod
+    def parse(cls, grading: GradingType, result: object, scale: object = None) -> Result:
+        if not isinstance(result, str):
+            raise violation("SUB-5", "result", "the result is required")
+        text = result.strip()
+        if grading is GradingType.LETTER:
+            if scale is not None:
+                raise violation("SUB-5", "scale", "a LETTER result has no scale")
+            grade = text.upper()
+            if not LETTER_GRADE.fullmatch(grade):
+                raise violation(
+                    "SUB-5", "result", f"a LETTER result is a grade A to F (with + or -); got {shown(text)}"
+                )
+            return cls(grading, grade=grade)
+        score = _decimal(text, "result")
+        top = _decimal(scale, "scale") if scale is not None else Decimal(100)
+        if not 0 < top <= MAX_SCALE:
+            raise violation("SUB-5", "scale", f"the scale is above 0 and at most {MAX_SCALE}; got {top}")
+        if not 0 <= score <= top:
+            raise violation("SUB-5", "result", f"a NUMERIC result is within 0..{top}; got {score}")
+        return cls(grading, score=score, scale=top)
+
+    def __str__(self) -> str:
+        return self.grade if self.grade is not None else f"{self.score}/{self.scale}"
+
+
+def _decimal(value: object, field: str) -> Decimal:
+    text = value if isinstance(value, str) else str(value) if isinstance(value, (int, Decimal)) else None
+    if text is None or not re.fullmatch(r"[0-9]{1,5}(\.[0-9]{1,2})?", text.strip(), re.ASCII):
+        raise violation("SUB-5", field, f"a NUMERIC {field} is a number with at most two decimals; got {value!r:.40}")
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        raise violation("SUB-5", field, f"not a number: {shown(text)}") from None
+
+
+@dataclass(frozen=True)
+class Validity:
+    """SUB-4: a valid-thru date, or explicitly none (a certification without expiry)."""
+
+    issued_on: date
+    valid_thru: date | None  # None only with no_expiry
+
+    @classmethod
+    def parse(cls, *, issued_on: date, valid_thru: date | None, no_expiry: bool, today: date) -> Validity:
+        failures: list[Failure] = []
+        if issued_on > today:
+            failures.append(Failure("SUB-3", "issuedOn", f"the certification is issued on {issued_on}, after today"))
+        if no_expiry and valid_thru is not None:
+            failures.append(Failure("SUB-4", "validThru", "give a valid-thru date or say it has no expiry, not both"))
+        elif not no_expiry and valid_thru is None:
+            failures.append(
+                Failure("SUB-4", "validThru", "give the valid-thru date, or say explicitly that it has no expiry")
+            )
+        elif valid_thru is not None and valid_thru < issued_on:
+            failures.append(Failure("SUB-4", "validThru", f"valid thru {valid_thru} is before it was issued"))
+        if failures:
+            raise RuleViolation(*failures)
+        return cls(issued_on, valid_thru)
+
+    def check_valid_on(self, day: date) -> None:
+        """SUB-4: still valid on the day it is submitted; the valid-thru day itself still counts."""
+        if self.valid_thru is not None and self.valid_thru < day:
+            raise violation("SUB-4", "validThru", f"the certification expired on {self.valid_thru}; today is {day}")
+
+
+def check_passed(outcome: Outcome) -> None:
+    """SUB-3: only a passed certification is registered."""
+    if outcome is not Outcome.PASSED:
+        raise violation("SUB-3", "outcome", f"only a passed certification can be submitted; this one is {outcome}")
+
+
+@dataclass(frozen=True)
+class UrlEvidence:
+    """SUB-6: a link to the certificate at its issuer (a verification page)."""
+
+    url: str
+
+
+Evidence = StoredFile | UrlEvidence  # SUB-6: an uploaded file (outside the events) or a link
+
+
+def parse_url(value: object) -> UrlEvidence:
+    if not isinstance(value, str):
+        raise violation("SUB-6", "evidenceUrl", "the evidence URL must be text")
+    url = value.strip()
+    if (bad := refused_character(url)) is not None or any(c.isspace() for c in url):
+        raise violation("SUB-6", "evidenceUrl", f"the evidence URL contains {bad or 'a space'}")
+    if len(url) > URL_CHARS:
+        raise violation("SUB-6", "evidenceUrl", f"the evidence URL has at most {URL_CHARS} characters")
+    try:
+        parts = urlsplit(url)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        raise violation("SUB-6", "evidenceUrl", f"not a URL: {shown(url)}") from None
+    if parts.scheme not in ("https", "http") or not host or not url.isascii():
+        raise violation("SUB-6", "evidenceUrl", f"the evidence URL is an http(s) address; got {shown(url)}")
+    if parts.username or parts.password:
+        raise violation("SUB-6", "evidenceUrl", "the evidence URL must not carry a user name or password")
+    return UrlEvidence(url)
+
+
+def parse_evidence(*, file: StoredFile | None, url: object) -> Evidence:
+    """SUB-6: exactly one of a stored file (looked up by the caller) and a URL."""
+    if file is not None and url is not None:
+        raise violation("SUB-6", "evidence", "give either an evidence file or a URL, not both")
+    if file is not None:
+        if file.media_type not in EVIDENCE_TYPES:
+            raise violation(
+                "SUB-6", "evidenceFile", f"evidence is a PDF, PNG or JPEG file; this one is {file.media_type}"
+            )
+        return file
+    if url is None:
+        raise violation("SUB-6", "evidence", "an evidence file or a URL is required")
+    return parse_url(url)
