@@ -91,12 +91,16 @@ def build_cli(
         runtime = boot()
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        console.print("kredensial worker: following the event log (Ctrl-C to stop)")
+        console.print("kredensial worker: following the event logs and sending the outbox (Ctrl-C to stop)")
+        outbox = threading.Thread(target=runtime.services.submission.outbox.run, args=(stop,), name="outbox")
+        outbox.start()
         try:
             runtime.services.worker.run(stop)
         except KeyboardInterrupt:
             pass
         finally:
+            stop.set()
+            outbox.join(timeout=10)
             runtime.close()
 
     @cli.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -59,6 +60,13 @@ class SubmissionServices:
     view: SubmissionView
     files: Files  # content-addressed; evidence (SUB-6)
     max_upload_bytes: int
+    outbox: Outbox  # e-mails every decision to the student (SUB-10)
+
+
+class Outbox(Protocol):
+    def send_pending(self) -> int: ...
+
+    def run(self, stop: threading.Event) -> None: ...
 
 
 class Wait(Protocol):

@@ -16,10 +16,13 @@ from application.diploma.diplomas import Diplomas
 from application.service import Service
 from application.submission.submissions import Submissions
 from domain.diploma.ruleset import RulesetBook
+from domain.personal import Unsealer
+from domain.registry.student import Student
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
 from infra.event_batches import EventBatches
 from infra.files import FileStore
 from infra.keys import KeyVault
+from infra.outbox import OutboxSender, SmtpSettings
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
@@ -36,6 +39,7 @@ from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.store import ReadStore
+from projections.submission.outbox import OutboxProjection
 from projections.submission.projection import SubmissionProjection
 from projections.submission.view import SubmissionView
 from projections.worker import EventLog, ProjectionWorker
@@ -98,6 +102,14 @@ def _render_pdf(entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, base
     return render_verification_pdf(entry, verified_at, keys, base_url=base_url)
 
 
+def student_address(registry: Service, unsealer: Unsealer, university_code: str, nim: str) -> str | None:
+    """Where a student's e-mail goes (SUB-10): their address in the registry, unsealed when sending; None when
+    none was given or it was erased (UU PDP)."""
+    student = registry.find(Student, Student.create_id(university_code, nim))
+    personal = unsealer.unseal(student.personal) if student is not None else None
+    return personal.email if personal is not None else None
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -111,21 +123,27 @@ class Container:
     stores: list[ReadStore]
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
+    _outbox: threading.Thread | None = None
 
     @property
     def worker(self) -> ProjectionWorker:
         return self.services.worker
 
     def start_worker(self) -> None:
-        """Runs the projections in a thread of this process (``serve`` does unless told not to)."""
+        """Runs the projections and the outbox in threads of this process (``serve`` does unless told not to)."""
         self._thread = threading.Thread(target=self.worker.run, args=(self._stop,), name="projections", daemon=True)
         self._thread.start()
+        self._outbox = threading.Thread(
+            target=self.services.submission.outbox.run, args=(self._stop,), name="outbox", daemon=True
+        )
+        self._outbox.start()
 
     def close(self) -> None:
         self._stop.set()
         self.worker.wake()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
+        for thread in (self._thread, self._outbox):
+            if thread is not None:
+                thread.join(timeout=10)
         for application in self.services.applications.values():
             application.close()
         for store in self.stores:
@@ -168,6 +186,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             EligibilityProjection(),
             NumberingProjection(vault),
             SubmissionProjection(),
+            OutboxProjection(),
         ],
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
@@ -204,6 +223,18 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=SubmissionView(reads),
             files=files,
             max_upload_bytes=settings.max_upload_bytes,
+            outbox=OutboxSender(
+                reads,
+                SmtpSettings(
+                    host=settings.smtp_host,
+                    port=settings.smtp_port,
+                    sender=settings.smtp_sender,
+                    starttls=settings.smtp_starttls,
+                    username=settings.smtp_username,
+                    password=settings.smtp_password,
+                ),
+                addresses=functools.partial(student_address, diplomas, vault),
+            ),
         ),
         applications=dict(applications),
         worker=worker,

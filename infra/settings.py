@@ -31,6 +31,12 @@ class Settings:
     max_upload_bytes: int  # one uploaded file, at most
     catalog_proposals_closed_from: date  # SUB-2: the seed closed proposals in February 2026
     collective_leave: tuple[date, ...]  # cuti bersama: not working days (SUB-9)
+    smtp_host: str  # empty: decisions' e-mails wait in the outbox (SUB-10)
+    smtp_port: int
+    smtp_sender: str
+    smtp_starttls: bool
+    smtp_username: str
+    smtp_password: str
 
     @property
     def uses_postgres(self) -> bool:
@@ -72,6 +78,12 @@ class Settings:
                 for d in env.get("KREDENSIAL_COLLECTIVE_LEAVE", "").split(",")
                 if d.strip()
             ),
+            smtp_host=env.get("KREDENSIAL_SMTP_HOST", ""),
+            smtp_port=int(env.get("KREDENSIAL_SMTP_PORT", "25")),
+            smtp_sender=env.get("KREDENSIAL_SMTP_FROM", "ssc@kredensial.local"),
+            smtp_starttls=env.get("KREDENSIAL_SMTP_STARTTLS", "0") in ("1", "true", "yes"),
+            smtp_username=env.get("KREDENSIAL_SMTP_USERNAME", ""),
+            smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
         )
 
 
