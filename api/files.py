@@ -1,6 +1,6 @@
-"""Uploading and downloading files of the content-addressed store (SUB-6): ``POST /files`` takes the raw bytes
-and answers their SHA-256, size and media type; ``GET /files/{sha256}`` gives evidence back, to its student and
-their university's SSC staff only. The media type is read from the bytes; a name or a Content-Type is ignored."""
+"""Files over HTTP. ``POST /files`` takes the raw bytes of evidence (SUB-6) and answers their SHA-256, size and
+media type (read from the bytes; a name or a Content-Type is ignored); ``GET /files/{sha256}`` gives evidence
+back to its student and their university's SSC staff only; ``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from fastapi.responses import JSONResponse
 
 from api.auth import actor_from_header
 from api.services import Services
-from application.authorization import SSC, may_read_student
+from application.authorization import DPI_READERS, SSC, may_read_student
 from domain.audit import Actor, Role
-from domain.errors import NotAuthorized
+from domain.errors import NotAuthorized, RuleViolation
 from domain.files import SHA256, SNIFF_BYTES, sniff
+from domain.registry.codes import student_key
 from domain.submission.claim import EVIDENCE_TYPES
 
 UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF})
@@ -77,6 +78,30 @@ def create_files_router(services: Services) -> APIRouter:
             headers={
                 "Content-Disposition": f'attachment; filename="{sha256}"',
                 "X-Content-Type-Options": "nosniff",
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    @router.get("/dpi/{university_code}/{nim}.pdf")
+    async def dpi_pdf(university_code: str, nim: str, request: Request) -> Response:
+        """The signed DPI (SUB-8): for its student, their SSC staff and graduation staff."""
+        try:
+            actor = caller(request)
+            code, number = student_key(university_code, nim)
+        except NotAuthorized as e:
+            return refused(401, "NotAuthorized", str(e))
+        except RuleViolation:
+            return refused(404, "NotFound", "no such DPI")
+        if not may_read_student(actor, DPI_READERS, code, number):
+            return refused(403, "NotAuthorized", "a DPI is read by its student and their university's staff")
+        data = await asyncio.to_thread(services.submission.dpi_pdf, code, number)
+        if data is None:
+            return refused(404, "NotFound", "no DPI for this student yet")
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="dpi-{code}-{number.replace("/", "_")}.pdf"',
                 "Cache-Control": "private, no-store",
             },
         )

@@ -61,6 +61,7 @@ class SubmissionServices:
     files: Files  # content-addressed; evidence (SUB-6)
     max_upload_bytes: int
     outbox: Outbox  # e-mails every decision to the student (SUB-10)
+    dpi_pdf: Callable[[str, str], bytes | None]  # (university, NIM): the signed DPI, or None without one
 
 
 class Outbox(Protocol):

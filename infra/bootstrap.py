@@ -6,6 +6,7 @@ import functools
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from psycopg.conninfo import conninfo_to_dict
 
@@ -94,6 +95,12 @@ def quick_recovery(application: Service) -> None:
     if pool is not None and getattr(pool, "_check", None) is not None:
         pool._check = functools.partial(check_or_purge, pool)
         pool.reconnect_timeout = RECONNECT_TIMEOUT
+
+
+def _dpi_pdf(*args: Any) -> bytes | None:
+    from infra.dpi_pdf import dpi_document  # reportlab and pyHanko load on the first PDF
+
+    return dpi_document(*args)
 
 
 def _render_pdf(entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, base_url: str | None) -> bytes:
@@ -235,6 +242,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 ),
                 addresses=functools.partial(student_address, diplomas, vault),
             ),
+            dpi_pdf=functools.partial(_dpi_pdf, SubmissionView(reads), diplomas, vault, keys_ring, diplomas.clock),
         ),
         applications=dict(applications),
         worker=worker,

@@ -58,6 +58,7 @@ __all__ = [
     "STANDARD_FONTS",
     "WIB",
     "PageFonts",
+    "certify",
     "compose_page",
     "displayed",
     "page_fonts",
@@ -107,12 +108,18 @@ def sign_pdf(unsigned: bytes, keys: KeyRing, token: str, *, server: str | None =
             description="Pernyataan SIVIL bertanda tangan / Signed SIVIL statement",
         ),
     )
+    return certify(writer, keys, reason="Hasil verifikasi SIVIL / SIVIL verification result")
+
+
+def certify(writer: IncrementalPdfFileWriter, keys: KeyRing, *, reason: str) -> bytes:
+    """A certification signature over the whole file with the active key; no later change is permitted. Every
+    signed document of ours (the SIVIL verification, the DPI) is signed this way."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha512",
         certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES,
-        reason="Hasil verifikasi SIVIL / SIVIL verification result",
+        reason=reason,
         name=f"SIVIL {keys.active_kid}",
     )
     pdf_signer = signers.PdfSigner(metadata, signer=_signer(keys.signing_key))

@@ -3,6 +3,7 @@ who may do and read what (a forbidden read is NotAuthorized with no data), and a
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -321,3 +322,58 @@ def test_a_student_submits_through_a_real_server(tmp_path: Path) -> None:
                 headers={"Authorization": f"Bearer {student}"},
             ).json()
             assert body == {"data": {"dpi": None}}  # nothing yet, and no error
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_dpi_pdf_is_bilingual_signed_and_only_for_its_readers(
+    client: Client, cohort: str, container: Container
+) -> None:
+    from infra.sivil.verify import _file_signature
+
+    submitted = command(
+        client,
+        "submitCertification",
+        "SubmitCertificationInput",
+        STUDENT,
+        catalogEntryId=cohort,
+        certification={**CERTIFICATION, "evidenceUrl": "https://www.credly.com/badges/0f1e"},
+    )
+    approved = command(
+        client,
+        "approveSubmission",
+        "ReviewSubmissionInput",
+        SSC,
+        universityCode=UNIVERSITY,
+        submissionId=submitted["submissionId"],
+    )
+    query(
+        client,
+        "dpi",
+        "{ __typename }",
+        STUDENT,
+        universityCode=UNIVERSITY,
+        nim="2020001",
+        position=approved["position"],
+    )
+    path = f"/dpi/{UNIVERSITY}/2020001.pdf"
+    got = client.http.get(path, headers={"Authorization": f"Bearer {STUDENT}"})
+    assert got.status_code == 200 and got.headers["content-type"] == "application/pdf"
+    text = pdf_text(got.content)
+    for expected in ("DOKUMEN PENDAMPING IJAZAH", "DIPLOMA SUPPLEMENT", "2020001", ENTRY["name"], "850/1000", "DRAF"):
+        assert expected in text, expected
+    keys = container.services.diploma.sivil_public.keys
+    check, _ = _file_signature(got.content, keys)
+    assert check.outcome == "ok", check
+    tampered = bytearray(got.content)
+    tampered[len(tampered) // 4] ^= 0x01  # one bit in the signed bytes
+    assert _file_signature(bytes(tampered), keys)[0].outcome == "failed"
+    for token, status in ((SSC, 200), (OPERATOR, 200), (OTHER_STUDENT, 403), (OTHER_SSC, 403)):
+        assert client.http.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == status
+    assert client.http.get(path).status_code == 401
+    none_yet = client.http.get(f"/dpi/{UNIVERSITY}/2020002.pdf", headers={"Authorization": f"Bearer {SSC}"})
+    assert none_yet.status_code == 404
