@@ -193,37 +193,16 @@ def test_who_may_read_and_act(client: Client, cohort: str, container: Container)
     at = submitted["position"]
     head = log_head(container)
     # Other students and another university's staff act on nothing here.
+    review = {"universityCode": UNIVERSITY, "submissionId": submitted["submissionId"]}
+    for token in (STUDENT, OTHER_SSC):
+        refusal = command(client, "approveSubmission", "ReviewSubmissionInput", token, **review)
+        assert refusal["__typename"] == "NotAuthorized"
+    reupload = {
+        "submissionId": submitted["submissionId"],
+        "certification": {**CERTIFICATION, "evidenceUrl": "https://example.com/x"},
+    }
     assert (
-        command(
-            client,
-            "approveSubmission",
-            "ReviewSubmissionInput",
-            STUDENT,
-            universityCode=UNIVERSITY,
-            submissionId=submitted["submissionId"],
-        )["__typename"]
-        == "NotAuthorized"
-    )
-    assert (
-        command(
-            client,
-            "approveSubmission",
-            "ReviewSubmissionInput",
-            OTHER_SSC,
-            universityCode=UNIVERSITY,
-            submissionId=submitted["submissionId"],
-        )["__typename"]
-        == "NotAuthorized"
-    )
-    assert (
-        command(
-            client,
-            "reuploadSubmission",
-            "ReuploadSubmissionInput",
-            OTHER_STUDENT,
-            submissionId=submitted["submissionId"],
-            certification={**CERTIFICATION, "evidenceUrl": "https://example.com/x"},
-        )["__typename"]
+        command(client, "reuploadSubmission", "ReuploadSubmissionInput", OTHER_STUDENT, **reupload)["__typename"]
         == "NotFound"
     )
     assert log_head(container) == head
