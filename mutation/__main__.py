@@ -20,7 +20,7 @@ from pathlib import Path
 
 from mutation.json_mutants import json_mutants
 from mutation.python_mutants import PythonMutant, python_mutants, rule_ids_in
-from mutation.targets import PYTEST_ARGS, RULE_MODULES, RULESETS, TESTS
+from mutation.targets import CONTEXT_TESTS, PYTEST_ARGS, RULE_MODULES, RULESETS, TESTS, tests_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = ROOT / "mutation" / "equivalent.txt"
@@ -75,14 +75,14 @@ def equivalent() -> dict[str, str]:
     return known
 
 
-def run_tests(tree: Path, timeout: float) -> tuple[str, float]:
+def run_tests(tree: Path, timeout: float, tests: tuple[str, ...]) -> tuple[str, float]:
     """``survived``, ``killed`` or ``timeout`` (a mutant that loops is caught), and the seconds taken."""
     env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("KREDENSIAL_REQUIRE_POSTGRES", None)
     started = time.monotonic()
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *TESTS],
+            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests],
             cwd=tree,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -107,7 +107,7 @@ def judge(mutant: Mutant, scratch: Path, timeout: float) -> str:
         target.write_text(mutant.text, "utf-8")
         for cached in (target.parent / "__pycache__").glob(f"{target.stem}.*.pyc"):
             cached.unlink()
-        return run_tests(tree, timeout)[0]
+        return run_tests(tree, timeout, tests_for(mutant.path))[0]
     finally:
         shutil.rmtree(tree, ignore_errors=True)
 
@@ -124,7 +124,8 @@ def baseline(scratch: Path) -> float:
     )
     if not probe.stdout.strip().startswith(str(tree)):
         sys.exit(f"the copy imports {probe.stdout.strip()!r}, not its own modules: cannot mutate safely")
-    outcome, seconds = run_tests(tree, timeout=900)
+    every = tuple(dict.fromkeys([*TESTS, *(t for tests in CONTEXT_TESTS.values() for t in tests)]))
+    outcome, seconds = run_tests(tree, 900, every)
     shutil.rmtree(tree, ignore_errors=True)
     if outcome != "survived":
         sys.exit("the fast tests fail without any mutation: fix them first (./run test tests/domain ...)")

@@ -20,6 +20,14 @@ RULE_MODULES = (
     "domain/registry/student.py",
     "domain/registry/programme.py",
     "domain/registry/accreditation.py",
+    "domain/submission/catalog.py",
+    "domain/submission/entry.py",
+    "domain/submission/proposal.py",
+    "domain/submission/claim.py",
+    "domain/submission/calendar.py",
+    "domain/submission/dpi.py",
+    "domain/submission/submission.py",
+    "domain/files.py",
 )
 RULESETS = (
     "domain/diploma/rulesets/318-B-HK-2019.json",
@@ -37,4 +45,20 @@ TESTS = (
     "tests/application/test_annulment.py",
     "tests/application/test_registry_and_records.py",
 )
+# A context's own rule modules are judged by its own rule tests (a mutant elsewhere by TESTS above).
+CONTEXT_TESTS = {
+    "domain/submission/": (
+        "tests/submission/test_submission_domain.py",
+        "tests/submission/test_working_days.py",
+        "tests/submission/test_submission_rules.py",
+    ),
+    "domain/files.py": ("tests/submission/test_submission_domain.py", "tests/submission/test_file_store.py"),
+}
+
+
+def tests_for(path: str) -> tuple[str, ...]:
+    for prefix, tests in CONTEXT_TESTS.items():
+        if path.startswith(prefix):
+            return tests
+    return TESTS
 PYTEST_ARGS = ("-x", "-q", "-m", "not postgres", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=")
