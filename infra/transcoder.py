@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -54,6 +55,7 @@ def _to_json(o: Any) -> Any:
     raise TypeError(f"cannot store a {type(o).__qualname__} in an event")
 
 
+@functools.cache  # a handful of value types, decoded millions of times in a catch-up (issue 8)
 def _resolve(topic: str) -> Any:
     if not topic.startswith(_ALLOWED_TOPIC_PREFIXES):
         raise TypeError(f"refusing to rebuild {topic!r} from stored data")

@@ -61,4 +61,6 @@ def tests_for(path: str) -> tuple[str, ...]:
         if path.startswith(prefix):
             return tests
     return TESTS
+
+
 PYTEST_ARGS = ("-x", "-q", "-m", "not postgres", "-p", "no:cacheprovider", "--no-header", "-o", "addopts=")

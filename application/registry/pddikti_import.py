@@ -426,6 +426,7 @@ def _last_by_key(parsed: list[Parsed]) -> dict[Key, Command]:
 # Lines per transaction: large enough that BEGIN/COMMIT stop mattering, small enough that a rerun after a crash
 # repeats little and a conflict with a concurrent writer redoes little (issue 8).
 CHUNK = 500
+CARRIED = 20_000  # aggregates kept from one chunk to the next, at most
 
 
 @dataclass
@@ -448,6 +449,10 @@ class _Run:
     source: str
     last: dict[Key, Command]  # the file's final word on each corrected semester or graduation
     report: ImportReport
+    # The records as the last chunk saved them: a file ordered by semester touches each student again in every
+    # later chunk, and replaying them all again was the import's largest cost (issue 8). A record changed by
+    # another writer meanwhile fails the flush on its version, and the chunk reruns line by line from the store.
+    carried: dict[UUID, Any] = field(default_factory=dict)
 
     def chunk(self, lines: list[Parsed], progress: Callable[[int], None] | None) -> None:
         """The chunk's lines in one transaction; if a concurrent writer changed one of its records meanwhile,
@@ -455,7 +460,9 @@ class _Run:
         commands = [(n, c) for n, c in lines if not isinstance(c, RuleViolation)]
         try:
             with self.registry.unit(self._keys(commands)) as unit:
-                self.registry.preload({i for _, c in commands for i in _records_of(c)})
+                needed = {i for _, c in commands for i in _records_of(c)}
+                unit.seen.update({i: self.carried[i] for i in needed if i in self.carried})
+                self.registry.preload(needed)
                 outcome = _Outcome()
                 for number, command in lines:
                     if isinstance(command, RuleViolation):
@@ -467,12 +474,20 @@ class _Run:
                         progress(self.report.lines_read)  # read and decided; saved with its chunk
                 if not unit.clean():
                     raise _Redo("a refused line left an event in the unit")
+                saved = {i: a for i, a in unit.seen.items() if a is not None}
                 position = self.registry.flush(unit)
+            self._carry(saved)
         except (IntegrityError, _Redo):
+            self.carried.clear()  # some may be stale now
             outcome = _Outcome(errors=[e for n, c in lines if isinstance(c, RuleViolation) for e in line_errors(n, c)])
             positions = [self.line(number, command, outcome) for number, command in commands]
             position = max((p for p in positions if p), default=None)
         self._add(outcome, position)
+
+    def _carry(self, saved: dict[UUID, Any]) -> None:
+        self.carried.update(saved)
+        for stale in list(self.carried)[: max(0, len(self.carried) - CARRIED)]:  # the oldest go first
+            del self.carried[stale]
 
     def line(self, number: int, command: Command, outcome: _Outcome) -> int | None:
         if self._replays_corrected(command):

@@ -91,6 +91,44 @@ def test_a_chunk_that_meets_a_concurrent_writer_is_applied_line_by_line_and_lose
     assert result.last_position == world.position()
 
 
+def test_records_carried_to_the_next_chunk_are_never_trusted_over_a_rival_write(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A student saved by one chunk is kept for the next (issue 8); a rival write in between makes the next
+    chunk's save fail on the student's version, and its lines apply again on the record as the store has it."""
+    monkeypatch.setattr(pddikti_import, "CHUNK", 1)
+    world.university()
+    world.programme()
+    world.student("2020001")
+    lines = [
+        json.dumps(semester_line(p, nim="2020001", sks_passed=20 * i)) for i, p in enumerate(["20201", "20202"], 1)
+    ]
+    batches = world.app.event_batches
+    assert batches is not None
+    read: list[set[UUID]] = []
+    events_of = batches.events_of
+    monkeypatch.setattr(batches, "events_of", lambda ids: read.append(set(ids)) or events_of(ids))
+    flush, flushes = world.app.flush, []
+
+    def second_flush_after_a_rival(unit: Unit) -> int | None:
+        flushes.append(unit)
+        if len(flushes) == 2:
+            rival = threading.Thread(target=lambda: world.report("2020001", report("20211", passed=60)))
+            rival.start()
+            rival.join()
+        return flush(unit)
+
+    monkeypatch.setattr(world.app, "flush", second_flush_after_a_rival)
+
+    result = import_pddikti(world.app, lines, actor=SYNC, source="carried")
+
+    assert (result.applied, result.unchanged, result.errors) == (2, 0, [])
+    reports = world.app.repository.get(Student.create_id(UNIVERSITY, "2020001")).reports
+    assert sorted(p.code for p in reports) == ["20201", "20202", "20211"]
+    student = Student.create_id(UNIVERSITY, "2020001")
+    assert [student in ids for ids in read] == [True, False]  # the second chunk had it carried, not read
+
+
 def test_PIN_0_a_bad_line_inside_a_chunk_is_reported_and_the_lines_around_it_apply(world: World) -> None:
     lines = [
         json.dumps(UNIVERSITY_LINE),
