@@ -100,6 +100,9 @@ def test_sub_2_closed_from_its_day_and_decided_once() -> None:
     assert broken(lambda: proposal.reject(None, CAUSE)) == [("SUB-2.remark", "remark")]
     entry_id = proposal.accept(catalog, None, CAUSE)
     assert catalog.entry(entry_id).details == AWS and proposal.status == "ACCEPTED"
+    reworded = new()
+    staff_wording = EntryDetails(**{**vars(TOEFL), "name": "TOEFL ITP (Institutional)"})
+    assert catalog.entry(reworded.accept(catalog, staff_wording, CAUSE)).details == staff_wording
     assert broken(lambda: proposal.reject("late", CAUSE)) == [("SUB-2.decided", "proposalId")]
     rejected = new()
     rejected.reject("not a certification", CAUSE)
@@ -125,9 +128,12 @@ def test_sub_3_passed_only() -> None:
         (GradingType.NUMERIC, "100", None, Result(GradingType.NUMERIC, score=Decimal(100), scale=Decimal(100))),
         (GradingType.NUMERIC, "9", "9", Result(GradingType.NUMERIC, score=Decimal(9), scale=Decimal(9))),
         (GradingType.NUMERIC, "0", "10000", Result(GradingType.NUMERIC, score=Decimal(0), scale=Decimal(10000))),
+        (GradingType.NUMERIC, "1", "1", Result(GradingType.NUMERIC, score=Decimal(1), scale=Decimal(1))),
+        (GradingType.NUMERIC, "0.25", "0.5", Result(GradingType.NUMERIC, score=Decimal("0.25"), scale=Decimal("0.5"))),
+        (GradingType.NUMERIC, "5", 10, Result(GradingType.NUMERIC, score=Decimal(5), scale=Decimal(10))),
     ],
 )
-def test_sub_5_results_taken(grading: GradingType, result: str, scale: str | None, expected: Result) -> None:
+def test_sub_5_results_taken(grading: GradingType, result: str, scale: Any, expected: Result) -> None:
     assert Result.parse(grading, result, scale) == expected
 
 
@@ -145,9 +151,11 @@ def test_sub_5_results_taken(grading: GradingType, result: str, scale: str | Non
         (GradingType.NUMERIC, "0", "0", "scale"),
         (GradingType.NUMERIC, "1e2", None, "result"),
         (GradingType.NUMERIC, "٩٠", None, "result"),  # Arabic-Indic digits
+        (GradingType.NUMERIC, "5", 10.5, "scale"),  # a float is never exact: refused, not guessed
+        (GradingType.NUMERIC, "5", object(), "scale"),
     ],
 )
-def test_sub_5_results_refused(grading: GradingType, result: Any, scale: str | None, field: str) -> None:
+def test_sub_5_results_refused(grading: GradingType, result: Any, scale: Any, field: str) -> None:
     assert broken(lambda: Result.parse(grading, result, scale)) == [("SUB-5", field)]
 
 
@@ -182,6 +190,7 @@ def test_sub_4_validity() -> None:
         "https://example.com/\u200b",
         "https://contoh.ac.id/sertifikat/é",
         "https://user@example.com/",
+        "https://:secret@example.com/",
         "https://example.com:99999/",
         "https://example.com/" + "x" * 1981,  # 2,001 characters
         42,
@@ -282,9 +291,13 @@ def test_sub_8_flow_and_sub_9_overdue_on_the_day_after_due() -> None:
 
     rejected = submitted(on_dpi)
     assert broken(lambda: rejected.reject(dpi=on_dpi, remark=None, on=DAY, cause=CAUSE)) == [("SUB-8.remark", "remark")]
-    rejected.reject(dpi=on_dpi, remark="unreadable", on=DAY, cause=CAUSE)
-    assert rejected.pending_events[-1].cause.reason == "unreadable"
-    assert rejected.pending_events[-1].overdue is False  # type: ignore[attr-defined]
+    rejected.reject(dpi=on_dpi, remark="unreadable", on=rejected.review.due_on, cause=CAUSE)  # on the due day
+    rejection = rejected.pending_events[-1]
+    assert rejection.cause.reason == "unreadable"  # type: ignore[attr-defined]
+    assert (rejection.overdue, rejection.rule_ids) == (False, ("SUB-8", "SUB-9"))  # type: ignore[attr-defined]
+    late = submitted(on_dpi, claim())
+    late.reject(dpi=on_dpi, remark="late", on=late.review.due_on + timedelta(days=1), cause=CAUSE)
+    assert late.pending_events[-1].overdue is True  # type: ignore[attr-defined]
     assert broken(lambda: rejected.check_new()) == [("SUB-8.reupload", "catalogEntryId")]
     same = rejected.claim
     reupload = lambda c: rejected.reupload(claim=c, dpi=on_dpi, today=DAY, calendar=NO_HOLIDAYS, cause=CAUSE)  # noqa: E731
