@@ -8,6 +8,7 @@ the database does not answer.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from projections.status import ProjectionStatus
@@ -16,14 +17,21 @@ from projections.worker import ProjectionWorker
 log = logging.getLogger(__name__)
 
 
-def health_report(worker: ProjectionWorker) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body): ``ok``, ``degraded`` (some event was skipped), or ``unavailable``."""
+def health_report(
+    worker: ProjectionWorker, outbox: Callable[[], dict[str, object]] | None = None
+) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body): ``ok``, ``degraded`` (some event was skipped), or ``unavailable``; with the e-mail
+    outbox's counts (SUB-10), so monitoring sees mail that waits or fails."""
     try:
         statuses = worker.status()
+        mail = outbox() if outbox is not None else None
     except Exception:
         log.exception("health: the read-model database does not answer")
         return 503, {"status": "unavailable", "message": "the database does not answer"}
-    return 200, report_body(statuses)
+    body = report_body(statuses)
+    if mail is not None:
+        body["outbox"] = mail
+    return 200, body
 
 
 def report_body(statuses: list[ProjectionStatus]) -> dict[str, Any]:

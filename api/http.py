@@ -88,7 +88,7 @@ def create_app(
     @app.get("/health")
     def health() -> JSONResponse:
         """Per read model: position, lag and skipped events; ``degraded`` when one was skipped (api/health.py)."""
-        code, body = health_report(services.worker)
+        code, body = health_report(services.worker, services.submission.outbox.status)
         return JSONResponse(body, status_code=code)
 
     return app

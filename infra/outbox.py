@@ -60,6 +60,22 @@ class OutboxSender:
             {"limit": limit},
         )
 
+    def status(self) -> dict[str, object]:
+        """For /health: messages waiting (and the oldest), failing, undeliverable; and whether SMTP is set."""
+        [row] = self.store.query(
+            "SELECT COUNT(*) AS pending, MIN(created_at) AS oldest,"
+            " SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS failing FROM outbox_messages"
+            " WHERE sent_at IS NULL AND undeliverable IS NULL"
+        )
+        [gone] = self.store.query("SELECT COUNT(*) AS n FROM outbox_messages WHERE undeliverable IS NOT NULL")
+        return {
+            "smtp_configured": bool(self.smtp.host),
+            "pending": int(row["pending"]),
+            "oldest_pending": row["oldest"],
+            "failing": int(row["failing"] or 0),
+            "undeliverable": int(gone["n"]),
+        }
+
     def send_pending(self, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
         """Sends what is due; returns how many the server accepted."""
         if not self.smtp.host:

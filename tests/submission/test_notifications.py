@@ -259,3 +259,22 @@ def test_sub_10_a_real_server_mails_a_decision_made_over_http(tmp_path: Path, in
             time.sleep(0.2)
     [message] = inbox[0].messages
     assert message["To"] == ADDRESS and "approved" in message["Subject"]
+
+
+def test_health_shows_mail_that_waits_and_mail_that_cannot_go(
+    desk: Desk, mailing: Container, world_student_without_email: str
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.http import create_app
+
+    desk.approve(desk.submit().submission_id)
+    desk.approve(desk.submit(nim=world_student_without_email).submission_id)
+    mailing.worker.catch_up()
+    with TestClient(create_app(mailing.services)) as http:
+        waiting = http.get("/health").json()["outbox"]
+        assert (waiting["smtp_configured"], waiting["pending"], waiting["undeliverable"]) == (True, 2, 0)
+        assert waiting["oldest_pending"] is not None
+        mailing.services.submission.outbox.send_pending()
+        after = http.get("/health").json()["outbox"]
+    assert (after["pending"], after["failing"], after["undeliverable"]) == (0, 0, 1)
