@@ -58,3 +58,41 @@ def test_defect_14_the_readme_session_runs_and_reads_its_own_write(server: dict[
     diploma = answers[-1]["data"]["diploma"]
     assert diploma["status"] == "PAIRED"
     assert diploma["fullName"] == "Siti Aminah"
+
+
+def submission_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Certification submissions for the DPI.*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no submission session"
+    return block.group(1)
+
+
+def test_the_readme_submission_session_runs_to_the_approved_dpi(server: dict[str, str], tmp_path: Path) -> None:
+    """Issue 9, item 8: the submission flow as the README shows it, after the first session's student."""
+    kredensial = f"{shlex.quote(sys.executable)} -m infra.main"
+    script = (first_session() + submission_session()).replace("./run kredensial", kredensial)
+    script = script.replace("/tmp/certificate.pdf", str(tmp_path / "certificate.pdf"))
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script],
+        env={**server, "PYTHONPATH": str(README.parent)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    assert all("errors" not in a for a in answers), done.stdout
+    dpi = answers[-1]["data"]["dpi"]
+    assert dpi == {
+        "status": "OPEN",
+        "certifications": [
+            {
+                "name": "AWS Certified Cloud Practitioner",
+                "issuer": "Amazon Web Services",
+                "result": "850/1000",
+                "validThru": "2029-06-01",
+            }
+        ],
+    }
+    assert (tmp_path / "dpi.pdf").read_bytes().startswith(b"%PDF-")
