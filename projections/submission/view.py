@@ -26,11 +26,15 @@ class SubmissionView:
         )
         return [CatalogRow(**r) for r in rows]
 
-    def proposals(self, university_code: str, *, status: str | None, limit: int, offset: int) -> list[ProposalRow]:
+    def proposals(
+        self, university_code: str, *, status: str | None, limit: int, offset: int, nim: str | None = None
+    ) -> list[ProposalRow]:
+        """A university's proposals, or one student's (``nim``)."""
         rows = self.store.query(
             "SELECT * FROM sub_proposals WHERE university_code = :u AND (CAST(:s AS TEXT) IS NULL OR status = :s)"
+            " AND (CAST(:nim AS TEXT) IS NULL OR nim = :nim)"
             " ORDER BY proposed_on, proposal_id LIMIT :limit OFFSET :offset",
-            {"u": university_code, "s": status, "limit": limit, "offset": offset},
+            {"u": university_code, "s": status, "nim": nim, "limit": limit, "offset": offset},
         )
         return [ProposalRow(**r) for r in rows]
 

@@ -356,3 +356,32 @@ def test_the_dpi_pdf_is_bilingual_signed_and_only_for_its_readers(
     assert client.http.get(path).status_code == 401
     none_yet = client.http.get(f"/dpi/{UNIVERSITY}/2020002.pdf", headers={"Authorization": f"Bearer {SSC}"})
     assert none_yet.status_code == 404
+
+
+def test_students_propose_entries_and_read_only_their_own_proposals(client: Client, cohort: str) -> None:
+    at = 0
+    for token, name in ((STUDENT, "TOEFL iBT"), (OTHER_STUDENT, "IELTS Academic")):
+        proposed = command(
+            client,
+            "proposeCatalogEntry",
+            "ProposeCatalogEntryInput",
+            token,
+            entry={**ENTRY, "issuer": "ETS" if "TOEFL" in name else "British Council", "name": name},
+        )
+        assert proposed["status"] == "PROPOSED", proposed
+        at = proposed["position"]
+    doc = (  # read your own write: wait for the last proposal's position
+        "query($u: String!, $p: Int) { catalogProposals(universityCode: $u, position: $p) "
+        "{ __typename ... on CatalogProposals { items { nim name } } } }"
+    )
+    seen = {
+        who: [
+            (p["nim"], p["name"])
+            for p in client.gql(doc, token, u=UNIVERSITY, p=at)["data"]["catalogProposals"]["items"]
+        ]
+        for who, token in (("student", STUDENT), ("ssc", SSC))
+    }
+    assert seen["student"] == [("2020001", "TOEFL iBT")]
+    assert sorted(seen["ssc"]) == [("2020001", "TOEFL iBT"), ("2020002", "IELTS Academic")]
+    refused = client.gql(doc, OPERATOR, u=UNIVERSITY)["data"]["catalogProposals"]
+    assert refused["__typename"] == "NotAuthorized"

@@ -118,11 +118,14 @@ class SubmissionQuery:
         except errors.DomainError as e:
             return _refused(e)
         view = ctx.services.submission.view
+        own = actor.id if actor.role is Role.STUDENT else None  # a student reads only their own proposals
         rows = await ctx.read(
-            LOG, position, lambda: view.proposals(code, status=wanted, limit=page.first, offset=page.offset), LOG
+            LOG,
+            position,
+            lambda: view.proposals(code, status=wanted, limit=page.first, offset=page.offset, nim=own),
+            LOG,
         )
-        mine = [r for r in rows if actor.role is not Role.STUDENT or r.nim == actor.id]
-        return CatalogProposals(items=[CatalogProposal.from_row(r) for r in mine])
+        return CatalogProposals(items=[CatalogProposal.from_row(r) for r in rows])
 
     @strawberry.field(description="The calling student's own submissions, newest first.")
     async def my_submissions(self, info: Info[Context, None], position: int | None = None) -> SubmissionsResult:
