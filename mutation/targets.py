@@ -28,6 +28,9 @@ RULE_MODULES = (
     "domain/submission/dpi.py",
     "domain/submission/submission.py",
     "domain/files.py",
+    "domain/assessment/standards.py",
+    "domain/assessment/licence.py",
+    "domain/assessment/asesor.py",
 )
 RULESETS = (
     "domain/diploma/rulesets/318-B-HK-2019.json",
@@ -47,6 +50,7 @@ TESTS = (
 )
 # A context's own rule modules are judged by its own rule tests (a mutant elsewhere by TESTS above).
 CONTEXT_TESTS = {
+    "domain/assessment/": ("tests/assessment",),
     "domain/submission/": (
         "tests/submission/test_submission_domain.py",
         "tests/submission/test_working_days.py",

@@ -1,0 +1,147 @@
+"""An LSP's licence from BNSP (ASM-2): its kind, the skema it may certify, and its validity period."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.audit import Cause
+from domain.errors import violation
+
+
+class LicenceKind(StrEnum):
+    """BNSP classifies an LSP by who set it up and whom it certifies (seed 001)."""
+
+    FIRST_PARTY = "FIRST_PARTY"  # LSP pihak kesatu: an institution certifying its own people (students, staff)
+    SECOND_PARTY = "SECOND_PARTY"  # LSP pihak kedua: for its supply chain
+    THIRD_PARTY = "THIRD_PARTY"  # LSP pihak ketiga: for the public, set up by an association or the industry
+
+
+class Licence(Aggregate):
+    """Lisensi BNSP of one LSP; a renewal or an amendment is a new term of the same licence."""
+
+    class Granted(Aggregate.Created):
+        lsp_code: str
+        kind: LicenceKind
+        skema_codes: tuple[str, ...]
+        valid_from: date
+        valid_until: date
+        remote_assessment: bool  # BNSP's approval for remote assessment (ASM-5)
+        cause: Cause
+
+    class Amended(Aggregate.Event):
+        lsp_code: str
+        skema_codes: tuple[str, ...]
+        valid_from: date
+        valid_until: date
+        remote_assessment: bool
+        cause: Cause
+
+    @classmethod
+    def grant(
+        cls,
+        *,
+        lsp_code: str,
+        kind: LicenceKind,
+        skema_codes: Iterable[str],
+        valid_from: date,
+        valid_until: date,
+        remote_assessment: bool,
+        cause: Cause,
+    ) -> Licence:
+        codes = _term(skema_codes, valid_from, valid_until)
+        granted: Licence = cls(
+            lsp_code=lsp_code,
+            kind=kind,
+            skema_codes=codes,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            remote_assessment=remote_assessment,
+            cause=cause,
+        )
+        return granted
+
+    @event(Granted)
+    def __init__(
+        self,
+        lsp_code: str,
+        kind: LicenceKind,
+        skema_codes: tuple[str, ...],
+        valid_from: date,
+        valid_until: date,
+        remote_assessment: bool,
+        cause: Cause,
+    ) -> None:
+        self.lsp_code = lsp_code
+        self.kind = kind
+        self._set(skema_codes, valid_from, valid_until, remote_assessment)
+
+    @staticmethod
+    def create_id(lsp_code: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/bnsp/lsp/{lsp_code}/licence")
+
+    def amend(
+        self,
+        *,
+        skema_codes: Iterable[str],
+        valid_from: date,
+        valid_until: date,
+        remote_assessment: bool,
+        cause: Cause,
+    ) -> None:
+        codes = _term(skema_codes, valid_from, valid_until)
+        self._amended(
+            lsp_code=self.lsp_code,
+            skema_codes=codes,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            remote_assessment=remote_assessment,
+            cause=cause,
+        )
+
+    def check_covers(self, skema_code: str, day: date) -> None:
+        """ASM-2: the LSP assesses only within its licence, on the day of the assessment (both ends count)."""
+        if not self.valid_from <= day <= self.valid_until:
+            raise violation(
+                "ASM-2.validity",
+                "assessedOn",
+                f"the licence of LSP {self.lsp_code} is valid {self.valid_from} to {self.valid_until}; not on {day}",
+            )
+        if skema_code not in self.skema_codes:
+            raise violation("ASM-2.scope", "skemaCode", f"LSP {self.lsp_code} is not licensed for skema {skema_code}")
+
+    def check_remote(self) -> None:
+        """ASM-5: remote assessment needs BNSP's approval."""
+        if not self.remote_assessment:
+            raise violation("ASM-5", "remote", f"LSP {self.lsp_code} has no BNSP approval for remote assessment")
+
+    @event(Amended)
+    def _amended(
+        self,
+        lsp_code: str,
+        skema_codes: tuple[str, ...],
+        valid_from: date,
+        valid_until: date,
+        remote_assessment: bool,
+        cause: Cause,
+    ) -> None:
+        self._set(skema_codes, valid_from, valid_until, remote_assessment)
+
+    def _set(self, codes: tuple[str, ...], valid_from: date, valid_until: date, remote: bool) -> None:
+        self.skema_codes = frozenset(codes)
+        self.valid_from = valid_from
+        self.valid_until = valid_until
+        self.remote_assessment = remote
+
+
+def _term(skema_codes: Iterable[str], valid_from: date, valid_until: date) -> tuple[str, ...]:
+    codes = tuple(sorted(set(skema_codes)))
+    if not codes:
+        raise violation("ASM-2.scope", "skemaCodes", "a licence names at least one skema")
+    if valid_until < valid_from:
+        raise violation("ASM-2.validity", "validUntil", f"a licence valid until {valid_until} starts after it ends")
+    return codes
