@@ -8,9 +8,10 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
@@ -26,6 +27,7 @@ R = TypeVar("R", bound=Receipt)
 T = TypeVar("T")
 
 Clock = Callable[[], datetime]
+JAKARTA = ZoneInfo("Asia/Jakarta")  # every rule's "day" is the day in Jakarta (WIB)
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,10 @@ class Service(Application[UUID]):
         self.event_batches: EventBatches | None = None  # set by the composition root where the store has them
         self.clock = clock
         self._on_saved = on_saved
+
+    def today(self) -> date:
+        """The day in Jakarta, by this application's clock."""
+        return self.clock().astimezone(JAKARTA).date()
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
         try:

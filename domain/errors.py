@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 class DomainError(Exception):
@@ -26,6 +30,24 @@ class RuleViolation(DomainError):
     @property
     def rule_ids(self) -> tuple[str, ...]:
         return tuple(f.rule_id for f in self.failures)
+
+
+class Collected:
+    """Every failure of a form, so that one refusal names them all (each field parsed in turn)."""
+
+    def __init__(self) -> None:
+        self.failures: list[Failure] = []
+
+    def attempt(self, parse: Callable[[], T]) -> T | None:
+        try:
+            return parse()
+        except RuleViolation as refused:
+            self.failures.extend(refused.failures)
+            return None
+
+    def raise_any(self) -> None:
+        if self.failures:
+            raise RuleViolation(*self.failures)
 
 
 def violation(rule_id: str, field: str, message: str) -> RuleViolation:

@@ -5,9 +5,6 @@ A mixin of ``Diplomas``: the same event store, clock and retry as the numbering 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 from application.authorization import ANNULLERS, ANNULMENT_PROPOSERS, require
 from application.diploma.receipt import NinaReceipt
 from application.service import Service
@@ -18,8 +15,6 @@ from domain.text import REMARK_CHARS, optional_text
 
 
 class Annulments(Service):
-    today: Callable[[], date]  # the date in Jakarta: ``Diplomas.today``
-
     def annul_nina(
         self, *, university_code: str, nim: str, reason: str | None, legal_basis: str | None, cause: Cause
     ) -> NinaReceipt:

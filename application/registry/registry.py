@@ -7,9 +7,7 @@ decision and the record it read commit together (``application.diploma.diplomas`
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPERS, require, require_national
 from application.receipt import Receipt
@@ -28,16 +26,11 @@ from domain.registry.student import Student
 from domain.registry.university import University
 from domain.text import DOCUMENT_NUMBER_CHARS, NAME_CHARS, REMARK_CHARS, optional_text, parse_text
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
-
 
 class Registry(Erasures):  # UU PDP erasure completion: application/registry/erasure.py
     def __init__(self, env: dict[str, str] | None = None, *, sealer: Sealer, **kw: Any):
         super().__init__(env, **kw)
         self.sealer = sealer
-
-    def today(self) -> date:
-        return self.clock().astimezone(JAKARTA).date()
 
     def register_university(self, *, code: str, name: str, cause: Cause) -> Receipt:
         require_national(cause.actor, REGISTRY_KEEPERS)

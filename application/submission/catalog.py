@@ -5,7 +5,6 @@ A mixin of ``Submissions``: the same event store, clock and retry.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from uuid import UUID
 
@@ -23,7 +22,6 @@ from domain.text import REMARK_CHARS, optional_text
 
 
 class CatalogCommands(Service):
-    today: Callable[[], date]  # in Jakarta: ``Submissions.today``
     proposals_closed_from: date  # SUB-2
 
     def add_catalog_entry(self, *, university_code: str, details: EntryDetails, cause: Cause) -> CatalogReceipt:

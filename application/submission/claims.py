@@ -8,15 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
 
-from domain.errors import Failure, RuleViolation
+from domain.errors import Collected, Failure, RuleViolation
 from domain.files import StoredFile, parse_sha256
 from domain.submission.claim import Evidence, GradingType, Outcome, Result, Validity, parse_evidence
 from domain.submission.entry import CatalogRef
 from domain.submission.submission import Claim
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,15 +30,8 @@ class ClaimInput:
 
 
 def parse_claim(given: ClaimInput, catalog: CatalogRef, today: date, stat: Callable[[str], StoredFile | None]) -> Claim:
-    failures: list[Failure] = []
-
-    def attempt(parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except RuleViolation as refused:
-            failures.extend(refused.failures)
-            return None
-
+    collected = Collected()
+    attempt = collected.attempt
     result = attempt(lambda: Result.parse(given.grading, given.result, given.scale))
     validity = attempt(
         lambda: Validity.parse(
@@ -49,8 +39,7 @@ def parse_claim(given: ClaimInput, catalog: CatalogRef, today: date, stat: Calla
         )
     )
     evidence = attempt(lambda: _evidence(given, stat))
-    if failures:
-        raise RuleViolation(*failures)
+    collected.raise_any()
     assert result is not None and validity is not None and evidence is not None
     return Claim(catalog=catalog, outcome=given.outcome, result=result, validity=validity, evidence=evidence)
 

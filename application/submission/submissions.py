@@ -16,7 +16,6 @@ from eventsourcing.domain import Aggregate
 
 from application.authorization import DPI_PRINTERS, SSC, THESIS_DEADLINE_SETTERS, require, require_student
 from application.receipt import Receipt
-from application.registry.registry import JAKARTA
 from application.service import Service
 from application.submission.catalog import CatalogCommands
 from application.submission.claims import ClaimInput, parse_claim
@@ -52,9 +51,6 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         self.calendar = calendar
         self.proposals_closed_from = proposals_closed_from
         self.stat_file = stat_file  # the content-addressed file store (infra.files)
-
-    def today(self) -> date:
-        return self.clock().astimezone(JAKARTA).date()
 
     def submit_certification(
         self, *, university_code: str, nim: str, entry_id: UUID, claim: ClaimInput, cause: Cause

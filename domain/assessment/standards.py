@@ -10,16 +10,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.errors import Failure, RuleViolation, violation
+from domain.errors import Collected, violation
 from domain.text import NAME_CHARS, REMARK_CHARS, parse_text, shown
 
-T = TypeVar("T")
 Parsed = tuple[str | None, list[str | None]]  # an element's title and criteria, None where one was refused
 
 # SKKNI codes look like J.620100.004.02; other standards use other ASCII codes: letters and digits in dot-separated
@@ -80,24 +78,6 @@ class CompetencyUnit:
         parsed_elements = tuple(Element(str(name), tuple(str(k) for k in kuk)) for name, kuk in parsed)
         assert unit_code and unit_title and texts[0] and texts[1] and guide
         return cls(unit_code, unit_title, texts[0], parsed_elements, texts[1], guide)
-
-
-class Collected:
-    """Every failure of a form, so that one refusal names them all."""
-
-    def __init__(self) -> None:
-        self.failures: list[Failure] = []
-
-    def attempt(self, parse: Callable[[], T]) -> T | None:
-        try:
-            return parse()
-        except RuleViolation as refused:
-            self.failures.extend(refused.failures)
-            return None
-
-    def raise_any(self) -> None:
-        if self.failures:
-            raise RuleViolation(*self.failures)
 
 
 def _elements(given: Sequence[tuple[object, Sequence[object]]], collected: Collected) -> list[Parsed]:

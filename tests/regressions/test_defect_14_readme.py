@@ -14,6 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,20 +39,25 @@ def server(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
-def test_defect_14_the_readme_session_runs_and_reads_its_own_write(server: dict[str, str], tmp_path: Path) -> None:
+def run_session(script: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], list[Any]]:
+    """Runs a README session in bash (``./run kredensial`` as this Python), and its answers, none an error."""
     kredensial = f"{shlex.quote(sys.executable)} -m infra.main"
-    script = first_session().replace("./run kredensial", kredensial)
     done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        env=server,
-        cwd=README.parent,
+        ["bash", "-euo", "pipefail", "-c", script.replace("./run kredensial", kredensial)],
+        env=env,
+        cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     assert done.returncode == 0, done.stderr
     answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
     assert all("errors" not in a for a in answers), done.stdout
+    return done, answers
+
+
+def test_defect_14_the_readme_session_runs_and_reads_its_own_write(server: dict[str, str], tmp_path: Path) -> None:
+    done, answers = run_session(first_session(), server, README.parent)
     assert not any(
         v.get("__typename") not in (None, "Accepted", "NinaAccepted") for a in answers for v in a["data"].values()
     ), done.stdout
@@ -69,20 +75,8 @@ def submission_session() -> str:
 
 def test_the_readme_submission_session_runs_to_the_approved_dpi(server: dict[str, str], tmp_path: Path) -> None:
     """Issue 9, item 8: the submission flow as the README shows it, after the first session's student."""
-    kredensial = f"{shlex.quote(sys.executable)} -m infra.main"
-    script = (first_session() + submission_session()).replace("./run kredensial", kredensial)
-    script = script.replace("/tmp/certificate.pdf", str(tmp_path / "certificate.pdf"))
-    done = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", script],
-        env={**server, "PYTHONPATH": str(README.parent)},
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stderr
-    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    assert all("errors" not in a for a in answers), done.stdout
+    script = (first_session() + submission_session()).replace("/tmp/certificate.pdf", str(tmp_path / "certificate.pdf"))
+    _, answers = run_session(script, {**server, "PYTHONPATH": str(README.parent)}, tmp_path)
     dpi = answers[-1]["data"]["dpi"]
     assert dpi == {
         "status": "OPEN",

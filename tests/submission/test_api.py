@@ -88,6 +88,12 @@ def log_head(container: Container) -> int:
     return container.services.submission.commands.recorder.max_notification_id() or 0
 
 
+def submit(client: Client, entry_id: str, token: str = STUDENT, **certification: Any) -> dict[str, Any]:
+    """``submitCertification`` of the usual certification, with the given evidence and changes."""
+    given = {"catalogEntryId": entry_id, "certification": {**CERTIFICATION, **certification}}
+    return command(client, "submitCertification", "SubmitCertificationInput", token, **given)
+
+
 @pytest.fixture
 def cohort(client: Client) -> str:
     """The registry's students 2020001 and 2020002, and a catalog entry; its id."""
@@ -113,14 +119,7 @@ def test_the_submission_flow_from_upload_to_the_dpi(client: Client, cohort: str,
     uploaded = upload(client.http, PNG, STUDENT)  # sent as "cert.pdf", application/pdf: stored as what it is
     assert uploaded.status_code == 201 and uploaded.json()["mediaType"] == "image/png"
     sha256 = uploaded.json()["sha256"]
-    submitted = command(
-        client,
-        "submitCertification",
-        "SubmitCertificationInput",
-        STUDENT,
-        catalogEntryId=cohort,
-        certification={**CERTIFICATION, "evidenceFile": sha256},
-    )
+    submitted = submit(client, cohort, evidenceFile=sha256)
     assert submitted["__typename"] == "SubmissionAccepted" and submitted["dueOn"] == "2024-08-06", submitted
     submission_id, at = submitted["submissionId"], submitted["position"]
 
@@ -182,14 +181,7 @@ def test_the_submission_flow_from_upload_to_the_dpi(client: Client, cohort: str,
 
 def test_who_may_read_and_act(client: Client, cohort: str, container: Container) -> None:
     sha256 = upload(client.http, PNG, STUDENT).json()["sha256"]
-    submitted = command(
-        client,
-        "submitCertification",
-        "SubmitCertificationInput",
-        STUDENT,
-        catalogEntryId=cohort,
-        certification={**CERTIFICATION, "evidenceFile": sha256},
-    )
+    submitted = submit(client, cohort, evidenceFile=sha256)
     at = submitted["position"]
     head = log_head(container)
     # Other students and another university's staff act on nothing here.
