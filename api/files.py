@@ -1,6 +1,7 @@
 """Files over HTTP. ``POST /files`` takes the raw bytes of evidence (SUB-6) and answers their SHA-256, size and
 media type (read from the bytes; a name or a Content-Type is ignored); ``GET /files/{sha256}`` gives evidence
-back to its student and their university's SSC staff only; ``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
+back to those its submission or assessment names (the student and their SSC staff; the LSP, its assigned asesors
+and the candidate); ``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
 
 from __future__ import annotations
 
@@ -11,18 +12,26 @@ from fastapi.responses import JSONResponse
 
 from api.auth import actor_from_header
 from api.services import Services
-from application.authorization import DPI_READERS, SSC, may_read_student
+from application.authorization import DPI_READERS, SSC, may_read_assessment, may_read_student
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
 from domain.files import SHA256, SNIFF_BYTES, sniff
 from domain.registry.codes import student_key
 from domain.submission.claim import EVIDENCE_TYPES
 
-UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF})
+UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR})  # evidence of SUB-6 and of ASM-4
 
 
 def refused(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
     return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
+
+
+def _may_read_evidence(services: Services, actor: Actor, assessed: list[tuple[str, str, str]]) -> bool:
+    view = services.assessment.view
+    return any(
+        may_read_assessment(actor, lsp, candidate, actor.role is Role.ASESOR and view.is_assigned(key, actor.id))
+        for key, lsp, candidate in assessed
+    )
 
 
 def create_files_router(services: Services) -> APIRouter:
@@ -65,10 +74,14 @@ def create_files_router(services: Services) -> APIRouter:
         if not SHA256.fullmatch(sha256):
             return refused(404, "NotFound", "no such file")
         holders = await asyncio.to_thread(services.submission.view.evidence_holders, sha256)
-        if not holders:
+        assessed = await asyncio.to_thread(services.assessment.view.evidence_holders, sha256)
+        if not holders and not assessed:
             return refused(404, "NotFound", "no such file")
-        if not any(may_read_student(actor, SSC, university, nim) for university, nim in holders):
-            return refused(403, "NotAuthorized", "evidence is read by its student and their university's SSC staff")
+        allowed = any(may_read_student(actor, SSC, university, nim) for university, nim in holders)
+        if not allowed and assessed:  # ASM-5: assessment evidence stays with the LSP, its asesors and the candidate
+            allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
+        if not allowed:
+            return refused(403, "NotAuthorized", "evidence is read only by those the submission or assessment names")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
         if stored is None or data is None:
             return refused(404, "NotFound", "no such file")

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from api.auth import actor_from_header
 from api.body_limit import BodyLimit
+from api.competency import create_certificate_router
 from api.files import create_files_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
@@ -33,6 +34,7 @@ INDEX_PAGE = """<!doctype html>
 in a browser, GraphiQL (its scripts come from a CDN: offline the page is blank, the API itself still answers)</li>
 <li><a href="/sivil">/sivil</a>: SIVIL, public verification of a diploma (Bahasa Indonesia / English);
 for programs, <code>/sivil/graphql</code></li>
+<li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number</li>
 <li><a href="/health">/health</a>: health check</li>
 <li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
 </ul>
@@ -74,6 +76,7 @@ def create_app(
 
     app.include_router(Router(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
     app.include_router(sivil_router(services))
+    app.include_router(certificate_router(services))
     app.include_router(create_files_router(services))
 
     @app.get("/", response_class=HTMLResponse)
@@ -92,6 +95,20 @@ def create_app(
         return JSONResponse(body, status_code=code)
 
     return app
+
+
+def certificate_router(services: Services):  # type: ignore[no-untyped-def]
+    """Public verification of competency certificates (ASM-7), with SIVIL's challenges and rate limit."""
+    public = services.diploma.sivil_public
+    return create_certificate_router(
+        view=services.assessment.view,
+        secret=services.token_secret,
+        limiter=public.limiter,
+        spent_challenges=public.spent_challenges,
+        clock=public.clock,
+        today=services.today,
+        trusted_proxies=public.trusted_proxies,
+    )
 
 
 def sivil_router(services: Services):  # type: ignore[no-untyped-def]

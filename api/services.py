@@ -12,12 +12,14 @@ from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
+from application.assessment.assessments import Assessments
 from application.diploma.diplomas import Diplomas
 from application.files import Files
 from application.registry.registry import Registry
 from application.service import Service
 from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
+from projections.assessment.view import AssessmentView
 from projections.eligibility.view import EligibilityView
 from projections.numbering.view import NumberingView
 from projections.sivil.rows import SivilEntry
@@ -64,6 +66,15 @@ class SubmissionServices:
     dpi_pdf: Callable[[str, str], bytes | None]  # (university, NIM): the signed DPI, or None without one
 
 
+@dataclass
+class AssessmentServices:
+    """The assessment context (ASM): its commands and its read models."""
+
+    commands: Assessments
+    view: AssessmentView
+    student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
+
+
 class Outbox(Protocol):
     def send_pending(self) -> int: ...
 
@@ -81,6 +92,7 @@ class Services:
     registry: Registry  # its records live in the diplomas log, so that a decision saves with what it read
     diploma: DiplomaServices
     submission: SubmissionServices
+    assessment: AssessmentServices
     applications: dict[str, Service]  # every context's application, by name: whose log a position is in
     worker: ProjectionWorker
     wait: Wait  # (read model, position, application): blocks until the read model has processed it

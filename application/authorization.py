@@ -57,3 +57,27 @@ def may_read_student(actor: Actor, staff: frozenset[Role], university_code: str,
     if actor.role is Role.STUDENT:
         return actor.institution == university_code and actor.id == nim
     return actor.role in staff and actor.institution == university_code
+
+
+# Competency certification (ASM): an LSP's people act only for their LSP (the actor's institution).
+BNSP = frozenset({Role.BNSP_OFFICER})  # licences, skema, asesor registrations (ASM-1 .. ASM-3)
+LSP_CERTIFICATION = frozenset({Role.KABAG_SERTIFIKASI})  # TUK, schedule, assignments, blangko (ASM-3, ASM-6)
+LSP_STAFF = frozenset({Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI})  # registers candidates
+LSP_HEAD = frozenset({Role.KETUA_LSP})  # appoints the committee, signs and revokes certificates
+ASESORS = frozenset({Role.ASESOR})
+APPEAL_DECIDERS = frozenset({Role.KOMITE_TEKNIS, Role.KETUA_LSP})  # ASM-8, when they took no part
+LSP_READERS = frozenset(
+    {Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI, Role.KOMITE_TEKNIS, Role.KETUA_LSP}
+)  # an LSP's pipeline and its candidates' assessments
+
+
+def may_read_assessment(actor: Actor, lsp_code: str, candidate_number: str, assigned: bool) -> bool:
+    """An assessment, its evidence and its certificate are personal data (ASM-5: confidential): for the LSP's own
+    people, an asesor ever assigned to it (``assigned``), and the candidate themself."""
+    if actor.role in LSP_READERS:
+        return actor.institution == lsp_code
+    if actor.role is Role.ASESOR:
+        return assigned
+    if actor.role is Role.ASESI:
+        return actor.institution == lsp_code and actor.id == candidate_number
+    return False

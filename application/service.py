@@ -11,7 +11,6 @@ from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
@@ -19,6 +18,7 @@ from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
 
 from application.receipt import Receipt
 from application.unit import STAGED, Unit
+from domain.calendar import JAKARTA
 from domain.errors import Conflict, NotFound
 from domain.personal import Sealer
 
@@ -27,7 +27,6 @@ R = TypeVar("R", bound=Receipt)
 T = TypeVar("T")
 
 Clock = Callable[[], datetime]
-JAKARTA = ZoneInfo("Asia/Jakarta")  # every rule's "day" is the day in Jakarta (WIB)
 
 log = logging.getLogger(__name__)
 

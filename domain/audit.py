@@ -14,6 +14,14 @@ class Role(StrEnum):
     PDDIKTI_SYNC = "pddikti_sync"  # bulk feed from a university's academic system
     STUDENT = "student"  # one student: the actor's id is their NIM, the institution their university (SUB)
     SSC_STAFF = "ssc_staff"  # student service centre: keeps the catalog, reviews submissions (SUB-2, SUB-8)
+    # Competency certification (ASM): the institution of an LSP role is the LSP's code.
+    BNSP_OFFICER = "bnsp_officer"  # national: licences LSPs, registers asesors (ASM-2, ASM-3)
+    KABAG_SERTIFIKASI = "kabag_sertifikasi"  # an LSP's head of certification: skema, TUK, schedule, SOP steps
+    KABAG_ADMINISTRASI = "kabag_administrasi"  # an LSP's head of administration: documents, letters, printing
+    KOMITE_TEKNIS = "komite_teknis"  # a member of an LSP's technical committee: the plenary; the actor's id
+    KETUA_LSP = "ketua_lsp"  # the LSP's head: appoints the committee, signs certificates (ASM-6 step 8)
+    ASESOR = "asesor"  # the actor's id is their BNSP registration number (ASM-3, ASM-4)
+    ASESI = "asesi"  # a candidate: the actor's id is their candidate number at the LSP
 
 
 @dataclass(frozen=True)

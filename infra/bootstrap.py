@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,8 +13,9 @@ from typing import Any
 from psycopg.conninfo import conninfo_to_dict
 
 from api.graphql.waiting import PositionWaiter
-from api.services import DiplomaServices, Services, SivilPublic, SubmissionServices
+from api.services import AssessmentServices, DiplomaServices, Services, SivilPublic, SubmissionServices
 from api.sivil.rate_limit import RateLimiter
+from application.assessment.assessments import Assessments
 from application.diploma.diplomas import Diplomas
 from application.service import Service
 from application.submission.submissions import Submissions
@@ -32,6 +35,8 @@ from infra.sivil.trail import VerificationTrail
 from infra.topics import register_moved_topics
 from infra.working_days import indonesian_calendar
 from projections import tracking
+from projections.assessment.projection import AssessmentProjection, nik_digest
+from projections.assessment.view import AssessmentView
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
 from projections.numbering.projection import NumberingProjection
@@ -117,6 +122,14 @@ def student_address(registry: Service, unsealer: Unsealer, university_code: str,
     return personal.email if personal is not None else None
 
 
+def student_nik_digest(registry: Service, unsealer: Unsealer, key: bytes, university_code: str, nim: str) -> str | None:
+    """ASM-7: the keyed digest of the NIK the registry holds for a student, to find the certificates they hold;
+    None without a NIK (a foreign student) or once erased (UU PDP)."""
+    student = registry.find(Student, Student.create_id(university_code, nim))
+    personal = unsealer.unseal(student.personal) if student is not None else None
+    return nik_digest(key, personal.nik) if personal is not None and personal.nik is not None else None
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -157,10 +170,17 @@ class Container:
             store.close()
 
 
+def nik_index_key(master_key: bytes) -> bytes:
+    """The key of the NIK digests that match certificate holders to students (ASM-7): derived from the master key,
+    so that it is as secret as the keys it sits beside, and never the master key itself."""
+    return hmac.new(master_key, b"kredensial/nik-index/v1", hashlib.sha256).digest()
+
+
 def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
     reads = read_store(settings, "read")
     keys = read_store(settings, "keys")
     vault = KeyVault(keys, settings.master_key)
+    nik_key = nik_index_key(settings.master_key)
     rulesets = RulesetBook.shipped()
     worker_ref: list[ProjectionWorker] = []
     extra = {"clock": clock} if clock else {}
@@ -184,7 +204,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         **extra,
     )
     quick_recovery(submissions)
-    applications: dict[str, Service] = {diplomas.name: diplomas, submissions.name: submissions}
+    assessments = Assessments(
+        event_store_env(settings, Assessments.name),
+        sealer=vault,
+        calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
+        stat_file=files.stat,
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    quick_recovery(assessments)
+    applications: dict[str, Service] = {
+        diplomas.name: diplomas,
+        submissions.name: submissions,
+        assessments.name: assessments,
+    }
     worker = ProjectionWorker(
         logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],
         store=reads,
@@ -194,6 +227,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             NumberingProjection(vault),
             SubmissionProjection(),
             OutboxProjection(),
+            AssessmentProjection(vault, nik_key),
         ],
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
@@ -243,6 +277,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 addresses=functools.partial(student_address, diplomas, vault),
             ),
             dpi_pdf=functools.partial(_dpi_pdf, SubmissionView(reads), diplomas, vault, keys_ring, diplomas.clock),
+        ),
+        assessment=AssessmentServices(
+            commands=assessments,
+            view=AssessmentView(reads),
+            student_nik_digest=functools.partial(student_nik_digest, diplomas, vault, nik_key),
         ),
         applications=dict(applications),
         worker=worker,

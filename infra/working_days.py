@@ -10,7 +10,7 @@ from importlib.metadata import version
 
 import holidays
 
-from domain.submission.calendar import WorkingCalendar
+from domain.calendar import WorkingCalendar
 
 YEARS = range(2000, 2061)  # built once: the package fills years lazily, which is not safe across threads
 

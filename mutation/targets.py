@@ -25,12 +25,19 @@ RULE_MODULES = (
     "domain/submission/proposal.py",
     "domain/submission/claim.py",
     "domain/submission/calendar.py",
+    "domain/calendar.py",
     "domain/submission/dpi.py",
     "domain/submission/submission.py",
     "domain/files.py",
     "domain/assessment/standards.py",
     "domain/assessment/licence.py",
     "domain/assessment/asesor.py",
+    "domain/assessment/tuk.py",
+    "domain/assessment/sop.py",
+    "domain/assessment/assessment.py",
+    "domain/assessment/blangko.py",
+    "domain/assessment/certificate.py",
+    "domain/assessment/people.py",
 )
 RULESETS = (
     "domain/diploma/rulesets/318-B-HK-2019.json",
@@ -56,6 +63,7 @@ CONTEXT_TESTS = {
         "tests/submission/test_working_days.py",
         "tests/submission/test_submission_rules.py",
     ),
+    "domain/calendar.py": ("tests/submission/test_working_days.py", "tests/assessment/test_working_hours.py"),
     "domain/files.py": ("tests/submission/test_submission_domain.py", "tests/submission/test_file_store.py"),
 }
 

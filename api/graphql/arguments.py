@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from api.graphql.cost import Limits
-from domain.errors import Failure, RuleViolation
+from domain.errors import Failure, RuleViolation, violation
 from domain.registry.codes import ProdiCode
 
 MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
@@ -31,3 +32,14 @@ class Page:
 
 def optional_prodi(code: str | None) -> str | None:
     return None if code is None else ProdiCode.parse(code).value
+
+
+def parse_id(value: str, field: str, rule_id: str) -> UUID:
+    """An id this API returned: a UUID in its 36-character form."""
+    text = value.strip()
+    try:
+        if len(text) == 36:
+            return UUID(text)
+    except ValueError:
+        pass
+    raise violation(rule_id, field, f"{field} is an id as this API returned it (a UUID)")

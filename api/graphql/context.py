@@ -28,10 +28,14 @@ class Context(BaseContext):
         self.request_id = request_id or str(uuid.uuid4())
         self.auth_error = auth_error
 
-    def cause(self, reason: str | None = None) -> Cause:
+    def signed_in(self) -> Actor:
+        """The caller, or NotAuthorized for a request without a valid token."""
         if self.actor is None:
             raise NotAuthorized(self.auth_error or "sign in: send 'Authorization: Bearer <token>'")
-        return Cause(actor=self.actor, request_id=self.request_id, reason=reason)
+        return self.actor
+
+    def cause(self, reason: str | None = None) -> Cause:
+        return Cause(actor=self.signed_in(), request_id=self.request_id, reason=reason)
 
     async def run(self, fn: Callable[[], T]) -> T:
         """The event store and read models are synchronous: keep them off the event loop."""

@@ -74,3 +74,10 @@ def refusal(e: errors.DomainError) -> Refusal:
     if isinstance(e, errors.NotFound):
         return NotFound(what=e.what, key=e.key, message=str(e))
     raise e
+
+
+def read_refusal(e: errors.DomainError) -> NotAuthorized | RuleViolation:
+    """A query's refusal: a malformed argument, or a read the caller is not entitled to."""
+    if isinstance(e, errors.RuleViolation):
+        return RuleViolation.from_error(e)
+    return NotAuthorized(message=str(e))

@@ -21,11 +21,11 @@ from application.submission.catalog import CatalogCommands
 from application.submission.claims import ClaimInput, parse_claim
 from application.submission.receipt import SubmissionReceipt
 from domain.audit import Cause
+from domain.calendar import WorkingCalendar
 from domain.errors import NotFound, violation
 from domain.files import StoredFile
 from domain.registry.codes import UniversityCode, student_key
 from domain.registry.student import Student
-from domain.submission.calendar import WorkingCalendar
 from domain.submission.catalog import Catalog
 from domain.submission.dpi import Dpi
 from domain.submission.submission import Submission

@@ -77,6 +77,18 @@ class Asesor(Aggregate):
     def check_may_assess(self, skema_code: str, day: date, candidate: Candidate) -> None:
         """ASM-3: a valid registration for the skema on the day, and no conflict of interest (decided: the same
         employer, compared without case, or a declared relation)."""
+        self.check_registered(skema_code, day)
+        same_employer = (
+            self.employer is not None
+            and candidate.employer is not None
+            and self.employer.casefold() == candidate.employer.casefold()
+        )
+        if same_employer or candidate.key in self.relations:
+            why = "works for the same employer" if same_employer else "declared a relation with the candidate"
+            raise violation("ASM-3.conflict", "asesorNumber", f"asesor {self.asesor_number} {why}")
+
+    def check_registered(self, skema_code: str, day: date) -> None:
+        """ASM-3: registered for the skema on the day (both ends of the registration count)."""
         registration = self.registrations.get(skema_code)
         if registration is None:
             raise violation(
@@ -89,14 +101,6 @@ class Asesor(Aggregate):
                 f"asesor {self.asesor_number}'s registration for {skema_code} is valid {registration.valid_from} "
                 f"to {registration.valid_until}; not on {day}",
             )
-        same_employer = (
-            self.employer is not None
-            and candidate.employer is not None
-            and self.employer.casefold() == candidate.employer.casefold()
-        )
-        if same_employer or candidate.key in self.relations:
-            why = "works for the same employer" if same_employer else "declared a relation with the candidate"
-            raise violation("ASM-3.conflict", "asesorNumber", f"asesor {self.asesor_number} {why}")
 
     @event(RegisteredForSkema)
     def _registered_for_skema(self, asesor_number: str, registration: Registration, cause: Cause) -> None:

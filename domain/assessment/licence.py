@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
-from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.assessment.kinds import LicenceKind
 from domain.audit import Cause
 from domain.errors import violation
+from domain.text import shown
+
+LSP_CODE = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,39}", re.ASCII)  # as BNSP lists it (decided: upper-cased ASCII)
 
 
-class LicenceKind(StrEnum):
-    """BNSP classifies an LSP by who set it up and whom it certifies (seed 001)."""
-
-    FIRST_PARTY = "FIRST_PARTY"  # LSP pihak kesatu: an institution certifying its own people (students, staff)
-    SECOND_PARTY = "SECOND_PARTY"  # LSP pihak kedua: for its supply chain
-    THIRD_PARTY = "THIRD_PARTY"  # LSP pihak ketiga: for the public, set up by an association or the industry
+def parse_lsp_code(value: object, field: str = "lspCode") -> str:
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not LSP_CODE.fullmatch(text):
+        given = shown(value) if isinstance(value, str) else repr(value)
+        raise violation("ASM-2", field, f"an LSP code is 1 to 40 ASCII letters, digits, '.', '/' or '-'; got {given}")
+    return text
 
 
 class Licence(Aggregate):

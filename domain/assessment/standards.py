@@ -25,6 +25,17 @@ Parsed = tuple[str | None, list[str | None]]  # an element's title and criteria,
 UNIT_CODE = re.compile(r"[A-Z0-9]{1,12}(\.[A-Z0-9]{1,12}){0,5}", re.ASCII)
 SKEMA_CODE = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,39}", re.ASCII)
 MAX_ELEMENTS, MAX_CRITERIA, MAX_UNITS = 30, 30, 100
+# A technical requirement or a TUK's facility, named by a code the LSP sets (e.g. VIDEO_CONFERENCE, PROCTORING).
+FACILITY_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,39}", re.ASCII)
+MAX_FACILITIES = 30
+
+
+def parse_facilities(given: Sequence[object], field: str, rule_id: str) -> frozenset[str]:
+    if len(given) > MAX_FACILITIES:
+        raise violation(rule_id, field, f"at most {MAX_FACILITIES} codes")
+    return frozenset(
+        _code(v, FACILITY_CODE, field, "a facility is an ASCII code such as VIDEO_CONFERENCE") for v in given
+    )
 
 
 def _code(value: object, pattern: re.Pattern[str], field: str, form: str) -> str:
@@ -121,6 +132,15 @@ class Skema(Aggregate):
         units: tuple[CompetencyUnit, ...]
         cause: Cause
 
+    class RemoteRequirementsSet(Aggregate.Event):
+        """ASM-5: what a TUK must provide for this skema to be assessed remotely (persyaratan teknis TUK jarak
+        jauh, set by the LSP); none set, the skema is not assessed remotely."""
+
+        code: str
+        requirements: tuple[str, ...]
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
     @classmethod
     def publish(cls, *, code: object, title: object, units: Sequence[CompetencyUnit], cause: Cause) -> Skema:
         skema_code = _code(code, SKEMA_CODE, "code", "a skema code is ASCII letters, digits, '.', '/' or '-'")
@@ -133,6 +153,7 @@ class Skema(Aggregate):
         self.code = code
         self.title = title
         self.versions: list[tuple[CompetencyUnit, ...]] = [units]
+        self.remote_requirements: frozenset[str] = frozenset()
 
     @staticmethod
     def create_id(code: str) -> UUID:
@@ -153,6 +174,18 @@ class Skema(Aggregate):
             return False
         self._revised(code=self.code, skema_version=len(self.versions) + 1, units=revised, cause=cause)
         return True
+
+    def set_remote_requirements(self, requirements: frozenset[str], cause: Cause) -> None:
+        if requirements != self.remote_requirements:
+            self._remote_requirements_set(
+                code=self.code, requirements=tuple(sorted(requirements)), rule_ids=("ASM-5",), cause=cause
+            )
+
+    @event(RemoteRequirementsSet)
+    def _remote_requirements_set(
+        self, code: str, requirements: tuple[str, ...], rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.remote_requirements = frozenset(requirements)
 
     @event(Revised)
     def _revised(self, code: str, skema_version: int, units: tuple[CompetencyUnit, ...], cause: Cause) -> None:

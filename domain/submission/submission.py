@@ -13,8 +13,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
+from domain.calendar import WorkingCalendar
 from domain.errors import violation
-from domain.submission.calendar import WorkingCalendar
+from domain.submission.calendar import review_due
 from domain.submission.claim import Evidence, Outcome, Result, Validity, check_passed
 from domain.submission.dpi import Dpi
 from domain.submission.entry import CatalogRef
@@ -233,4 +234,4 @@ class Submission(Aggregate):
 
 
 def _review(dpi: Dpi, today: date, calendar: WorkingCalendar) -> Review:
-    return Review(submitted_on=today, deadline=dpi.deadline, due_on=calendar.review_due(today), calendar=calendar.id)
+    return Review(submitted_on=today, deadline=dpi.deadline, due_on=review_due(calendar, today), calendar=calendar.id)

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from domain.assessment.asesor import Asesor, Candidate, Registration
-from domain.assessment.licence import Licence, LicenceKind
+from domain.assessment.kinds import LicenceKind
+from domain.assessment.licence import Licence
 from domain.assessment.standards import CompetencyUnit, Skema
 from domain.audit import Actor, Cause, Role
 from domain.errors import RuleViolation

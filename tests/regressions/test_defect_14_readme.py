@@ -90,3 +90,31 @@ def test_the_readme_submission_session_runs_to_the_approved_dpi(server: dict[str
         ],
     }
     assert (tmp_path / "dpi.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def assessment_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Competency certification by an LSP.*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no assessment session"
+    return block.group(1)
+
+
+def test_the_readme_assessment_session_runs_to_a_signed_certificate(server: dict[str, str], tmp_path: Path) -> None:
+    """Issue 10, item 8: from skema to signed certificate, on the student's DPI and verified by the public."""
+    script = (first_session() + submission_session() + assessment_session()).replace("/tmp/", f"{tmp_path}/")
+    done, answers = run_session(script, {**server, "PYTHONPATH": str(README.parent)}, tmp_path)
+    typenames = {v.get("__typename") for a in answers for v in a["data"].values() if isinstance(v, dict)}
+    assert typenames <= {
+        None,
+        "Accepted",
+        "NinaAccepted",
+        "SubmissionAccepted",
+        "AssessmentAccepted",
+        "VerifiedCertificate",
+    }, done.stdout
+    certificate = {"skemaTitle": "Pemrogram Junior", "lspCode": "LSP-P1-CONTOH", "status": "VALID"}
+    [on_dpi] = answers[-2]["data"]["dpi"]["competencyCertificates"]
+    assert on_dpi["registrationNumber"] == "62010 2512 3 0000001 2026" and on_dpi.items() >= certificate.items()
+    verified = answers[-1]["data"]["verifyCertificate"]
+    assert verified["__typename"] == "VerifiedCertificate" and verified["holderName"] == "Siti Aminah", verified
+    assert verified.items() >= certificate.items()

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-from uuid import UUID
 
 import strawberry
 
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.submission.claims import ClaimInput
-from domain.errors import violation
 from domain.submission.claim import GradingType, Outcome
 from domain.submission.entry import EntryDetails, IssuerKind, IssuerOrigin
 
@@ -18,17 +16,6 @@ IssuerKindEnum = strawberry.enum(IssuerKind, name="IssuerKind")
 IssuerOriginEnum = strawberry.enum(IssuerOrigin, name="IssuerOrigin")
 GradingTypeEnum = strawberry.enum(GradingType, name="GradingType")
 OutcomeEnum = strawberry.enum(Outcome, name="CertificationOutcome")
-
-
-def parse_id(value: str, field: str, rule_id: str) -> UUID:
-    """An id this API returned: a UUID in its 36-character form."""
-    text = value.strip()
-    try:
-        if len(text) == 36:
-            return UUID(text)
-    except ValueError:
-        pass
-    raise violation(rule_id, field, f"{field} is an id as this API returned it (a UUID)")
 
 
 @strawberry.input

@@ -7,6 +7,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.arguments import parse_id
 from api.graphql.commands import CommandResult, accepted, run_command
 from api.graphql.context import Context
 from api.graphql.submission.inputs import (
@@ -26,7 +27,6 @@ from api.graphql.submission.inputs import (
     SubmissionResult,
     SubmitCertificationInput,
     WithdrawCatalogEntryInput,
-    parse_id,
 )
 from application.submission.receipt import CatalogReceipt, ProposalReceipt, SubmissionReceipt
 from domain.audit import Cause

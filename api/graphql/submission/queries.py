@@ -8,10 +8,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page
+from api.graphql.arguments import Page, parse_id
 from api.graphql.context import Context
-from api.graphql.errors import NotAuthorized, RuleViolation
-from api.graphql.submission.inputs import parse_id
+from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from api.graphql.submission.types import CatalogEntry, CatalogProposal, Dpi, ReviewQueue, Submission
 from application.authorization import DPI_READERS, NATIONAL_ROLES, SSC, may_read_student
 from domain import errors
@@ -20,6 +19,7 @@ from domain.registry.codes import UniversityCode, student_key
 from domain.submission.status import ProposalStatus
 
 LOG = "submissions"  # the application whose positions these queries wait for
+ASSESSMENTS = "assessments"  # the DPI also lists competency certificates (ASM-7), from that log
 
 
 @strawberry.type(description="The university's Certification Catalog (SUB-1).")
@@ -49,31 +49,19 @@ QueueResult = Annotated[ReviewQueue | NotAuthorized | RuleViolation, strawberry.
 DpiResult = Annotated[Dpi | NotAuthorized | RuleViolation, strawberry.union("DpiResult")]
 
 
-def _actor(ctx: Context) -> Actor:
-    if ctx.actor is None:
-        raise errors.NotAuthorized(ctx.auth_error or "sign in: send 'Authorization: Bearer <token>'")
-    return ctx.actor
-
-
 def _member(ctx: Context, university_code: str) -> Actor:
     """Anyone of the university (students included), or national staff: the catalog is no one's personal data."""
-    actor = _actor(ctx)
+    actor = ctx.signed_in()
     if actor.role not in NATIONAL_ROLES and actor.institution != university_code:
         raise errors.NotAuthorized("only the university's own people read its certification catalog")
     return actor
 
 
 def _ssc(ctx: Context, university_code: str) -> Actor:
-    actor = _actor(ctx)
+    actor = ctx.signed_in()
     if actor.role not in SSC or actor.institution != university_code:
         raise errors.NotAuthorized("only the university's student service centre (ssc_staff) reads this")
     return actor
-
-
-def _refused(e: errors.DomainError) -> NotAuthorized | RuleViolation:
-    if isinstance(e, errors.RuleViolation):
-        return RuleViolation.from_error(e)
-    return NotAuthorized(message=str(e))
 
 
 @strawberry.type
@@ -91,7 +79,7 @@ class SubmissionQuery:
             code = UniversityCode.parse(university_code).value
             _member(ctx, code)
         except errors.DomainError as e:
-            return _refused(e)
+            return read_refusal(e)
         view = ctx.services.submission.view
         rows = await ctx.read(LOG, position, lambda: view.catalog(code, include_withdrawn=include_withdrawn), LOG)
         return Catalog(entries=[CatalogEntry.from_row(r) for r in rows])
@@ -116,7 +104,7 @@ class SubmissionQuery:
         except ValueError:
             return RuleViolation.from_error(errors.violation("SUB-2", "status", "PROPOSED, ACCEPTED or REJECTED"))
         except errors.DomainError as e:
-            return _refused(e)
+            return read_refusal(e)
         view = ctx.services.submission.view
         own = actor.id if actor.role is Role.STUDENT else None  # a student reads only their own proposals
         rows = await ctx.read(
@@ -144,9 +132,9 @@ class SubmissionQuery:
     ) -> OneSubmissionResult | None:
         ctx = info.context
         try:
-            actor, key = _actor(ctx), str(parse_id(submission_id, "submissionId", "SUB-8"))
+            actor, key = ctx.signed_in(), str(parse_id(submission_id, "submissionId", "SUB-8"))
         except errors.DomainError as e:
-            return _refused(e)
+            return read_refusal(e)
         view = ctx.services.submission.view
         row = await ctx.read(LOG, position, lambda: view.submission(key), LOG)
         if row is None or not may_read_student(actor, SSC, row.university_code, row.nim):
@@ -168,7 +156,7 @@ class SubmissionQuery:
             code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
             _ssc(ctx, code)
         except errors.DomainError as e:
-            return _refused(e)
+            return read_refusal(e)
         view, today = ctx.services.submission.view, ctx.services.today()
 
         def read() -> ReviewQueue:
@@ -185,15 +173,33 @@ class SubmissionQuery:
 
     @strawberry.field(description="A student's DPI: for the student, their SSC staff and graduation staff.")
     async def dpi(
-        self, info: Info[Context, None], university_code: str, nim: str, position: int | None = None
+        self,
+        info: Info[Context, None],
+        university_code: str,
+        nim: str,
+        position: int | None = None,
+        certificates_position: Annotated[
+            int | None,
+            strawberry.argument(description="a position in the assessments log (ASM-7): wait for its certificates"),
+        ] = None,
     ) -> DpiResult | None:
         ctx = info.context
         try:
             code, number = student_key(university_code, nim)
-            if not may_read_student(_actor(ctx), DPI_READERS, code, number):
+            if not may_read_student(ctx.signed_in(), DPI_READERS, code, number):
                 raise errors.NotAuthorized("a DPI is read by its student and by their university's staff")
         except errors.DomainError as e:
-            return _refused(e)
-        view = ctx.services.submission.view
-        row = await ctx.read(LOG, position, lambda: view.dpi(code, number), LOG)
-        return Dpi.from_row(row) if row else None
+            return read_refusal(e)
+        view, services = ctx.services.submission.view, ctx.services
+        if certificates_position is not None:
+            await ctx.read(ASSESSMENTS, certificates_position, lambda: None, ASSESSMENTS)
+
+        def read() -> Dpi | None:
+            row = view.dpi(code, number)
+            if row is None:
+                return None
+            digest = services.assessment.student_nik_digest(code, number)  # ASM-7: through the registry's NIK
+            held = services.assessment.view.certificates_of_holder(digest) if digest else []
+            return Dpi.from_row(row, held, services.today())
+
+        return await ctx.read(LOG, position, read, LOG)

@@ -6,6 +6,8 @@ from datetime import date
 
 import strawberry
 
+from api.graphql.assessment.types import CompetencyCertificate
+from projections.assessment.rows import CertificateRow
 from projections.submission.rows import CatalogRow, DpiLine, DpiRow, ProposalRow, SubmissionRow
 
 
@@ -180,9 +182,15 @@ class Dpi:
     thesis_deadline: date | None = strawberry.field(description="The last day to submit (SUB-7).")
     finished_on: date | None
     certifications: list[DpiCertification]
+    competency_certificates: list[CompetencyCertificate] = strawberry.field(
+        description="BNSP competency certificates the student holds (matched on the NIK in the registry), with "
+        "their status today: an expiry or a revocation shows (ASM-7). A printed DPI keeps those issued by then."
+    )
 
     @classmethod
-    def from_row(cls, r: DpiRow) -> Dpi:
+    def from_row(cls, r: DpiRow, certificates: list[CertificateRow], today: date) -> Dpi:
+        if r.finished_on is not None:
+            certificates = [c for c in certificates if c.issued_on is not None and c.issued_on <= r.finished_on]
         return cls(
             university_code=r.university_code,
             nim=r.nim,
@@ -190,4 +198,5 @@ class Dpi:
             thesis_deadline=date.fromisoformat(r.deadline) if r.deadline else None,
             finished_on=date.fromisoformat(r.finished_on) if r.finished_on else None,
             certifications=[DpiCertification.from_line(line) for line in r.lines],
+            competency_certificates=[CompetencyCertificate.from_row(c, today) for c in certificates],
         )

@@ -1,0 +1,151 @@
+"""The assessment context's queries. An LSP's people read their LSP's candidates; an asesor their assignments
+and the assessments they were assigned to; a candidate their own; a forbidden read answers NotAuthorized."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.arguments import Page, parse_id
+from api.graphql.assessment.types import (
+    Appeal,
+    AssessmentDetail,
+    AssessmentEvidence,
+    AssessmentList,
+    AssessmentSummary,
+    CompetencyCertificate,
+    Pipeline,
+    SopStepDone,
+    StepLoad,
+    UnitRecommendation,
+)
+from api.graphql.context import Context
+from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.authorization import LSP_READERS, may_read_assessment
+from domain import errors
+from domain.audit import Actor, Role
+from domain.calendar import JAKARTA
+from projections.assessment.projection import utc_text
+
+LOG = "assessments"  # the application whose positions these queries wait for
+
+PipelineResult = Annotated[Pipeline | NotAuthorized | RuleViolation, strawberry.union("PipelineResult")]
+ListResult = Annotated[AssessmentList | NotAuthorized | RuleViolation, strawberry.union("AssessmentListResult")]
+DetailResult = Annotated[AssessmentDetail | NotAuthorized | RuleViolation, strawberry.union("AssessmentResultQuery")]
+
+
+def _lsp_reader(ctx: Context, lsp_code: str) -> Actor:
+    actor = ctx.signed_in()
+    if actor.role not in LSP_READERS or actor.institution != lsp_code.strip().upper():
+        raise errors.NotAuthorized("an LSP's assessments are read by its own certification staff and committee")
+    return actor
+
+
+@strawberry.type
+class AssessmentQuery:
+    @strawberry.field(description="An LSP's candidates per SOP step, the overdue first (ASM-6).")
+    async def lsp_pipeline(
+        self,
+        info: Info[Context, None],
+        lsp_code: str,
+        step: int | None = None,
+        include_assessing: bool = False,
+        first: int = 100,
+        offset: int = 0,
+        position: int | None = None,
+    ) -> PipelineResult:
+        ctx = info.context
+        try:
+            page = Page.parse(first, offset)
+            actor = _lsp_reader(ctx, lsp_code)
+            if step is not None and not 1 <= step <= 8:
+                raise errors.violation("ASM-6", "step", "a step of the SOP is 1 to 8")
+        except errors.DomainError as e:
+            return read_refusal(e)
+        lsp = actor.institution or ""
+        view, now = ctx.services.assessment.view, ctx.services.registry.clock().astimezone(JAKARTA)
+
+        def read() -> Pipeline:
+            rows = view.pipeline(
+                lsp, step=step, limit=page.first, offset=page.offset, include_assessing=include_assessing
+            )
+            return Pipeline(
+                items=[AssessmentSummary.from_row(r, now) for r in rows],
+                per_step=[StepLoad.from_row(c) for c in view.pipeline_counts(lsp, utc_text(now))],
+                now=now,
+                first=page.first,
+                offset=page.offset,
+            )
+
+        return await ctx.read(LOG, position, read, LOG)
+
+    @strawberry.field(description="The calling asesor's assignments, latest assessment day first.")
+    async def my_assignments(
+        self,
+        info: Info[Context, None],
+        active_only: bool = True,
+        first: int = 100,
+        offset: int = 0,
+        position: int | None = None,
+    ) -> ListResult:
+        ctx = info.context
+        try:
+            page, actor = Page.parse(first, offset), ctx.signed_in()
+            if actor.role is not Role.ASESOR:
+                raise errors.NotAuthorized("myAssignments is an asesor's own list: sign in with an asesor token")
+        except errors.DomainError as e:
+            return read_refusal(e)
+        view, now = ctx.services.assessment.view, ctx.services.registry.clock()
+        rows = await ctx.read(
+            LOG,
+            position,
+            lambda: view.assignments(actor.id, active_only=active_only, limit=page.first, offset=page.offset),
+            LOG,
+        )
+        return AssessmentList(items=[AssessmentSummary.from_row(r, now) for r in rows])
+
+    @strawberry.field(description="The calling candidate's own assessments, newest first.")
+    async def my_assessments(self, info: Info[Context, None], position: int | None = None) -> ListResult:
+        ctx = info.context
+        actor = ctx.actor
+        if actor is None or actor.role is not Role.ASESI or actor.institution is None:
+            return NotAuthorized(message="myAssessments is a candidate's own list: sign in with an asesi token")
+        lsp = actor.institution
+        view, now = ctx.services.assessment.view, ctx.services.registry.clock()
+        rows = await ctx.read(LOG, position, lambda: view.of_candidate(lsp, actor.id), LOG)
+        return AssessmentList(items=[AssessmentSummary.from_row(r, now) for r in rows])
+
+    @strawberry.field(description="One assessment with its steps, units, evidence, appeals and certificate.")
+    async def assessment(
+        self, info: Info[Context, None], assessment_id: str, position: int | None = None
+    ) -> DetailResult | None:
+        ctx = info.context
+        try:
+            actor, key = ctx.signed_in(), str(parse_id(assessment_id, "assessmentId", "ASM-6"))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        view, services = ctx.services.assessment.view, ctx.services
+
+        def read() -> AssessmentDetail | NotAuthorized | None:
+            row = view.assessment(key)
+            if row is None:
+                return None
+            assigned = actor.role is Role.ASESOR and view.is_assigned(key, actor.id)
+            if not may_read_assessment(actor, row.lsp_code, row.candidate_number, assigned):
+                # Someone else's id reads as absent to a candidate, and as forbidden to others.
+                return None if actor.role is Role.ASESI else NotAuthorized(message="not an assessment you may read")
+            now, today = services.registry.clock(), services.today()
+            certificate = view.certificate_of(key)
+            return AssessmentDetail(
+                summary=AssessmentSummary.from_row(row, now),
+                members=[m for m in (row.members or "").split(", ") if m],
+                steps=[SopStepDone.from_row(s) for s in view.steps(key)],
+                units=[UnitRecommendation.from_row(u) for u in view.units(key)],
+                evidence=[AssessmentEvidence.from_row(e) for e in view.evidence(key)],
+                appeals=[Appeal.from_row(a) for a in view.appeals(key)],
+                certificate=CompetencyCertificate.from_row(certificate, today) if certificate else None,
+            )
+
+        return await ctx.read(LOG, position, read, LOG)

@@ -1,0 +1,214 @@
+"""What the assessment context's queries return, read from its read models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import strawberry
+
+from projections.assessment.rows import (
+    AppealRow,
+    AssessmentRow,
+    CertificateRow,
+    EvidenceRow,
+    StepCount,
+    StepRow,
+    UnitRow,
+)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
+
+@strawberry.type(description="A step of the SOP as it was done (ASM-6).")
+class SopStepDone:
+    step: int
+    done_at: datetime
+    overdue: bool
+    reference: str | None
+    done_by: str
+
+    @classmethod
+    def from_row(cls, r: StepRow) -> SopStepDone:
+        done_at = _instant(r.done_at)
+        assert done_at is not None
+        return cls(step=r.step, done_at=done_at, overdue=bool(r.overdue), reference=r.reference, done_by=r.done_by)
+
+
+@strawberry.type
+class UnitRecommendation:
+    unit_code: str
+    recommendation: str
+    asesor_number: str
+
+    @classmethod
+    def from_row(cls, r: UnitRow) -> UnitRecommendation:
+        return cls(unit_code=r.unit_code, recommendation=r.recommendation, asesor_number=r.asesor_number)
+
+
+@strawberry.type(description="Evidence for one element: its file by SHA-256, judged by the rules of evidence.")
+class AssessmentEvidence:
+    unit_code: str
+    element: int
+    sha256: str
+    size: int
+    media_type: str
+    description: str
+    valid: bool
+    authentic: bool
+    current: bool
+    sufficient: bool
+    asesor_number: str
+    recorded_at: datetime
+
+    @classmethod
+    def from_row(cls, r: EvidenceRow) -> AssessmentEvidence:
+        recorded = _instant(r.recorded_at)
+        assert recorded is not None
+        return cls(
+            unit_code=r.unit_code,
+            element=r.element,
+            sha256=r.sha256,
+            size=r.size,
+            media_type=r.media_type,
+            description=r.description,
+            valid=bool(r.valid),
+            authentic=bool(r.authentic),
+            current=bool(r.current),
+            sufficient=bool(r.sufficient),
+            asesor_number=r.asesor_number,
+            recorded_at=recorded,
+        )
+
+
+@strawberry.type
+class Appeal:
+    number: int
+    grounds: str
+    appealed_on: date
+    upheld: bool | None
+    decided_by: str | None
+    remark: str | None
+
+    @classmethod
+    def from_row(cls, r: AppealRow) -> Appeal:
+        return cls(
+            number=r.number,
+            grounds=r.grounds,
+            appealed_on=date.fromisoformat(r.appealed_on),
+            upheld=None if r.upheld is None else bool(r.upheld),
+            decided_by=r.decided_by,
+            remark=r.remark,
+        )
+
+
+@strawberry.type(description="A competency certificate (ASM-7); its status as of today.")
+class CompetencyCertificate:
+    registration_number: str
+    blangko_number: str
+    lsp_code: str
+    skema_code: str
+    skema_title: str
+    holder_name: str
+    status: str = strawberry.field(description="PRINTED (not yet signed), VALID, EXPIRED or REVOKED")
+    issued_on: date | None
+    valid_until: date | None
+    revoked_on: date | None
+
+    @classmethod
+    def from_row(cls, r: CertificateRow, today: date) -> CompetencyCertificate:
+        return cls(
+            registration_number=r.registration_number,
+            blangko_number=r.blangko_number,
+            lsp_code=r.lsp_code,
+            skema_code=r.skema_code,
+            skema_title=r.skema_title,
+            holder_name=r.holder_name,
+            status=r.status(today),
+            issued_on=_day(r.issued_on),
+            valid_until=_day(r.valid_until),
+            revoked_on=_day(r.revoked_on),
+        )
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+@strawberry.type(description="One candidate's assessment; details are read by ``assessment``.")
+class AssessmentSummary:
+    assessment_id: str
+    lsp_code: str
+    candidate_number: str
+    candidate_name: str
+    skema_code: str
+    skema_version: int
+    assessed_on: date
+    tuk_code: str
+    mode: str
+    stage: str
+    recommendation: str | None
+    result: str | None
+    next_step: int | None
+    due_at: datetime | None
+    overdue: bool
+    appeals: int
+
+    @classmethod
+    def from_row(cls, r: AssessmentRow, now: datetime) -> AssessmentSummary:
+        due = _instant(r.due_at)
+        return cls(
+            assessment_id=r.assessment_id,
+            lsp_code=r.lsp_code,
+            candidate_number=r.candidate_number,
+            candidate_name=r.candidate_name,
+            skema_code=r.skema_code,
+            skema_version=r.skema_version,
+            assessed_on=date.fromisoformat(r.assessed_on),
+            tuk_code=r.tuk_code,
+            mode=r.mode,
+            stage=r.stage,
+            recommendation=r.recommendation,
+            result=r.result,
+            next_step=r.next_step if r.stage == "IN_SOP" else None,
+            due_at=due if r.stage == "IN_SOP" else None,
+            overdue=r.stage == "IN_SOP" and due is not None and due < now,
+            appeals=r.appeals,
+        )
+
+
+@strawberry.type(description="An assessment with what it rests on: steps, K/BK per unit, evidence, appeals.")
+class AssessmentDetail:
+    summary: AssessmentSummary
+    members: list[str]
+    steps: list[SopStepDone]
+    units: list[UnitRecommendation]
+    evidence: list[AssessmentEvidence]
+    appeals: list[Appeal]
+    certificate: CompetencyCertificate | None
+
+
+@strawberry.type
+class StepLoad:
+    step: int
+    candidates: int
+    overdue: int
+
+    @classmethod
+    def from_row(cls, r: StepCount) -> StepLoad:
+        return cls(step=r.step, candidates=r.candidates, overdue=r.overdue)
+
+
+@strawberry.type(description="An LSP's candidates in the SOP, the overdue first (ASM-6).")
+class Pipeline:
+    items: list[AssessmentSummary]
+    per_step: list[StepLoad]
+    now: datetime
+    first: int
+    offset: int
+
+
+@strawberry.type
+class AssessmentList:
+    items: list[AssessmentSummary]

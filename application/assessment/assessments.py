@@ -1,0 +1,250 @@
+"""Competency assessment by an LSP (ASM-1 .. ASM-8): its own log (``assessments``).
+
+Setup (skema, licences, asesors, TUK, committee, candidates) is in ``setup``; blangko and certificates in
+``certificates``; here, one candidate's assessment from its schedule through the plenary to an appeal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from application.assessment.certificates import CertificateCommands
+from application.assessment.inputs import EvidenceInput, parse_evidence, parse_reference
+from application.assessment.receipt import AssessmentReceipt
+from application.assessment.setup import AssessmentSetup, parse_code
+from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
+from domain.assessment.asesor import Asesor, Candidate
+from domain.assessment.assessment import Assessment
+from domain.assessment.kinds import Mode
+from domain.assessment.licence import Licence, parse_lsp_code
+from domain.assessment.numbers import parse_number
+from domain.assessment.people import Asesi, Committee, parse_person_key
+from domain.assessment.sop import SOP, Result, Step
+from domain.assessment.standards import SKEMA_CODE, Skema
+from domain.assessment.tuk import TUK_CODE, Tuk
+from domain.audit import Cause, Role
+from domain.calendar import WorkingCalendar
+from domain.errors import NotAuthorized, violation
+from domain.files import StoredFile
+from domain.personal import Sealer
+from domain.text import REMARK_CHARS, parse_text
+
+MAX_BATCH = 200  # assessments one SOP step is recorded for at once (a plenary's candidates)
+
+
+class Assessments(CertificateCommands, AssessmentSetup):
+    name = "assessments"
+    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {}
+
+    def __init__(
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        sealer: Sealer,
+        calendar: WorkingCalendar,
+        stat_file: Callable[[str], StoredFile | None],
+        **kw: Any,
+    ):
+        super().__init__(env, **kw)
+        self.sealer = sealer
+        self.calendar = calendar
+        self.stat_file = stat_file  # the content-addressed evidence store (infra.files)
+
+    # Schedule and assignment (ASM-2, ASM-3, ASM-5) ------------------------------------------------------------
+
+    def open_assessment(
+        self,
+        *,
+        lsp_code: str,
+        candidate_number: str,
+        skema_code: str,
+        assessed_on: date,
+        tuk_code: str,
+        mode: Mode,
+        cause: Cause,
+    ) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_CERTIFICATION, lsp)
+        number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
+        skema_key = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-2.scope")
+        tuk_key = parse_code(tuk_code, TUK_CODE, "tukCode", "ASM-5")
+
+        def command() -> AssessmentReceipt:
+            self.load(Asesi, Asesi.create_id(lsp, number), "candidate", number)
+            licence = self.find(Licence, Licence.create_id(lsp))
+            if licence is None:
+                raise violation("ASM-2.scope", "lspCode", f"LSP {lsp} holds no BNSP licence")
+            assessment = Assessment.open(
+                licence=licence,
+                skema=self.load(Skema, Skema.create_id(skema_key), "skema", skema_key),
+                candidate_number=number,
+                assessed_on=assessed_on,
+                tuk=self.load(Tuk, Tuk.create_id(lsp, tuk_key), "TUK", tuk_key),
+                mode=mode,
+                cause=cause,
+            )
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    def assign_asesor(
+        self, *, lsp_code: str, assessment_id: UUID, asesor_number: str, cause: Cause
+    ) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_CERTIFICATION, lsp)
+        number = parse_number(asesor_number, "asesorNumber")
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            asesor = self.find(Asesor, Asesor.create_id(number))
+            if asesor is None:
+                raise violation("ASM-3.registration", "asesorNumber", f"no asesor is registered as {number!r}")
+            asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
+            assessment.assign(asesor, Candidate(asesi.key, asesi.employer), cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    # The asesor's work (ASM-4) -------------------------------------------------------------------------------
+
+    def record_evidence(
+        self, *, lsp_code: str, assessment_id: UUID, evidence: EvidenceInput, cause: Cause
+    ) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, ASESORS)
+        record = parse_evidence(evidence, cause.actor.id, self.stat_file)
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            assessment.record_evidence(record, cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    def recommend_unit(
+        self, *, lsp_code: str, assessment_id: UUID, unit_code: str, recommendation: Result, cause: Cause
+    ) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, ASESORS)
+        unit = parse_text(unit_code, field="unitCode", max_chars=60, rule_id="ASM-4").upper()
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            asesor = self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id)
+            licence = self.load(Licence, Licence.create_id(lsp), "licence", lsp)
+            assessment.recommend(unit, recommendation, asesor, licence, self.today(), cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    def conclude_assessment(self, *, lsp_code: str, assessment_id: UUID, cause: Cause) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, ASESORS)
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            assessment.conclude(cause.actor.id, self.now(), self.calendar, cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    # The SOP (ASM-6) -----------------------------------------------------------------------------------------
+
+    def complete_step(
+        self,
+        *,
+        lsp_code: str,
+        assessment_ids: Sequence[UUID],
+        step: Step,
+        reference: str | None,
+        cause: Cause,
+    ) -> AssessmentReceipt:
+        """Steps 1, 2, 4 and 5, for one candidate or a plenary's batch at once (all or none); step 4 names the SK
+        and step 5 the letter. The other steps record what they produce: ``decide_in_plenary``,
+        ``assign_blangko``, ``print_certificate``, ``sign_certificate``."""
+        if step not in (Step.INVITE_COMMITTEE, Step.PREPARE_DOCUMENTS, Step.ANNOUNCE_RESULT, Step.ISSUE_BK_LETTER):
+            raise violation("ASM-6.order", "step", f"step {int(step)} is recorded by its own command")
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, frozenset({SOP[step].role}), lsp)
+        ids = _batch(assessment_ids)
+        needs_reference = step in (Step.ANNOUNCE_RESULT, Step.ISSUE_BK_LETTER)
+        document = (
+            parse_reference(reference, "reference", "ASM-6") if needs_reference or reference is not None else None
+        )
+
+        def command() -> AssessmentReceipt:
+            now = self.now()
+            assessments = [self._assessment(lsp, i) for i in ids]
+            for assessment in assessments:
+                assessment.do_step(step, now, self.calendar, cause, reference=document)
+            return self._receipt(assessments, self.commit(*assessments))
+
+        return self.retrying(command)
+
+    def decide_in_plenary(
+        self,
+        *,
+        lsp_code: str,
+        assessment_id: UUID,
+        result: Result,
+        members: Sequence[str],
+        cause: Cause,
+    ) -> AssessmentReceipt:
+        """Step 3, recorded by a member of the technical committee who is among the deciding members."""
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, frozenset({Role.KOMITE_TEKNIS}), lsp)
+        deciding = sorted({parse_person_key(m, "members", "ASM-6.committee") for m in members})
+        if cause.actor.id not in deciding:
+            raise NotAuthorized("the member recording the plenary's decision is one of its deciding members")
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            committee = self.load(Committee, Committee.create_id(lsp), "committee", lsp)
+            assessment.decide_in_plenary(result, committee.deciding(deciding), self.now(), self.calendar, cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    # Appeal (ASM-8) ------------------------------------------------------------------------------------------
+
+    def appeal(self, *, lsp_code: str, assessment_id: UUID, grounds: str, cause: Cause) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, frozenset({Role.ASESI}), lsp)
+        text = parse_text(grounds, field="grounds", max_chars=REMARK_CHARS, rule_id="ASM-8", multiline=True)
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            if assessment.candidate_number != cause.actor.id:
+                raise NotAuthorized("a candidate appeals only their own assessment")
+            assessment.appeal(text, self.today(), cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+    def decide_appeal(
+        self, *, lsp_code: str, assessment_id: UUID, upheld: bool, remark: str, cause: Cause
+    ) -> AssessmentReceipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, APPEAL_DECIDERS, lsp)
+        text = parse_text(remark, field="remark", max_chars=REMARK_CHARS, rule_id="ASM-8", multiline=True)
+
+        def command() -> AssessmentReceipt:
+            assessment = self._assessment(lsp, assessment_id)
+            committee = self.find(Committee, Committee.create_id(lsp))
+            own_number = committee.members.get(cause.actor.id) if committee is not None else None
+            assessment.decide_appeal(upheld, cause.actor.id, own_number, text, self.now(), self.calendar, cause)
+            return self._receipt([assessment], self.commit(assessment))
+
+        return self.retrying(command)
+
+
+def _batch(ids: Sequence[UUID]) -> list[UUID]:
+    unique = list(dict.fromkeys(ids))
+    if not 1 <= len(unique) <= MAX_BATCH:
+        raise violation("ASM-6", "assessmentIds", f"1 to {MAX_BATCH} assessments at once; got {len(unique)}")
+    return unique

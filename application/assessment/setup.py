@@ -1,0 +1,212 @@
+"""What assessments stand on: skema and licences (ASM-1, ASM-2), asesors (ASM-3), an LSP's TUK, committee and
+candidates. A mixin of ``Assessments``: the same event store, clock and retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from application.assessment.base import AssessmentBase
+from application.assessment.inputs import CandidateInput, UnitInput, parse_candidate, parse_units
+from application.authorization import ASESORS, BNSP, LSP_CERTIFICATION, LSP_HEAD, LSP_STAFF, require
+from application.receipt import Receipt
+from domain.assessment.asesor import Asesor, Registration
+from domain.assessment.kinds import LicenceKind, TukKind
+from domain.assessment.licence import Licence, parse_lsp_code
+from domain.assessment.numbers import parse_number
+from domain.assessment.people import Asesi, Committee, parse_person_key
+from domain.assessment.standards import SKEMA_CODE, Skema, parse_facilities
+from domain.assessment.tuk import TUK_CODE, Tuk
+from domain.audit import Cause
+from domain.errors import violation
+from domain.text import NAME_CHARS, optional_text, parse_text
+
+
+def parse_code(value: object, pattern: Any, field: str, rule_id: str) -> str:
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not pattern.fullmatch(text):
+        raise violation(rule_id, field, "1 to 40 ASCII letters, digits, '.', '/' or '-'")
+    return text
+
+
+class AssessmentSetup(AssessmentBase):
+    # ASM-1: skema, kept nationally (BNSP verifies every skema, with its technical requirements for remote
+    # assessment: decided) ---------------------------------------------------------------------------------------
+
+    def publish_skema(self, *, code: str, title: str, units: Sequence[UnitInput], cause: Cause) -> Receipt:
+        require(cause.actor, BNSP)
+        parsed = parse_units(units)
+
+        def command() -> Receipt:
+            skema = Skema.publish(code=code, title=title, units=parsed, cause=cause)
+            existing = self.find(Skema, skema.id)
+            if existing is None:
+                return self.receipt(self.commit(skema))
+            existing.revise(parsed, cause)  # a new version; open assessments keep theirs
+            return self.receipt(self.commit(existing))
+
+        return self.retrying(command)
+
+    def set_remote_requirements(self, *, skema_code: str, requirements: Sequence[str], cause: Cause) -> Receipt:
+        require(cause.actor, BNSP)
+        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-1")
+        wanted = parse_facilities(requirements, "requirements", "ASM-5")
+
+        def command() -> Receipt:
+            skema = self.load(Skema, Skema.create_id(code), "skema", code)
+            skema.set_remote_requirements(wanted, cause)
+            return self.receipt(self.commit(skema))
+
+        return self.retrying(command)
+
+    # ASM-2: licences ------------------------------------------------------------------------------------------
+
+    def license_lsp(
+        self,
+        *,
+        lsp_code: str,
+        kind: LicenceKind,
+        skema_codes: Sequence[str],
+        valid_from: date,
+        valid_until: date,
+        remote_assessment: bool,
+        cause: Cause,
+    ) -> Receipt:
+        """Grants the licence, or amends it (a renewal or a change of scope is a new term of the same licence)."""
+        require(cause.actor, BNSP)
+        lsp = parse_lsp_code(lsp_code)
+        codes = [parse_code(c, SKEMA_CODE, "skemaCodes", "ASM-2.scope") for c in skema_codes]
+
+        def command() -> Receipt:
+            for code in codes:
+                self.load(Skema, Skema.create_id(code), "skema", code)
+            term: dict[str, Any] = {
+                "skema_codes": codes,
+                "valid_from": valid_from,
+                "valid_until": valid_until,
+                "remote_assessment": remote_assessment,
+                "cause": cause,
+            }
+            licence = self.find(Licence, Licence.create_id(lsp))
+            if licence is None:
+                licence = Licence.grant(lsp_code=lsp, kind=kind, **term)
+            else:
+                licence.amend(**term)
+            return self.receipt(self.commit(licence))
+
+        return self.retrying(command)
+
+    # ASM-3: asesors -------------------------------------------------------------------------------------------
+
+    def register_asesor(
+        self,
+        *,
+        asesor_number: str,
+        employer: str | None,
+        skema_code: str,
+        valid_from: date,
+        valid_until: date,
+        cause: Cause,
+    ) -> Receipt:
+        require(cause.actor, BNSP)
+        number = parse_number(asesor_number, "asesorNumber")
+        works_for = optional_text(employer, field="employer", max_chars=NAME_CHARS, rule_id="ASM-3")
+        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-3.registration")
+
+        def command() -> Receipt:
+            self.load(Skema, Skema.create_id(code), "skema", code)
+            asesor = self.find(Asesor, Asesor.create_id(number)) or Asesor(
+                asesor_number=number, employer=works_for, cause=cause
+            )
+            asesor.change_employer(works_for, cause)
+            asesor.register_for(Registration(code, valid_from, valid_until), cause)
+            return self.receipt(self.commit(asesor))
+
+        return self.retrying(command)
+
+    def declare_relation(self, *, lsp_code: str, candidate_number: str, cause: Cause) -> Receipt:
+        """The asesor themself declares a relation with a candidate (ASM-3: never assigned to them)."""
+        require(cause.actor, ASESORS)
+        lsp = parse_lsp_code(lsp_code)
+        number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
+
+        def command() -> Receipt:
+            asesor = self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id)
+            candidate = self.load(Asesi, Asesi.create_id(lsp, number), "candidate", number)
+            asesor.declare_relation(candidate.key, cause)
+            return self.receipt(self.commit(asesor))
+
+        return self.retrying(command)
+
+    # An LSP's own: TUK, committee, candidates -----------------------------------------------------------------
+
+    def register_tuk(
+        self, *, lsp_code: str, tuk_code: str, name: str, kind: TukKind, facilities: Sequence[str], cause: Cause
+    ) -> Receipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_CERTIFICATION, lsp)
+        code = parse_code(tuk_code, TUK_CODE, "tukCode", "ASM-5")
+        title = parse_text(name, field="name", max_chars=NAME_CHARS, rule_id="ASM-5")
+        verified = parse_facilities(facilities, "facilities", "ASM-5")
+
+        def command() -> Receipt:
+            tuk = self.find(Tuk, Tuk.create_id(lsp, code))
+            if tuk is None:
+                tuk = Tuk(
+                    lsp_code=lsp, tuk_code=code, name=title, kind=kind, facilities=tuple(sorted(verified)), cause=cause
+                )
+            else:
+                tuk.verify_facilities(verified, cause)
+            return self.receipt(self.commit(tuk))
+
+        return self.retrying(command)
+
+    def appoint_committee_member(
+        self, *, lsp_code: str, member_id: str, asesor_number: str | None, cause: Cause
+    ) -> Receipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_HEAD, lsp)
+        member = parse_person_key(member_id, "memberId", "ASM-6.committee")
+        number = parse_number(asesor_number, "asesorNumber") if asesor_number is not None else None
+
+        def command() -> Receipt:
+            committee = self.find(Committee, Committee.create_id(lsp)) or Committee(lsp_code=lsp, cause=cause)
+            committee.appoint(member, number, cause)
+            return self.receipt(self.commit(committee))
+
+        return self.retrying(command)
+
+    def dismiss_committee_member(self, *, lsp_code: str, member_id: str, cause: Cause) -> Receipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_HEAD, lsp)
+        member = parse_person_key(member_id, "memberId", "ASM-6.committee")
+
+        def command() -> Receipt:
+            committee = self.load(Committee, Committee.create_id(lsp), "committee", lsp)
+            committee.dismiss(member, cause)
+            return self.receipt(self.commit(committee))
+
+        return self.retrying(command)
+
+    def register_candidate(self, *, lsp_code: str, candidate: CandidateInput, cause: Cause) -> Receipt:
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_STAFF, lsp)
+        number = parse_person_key(candidate.candidate_number, "candidateNumber", "ASM-7.holder")
+        personal, employer = parse_candidate(candidate, self.today())
+
+        def command() -> Receipt:
+            asesi = self.find(Asesi, Asesi.create_id(lsp, number))
+            if asesi is None:
+                sealed = self.sealer.seal(Asesi.create_id(lsp, number), personal)
+                asesi = Asesi(lsp_code=lsp, candidate_number=number, personal=sealed, employer=employer, cause=cause)
+            elif self.sealer.unseal(asesi.personal) != personal:
+                raise violation(
+                    "ASM-7.holder", "candidateNumber", f"candidate {number} is registered with another identity"
+                )
+            else:
+                asesi.change_employer(employer, cause)
+            return self.receipt(self.commit(asesi))
+
+        return self.retrying(command)

@@ -1,0 +1,473 @@
+"""One candidate's competency assessment at an LSP on one skema (ASM-2 .. ASM-6, ASM-8), from the schedule
+through the asesor's recommendation and the SOP's steps to a certificate or a letter of BK.
+
+The skema version is fixed at opening: a later revision of the skema never changes what this candidate is
+assessed against. Each step of the SOP records when it was done and when the next one is due (in office hours or
+working days of the calendar recorded with it), so the LSP's overdue list never depends on today's holidays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.assessment.asesor import Asesor, Candidate
+from domain.assessment.evidence import EvidenceRecord
+from domain.assessment.kinds import Mode, Stage
+from domain.assessment.licence import Licence
+from domain.assessment.sop import SOP, Result, Step, next_step
+from domain.assessment.standards import Skema
+from domain.assessment.tuk import Tuk
+from domain.audit import Cause
+from domain.calendar import WorkingCalendar
+from domain.errors import violation
+
+APPEAL_DAYS = 14  # ASM-8 (decided, from BNSP practice): an appeal within 14 days of the announced result
+
+
+@dataclass(frozen=True)
+class Due:
+    step: Step
+    at: datetime  # aware, Jakarta
+    calendar: str
+
+
+class Assessment(Aggregate):
+    class Opened(Aggregate.Created):
+        lsp_code: str
+        candidate_number: str
+        skema_code: str
+        skema_version: int
+        units: tuple[tuple[str, int], ...]  # each unit's code and its number of elements, in this version
+        assessed_on: date
+        tuk_code: str
+        mode: Mode
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class AsesorAssigned(Aggregate.Event):
+        asesor_number: str
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class EvidenceRecorded(Aggregate.Event):
+        evidence: EvidenceRecord
+        cause: Cause
+
+    class UnitRecommended(Aggregate.Event):
+        unit_code: str
+        recommendation: Result
+        asesor_number: str
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class Concluded(Aggregate.Event):
+        """The asesor's overall recommendation: K only when every unit is K (ASM-4)."""
+
+        recommendation: Result
+        asesor_number: str
+        due: Due
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class StepDone(Aggregate.Event):
+        step: Step
+        at: datetime
+        overdue: bool
+        reference: str | None  # the step's document: SK number, letter number, blangko or registration number
+        due: Due | None  # the next step's, None when the SOP is finished
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class PlenaryDecided(Aggregate.Event):
+        """Step 3: the technical committee's decision on this candidate, by members who did not assess them."""
+
+        result: Result
+        members: tuple[str, ...]
+        at: datetime
+        overdue: bool
+        due: Due
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class Appealed(Aggregate.Event):
+        grounds: str
+        on: date
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class AppealDecided(Aggregate.Event):
+        upheld: bool
+        decided_by: str
+        remark: str
+        due: Due | None
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        licence: Licence,
+        skema: Skema,
+        candidate_number: str,
+        assessed_on: date,
+        tuk: Tuk,
+        mode: Mode,
+        cause: Cause,
+    ) -> Assessment:
+        licence.check_covers(skema.code, assessed_on)  # ASM-2
+        tuk.check_serves(licence.lsp_code)
+        if mode is Mode.REMOTE:  # ASM-5
+            licence.check_remote()
+            tuk.check_remote_requirements(skema)
+        units = tuple((u.code, len(u.elements)) for u in skema.units_of(skema.current_version))
+        opened: Assessment = cls(
+            lsp_code=licence.lsp_code,
+            candidate_number=candidate_number,
+            skema_code=skema.code,
+            skema_version=skema.current_version,
+            units=units,
+            assessed_on=assessed_on,
+            tuk_code=tuk.tuk_code,
+            mode=mode,
+            rule_ids=("ASM-2", "ASM-5") if mode is Mode.REMOTE else ("ASM-2",),
+            cause=cause,
+        )
+        return opened
+
+    @event(Opened)
+    def __init__(
+        self,
+        lsp_code: str,
+        candidate_number: str,
+        skema_code: str,
+        skema_version: int,
+        units: tuple[tuple[str, int], ...],
+        assessed_on: date,
+        tuk_code: str,
+        mode: Mode,
+        rule_ids: tuple[str, ...],
+        cause: Cause,
+    ) -> None:
+        self.lsp_code = lsp_code
+        self.candidate_number = candidate_number
+        self.skema_code = skema_code
+        self.skema_version = skema_version
+        self.units = dict(units)
+        self.assessed_on = assessed_on
+        self.tuk_code = tuk_code
+        self.mode = mode
+        self.asesors: set[str] = set()  # assigned in this round
+        self.assessed_by: set[str] = set()  # every asesor ever assigned: never in the plenary on this candidate
+        self.evidence: list[EvidenceRecord] = []
+        self._start_round()
+        self.appeals = 0
+        self.appeal_grounds: str | None = None
+        self.stage_before_appeal = Stage.IN_SOP
+
+    @staticmethod
+    def create_id() -> UUID:
+        return uuid4()
+
+    def _start_round(self) -> None:
+        self.stage = Stage.ASSESSING
+        self.recommendations: dict[str, Result] = {}
+        self.recommendation: Result | None = None
+        self.result: Result | None = None
+        self.members: tuple[str, ...] = ()
+        self.steps: dict[Step, datetime] = {}
+        self.references: dict[Step, str] = {}
+        self.due: Due | None = None
+        self.announced_on: date | None = None
+
+    @property
+    def candidate_key(self) -> str:
+        return f"{self.lsp_code}/{self.candidate_number}"
+
+    # ASM-3: an official assignment ---------------------------------------------------------------------------
+
+    def assign(self, asesor: Asesor, candidate: Candidate, cause: Cause) -> None:
+        self._check_stage(Stage.ASSESSING, "asesorNumber", "ASM-3")
+        if asesor.asesor_number in self.asesors:
+            return
+        if self.appeals and asesor.asesor_number in self.assessed_by:
+            raise violation(
+                "ASM-8.reassessment",
+                "asesorNumber",
+                f"asesor {asesor.asesor_number} assessed this candidate before the appeal; a reopened assessment "
+                "is taken by another asesor",
+            )
+        asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)
+        self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3",), cause=cause)
+
+    @event(AsesorAssigned)
+    def _asesor_assigned(self, asesor_number: str, rule_ids: tuple[str, ...], cause: Cause) -> None:
+        self.asesors.add(asesor_number)
+        self.assessed_by.add(asesor_number)
+
+    # ASM-4: evidence and K/BK ----------------------------------------------------------------------------------
+
+    def record_evidence(self, evidence: EvidenceRecord, cause: Cause) -> None:
+        self._check_assessor(evidence.asesor_number)
+        elements = self.units.get(evidence.unit_code)
+        if elements is None:
+            raise violation("ASM-4", "unitCode", f"unit {evidence.unit_code} is not in skema {self.skema_code}")
+        if not 1 <= evidence.element <= elements:
+            raise violation("ASM-4", "element", f"unit {evidence.unit_code} has elements 1 to {elements}")
+        self._evidence_recorded(evidence=evidence, cause=cause)
+
+    @event(EvidenceRecorded)
+    def _evidence_recorded(self, evidence: EvidenceRecord, cause: Cause) -> None:
+        self.evidence.append(evidence)
+
+    def recommend(
+        self, unit_code: str, recommendation: Result, asesor: Asesor, licence: Licence, day: date, cause: Cause
+    ) -> None:
+        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules. The asesor and
+        the LSP must still be entitled on the day the judgement is recorded (ASM-2, ASM-3)."""
+        self._check_assessor(asesor.asesor_number)
+        if unit_code not in self.units:
+            raise violation("ASM-4", "unitCode", f"unit {unit_code} is not in skema {self.skema_code}")
+        licence.check_covers(self.skema_code, day)
+        asesor.check_registered(self.skema_code, day)  # ASM-3
+        if recommendation is Result.K:
+            missing = [n for n in range(1, self.units[unit_code] + 1) if not self._supported(unit_code, n)]
+            if missing:
+                raise violation(
+                    "ASM-4.evidence",
+                    "recommendation",
+                    f"K for {unit_code} needs evidence that is valid, authentic, current and sufficient for every "
+                    f"element; none for element(s) {', '.join(map(str, missing))}",
+                )
+        if self.recommendations.get(unit_code) is not recommendation:
+            self._unit_recommended(
+                unit_code=unit_code,
+                recommendation=recommendation,
+                asesor_number=asesor.asesor_number,
+                rule_ids=("ASM-4",),
+                cause=cause,
+            )
+
+    def _supported(self, unit_code: str, element: int) -> bool:
+        return any(e.unit_code == unit_code and e.element == element and e.judged.met for e in self.evidence)
+
+    @event(UnitRecommended)
+    def _unit_recommended(
+        self, unit_code: str, recommendation: Result, asesor_number: str, rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.recommendations[unit_code] = recommendation
+
+    def conclude(self, asesor_number: str, at: datetime, calendar: WorkingCalendar, cause: Cause) -> Result:
+        """ASM-4: the overall recommendation is K only if every unit is K; every unit must have one."""
+        self._check_assessor(asesor_number)
+        pending = [code for code in self.units if code not in self.recommendations]
+        if pending:
+            raise violation("ASM-4.incomplete", "unitCode", f"no K or BK yet for unit(s) {', '.join(pending)}")
+        overall = Result.K if all(r is Result.K for r in self.recommendations.values()) else Result.BK
+        first = SOP[Step.INVITE_COMMITTEE]
+        due = Due(first.step, first.standard.due(at, calendar), calendar.id)
+        self._concluded(recommendation=overall, asesor_number=asesor_number, due=due, rule_ids=("ASM-4",), cause=cause)
+        return overall
+
+    @event(Concluded)
+    def _concluded(
+        self, recommendation: Result, asesor_number: str, due: Due, rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.recommendation = recommendation
+        self.stage = Stage.IN_SOP
+        self.due = due
+
+    def _check_assessor(self, asesor_number: str) -> None:
+        self._check_stage(Stage.ASSESSING, "assessmentId", "ASM-4")
+        if asesor_number not in self.asesors:
+            raise violation(
+                "ASM-3.assignment", "asesorNumber", f"asesor {asesor_number} is not assigned to this assessment"
+            )
+
+    # ASM-6: the SOP's steps ------------------------------------------------------------------------------------
+
+    @property
+    def next_step(self) -> Step | None:
+        return self.due.step if self.due is not None and self.stage is Stage.IN_SOP else None
+
+    def check_step(self, step: Step) -> None:
+        """ASM-6: a step only once its predecessor is done, and only for the candidates it is for."""
+        if self.stage is not Stage.IN_SOP:
+            raise violation("ASM-6.order", "step", f"step {step.value} is not open: the assessment is {self.stage}")
+        rule = SOP[step]
+        if rule.only_for is not None and self.result is not None and rule.only_for is not self.result:
+            raise violation("ASM-6.order", "step", f"step {step.value} is for {rule.only_for} candidates only")
+        if step != self.next_step:
+            done = max(self.steps, default=None)
+            raise violation(
+                "ASM-6.order",
+                "step",
+                f"step {step.value} ({step.name}) depends on step {rule.after.value if rule.after else 0}; "
+                f"the last step done is {done.value if done else 'none'}",
+            )
+
+    def do_step(
+        self, step: Step, at: datetime, calendar: WorkingCalendar, cause: Cause, reference: str | None = None
+    ) -> None:
+        if step is Step.PLENARY:
+            raise ValueError("the plenary decides with decide_in_plenary")
+        self.check_step(step)
+        following = next_step(step, self.result)
+        due = None
+        if following is not None:
+            due = Due(following, SOP[following].standard.due(at, calendar), calendar.id)
+        assert self.due is not None
+        self._step_done(
+            step=step,
+            at=at,
+            overdue=at > self.due.at,
+            reference=reference,
+            due=due,
+            rule_ids=("ASM-6",) if step < Step.REQUEST_BLANGKO else ("ASM-6", "ASM-7"),
+            cause=cause,
+        )
+
+    @event(StepDone)
+    def _step_done(
+        self,
+        step: Step,
+        at: datetime,
+        overdue: bool,
+        reference: str | None,
+        due: Due | None,
+        rule_ids: tuple[str, ...],
+        cause: Cause,
+    ) -> None:
+        self.steps[step] = at
+        if reference is not None:
+            self.references[step] = reference
+        self.due = due
+        if step is Step.ANNOUNCE_RESULT:
+            self.announced_on = at.date()
+        if step is Step.ISSUE_BK_LETTER:
+            self.stage = Stage.NOT_YET_COMPETENT
+        elif step is Step.SIGN_CERTIFICATE:
+            self.stage = Stage.CERTIFIED
+
+    def decide_in_plenary(
+        self,
+        result: Result,
+        members: dict[str, str | None],
+        at: datetime,
+        calendar: WorkingCalendar,
+        cause: Cause,
+    ) -> None:
+        """Step 3: ``members`` are the deciding committee members, each with their asesor number if they are
+        asesors. One who assessed this candidate does not decide on them (ASM-6, decided); a K needs the asesor's
+        K (ASM-4: the overall recommendation is K only if every unit is)."""
+        self.check_step(Step.PLENARY)
+        if not members:
+            raise violation("ASM-6.committee", "members", "the plenary's decision names the members who took it")
+        conflicted = sorted(m for m, number in members.items() if {m, number} & self.assessed_by)
+        if conflicted:
+            raise violation(
+                "ASM-6.committee",
+                "members",
+                f"committee member(s) {', '.join(conflicted)} assessed this candidate and may not decide on them",
+            )
+        if result is Result.K and self.recommendation is not Result.K:
+            raise violation("ASM-4", "result", "the asesor recommended BK: the plenary cannot decide K")
+        following = next_step(Step.PLENARY, result)
+        assert following is not None and self.due is not None
+        self._plenary_decided(
+            result=result,
+            members=tuple(sorted(members)),
+            at=at,
+            overdue=at > self.due.at,
+            due=Due(following, SOP[following].standard.due(at, calendar), calendar.id),
+            rule_ids=("ASM-4", "ASM-6"),
+            cause=cause,
+        )
+
+    @event(PlenaryDecided)
+    def _plenary_decided(
+        self,
+        result: Result,
+        members: tuple[str, ...],
+        at: datetime,
+        overdue: bool,
+        due: Due,
+        rule_ids: tuple[str, ...],
+        cause: Cause,
+    ) -> None:
+        self.steps[Step.PLENARY] = at
+        self.result = result
+        self.members = members
+        self.due = due
+
+    def overdue_at(self, now: datetime) -> bool:
+        return self.stage is Stage.IN_SOP and self.due is not None and now > self.due.at
+
+    # ASM-8: appeal (banding) -----------------------------------------------------------------------------------
+
+    def appeal(self, grounds: str, on: date, cause: Cause) -> None:
+        """The candidate appeals an announced BK within APPEAL_DAYS days (decided), before or after the letter of BK;
+        a K leaves nothing to appeal."""
+        if self.stage is Stage.APPEALED:
+            raise violation("ASM-8", "assessmentId", "an appeal of this result is already pending")
+        if self.result is not Result.BK or self.announced_on is None:
+            raise violation("ASM-8", "assessmentId", "only an announced BK result can be appealed")
+        last_day = self.announced_on + timedelta(days=APPEAL_DAYS)
+        if on > last_day:
+            raise violation("ASM-8.deadline", "assessmentId", f"the last day to appeal this result was {last_day}")
+        self._appealed(grounds=grounds, on=on, rule_ids=("ASM-8",), cause=cause)
+
+    @event(Appealed)
+    def _appealed(self, grounds: str, on: date, rule_ids: tuple[str, ...], cause: Cause) -> None:
+        self.stage_before_appeal = self.stage
+        self.stage = Stage.APPEALED
+        self.appeal_grounds = grounds
+
+    @property
+    def decided_by(self) -> frozenset[str]:
+        """Who made the decision under appeal: its asesors and the plenary's members."""
+        return frozenset(self.asesors | set(self.members))
+
+    def decide_appeal(
+        self,
+        upheld: bool,
+        decider: str,
+        decider_asesor_number: str | None,
+        remark: str,
+        at: datetime,
+        calendar: WorkingCalendar,
+        cause: Cause,
+    ) -> None:
+        """ASM-8: decided by people who did not make the decision; upheld, the assessment is reopened for another
+        asesor; dismissed, the BK stands and its letter (step 5), if not yet issued, is due from now."""
+        if self.stage is not Stage.APPEALED:
+            raise violation("ASM-8", "assessmentId", "no appeal of this assessment is pending")
+        if {decider, decider_asesor_number} & (self.decided_by | self.assessed_by):
+            raise violation("ASM-8.independence", "decidedBy", f"{decider} took part in the decision under appeal")
+        letter = SOP[Step.ISSUE_BK_LETTER]
+        due = None if upheld else Due(letter.step, letter.standard.due(at, calendar), calendar.id)
+        self._appeal_decided(
+            upheld=upheld, decided_by=decider, remark=remark, due=due, rule_ids=("ASM-8",), cause=cause
+        )
+
+    @event(AppealDecided)
+    def _appeal_decided(
+        self, upheld: bool, decided_by: str, remark: str, due: Due | None, rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.appeals += 1
+        self.appeal_grounds = None
+        if upheld:
+            self.asesors = set()
+            self._start_round()
+            return
+        self.stage = self.stage_before_appeal
+        if self.stage is Stage.IN_SOP:
+            self.due = due
+
+    def _check_stage(self, stage: Stage, field: str, rule_id: str) -> None:
+        if self.stage is not stage:
+            raise violation(rule_id, field, f"the assessment is {self.stage}, not {stage}")

@@ -1,0 +1,120 @@
+"""The people of an assessment besides asesors: the candidate (asesi) registered with an LSP, and the LSP's
+technical committee (komite teknis) whose members decide in the plenary (ASM-6)."""
+
+from __future__ import annotations
+
+import re
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.audit import Cause
+from domain.errors import violation
+from domain.personal import Sealed
+from domain.text import shown
+
+# A candidate number, a committee member's id: given by the LSP, kept as given.
+PERSON_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@/-]{0,63}", re.ASCII)
+
+
+def parse_person_key(value: object, field: str, rule_id: str) -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not PERSON_KEY.fullmatch(text):
+        given = shown(value) if isinstance(value, str) else repr(value)
+        raise violation(rule_id, field, f"1 to 64 ASCII letters, digits, '.', '_', '@', '/' or '-'; got {given}")
+    return text
+
+
+class Asesi(Aggregate):
+    """A candidate at one LSP. Their name and NIK are sealed with a key of their own (domain.personal); the
+    employer is kept in the clear, as the asesor's conflict check needs it (ASM-3)."""
+
+    class Registered(Aggregate.Created):
+        lsp_code: str
+        candidate_number: str
+        personal: Sealed
+        employer: str | None
+        cause: Cause
+
+    class EmployerChanged(Aggregate.Event):
+        employer: str | None
+        cause: Cause
+
+    @event(Registered)
+    def __init__(
+        self, lsp_code: str, candidate_number: str, personal: Sealed, employer: str | None, cause: Cause
+    ) -> None:
+        self.lsp_code = lsp_code
+        self.candidate_number = candidate_number
+        self.personal = personal
+        self.employer = employer
+
+    @staticmethod
+    def create_id(lsp_code: str, candidate_number: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/bnsp/lsp/{lsp_code}/asesi/{candidate_number}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.lsp_code}/{self.candidate_number}"
+
+    def change_employer(self, employer: str | None, cause: Cause) -> None:
+        if employer != self.employer:
+            self._employer_changed(employer=employer, cause=cause)
+
+    @event(EmployerChanged)
+    def _employer_changed(self, employer: str | None, cause: Cause) -> None:
+        self.employer = employer
+
+
+class Committee(Aggregate):
+    """An LSP's technical committee, appointed by the Ketua LSP; a member who is also an asesor is known by their
+    asesor number too, so that assessing a candidate and deciding on them are never the same person (ASM-6)."""
+
+    class Started(Aggregate.Created):
+        lsp_code: str
+        cause: Cause
+
+    class MemberAppointed(Aggregate.Event):
+        member_id: str
+        asesor_number: str | None
+        cause: Cause
+
+    class MemberDismissed(Aggregate.Event):
+        member_id: str
+        cause: Cause
+
+    @event(Started)
+    def __init__(self, lsp_code: str, cause: Cause) -> None:
+        self.lsp_code = lsp_code
+        self.members: dict[str, str | None] = {}
+
+    @staticmethod
+    def create_id(lsp_code: str) -> UUID:
+        return uuid5(NAMESPACE_URL, f"/bnsp/lsp/{lsp_code}/committee")
+
+    def appoint(self, member_id: str, asesor_number: str | None, cause: Cause) -> None:
+        if self.members.get(member_id, "") != asesor_number:
+            self._member_appointed(member_id=member_id, asesor_number=asesor_number, cause=cause)
+
+    @event(MemberAppointed)
+    def _member_appointed(self, member_id: str, asesor_number: str | None, cause: Cause) -> None:
+        self.members[member_id] = asesor_number
+
+    def dismiss(self, member_id: str, cause: Cause) -> None:
+        if member_id in self.members:
+            self._member_dismissed(member_id=member_id, cause=cause)
+
+    @event(MemberDismissed)
+    def _member_dismissed(self, member_id: str, cause: Cause) -> None:
+        del self.members[member_id]
+
+    def deciding(self, member_ids: list[str]) -> dict[str, str | None]:
+        """The named members with their asesor numbers; each must be appointed (ASM-6.committee)."""
+        strangers = sorted(set(member_ids) - set(self.members))
+        if strangers:
+            raise violation(
+                "ASM-6.committee",
+                "members",
+                f"not members of the technical committee of LSP {self.lsp_code}: {', '.join(strangers)}",
+            )
+        return {m: self.members[m] for m in member_ids}

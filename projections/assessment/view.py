@@ -1,0 +1,133 @@
+"""Queries on the assessment context's read models; callers check who may see what (application.authorization)."""
+
+from __future__ import annotations
+
+from projections.assessment.rows import (
+    AppealRow,
+    AssessmentRow,
+    CertificateRow,
+    EvidenceRow,
+    StepCount,
+    StepRow,
+    UnitRow,
+)
+from projections.store import ReadStore, one
+
+_ASSESSMENT = (
+    "SELECT a.*, COALESCE(c.full_name, '') AS candidate_name FROM asm_assessments a"
+    " LEFT JOIN asm_candidates c ON c.lsp_code = a.lsp_code AND c.candidate_number = a.candidate_number"
+)
+_CERTIFICATE = (
+    "SELECT registration_number, blangko_number, assessment_id, lsp_code, skema_code, skema_title, candidate_number,"
+    " holder_name, printed_on, issued_on, valid_until, revoked_on, revoke_reason FROM asm_certificates"
+)
+
+
+class AssessmentView:
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+
+    def assessment(self, assessment_id: str) -> AssessmentRow | None:
+        row = one(self.store.query(_ASSESSMENT + " WHERE a.assessment_id = :id", {"id": assessment_id}))
+        return AssessmentRow(**row) if row else None
+
+    def pipeline(
+        self, lsp_code: str, *, step: int | None, limit: int, offset: int, include_assessing: bool = False
+    ) -> list[AssessmentRow]:
+        """ASM-6: the LSP's candidates in the SOP, by the due time of their next step: the overdue, due longest
+        ago, come first. Candidates still being assessed (no step due) follow when asked for."""
+        rows = self.store.query(
+            _ASSESSMENT + " WHERE a.lsp_code = :lsp AND (a.stage = 'IN_SOP' OR (:assessing = 1 AND a.stage IN"
+            " ('ASSESSING', 'APPEALED'))) AND (CAST(:step AS INTEGER) IS NULL OR a.next_step = :step)"
+            " ORDER BY a.due_at IS NULL, a.due_at, a.assessment_id LIMIT :limit OFFSET :offset",
+            {"lsp": lsp_code, "step": step, "assessing": int(include_assessing), "limit": limit, "offset": offset},
+        )
+        return [AssessmentRow(**r) for r in rows]
+
+    def pipeline_counts(self, lsp_code: str, now: str) -> list[StepCount]:
+        rows = self.store.query(
+            "SELECT next_step AS step, COUNT(*) AS candidates,"
+            " SUM(CASE WHEN due_at < :now THEN 1 ELSE 0 END) AS overdue FROM asm_assessments"
+            " WHERE lsp_code = :lsp AND stage = 'IN_SOP' GROUP BY next_step ORDER BY next_step",
+            {"lsp": lsp_code, "now": now},
+        )
+        return [StepCount(step=r["step"], candidates=r["candidates"], overdue=int(r["overdue"] or 0)) for r in rows]
+
+    def assignments(self, asesor_number: str, *, active_only: bool, limit: int, offset: int) -> list[AssessmentRow]:
+        rows = self.store.query(
+            _ASSESSMENT + " JOIN asm_assignments s ON s.assessment_id = a.assessment_id"
+            " WHERE s.asesor_number = :asesor AND (:all = 1 OR s.active = 1)"
+            " ORDER BY a.assessed_on DESC, a.assessment_id LIMIT :limit OFFSET :offset",
+            {"asesor": asesor_number, "all": int(not active_only), "limit": limit, "offset": offset},
+        )
+        return [AssessmentRow(**r) for r in rows]
+
+    def is_assigned(self, assessment_id: str, asesor_number: str) -> bool:
+        rows = self.store.query(
+            "SELECT 1 FROM asm_assignments WHERE assessment_id = :id AND asesor_number = :a",
+            {"id": assessment_id, "a": asesor_number},
+        )
+        return bool(rows)
+
+    def of_candidate(self, lsp_code: str, candidate_number: str) -> list[AssessmentRow]:
+        rows = self.store.query(
+            _ASSESSMENT + " WHERE a.lsp_code = :lsp AND a.candidate_number = :n ORDER BY a.opened_at DESC",
+            {"lsp": lsp_code, "n": candidate_number},
+        )
+        return [AssessmentRow(**r) for r in rows]
+
+    def evidence_holders(self, sha256: str) -> list[tuple[str, str, str]]:
+        """Each assessment a stored file is evidence in: (assessment id, LSP, candidate number)."""
+        rows = self.store.query(
+            "SELECT DISTINCT a.assessment_id, a.lsp_code, a.candidate_number FROM asm_evidence e"
+            " JOIN asm_assessments a ON a.assessment_id = e.assessment_id WHERE e.sha256 = :sha",
+            {"sha": sha256},
+        )
+        return [(r["assessment_id"], r["lsp_code"], r["candidate_number"]) for r in rows]
+
+    def steps(self, assessment_id: str) -> list[StepRow]:
+        rows = self.store.query(
+            "SELECT step, done_at, overdue, reference, done_by FROM asm_steps WHERE assessment_id = :id ORDER BY step",
+            {"id": assessment_id},
+        )
+        return [StepRow(**r) for r in rows]
+
+    def units(self, assessment_id: str) -> list[UnitRow]:
+        rows = self.store.query(
+            "SELECT unit_code, recommendation, asesor_number FROM asm_units WHERE assessment_id = :id"
+            " ORDER BY unit_code",
+            {"id": assessment_id},
+        )
+        return [UnitRow(**r) for r in rows]
+
+    def evidence(self, assessment_id: str) -> list[EvidenceRow]:
+        rows = self.store.query(
+            "SELECT seq, unit_code, element, sha256, size, media_type, description, valid, authentic, current,"
+            " sufficient, asesor_number, recorded_at FROM asm_evidence WHERE assessment_id = :id ORDER BY seq",
+            {"id": assessment_id},
+        )
+        return [EvidenceRow(**r) for r in rows]
+
+    def appeals(self, assessment_id: str) -> list[AppealRow]:
+        rows = self.store.query(
+            "SELECT number, grounds, appealed_on, upheld, decided_by, remark FROM asm_appeals"
+            " WHERE assessment_id = :id ORDER BY number",
+            {"id": assessment_id},
+        )
+        return [AppealRow(**r) for r in rows]
+
+    def certificate(self, registration_number: str) -> CertificateRow | None:
+        row = one(self.store.query(_CERTIFICATE + " WHERE registration_number = :r", {"r": registration_number}))
+        return CertificateRow(**row) if row else None
+
+    def certificate_of(self, assessment_id: str) -> CertificateRow | None:
+        row = one(self.store.query(_CERTIFICATE + " WHERE assessment_id = :id", {"id": assessment_id}))
+        return CertificateRow(**row) if row else None
+
+    def certificates_of_holder(self, nik_digest: str) -> list[CertificateRow]:
+        """ASM-7: the issued certificates whose holder has this NIK (its keyed digest, projection.nik_digest)."""
+        rows = self.store.query(
+            _CERTIFICATE + " WHERE nik_digest = :d AND issued_on IS NOT NULL ORDER BY issued_on, registration_number",
+            {"d": nik_digest},
+        )
+        return [CertificateRow(**r) for r in rows]
