@@ -66,6 +66,7 @@ LSP_STAFF = frozenset({Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI})  # regi
 LSP_HEAD = frozenset({Role.KETUA_LSP})  # appoints the committee, signs and revokes certificates
 ASESORS = frozenset({Role.ASESOR})
 APPEAL_DECIDERS = frozenset({Role.KOMITE_TEKNIS, Role.KETUA_LSP})  # ASM-8, when they took no part
+LSP_DECIDERS = APPEAL_DECIDERS  # declare the asesor numbers they hold (ASM-6, ASM-8)
 LSP_READERS = frozenset(
     {Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI, Role.KOMITE_TEKNIS, Role.KETUA_LSP}
 )  # an LSP's pipeline and its candidates' assessments

@@ -89,20 +89,19 @@ class Service(Application[UUID]):
         return self.clock().astimezone(JAKARTA).date()
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
-        try:
-            aggregate = self._get(cls, aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(what, key) from None
-        assert isinstance(aggregate, cls)
+        aggregate = self.find(cls, aggregate_id)
+        if aggregate is None:
+            raise NotFound(what, key)
         return aggregate
 
     def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate, or None; an id of another kind of aggregate is none of this kind (ids derived from
+        public keys can be computed by anyone, so a client may send one: it is not found, never an error)."""
         try:
             aggregate = self._get(cls, aggregate_id)
         except AggregateNotFoundError:
             return None
-        assert isinstance(aggregate, cls)
-        return aggregate
+        return aggregate if isinstance(aggregate, cls) else None
 
     def _get(self, cls: type[A], aggregate_id: UUID) -> Any:
         """Once per unit of work, if one is active; a snapshotted class loads from its latest snapshot, any

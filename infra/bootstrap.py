@@ -36,6 +36,7 @@ from infra.topics import register_moved_topics
 from infra.working_days import indonesian_calendar
 from projections import tracking
 from projections.assessment.projection import AssessmentProjection, nik_digest
+from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
@@ -237,6 +238,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         tracking.wait(reads, projection, application, position, settings.wait_timeout)
 
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
+    certificates_view = AssessmentView(reads)
+    holder_digest = functools.partial(student_nik_digest, diplomas, vault, nik_key)
+
+    def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
+        return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
+
     sivil_public = SivilPublic(
         keys=keys_ring,
         render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
@@ -276,12 +283,14 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 ),
                 addresses=functools.partial(student_address, diplomas, vault),
             ),
-            dpi_pdf=functools.partial(_dpi_pdf, SubmissionView(reads), diplomas, vault, keys_ring, diplomas.clock),
+            dpi_pdf=functools.partial(
+                _dpi_pdf, SubmissionView(reads), dpi_certificates, diplomas, vault, keys_ring, diplomas.clock
+            ),
         ),
         assessment=AssessmentServices(
             commands=assessments,
-            view=AssessmentView(reads),
-            student_nik_digest=functools.partial(student_nik_digest, diplomas, vault, nik_key),
+            view=certificates_view,
+            student_nik_digest=holder_digest,
         ),
         applications=dict(applications),
         worker=worker,

@@ -7,7 +7,7 @@ Before graduation the DPI is OPEN and each page says it is a draft; once FINISHE
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -29,11 +29,20 @@ from domain.registry.university import University
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import certify
 from infra.sivil.pdf_layout import PageFonts, page_fonts, printable
+from projections.assessment.rows import CertificateRow
 from projections.personal import ERASED
 from projections.submission.rows import DpiRow
 from projections.submission.view import SubmissionView
 
 TITLE = ("DOKUMEN PENDAMPING IJAZAH", "DIPLOMA SUPPLEMENT")
+CERTIFICATE_HEADERS = (
+    ("Nomor registrasi", "Registration number"),
+    ("Skema", "Scheme"),
+    ("LSP", "LSP"),
+    ("Terbit", "Issued"),
+    ("Berlaku s.d.", "Valid until"),
+    ("Status", "Status"),
+)
 DRAFT = "DRAF: belum dicetak pada wisuda / DRAFT: not yet printed at graduation"
 HEADERS = (
     ("No.", "No."),
@@ -55,15 +64,27 @@ class DpiHolder:
     prodi_name: str
 
 
-def render_dpi_pdf(dpi: DpiRow, holder: DpiHolder, keys: KeyRing, printed_at: datetime) -> bytes:
+def render_dpi_pdf(
+    dpi: DpiRow,
+    holder: DpiHolder,
+    keys: KeyRing,
+    printed_at: datetime,
+    certificates: Sequence[CertificateRow] = (),
+) -> bytes:
     return certify(
-        IncrementalPdfFileWriter(io.BytesIO(compose_dpi(dpi, holder, printed_at))),
+        IncrementalPdfFileWriter(io.BytesIO(compose_dpi(dpi, holder, printed_at, certificates=certificates))),
         keys,
         reason="Dokumen Pendamping Ijazah / Diploma Supplement",
     )
 
 
-def compose_dpi(dpi: DpiRow, holder: DpiHolder, printed_at: datetime, fonts: PageFonts | None = None) -> bytes:
+def compose_dpi(
+    dpi: DpiRow,
+    holder: DpiHolder,
+    printed_at: datetime,
+    fonts: PageFonts | None = None,
+    certificates: Sequence[CertificateRow] = (),
+) -> bytes:
     fonts = fonts or page_fonts()
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
@@ -128,6 +149,32 @@ def compose_dpi(dpi: DpiRow, holder: DpiHolder, printed_at: datetime, fonts: Pag
         )
     )
     story += [table, Spacer(0, 6 * mm)]
+    if certificates:  # ASM-7: competency certificates the student holds, with their status when printed
+        today = printed_at.astimezone(WIB).date()
+        story += [text("Sertifikat kompetensi BNSP / BNSP competency certificates", bold), Spacer(0, 2 * mm)]
+        head = [text(i if i == e else f"{i} / {e}", bold) for i, e in CERTIFICATE_HEADERS]
+        lines = [
+            [
+                text(c.registration_number),
+                text(f"{c.skema_title} ({c.skema_code})"),
+                text(c.lsp_code),
+                text(c.issued_on or "-"),
+                text(c.valid_until or "-"),
+                text(c.status(today)),
+            ]
+            for c in certificates
+        ]
+        held = Table([head, *lines], colWidths=[30 * mm, 42 * mm, 30 * mm, 23 * mm, 23 * mm, 26 * mm], repeatRows=1)
+        held.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [held, Spacer(0, 6 * mm)]
     if dpi.finished_on:
         story.append(text(f"Dicetak / Printed: {dpi.finished_on} (FINISHED)", bold))
     else:
@@ -148,6 +195,7 @@ def compose_dpi(dpi: DpiRow, holder: DpiHolder, printed_at: datetime, fonts: Pag
 
 def dpi_document(
     view: SubmissionView,
+    certificates: Callable[[str, str, str | None], list[CertificateRow]],
     registry: Service,
     unsealer: Unsealer,
     keys: KeyRing,
@@ -169,4 +217,5 @@ def dpi_document(
         prodi_code=student.prodi_code,
         prodi_name=programme.name if programme is not None else student.prodi_code,
     )
-    return render_dpi_pdf(dpi, holder, keys, clock())
+    held = certificates(university_code, nim, dpi.finished_on)  # ASM-7
+    return render_dpi_pdf(dpi, holder, keys, clock(), held)

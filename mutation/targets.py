@@ -38,6 +38,10 @@ RULE_MODULES = (
     "domain/assessment/blangko.py",
     "domain/assessment/certificate.py",
     "domain/assessment/people.py",
+    "domain/equivalency/checklist.py",
+    "domain/equivalency/stamp_duty.py",
+    "domain/equivalency/unclaimed.py",
+    "domain/equivalency/country_rules.py",
 )
 RULESETS = (
     "domain/diploma/rulesets/318-B-HK-2019.json",
@@ -58,6 +62,7 @@ TESTS = (
 # A context's own rule modules are judged by its own rule tests (a mutant elsewhere by TESTS above).
 CONTEXT_TESTS = {
     "domain/assessment/": ("tests/assessment",),
+    "domain/equivalency/": ("tests/equivalency",),
     "domain/submission/": (
         "tests/submission/test_submission_domain.py",
         "tests/submission/test_working_days.py",

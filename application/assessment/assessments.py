@@ -19,7 +19,7 @@ from application.assessment.receipt import AssessmentReceipt
 from application.assessment.setup import AssessmentSetup, parse_code
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
 from domain.assessment.asesor import Asesor, Candidate
-from domain.assessment.assessment import Assessment
+from domain.assessment.assessment import Assessment, Entitlement
 from domain.assessment.kinds import Mode
 from domain.assessment.licence import Licence, parse_lsp_code
 from domain.assessment.numbers import parse_number
@@ -135,9 +135,15 @@ class Assessments(CertificateCommands, AssessmentSetup):
 
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
-            asesor = self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id)
-            licence = self.load(Licence, Licence.create_id(lsp), "licence", lsp)
-            assessment.recommend(unit, recommendation, asesor, licence, self.today(), cause)
+            asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
+            entitled = Entitlement(
+                asesor=self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id),
+                candidate=Candidate(asesi.key, asesi.employer),
+                licence=self.load(Licence, Licence.create_id(lsp), "licence", lsp),
+                tuk=self.load(Tuk, Tuk.create_id(lsp, assessment.tuk_code), "TUK", assessment.tuk_code),
+                skema=self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code),
+            )
+            assessment.recommend(unit, recommendation, entitled, self.today(), cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)
@@ -236,7 +242,11 @@ class Assessments(CertificateCommands, AssessmentSetup):
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
             committee = self.find(Committee, Committee.create_id(lsp))
-            own_number = committee.members.get(cause.actor.id) if committee is not None else None
+            if cause.actor.role is Role.KOMITE_TEKNIS and (
+                committee is None or cause.actor.id not in committee.members
+            ):
+                raise NotAuthorized(f"{cause.actor.id} is not a member of the technical committee of LSP {lsp}")
+            own_number = committee.asesor_numbers.get(cause.actor.id) if committee is not None else None
             assessment.decide_appeal(upheld, cause.actor.id, own_number, text, self.now(), self.calendar, cause)
             return self._receipt([assessment], self.commit(assessment))
 

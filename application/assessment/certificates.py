@@ -12,7 +12,7 @@ from uuid import UUID
 from application.assessment.base import AssessmentBase
 from application.assessment.inputs import parse_numbers, parse_reference
 from application.assessment.receipt import AssessmentReceipt, CertificateReceipt
-from application.authorization import LSP_CERTIFICATION, LSP_HEAD, require
+from application.authorization import BNSP, LSP_HEAD, require
 from application.receipt import Receipt
 from domain.assessment.blangko import Blangko
 from domain.assessment.certificate import Certificate
@@ -27,17 +27,18 @@ from domain.text import REMARK_CHARS, parse_text
 
 
 class CertificateCommands(AssessmentBase):
-    def receive_blangko(self, *, lsp_code: str, batch_reference: str, numbers: Sequence[str], cause: Cause) -> Receipt:
-        """The numbers BNSP issued on the LSP's request, as the LSP received them (ASM-6 step 6)."""
+    def issue_blangko(self, *, lsp_code: str, batch_reference: str, numbers: Sequence[str], cause: Cause) -> Receipt:
+        """BNSP issues a batch of blangko numbers to an LSP on its request (ASM-6 step 6); each number once,
+        nationally (ASM-7). Only BNSP records a batch, so an LSP uses only the numbers issued to it."""
         lsp = parse_lsp_code(lsp_code)
-        require(cause.actor, LSP_CERTIFICATION, lsp)
+        require(cause.actor, BNSP)
         reference = parse_reference(batch_reference, "batchReference", "ASM-7")
         parsed = parse_numbers(numbers, "numbers", MAX_NUMBERS_A_BATCH)
 
         def command() -> Receipt:
             known = [n for n in parsed if self.find(Blangko, Blangko.create_id(n)) is not None]
             if known:
-                raise violation("ASM-7.blangko", "numbers", f"blangko already received: {', '.join(known[:5])}")
+                raise violation("ASM-7.blangko", "numbers", f"blangko already issued: {', '.join(known[:5])}")
             return self.receipt(self.commit(*(Blangko.receive(n, lsp, reference, cause) for n in parsed)))
 
         return self.retrying(command)
@@ -45,7 +46,7 @@ class CertificateCommands(AssessmentBase):
     def assign_blangko(
         self, *, lsp_code: str, assessment_id: UUID, blangko_number: str, cause: Cause
     ) -> AssessmentReceipt:
-        """Step 6 is done when a received blangko is the candidate's; each number is used once (ASM-7)."""
+        """Step 6 is done when a blangko issued to the LSP is the candidate's; each number is used once (ASM-7)."""
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, frozenset({SOP[Step.REQUEST_BLANGKO].role}), lsp)
         number = parse_number(blangko_number, "blangkoNumber")
@@ -55,7 +56,7 @@ class CertificateCommands(AssessmentBase):
             assessment.check_step(Step.REQUEST_BLANGKO)
             blangko = self.find(Blangko, Blangko.create_id(number))
             if blangko is None:
-                raise violation("ASM-7.blangko", "blangkoNumber", f"blangko {number} has not been received from BNSP")
+                raise violation("ASM-7.blangko", "blangkoNumber", f"blangko {number} has not been issued by BNSP")
             blangko.use(lsp, assessment.id, cause)
             assessment.do_step(Step.REQUEST_BLANGKO, self.now(), self.calendar, cause, reference=number)
             return self._receipt([assessment], self.commit(assessment, blangko))

@@ -4,13 +4,14 @@ candidates. A mixin of ``Assessments``: the same event store, clock and retry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 from application.assessment.base import AssessmentBase
 from application.assessment.inputs import CandidateInput, UnitInput, parse_candidate, parse_units
-from application.authorization import ASESORS, BNSP, LSP_CERTIFICATION, LSP_HEAD, LSP_STAFF, require
+from application.authorization import ASESORS, BNSP, LSP_CERTIFICATION, LSP_DECIDERS, LSP_HEAD, LSP_STAFF, require
 from application.receipt import Receipt
 from domain.assessment.asesor import Asesor, Registration
 from domain.assessment.kinds import LicenceKind, TukKind
@@ -22,6 +23,8 @@ from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause
 from domain.errors import violation
 from domain.text import NAME_CHARS, optional_text, parse_text
+
+NIK_SHAPED = re.compile(r"\d{16}", re.ASCII)
 
 
 def parse_code(value: object, pattern: Any, field: str, rule_id: str) -> str:
@@ -178,6 +181,20 @@ class AssessmentSetup(AssessmentBase):
 
         return self.retrying(command)
 
+    def declare_asesor_number(self, *, lsp_code: str, asesor_number: str, cause: Cause) -> Receipt:
+        """The Ketua LSP or a committee member declares the asesor number they also hold, so that they are never
+        the one deciding on a candidate they assessed (ASM-6, ASM-8)."""
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_DECIDERS, lsp)
+        number = parse_number(asesor_number, "asesorNumber")
+
+        def command() -> Receipt:
+            committee = self.find(Committee, Committee.create_id(lsp)) or Committee(lsp_code=lsp, cause=cause)
+            committee.declare_asesor_number(cause.actor.id, number, cause)
+            return self.receipt(self.commit(committee))
+
+        return self.retrying(command)
+
     def dismiss_committee_member(self, *, lsp_code: str, member_id: str, cause: Cause) -> Receipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_HEAD, lsp)
@@ -195,6 +212,10 @@ class AssessmentSetup(AssessmentBase):
         require(cause.actor, LSP_STAFF, lsp)
         number = parse_person_key(candidate.candidate_number, "candidateNumber", "ASM-7.holder")
         personal, employer = parse_candidate(candidate, self.today())
+        if NIK_SHAPED.fullmatch(number) or number in (personal.nik, personal.passport_number):
+            raise violation(  # it would put the identity number in the clear everywhere the candidate is named
+                "ASM-7.holder", "candidateNumber", "a candidate number is the LSP's own, never a NIK or passport number"
+            )
 
         def command() -> Receipt:
             asesi = self.find(Asesi, Asesi.create_id(lsp, number))

@@ -25,7 +25,19 @@ from domain.audit import Cause
 from domain.calendar import WorkingCalendar
 from domain.errors import violation
 
+MAX_MEMBERS = 50  # of a plenary
 APPEAL_DAYS = 14  # ASM-8 (decided, from BNSP practice): an appeal within 14 days of the announced result
+
+
+@dataclass(frozen=True)
+class Entitlement:
+    """What a judgement is recorded under, each still checked on its day."""
+
+    asesor: Asesor
+    candidate: Candidate
+    licence: Licence
+    tuk: Tuk
+    skema: Skema
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class Assessment(Aggregate):
 
         result: Result
         members: tuple[str, ...]
+        member_asesor_numbers: tuple[str, ...]
         at: datetime
         overdue: bool
         due: Due
@@ -163,7 +176,9 @@ class Assessment(Aggregate):
         self.mode = mode
         self.asesors: set[str] = set()  # assigned in this round
         self.assessed_by: set[str] = set()  # every asesor ever assigned: never in the plenary on this candidate
+        self.deciders: set[str] = set()  # every plenary member, by id and asesor number, of every round
         self.evidence: list[EvidenceRecord] = []
+        self.evidence_from = 0  # where this round's evidence starts: a reopened assessment gathers its own
         self._start_round()
         self.appeals = 0
         self.appeal_grounds: str | None = None
@@ -183,6 +198,7 @@ class Assessment(Aggregate):
         self.references: dict[Step, str] = {}
         self.due: Due | None = None
         self.announced_on: date | None = None
+        self.appealed = False  # this round's decision: appealed once at most (ASM-8, decided)
 
     @property
     def candidate_key(self) -> str:
@@ -194,12 +210,12 @@ class Assessment(Aggregate):
         self._check_stage(Stage.ASSESSING, "asesorNumber", "ASM-3")
         if asesor.asesor_number in self.asesors:
             return
-        if self.appeals and asesor.asesor_number in self.assessed_by:
+        if self.appeals and asesor.asesor_number in self.assessed_by | self.deciders:
             raise violation(
                 "ASM-8.reassessment",
                 "asesorNumber",
-                f"asesor {asesor.asesor_number} assessed this candidate before the appeal; a reopened assessment "
-                "is taken by another asesor",
+                f"asesor {asesor.asesor_number} assessed or decided on this candidate before the appeal; a reopened "
+                "assessment is taken by someone who did not",
             )
         asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)
         self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3",), cause=cause)
@@ -224,16 +240,19 @@ class Assessment(Aggregate):
     def _evidence_recorded(self, evidence: EvidenceRecord, cause: Cause) -> None:
         self.evidence.append(evidence)
 
-    def recommend(
-        self, unit_code: str, recommendation: Result, asesor: Asesor, licence: Licence, day: date, cause: Cause
-    ) -> None:
-        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules. The asesor and
-        the LSP must still be entitled on the day the judgement is recorded (ASM-2, ASM-3)."""
+    def recommend(self, unit_code: str, recommendation: Result, entitled: Entitlement, day: date, cause: Cause) -> None:
+        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules. Everyone must
+        still be entitled on the day the judgement is recorded: the LSP's licence (ASM-2), the asesor's
+        registration and no conflict since the assignment (ASM-3), remote approval and the TUK (ASM-5)."""
+        asesor = entitled.asesor
         self._check_assessor(asesor.asesor_number)
         if unit_code not in self.units:
             raise violation("ASM-4", "unitCode", f"unit {unit_code} is not in skema {self.skema_code}")
-        licence.check_covers(self.skema_code, day)
-        asesor.check_registered(self.skema_code, day)  # ASM-3
+        entitled.licence.check_covers(self.skema_code, day)
+        asesor.check_may_assess(self.skema_code, day, entitled.candidate)
+        if self.mode is Mode.REMOTE:
+            entitled.licence.check_remote()
+            entitled.tuk.check_remote_requirements(entitled.skema)
         if recommendation is Result.K:
             missing = [n for n in range(1, self.units[unit_code] + 1) if not self._supported(unit_code, n)]
             if missing:
@@ -253,7 +272,11 @@ class Assessment(Aggregate):
             )
 
     def _supported(self, unit_code: str, element: int) -> bool:
-        return any(e.unit_code == unit_code and e.element == element and e.judged.met for e in self.evidence)
+        """This round's evidence only: after an upheld appeal, the overturned judgement supports nothing."""
+        return any(
+            e.unit_code == unit_code and e.element == element and e.judged.met
+            for e in self.evidence[self.evidence_from :]
+        )
 
     @event(UnitRecommended)
     def _unit_recommended(
@@ -365,8 +388,10 @@ class Assessment(Aggregate):
         asesors. One who assessed this candidate does not decide on them (ASM-6, decided); a K needs the asesor's
         K (ASM-4: the overall recommendation is K only if every unit is)."""
         self.check_step(Step.PLENARY)
-        if not members:
-            raise violation("ASM-6.committee", "members", "the plenary's decision names the members who took it")
+        if not 1 <= len(members) <= MAX_MEMBERS:
+            raise violation(
+                "ASM-6.committee", "members", f"the plenary's decision names the 1 to {MAX_MEMBERS} members who took it"
+            )
         conflicted = sorted(m for m, number in members.items() if {m, number} & self.assessed_by)
         if conflicted:
             raise violation(
@@ -381,6 +406,7 @@ class Assessment(Aggregate):
         self._plenary_decided(
             result=result,
             members=tuple(sorted(members)),
+            member_asesor_numbers=tuple(sorted({n for n in members.values() if n is not None})),
             at=at,
             overdue=at > self.due.at,
             due=Due(following, SOP[following].standard.due(at, calendar), calendar.id),
@@ -393,6 +419,7 @@ class Assessment(Aggregate):
         self,
         result: Result,
         members: tuple[str, ...],
+        member_asesor_numbers: tuple[str, ...],
         at: datetime,
         overdue: bool,
         due: Due,
@@ -402,6 +429,7 @@ class Assessment(Aggregate):
         self.steps[Step.PLENARY] = at
         self.result = result
         self.members = members
+        self.deciders |= set(members) | set(member_asesor_numbers)
         self.due = due
 
     def overdue_at(self, now: datetime) -> bool:
@@ -416,6 +444,8 @@ class Assessment(Aggregate):
             raise violation("ASM-8", "assessmentId", "an appeal of this result is already pending")
         if self.result is not Result.BK or self.announced_on is None:
             raise violation("ASM-8", "assessmentId", "only an announced BK result can be appealed")
+        if self.appealed:
+            raise violation("ASM-8", "assessmentId", "this decision was appealed already; an appeal is decided once")
         last_day = self.announced_on + timedelta(days=APPEAL_DAYS)
         if on > last_day:
             raise violation("ASM-8.deadline", "assessmentId", f"the last day to appeal this result was {last_day}")
@@ -425,6 +455,7 @@ class Assessment(Aggregate):
     def _appealed(self, grounds: str, on: date, rule_ids: tuple[str, ...], cause: Cause) -> None:
         self.stage_before_appeal = self.stage
         self.stage = Stage.APPEALED
+        self.appealed = True
         self.appeal_grounds = grounds
 
     @property
@@ -446,7 +477,7 @@ class Assessment(Aggregate):
         asesor; dismissed, the BK stands and its letter (step 5), if not yet issued, is due from now."""
         if self.stage is not Stage.APPEALED:
             raise violation("ASM-8", "assessmentId", "no appeal of this assessment is pending")
-        if {decider, decider_asesor_number} & (self.decided_by | self.assessed_by):
+        if {decider, decider_asesor_number} & (self.decided_by | self.assessed_by | self.deciders):
             raise violation("ASM-8.independence", "decidedBy", f"{decider} took part in the decision under appeal")
         letter = SOP[Step.ISSUE_BK_LETTER]
         due = None if upheld else Due(letter.step, letter.standard.due(at, calendar), calendar.id)
@@ -462,6 +493,7 @@ class Assessment(Aggregate):
         self.appeal_grounds = None
         if upheld:
             self.asesors = set()
+            self.evidence_from = len(self.evidence)
             self._start_round()
             return
         self.stage = self.stage_before_appeal

@@ -83,10 +83,19 @@ class Committee(Aggregate):
         member_id: str
         cause: Cause
 
+    class AsesorNumberDeclared(Aggregate.Event):
+        """A person of the LSP (its head, a member) declares the asesor number they also hold."""
+
+        person_id: str
+        asesor_number: str
+        cause: Cause
+
     @event(Started)
     def __init__(self, lsp_code: str, cause: Cause) -> None:
         self.lsp_code = lsp_code
-        self.members: dict[str, str | None] = {}
+        self.members: dict[str, str | None] = {}  # today's members
+        # Everyone ever linked to an asesor number: a dismissal ends a membership, not who someone is (ASM-8).
+        self.asesor_numbers: dict[str, str] = {}
 
     @staticmethod
     def create_id(lsp_code: str) -> UUID:
@@ -99,6 +108,18 @@ class Committee(Aggregate):
     @event(MemberAppointed)
     def _member_appointed(self, member_id: str, asesor_number: str | None, cause: Cause) -> None:
         self.members[member_id] = asesor_number
+        if asesor_number is not None:
+            self.asesor_numbers[member_id] = asesor_number
+
+    def declare_asesor_number(self, person_id: str, asesor_number: str, cause: Cause) -> None:
+        if self.asesor_numbers.get(person_id) != asesor_number:
+            self._asesor_number_declared(person_id=person_id, asesor_number=asesor_number, cause=cause)
+
+    @event(AsesorNumberDeclared)
+    def _asesor_number_declared(self, person_id: str, asesor_number: str, cause: Cause) -> None:
+        self.asesor_numbers[person_id] = asesor_number
+        if person_id in self.members:
+            self.members[person_id] = asesor_number
 
     def dismiss(self, member_id: str, cause: Cause) -> None:
         if member_id in self.members:
@@ -117,4 +138,4 @@ class Committee(Aggregate):
                 "members",
                 f"not members of the technical committee of LSP {self.lsp_code}: {', '.join(strangers)}",
             )
-        return {m: self.members[m] for m in member_ids}
+        return {m: self.asesor_numbers.get(m) for m in member_ids}

@@ -54,8 +54,8 @@ class AssessmentProjection(Projection):
         " assessed_on TEXT NOT NULL, tuk_code TEXT NOT NULL, mode TEXT NOT NULL, stage TEXT NOT NULL,"
         " recommendation TEXT, result TEXT, next_step INTEGER, due_at TEXT, calendar TEXT,"
         " members TEXT, appeals INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
-        "CREATE INDEX IF NOT EXISTS asm_pipeline ON asm_assessments (lsp_code, stage, due_at)",
-        "CREATE INDEX IF NOT EXISTS asm_candidate ON asm_assessments (lsp_code, candidate_number)",
+        "CREATE INDEX IF NOT EXISTS asm_assessments_pipeline ON asm_assessments (lsp_code, stage, due_at)",
+        "CREATE INDEX IF NOT EXISTS asm_assessments_candidate ON asm_assessments (lsp_code, candidate_number)",
         "CREATE TABLE IF NOT EXISTS asm_steps (assessment_id TEXT NOT NULL, step INTEGER NOT NULL,"
         " done_at TEXT NOT NULL, overdue INTEGER NOT NULL, reference TEXT, done_by TEXT NOT NULL,"
         " PRIMARY KEY (assessment_id, step))",

@@ -124,6 +124,14 @@ class AssessmentView:
         row = one(self.store.query(_CERTIFICATE + " WHERE assessment_id = :id", {"id": assessment_id}))
         return CertificateRow(**row) if row else None
 
+    def on_dpi(self, nik_digest: str | None, finished_on: str | None) -> list[CertificateRow]:
+        """ASM-7: what a student's DPI lists: the issued certificates they hold; a printed (finished) DPI keeps
+        those issued by the day it was printed, each with the status it has when read."""
+        held = self.certificates_of_holder(nik_digest) if nik_digest else []
+        if finished_on is None:
+            return held
+        return [c for c in held if c.issued_on is not None and c.issued_on <= finished_on]
+
     def certificates_of_holder(self, nik_digest: str) -> list[CertificateRow]:
         """ASM-7: the issued certificates whose holder has this NIK (its keyed digest, projection.nik_digest)."""
         rows = self.store.query(

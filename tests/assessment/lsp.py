@@ -180,9 +180,7 @@ class Office:
         return assessment_id
 
     def receive(self, *numbers: str, reference: str = "BNSP-REQ-2024-0815") -> None:
-        self.app.receive_blangko(
-            lsp_code=LSP, batch_reference=reference, numbers=list(numbers), cause=KABAG_SERTIFIKASI
-        )
+        self.app.issue_blangko(lsp_code=LSP, batch_reference=reference, numbers=list(numbers), cause=BNSP)
 
     def blangko(self, assessment_id: UUID, number: str) -> AssessmentReceipt:
         return self.app.assign_blangko(

@@ -18,6 +18,7 @@ from domain.audit import Actor, Cause, Role
 from infra.bootstrap import Container
 from tests.api.test_graphql import REFUSALS, SECRET, Client, register_cohort
 from tests.submission.desk import PDF
+from tests.submission.test_api import pdf_text
 from tests.world import UNIVERSITY, Clock
 
 LSP = "LSP-P1-CONTOH"
@@ -155,7 +156,7 @@ def signed(client: Client, assessment_id: str) -> int:
     ok(run(client, "decideInPlenary", "DecideInPlenaryInput", KOMITE, **ref, result="K", members=["komite-1"]))
     ok(step(client, SERT, assessment_id, "ANNOUNCE_RESULT", "SK/LSP/2024/01"))
     blangko = {"lspCode": LSP, "batchReference": "BNSP/2024/42", "numbers": ["0012345"]}
-    ok(run(client, "receiveBlangko", "ReceiveBlangkoInput", SERT, ACCEPTED, **blangko), "Accepted")
+    ok(run(client, "issueBlangko", "IssueBlangkoInput", BNSP, ACCEPTED, **blangko), "Accepted")
     ok(run(client, "assignBlangko", "AssignBlangkoInput", SERT, **ref, blangkoNumber="0012345"))
     ok(run(client, "printCertificate", "PrintCertificateInput", ADM, **ref, registrationNumber="REG 2024 0001"))
     return int(ok(run(client, "signCertificate", "AssessmentRefInput", KETUA, **ref))["position"])
@@ -198,8 +199,13 @@ def test_from_skema_to_signed_certificate_on_the_dpi_then_expired(
             "validUntil": "2027-07-31",
         }
     ]
+    pdf = client.http.get("/dpi/001002/2020001.pdf", headers={"Authorization": f"Bearer {STUDENT}"})
+    assert pdf.status_code == 200 and "REG 2024 0001 Pemrogram (SKM/PROG)" in pdf_text(pdf.content)
     clock.now = datetime(2027, 8, 1, 3, 0, tzinfo=UTC)  # 10:00 WIB the day after its last valid day
     assert [c["status"] for c in dpi_certificates(client, position)] == ["EXPIRED"]
+    pdf = client.http.get("/dpi/001002/2020001.pdf", headers={"Authorization": f"Bearer {STUDENT}"})
+    text = pdf_text(pdf.content)
+    assert "2027-07-31" in text and "EXPIRED" in text, text
 
     detail = client.gql(
         "query($id: String!) { assessment(assessmentId: $id) { __typename ... on AssessmentDetail {"
@@ -271,9 +277,9 @@ def test_a_refusal_is_typed_and_appends_nothing(client: Client, container: Conta
     assert bad_id["__typename"] == "RuleViolation" and bad_id["field"] == "assessmentId"
     numbers = run(
         client,
-        "receiveBlangko",
-        "ReceiveBlangkoInput",
-        SERT,
+        "issueBlangko",
+        "IssueBlangkoInput",
+        BNSP,
         ACCEPTED,
         lspCode=LSP,
         batchReference="B",

@@ -66,6 +66,32 @@ def assessment(office: Office, assessment_id: UUID) -> Assessment:
     return office.app.load(Assessment, assessment_id, "assessment", "")
 
 
+# ASM-1: a skema of RMCS units, versioned -----------------------------------------------------------------------
+
+
+def test_asm_1_every_failure_of_every_unit_is_named_and_nothing_is_published(office: Office) -> None:
+    broken = unit_input("J.620100.004.02")
+    bad = [broken, type(broken)(**{**broken.__dict__, "code": "J 1", "title": "\x00", "elements": []})]
+    refusal = refused(
+        office, "ASM-1", lambda: office.app.publish_skema(code="SKM/NEW", title="Baru", units=bad, cause=BNSP)
+    )
+    assert sorted(f.field for f in refusal.failures) == ["units[2].code", "units[2].elements", "units[2].title"]
+    refused(
+        office,
+        "ASM-1.duplicate",
+        lambda: office.app.publish_skema(code="SKM/NEW", title="Baru", units=[broken, broken], cause=BNSP),
+    )
+
+
+def test_asm_1_an_assessment_keeps_the_skema_version_it_was_opened_under(office: Office) -> None:
+    first = office.open()
+    office.app.publish_skema(code=SKEMA, title="Okupasi Programmer", units=[unit_input(UNITS[0])], cause=BNSP)
+    second = office.open()
+    assert (assessment(office, first).skema_version, assessment(office, second).skema_version) == (1, 2)
+    assert list(assessment(office, first).units) == list(UNITS) and list(assessment(office, second).units) == [UNITS[0]]
+    unchanged(office, NotAuthorized, lambda: office.app.publish_skema(code="X", title="X", units=[], cause=KETUA))
+
+
 # ASM-2: within the licence, on the day of assessment ---------------------------------------------------------
 
 
@@ -366,3 +392,111 @@ def test_asm_8_a_dismissed_appeal_leaves_the_bk_and_its_letter_due(office: Offic
     )
     assert receipt.stage == Stage.IN_SOP and receipt.next_step == Step.ISSUE_BK_LETTER
     office.step(assessment_id, Step.ISSUE_BK_LETTER, KABAG_ADMINISTRASI, "SKBK/1")
+
+
+# From review: the appeal and its reopened round ---------------------------------------------------------------
+
+
+def _appeal_upheld(office: Office) -> UUID:
+    assessment_id = office.decided(Result.BK)
+    office.app.appeal(lsp_code=LSP, assessment_id=assessment_id, grounds="Asesor keliru", cause=asesi())
+    office.app.decide_appeal(lsp_code=LSP, assessment_id=assessment_id, upheld=True, remark="Diterima", cause=KETUA)
+    return assessment_id
+
+
+def test_asm_8_a_reopened_assessment_needs_its_own_evidence(office: Office) -> None:
+    assessment_id = _appeal_upheld(office)
+    office.assign(assessment_id, OTHER_ASESOR)
+    refused(office, "ASM-4.evidence", lambda: office.recommend(assessment_id, UNITS[0], Result.K, OTHER_ASESOR))
+    for element in (1, 2):
+        office.evidence(assessment_id, UNITS[0], element, OTHER_ASESOR)
+    office.recommend(assessment_id, UNITS[0], Result.K, OTHER_ASESOR)
+
+
+def test_asm_8_one_appeal_per_decision(office: Office) -> None:
+    assessment_id = office.decided(Result.BK)
+    appeal = lambda: office.app.appeal(lsp_code=LSP, assessment_id=assessment_id, grounds="x", cause=asesi())  # noqa: E731
+    appeal()
+    office.app.decide_appeal(lsp_code=LSP, assessment_id=assessment_id, upheld=False, remark="Tetap", cause=KETUA)
+    refused(office, "ASM-8", appeal)
+
+
+def test_asm_8_a_dismissed_member_or_a_stranger_does_not_decide_the_appeal(office: Office) -> None:
+    assessment_id = office.decided(Result.BK)  # assessed by ASESOR, who is member "komite-asesor"
+    office.app.appeal(lsp_code=LSP, assessment_id=assessment_id, grounds="Asesor keliru", cause=asesi())
+    office.app.dismiss_committee_member(lsp_code=LSP, member_id="komite-asesor", cause=KETUA)
+    decide = lambda who: office.app.decide_appeal(  # noqa: E731
+        lsp_code=LSP, assessment_id=assessment_id, upheld=True, remark="x", cause=who
+    )
+    unchanged(office, NotAuthorized, lambda: decide(member("komite-asesor")))  # no longer a member
+    unchanged(office, NotAuthorized, lambda: decide(member("nobody")))
+    office.app.declare_asesor_number(lsp_code=LSP, asesor_number=ASESOR, cause=KETUA)  # the Ketua is that asesor
+    refused(office, "ASM-8.independence", lambda: decide(KETUA))
+
+
+def test_asm_8_a_plenary_member_does_not_reassess_after_the_appeal(office: Office) -> None:
+    office.app.appoint_committee_member(lsp_code=LSP, member_id="komite-b", asesor_number=OTHER_ASESOR, cause=KETUA)
+    assessment_id = _appeal_upheld(office)  # komite-b (OTHER_ASESOR) decided the overturned plenary
+    refused(office, "ASM-8.reassessment", lambda: office.assign(assessment_id, OTHER_ASESOR))
+
+
+def test_asm_6_a_plenary_names_at_most_fifty_members(office: Office) -> None:
+    assessment_id = office.assessed()
+    office.step(assessment_id, Step.INVITE_COMMITTEE, KABAG_SERTIFIKASI)
+    office.step(assessment_id, Step.PREPARE_DOCUMENTS, KABAG_ADMINISTRASI)
+    for n in range(51):
+        office.app.appoint_committee_member(lsp_code=LSP, member_id=f"m-{n}", asesor_number=None, cause=KETUA)
+    refused(
+        office, "ASM-6.committee", lambda: office.plenary(assessment_id, members=tuple(f"m-{n}" for n in range(51)))
+    )
+
+
+# From review: entitlements are checked again when the judgement is recorded ----------------------------------
+
+
+def test_asm_5_remote_approval_withdrawn_before_the_judgement(world: World) -> None:
+    office = Office(world).setup(remote=True)
+    app = office.app
+    app.set_remote_requirements(skema_code=SKEMA, requirements=["VIDEO_CONFERENCE"], cause=BNSP)
+    app.register_tuk(
+        lsp_code=LSP,
+        tuk_code="TUK-DARING",
+        name="Daring",
+        kind="MANDIRI",
+        facilities=["VIDEO_CONFERENCE"],
+        cause=KABAG_SERTIFIKASI,
+    )
+    assessment_id = office.open(mode=Mode.REMOTE, tuk_code="TUK-DARING")
+    office.assign(assessment_id)
+    app.license_lsp(
+        lsp_code=LSP,
+        kind="FIRST_PARTY",
+        skema_codes=[SKEMA],
+        valid_from=LICENSED[0],
+        valid_until=LICENSED[1],
+        remote_assessment=False,
+        cause=BNSP,
+    )
+    refused(office, "ASM-5", lambda: office.recommend(assessment_id, UNITS[0], Result.BK))
+
+
+def test_asm_3_a_conflict_arising_after_the_assignment(office: Office) -> None:
+    assessment_id = office.open()
+    office.assign(assessment_id)
+    office.app.declare_relation(lsp_code=LSP, candidate_number="ASESI-0001", cause=asesor())
+    refused(office, "ASM-3.conflict", lambda: office.recommend(assessment_id, UNITS[0], Result.BK))
+
+
+# From review: inputs ------------------------------------------------------------------------------------------
+
+
+def test_another_kind_of_aggregate_id_is_not_found(office: Office) -> None:
+    from domain.assessment.licence import Licence
+    from domain.errors import NotFound
+
+    unchanged(office, NotFound, lambda: office.assign(Licence.create_id(LSP)))
+
+
+def test_asm_7_a_candidate_number_is_never_an_identity_number(office: Office) -> None:
+    refused(office, "ASM-7.holder", lambda: office.candidate("3171012345670009", nik="3171012345670009"))
+    refused(office, "ASM-7.holder", lambda: office.candidate("3171012345670010", nik="3171012345670011"))

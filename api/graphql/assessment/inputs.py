@@ -93,6 +93,12 @@ class AppointCommitteeMemberInput:
     asesor_number: str | None = None
 
 
+@strawberry.input(description="The calling Ketua LSP or committee member's own asesor number (ASM-6, ASM-8).")
+class DeclareAsesorNumberInput:
+    lsp_code: str
+    asesor_number: str
+
+
 @strawberry.input
 class DismissCommitteeMemberInput:
     lsp_code: str
@@ -185,8 +191,8 @@ class DecideInPlenaryInput:
     members: list[str]
 
 
-@strawberry.input(description="Blangko numbers BNSP issued on the LSP's request, kept as given (ASM-7).")
-class ReceiveBlangkoInput:
+@strawberry.input(description="Blangko numbers BNSP issues on an LSP's request, kept as given (ASM-7).")
+class IssueBlangkoInput:
     lsp_code: str
     batch_reference: str
     numbers: list[str]

@@ -20,13 +20,14 @@ from api.graphql.assessment.inputs import (
     CompleteSopStepInput,
     DecideAppealInput,
     DecideInPlenaryInput,
+    DeclareAsesorNumberInput,
     DeclareRelationInput,
     DismissCommitteeMemberInput,
+    IssueBlangkoInput,
     LicenseLspInput,
     OpenAssessmentInput,
     PrintCertificateInput,
     PublishSkemaInput,
-    ReceiveBlangkoInput,
     RecommendUnitInput,
     RecordEvidenceInput,
     RegisterAsesorInput,
@@ -150,6 +151,15 @@ class AssessmentMutation:
             ),
         )
 
+    @strawberry.mutation(description="The Ketua LSP or a committee member declares the asesor number they hold.")
+    async def declare_asesor_number(self, info: Info[Context, None], input: DeclareAsesorNumberInput) -> CommandResult:
+        return await accepted(
+            info,
+            lambda c: _app(info).declare_asesor_number(
+                lsp_code=input.lsp_code, asesor_number=input.asesor_number, cause=c
+            ),
+        )
+
     @strawberry.mutation
     async def dismiss_committee_member(
         self, info: Info[Context, None], input: DismissCommitteeMemberInput
@@ -258,17 +268,17 @@ class AssessmentMutation:
                 lsp_code=input.lsp_code,
                 assessment_id=parse_id(input.assessment_id, "assessmentId", RULE),
                 result=Result(input.result),
-                members=list(input.members[:50]),
+                members=list(input.members[:51]),
                 cause=c,
             ),
             _assessment,
         )
 
-    @strawberry.mutation(description="Blangko numbers received from BNSP, each to be used once (ASM-7).")
-    async def receive_blangko(self, info: Info[Context, None], input: ReceiveBlangkoInput) -> CommandResult:
+    @strawberry.mutation(description="BNSP issues blangko numbers to an LSP, each to be used once (ASM-7).")
+    async def issue_blangko(self, info: Info[Context, None], input: IssueBlangkoInput) -> CommandResult:
         return await accepted(
             info,
-            lambda c: _app(info).receive_blangko(
+            lambda c: _app(info).issue_blangko(
                 lsp_code=input.lsp_code,
                 batch_reference=input.batch_reference,
                 numbers=list(input.numbers[:1001]),

@@ -199,7 +199,7 @@ class SubmissionQuery:
             if row is None:
                 return None
             digest = services.assessment.student_nik_digest(code, number)  # ASM-7: through the registry's NIK
-            held = services.assessment.view.certificates_of_holder(digest) if digest else []
+            held = services.assessment.view.on_dpi(digest, row.finished_on)
             return Dpi.from_row(row, held, services.today())
 
         return await ctx.read(LOG, position, read, LOG)

@@ -189,8 +189,6 @@ class Dpi:
 
     @classmethod
     def from_row(cls, r: DpiRow, certificates: list[CertificateRow], today: date) -> Dpi:
-        if r.finished_on is not None:
-            certificates = [c for c in certificates if c.issued_on is not None and c.issued_on <= r.finished_on]
         return cls(
             university_code=r.university_code,
             nim=r.nim,
