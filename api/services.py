@@ -14,6 +14,7 @@ from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.assessment.assessments import Assessments
 from application.diploma.diplomas import Diplomas
+from application.equivalency.equivalencies import Equivalencies
 from application.files import Files
 from application.registry.registry import Registry
 from application.service import Service
@@ -75,6 +76,13 @@ class AssessmentServices:
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
 
 
+@dataclass
+class EquivalencyServices:
+    """The equivalency context (EQV): its commands."""
+
+    commands: Equivalencies
+
+
 class Outbox(Protocol):
     def send_pending(self) -> int: ...
 
@@ -93,6 +101,7 @@ class Services:
     diploma: DiplomaServices
     submission: SubmissionServices
     assessment: AssessmentServices
+    equivalency: EquivalencyServices
     applications: dict[str, Service]  # every context's application, by name: whose log a position is in
     worker: ProjectionWorker
     wait: Wait  # (read model, position, application): blocks until the read model has processed it

@@ -82,3 +82,9 @@ def may_read_assessment(actor: Actor, lsp_code: str, candidate_number: str, assi
     if actor.role is Role.ASESI:
         return actor.institution == lsp_code and actor.id == candidate_number
     return False
+
+
+# Foreign diploma equivalency (EQV): national roles, and the applicant acting for their own applications.
+EQUIVALENCY_TEAM = frozenset({Role.EQUIVALENCY_TEAM})
+LEGAL = frozenset({Role.LEGAL_STAFF})
+EQUIVALENCY_READERS = frozenset({Role.EQUIVALENCY_TEAM, Role.LEGAL_STAFF})

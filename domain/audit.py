@@ -22,6 +22,10 @@ class Role(StrEnum):
     KETUA_LSP = "ketua_lsp"  # the LSP's head: appoints the committee, signs certificates (ASM-6 step 8)
     ASESOR = "asesor"  # the actor's id is their BNSP registration number (ASM-3, ASM-4)
     ASESI = "asesi"  # a candidate: the actor's id is their candidate number at the LSP
+    # Foreign diploma equivalency (EQV): national roles of the directorate, and the applicant's own account.
+    APPLICANT = "applicant"  # the actor's id is their account on the equivalency portal
+    EQUIVALENCY_TEAM = "equivalency_team"  # the directorate's team: reviews, escalates, decides (EQV-1 .. EQV-7)
+    LEGAL_STAFF = "legal_staff"  # answers a formal review (PK) and reads what a decision was based on (EQV-8)
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,18 @@ from typing import Any
 from psycopg.conninfo import conninfo_to_dict
 
 from api.graphql.waiting import PositionWaiter
-from api.services import AssessmentServices, DiplomaServices, Services, SivilPublic, SubmissionServices
+from api.services import (
+    AssessmentServices,
+    DiplomaServices,
+    EquivalencyServices,
+    Services,
+    SivilPublic,
+    SubmissionServices,
+)
 from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
 from application.diploma.diplomas import Diplomas
+from application.equivalency.equivalencies import Equivalencies
 from application.service import Service
 from application.submission.submissions import Submissions
 from domain.diploma.ruleset import RulesetBook
@@ -214,10 +222,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         **extra,
     )
     quick_recovery(assessments)
+    equivalencies = Equivalencies(
+        event_store_env(settings, Equivalencies.name),
+        sealer=vault,
+        calendar=submissions.calendar,
+        stat_file=files.stat,
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    quick_recovery(equivalencies)
     applications: dict[str, Service] = {
         diplomas.name: diplomas,
         submissions.name: submissions,
         assessments.name: assessments,
+        equivalencies.name: equivalencies,
     }
     worker = ProjectionWorker(
         logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],
@@ -292,6 +310,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=certificates_view,
             student_nik_digest=holder_digest,
         ),
+        equivalency=EquivalencyServices(commands=equivalencies),
         applications=dict(applications),
         worker=worker,
         wait=wait,

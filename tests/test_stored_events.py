@@ -48,7 +48,7 @@ def event_classes() -> set[type]:
 ADDED_AFTER_V1 = {Student.RecordReliedOn} | {
     cls
     for cls in event_classes()
-    if cls.__module__.startswith(("domain.submission.", "domain.assessment."))  # issues 9 and 10: new contexts
+    if cls.__module__.startswith(("domain.submission.", "domain.assessment.", "domain.equivalency."))  # new contexts
 }
 
 

@@ -34,14 +34,14 @@ def parse_facilities(given: Sequence[object], field: str, rule_id: str) -> froze
     if len(given) > MAX_FACILITIES:
         raise violation(rule_id, field, f"at most {MAX_FACILITIES} codes")
     return frozenset(
-        _code(v, FACILITY_CODE, field, "a facility is an ASCII code such as VIDEO_CONFERENCE") for v in given
+        _code(v, FACILITY_CODE, field, "a facility is an ASCII code such as VIDEO_CONFERENCE", rule_id) for v in given
     )
 
 
-def _code(value: object, pattern: re.Pattern[str], field: str, form: str) -> str:
+def _code(value: object, pattern: re.Pattern[str], field: str, form: str, rule_id: str = "ASM-1") -> str:
     text = value.strip().upper() if isinstance(value, str) else ""
     if not pattern.fullmatch(text):
-        raise violation("ASM-1", field, f"{form}; got {shown(value) if isinstance(value, str) else value!r}")
+        raise violation(rule_id, field, f"{form}; got {shown(value) if isinstance(value, str) else value!r}")
     return text
 
 
