@@ -12,14 +12,14 @@ from fastapi.responses import JSONResponse
 
 from api.auth import actor_from_header
 from api.services import Services
-from application.authorization import DPI_READERS, SSC, may_read_assessment, may_read_student
+from application.authorization import DPI_READERS, EQUIVALENCY_READERS, SSC, may_read_assessment, may_read_student
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
 from domain.files import SHA256, SNIFF_BYTES, sniff
 from domain.registry.codes import student_key
 from domain.submission.claim import EVIDENCE_TYPES
 
-UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR})  # evidence of SUB-6 and of ASM-4
+UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT})  # SUB-6, ASM-4, EQV-2
 
 
 def refused(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
@@ -75,11 +75,14 @@ def create_files_router(services: Services) -> APIRouter:
             return refused(404, "NotFound", "no such file")
         holders = await asyncio.to_thread(services.submission.view.evidence_holders, sha256)
         assessed = await asyncio.to_thread(services.assessment.view.evidence_holders, sha256)
-        if not holders and not assessed:
+        applied = await asyncio.to_thread(services.equivalency.view.document_holders, sha256)
+        if not holders and not assessed and not applied:
             return refused(404, "NotFound", "no such file")
         allowed = any(may_read_student(actor, SSC, university, nim) for university, nim in holders)
         if not allowed and assessed:  # ASM-5: assessment evidence stays with the LSP, its asesors and the candidate
             allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
+        if not allowed and applied:  # EQV: the applicant's own documents, and the directorate's
+            allowed = actor.role in EQUIVALENCY_READERS or (actor.role is Role.APPLICANT and actor.id in applied)
         if not allowed:
             return refused(403, "NotAuthorized", "evidence is read only by those the submission or assessment names")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))

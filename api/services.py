@@ -22,6 +22,7 @@ from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
 from projections.assessment.view import AssessmentView
 from projections.eligibility.view import EligibilityView
+from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -78,9 +79,10 @@ class AssessmentServices:
 
 @dataclass
 class EquivalencyServices:
-    """The equivalency context (EQV): its commands."""
+    """The equivalency context (EQV): its commands and its read models."""
 
     commands: Equivalencies
+    view: EquivalencyView
 
 
 class Outbox(Protocol):

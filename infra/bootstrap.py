@@ -48,6 +48,8 @@ from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
+from projections.equivalency.projection import EquivalencyProjection
+from projections.equivalency.view import EquivalencyView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.sivil.projection import SivilProjection
@@ -247,6 +249,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             SubmissionProjection(),
             OutboxProjection(),
             AssessmentProjection(vault, nik_key),
+            EquivalencyProjection(vault),
         ],
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
     )
@@ -310,7 +313,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=certificates_view,
             student_nik_digest=holder_digest,
         ),
-        equivalency=EquivalencyServices(commands=equivalencies),
+        equivalency=EquivalencyServices(commands=equivalencies, view=EquivalencyView(reads, submissions.calendar)),
         applications=dict(applications),
         worker=worker,
         wait=wait,

@@ -12,6 +12,8 @@ from api.graphql.assessment.queries import AssessmentQuery
 from api.graphql.cost import Limits, extensions
 from api.graphql.diploma.mutations import DiplomaMutation
 from api.graphql.diploma.queries import DiplomaQuery
+from api.graphql.equivalency.mutations import EquivalencyMutation
+from api.graphql.equivalency.queries import EquivalencyQuery
 from api.graphql.registry.mutations import RegistryMutation
 from api.graphql.submission.mutations import SubmissionMutation
 from api.graphql.submission.queries import SubmissionQuery
@@ -21,7 +23,9 @@ from api.unavailable import UnavailableErrors
 # Staff documents are small: the deepest real one (eligibility failures) is 4 levels; lists page at 500 rows.
 LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
-Query = merge_types("Query", (DiplomaQuery, SubmissionQuery, AssessmentQuery))
-Mutation = merge_types("Mutation", (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation))
+Query = merge_types("Query", (DiplomaQuery, SubmissionQuery, AssessmentQuery, EquivalencyQuery))
+Mutation = merge_types(
+    "Mutation", (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation, EquivalencyMutation)
+)
 
 schema = Schema(query=Query, mutation=Mutation, extensions=[*extensions(LIMITS), UnavailableErrors])

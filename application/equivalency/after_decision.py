@@ -8,11 +8,11 @@ from datetime import date, datetime
 
 from application.authorization import EQUIVALENCY_READERS, EQUIVALENCY_TEAM, LEGAL, require
 from application.equivalency.base import EquivalencyBase
-from application.equivalency.forms import AttorneyForm
+from application.equivalency.forms import AttorneyForm, parse_deciders
 from application.equivalency.receipt import ApplicationReceipt
 from domain.audit import Cause
 from domain.equivalency.application import Asked, Document, EquivalencyApplication
-from domain.equivalency.sk import Collector
+from domain.equivalency.kinds import Collector
 from domain.errors import NotFound, violation
 from domain.files import parse_sha256
 from domain.text import REMARK_CHARS, parse_text
@@ -92,7 +92,9 @@ class AfterDecisionCommands(EquivalencyBase):
         number = self._number(registration_number)
         letter = parse_text(letter_reference, field="letterReference", max_chars=100, rule_id="EQV-8")
         why = parse_text(reasons, field="reasons", max_chars=REMARK_CHARS, rule_id="EQV-8", multiline=True)
-        hashes = tuple(parse_sha256(d, "documents", "EQV-8") for d in documents[:20])
+        if len(documents) > 20:
+            raise violation("EQV-8", "documents", "at most 20 supporting documents")
+        hashes = tuple(parse_sha256(d, "documents", "EQV-8") for d in documents)
         if any(self.stat_file(h) is None for h in hashes):
             raise violation("EQV-8", "documents", "every supporting document is a file uploaded before")
 
@@ -110,12 +112,7 @@ class AfterDecisionCommands(EquivalencyBase):
         require(cause.actor, LEGAL)
         number = self._number(registration_number)
         text = parse_text(remark, field="remark", max_chars=REMARK_CHARS, rule_id="EQV-8", multiline=True)
-        people = tuple(
-            sorted(
-                {parse_text(d, field="deciders", max_chars=100, rule_id="EQV-8") for d in deciders[:30]}
-                | {cause.actor.id}
-            )
-        )
+        people = parse_deciders(deciders, cause, "EQV-8")
 
         def command() -> ApplicationReceipt:
             application = self._application(number)

@@ -10,7 +10,7 @@ from application.service import Service
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.equivalency.application import EquivalencyApplication
-from domain.equivalency.numbers import parse_registration_number
+from domain.equivalency.kinds import parse_registration_number
 from domain.errors import NotAuthorized, NotFound
 from domain.files import StoredFile
 from domain.personal import Sealer

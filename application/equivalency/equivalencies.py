@@ -15,13 +15,14 @@ from eventsourcing.domain import Aggregate
 
 from application.authorization import EQUIVALENCY_TEAM, require
 from application.equivalency.after_decision import AfterDecisionCommands
-from application.equivalency.forms import ApplicationForm, parse_form, parse_reasons
+from application.equivalency.forms import MAX_LISTED, ApplicationForm, parse_deciders, parse_form, parse_reasons
 from application.equivalency.receipt import ApplicationReceipt
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
-from domain.equivalency.application import Document, EquivalencyApplication, Escalation
+from domain.equivalency.application import Document, EquivalencyApplication
 from domain.equivalency.country_rules import equivalence
-from domain.equivalency.numbers import RegistrationSequence, SkNumber, parse_sk_number
+from domain.equivalency.kinds import Escalation, parse_sk_number
+from domain.equivalency.numbers import RegistrationSequence, SkNumber
 from domain.errors import NotAuthorized, violation
 from domain.files import StoredFile, parse_sha256
 from domain.personal import Sealer
@@ -75,6 +76,7 @@ class Equivalencies(AfterDecisionCommands):
                 access_code_hash=access_code_hash(number, code),
                 university=parsed.university,
                 programme=parsed.programme,
+                on=self.today(),
                 cause=cause,
             )
             position = self.commit(sequence, application)
@@ -113,7 +115,9 @@ class Equivalencies(AfterDecisionCommands):
         require(cause.actor, EQUIVALENCY_TEAM)
         number = self._number(registration_number)
         text = parse_text(request, field="request", max_chars=REMARK_CHARS, rule_id="EQV-3", multiline=True)
-        codes = tuple(parse_text(i, field="items", max_chars=40, rule_id="EQV-3").upper() for i in items[:30])
+        if len(items) > MAX_LISTED:
+            raise violation("EQV-3", "items", f"at most {MAX_LISTED} documents at once")
+        codes = tuple(parse_text(i, field="items", max_chars=40, rule_id="EQV-3").upper() for i in items)
 
         def command() -> ApplicationReceipt:
             application = self._application(number)
@@ -181,7 +185,7 @@ class Equivalencies(AfterDecisionCommands):
         the SK number claimed once. The team member recording it is one of the deciders."""
         require(cause.actor, EQUIVALENCY_TEAM)
         number, sk = self._number(registration_number), parse_sk_number(sk_number)
-        people = _deciders(deciders, cause, "EQV-4")
+        people = parse_deciders(deciders, cause, "EQV-4")
 
         def command() -> ApplicationReceipt:
             application = self._application(number)
@@ -201,7 +205,7 @@ class Equivalencies(AfterDecisionCommands):
         require(cause.actor, EQUIVALENCY_TEAM)
         number = self._number(registration_number)
         listed = parse_reasons(reasons, "reasons", "EQV-4")
-        people = _deciders(deciders, cause, "EQV-4")
+        people = parse_deciders(deciders, cause, "EQV-4")
 
         def command() -> ApplicationReceipt:
             application = self._application(number)
@@ -209,11 +213,6 @@ class Equivalencies(AfterDecisionCommands):
             return self._receipt(application, self.commit(application))
 
         return self.retrying(command)
-
-
-def _deciders(given: list[str], cause: Cause, rule_id: str) -> tuple[str, ...]:
-    people = {parse_text(d, field="deciders", max_chars=100, rule_id=rule_id) for d in given[:30]}
-    return tuple(sorted(people | {cause.actor.id}))
 
 
 def _link(url: str) -> str:

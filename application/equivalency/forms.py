@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from domain.audit import Cause
 from domain.equivalency.checklist import ForeignLevel, Study
 from domain.equivalency.sk import PowerOfAttorney
 from domain.equivalency.stamp_duty import Stamp
@@ -118,3 +119,14 @@ class AttorneyForm:
             self.applicant_id_copy,
             self.representative_id_copy,
         )
+
+
+MAX_LISTED = 30  # deciders, or documents asked for at once
+
+
+def parse_deciders(given: list[str], cause: Cause, rule_id: str) -> tuple[str, ...]:
+    """Who decided: those named and the caller who records it."""
+    if len(given) > MAX_LISTED:
+        raise violation(rule_id, "deciders", f"at most {MAX_LISTED} deciders")
+    people = {parse_text(d, field="deciders", max_chars=100, rule_id=rule_id) for d in given}
+    return tuple(sorted(people | {cause.actor.id}))

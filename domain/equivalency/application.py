@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -20,27 +19,11 @@ from domain.audit import Cause
 from domain.equivalency.checklist import SUPPORTING, Item, Study, checklist
 from domain.equivalency.clock import Pause
 from domain.equivalency.country_rules import Equivalence
+from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.sk import AfterDecision, Review
 from domain.errors import violation
 from domain.files import StoredFile
 from domain.personal import Sealed
-
-
-class Status(StrEnum):
-    INCOMPLETE = "INCOMPLETE"  # documents missing: the clock has not started
-    IN_REVIEW = "IN_REVIEW"  # the file is complete: the team's working days run
-    WAITING_FOR_APPLICANT = "WAITING_FOR_APPLICANT"  # more documents asked, or deferred (ditunda): paused
-    EQUIVALENT = "EQUIVALENT"  # an SK of equivalency is issued
-    REFUSED = "REFUSED"
-
-
-class Escalation(StrEnum):
-    """EQV-3: what the team may do when it cannot decide on the criteria."""
-
-    MORE_DOCUMENTS = "MORE_DOCUMENTS"  # from the applicant: the clock pauses
-    EXPERT = "EXPERT"
-    PLENARY = "PLENARY"
-    EXTERNAL = "EXTERNAL"
 
 
 @dataclass(frozen=True)
@@ -74,6 +57,7 @@ class EquivalencyApplication(AfterDecision):
         university: str
         programme: str
         checklist: tuple[Item, ...]
+        registered_on: date
         rule_ids: tuple[str, ...]
         cause: Cause
 
@@ -148,6 +132,7 @@ class EquivalencyApplication(AfterDecision):
         access_code_hash: str,
         university: str,
         programme: str,
+        on: date,
         cause: Cause,
     ) -> EquivalencyApplication:
         items = checklist(study)  # EQV-2.12: an online doctorate is refused here
@@ -161,6 +146,7 @@ class EquivalencyApplication(AfterDecision):
             university=university,
             programme=programme,
             checklist=items,
+            registered_on=on,
             rule_ids=("EQV-1", "EQV-2"),
             cause=cause,
         )
@@ -178,6 +164,7 @@ class EquivalencyApplication(AfterDecision):
         university: str,
         programme: str,
         checklist: tuple[Item, ...],
+        registered_on: date,
         rule_ids: tuple[str, ...],
         cause: Cause,
     ) -> None:
@@ -187,7 +174,7 @@ class EquivalencyApplication(AfterDecision):
         self.features = frozenset(features)
         self.applicant = applicant
         self.access_code_hash = access_code_hash
-        self.university, self.programme = university, programme
+        self.university, self.programme, self.registered_on = university, programme, registered_on
         self.checklist = {item.code: item for item in checklist}
         self.documents: dict[str, Document] = {}  # the latest per item; earlier ones stay in the log
         self.requested: dict[str, Item] = {}  # asked for by the team (EQV-3) and not uploaded since

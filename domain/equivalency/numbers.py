@@ -8,34 +8,12 @@ given by the directorate and claimed by an aggregate of its own, like a NINA (PI
 
 from __future__ import annotations
 
-import re
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.errors import violation
-from domain.text import shown
-
-REGISTRATION = re.compile(r"PI-(\d{4})-(\d{6})", re.ASCII)
-SK_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9./ -]{0,78}[A-Za-z0-9]", re.ASCII)
-
-
-def parse_registration_number(value: object) -> str:
-    text = value.strip().upper() if isinstance(value, str) else ""
-    if not REGISTRATION.fullmatch(text):
-        given = shown(value) if isinstance(value, str) else repr(value)
-        raise violation("EQV-1", "registrationNumber", f"a registration number is PI-YYYY-NNNNNN; got {given}")
-    return text
-
-
-def parse_sk_number(value: object) -> str:
-    text = value.strip() if isinstance(value, str) else ""
-    if not SK_NUMBER.fullmatch(text):
-        raise violation(
-            "EQV-4.sk", "skNumber", "an SK number is 2 to 80 ASCII letters, digits, '.', '/', '-' or spaces"
-        )
-    return text
 
 
 class RegistrationSequence(Aggregate):

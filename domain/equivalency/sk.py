@@ -6,21 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
+from domain.equivalency.kinds import Collector
 from domain.equivalency.stamp_duty import Stamp, check_meterai
 from domain.equivalency.unclaimed import is_unclaimed
 from domain.errors import violation
 
 PHOTOS_PER_DIPLOMA = 2  # 3x4 cm, handed in at collection (EQV-5)
-
-
-class Collector(StrEnum):
-    APPLICANT = "APPLICANT"
-    REPRESENTATIVE = "REPRESENTATIVE"  # with a power of attorney bearing a meterai
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ import pytest
 
 from domain.audit import Actor, Cause, Role
 from domain.calendar import WorkingCalendar
-from domain.equivalency.application import Document, EquivalencyApplication, Escalation, Status
+from domain.equivalency.application import Document, EquivalencyApplication
 from domain.equivalency.checklist import ForeignLevel, Study
 from domain.equivalency.clock import Pause, working_days_elapsed
 from domain.equivalency.country_rules import equivalence
-from domain.equivalency.sk import AfterDecision, Collector, PowerOfAttorney
+from domain.equivalency.kinds import Collector, Escalation, Status
+from domain.equivalency.sk import AfterDecision, PowerOfAttorney
 from domain.equivalency.stamp_duty import Stamp
 from domain.errors import RuleViolation
 from domain.files import StoredFile
@@ -41,6 +42,7 @@ def registered(study: Study = STUDY, features: frozenset[str] = frozenset()) -> 
         access_code_hash="h",
         university="University of Melbourne",
         programme="Bachelor of Science",
+        on=DAY,
         cause=TEAM,
     )
 

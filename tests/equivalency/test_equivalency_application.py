@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from domain.equivalency.application import Escalation
 from domain.equivalency.checklist import ForeignLevel
+from domain.equivalency.kinds import Escalation
 from domain.errors import DomainError, NotAuthorized, NotFound, RuleViolation
 from tests.equivalency.directorate import LEGAL, OTHER_TEAM, TEAM, Directorate, applicant
 from tests.world import Clock, World
@@ -194,3 +194,42 @@ def _id(number: str) -> Any:
     from domain.equivalency.application import EquivalencyApplication
 
     return EquivalencyApplication.create_id(number)
+
+
+def test_read_models_the_queue_the_applicant_and_the_decision_basis(directorate: Directorate, clock: Clock) -> None:
+    view = directorate.world.container.services.equivalency.view
+    waiting = directorate.register()
+    number = directorate.complete(waiting).registration_number  # complete on Monday 2 March
+    other = directorate.register("akun-budi").registration_number
+    clock.now = datetime(2026, 3, 4, 3, 0, tzinfo=UTC)  # Wednesday
+    directorate.app.escalate(
+        registration_number=number,
+        kind=Escalation.MORE_DOCUMENTS,
+        request="Kronologi studi",
+        items=["STUDY_CHRONOLOGY"],
+        cause=TEAM,
+    )
+    directorate.world.project()
+    row = view.application(number)
+    assert row is not None and row.status == "WAITING_FOR_APPLICANT" and row.applicant_name == "Rina Kusuma"
+    assert [c.item_code for c in view.checklist(number) if not c.uploaded] == ["STUDY_CHRONOLOGY"]
+    assert [r.registration_number for r in view.work_queue("INCOMPLETE", limit=10, offset=0)] == [other]
+    clock.now = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # Tuesday next week
+    directorate.upload(number, "STUDY_CHRONOLOGY")
+    directorate.equalise(number)
+    clock.now = datetime(2026, 3, 12, 3, 0, tzinfo=UTC)
+    directorate.world.project()
+    row = view.application(number)
+    assert row is not None and row.status == "EQUIVALENT" and row.equal_level == "D3"
+    assert row.pauses == [("2026-03-04", "2026-03-10")]
+    # Tue 3, Wed 4 count; Thu 5 .. Tue 10 paused; decided on the 10th: the clock stopped there
+    assert view.working_days(row, date(2026, 3, 12)) == 2
+    assert [r.registration_number for r in view.of_account("akun-rina")] == [number]
+    projected = view.decision(number, 1)
+    logged = directorate.app.decision_basis(registration_number=number, decision=1, cause=LEGAL)
+    assert projected is not None and projected.version == logged.version
+    assert {(d.item_code, d.sha256, d.url) for d in projected.documents} == {
+        (d.item_code, d.file.sha256 if d.file else None, d.url) for d in logged.documents
+    }
+    assert (projected.equal_level, projected.rule_version) == (logged.level, logged.rule_version)
+    assert projected.deciders == ", ".join(logged.decided_by)

@@ -9,6 +9,7 @@ import pytest
 
 from projections.assessment.projection import AssessmentProjection
 from projections.eligibility.projection import EligibilityProjection
+from projections.equivalency.projection import EquivalencyProjection
 from projections.numbering.projection import NumberingProjection
 from projections.projection import Projection
 from projections.sivil.projection import SivilProjection
@@ -23,6 +24,7 @@ INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+) ON (\w+)", re.
     [
         AssessmentProjection,
         EligibilityProjection,
+        EquivalencyProjection,
         NumberingProjection,
         SivilProjection,
         OutboxProjection,

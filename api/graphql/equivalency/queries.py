@@ -1,0 +1,172 @@
+"""The equivalency context's queries. The team and legal staff read every application; an applicant their own, by
+their account or by the registration number with the access code given at registration (EQV-1), never by
+name. A miss and a wrong code read alike: null."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import date
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.arguments import Page
+from api.graphql.context import Context
+from api.graphql.equivalency.types import (
+    DecisionBasisView,
+    EquivalencyApplicationView,
+    EquivalencyQueue,
+    EquivalencyQueueItem,
+)
+from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.authorization import EQUIVALENCY_READERS
+from application.equivalency.equivalencies import access_code_hash
+from domain import errors
+from domain.audit import Role
+from domain.equivalency.kinds import Status, parse_registration_number
+
+LOG = "equivalencies"
+
+ApplicationQueryResult = Annotated[
+    EquivalencyApplicationView | NotAuthorized | RuleViolation, strawberry.union("EquivalencyApplicationQueryResult")
+]
+QueueResult = Annotated[EquivalencyQueue | NotAuthorized | RuleViolation, strawberry.union("EquivalencyQueueResult")]
+BasisResult = Annotated[DecisionBasisView | NotAuthorized | RuleViolation, strawberry.union("DecisionBasisResult")]
+
+
+def _code_matches(stored_hash: str, registration_number: str, code: str) -> bool:
+    return hmac.compare_digest(stored_hash, access_code_hash(registration_number, code))
+
+
+def registration_number_or_none(value: str) -> str | None:
+    try:
+        return parse_registration_number(value)
+    except errors.RuleViolation:
+        return None
+
+
+@strawberry.type
+class EquivalencyQuery:
+    @strawberry.field(description="One application: for the team, legal staff, its applicant, or with its access code.")
+    async def equivalency_application(
+        self,
+        info: Info[Context, None],
+        registration_number: str,
+        access_code: str | None = None,
+        position: int | None = None,
+    ) -> ApplicationQueryResult | None:
+        ctx = info.context
+        number = registration_number_or_none(registration_number)
+        if number is None:
+            return RuleViolation.from_error(
+                errors.violation("EQV-1", "registrationNumber", "a registration number is PI-YYYY-NNNNNN")
+            )
+        view, today = ctx.services.equivalency.view, ctx.services.today()
+        actor = ctx.actor
+
+        def read() -> EquivalencyApplicationView | None:
+            row = view.application(number)
+            if row is None:
+                return None
+            staff = actor is not None and actor.role in EQUIVALENCY_READERS
+            own = actor is not None and actor.role is Role.APPLICANT and actor.id == row.account_id
+            by_code = access_code is not None and _code_matches(row.access_code_hash, number, access_code[:64])
+            if not (staff or own or by_code):
+                return None  # never tells whether the number exists
+            return EquivalencyApplicationView.build(
+                row,
+                view.working_days(row, today),
+                view.checklist(number),
+                view.documents(number),
+                view.escalations(number),
+                view.reviews(number),
+                [letter for letter, *_ in view.replacements(number)],
+                today,
+            )
+
+        return await ctx.read(LOG, position, read, LOG)
+
+    @strawberry.field(description="The calling applicant's own applications.")
+    async def my_equivalency_applications(
+        self, info: Info[Context, None], position: int | None = None
+    ) -> list[EquivalencyApplicationView]:
+        ctx = info.context
+        actor = ctx.actor
+        if actor is None or actor.role is not Role.APPLICANT:
+            return []
+        view, today = ctx.services.equivalency.view, ctx.services.today()
+
+        def read() -> list[EquivalencyApplicationView]:
+            return [
+                EquivalencyApplicationView.build(
+                    row,
+                    view.working_days(row, today),
+                    view.checklist(row.registration_number),
+                    view.documents(row.registration_number),
+                    view.escalations(row.registration_number),
+                    view.reviews(row.registration_number),
+                    [letter for letter, *_ in view.replacements(row.registration_number)],
+                    today,
+                )
+                for row in view.of_account(actor.id)
+            ]
+
+        return await ctx.read(LOG, position, read, LOG)
+
+    @strawberry.field(description="The team's queue by status: IN_REVIEW (the clock runs), WAITING_FOR_APPLICANT, ...")
+    async def equivalency_queue(
+        self,
+        info: Info[Context, None],
+        status: str = Status.IN_REVIEW.value,
+        first: int = 100,
+        offset: int = 0,
+        position: int | None = None,
+    ) -> QueueResult:
+        ctx = info.context
+        try:
+            page, actor = Page.parse(first, offset), ctx.signed_in()
+            if actor.role not in EQUIVALENCY_READERS:
+                raise errors.NotAuthorized("the queue is the directorate's")
+            wanted = Status(status)
+        except ValueError:
+            return RuleViolation.from_error(errors.violation("EQV-1", "status", f"one of {[s.value for s in Status]}"))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        view, today = ctx.services.equivalency.view, ctx.services.today()
+
+        def read() -> EquivalencyQueue:
+            rows = view.work_queue(wanted.value, limit=page.first, offset=page.offset)
+            items = [
+                EquivalencyQueueItem(
+                    registration_number=r.registration_number,
+                    applicant_name=r.applicant_name,
+                    status=r.status,
+                    country=r.country,
+                    level=r.level,
+                    complete_on=date.fromisoformat(r.complete_on) if r.complete_on else None,
+                    working_days=view.working_days(r, today),
+                )
+                for r in rows
+            ]
+            return EquivalencyQueue(status=wanted.value, items=items, first=page.first, offset=page.offset)
+
+        return await ctx.read(LOG, position, read, LOG)
+
+    @strawberry.field(description="EQV-8: what decision number `decision` was based on, as of that decision.")
+    async def decision_basis(
+        self, info: Info[Context, None], registration_number: str, decision: int = 1, position: int | None = None
+    ) -> BasisResult | None:
+        ctx = info.context
+        try:
+            actor = ctx.signed_in()
+            if actor.role not in EQUIVALENCY_READERS:
+                raise errors.NotAuthorized("a decision's basis is read by legal staff and the team")
+            number = registration_number_or_none(registration_number)
+            if number is None:
+                raise errors.violation("EQV-1", "registrationNumber", "a registration number is PI-YYYY-NNNNNN")
+        except errors.DomainError as e:
+            return read_refusal(e)
+        view = ctx.services.equivalency.view
+        row = await ctx.read(LOG, position, lambda: view.decision(number, decision), LOG)
+        return DecisionBasisView.from_row(number, row) if row else None

@@ -1,0 +1,145 @@
+"""Queries on the equivalency context's read models; callers check who may see what (application.authorization).
+
+Working days elapsed (EQV-1) and unclaimed (EQV-6) are computed when asked, from the dates the rows keep, with
+the same working calendar as every context: both are functions of today, so no job has to keep them current.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.calendar import WorkingCalendar
+from domain.equivalency.clock import Pause, working_days_elapsed
+from projections.equivalency.rows import (
+    ApplicationRow,
+    ChecklistRow,
+    DecisionRow,
+    DocumentRow,
+    EscalationRow,
+    ReviewRow,
+)
+from projections.store import ReadStore, one
+
+_DOCUMENT = "item_code, sha256, size, media_type, url, uploaded_on"
+
+
+class EquivalencyView:
+    def __init__(self, store: ReadStore, calendar: WorkingCalendar) -> None:
+        self.store = store
+        self.calendar = calendar
+
+    def application(self, registration_number: str) -> ApplicationRow | None:
+        row = one(
+            self.store.query(
+                "SELECT * FROM eqv_applications WHERE registration_number = :n", {"n": registration_number}
+            )
+        )
+        return self._with_pauses(ApplicationRow(**row)) if row else None
+
+    def of_account(self, account_id: str) -> list[ApplicationRow]:
+        rows = self.store.query(
+            "SELECT * FROM eqv_applications WHERE account_id = :a ORDER BY registration_number", {"a": account_id}
+        )
+        return [self._with_pauses(ApplicationRow(**r)) for r in rows]
+
+    def work_queue(self, status: str, *, limit: int, offset: int) -> list[ApplicationRow]:
+        """EQV-1: the team's queue: complete files in review, the longest complete first; those waiting for the
+        applicant (paused) and incomplete ones are asked for apart."""
+        rows = self.store.query(
+            "SELECT * FROM eqv_applications WHERE status = :s ORDER BY complete_on, registered_on, registration_number"
+            " LIMIT :limit OFFSET :offset",
+            {"s": status, "limit": limit, "offset": offset},
+        )
+        return [self._with_pauses(ApplicationRow(**r)) for r in rows]
+
+    def working_days(self, row: ApplicationRow, today: date) -> int:
+        complete_on = date.fromisoformat(row.complete_on) if row.complete_on else None
+        pauses = tuple(Pause(date.fromisoformat(s), date.fromisoformat(e) if e else None) for s, e in row.pauses)
+        end = date.fromisoformat(row.decided_on) if row.decided_on else today  # a decided clock stops
+        return working_days_elapsed(complete_on, pauses, min(end, today), self.calendar)
+
+    def document_holders(self, sha256: str) -> list[str]:
+        """The accounts whose applications hold a stored file: as a document, a decision's basis, or a PK's."""
+        rows = self.store.query(
+            "SELECT DISTINCT a.account_id FROM eqv_applications a WHERE a.registration_number IN"
+            " (SELECT registration_number FROM eqv_documents WHERE sha256 = :sha UNION"
+            " SELECT registration_number FROM eqv_basis_documents WHERE sha256 = :sha UNION"
+            " SELECT registration_number FROM eqv_reviews WHERE documents LIKE :like)",
+            {"sha": sha256, "like": f"%{sha256}%"},
+        )
+        return [r["account_id"] for r in rows]
+
+    def checklist(self, registration_number: str) -> list[ChecklistRow]:
+        rows = self.store.query(
+            "SELECT item_code, rule_id, indonesian, english, link_allowed, asked, uploaded FROM eqv_checklist"
+            " WHERE registration_number = :n ORDER BY position, item_code",
+            {"n": registration_number},
+        )
+        return [ChecklistRow(**r) for r in rows]
+
+    def documents(self, registration_number: str) -> list[DocumentRow]:
+        rows = self.store.query(
+            f"SELECT {_DOCUMENT} FROM eqv_documents WHERE registration_number = :n ORDER BY item_code",
+            {"n": registration_number},
+        )
+        return [DocumentRow(**r) for r in rows]
+
+    def escalations(self, registration_number: str) -> list[EscalationRow]:
+        rows = self.store.query(
+            "SELECT number, kind, request, outcome, answered_by, items, asked_on, asked_by, answered_on"
+            " FROM eqv_escalations WHERE registration_number = :n ORDER BY number",
+            {"n": registration_number},
+        )
+        return [EscalationRow(**r) for r in rows]
+
+    def reviews(self, registration_number: str) -> list[ReviewRow]:
+        rows = self.store.query(
+            "SELECT number, letter_reference, reasons, documents, requested_on, upheld, deciders, remark, decided_on"
+            " FROM eqv_reviews WHERE registration_number = :n ORDER BY number",
+            {"n": registration_number},
+        )
+        return [ReviewRow(**r) for r in rows]
+
+    def replacements(self, registration_number: str) -> list[tuple[str, str, str, str]]:
+        rows = self.store.query(
+            "SELECT letter_number, refers_to, reason, issued_on FROM eqv_replacements WHERE registration_number = :n"
+            " ORDER BY issued_on, letter_number",
+            {"n": registration_number},
+        )
+        return [(r["letter_number"], r["refers_to"], r["reason"], r["issued_on"]) for r in rows]
+
+    def decision(self, registration_number: str, decision: int) -> DecisionRow | None:
+        """EQV-8: a decision and its basis as projected at the decision's event."""
+        key = {"n": registration_number, "d": decision}
+        row = one(
+            self.store.query(
+                "SELECT decision, outcome, sk_number, equal_level, rule_version, reasons, deciders, decided_on,"
+                " recorded_by, rule_ids, version FROM eqv_decisions WHERE registration_number = :n AND decision = :d",
+                key,
+            )
+        )
+        if row is None:
+            return None
+        documents = self.store.query(
+            f"SELECT {_DOCUMENT} FROM eqv_basis_documents WHERE registration_number = :n AND decision = :d"
+            " ORDER BY item_code",
+            key,
+        )
+        escalations = self.store.query(
+            "SELECT number, kind, request, outcome, answered_by FROM eqv_basis_escalations"
+            " WHERE registration_number = :n AND decision = :d ORDER BY number",
+            key,
+        )
+        return DecisionRow(
+            **row,
+            documents=[DocumentRow(**d) for d in documents],
+            escalations=[EscalationRow(**e) for e in escalations],
+        )
+
+    def _with_pauses(self, row: ApplicationRow) -> ApplicationRow:
+        pauses = self.store.query(
+            "SELECT started, ended FROM eqv_pauses WHERE registration_number = :n ORDER BY started",
+            {"n": row.registration_number},
+        )
+        row.pauses.extend((p["started"], p["ended"]) for p in pauses)
+        return row
