@@ -118,3 +118,23 @@ def test_the_readme_assessment_session_runs_to_a_signed_certificate(server: dict
     verified = answers[-1]["data"]["verifyCertificate"]
     assert verified["__typename"] == "VerifiedCertificate" and verified["holderName"] == "Siti Aminah", verified
     assert verified.items() >= certificate.items()
+
+
+def equivalency_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Foreign diploma equivalency.*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no equivalency session"
+    return block.group(1)
+
+
+def test_the_readme_equivalency_session_runs_from_registration_to_a_pk(server: dict[str, str], tmp_path: Path) -> None:
+    """Issue 11, item 8: registration to SK, then a PK and the first decision's basis."""
+    script = (first_session() + equivalency_session()).replace("/tmp/", f"{tmp_path}/")
+    done, answers = run_session(script, {**server, "PYTHONPATH": str(README.parent)}, tmp_path)
+    typenames = {v.get("__typename") for a in answers for v in a["data"].values() if isinstance(v, dict)}
+    assert typenames <= {None, "Accepted", "NinaAccepted", "ApplicationAccepted"}, done.stdout
+    [seen] = [a["data"]["equivalencyApplication"] for a in answers if "equivalencyApplication" in a["data"]]
+    assert seen["status"] == "EQUIVALENT" and seen["sk"]["level"] == "D3", done.stdout
+    basis = answers[-1]["data"]["decisionBasis"]
+    assert (basis["outcome"], basis["level"], basis["ruleVersion"]) == ("EQUIVALENT", "D3", "AU-BACHELOR-2019")
+    assert basis["decidedBy"] == ["tim-a"] and [e["outcome"] for e in basis["escalations"]] == ["No Honours year"]
