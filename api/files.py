@@ -98,6 +98,30 @@ def create_files_router(services: Services) -> APIRouter:
             },
         )
 
+    @router.get("/equivalency/{registration_number}/sk.pdf")
+    async def sk_pdf(registration_number: str, request: Request) -> Response:
+        """The signed SK of equivalency (EQV-4): for its applicant and the directorate."""
+        try:
+            actor = caller(request)
+        except NotAuthorized as e:
+            return refused(401, "NotAuthorized", str(e))
+        number = registration_number.strip().upper()[:20]
+        row = await asyncio.to_thread(services.equivalency.view.application, number)
+        own = row is not None and actor.role is Role.APPLICANT and actor.id == row.account_id
+        if row is None or not (own or actor.role in EQUIVALENCY_READERS):
+            return refused(404, "NotFound", "no such SK")  # another's number reads as unknown
+        data = await asyncio.to_thread(services.equivalency.sk_pdf, number)
+        if data is None:
+            return refused(404, "NotFound", "no SK of equivalency for this application yet")
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="sk-{number}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+
     @router.get("/dpi/{university_code}/{nim}.pdf")
     async def dpi_pdf(university_code: str, nim: str, request: Request) -> Response:
         """The signed DPI (SUB-8): for its student, their SSC staff and graduation staff."""

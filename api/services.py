@@ -83,6 +83,7 @@ class EquivalencyServices:
 
     commands: Equivalencies
     view: EquivalencyView
+    sk_pdf: Callable[[str], bytes | None]  # (registration number): the signed SK, or None without one
 
 
 class Outbox(Protocol):

@@ -119,6 +119,28 @@ def _dpi_pdf(*args: Any) -> bytes | None:
     return dpi_document(*args)
 
 
+def _sk_pdf(view: EquivalencyView, keys: KeyRing, clock: Any, server: str | None, number: str) -> bytes | None:
+    """The signed SK of equivalency (EQV-4), or None while the application has none."""
+    from infra.equivalency_pdf import SkFields, render_sk_pdf  # reportlab and pyHanko load on the first PDF
+
+    row = view.application(number)
+    if row is None or not (row.sk_number and row.equal_level and row.rule_version and row.decided_on):
+        return None
+    fields = SkFields(
+        sk_number=row.sk_number,
+        registration_number=row.registration_number,
+        applicant_name=row.applicant_name,
+        university=row.university,
+        programme=row.programme,
+        country=row.country,
+        foreign_level=row.level,
+        level=row.equal_level,
+        rule_version=row.rule_version,
+        issued_on=row.decided_on,
+    )
+    return render_sk_pdf(fields, keys, clock(), server=server)
+
+
 def _render_pdf(entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, base_url: str | None) -> bytes:
     from infra.sivil.pdf import render_verification_pdf  # reportlab and pyHanko load on the first PDF
 
@@ -260,6 +282,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
 
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     certificates_view = AssessmentView(reads)
+    equivalency_view = EquivalencyView(reads, submissions.calendar)
     holder_digest = functools.partial(student_nik_digest, diplomas, vault, nik_key)
 
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
@@ -313,7 +336,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=certificates_view,
             student_nik_digest=holder_digest,
         ),
-        equivalency=EquivalencyServices(commands=equivalencies, view=EquivalencyView(reads, submissions.calendar)),
+        equivalency=EquivalencyServices(
+            commands=equivalencies,
+            view=equivalency_view,
+            sk_pdf=functools.partial(_sk_pdf, equivalency_view, keys_ring, diplomas.clock, settings.public_url or None),
+        ),
         applications=dict(applications),
         worker=worker,
         wait=wait,

@@ -122,7 +122,7 @@ def verify_pdf(
 ) -> VerificationResult:
     """The offline checks and, with ``base_url``, the current status; the server is asked only about a PDF that
     passed every offline check."""
-    signature, signer_kid = _file_signature(data, keys)
+    signature, signer_kid = file_signature(data, keys)
     statement_check, statement, token = _signed_statement(data, keys, signer_kid)
     checks = [signature, statement_check, _page(data, statement, token, server_named_in(data))]
     if not base_url:
@@ -204,6 +204,12 @@ def verify_pdf_command(
             )
     else:
         lines.append(f"keys: {keys_origin}")
+    from infra.equivalency_pdf import is_sk_pdf, verify_sk_pdf  # the SK of equivalency (EQV-4) is signed alike
+
+    if is_sk_pdf(data):
+        with _quiet_parsers():
+            authentic, checked = verify_sk_pdf(data, keys)
+        return (Verdict.STATUS_UNKNOWN if authentic else Verdict.NOT_VERIFIED), [*lines, *checked]
     asked = None if offline else (server or named)
     with _quiet_parsers():  # a damaged file makes the PDF parsers log every repair they try
         result = verify_pdf(data, keys, base_url=asked, http_get=get)
@@ -282,7 +288,7 @@ def urllib_get(url: str) -> tuple[int, bytes]:
         return error.code, error.read(65536)
 
 
-def _file_signature(data: bytes, keys: KeyRing) -> tuple[Check, str | None]:
+def file_signature(data: bytes, keys: KeyRing) -> tuple[Check, str | None]:
     def failed(reason: str) -> tuple[Check, None]:
         return Check("file signature", "failed", reason), None
 

@@ -208,3 +208,28 @@ def test_documents_are_read_by_their_applicant_and_the_directorate(client: Clien
     for token, status in ((APPLICANT, 200), (TEAM, 200), (LEGAL, 200), (OTHER, 403)):
         got = client.http.get(f"/files/{sha}", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == status, (token, got.text)
+
+
+def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Container, tmp_path: Any) -> None:
+    from infra.sivil.verify import Verdict, verify_pdf_command
+
+    number, _, _ = registered_and_complete(client)
+    decided = ok(
+        run(client, "equaliseApplication", "EqualiseInput", TEAM, registrationNumber=number, skNumber="9/E/2026")
+    )
+    container.services.wait("equivalencies", decided["position"], "equivalencies")
+    for token, status in ((APPLICANT, 200), (LEGAL, 200), (OTHER, 404)):
+        got = client.http.get(f"/equivalency/{number}/sk.pdf", headers={"Authorization": f"Bearer {token}"})
+        assert got.status_code == status, got.text
+    pdf = client.http.get(f"/equivalency/{number}/sk.pdf", headers={"Authorization": f"Bearer {APPLICANT}"}).content
+    keys = container.services.diploma.sivil_public.keys
+    path = tmp_path / "sk.pdf"
+    path.write_bytes(pdf)
+    verdict, lines = verify_pdf_command(path, keys, None, offline=True)
+    assert verdict == Verdict.STATUS_UNKNOWN and lines[-1].startswith("AUTHENTIC: SK 9/E/2026"), lines
+    tampered = bytearray(pdf)
+    at = pdf.index(b"9/E/2026")
+    tampered[at] = ord("8")
+    path.write_bytes(bytes(tampered))
+    verdict, lines = verify_pdf_command(path, keys, None, offline=True)
+    assert verdict == Verdict.NOT_VERIFIED, lines

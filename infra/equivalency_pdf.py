@@ -1,0 +1,146 @@
+"""The SK of foreign diploma equivalency as a signed PDF (EQV-4), and its verification by anyone.
+
+The page shows the SK bilingually; the document information dictionary carries the SK's fields (``/EQVSKNumber``,
+``/EQVRegistration``, ``/EQVLevel``, and the server's address as ``/SIVILServer``), and the whole file is certified
+with the active SIVIL key like SIVIL's own PDFs, so any PAdES verifier checks it against the published keys and
+``kredensial verify-pdf`` checks it end to end: the signature over every byte, and the page against the fields.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from api.sivil.wib import WIB
+from infra.sivil.keys import KeyRing
+from infra.sivil.pdf import SERVER_KEY, certify
+from infra.sivil.pdf_layout import page_fonts, printable
+from infra.sivil.verify import Check, file_signature
+
+SK_KEY, REGISTRATION_KEY, LEVEL_KEY = "/EQVSKNumber", "/EQVRegistration", "/EQVLevel"
+TITLE = (
+    "SURAT KEPUTUSAN PENYETARAAN IJAZAH LUAR NEGERI",
+    "DECREE OF EQUIVALENCY OF A FOREIGN DIPLOMA",
+)
+
+
+@dataclass(frozen=True)
+class SkFields:
+    sk_number: str
+    registration_number: str
+    applicant_name: str
+    university: str
+    programme: str
+    country: str
+    foreign_level: str
+    level: str
+    rule_version: str
+    issued_on: str
+
+
+def render_sk_pdf(sk: SkFields, keys: KeyRing, printed_at: datetime, *, server: str | None = None) -> bytes:
+    writer = IncrementalPdfFileWriter(io.BytesIO(_compose(sk, printed_at)))
+    info_reference = writer.trailer.raw_get("/Info")
+    info = info_reference.get_object()
+    for key, value in ((SK_KEY, sk.sk_number), (REGISTRATION_KEY, sk.registration_number), (LEVEL_KEY, sk.level)):
+        info[generic.NameObject(key)] = generic.TextStringObject(value)
+    if server:
+        info[generic.NameObject(SERVER_KEY)] = generic.TextStringObject(server.rstrip("/"))
+    writer.mark_update(info_reference)
+    return certify(writer, keys, reason="SK Penyetaraan Ijazah Luar Negeri / Foreign diploma equivalency")
+
+
+def _compose(sk: SkFields, printed_at: datetime) -> bytes:
+    fonts = page_fonts()
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=f"SK {sk.sk_number}",
+        author="Direktorat Jenderal Pendidikan Tinggi",
+        creator="kredensial",
+        invariant=True,
+    )
+    style = ParagraphStyle("cell", fontName=fonts.regular, fontSize=10, leading=13)
+    bold = ParagraphStyle("bold", parent=style, fontName=fonts.bold)
+
+    def text(value: str, look: ParagraphStyle = style) -> Paragraph:
+        return Paragraph(escape(printable(value, fonts)), look)
+
+    rows = [
+        ("Nomor SK / Decree number", sk.sk_number),
+        ("Nomor registrasi / Registration number", sk.registration_number),
+        ("Nama / Name", sk.applicant_name),
+        ("Perguruan tinggi / University", f"{sk.university} ({sk.country})"),
+        ("Program / Programme", f"{sk.programme} ({sk.foreign_level})"),
+        ("Setara dengan / Equivalent to", sk.level),
+        ("Aturan / Rule", sk.rule_version),
+        ("Tanggal / Date", sk.issued_on),
+    ]
+    table = Table([[text(k, bold), text(v)] for k, v in rows], colWidths=[62 * mm, 108 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [
+        text(TITLE[0], ParagraphStyle("title", fontName=fonts.bold, fontSize=14, leading=18)),
+        text(TITLE[1], ParagraphStyle("subtitle", fontName=fonts.italic, fontSize=12, leading=16)),
+        Spacer(0, 8 * mm),
+        table,
+        Spacer(0, 8 * mm),
+        text(
+            "Dokumen ini ditandatangani secara elektronik; keasliannya dapat diperiksa dengan kunci publik SIVIL. / "
+            "This document is signed electronically; its authenticity can be checked with SIVIL's public keys."
+        ),
+        text(f"Dibuat / Generated: {printed_at.astimezone(WIB).strftime('%Y-%m-%d %H:%M')} WIB"),
+    ]
+    document.build(story)
+    return buffer.getvalue()
+
+
+def is_sk_pdf(data: bytes) -> bool:
+    try:
+        return SK_KEY in dict(PdfReader(io.BytesIO(data)).metadata or {})
+    except Exception:  # a damaged file is not one of ours
+        return False
+
+
+def verify_sk_pdf(data: bytes, keys: KeyRing) -> tuple[bool, list[str]]:
+    """The signature over the whole file with a published SIVIL key, and the page showing the signed fields."""
+    signature, _ = file_signature(data, keys)
+    checks = [signature]
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        fields = {k: str(v) for k, v in dict(reader.metadata or {}).items()}
+        page = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    except Exception as error:
+        fields, page = {}, ""
+        checks.append(Check("page", "failed", f"unreadable ({error})"))
+    wanted = [fields.get(k, "") for k in (SK_KEY, REGISTRATION_KEY, LEVEL_KEY)]
+    flat = re.sub(r"\s+", "", page)
+    if all(wanted) and all(re.sub(r"\s+", "", w) in flat for w in wanted):
+        checks.append(Check("page", "ok", f"shows SK {wanted[0]}, registration {wanted[1]}, equivalent to {wanted[2]}"))
+    elif all(wanted):
+        checks.append(Check("page", "failed", "the page does not show the signed SK fields"))
+    authentic = all(c.outcome == "ok" for c in checks)
+    lines = [f"{c.outcome.upper():<12} {c.name}: {c.detail}" for c in checks]
+    if authentic:
+        lines.append(
+            f"AUTHENTIC: SK {wanted[0]} for registration {wanted[1]} (equivalent to {wanted[2]}) is unchanged and "
+            "signed by a SIVIL key; a later formal review (PK) may have replaced it: ask the directorate for its status"
+        )
+    else:
+        lines.append("NOT VERIFIED: " + ", ".join(c.name for c in checks if c.outcome != "ok") + " failed")
+    return authentic, lines
