@@ -233,3 +233,15 @@ def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Conta
     path.write_bytes(bytes(tampered))
     verdict, lines = verify_pdf_command(path, keys, None, offline=True)
     assert verdict == Verdict.NOT_VERIFIED, lines
+
+
+def test_eqv_6_unclaimed_six_months_to_the_day_as_the_applicant_sees_it(client: Client, clock: Clock) -> None:
+    number, _, _ = registered_and_complete(client)
+    decided = ok(
+        run(client, "equaliseApplication", "EqualiseInput", TEAM, registrationNumber=number, skNumber="7/E/2026")
+    )
+    clock.now = datetime(2026, 9, 1, 16, 59, tzinfo=UTC)  # 1 September 23:59 WIB: the day before
+    sk = application(client, APPLICANT, number, at=decided["position"])["sk"]
+    assert (sk["unclaimed"], sk["collectedOn"]) == (False, None)
+    clock.now = datetime(2026, 9, 1, 17, 0, tzinfo=UTC)  # 2 September 00:00 WIB: six months to the day
+    assert application(client, APPLICANT, number)["sk"]["unclaimed"] is True
