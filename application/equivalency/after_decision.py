@@ -32,6 +32,7 @@ class DecisionBasis:
     outcome: str  # EQUIVALENT or REFUSED
     level: str | None
     rule_version: str | None
+    rule_read: tuple[str, ...]  # what the rule read: country, foreign level, features (e.g. HONOURS)
     rule_ids: tuple[str, ...]
     reasons: tuple[str, ...]
     checklist: tuple[str, ...]
@@ -140,8 +141,10 @@ class AfterDecisionCommands(EquivalencyBase):
         then: EquivalencyApplication = self.repository.get(application_id, version=taken.originator_version)
         level = rule_version = None
         reasons: tuple[str, ...] = ()
+        read: tuple[str, ...] = ()
         if isinstance(taken, EquivalencyApplication.Equalised):
             level, rule_version = taken.level, taken.rule_version
+            read = (taken.country, taken.foreign_level, *taken.features)
         else:
             reasons = taken.reasons
         return DecisionBasis(
@@ -155,6 +158,7 @@ class AfterDecisionCommands(EquivalencyBase):
             outcome="EQUIVALENT" if level is not None else "REFUSED",
             level=level,
             rule_version=rule_version,
+            rule_read=read,
             rule_ids=taken.rule_ids,
             reasons=reasons,
             checklist=tuple(then.checklist),

@@ -28,7 +28,7 @@ from domain.files import StoredFile, parse_sha256
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
-ACCESS_CODE_BYTES = 8  # ~64 bits: enough for a second factor that is also rate-limited where it is asked
+ACCESS_CODE_BYTES = 8  # 64 bits: a second factor no one guesses, even without a limit on tries
 
 
 def access_code_hash(registration_number: str, code: str) -> str:

@@ -103,11 +103,14 @@ class EquivalencyApplication(AfterDecision):
         cause: Cause
 
     class Equalised(Aggregate.Event):
-        """EQV-4: the SK of equivalency, with the level and the rule version that gave it."""
+        """EQV-4: the SK of equivalency, with the level and the rule version that gave it, and what the rule read."""
 
         sk_number: str
         level: str
         rule_version: str
+        country: str
+        foreign_level: str
+        features: tuple[str, ...]
         deciders: tuple[str, ...]
         on: date
         rule_ids: tuple[str, ...]
@@ -191,6 +194,7 @@ class EquivalencyApplication(AfterDecision):
         self.collected_on: date | None = None
         self.replacements: list[str] = []
         self.reviews: list[Review] = []
+        self.decisions = 0  # taken so far; a PK is of the latest
 
     @staticmethod
     def create_id(registration_number: str) -> UUID:
@@ -268,6 +272,8 @@ class EquivalencyApplication(AfterDecision):
     def answer_escalation(self, number: int, outcome: str, on: date, cause: Cause) -> None:
         """The outcome of an expert's opinion, a plenary or an external party (EQV-3); documents answer a
         request for more documents by being uploaded."""
+        if self.status in DECIDED:
+            raise violation("EQV-3", "number", f"application {self.registration_number} is decided")
         if not 1 <= number <= len(self.asked):
             raise violation("EQV-3", "number", f"escalations are numbered 1 to {len(self.asked)}")
         if self.asked[number - 1].outcome is not None:
@@ -311,6 +317,9 @@ class EquivalencyApplication(AfterDecision):
             sk_number=sk_number,
             level=equivalence.level,
             rule_version=equivalence.rule_version,
+            country=self.study.country,
+            foreign_level=self.study.level.value,
+            features=tuple(sorted(self.features)),
             deciders=deciders,
             on=on,
             rule_ids=("EQV-2", "EQV-4"),
@@ -323,11 +332,15 @@ class EquivalencyApplication(AfterDecision):
         sk_number: str,
         level: str,
         rule_version: str,
+        country: str,
+        foreign_level: str,
+        features: tuple[str, ...],
         deciders: tuple[str, ...],
         on: date,
         rule_ids: tuple[str, ...],
         cause: Cause,
     ) -> None:
+        self.decisions += 1
         self.status, self.sk_number, self.level = Status.EQUIVALENT, sk_number, level
         self.rule_version, self.deciders, self.decided_on = rule_version, deciders, on
 
@@ -341,6 +354,7 @@ class EquivalencyApplication(AfterDecision):
     def _refused(
         self, reasons: tuple[str, ...], deciders: tuple[str, ...], on: date, rule_ids: tuple[str, ...], cause: Cause
     ) -> None:
+        self.decisions += 1
         self.status, self.deciders, self.decided_on = Status.REFUSED, deciders, on
 
     def _check_decidable(self, deciders: tuple[str, ...]) -> None:
@@ -363,6 +377,8 @@ class EquivalencyApplication(AfterDecision):
         self.excluded |= set(self.deciders)
         self.status, self.sk_number, self.level, self.rule_version = Status.IN_REVIEW, None, None, None
         self.deciders = ()
+        self.collected_on, self.replacements = None, []  # the new decision's SK is collected afresh
+        self.complete_on, self.pauses = on, []  # the team's clock starts again with the review's decision
 
     def _pause(self, on: date) -> None:
         self.status = Status.WAITING_FOR_APPLICANT

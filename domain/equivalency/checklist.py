@@ -214,12 +214,15 @@ RULES: tuple[_Rule, ...] = (
     ),
 )
 
-SUPPORTING = {  # EQV-2.13: asked for by the team (EQV-3), never computed
+SUPPORTING = {  # EQV-2.13: asked for by the team (EQV-3) when it needs them
     "STUDY_CHRONOLOGY": Item("STUDY_CHRONOLOGY", "EQV-2.13", "Kronologis proses pembelajaran", "Study chronology"),
     "FULL_TIME_LETTER": Item(
         "FULL_TIME_LETTER", "EQV-2.13", "Surat keterangan full time student", "Full-time student letter"
     ),
 }
+
+
+SUPPORTING["DEGREE_MOU"] = next(r.item for r in RULES if r.item.code == "DEGREE_MOU")  # also when not declared
 
 
 def _by_research(s: Study) -> bool:

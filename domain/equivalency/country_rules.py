@@ -64,7 +64,7 @@ def equivalence(country: str, level: ForeignLevel, features: frozenset[str], day
     own = [r for r in in_force if r.country == country] or in_force
     if not own:
         raise violation("EQV-4.rule", "level", f"no equivalency rule for {level} from {country} on {day}")
-    rule = own[0]
+    rule = max(own, key=lambda r: r.starts)  # a newer version in force supersedes an older one left open
     outcome = next((o for o in rule.outcomes if o.when <= features), None)
     if outcome is None:
         raise violation("EQV-4.rule", "features", f"rule {rule.version} has no outcome for {sorted(features)}")

@@ -44,9 +44,15 @@ def parse_registration_number(value: object) -> str:
 
 
 def parse_sk_number(value: object) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    """As given, but with its spaces collapsed; a claim compares it without case (``sk_key``)."""
+    text = " ".join(value.split()) if isinstance(value, str) else ""
     if not SK_NUMBER.fullmatch(text):
         raise violation(
             "EQV-4.sk", "skNumber", "an SK number is 2 to 80 ASCII letters, digits, '.', '/', '-' or spaces"
         )
     return text
+
+
+def sk_key(sk_number: str) -> str:
+    """What makes two SK numbers the same one: "SK 1/2026" and "sk 1/2026" are."""
+    return sk_number.upper()

@@ -13,6 +13,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
+from domain.equivalency.kinds import sk_key
 from domain.errors import violation
 
 
@@ -59,4 +60,4 @@ class SkNumber(Aggregate):
 
     @staticmethod
     def create_id(sk_number: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/belmawa/equivalency/sk/{sk_number}")
+        return uuid5(NAMESPACE_URL, f"/belmawa/equivalency/sk/{sk_key(sk_number)}")

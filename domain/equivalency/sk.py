@@ -35,6 +35,7 @@ class Review:
     reasons: str
     documents: tuple[str, ...]  # SHA-256 of each supporting document
     on: date
+    decision: int  # which decision it reviews: one review per decision (a PK is not reviewed again)
     upheld: bool | None = None
     deciders: tuple[str, ...] = ()
     remark: str | None = None
@@ -49,6 +50,7 @@ class AfterDecision(Aggregate):
     collected_on: date | None
     replacements: list[str]
     reviews: list[Review]
+    decisions: int
 
     class Collected(Aggregate.Event):
         by: Collector
@@ -99,6 +101,8 @@ class AfterDecision(Aggregate):
                 raise violation("EQV-5.attorney", "powerOfAttorney", "a representative brings a power of attorney")
             if not (power_of_attorney.applicant_id_copy and power_of_attorney.representative_id_copy):
                 raise violation("EQV-5.attorney", "powerOfAttorney", "copies of both identity cards are needed")
+            if power_of_attorney.signed_on > on:
+                raise violation("EQV-5.attorney", "signedOn", "a power of attorney is dated on or before its use")
             meterai = check_meterai(power_of_attorney.signed_on, power_of_attorney.stamps)
         elif power_of_attorney is not None:
             raise violation("EQV-5.attorney", "powerOfAttorney", "the applicant collects without a power of attorney")
@@ -134,6 +138,8 @@ class AfterDecision(Aggregate):
     def issue_replacement(self, letter_number: str, reason: str, on: date, cause: Cause) -> None:
         if self.sk_number is None:
             raise violation("EQV-7", "registrationNumber", "no SK was issued: there is nothing to replace")
+        if letter_number in self.replacements:
+            raise violation("EQV-7", "letterNumber", f"letter {letter_number} was issued already")
         self._replacement_issued(
             letter_number=letter_number,
             refers_to=self.sk_number,
@@ -156,9 +162,9 @@ class AfterDecision(Aggregate):
     ) -> int:
         if not self.deciders:
             raise violation("EQV-8", "registrationNumber", "only a decision can be reviewed")
-        if any(r.upheld is None for r in self.reviews):
-            raise violation("EQV-8", "registrationNumber", "a review of this decision is already pending")
-        review = Review(len(self.reviews) + 1, letter_reference, reasons, documents, on)
+        if any(r.decision == self.decisions for r in self.reviews):
+            raise violation("EQV-8", "registrationNumber", "this decision has been reviewed (or is being reviewed)")
+        review = Review(len(self.reviews) + 1, letter_reference, reasons, documents, on, self.decisions)
         self._review_requested(review=review, rule_ids=("EQV-8",), cause=cause)
         return review.number
 
@@ -199,7 +205,7 @@ class AfterDecision(Aggregate):
     ) -> None:
         r = self.reviews[number - 1]
         self.reviews[number - 1] = Review(
-            r.number, r.letter_reference, r.reasons, r.documents, r.on, upheld, deciders, remark
+            r.number, r.letter_reference, r.reasons, r.documents, r.on, r.decision, upheld, deciders, remark
         )
         if upheld:
             self._reopen_for_review(on)

@@ -67,9 +67,10 @@ def check_meterai(signed_on: date, stamps: tuple[Stamp, ...]) -> str:
     version, to be recorded with the collection."""
     if not 1 <= len(stamps) <= MAX_STAMPS or any(not 0 < s.value <= 1_000_000 for s in stamps):
         raise violation("EQV-5.meterai", "stamps", f"1 to {MAX_STAMPS} stamps, each of a positive value in rupiah")
-    period = next((p for p in periods() if p.covers(signed_on)), None)
-    if period is None:
+    covering = [p for p in periods() if p.covers(signed_on)]
+    if not covering:
         raise violation("EQV-5.meterai", "signedOn", f"no stamp-duty rule covers {signed_on}")
+    period = max(covering, key=lambda p: p.starts)
     if not period.met_by(stamps):
         raise violation(
             "EQV-5.meterai",

@@ -42,9 +42,9 @@ class EquivalencyProjection(Projection):
         " application_id TEXT NOT NULL UNIQUE, account_id TEXT NOT NULL,"
         " applicant_name TEXT NOT NULL, access_code_hash TEXT NOT NULL, country TEXT NOT NULL, level TEXT NOT NULL,"
         " university TEXT NOT NULL, programme TEXT NOT NULL, honours INTEGER NOT NULL, status TEXT NOT NULL,"
-        " registered_on TEXT NOT NULL, complete_on TEXT, deferral TEXT, sk_number TEXT, equal_level TEXT,"
-        " rule_version TEXT, decided_on TEXT, collected_on TEXT, collected_unclaimed INTEGER, decisions INTEGER"
-        " NOT NULL DEFAULT 0)",
+        " registered_on TEXT NOT NULL, complete_on TEXT, deferral TEXT, deferral_answer TEXT, sk_number TEXT,"
+        " equal_level TEXT, rule_version TEXT, decided_on TEXT, collected_on TEXT, collected_unclaimed INTEGER,"
+        " decisions INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS eqv_applications_queue ON eqv_applications (status, complete_on)",
         "CREATE INDEX IF NOT EXISTS eqv_applications_account ON eqv_applications (account_id)",
         "CREATE TABLE IF NOT EXISTS eqv_checklist (registration_number TEXT NOT NULL, item_code TEXT NOT NULL,"
@@ -66,7 +66,8 @@ class EquivalencyProjection(Projection):
         " refers_to TEXT NOT NULL, reason TEXT NOT NULL, issued_on TEXT NOT NULL,"
         " PRIMARY KEY (registration_number, letter_number))",
         "CREATE TABLE IF NOT EXISTS eqv_decisions (registration_number TEXT NOT NULL, decision INTEGER NOT NULL,"
-        " outcome TEXT NOT NULL, sk_number TEXT, equal_level TEXT, rule_version TEXT, reasons TEXT, deciders TEXT"
+        " outcome TEXT NOT NULL, sk_number TEXT, equal_level TEXT, rule_version TEXT, rule_read TEXT, reasons TEXT,"
+        " deciders TEXT"
         " NOT NULL, decided_on TEXT NOT NULL, recorded_by TEXT NOT NULL, rule_ids TEXT NOT NULL, version INTEGER"
         " NOT NULL, PRIMARY KEY (registration_number, decision))",
         "CREATE TABLE IF NOT EXISTS eqv_basis_documents (registration_number TEXT NOT NULL, decision INTEGER NOT NULL,"
@@ -199,7 +200,10 @@ class EquivalencyProjection(Projection):
     @handles
     def on_deferral_answered(self, e: EquivalencyApplication.DeferralAnswered, tx: Transaction) -> None:
         n = _number(tx, e.originator_id)
-        tx.execute(f"UPDATE {_APP} SET deferral = NULL WHERE registration_number = :n", {"n": n})
+        tx.execute(
+            f"UPDATE {_APP} SET deferral = NULL, deferral_answer = :a WHERE registration_number = :n",
+            {"n": n, "a": e.answer},
+        )
         missing = tx.query("SELECT 1 FROM eqv_checklist WHERE registration_number = :n AND uploaded = 0", {"n": n})
         if not missing:
             self._resume(tx, n, e.on)
@@ -216,9 +220,16 @@ class EquivalencyProjection(Projection):
             {"n": n, "sk": e.sk_number, "level": e.level, "rule": e.rule_version},
         )
         tx.execute(
-            "UPDATE eqv_decisions SET sk_number = :sk, equal_level = :level, rule_version = :rule"
+            "UPDATE eqv_decisions SET sk_number = :sk, equal_level = :level, rule_version = :rule, rule_read = :read"
             " WHERE registration_number = :n AND decision = :d",
-            {"n": n, "d": decision, "sk": e.sk_number, "level": e.level, "rule": e.rule_version},
+            {
+                "n": n,
+                "d": decision,
+                "sk": e.sk_number,
+                "level": e.level,
+                "rule": e.rule_version,
+                "read": "\n".join((e.country, e.foreign_level, *e.features)),
+            },
         )
 
     @handles
@@ -256,7 +267,7 @@ class EquivalencyProjection(Projection):
                 "n": n,
                 "d": decision,
                 "outcome": outcome,
-                "deciders": ", ".join(deciders),
+                "deciders": "\n".join(deciders),  # one per line: a name may hold a comma
                 "on": on.isoformat(),
                 "by": recorded_by,
                 "rules": ", ".join(rule_ids),
@@ -290,7 +301,7 @@ class EquivalencyProjection(Projection):
     def on_replacement(self, e: AfterDecision.ReplacementIssued, tx: Transaction) -> None:
         tx.execute(
             "INSERT INTO eqv_replacements (registration_number, letter_number, refers_to, reason, issued_on)"
-            " VALUES (:n, :letter, :sk, :reason, :on)",
+            " VALUES (:n, :letter, :sk, :reason, :on) ON CONFLICT (registration_number, letter_number) DO NOTHING",
             {
                 "n": _number(tx, e.originator_id),
                 "letter": e.letter_number,
@@ -326,17 +337,19 @@ class EquivalencyProjection(Projection):
                 "n": n,
                 "number": e.number,
                 "upheld": int(e.upheld),
-                "deciders": ", ".join(e.deciders),
+                "deciders": "\n".join(e.deciders),
                 "remark": e.remark,
                 "on": e.on.isoformat(),
             },
         )
-        if e.upheld:  # the decision is taken again: the application is back in review
+        if e.upheld:  # the decision is taken again: back in review, the clock from today, a new SK to collect
             tx.execute(
                 f"UPDATE {_APP} SET status = :s, sk_number = NULL, equal_level = NULL, rule_version = NULL,"
-                " decided_on = NULL WHERE registration_number = :n",
-                {"n": n, "s": Status.IN_REVIEW.value},
+                " decided_on = NULL, complete_on = :on, collected_on = NULL, collected_unclaimed = NULL"
+                " WHERE registration_number = :n",
+                {"n": n, "s": Status.IN_REVIEW.value, "on": e.on.isoformat()},
             )
+            tx.execute("DELETE FROM eqv_pauses WHERE registration_number = :n", {"n": n})
 
     def _pause(self, tx: Transaction, n: str, on: date) -> None:
         _status(tx, n, Status.WAITING_FOR_APPLICANT)

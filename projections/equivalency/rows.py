@@ -59,6 +59,7 @@ class DecisionRow:
     sk_number: str | None
     equal_level: str | None
     rule_version: str | None
+    rule_read: str | None
     reasons: str | None
     deciders: str
     decided_on: str
@@ -85,6 +86,7 @@ class ApplicationRow:
     registered_on: str
     complete_on: str | None
     deferral: str | None
+    deferral_answer: str | None
     sk_number: str | None
     equal_level: str | None
     rule_version: str | None

@@ -113,8 +113,9 @@ class EquivalencyView:
         key = {"n": registration_number, "d": decision}
         row = one(
             self.store.query(
-                "SELECT decision, outcome, sk_number, equal_level, rule_version, reasons, deciders, decided_on,"
-                " recorded_by, rule_ids, version FROM eqv_decisions WHERE registration_number = :n AND decision = :d",
+                "SELECT decision, outcome, sk_number, equal_level, rule_version, rule_read, reasons, deciders,"
+                " decided_on, recorded_by, rule_ids, version FROM eqv_decisions"
+                " WHERE registration_number = :n AND decision = :d",
                 key,
             )
         )

@@ -191,3 +191,55 @@ def test_eqv_8_a_review_is_decided_by_others_and_upheld_the_decision_is_taken_ag
     assert refusal.value.rule_ids == ("EQV-8.independence",)
     application.equalise(rule, "SK-2", ("tim-c",), date(2026, 3, 11), TEAM)
     assert (application.sk_number, application.level) == ("SK-2", "S1")
+
+
+# From review ---------------------------------------------------------------------------------------------------
+
+
+def test_eqv_8_after_an_upheld_review_the_new_sk_is_collected_afresh_and_the_clock_restarts() -> None:
+    application = decided(frozenset())
+    application.collect(Collector.APPLICANT, None, 2, DAY, TEAM)
+    application.issue_replacement("SKP-1", "Nama salah ketik", DAY, TEAM)
+    application.request_review("PK-1", "Honours", (), date(2026, 3, 9), TEAM)
+    application.decide_review(True, ("hukum-b",), "Diterima", date(2026, 6, 1), TEAM)
+    assert (application.collected_on, application.replacements) == (None, [])
+    assert (application.complete_on, application.pauses) == (date(2026, 6, 1), [])
+    rule = equivalence("AU", ForeignLevel.S1, frozenset({"HONOURS"}), date(2026, 6, 2))
+    application.equalise(rule, "SK-2", ("tim-c",), date(2026, 6, 2), TEAM)
+    application.collect(Collector.APPLICANT, None, 2, date(2026, 6, 3), TEAM)
+    assert application.collected_on == date(2026, 6, 3)
+
+
+def test_eqv_8_one_review_per_decision() -> None:
+    application = decided()
+    application.request_review("PK-1", "x", (), DAY, TEAM)
+    application.decide_review(False, ("hukum-b",), "Ditolak", DAY, TEAM)
+    with pytest.raises(RuleViolation) as refusal:
+        application.request_review("PK-2", "lagi", (), DAY, TEAM)
+    assert refusal.value.rule_ids == ("EQV-8",)
+
+
+def test_eqv_7_a_letter_number_once() -> None:
+    application = decided()
+    application.issue_replacement("SKP-1", "x", DAY, TEAM)
+    with pytest.raises(RuleViolation) as refusal:
+        application.issue_replacement("SKP-1", "y", DAY, TEAM)
+    assert refusal.value.rule_ids == ("EQV-7",)
+
+
+def test_eqv_5_a_power_of_attorney_is_not_dated_after_its_use() -> None:
+    application = decided()
+    with pytest.raises(RuleViolation) as refusal:
+        application.collect(Collector.REPRESENTATIVE, attorney(date(2026, 3, 3), NEW_10000), 2, DAY, TEAM)
+    assert refusal.value.rule_ids == ("EQV-5.attorney",)
+    application.collect(Collector.REPRESENTATIVE, attorney(DAY, NEW_10000), 2, DAY, TEAM)
+
+
+def test_eqv_3_the_mou_may_be_asked_for_and_no_outcome_after_the_decision() -> None:
+    application = registered()
+    complete(application)
+    application.escalate(Escalation.MORE_DOCUMENTS, "MoU", ("DEGREE_MOU",), DAY, TEAM)
+    assert [i.code for i in application.missing] == ["DEGREE_MOU"]
+    application = decided()
+    with pytest.raises(RuleViolation):
+        application.answer_escalation(1, "late", DAY, TEAM)

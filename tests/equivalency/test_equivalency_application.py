@@ -107,8 +107,8 @@ def test_eqv_4_sk_numbers_are_unique(directorate: Directorate) -> None:
     first = directorate.complete(directorate.register())
     second = directorate.complete(directorate.register("akun-budi"), "akun-budi")
     assert first.status == second.status == "IN_REVIEW"
-    directorate.equalise(first.registration_number)
-    refused(directorate, "EQV-4.sk", lambda: directorate.equalise(second.registration_number))
+    directorate.equalise(first.registration_number, " 1234/E.E3/km/2026 ")
+    refused(directorate, "EQV-4.sk", lambda: directorate.equalise(second.registration_number, "1234/E.E3/KM/2026"))
     unchanged(
         directorate,
         NotAuthorized,
@@ -232,4 +232,5 @@ def test_read_models_the_queue_the_applicant_and_the_decision_basis(directorate:
         (d.item_code, d.file.sha256 if d.file else None, d.url) for d in logged.documents
     }
     assert (projected.equal_level, projected.rule_version) == (logged.level, logged.rule_version)
-    assert projected.deciders == ", ".join(logged.decided_by)
+    assert projected.deciders.split("\n") == list(logged.decided_by)
+    assert projected.rule_read == "AU\nS1" and logged.rule_read == ("AU", "S1")

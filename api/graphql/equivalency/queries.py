@@ -81,7 +81,7 @@ class EquivalencyQuery:
                 view.documents(number),
                 view.escalations(number),
                 view.reviews(number),
-                [letter for letter, *_ in view.replacements(number)],
+                [letter for letter, sk, *_ in view.replacements(number) if sk == row.sk_number],
                 today,
             )
 
@@ -106,7 +106,7 @@ class EquivalencyQuery:
                     view.documents(row.registration_number),
                     view.escalations(row.registration_number),
                     view.reviews(row.registration_number),
-                    [letter for letter, *_ in view.replacements(row.registration_number)],
+                    [letter for letter, sk, *_ in view.replacements(row.registration_number) if sk == row.sk_number],
                     today,
                 )
                 for row in view.of_account(actor.id)

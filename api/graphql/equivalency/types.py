@@ -65,17 +65,29 @@ class EquivalencyDocument:
         )
 
 
-@strawberry.type(description="EQV-3: what the team asked, of whom, and the outcome.")
+@strawberry.type(description="EQV-3: what the team asked, who asked and when, and the outcome.")
 class EscalationRecord:
     number: int
     kind: str
     request: str
+    asked_by: str | None
+    asked_on: date | None
     outcome: str | None
     answered_by: str | None
+    answered_on: date | None
 
     @classmethod
     def from_row(cls, r: EscalationRow) -> EscalationRecord:
-        return cls(number=r.number, kind=r.kind, request=r.request, outcome=r.outcome, answered_by=r.answered_by)
+        return cls(
+            number=r.number,
+            kind=r.kind,
+            request=r.request,
+            asked_by=r.asked_by or None,
+            asked_on=_day(r.asked_on),
+            outcome=r.outcome,
+            answered_by=r.answered_by,
+            answered_on=_day(r.answered_on),
+        )
 
 
 @strawberry.type
@@ -83,8 +95,10 @@ class ReviewRecord:
     number: int
     letter_reference: str
     reasons: str
+    documents: list[str] = strawberry.field(description="SHA-256 of each supporting document")
     requested_on: date
     upheld: bool | None
+    deciders: list[str]
     remark: str | None
     decided_on: date | None
 
@@ -94,8 +108,10 @@ class ReviewRecord:
             number=r.number,
             letter_reference=r.letter_reference,
             reasons=r.reasons,
+            documents=r.documents.split(", ") if r.documents else [],
             requested_on=date.fromisoformat(r.requested_on),
             upheld=None if r.upheld is None else bool(r.upheld),
+            deciders=r.deciders.split("\n") if r.deciders else [],
             remark=r.remark,
             decided_on=_day(r.decided_on),
         )
@@ -130,6 +146,7 @@ class EquivalencyApplicationView:
     )
     waiting_for_applicant: bool
     deferral_reasons: list[str]
+    deferral_answer: str | None
     missing: list[str]
     checklist: list[ChecklistItem]
     documents: list[EquivalencyDocument]
@@ -177,6 +194,7 @@ class EquivalencyApplicationView:
             working_days=working_days,
             waiting_for_applicant=row.status == "WAITING_FOR_APPLICANT",
             deferral_reasons=row.deferral.split("\n") if row.deferral else [],
+            deferral_answer=row.deferral_answer,
             missing=[c.item_code for c in checklist if not c.uploaded],
             checklist=[ChecklistItem.from_row(c) for c in checklist],
             documents=[EquivalencyDocument.from_row(d) for d in documents],
@@ -194,6 +212,7 @@ class DecisionBasisView:
     sk_number: str | None
     level: str | None
     rule_version: str | None
+    rule_read: list[str] = strawberry.field(description="what the rule read: country, foreign level, features")
     reasons: list[str]
     decided_by: list[str]
     recorded_by: str
@@ -212,8 +231,9 @@ class DecisionBasisView:
             sk_number=r.sk_number,
             level=r.equal_level,
             rule_version=r.rule_version,
+            rule_read=r.rule_read.split("\n") if r.rule_read else [],
             reasons=r.reasons.split("\n") if r.reasons else [],
-            decided_by=r.deciders.split(", "),
+            decided_by=r.deciders.split("\n"),
             recorded_by=r.recorded_by,
             decided_on=date.fromisoformat(r.decided_on),
             rule_ids=r.rule_ids.split(", "),
