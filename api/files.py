@@ -12,6 +12,9 @@ from fastapi.responses import JSONResponse
 
 from api.auth import actor_from_header
 from api.services import Services
+from api.sivil.address import ClientAddress
+from api.sivil.rate_limit import RateLimited
+from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.authorization import DPI_READERS, EQUIVALENCY_READERS, SSC, may_read_assessment, may_read_student
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
@@ -120,6 +123,26 @@ def create_files_router(services: Services) -> APIRouter:
                 "Content-Disposition": f'attachment; filename="sk-{number}.pdf"',
                 "Cache-Control": "private, no-store",
             },
+        )
+
+    @router.get("/equivalency/sk-status")
+    async def sk_status(request: Request, registration: str = "", sk: str = "") -> Response:
+        """For anyone holding an SK PDF (EQV-4): whether that SK is still the application's, given both numbers
+        printed on it; nothing personal. Rate-limited per address like SIVIL's look-ups."""
+        public = services.diploma.sivil_public
+        try:
+            await asyncio.to_thread(public.limiter.hit, ClientAddress(public.trusted_proxies)(request), "sk-status")
+        except RateLimited as e:
+            return JSONResponse({"error": "RATE_LIMITED", "retry_after_seconds": e.retry_after}, 429)
+        except TEMPORARY as e:  # the limiter's store is away: try later, never a 500
+            noted(e)
+            return JSONResponse({"error": "UNAVAILABLE", "message": MESSAGE}, 503, {"Retry-After": str(RETRY_AFTER)})
+        number, given = registration.strip().upper()[:20], " ".join(sk.split())[:80]
+        if not number or not given:
+            return JSONResponse({"error": "RULE_VIOLATION", "message": "pass registration= and sk="}, 422)
+        status = await asyncio.to_thread(services.equivalency.view.sk_status, number, given)
+        return JSONResponse(
+            {"registration": number, "sk": given, "status": status}, 200 if status != "NOT_FOUND" else 404
         )
 
     @router.get("/dpi/{university_code}/{nim}.pdf")

@@ -9,7 +9,9 @@ with the active SIVIL key like SIVIL's own PDFs, so any PAdES verifier checks it
 from __future__ import annotations
 
 import io
+import json
 import re
+import urllib.parse
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
@@ -26,7 +28,7 @@ from api.sivil.wib import WIB
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import SERVER_KEY, certify
 from infra.sivil.pdf_layout import page_fonts, printable
-from infra.sivil.verify import Check, file_signature
+from infra.sivil.verify import Check, HttpGet, Verdict, file_signature, urllib_get
 
 SK_KEY, REGISTRATION_KEY, LEVEL_KEY = "/EQVSKNumber", "/EQVRegistration", "/EQVLevel"
 TITLE = (
@@ -117,8 +119,11 @@ def is_sk_pdf(data: bytes) -> bool:
         return False
 
 
-def verify_sk_pdf(data: bytes, keys: KeyRing) -> tuple[bool, list[str]]:
-    """The signature over the whole file with a published SIVIL key, and the page showing the signed fields."""
+def verify_sk_pdf(
+    data: bytes, keys: KeyRing, *, base_url: str | None = None, http_get: HttpGet | None = None
+) -> tuple[Verdict, list[str]]:
+    """The signature over the whole file with a published SIVIL key and the page showing the signed fields; with
+    ``base_url``, whether the SK is still the application's (a PK may have replaced it)."""
     signature, _ = file_signature(data, keys)
     checks = [signature]
     try:
@@ -135,12 +140,43 @@ def verify_sk_pdf(data: bytes, keys: KeyRing) -> tuple[bool, list[str]]:
     elif all(wanted):
         checks.append(Check("page", "failed", "the page does not show the signed SK fields"))
     authentic = all(c.outcome == "ok" for c in checks)
+    current = None
+    if authentic and base_url:
+        current = _current(base_url, wanted[1], wanted[0], http_get or urllib_get)
+        checks.append(current)
     lines = [f"{c.outcome.upper():<12} {c.name}: {c.detail}" for c in checks]
-    if authentic:
-        lines.append(
-            f"AUTHENTIC: SK {wanted[0]} for registration {wanted[1]} (equivalent to {wanted[2]}) is unchanged and "
-            "signed by a SIVIL key; a later formal review (PK) may have replaced it: ask the directorate for its status"
-        )
-    else:
+    signed = (
+        f"SK {wanted[0]} for registration {wanted[1]} (equivalent to {wanted[2]}) is unchanged and signed by a "
+        "SIVIL key"
+    )
+    if not authentic:
         lines.append("NOT VERIFIED: " + ", ".join(c.name for c in checks if c.outcome != "ok") + " failed")
-    return authentic, lines
+        return Verdict.NOT_VERIFIED, lines
+    if current is None or current.outcome == "not checked":
+        lines.append(
+            f"AUTHENTIC, STATUS NOT CHECKED: {signed}; whether a formal review (PK) replaced it was not checked"
+        )
+        return Verdict.STATUS_UNKNOWN, lines
+    if current.outcome == "ok":
+        lines.append(f"VERIFIED: {signed}, and {base_url} confirms it is the application's SK")
+        return Verdict.VERIFIED, lines
+    lines.append(f"REPLACED: {signed}, but {current.detail}: it is NOT the SK in force")
+    return Verdict.ANNULLED, lines
+
+
+def _current(base_url: str, registration: str, sk: str, http_get: HttpGet) -> Check:
+    root = base_url.rstrip("/")
+    query = urllib.parse.urlencode({"registration": registration, "sk": sk})
+    try:
+        status, body = http_get(f"{root}/equivalency/sk-status?{query}")
+        answer = json.loads(body)
+    except (OSError, ValueError, RecursionError) as error:
+        return Check("current status", "not checked", f"could not check online: {error}")
+    said = answer.get("status") if isinstance(answer, dict) else None
+    if status == 200 and said == "CURRENT":
+        return Check("current status", "ok", f"still the SK in force, says {root}")
+    if status == 200 and said == "SUPERSEDED":
+        return Check("current status", "failed", f"{root} says a formal review (PK) replaced it")
+    if status == 404:
+        return Check("current status", "failed", f"{root} does not know this SK")
+    return Check("current status", "not checked", f"{root} answered HTTP {status}")

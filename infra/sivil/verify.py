@@ -206,11 +206,11 @@ def verify_pdf_command(
         lines.append(f"keys: {keys_origin}")
     from infra.equivalency_pdf import is_sk_pdf, verify_sk_pdf  # the SK of equivalency (EQV-4) is signed alike
 
+    asked = None if offline else (server or named)
     if is_sk_pdf(data):
         with _quiet_parsers():
-            authentic, checked = verify_sk_pdf(data, keys)
-        return (Verdict.STATUS_UNKNOWN if authentic else Verdict.NOT_VERIFIED), [*lines, *checked]
-    asked = None if offline else (server or named)
+            verdict, checked = verify_sk_pdf(data, keys, base_url=asked, http_get=get)
+        return verdict, [*lines, *checked]
     with _quiet_parsers():  # a damaged file makes the PDF parsers log every repair they try
         result = verify_pdf(data, keys, base_url=asked, http_get=get)
     checks = list(result.checks)

@@ -69,6 +69,20 @@ class EquivalencyView:
         )
         return [r["account_id"] for r in rows]
 
+    def sk_status(self, registration_number: str, sk_number: str) -> str:
+        """EQV-4, EQV-8: CURRENT while the application's SK is this one; SUPERSEDED once a review replaced it;
+        NOT_FOUND for any other pair (it never tells which half was wrong)."""
+        row = self.application(registration_number)
+        if row is None:
+            return "NOT_FOUND"
+        if row.sk_number is not None and row.sk_number.upper() == sk_number.upper():
+            return "CURRENT"
+        issued = self.store.query(
+            "SELECT 1 FROM eqv_decisions WHERE registration_number = :n AND UPPER(sk_number) = :sk",
+            {"n": registration_number, "sk": sk_number.upper()},
+        )
+        return "SUPERSEDED" if issued else "NOT_FOUND"
+
     def checklist(self, registration_number: str) -> list[ChecklistRow]:
         rows = self.store.query(
             "SELECT item_code, rule_id, indonesian, english, link_allowed, asked, uploaded FROM eqv_checklist"

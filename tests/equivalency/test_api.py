@@ -226,7 +226,41 @@ def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Conta
     path = tmp_path / "sk.pdf"
     path.write_bytes(pdf)
     verdict, lines = verify_pdf_command(path, keys, None, offline=True)
-    assert verdict == Verdict.STATUS_UNKNOWN and lines[-1].startswith("AUTHENTIC: SK 9/E/2026"), lines
+    assert verdict == Verdict.STATUS_UNKNOWN and lines[-1].startswith("AUTHENTIC, STATUS NOT CHECKED: SK 9/E/2026")
+
+    def http_get(url: str) -> tuple[int, bytes]:  # the verifier asks the server, here in-process
+        got = client.http.get(url.removeprefix("http://testserver"))
+        return got.status_code, got.content
+
+    verdict, lines = verify_pdf_command(path, keys, "http://testserver", http_get=http_get)
+    assert verdict == Verdict.VERIFIED, lines
+    ok(
+        run(
+            client,
+            "requestReview",
+            "RequestReviewInput",
+            APPLICANT,
+            registrationNumber=number,
+            letterReference="PK",
+            reasons="Honours",
+        )
+    )
+    upheld = ok(
+        run(
+            client,
+            "decideReview",
+            "DecideReviewInput",
+            LEGAL,
+            registrationNumber=number,
+            upheld=True,
+            remark="Diterima",
+        )
+    )
+    container.services.wait("equivalencies", upheld["position"], "equivalencies")
+    verdict, lines = verify_pdf_command(path, keys, "http://testserver", http_get=http_get)
+    assert verdict == Verdict.ANNULLED and lines[-1].startswith("REPLACED"), lines
+    wrong = client.http.get("/equivalency/sk-status", params={"registration": number, "sk": "X/1"})
+    assert wrong.status_code == 404 and wrong.json()["status"] == "NOT_FOUND"
     tampered = bytearray(pdf)
     at = pdf.index(b"9/E/2026")
     tampered[at] = ord("8")
