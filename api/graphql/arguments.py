@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from uuid import UUID
 
 from api.graphql.cost import Limits
@@ -43,3 +44,8 @@ def parse_id(value: str, field: str, rule_id: str) -> UUID:
     except ValueError:
         pass
     raise violation(rule_id, field, f"{field} is an id as this API returned it (a UUID)")
+
+
+def optional_day(text: str | None) -> date | None:
+    """A read model's ISO date, or None where it has none."""
+    return date.fromisoformat(text) if text else None

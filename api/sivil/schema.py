@@ -14,6 +14,7 @@ import strawberry
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from api.graphql.arguments import optional_day
 from api.graphql.cost import Limits, extensions
 from api.graphql.transport import Schema
 from api.sivil import challenge as ch
@@ -102,14 +103,10 @@ class DiplomaStatus:
             on=on,
             status=s.status,
             status_label=s.label,
-            status_date=_day(s.status_date),
+            status_date=optional_day(s.status_date),
             current_status=s.current_status,
-            current_status_date=_day(s.current_status_date),
+            current_status_date=optional_day(s.current_status_date),
         )
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 @strawberry.type(description="The same answer for every miss: it never tells whether another diploma exists.")

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate
 from application.assessment.certificates import CertificateCommands
 from application.assessment.inputs import EvidenceInput, parse_evidence, parse_reference
 from application.assessment.receipt import AssessmentReceipt
-from application.assessment.setup import AssessmentSetup, parse_code
+from application.assessment.setup import CODE_FORM, AssessmentSetup
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
 from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.assessment import Assessment, Entitlement
@@ -25,7 +25,7 @@ from domain.assessment.licence import Licence, parse_lsp_code
 from domain.assessment.numbers import parse_number
 from domain.assessment.people import Asesi, Committee, parse_person_key
 from domain.assessment.sop import SOP, Result, Step
-from domain.assessment.standards import SKEMA_CODE, Skema
+from domain.assessment.standards import SKEMA_CODE, Skema, parse_code
 from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
@@ -71,8 +71,8 @@ class Assessments(CertificateCommands, AssessmentSetup):
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_CERTIFICATION, lsp)
         number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
-        skema_key = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-2.scope")
-        tuk_key = parse_code(tuk_code, TUK_CODE, "tukCode", "ASM-5")
+        skema_key = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-2.scope")
+        tuk_key = parse_code(tuk_code, TUK_CODE, "tukCode", CODE_FORM, "ASM-5")
 
         def command() -> AssessmentReceipt:
             self.load(Asesi, Asesi.create_id(lsp, number), "candidate", number)

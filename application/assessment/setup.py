@@ -18,7 +18,7 @@ from domain.assessment.kinds import LicenceKind, TukKind
 from domain.assessment.licence import Licence, parse_lsp_code
 from domain.assessment.numbers import parse_number
 from domain.assessment.people import Asesi, Committee, parse_person_key
-from domain.assessment.standards import SKEMA_CODE, Skema, parse_facilities
+from domain.assessment.standards import SKEMA_CODE, Skema, parse_code, parse_facilities
 from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause
 from domain.errors import violation
@@ -27,11 +27,7 @@ from domain.text import NAME_CHARS, optional_text, parse_text
 NIK_SHAPED = re.compile(r"\d{16}", re.ASCII)
 
 
-def parse_code(value: object, pattern: Any, field: str, rule_id: str) -> str:
-    text = value.strip().upper() if isinstance(value, str) else ""
-    if not pattern.fullmatch(text):
-        raise violation(rule_id, field, "1 to 40 ASCII letters, digits, '.', '/' or '-'")
-    return text
+CODE_FORM = "a code is 1 to 40 ASCII letters, digits, '.', '/' or '-'"
 
 
 class AssessmentSetup(AssessmentBase):
@@ -54,7 +50,7 @@ class AssessmentSetup(AssessmentBase):
 
     def set_remote_requirements(self, *, skema_code: str, requirements: Sequence[str], cause: Cause) -> Receipt:
         require(cause.actor, BNSP)
-        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-1")
+        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-1")
         wanted = parse_facilities(requirements, "requirements", "ASM-5")
 
         def command() -> Receipt:
@@ -80,7 +76,7 @@ class AssessmentSetup(AssessmentBase):
         """Grants the licence, or amends it (a renewal or a change of scope is a new term of the same licence)."""
         require(cause.actor, BNSP)
         lsp = parse_lsp_code(lsp_code)
-        codes = [parse_code(c, SKEMA_CODE, "skemaCodes", "ASM-2.scope") for c in skema_codes]
+        codes = [parse_code(c, SKEMA_CODE, "skemaCodes", CODE_FORM, "ASM-2.scope") for c in skema_codes]
 
         def command() -> Receipt:
             for code in codes:
@@ -116,7 +112,7 @@ class AssessmentSetup(AssessmentBase):
         require(cause.actor, BNSP)
         number = parse_number(asesor_number, "asesorNumber")
         works_for = optional_text(employer, field="employer", max_chars=NAME_CHARS, rule_id="ASM-3")
-        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", "ASM-3.registration")
+        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-3.registration")
 
         def command() -> Receipt:
             self.load(Skema, Skema.create_id(code), "skema", code)
@@ -150,7 +146,7 @@ class AssessmentSetup(AssessmentBase):
     ) -> Receipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_CERTIFICATION, lsp)
-        code = parse_code(tuk_code, TUK_CODE, "tukCode", "ASM-5")
+        code = parse_code(tuk_code, TUK_CODE, "tukCode", CODE_FORM, "ASM-5")
         title = parse_text(name, field="name", max_chars=NAME_CHARS, rule_id="ASM-5")
         verified = parse_facilities(facilities, "facilities", "ASM-5")
 

@@ -34,11 +34,13 @@ def parse_facilities(given: Sequence[object], field: str, rule_id: str) -> froze
     if len(given) > MAX_FACILITIES:
         raise violation(rule_id, field, f"at most {MAX_FACILITIES} codes")
     return frozenset(
-        _code(v, FACILITY_CODE, field, "a facility is an ASCII code such as VIDEO_CONFERENCE", rule_id) for v in given
+        parse_code(v, FACILITY_CODE, field, "a facility is an ASCII code such as VIDEO_CONFERENCE", rule_id)
+        for v in given
     )
 
 
-def _code(value: object, pattern: re.Pattern[str], field: str, form: str, rule_id: str = "ASM-1") -> str:
+def parse_code(value: object, pattern: re.Pattern[str], field: str, form: str, rule_id: str = "ASM-1") -> str:
+    """An ASCII code of the context: trimmed, upper-cased, in its pattern."""
     text = value.strip().upper() if isinstance(value, str) else ""
     if not pattern.fullmatch(text):
         raise violation(rule_id, field, f"{form}; got {shown(value) if isinstance(value, str) else value!r}")
@@ -80,7 +82,7 @@ class CompetencyUnit:
         def long(value: object, field: str) -> Callable[[], str]:
             return lambda: parse_text(value, field=field, max_chars=REMARK_CHARS, rule_id="ASM-1", multiline=True)
 
-        unit_code = attempt(lambda: _code(code, UNIT_CODE, "code", "a unit code is ASCII parts joined by dots"))
+        unit_code = attempt(lambda: parse_code(code, UNIT_CODE, "code", "a unit code is ASCII parts joined by dots"))
         unit_title = attempt(lambda: parse_text(title, field="title", max_chars=NAME_CHARS, rule_id="ASM-1"))
         parsed = _elements(elements, collected)
         texts = [attempt(long(v, f)) for v, f in ((descriptor, "descriptor"), (range_statement, "rangeStatement"))]
@@ -143,7 +145,7 @@ class Skema(Aggregate):
 
     @classmethod
     def publish(cls, *, code: object, title: object, units: Sequence[CompetencyUnit], cause: Cause) -> Skema:
-        skema_code = _code(code, SKEMA_CODE, "code", "a skema code is ASCII letters, digits, '.', '/' or '-'")
+        skema_code = parse_code(code, SKEMA_CODE, "code", "a skema code is ASCII letters, digits, '.', '/' or '-'")
         name = parse_text(title, field="title", max_chars=NAME_CHARS, rule_id="ASM-1")
         published: Skema = cls(code=skema_code, title=name, units=_units(units), cause=cause)
         return published

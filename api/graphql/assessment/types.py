@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from api.graphql.arguments import optional_day
 from projections.assessment.rows import (
     AppealRow,
     AssessmentRow,
@@ -126,14 +127,10 @@ class CompetencyCertificate:
             skema_title=r.skema_title,
             holder_name=r.holder_name,
             status=r.status(today),
-            issued_on=_day(r.issued_on),
-            valid_until=_day(r.valid_until),
-            revoked_on=_day(r.revoked_on),
+            issued_on=optional_day(r.issued_on),
+            valid_until=optional_day(r.valid_until),
+            revoked_on=optional_day(r.revoked_on),
         )
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 @strawberry.type(description="One candidate's assessment; details are read by ``assessment``.")

@@ -25,6 +25,8 @@ from application.equivalency.equivalencies import access_code_hash
 from domain import errors
 from domain.audit import Role
 from domain.equivalency.kinds import Status, parse_registration_number
+from projections.equivalency.rows import ApplicationRow
+from projections.equivalency.view import EquivalencyView
 
 LOG = "equivalencies"
 
@@ -44,6 +46,21 @@ def registration_number_or_none(value: str) -> str | None:
         return parse_registration_number(value)
     except errors.RuleViolation:
         return None
+
+
+def _application_view(view: EquivalencyView, row: ApplicationRow, today: date) -> EquivalencyApplicationView:
+    """An application with its checklist, documents, escalations, reviews and the current SK's letters."""
+    number = row.registration_number
+    return EquivalencyApplicationView.build(
+        row,
+        view.working_days(row, today),
+        view.checklist(number),
+        view.documents(number),
+        view.escalations(number),
+        view.reviews(number),
+        [letter for letter, sk, *_ in view.replacements(number) if sk == row.sk_number],
+        today,
+    )
 
 
 @strawberry.type
@@ -74,16 +91,7 @@ class EquivalencyQuery:
             by_code = access_code is not None and _code_matches(row.access_code_hash, number, access_code[:64])
             if not (staff or own or by_code):
                 return None  # never tells whether the number exists
-            return EquivalencyApplicationView.build(
-                row,
-                view.working_days(row, today),
-                view.checklist(number),
-                view.documents(number),
-                view.escalations(number),
-                view.reviews(number),
-                [letter for letter, sk, *_ in view.replacements(number) if sk == row.sk_number],
-                today,
-            )
+            return _application_view(view, row, today)
 
         return await ctx.read(LOG, position, read, LOG)
 
@@ -98,19 +106,7 @@ class EquivalencyQuery:
         view, today = ctx.services.equivalency.view, ctx.services.today()
 
         def read() -> list[EquivalencyApplicationView]:
-            return [
-                EquivalencyApplicationView.build(
-                    row,
-                    view.working_days(row, today),
-                    view.checklist(row.registration_number),
-                    view.documents(row.registration_number),
-                    view.escalations(row.registration_number),
-                    view.reviews(row.registration_number),
-                    [letter for letter, sk, *_ in view.replacements(row.registration_number) if sk == row.sk_number],
-                    today,
-                )
-                for row in view.of_account(actor.id)
-            ]
+            return [_application_view(view, row, today) for row in view.of_account(actor.id)]
 
         return await ctx.read(LOG, position, read, LOG)
 

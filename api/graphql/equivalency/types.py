@@ -6,6 +6,7 @@ from datetime import date
 
 import strawberry
 
+from api.graphql.arguments import optional_day
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
 from projections.equivalency.rows import (
     ApplicationRow,
@@ -15,10 +16,6 @@ from projections.equivalency.rows import (
     EscalationRow,
     ReviewRow,
 )
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 @strawberry.type(description="An item of the checklist (EQV-2) and whether its document is in.")
@@ -83,10 +80,10 @@ class EscalationRecord:
             kind=r.kind,
             request=r.request,
             asked_by=r.asked_by or None,
-            asked_on=_day(r.asked_on),
+            asked_on=optional_day(r.asked_on),
             outcome=r.outcome,
             answered_by=r.answered_by,
-            answered_on=_day(r.answered_on),
+            answered_on=optional_day(r.answered_on),
         )
 
 
@@ -113,7 +110,7 @@ class ReviewRecord:
             upheld=None if r.upheld is None else bool(r.upheld),
             deciders=r.deciders.split("\n") if r.deciders else [],
             remark=r.remark,
-            decided_on=_day(r.decided_on),
+            decided_on=optional_day(r.decided_on),
         )
 
 
@@ -169,7 +166,7 @@ class EquivalencyApplicationView:
         sk = None
         if row.sk_number and row.equal_level and row.rule_version and row.decided_on:
             issued = date.fromisoformat(row.decided_on)
-            collected = _day(row.collected_on)
+            collected = optional_day(row.collected_on)
             sk = SkOfEquivalency(
                 sk_number=row.sk_number,
                 level=row.equal_level,
@@ -190,7 +187,7 @@ class EquivalencyApplicationView:
             programme=row.programme,
             honours=bool(row.honours),
             registered_on=date.fromisoformat(row.registered_on),
-            complete_on=_day(row.complete_on),
+            complete_on=optional_day(row.complete_on),
             working_days=working_days,
             waiting_for_applicant=row.status == "WAITING_FOR_APPLICANT",
             deferral_reasons=row.deferral.split("\n") if row.deferral else [],
