@@ -1,5 +1,5 @@
 """The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status,
-erase-personal-data, verify-pdf."""
+erase-personal-data, verify-pdf, and the auditors' ``audit ...`` (api/audit_cli.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.audit_cli import audit_cli
 from api.auth import mint
 from api.services import Services
 from domain.audit import Actor, Cause, Role
@@ -59,6 +60,7 @@ def build_cli(
     boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]], tools: OfflineTools
 ) -> typer.Typer:
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
+    cli.add_typer(audit_cli(boot), name="audit")
 
     @cli.command()
     def serve(

@@ -23,6 +23,7 @@ from api.services import Services
 from api.sivil.router import create_sivil_router
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
+from projections.audit.chain import checkpoints
 
 MAX_BODY_BYTES = 256 * 1024
 INDEX_PAGE = """<!doctype html>
@@ -48,6 +49,9 @@ def request_id(header: str | None) -> str:
     if header and _REQUEST_ID.match(header):
         return f"client:{header}"
     return f"http:{uuid.uuid4()}"
+
+
+CHECKPOINT_PAGE = 500  # per request; ?after=<last position> for the next page
 
 
 def create_app(
@@ -87,6 +91,16 @@ def create_app(
     def sivil_keys() -> dict[str, Any]:
         """The public keys of SIVIL statements, retired ones included, so rotation never breaks an old PDF."""
         return services.diploma.sivil_public.keys.published()
+
+    @app.get("/audit/checkpoints")
+    def audit_checkpoints(log: str = "diplomas", after: int = 0) -> JSONResponse:
+        """The audit chain's signed heads (issue 12), for anyone to keep a copy: a log and chain rewritten together
+        disagree with a copy kept elsewhere. Each signs canonical JSON of kind, log, position, chainHash, signedAt
+        with a key published at the SIVIL keys address. Counts of events only: nothing personal."""
+        if log not in services.applications or not 0 <= after < 2**62:
+            return JSONResponse({"error": f"log is one of {sorted(services.applications)}; after a position"}, 400)
+        page = checkpoints(services.worker.store, log, after=after, limit=CHECKPOINT_PAGE)
+        return JSONResponse({"keys": WELL_KNOWN_KEYS_PATH, "log": log, "checkpoints": [c.as_json() for c in page]})
 
     @app.get("/health")
     def health() -> JSONResponse:

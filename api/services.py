@@ -6,13 +6,17 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
+from uuid import UUID
 
 from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.assessment.assessments import Assessments
+from application.audit.decisions import DecisionReplays
+from application.audit.trail import AuditTrail
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
 from application.files import Files
@@ -21,6 +25,7 @@ from application.service import Service
 from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
 from projections.assessment.view import AssessmentView
+from projections.audit.chain import ChainKeeper, Signer
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
@@ -86,6 +91,45 @@ class EquivalencyServices:
     sk_pdf: Callable[[str], bytes | None]  # (registration number): the signed SK, or None without one
 
 
+@dataclass
+class AuditServices:
+    """The auditors' and legal staff's tools (issue 12): history and time travel, and the tamper-evident chain."""
+
+    trail: AuditTrail
+    decisions: DecisionReplays
+    chain: ChainKeeper
+    keys: Signer  # verifies the chain's signed checkpoints
+    export: Export  # infra/audit/export.py
+    replay: Replay  # infra/audit/replay.py
+
+
+class Export(Protocol):
+    def __call__(
+        self,
+        file: Path,
+        *,
+        logs: tuple[str, ...],
+        since: datetime | None,
+        until: datetime | None,
+        aggregate_id: UUID | None,
+    ) -> dict[str, Any]:
+        """Writes the export and its signed manifest; returns the manifest. ValueError for an unknown log."""
+        ...
+
+
+class Replayed(Protocol):
+    events: int
+    tables: int
+    rows: int
+    difference: str | None
+
+
+class Replay(Protocol):
+    def __call__(self, file: Path, *, keep: Path | None) -> Replayed:
+        """Raises ValueError, saying why, when the export cannot be trusted or cannot equal the live models."""
+        ...
+
+
 class Outbox(Protocol):
     def send_pending(self) -> int: ...
 
@@ -106,6 +150,7 @@ class Services:
     assessment: AssessmentServices
     equivalency: EquivalencyServices
     applications: dict[str, Service]  # every context's application, by name: whose log a position is in
+    audit: AuditServices
     worker: ProjectionWorker
     wait: Wait  # (read model, position, application): blocks until the read model has processed it
     waiter: PositionWaiter  # the same wait for the API, without holding a thread

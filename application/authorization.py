@@ -20,6 +20,7 @@ SSC = frozenset({Role.SSC_STAFF})  # the catalog, proposals' decisions and revie
 THESIS_DEADLINE_SETTERS = frozenset({Role.SSC_STAFF, Role.UNIVERSITY_OPERATOR})  # SUB-7
 DPI_PRINTERS = frozenset({Role.UNIVERSITY_OPERATOR})  # graduation staff finish the DPI (SUB-8)
 DPI_READERS = frozenset({Role.SSC_STAFF, Role.UNIVERSITY_OPERATOR})  # besides the student themself
+AUDIT_READERS = frozenset({Role.AUDITOR, Role.LEGAL_STAFF})  # every context's history, personal data sealed (issue 12)
 
 
 def require(actor: Actor, roles: frozenset[Role], university_code: str | None = None) -> None:

@@ -15,6 +15,7 @@ from psycopg.conninfo import conninfo_to_dict
 from api.graphql.waiting import PositionWaiter
 from api.services import (
     AssessmentServices,
+    AuditServices,
     DiplomaServices,
     EquivalencyServices,
     Services,
@@ -23,6 +24,8 @@ from api.services import (
 )
 from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
+from application.audit.decisions import DecisionReplays
+from application.audit.trail import AuditTrail
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
 from application.service import Service
@@ -46,12 +49,14 @@ from projections import tracking
 from projections.assessment.projection import AssessmentProjection, nik_digest
 from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
+from projections.audit.chain import ChainKeeper
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.projection import EquivalencyProjection
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
+from projections.projection import Projection
 from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -209,6 +214,31 @@ def nik_index_key(master_key: bytes) -> bytes:
     return hmac.new(master_key, b"kredensial/nik-index/v1", hashlib.sha256).digest()
 
 
+def _export(sources: list[EventLog], store: ReadStore, keys: KeyRing, clock: Any, file: Any, **filters: Any) -> Any:
+    from infra.audit.export import ExportFilter, export
+
+    return export(sources, store, keys, file, ExportFilter(**filters), clock())
+
+
+def _replay(file: Any, *, keep: Any, **parts: Any) -> Any:
+    from infra.audit.replay import replay
+
+    return replay(file, keep=keep, **parts)
+
+
+def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
+    """Every read model, as the worker keeps them and an export's replay rebuilds them (issue 12)."""
+    return [
+        SivilProjection(vault),
+        EligibilityProjection(),
+        NumberingProjection(vault),
+        SubmissionProjection(),
+        OutboxProjection(),
+        AssessmentProjection(vault, nik_key),
+        EquivalencyProjection(vault),
+    ]
+
+
 def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
     reads = read_store(settings, "read")
     keys = read_store(settings, "keys")
@@ -261,26 +291,28 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         assessments.name: assessments,
         equivalencies.name: equivalencies,
     }
+    batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
+    logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
+    keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
+    chain = ChainKeeper(
+        logs,
+        reads,
+        keys_ring,
+        clock=diplomas.clock,
+        checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
+    )
     worker = ProjectionWorker(
-        logs=[EventLog(name, app.recorder, app.mapper) for name, app in applications.items()],
+        logs=logs,
         store=reads,
-        projections=[
-            SivilProjection(vault),
-            EligibilityProjection(),
-            NumberingProjection(vault),
-            SubmissionProjection(),
-            OutboxProjection(),
-            AssessmentProjection(vault, nik_key),
-            EquivalencyProjection(vault),
-        ],
+        projections=read_models(vault, nik_key),
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
+        keepers=[chain.step],  # tamper evidence: every event chained, checkpoints signed (issue 12)
     )
     worker_ref.append(worker)
 
     def wait(projection: str, position: int | None, application: str = Diplomas.name) -> None:
         tracking.wait(reads, projection, application, position, settings.wait_timeout)
 
-    keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     certificates_view = AssessmentView(reads)
     equivalency_view = EquivalencyView(reads, submissions.calendar)
     holder_digest = functools.partial(student_nik_digest, diplomas, vault, nik_key)
@@ -301,6 +333,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         trail=VerificationTrail(reads),
     )
+    trail = AuditTrail(applications, positions=lambda log, aggregate_id: batches[log].positions(aggregate_id))
     services = Services(
         registry=diplomas,
         diploma=DiplomaServices(
@@ -342,6 +375,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             sk_pdf=functools.partial(_sk_pdf, equivalency_view, keys_ring, diplomas.clock, settings.public_url or None),
         ),
         applications=dict(applications),
+        audit=AuditServices(
+            trail=trail,
+            decisions=DecisionReplays(trail, rulesets),
+            chain=chain,
+            keys=keys_ring,
+            export=functools.partial(_export, logs, reads, keys_ring, diplomas.clock),
+            replay=functools.partial(
+                _replay,
+                live=worker,
+                mappers={name: app.mapper for name, app in applications.items()},
+                read_models=functools.partial(read_models, vault, nik_key),
+                keys=keys_ring,
+            ),
+        ),
         worker=worker,
         wait=wait,
         waiter=PositionWaiter(

@@ -37,6 +37,7 @@ class Settings:
     smtp_starttls: bool
     smtp_username: str
     smtp_password: str
+    audit_checkpoint_minutes: float  # how often the audit chain's head is signed, when it moved (issue 12)
 
     @property
     def uses_postgres(self) -> bool:
@@ -84,6 +85,7 @@ class Settings:
             smtp_starttls=env.get("KREDENSIAL_SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             smtp_username=env.get("KREDENSIAL_SMTP_USERNAME", ""),
             smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
+            audit_checkpoint_minutes=float(env.get("KREDENSIAL_AUDIT_CHECKPOINT_MINUTES", "60")),
         )
 
 

@@ -83,6 +83,7 @@ class ProjectionWorker:
         projections: Sequence[Projection],
         batch_size: int = 500,
         on_start: Callable[[], object] | None = None,
+        keepers: Sequence[Callable[[], object]] = (),
     ) -> None:
         self.logs = {log.application: log for log in logs}
         self.store = store
@@ -93,6 +94,7 @@ class ProjectionWorker:
                 raise ValueError(f"projection {projection.name} follows {sorted(unknown)}, which no log here holds")
         self.batch_size = batch_size
         self.on_start = on_start  # run once by ``run`` before following the log (erasures left unfinished)
+        self.keepers = keepers  # run by ``run`` after each catch-up: the audit chain (projections/audit)
         self._wake = threading.Event()
         tracking.create_table(store)
         failures.create_table(store)
@@ -157,6 +159,8 @@ class ProjectionWorker:
                     starting()
                     starting = None
                 self.catch_up()
+                for keeper in self.keepers:
+                    keeper()
             except Exception:  # a transient fault (the database away): retried, nothing skipped
                 logger.exception("projection worker failed; retrying")
                 stop.wait(1.0)

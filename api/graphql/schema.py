@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from api.graphql.assessment.mutations import AssessmentMutation
 from api.graphql.assessment.queries import AssessmentQuery
+from api.graphql.audit.queries import AuditQuery
 from api.graphql.cost import Limits, extensions
 from api.graphql.diploma.mutations import DiplomaMutation
 from api.graphql.diploma.queries import DiplomaQuery
@@ -23,7 +24,7 @@ from api.unavailable import UnavailableErrors
 # Staff documents are small: the deepest real one (eligibility failures) is 4 levels; lists page at 500 rows.
 LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
-Query = merge_types("Query", (DiplomaQuery, SubmissionQuery, AssessmentQuery, EquivalencyQuery))
+Query = merge_types("Query", (DiplomaQuery, SubmissionQuery, AssessmentQuery, EquivalencyQuery, AuditQuery))
 Mutation = merge_types(
     "Mutation", (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation, EquivalencyMutation)
 )

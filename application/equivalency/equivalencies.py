@@ -64,9 +64,9 @@ class Equivalencies(AfterDecisionCommands):
         def command() -> ApplicationReceipt:
             year = self.today().year
             sequence = self.find(RegistrationSequence, RegistrationSequence.create_id(year)) or RegistrationSequence(
-                year=year
+                year=year, cause=cause
             )
-            number = sequence.next()
+            number = sequence.next(cause)
             application = EquivalencyApplication.register(
                 registration_number=number,
                 account_id=cause.actor.id,

@@ -1,4 +1,6 @@
-"""Who caused a change, and why: carried by every event from the first one."""
+"""Who caused a change, and why: carried by every event from the first one (stored as ``domain.audit:Cause``,
+so these classes stay in this module). The auditors' tools: ``chain`` (tamper evidence), ``record`` (an event
+as an auditor reads it)."""
 
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ class Role(StrEnum):
     APPLICANT = "applicant"  # the actor's id is their account on the equivalency portal
     EQUIVALENCY_TEAM = "equivalency_team"  # the directorate's team: reviews, escalates, decides (EQV-1 .. EQV-7)
     LEGAL_STAFF = "legal_staff"  # answers a formal review (PK) and reads what a decision was based on (EQV-8)
+    # Oversight (issue 12): reads every context's history, never changes anything.
+    AUDITOR = "auditor"  # replays history and checks the chain; sees personal data only sealed
 
 
 @dataclass(frozen=True)

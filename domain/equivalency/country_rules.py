@@ -69,3 +69,20 @@ def equivalence(country: str, level: ForeignLevel, features: frozenset[str], day
     if outcome is None:
         raise violation("EQV-4.rule", "features", f"rule {rule.version} has no outcome for {sorted(features)}")
     return Equivalence(outcome.equals, rule.version)
+
+
+def under_version(version: str, country: str, level: ForeignLevel, features: frozenset[str]) -> Equivalence:
+    """What a named rule version gives (issue 12: a past SK re-read under another version, for a PK); the
+    country's own rule of that version, else the general one of that version."""
+    named = [r for r in rules() if r.version == version and r.level is level and r.country in (country, ANY_COUNTRY)]
+    own = [r for r in named if r.country == country] or named
+    if not own:
+        raise violation("EQV-4.rule", "rulesetId", f"rule version {version} has no rule for {level} from {country}")
+    outcome = next((o for o in own[0].outcomes if o.when <= features), None)
+    if outcome is None:
+        raise violation("EQV-4.rule", "features", f"rule {version} has no outcome for {sorted(features)}")
+    return Equivalence(outcome.equals, version)
+
+
+def versions() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.version for r in rules()))

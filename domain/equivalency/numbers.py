@@ -20,12 +20,14 @@ from domain.errors import violation
 class RegistrationSequence(Aggregate):
     class Started(Aggregate.Created):
         year: int
+        cause: Cause
 
     class Issued(Aggregate.Event):
         registration_number: str
+        cause: Cause
 
     @event(Started)
-    def __init__(self, year: int) -> None:
+    def __init__(self, year: int, cause: Cause) -> None:
         self.year = year
         self.issued = 0
 
@@ -33,15 +35,15 @@ class RegistrationSequence(Aggregate):
     def create_id(year: int) -> UUID:
         return uuid5(NAMESPACE_URL, f"/belmawa/equivalency/registrations/{year}")
 
-    def next(self) -> str:
+    def next(self, cause: Cause) -> str:
         if self.issued >= 999_999:
             raise violation("EQV-1", "registrationNumber", f"the registration numbers of {self.year} are used up")
         number = f"PI-{self.year}-{self.issued + 1:06d}"
-        self._issued(registration_number=number)
+        self._issued(registration_number=number, cause=cause)
         return number
 
     @event(Issued)
-    def _issued(self, registration_number: str) -> None:
+    def _issued(self, registration_number: str, cause: Cause) -> None:
         self.issued += 1
 
 

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 import orjson
 
-from domain.diploma.diploma import pairing_blocker, reservation_blocker
-from domain.diploma.ruleset import Decision, RulesetBook
+from domain.diploma.eligibility import Eligibility, eligibility
+from domain.diploma.ruleset import RulesetBook
 from domain.diploma.status import DiplomaStatus
-from domain.errors import Failure
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level
 from domain.registry.period import Period
 from domain.registry.record import AcademicRecord, Graduation, SemesterReport, SemesterStatus
 from projections.store import ReadStore, one
-
-
-@dataclass(frozen=True)
-class Eligibility:
-    university_code: str
-    nim: str
-    prodi_code: str
-    on: date
-    nina: str | None
-    diploma_status: str | None
-    reservation: Decision
-    pairing: Decision
 
 
 class EligibilityView:
@@ -74,25 +60,15 @@ class EligibilityView:
             accredited_at_graduation=graduation is not None
             and any(a.covers(graduation.decree_date) for a in accreditations),
         )
-        ruleset = self.rulesets.in_force(on)
-        reservation = ruleset.reservation(record)
-        status = DiplomaStatus(diploma["status"]) if diploma else None
-        nina = diploma["nina"] if diploma else ""
-        # The same refusals the commands give for a student who already has a NINA (PIN-2, PIN-3, PIN-5).
-        if (blocker := reservation_blocker(status, nina, nim)) is not None:
-            reservation = _with(reservation, blocker)
-        pairing = ruleset.pairing(record)
-        if (blocker := pairing_blocker(status, nina, nim)) is not None:
-            pairing = _with(pairing, blocker)
-        return Eligibility(
+        return eligibility(
+            ruleset=self.rulesets.in_force(on),
+            record=record,
             university_code=university_code,
             nim=nim,
             prodi_code=student["prodi_code"],
             on=on,
+            status=DiplomaStatus(diploma["status"]) if diploma else None,
             nina=diploma["nina"] if diploma else None,
-            diploma_status=diploma["status"] if diploma else None,
-            reservation=reservation,
-            pairing=pairing,
         )
 
 
@@ -104,13 +80,4 @@ def _report(row: dict[str, object]) -> SemesterReport:
         ips=Decimal(str(row["ips"])),
         ipk=Decimal(str(row["ipk"])),
         sks_passed=int(row["sks_passed"]),  # type: ignore[call-overload]
-    )
-
-
-def _with(decision: Decision, failure: Failure) -> Decision:
-    return Decision(
-        ruleset_id=decision.ruleset_id,
-        rule_ids=(*decision.rule_ids, failure.rule_id),
-        failures=(*decision.failures, failure),
-        inputs=decision.inputs,
     )

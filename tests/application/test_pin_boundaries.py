@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 
 from domain.diploma.diploma import NotEligible
+from domain.diploma.eligibility import Eligibility
 from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.diploma.numbering import NINASequence
 from domain.errors import DomainError, RuleViolation
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
-from projections.eligibility.view import Eligibility
 from tests.application.test_pin_rules import IN_2028, OTHER_PRODI, refused, reserved
 from tests.world import ADMIN, OPERATOR, PRODI, UNIVERSITY, Clock, World, regular_periods, report
 

@@ -80,10 +80,9 @@ def test_PIN_8_eligibility_on_a_day_without_a_ruleset_is_a_rule_violation(client
     assert "1900-01-01" in refused["message"]
     refused = eligibility_on(client, "2019-11-13", at)  # the day before decree 318/B/HK/2019 took effect
     assert refused["ruleId"] == "PIN-8"
-    assert eligibility_on(client, "2019-11-14", at) == {
-        "__typename": "NinaEligibility",
-        "reservation": {"rulesetId": "318/B/HK/2019"},
-    }
+    # A ruleset is in force from 2019-11-14; the records are read as they stood then (issue 12), and this cohort
+    # was registered later: nothing to judge. tests/audit/test_api.py judges a past day's records.
+    assert eligibility_on(client, "2019-11-14", at) is None
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from api.graphql.arguments import Page, optional_prodi
 from api.graphql.context import Context
 from api.graphql.diploma.types import Diploma, DiplomaPage, NinaEligibility, Verification
 from api.graphql.errors import RuleViolation
+from application.diploma.eligibility_as_of import eligibility_as_of
 from domain import errors
 from domain.diploma.nina import NINA
 from domain.diploma.status import DiplomaStatus
@@ -36,7 +37,8 @@ def optional_status(status: str | None) -> str | None:
 class DiplomaQuery:
     @strawberry.field(
         description="May this student be reserved or paired now (or on a date), and if not, which rule ids fail "
-        "and why (PIN-8). Changes nothing."
+        "and why (PIN-8). A past date applies the rules in force then to the records as they stood then (see "
+        "recordsAsOf). Changes nothing."
     )
     async def nina_eligibility(
         self,
@@ -48,12 +50,19 @@ class DiplomaQuery:
     ) -> EligibilityResult | None:
         ctx = info.context
         ctx.require_staff(university_code)
-        day = on or ctx.services.today()
+        today = ctx.services.today()
+        day = on or today
         try:
             university_code, nim = student_key(university_code, nim)
-            row = await ctx.read(
-                "eligibility", position, lambda: ctx.services.diploma.eligibility.eligibility(university_code, nim, day)
-            )
+            if day < today:  # as the records stood then, from the log (issue 12), not today's read model
+                diplomas = ctx.services.diploma.commands
+                row = await ctx.run(lambda: eligibility_as_of(diplomas, diplomas.rulesets, university_code, nim, day))
+            else:
+                row = await ctx.read(
+                    "eligibility",
+                    position,
+                    lambda: ctx.services.diploma.eligibility.eligibility(university_code, nim, day),
+                )
         except errors.RuleViolation as e:  # e.g. PIN-8: no ruleset in force on that day
             return RuleViolation.from_error(e)
         return NinaEligibility.from_row(row) if row else None

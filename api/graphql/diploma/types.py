@@ -8,8 +8,8 @@ import strawberry
 
 from api.graphql.errors import Failure
 from api.sivil.trail import Verification as TrailRow
+from domain.diploma.eligibility import Eligibility
 from domain.diploma.ruleset import Decision
-from projections.eligibility.view import Eligibility
 from projections.numbering.rows import RegisteredDiploma
 
 
@@ -42,6 +42,10 @@ class NinaEligibility:
     diploma_status: str | None
     reservation: RuleDecision
     pairing: RuleDecision
+    records_as_of: datetime | None = strawberry.field(
+        description="Null: today's records. For a past day: the instant whose records were read (the end of that day "
+        "in Jakarta), from the event log, so the rules in force then meet the records as they stood then."
+    )
 
     @classmethod
     def from_row(cls, e: Eligibility) -> NinaEligibility:
@@ -54,6 +58,7 @@ class NinaEligibility:
             diploma_status=e.diploma_status,
             reservation=RuleDecision.from_decision(e.reservation),
             pairing=RuleDecision.from_decision(e.pairing),
+            records_as_of=e.records_as_of,
         )
 
 

@@ -1,0 +1,73 @@
+"""Auditors' and legal staff's queries (issue 12, item 1): any aggregate's history and its state as of any
+version or instant, read from the event log itself. Personal data stays sealed in both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from api.graphql.arguments import parse_id
+from api.graphql.audit.types import AuditHistory, AuditState, ReplayedDecisionView
+from api.graphql.context import Context
+from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.audit.trail import AUDIT_RULE
+from application.authorization import AUDIT_READERS, require
+from domain import errors
+
+HistoryResult = Annotated[AuditHistory | NotAuthorized | RuleViolation, strawberry.union("AuditHistoryResult")]
+ReplayResult = Annotated[
+    ReplayedDecisionView | NotAuthorized | RuleViolation, strawberry.union("ReplayedDecisionResult")
+]
+AsOfResult = Annotated[AuditState | NotAuthorized | RuleViolation, strawberry.union("AuditStateResult")]
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="An aggregate's events, any context: auditors and legal staff. Null: no such id.")
+    async def history(
+        self, info: Info[Context, None], aggregate_id: str, after_version: int = 0, first: int = 100
+    ) -> HistoryResult | None:
+        ctx = info.context
+        try:
+            require(ctx.signed_in(), AUDIT_READERS)
+            wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
+            trail = ctx.services.audit.trail
+            found = await ctx.run(lambda: trail.history(wanted, after_version=after_version, first=first))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        return AuditHistory.of(found) if found is not None else None
+
+    @strawberry.field(
+        description="An aggregate's state as of a version or an instant (with its zone). Null: it did not exist then."
+    )
+    async def as_of(
+        self, info: Info[Context, None], aggregate_id: str, version: int | None = None, at: datetime | None = None
+    ) -> AsOfResult | None:
+        ctx = info.context
+        try:
+            require(ctx.signed_in(), AUDIT_READERS)
+            wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
+            trail = ctx.services.audit.trail
+            found = await ctx.run(lambda: trail.as_of(wanted, version=version, at=at))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        return AuditState.of(found) if found is not None else None
+
+    @strawberry.field(
+        description="A recorded decision (a NINA reservation or pairing, an SK of equivalency) re-evaluated under "
+        "another ruleset version: which rule results differ. Changes nothing. Null: no such event."
+    )
+    async def replay_decision(
+        self, info: Info[Context, None], decision_id: str, ruleset_id: str
+    ) -> ReplayResult | None:
+        ctx = info.context
+        try:
+            require(ctx.signed_in(), AUDIT_READERS)
+            replays = ctx.services.audit.decisions
+            found = await ctx.run(lambda: replays.replay(decision_id, ruleset_id))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        return ReplayedDecisionView.of(found) if found is not None else None

@@ -1,0 +1,121 @@
+"""History and time travel for any aggregate of any context (issue 12, item 1).
+
+An aggregate id is looked up in every context's log; its events come back as auditors read them
+(``domain.audit.record``), with their positions, and its state as of a version or an instant is its events
+replayed up to there. Nothing is read from a read model: this is the log itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from application.service import Service, replay
+from domain.audit.record import EventRecord, event_record, state_of
+from domain.errors import violation
+
+MAX_PAGE = 500
+AUDIT_RULE = "API.audit"  # not a domain rule: how an auditor's question is asked
+
+Positions = Callable[[str, UUID], Mapping[int, int]]  # (log, aggregate id) -> {version: position}
+
+
+@dataclass(frozen=True)
+class AggregateHistory:
+    aggregate_id: UUID
+    context: str
+    type: str  # the aggregate's class, e.g. "Diploma"
+    version: int  # its latest version
+    events: list[EventRecord]  # one page, in version order
+
+
+@dataclass(frozen=True)
+class PastState:
+    aggregate_id: UUID
+    context: str
+    type: str
+    version: int  # the version it had then
+    at: datetime  # when that version was recorded
+    state: dict[str, Any]
+    asked: str  # what was asked: "version 3" or an instant
+
+
+class AuditTrail:
+    def __init__(self, applications: Mapping[str, Service], positions: Positions | None = None) -> None:
+        self.applications = applications
+        self.positions = positions
+
+    def _locate(self, aggregate_id: UUID) -> tuple[str, Service, int] | None:
+        """The log holding the aggregate, and its latest version."""
+        for name, app in self.applications.items():
+            latest = app.recorder.select_events(aggregate_id, desc=True, limit=1)
+            if latest:
+                return name, app, latest[0].originator_version
+        return None
+
+    def event(self, aggregate_id: UUID, version: int) -> tuple[Service, Any] | None:
+        """One event of any log, with the application whose log holds it."""
+        found = self._locate(aggregate_id)
+        if found is None:
+            return None
+        _, app, _ = found
+        events = list(app.repository.event_store.get(aggregate_id, gt=version - 1, lte=version))
+        return (app, events[0]) if events else None
+
+    def history(self, aggregate_id: UUID, *, after_version: int = 0, first: int = 100) -> AggregateHistory | None:
+        if not 1 <= first <= MAX_PAGE:
+            raise violation(AUDIT_RULE, "first", f"from 1 to {MAX_PAGE}")
+        if after_version < 0:
+            raise violation(AUDIT_RULE, "afterVersion", "0 or more")
+        found = self._locate(aggregate_id)
+        if found is None:
+            return None
+        name, app, latest = found
+        events = list(app.repository.event_store.get(aggregate_id, gt=after_version or None, limit=first))
+        positions = self.positions(name, aggregate_id) if self.positions else {}
+        kind = _aggregate_type(app, aggregate_id)
+        return AggregateHistory(
+            aggregate_id=aggregate_id,
+            context=name,
+            type=kind,
+            version=latest,
+            events=[event_record(name, positions.get(e.originator_version), e) for e in events],
+        )
+
+    def as_of(self, aggregate_id: UUID, *, version: int | None = None, at: datetime | None = None) -> PastState | None:
+        """Its state at a version, or as it stood at an instant; None when it did not exist then."""
+        if (version is None) == (at is None):
+            raise violation(AUDIT_RULE, "version", "give either a version or an instant, not both")
+        if version is not None and version < 1:
+            raise violation(AUDIT_RULE, "version", "versions start at 1")
+        if at is not None and at.tzinfo is None:
+            raise violation(AUDIT_RULE, "at", "an instant with its time zone")
+        found = self._locate(aggregate_id)
+        if found is None:
+            return None
+        name, app, _ = found
+        events: list[Any] = list(app.repository.event_store.get(aggregate_id, lte=version))
+        if at is not None:
+            events = [e for e in events if e.timestamp <= at]
+        if not events:
+            return None
+        aggregate = replay(None, events)
+        return PastState(
+            aggregate_id=aggregate_id,
+            context=name,
+            type=type(aggregate).__qualname__,
+            version=aggregate.version,
+            at=events[-1].timestamp,
+            state=state_of(aggregate),
+            asked=f"version {version}" if version is not None else f"as of {at.isoformat() if at else ''}",
+        )
+
+
+def _aggregate_type(app: Service, aggregate_id: UUID) -> str:
+    """The aggregate's class, named by its created event (``Diploma.Reserved`` -> ``Diploma``)."""
+    for created in app.repository.event_store.get(aggregate_id, limit=1):
+        return type(created).__qualname__.rsplit(".", 1)[0]
+    return "?"
