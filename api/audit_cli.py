@@ -134,11 +134,11 @@ def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
     @audit.command()
     def verify(as_json: Annotated[bool, typer.Option("--json", help="As JSON")] = False) -> None:
         """Recompute every log's hash chain from the stored bytes; exit 1 at the first altered, removed, inserted
-        or reordered event, or a signed checkpoint that disagrees."""
+        or reordered event, or a signed checkpoint that disagrees. It chains nothing itself: events after the
+        chain's last link (the worker chains them within a second) are counted, not judged."""
         runtime = boot()
         try:
             services = runtime.services
-            services.audit.chain.catch_up()  # what was appended since the worker last ran is chained first
             reports = verify_logs(list(services.worker.logs.values()), services.worker.store, services.audit.keys)
         finally:
             runtime.close()
@@ -204,13 +204,17 @@ def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
         keep: Annotated[Path | None, typer.Option(help="Keep the rebuilt database in this directory")] = None,
     ) -> None:
         """Rebuild every read model from an export into a fresh database; exit 0 when it equals the live one,
-        1 at the first difference, 2 when the export cannot be trusted (signature, hashes, chain) or is partial."""
+        1 at the first difference, 2 when the export cannot be trusted (signature, hashes, chain) or is partial,
+        3 when the replay itself failed (nothing was compared)."""
         runtime = boot()
         try:
             report = runtime.services.audit.replay(file, keep=keep)
         except ValueError as e:
             typer.echo(f"refused: {e}", err=True)
             raise typer.Exit(code=2) from None
+        except Exception as e:  # e.g. the disk full: not a difference, and not a verdict
+            typer.echo(f"replay failed, nothing compared: {type(e).__name__}: {e}", err=True)
+            raise typer.Exit(code=3) from None
         finally:
             runtime.close()
         if report.difference is None:

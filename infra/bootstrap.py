@@ -333,7 +333,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         trail=VerificationTrail(reads),
     )
-    trail = AuditTrail(applications, positions=lambda log, aggregate_id: batches[log].positions(aggregate_id))
+    trail = AuditTrail(
+        applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
+    )
     services = Services(
         registry=diplomas,
         diploma=DiplomaServices(

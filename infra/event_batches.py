@@ -64,22 +64,24 @@ class EventBatches:
         ]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
-    def positions(self, originator_id: UUID) -> dict[int, int]:
-        """Where each of an aggregate's events stands in its log: {version: position} (the auditors' history)."""
+    def positions(self, originator_id: UUID, after: int, upto: int) -> dict[int, int]:
+        """Where an aggregate's events after one version and up to another stand in its log: {version: position}
+        (a page of the auditors' history)."""
         recorder = self.recorder
         if isinstance(recorder, PostgresAggregateRecorder):
             statement = SQL(
                 "SELECT originator_version, notification_id FROM {schema}.{table} WHERE originator_id = %s"
+                " AND originator_version > %s AND originator_version <= %s"
             ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
             with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
-                cursor.execute(statement, [originator_id])
+                cursor.execute(statement, [originator_id, after, upto])
                 rows = cursor.fetchall()
         else:
             with recorder.datastore.transaction(commit=False) as cursor:
                 cursor.execute(
                     f"SELECT originator_version, rowid AS notification_id FROM {recorder.events_table_name} "
-                    "WHERE originator_id = ?",
-                    [originator_id.hex],
+                    "WHERE originator_id = ? AND originator_version > ? AND originator_version <= ?",
+                    [originator_id.hex, after, upto],
                 )
                 rows = cursor.fetchall()
         return {int(r["originator_version"]): int(r["notification_id"]) for r in rows}

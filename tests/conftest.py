@@ -61,11 +61,18 @@ class DatabasePool:
         try:
             with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
                 conn.execute("SET lock_timeout = '2s'")
+                # Whatever the test left connected (a thread, a server process) must not write into the next test.
+                conn.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
                 shape = [
                     tuple(r)
                     for r in conn.execute(
                         "SELECT table_name, column_name, data_type FROM information_schema.columns"
-                        " WHERE table_schema = 'public' ORDER BY 1, 2"
+                        " WHERE table_schema = 'public' UNION ALL"
+                        " SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'"
+                        " ORDER BY 1, 2"
                     )
                 ]
                 self.shape = self.shape or shape

@@ -13,14 +13,16 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from application.service import Service, replay
+from application.service import Service
 from domain.audit.record import EventRecord, event_record, state_of
 from domain.errors import violation
 
 MAX_PAGE = 500
 AUDIT_RULE = "API.audit"  # not a domain rule: how an auditor's question is asked
 
-Positions = Callable[[str, UUID], Mapping[int, int]]  # (log, aggregate id) -> {version: position}
+# (log, aggregate id, after version, up to version) -> {version: position}
+Positions = Callable[[str, UUID, int, int], Mapping[int, int]]
+MAX_VERSION = 2**31 - 1  # the stores' version column is a 32-bit integer
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,15 @@ class AuditTrail:
     def history(self, aggregate_id: UUID, *, after_version: int = 0, first: int = 100) -> AggregateHistory | None:
         if not 1 <= first <= MAX_PAGE:
             raise violation(AUDIT_RULE, "first", f"from 1 to {MAX_PAGE}")
-        if after_version < 0:
-            raise violation(AUDIT_RULE, "afterVersion", "0 or more")
+        if not 0 <= after_version <= MAX_VERSION:
+            raise violation(AUDIT_RULE, "afterVersion", f"from 0 to {MAX_VERSION}")
         found = self._locate(aggregate_id)
         if found is None:
             return None
         name, app, latest = found
         events = list(app.repository.event_store.get(aggregate_id, gt=after_version or None, limit=first))
-        positions = self.positions(name, aggregate_id) if self.positions else {}
+        upto = events[-1].originator_version if events else after_version
+        positions = self.positions(name, aggregate_id, after_version, upto) if self.positions and events else {}
         kind = _aggregate_type(app, aggregate_id)
         return AggregateHistory(
             aggregate_id=aggregate_id,
@@ -89,26 +92,27 @@ class AuditTrail:
         """Its state at a version, or as it stood at an instant; None when it did not exist then."""
         if (version is None) == (at is None):
             raise violation(AUDIT_RULE, "version", "give either a version or an instant, not both")
-        if version is not None and version < 1:
-            raise violation(AUDIT_RULE, "version", "versions start at 1")
+        if version is not None and not 1 <= version <= MAX_VERSION:
+            raise violation(AUDIT_RULE, "version", f"versions are 1 to {MAX_VERSION}")
         if at is not None and at.tzinfo is None:
             raise violation(AUDIT_RULE, "at", "an instant with its time zone")
         found = self._locate(aggregate_id)
         if found is None:
             return None
-        name, app, _ = found
-        events: list[Any] = list(app.repository.event_store.get(aggregate_id, lte=version))
-        if at is not None:
-            events = [e for e in events if e.timestamp <= at]
-        if not events:
+        name, app, latest = found
+        if version is not None and version > latest:
+            raise violation(AUDIT_RULE, "version", f"it has {latest} version(s)")
+        wanted = version if version is not None else _version_at(app, aggregate_id, at)  # type: ignore[arg-type]
+        if wanted == 0:
             return None
-        aggregate = replay(None, events)
+        # The library's repository starts from a snapshot where the aggregate has them (a NINA sequence).
+        aggregate: Any = app.repository.get(aggregate_id, version=wanted)
         return PastState(
             aggregate_id=aggregate_id,
             context=name,
             type=type(aggregate).__qualname__,
             version=aggregate.version,
-            at=events[-1].timestamp,
+            at=aggregate.modified_on,
             state=state_of(aggregate),
             asked=f"version {version}" if version is not None else f"as of {at.isoformat() if at else ''}",
         )
@@ -119,3 +123,17 @@ def _aggregate_type(app: Service, aggregate_id: UUID) -> str:
     for created in app.repository.event_store.get(aggregate_id, limit=1):
         return type(created).__qualname__.rsplit(".", 1)[0]
     return "?"
+
+
+def _version_at(app: Service, aggregate_id: UUID, at: datetime) -> int:
+    """The aggregate's last version recorded at or before the instant (0: none yet), read a page at a time."""
+    found, after = 0, 0
+    while True:
+        page: list[Any] = list(app.repository.event_store.get(aggregate_id, gt=after or None, limit=MAX_PAGE))
+        for event in page:
+            if event.timestamp > at:
+                return found
+            found = event.originator_version
+        if len(page) < MAX_PAGE:
+            return found
+        after = page[-1].originator_version

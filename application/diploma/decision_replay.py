@@ -13,7 +13,7 @@ from application.service import Service, replay
 from domain.audit.replayed import ReplayedDecision, compare_rules
 from domain.diploma.diploma import Diploma
 from domain.diploma.ruleset import Decision, Ruleset, RulesetBook
-from domain.errors import NotFound
+from domain.errors import violation
 from domain.registry.programme import Programme
 from domain.registry.student import Student
 
@@ -74,13 +74,14 @@ def _record_relied_on(app: Service, event: Any) -> Any:
     relied = [
         e
         for e in student_events
+        # By diploma and NINA: a reservation again records its reliance as a reservation (``reserve_nina``).
         if isinstance(e, Student.RecordReliedOn)
         and e.diploma_id == event.originator_id
-        and e.decision == type(event).__qualname__
         and e.nina == event.nina.value
+        and (e.decision == "Diploma.NINAPaired") == isinstance(event, Diploma.NINAPaired)
     ]
-    if not relied:
-        raise NotFound("record relied on", str(event.originator_id))
+    if not relied:  # a decision recorded before RecordReliedOn existed (issue 15)
+        raise violation("API.audit", "decisionId", "the log holds no record this decision relied on")
     student = replay(None, [e for e in student_events if e.originator_version <= relied[0].originator_version])
     programme_id = Programme.create_id(student.university_code, student.prodi_code)
     programme_events: list[Any] = list(store.get(programme_id))

@@ -15,12 +15,15 @@ signed heads disagree with what the events give (rewritten).
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Generic, TypeVar
 from uuid import UUID
 
 GENESIS = "0" * 64
+T = TypeVar("T")
 
 
 def event_hash(originator_id: UUID | str, version: int, topic: str, state: bytes) -> str:
@@ -88,95 +91,85 @@ def verify(
 ) -> Iterator[Finding]:
     """The findings of one log, in position order. ``locate`` finds the position a hash was chained at.
 
-    Only the chained range is judged: events after the chain's last link are new and not yet chained.
+    The events are matched to the chain by their hashes, in order, not by position: after an event is removed or
+    inserted and the later ones renumbered, the rest still match and only that one is reported. Only the chained
+    range is judged: events after the chain's last link are new and not yet chained. The chain itself is judged
+    row by row: each link must follow from the one before, and each signed checkpoint must hold the chain's hash
+    at its position.
     """
-    pending_heads = sorted(heads, key=lambda h: h.position)
-    events_, links = _Peekable(events), iter(chain)
-    event, row = next(events_, None), next(links, None)
-    recomputed = stored = GENESIS  # the chain as the events give it, and as its rows give it
-    clean = True  # no finding yet: a signed head is then the only way a consistent rewrite shows
+    events_, rows = _Lookahead(events), _Lookahead(chain)
+    pending = sorted(heads, key=lambda h: h.position)
+    stored = GENESIS
 
-    def heads_up_to(position: int) -> Iterator[Finding]:
-        nonlocal clean
-        while pending_heads and pending_heads[0].position <= position:
-            head = pending_heads.pop(0)
-            if clean and head.chain_hash != recomputed:
-                clean = False
+    def consume_row() -> Iterator[Finding]:
+        nonlocal stored
+        row = next(rows)
+        if link(stored, row.position, row.event_hash) != row.chain_hash:
+            yield Finding(
+                log, row.position, Tamper.CHAIN_REWRITTEN, "the chain's link does not follow from the one before"
+            )
+        stored = row.chain_hash
+        while pending and pending[0].position <= row.position:
+            head = pending.pop(0)
+            if head.position < row.position:
+                yield Finding(log, head.position, Tamper.CHAIN_REWRITTEN, "a signed checkpoint's position has no link")
+            elif head.chain_hash != row.chain_hash:
                 yield Finding(
                     log,
                     head.position,
                     Tamper.CHAIN_REWRITTEN,
-                    f"the signed checkpoint at {head.position} disagrees with the events up to it: the log and its "
-                    "chain were rewritten together at or before that position",
+                    f"the signed checkpoint at {head.position} disagrees with the chain: the log and its chain were "
+                    "rewritten together at or before that position",
                 )
 
-    while row is not None:
-        if event is not None and event.position < row.position:
-            yield from heads_up_to(event.position - 1)
-            clean = False
-            yield Finding(log, event.position, Tamper.INSERTED, "an event that was never chained")
-            recomputed = link(recomputed, event.position, event.hash)
-            event = next(events_, None)
-            continue
-        yield from heads_up_to(row.position - 1)
-        expected = link(stored, row.position, row.event_hash)
-        if expected != row.chain_hash:
-            clean = False
-            yield Finding(
-                log, row.position, Tamper.CHAIN_REWRITTEN, "the chain's link here does not follow from its predecessor"
-            )
-        stored = row.chain_hash
-        if event is None or event.position > row.position:
-            clean = False
+    while (row := rows.peek()) is not None:
+        event = events_.peek()
+        if event is None:
             yield Finding(log, row.position, Tamper.REMOVED, "a chained event is missing")
+            yield from consume_row()
+            continue
+        if event.hash == row.event_hash:
+            next(events_)
+            yield from consume_row()
+            continue
+        next_row, next_event = rows.peek(1), events_.peek(1)
+        swapped_with_next = next_event is not None and next_event.hash == row.event_hash
+        if next_row is not None and event.hash == next_row.event_hash and not swapped_with_next:
+            yield Finding(log, row.position, Tamper.REMOVED, "a chained event is missing")
+            yield from consume_row()
+            continue
+        elsewhere = locate(event.hash)
+        if elsewhere is None and swapped_with_next:
+            assert next_event is not None
+            yield Finding(log, event.position, Tamper.INSERTED, "an event that was never chained")
+            next(events_)
+            continue
+        if elsewhere is not None and elsewhere != row.position:
+            yield Finding(log, row.position, Tamper.REORDERED, f"holds the event chained at position {elsewhere}")
         else:
-            if event.hash != row.event_hash:
-                clean = False
-                yield _mismatch(log, row, event, events_, locate)
-            recomputed = link(recomputed, event.position, event.hash)
-            event = next(events_, None)
-        yield from heads_up_to(row.position)
-        row = next(links, None)
-    yield from heads_up_to(2**63)
+            yield Finding(log, row.position, Tamper.ALTERED, "the stored bytes changed since chained")
+        next(events_)
+        yield from consume_row()
+    for head in pending:  # signed beyond the chain's last link: its tail was cut off
+        yield Finding(log, head.position, Tamper.CHAIN_REWRITTEN, "a signed checkpoint's position has no link")
 
 
-def _mismatch(log: str, row: Link, event: Stored, following: _Peekable, locate: Callable[[str], int | None]) -> Finding:
-    """What a position whose bytes are not those chained there shows: the events after it tell an insertion
-    (the next event is the one chained here) from an alteration, and a removal (this is the one chained next)
-    from a reordering."""
-    elsewhere = locate(event.hash)
-    if elsewhere is None:
-        after = following.peek()
-        if after is not None and after.hash == row.event_hash:
-            return Finding(log, row.position, Tamper.INSERTED, "an event never chained, with the later ones moved up")
-        return Finding(log, row.position, Tamper.ALTERED, "the stored bytes changed since chained")
-    if elsewhere == row.position:
-        return Finding(log, row.position, Tamper.ALTERED, "the stored bytes changed since chained")
-    if elsewhere > row.position and following.peek_position_of(locate) == elsewhere + 1:
-        return Finding(log, row.position, Tamper.REMOVED, "the event chained here is gone, the later ones moved down")
-    return Finding(log, row.position, Tamper.REORDERED, f"holds the event chained at position {elsewhere}")
-
-
-class _Peekable:
-    def __init__(self, items: Iterable[Stored]) -> None:
+class _Lookahead(Generic[T]):
+    def __init__(self, items: Iterable[T]) -> None:
         self._items = iter(items)
-        self._next: list[Stored] = []
+        self._ahead: deque[T] = deque()
 
-    def __iter__(self) -> _Peekable:
+    def __iter__(self) -> _Lookahead[T]:
         return self
 
-    def __next__(self) -> Stored:
-        return self._next.pop() if self._next else next(self._items)
+    def __next__(self) -> T:
+        return self._ahead.popleft() if self._ahead else next(self._items)
 
-    def peek(self) -> Stored | None:
-        if not self._next:
+    def peek(self, n: int = 0) -> T | None:
+        """The item ``n`` places ahead, without taking it."""
+        while len(self._ahead) <= n:
             item = next(self._items, None)
             if item is None:
                 return None
-            self._next.append(item)
-        return self._next[-1]
-
-    def peek_position_of(self, locate: Callable[[str], int | None]) -> int | None:
-        """Where the next event was chained."""
-        after = self.peek()
-        return locate(after.hash) if after is not None else None
+            self._ahead.append(item)
+        return self._ahead[n]

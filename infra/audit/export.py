@@ -78,10 +78,13 @@ def export(
         for log in logs:
             if wanted.logs and log.application not in wanted.logs:
                 continue
-            chain = links(store, log.application)
+            # The heads first, and nothing after them: events appended meanwhile belong to the next export.
+            head_position, head = chain_head(store, log.application)
+            log_head = log.recorder.max_notification_id() or 0
+            chain = links(store, log.application, upto=head_position)
             row = next(chain, None)
             summary: dict[str, Any] = {"count": 0, "first": None, "last": None}
-            for n in _notifications(log):
+            for n in _notifications(log, log_head):
                 while row is not None and row.position < n.id:
                     row = next(chain, None)
                 chain_hash = row.chain_hash if row is not None and row.position == n.id else None
@@ -95,8 +98,7 @@ def export(
                 summary["count"] += 1
                 summary["first"] = summary["first"] or n.id
                 summary["last"] = n.id
-            head_position, head = chain_head(store, log.application)
-            summary["logHead"] = log.recorder.max_notification_id() or 0
+            summary["logHead"] = log_head
             summary["chainHead"] = {"position": head_position, "chainHash": head} if head_position else None
             per_log[log.application] = summary
     manifest: dict[str, Any] = {
@@ -144,10 +146,10 @@ def _line(log: str, n: Notification, at: datetime | None, chain_hash: str | None
     }
 
 
-def _notifications(log: EventLog) -> Iterator[Notification]:
+def _notifications(log: EventLog, stop: int) -> Iterator[Notification]:
     start = 1
-    while True:
-        page = log.recorder.select_notifications(start=start, limit=PAGE)
+    while start <= stop:
+        page = log.recorder.select_notifications(start=start, limit=PAGE, stop=stop)
         yield from page
         if len(page) < PAGE:
             return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ from eventsourcing.persistence import InfrastructureFactory, StoredEvent
 from domain.audit.chain import GENESIS, event_hash, link
 from infra.audit.export import FORMAT, manifest_path, manifest_payload
 from infra.database import SQLiteReadStore
-from projections.audit.chain import Signer, unb64
+from projections.audit.chain import Signer, checkpoints, unb64
 from projections.projection import Projection
 from projections.store import ReadStore
 from projections.worker import EventLog, ProjectionWorker
@@ -66,12 +67,37 @@ def replay(
     manifest = _checked_manifest(file, keys)
     if not manifest["complete"]:
         raise ExportRefused("a partial export (filtered by log, time or aggregate) cannot equal the live read models")
+    if keep is not None and keep.exists() and any(keep.iterdir()):
+        raise ExportRefused(f"{keep} is not empty: the rebuilt database is kept only in a new or empty directory")
+    # The rebuilt read models hold personal data unsealed: they are removed unless asked for, so that no copy
+    # outlives an erasure (UU PDP) by lying in a temporary directory.
     workdir = keep or Path(tempfile.mkdtemp(prefix="kredensial-replay-"))
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        return _replay(file, manifest, workdir, live, mappers, read_models, keys, keep)
+    finally:
+        if keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _replay(
+    file: Path,
+    manifest: dict[str, Any],
+    workdir: Path,
+    live: ProjectionWorker,
+    mappers: dict[str, Any],
+    read_models: Callable[[], Sequence[Projection]],
+    keys: Signer,
+    keep: Path | None,
+) -> ReplayReport:
     logs = _fresh_logs(workdir, list(manifest["logs"]), mappers)
-    events = _load(file, manifest, logs)
+    signed = {
+        name: {h.position: h.chain_hash for c in checkpoints(live.store, name) if (h := c.checked(keys)) is not None}
+        for name in manifest["logs"]
+    }
     fresh = SQLiteReadStore(workdir / "read.sqlite3")
     try:
+        events = _load(file, manifest, logs, signed)
         rebuilt = ProjectionWorker(logs=list(logs.values()), store=fresh, projections=read_models())
         rebuilt.catch_up()
         live.catch_up()
@@ -126,8 +152,9 @@ def _fresh_logs(workdir: Path, names: list[str], mappers: dict[str, Any]) -> dic
     return logs
 
 
-def _load(file: Path, manifest: dict[str, Any], logs: dict[str, EventLog]) -> int:
-    """Writes the export's events into the fresh logs, in order, checking each hash and the chain's links."""
+def _load(file: Path, manifest: dict[str, Any], logs: dict[str, EventLog], signed: dict[str, dict[int, str]]) -> int:
+    """Writes the export's events into the fresh logs, in order, checking each hash, the chain's links, and the
+    chain against the live signed checkpoints (an export of a log and chain rewritten together disagrees)."""
     heads = dict.fromkeys(logs, GENESIS)
     counted = 0
     batch: dict[str, list[StoredEvent]] = {name: [] for name in logs}
@@ -143,6 +170,9 @@ def _load(file: Path, manifest: dict[str, Any], logs: dict[str, EventLog]) -> in
                 heads[line["log"]] = link(heads[line["log"]], line["position"], hash_)
                 if heads[line["log"]] != line["chainHash"]:
                     raise ExportRefused(f"line {number}: the chain does not link ({line['log']} {line['position']})")
+                checkpoint = signed.get(line["log"], {}).get(line["position"])
+                if checkpoint is not None and checkpoint != line["chainHash"]:
+                    raise ExportRefused(f"line {number}: the chain disagrees with the signed checkpoint there")
             batch[line["log"]].append(StoredEvent(aggregate, line["version"], line["topic"], state))
             counted += 1
             if len(batch[line["log"]]) >= 500:

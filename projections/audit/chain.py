@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,6 +34,8 @@ DDL = (
 )
 
 PAGE = 500
+
+logger = logging.getLogger(__name__)
 
 
 class Signer(Protocol):
@@ -148,31 +151,37 @@ class ChainKeeper:
         self.clock = clock
         self.checkpoint_every = checkpoint_every
         self._chained: dict[str, tuple[int, str]] = {}  # what this keeper last chained or read, per log
+        self.halted: dict[str, str] = {}  # logs whose chain was found cut off or rewritten: neither chained nor signed
         self._next_due_check: datetime | None = None
         create_tables(store)
 
     def step(self) -> None:
         """What the worker runs on each pass (every quarter second when idle): chain what is new, one query per
         log when nothing is; and at most once a minute, see whether a checkpoint is due."""
-        self.catch_up()
+        self.catch_up(max_pages=20)
         now = self.clock()
         if self._next_due_check is None or now >= self._next_due_check:
             self.checkpoint(force=False)
             self._next_due_check = now + min(self.checkpoint_every, timedelta(minutes=1))
 
-    def catch_up(self) -> int:
-        """Chains every event not yet chained, in each log; returns how many."""
-        return sum(self._catch_up(log) for log in self.logs.values())
+    def catch_up(self, max_pages: int | None = None) -> int:
+        """Chains what is not yet chained in each log, at most ``max_pages`` pages of each (the worker chains a
+        long backlog a few pages per pass, so the projections beside it are not held up); returns how many."""
+        return sum(self._catch_up(log, max_pages) for log in self.logs.values() if log.application not in self.halted)
 
-    def _catch_up(self, log: EventLog) -> int:
-        chained = 0
-        known = self._chained.get(log.application)
+    def _catch_up(self, log: EventLog, max_pages: int | None) -> int:
+        name = log.application
+        chained, pages = 0, 0
+        known = self._chained.get(name)
         if known is not None and known[0] >= (log.recorder.max_notification_id() or 0):
             return 0
-        while True:
-            # Read from the table, not the cache: another keeper may have chained further (the same rows).
-            position, head = chain_head(self.store, log.application)
-            self._chained[log.application] = (position, head)
+        while max_pages is None or pages < max_pages:
+            # From the table, not the cache: another keeper may have chained further (the same rows). But never
+            # back: a head below what was chained, or at another hash, is the chain's tail cut off or rewritten,
+            # and chaining on would bless whatever the log now holds there.
+            position, head = chain_head(self.store, name)
+            if not self._trusted(name, position, head):
+                return chained
             page = log.recorder.select_notifications(start=position + 1, limit=PAGE)
             if not page:
                 return chained
@@ -180,17 +189,41 @@ class ChainKeeper:
             for n in page:
                 hash_ = event_hash(n.originator_id, n.originator_version, n.topic, bytes(n.state))
                 head = link(head, n.id, hash_)
-                rows.append({"log": log.application, "p": n.id, "e": hash_, "c": head})
+                rows.append({"log": name, "p": n.id, "e": hash_, "c": head})
             with self.store.transaction() as tx:
                 tx.execute_many(
                     "INSERT INTO audit_chain (log, position, event_hash, chain_hash) VALUES (:log, :p, :e, :c) "
                     "ON CONFLICT (log, position) DO NOTHING",
                     rows,
                 )
-            chained += len(rows)
-            self._chained[log.application] = (page[-1].id, head)
+            chained, pages = chained + len(rows), pages + 1
+            self._chained[name] = (page[-1].id, head)
             if len(page) < PAGE:
                 return chained
+        return chained
+
+    def _trusted(self, log: str, position: int, head: str) -> bool:
+        """Whether the chain's head in the table is one this keeper can extend; halts the log's chaining if not."""
+        known = self._chained.get(log)
+        if known is None:  # first look since start: the table must reach the last signed checkpoint
+            signed = checkpoints(self.store, log)
+            reason = (
+                f"the chain ends at {position}, below its signed checkpoint at {signed[-1].position}"
+                if signed and signed[-1].position > position
+                else None
+            )
+        elif position < known[0]:
+            reason = f"the chain's head went back from {known[0]} to {position}"
+        elif position == known[0] and head != known[1]:
+            reason = f"the chain's hash at {position} changed"
+        else:
+            reason = None
+        if reason is not None:
+            self.halted[log] = reason
+            logger.error("audit chain of %s halted: %s; run kredensial audit verify", log, reason)
+            return False
+        self._chained[log] = (position, head)
+        return True
 
     def checkpoint(self, *, force: bool) -> list[Checkpoint]:
         """Signs each log's chain head, if it moved since the last checkpoint and one is due (or ``force``)."""
@@ -198,8 +231,8 @@ class ChainKeeper:
         written = []
         for log in self.logs:
             position, head = chain_head(self.store, log)
-            if position == 0:
-                continue
+            if position == 0 or log in self.halted or self._chained.get(log) != (position, head):
+                continue  # only a head this keeper chained or checked itself is signed
             last = one(
                 self.store.query(
                     "SELECT position, signed_at FROM audit_checkpoints WHERE log = :log ORDER BY position DESC LIMIT 1",
@@ -218,10 +251,11 @@ class ChainKeeper:
             signature = b64(self.keys.sign_payload(checkpoint_payload(log, position, head, signed_at)))
             checkpoint = Checkpoint(log, position, head, signed_at, self.keys.active_kid, signature)
             with self.store.transaction() as tx:
-                tx.execute(
+                stored = tx.execute(
                     "INSERT INTO audit_checkpoints (log, position, chain_hash, signed_at, kid, signature) "
                     "VALUES (:log, :p, :c, :at, :kid, :sig) ON CONFLICT (log, position) DO NOTHING",
                     {"log": log, "p": position, "c": head, "at": signed_at, "kid": checkpoint.kid, "sig": signature},
                 )
-            written.append(checkpoint)
+            if stored:  # another keeper may have signed this position first: its checkpoint stands
+                written.append(checkpoint)
         return written

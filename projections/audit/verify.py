@@ -17,9 +17,10 @@ from projections.worker import EventLog
 class LogReport:
     log: str
     events: int  # events read from the log
-    chained_to: int  # the chain's last position
+    chained_to: int  # the chain's last position when the check began
     checkpoints: int  # signed checkpoints whose signature held
     findings: list[Finding] = field(default_factory=list)
+    unchained: int = 0  # events after the chain's last link, not yet chained: not judged
 
     @property
     def intact(self) -> bool:
@@ -31,6 +32,7 @@ class LogReport:
             "events": self.events,
             "chainedTo": self.chained_to,
             "checkpoints": self.checkpoints,
+            "unchained": self.unchained,
             "intact": self.intact,
             "findings": [{"position": f.position, "kind": f.kind.value, "detail": f.detail} for f in self.findings],
         }
@@ -45,6 +47,7 @@ def verify_logs(
 def _verify_log(log: EventLog, store: ReadStore, keys: Signer, max_findings: int) -> LogReport:
     name = log.application
     counted = [0]
+    chained_to = chain_head(store, name)[0]  # fixed first: rows a running keeper adds meanwhile are not read
     heads: list[Head] = []
     findings: list[Finding] = []
     for checkpoint in checkpoints(store, name):
@@ -63,10 +66,12 @@ def _verify_log(log: EventLog, store: ReadStore, keys: Signer, max_findings: int
         )
         return int(rows[0]["position"]) if rows else None
 
-    found = verify(name, _stored(log, counted), links(store, name), heads, locate)
+    found = verify(name, _stored(log, counted), links(store, name, upto=chained_to), heads, locate)
     findings.extend(islice(found, max_findings))
     findings.sort(key=lambda f: f.position)
-    return LogReport(name, counted[0], chain_head(store, name)[0], len(heads), findings[:max_findings])
+    last = log.recorder.max_notification_id() or 0
+    unchained = len(log.recorder.select_notifications(start=chained_to + 1, limit=PAGE)) if last > chained_to else 0
+    return LogReport(name, counted[0], chained_to, len(heads), findings[:max_findings], unchained)
 
 
 def _stored(log: EventLog, counted: list[int]) -> Iterator[Stored]:
@@ -81,14 +86,14 @@ def _stored(log: EventLog, counted: list[int]) -> Iterator[Stored]:
         start = page[-1].id + 1
 
 
-def links(store: ReadStore, log: str) -> Iterator[Link]:
-    """The chain's rows of one log, in position order, a page at a time."""
+def links(store: ReadStore, log: str, upto: int = 2**62) -> Iterator[Link]:
+    """The chain's rows of one log up to a position, in position order, a page at a time."""
     after = 0
     while True:
         rows = store.query(
             "SELECT position, event_hash, chain_hash FROM audit_chain WHERE log = :log AND position > :after "
-            "ORDER BY position LIMIT :n",
-            {"log": log, "after": after, "n": PAGE * 2},
+            "AND position <= :upto ORDER BY position LIMIT :n",
+            {"log": log, "after": after, "upto": upto, "n": PAGE * 2},
         )
         for r in rows:
             yield Link(int(r["position"]), r["event_hash"], r["chain_hash"])

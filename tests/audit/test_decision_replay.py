@@ -106,3 +106,19 @@ def test_PIN_3_a_pairing_is_replayed_on_the_record_it_relied_on(world: World) ->
     assert replayed is not None and replayed.reproduced and replayed.recorded_outcome == "allowed"
     assert {r.rule_id for r in replayed.rules} >= {"PIN-3.graduated", "PIN-3.accreditation", "PIN-3.sks"}
     assert replayed.inputs["yudisium_number"] == "SK/YUD/2024/07"
+
+
+def test_PIN_5_a_reservation_again_after_a_cancellation_in_error_is_replayed_too(world: World) -> None:
+    world.university()
+    world.programme()
+    world.eligible_s1("2020001")
+    world.reserve("2020001")
+    world.propose_annulment("2020001")
+    world.decide_annulment("2020001", accept=True)
+    world.reserve("2020001")
+    diploma = Diploma.create_id(UNIVERSITY, "2020001")
+    history = world.container.services.audit.trail.history(diploma)
+    assert history is not None
+    [again] = [e for e in history.events if e.type == "Diploma.NINAReservedAgain"]
+    replayed = replays(world).replay(decision_id(diploma, again.version), "318/B/HK/2019")
+    assert replayed is not None and replayed.reproduced and replayed.type == "Diploma.NINAReservedAgain"

@@ -13,6 +13,7 @@ from domain.diploma.diploma import Diploma
 from domain.equivalency.application import EquivalencyApplication
 from domain.errors import RuleViolation
 from domain.registry.student import Student
+from domain.registry.university import University
 from tests.assessment.lsp import Office
 from tests.equivalency.directorate import Directorate
 from tests.submission.desk import Desk
@@ -89,6 +90,11 @@ def test_an_unknown_id_has_no_history_and_bad_questions_are_refused(world: World
         trail(world).history(unknown, first=501)
     with pytest.raises(RuleViolation):
         trail(world).as_of(unknown)  # neither a version nor an instant
+    university = University.create_id(UNIVERSITY)
+    with pytest.raises(RuleViolation):
+        trail(world).as_of(university, version=2)  # it has one version
+    with pytest.raises(RuleViolation):
+        trail(world).history(university, after_version=2**40)
     with pytest.raises(RuleViolation):
         trail(world).as_of(unknown, at=world.clock().replace(tzinfo=None))  # an instant without its zone
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 import psycopg
@@ -20,7 +21,7 @@ from api.http import create_app
 from domain.audit.chain import Tamper, event_hash, link
 from infra.bootstrap import Container
 from infra.sivil.keys import KeyRing
-from projections.audit.chain import Checkpoint, chain_head
+from projections.audit.chain import ChainKeeper, Checkpoint, chain_head
 from projections.audit.verify import LogReport, verify_logs
 from tests.world import World
 
@@ -126,7 +127,7 @@ def test_an_event_inserted_with_the_later_ones_moved_up_is_caught_where_it_was_i
             row,
         )
     result = report(chained.container)
-    assert (result.findings[0].position, result.findings[0].kind) == (20, Tamper.INSERTED)
+    assert [(f.position, f.kind) for f in result.findings] == [(20, Tamper.INSERTED)]  # the later ones still match
 
 
 def test_an_event_inserted_into_a_gap_of_positions_is_caught(world: World) -> None:
@@ -210,3 +211,28 @@ def test_signed_checkpoints_are_public_and_verify_with_the_published_keys(chaine
         checkpoint.log, checkpoint.position, "ab" * 32, checkpoint.signed_at, checkpoint.kid, checkpoint.signature
     )
     assert forged.checked(keys) is None
+
+
+def test_a_chain_cut_back_is_never_chained_again_over_a_changed_log(chained: World) -> None:
+    """Deleting the chain's tail and changing the events under it: the keeper that chained them halts instead of
+    chaining the changed bytes, and a keeper starting afresh refuses a chain below its signed checkpoint."""
+    container = chained.container
+    store, keeper = container.services.worker.store, container.services.audit.chain
+    with store.transaction() as tx:
+        tx.execute("DELETE FROM audit_chain WHERE log = :log AND position >= 20", {"log": LOG})
+    with raw_events(container) as (conn, table, pos):
+        sql(conn, f"UPDATE {table} SET state = ? WHERE {pos} = 21", (b'{"forged":true}',))
+    chained.student("2020009")  # new events: the keeper looks again
+    keeper.step()
+    assert LOG in keeper.halted and chain_head(store, LOG)[0] == 19
+    assert not keeper.checkpoint(force=True) or all(c.log != LOG for c in keeper.checkpoint(force=True))
+    fresh = ChainKeeper(
+        list(container.services.worker.logs.values()),
+        store,
+        container.services.audit.keys,
+        container.services.diploma.commands.clock,
+        timedelta(hours=1),
+    )
+    fresh.catch_up()
+    assert LOG in fresh.halted and chain_head(store, LOG)[0] == 19
+    assert [f.kind for f in report(container).findings] == [Tamper.CHAIN_REWRITTEN]
