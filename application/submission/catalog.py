@@ -62,8 +62,8 @@ class CatalogCommands(Service):
     def propose_catalog_entry(
         self, *, university_code: str, nim: str, details: EntryDetails, cause: Cause
     ) -> ProposalReceipt:
+        require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
-        require_student(cause.actor, university_code, nim)
         today = self.today()
         catalog = self.find(Catalog, Catalog.create_id(university_code))
         check_open(today, self.proposals_closed_from, len(catalog.entries) if catalog else 0)  # SUB-2

@@ -55,8 +55,8 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
     def submit_certification(
         self, *, university_code: str, nim: str, entry_id: UUID, claim: ClaimInput, cause: Cause
     ) -> SubmissionReceipt:
+        require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
-        require_student(cause.actor, university_code, nim)
 
         def command() -> SubmissionReceipt:
             today = self.today()
@@ -87,8 +87,8 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
     def reupload_submission(
         self, *, university_code: str, nim: str, submission_id: UUID, claim: ClaimInput, cause: Cause
     ) -> SubmissionReceipt:
+        require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
-        require_student(cause.actor, university_code, nim)
 
         def command() -> SubmissionReceipt:
             today = self.today()

@@ -305,11 +305,12 @@ class Assessment(Aggregate):
         self.due = due
 
     def _check_assessor(self, asesor_number: str) -> None:
-        self._check_stage(Stage.ASSESSING, "assessmentId", "ASM-4")
+        # Who first, then the stage: an asesor not assigned learns nothing of this assessment.
         if asesor_number not in self.asesors:
             raise violation(
                 "ASM-3.assignment", "asesorNumber", f"asesor {asesor_number} is not assigned to this assessment"
             )
+        self._check_stage(Stage.ASSESSING, "assessmentId", "ASM-4")
 
     # ASM-6: the SOP's steps ------------------------------------------------------------------------------------
 
