@@ -15,7 +15,14 @@ from api.services import Services
 from api.sivil.address import ClientAddress
 from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
-from application.authorization import DPI_READERS, EQUIVALENCY_READERS, SSC, may_read_assessment, may_read_student
+from application.authorization import (
+    DPI_READERS,
+    EQUIVALENCY_READERS,
+    SSC,
+    may_read_assessment,
+    may_read_student,
+    require_personal_data_reader,
+)
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
 from domain.files import SHA256, SNIFF_BYTES, sniff
@@ -121,6 +128,31 @@ def create_files_router(services: Services) -> APIRouter:
             media_type="application/pdf",
             headers={
                 "Content-Disposition": f'attachment; filename="sk-{number}.pdf"',
+                "Cache-Control": "private, no-store",
+            },
+        )
+
+    @router.get("/personal-data/{university_code}/{nim}.pdf")
+    async def personal_data_pdf(university_code: str, nim: str, request: Request) -> Response:
+        """A student's personal data report (UU PDP): for the student themself, or their university's operator."""
+        try:
+            actor = caller(request)
+            university, student = student_key(university_code, nim)
+            require_personal_data_reader(actor, university, student)
+        except NotAuthorized as e:
+            return refused(403, "NotAuthorized", str(e))
+        except RuleViolation as e:
+            return refused(400, "RuleViolation", str(e))
+        audit = services.audit
+        report = await asyncio.to_thread(audit.personal_data.of_student, university, student)
+        if report is None:
+            return refused(404, "NotFound", "no such student")
+        data = await asyncio.to_thread(audit.personal_data_pdf, report)
+        return Response(
+            data,
+            media_type="application/pdf",
+            headers={
+                "Content-Disposition": f'attachment; filename="data-pribadi-{university}-{student}.pdf"',
                 "Cache-Control": "private, no-store",
             },
         )

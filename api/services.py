@@ -16,6 +16,7 @@ from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
+from application.audit.personal_data import PersonalDataReport, PersonalDataReports
 from application.audit.trail import AuditTrail
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
@@ -97,6 +98,8 @@ class AuditServices:
 
     trail: AuditTrail
     decisions: DecisionReplays
+    personal_data: PersonalDataReports
+    personal_data_pdf: Callable[[PersonalDataReport], bytes]
     chain: ChainKeeper
     keys: Signer  # verifies the chain's signed checkpoints
     export: Export  # infra/audit/export.py

@@ -89,3 +89,12 @@ def may_read_assessment(actor: Actor, lsp_code: str, candidate_number: str, assi
 EQUIVALENCY_TEAM = frozenset({Role.EQUIVALENCY_TEAM})
 LEGAL = frozenset({Role.LEGAL_STAFF})
 EQUIVALENCY_READERS = frozenset({Role.EQUIVALENCY_TEAM, Role.LEGAL_STAFF})
+
+
+def require_personal_data_reader(actor: Actor, university_code: str, nim: str) -> None:
+    """UU PDP: a student's report goes to the student themself, or to the controller of their data (their
+    university's operator, or the ministry) answering their request."""
+    if actor.role is Role.STUDENT:
+        require_student(actor, university_code, nim)
+        return
+    require(actor, ERASERS, university_code)

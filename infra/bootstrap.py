@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from psycopg.conninfo import conninfo_to_dict
 
@@ -25,6 +26,7 @@ from api.services import (
 from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
+from application.audit.personal_data import PersonalDataReports, Verified
 from application.audit.trail import AuditTrail
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
@@ -42,7 +44,7 @@ from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
-from infra.sivil.trail import VerificationTrail
+from infra.sivil.trail import TrailRetention, VerificationTrail
 from infra.topics import register_moved_topics
 from infra.working_days import indonesian_calendar
 from projections import tracking
@@ -214,6 +216,12 @@ def nik_index_key(master_key: bytes) -> bytes:
     return hmac.new(master_key, b"kredensial/nik-index/v1", hashlib.sha256).digest()
 
 
+def _personal_data_pdf(report: Any) -> bytes:
+    from infra.personal_data_pdf import render_personal_data_pdf  # reportlab loads on the first PDF
+
+    return render_personal_data_pdf(report)
+
+
 def _export(sources: list[EventLog], store: ReadStore, keys: KeyRing, clock: Any, file: Any, **filters: Any) -> Any:
     from infra.audit.export import ExportFilter, export
 
@@ -306,7 +314,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         store=reads,
         projections=read_models(vault, nik_key),
         on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
-        keepers=[chain.step],  # tamper evidence: every event chained, checkpoints signed (issue 12)
+        keepers=[  # tamper evidence: every event chained, checkpoints signed; and the SIVIL trail's retention
+            chain.step,
+            TrailRetention(
+                VerificationTrail(reads), diplomas.clock, timedelta(days=settings.sivil_trail_retention_days)
+            ).step,
+        ],
     )
     worker_ref.append(worker)
 
@@ -320,6 +333,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
+    verification_trail = VerificationTrail(reads)
+    submission_view = SubmissionView(reads)
     sivil_public = SivilPublic(
         keys=keys_ring,
         render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
@@ -331,7 +346,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         trusted_proxies=settings.trusted_proxies,
         public_url=settings.public_url,
         clock=diplomas.clock,
-        trail=VerificationTrail(reads),
+        trail=verification_trail,
     )
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
@@ -380,6 +395,17 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         audit=AuditServices(
             trail=trail,
             decisions=DecisionReplays(trail, rulesets),
+            personal_data=PersonalDataReports(
+                trail,
+                diplomas,
+                vault,
+                submissions_of=lambda u, nim: [UUID(r.submission_id) for r in submission_view.of_student(u, nim)],
+                verifications_of=lambda u, p, n: [
+                    Verified(v.verified_at, v.via, v.client_address) for v in verification_trail.for_diploma(u, p, n)
+                ],
+                clock=diplomas.clock,
+            ),
+            personal_data_pdf=_personal_data_pdf,
             chain=chain,
             keys=keys_ring,
             export=functools.partial(_export, logs, reads, keys_ring, diplomas.clock),

@@ -38,6 +38,7 @@ class Settings:
     smtp_username: str
     smtp_password: str
     audit_checkpoint_minutes: float  # how often the audit chain's head is signed, when it moved (issue 12)
+    sivil_trail_retention_days: int  # UU PDP: how long who-verified-which-diploma is kept (decided: a year)
 
     @property
     def uses_postgres(self) -> bool:
@@ -86,6 +87,7 @@ class Settings:
             smtp_username=env.get("KREDENSIAL_SMTP_USERNAME", ""),
             smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
             audit_checkpoint_minutes=float(env.get("KREDENSIAL_AUDIT_CHECKPOINT_MINUTES", "60")),
+            sivil_trail_retention_days=int(env.get("KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS", "365")),
         )
 
 

@@ -9,12 +9,16 @@ never reads this table; the holder and staff read it through ``VerificationTrail
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from api.sivil.trail import Verification
 from projections.store import ReadStore
+
+logger = logging.getLogger(__name__)
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS sivil_verification_trail (id TEXT PRIMARY KEY, verified_at TEXT NOT NULL,"
@@ -22,6 +26,7 @@ DDL = (
     " client_address TEXT NOT NULL, via TEXT NOT NULL)",
     "CREATE INDEX IF NOT EXISTS sivil_verification_trail_diploma"
     " ON sivil_verification_trail (university_code, prodi_code, nina, verified_at)",
+    "CREATE INDEX IF NOT EXISTS sivil_verification_trail_age ON sivil_verification_trail (verified_at)",
 )
 
 
@@ -50,6 +55,13 @@ class VerificationTrail:
                 },
             )
 
+    def purge(self, *, before: datetime) -> int:
+        """Deletes the verifications recorded before an instant; returns how many."""
+        with self.store.transaction() as tx:
+            return tx.execute(
+                "DELETE FROM sivil_verification_trail WHERE verified_at < :cutoff", {"cutoff": _utc_text(before)}
+            )
+
     def for_diploma(self, university_code: str, prodi_code: str, nina: str) -> list[Verification]:
         """Every verification of one diploma, oldest first: for its holder and the university's staff."""
         rows = self.store.query(
@@ -59,6 +71,31 @@ class VerificationTrail:
             {"u": university_code, "p": prodi_code, "n": nina},
         )
         return [Verification(**{**r, "verified_at": datetime.fromisoformat(r["verified_at"])}) for r in rows]
+
+
+class TrailRetention:
+    """UU PDP: a verification's record (the verifier's address) is kept for a set period, then purged. Run by the
+    worker on each pass; it purges at most once an hour (``KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS``)."""
+
+    def __init__(
+        self,
+        trail: VerificationTrail,
+        clock: Callable[[], datetime],
+        keep: timedelta,
+        every: timedelta = timedelta(hours=1),
+    ) -> None:
+        self.trail, self.clock, self.keep, self.every = trail, clock, keep, every
+        self._next: datetime | None = None
+
+    def step(self) -> int:
+        now = self.clock()
+        if self._next is not None and now < self._next:
+            return 0
+        self._next = now + self.every
+        purged = self.trail.purge(before=now - self.keep)
+        if purged:
+            logger.info("purged %d SIVIL verification record(s) older than %s (retention)", purged, self.keep)
+        return purged
 
 
 def _utc_text(instant: datetime) -> str:

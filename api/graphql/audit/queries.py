@@ -4,22 +4,27 @@ version or instant, read from the event log itself. Personal data stays sealed i
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.arguments import parse_id
-from api.graphql.audit.types import AuditHistory, AuditState, ReplayedDecisionView
+from api.graphql.audit.types import AuditHistory, AuditState, PersonalDataReportView, ReplayedDecisionView
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.audit.trail import AUDIT_RULE
-from application.authorization import AUDIT_READERS, require
+from application.authorization import AUDIT_READERS, require, require_personal_data_reader
 from domain import errors
+from domain.registry.codes import student_key
 
 HistoryResult = Annotated[AuditHistory | NotAuthorized | RuleViolation, strawberry.union("AuditHistoryResult")]
 ReplayResult = Annotated[
     ReplayedDecisionView | NotAuthorized | RuleViolation, strawberry.union("ReplayedDecisionResult")
+]
+PersonalDataResult = Annotated[
+    PersonalDataReportView | NotAuthorized | RuleViolation, strawberry.union("PersonalDataReportResult")
 ]
 AsOfResult = Annotated[AuditState | NotAuthorized | RuleViolation, strawberry.union("AuditStateResult")]
 
@@ -71,3 +76,21 @@ class AuditQuery:
         except errors.DomainError as e:
             return read_refusal(e)
         return ReplayedDecisionView.of(found) if found is not None else None
+
+    @strawberry.field(
+        description="UU PDP: a student's personal data and its processing trail (every event that processed it, and "
+        "who verified their diploma in SIVIL), for the student themself or their university's operator. The same "
+        "as a readable PDF at /personal-data/{universityCode}/{nim}.pdf. Null: no such student."
+    )
+    async def personal_data_report(
+        self, info: Info[Context, None], university_code: str, nim: str
+    ) -> PersonalDataResult | None:
+        ctx = info.context
+        try:
+            university, student = student_key(university_code, nim)
+            require_personal_data_reader(ctx.signed_in(), university, student)
+            reports = ctx.services.audit.personal_data
+            found = await ctx.run(lambda: reports.of_student(university, student))
+        except errors.DomainError as e:
+            return read_refusal(e)
+        return PersonalDataReportView(report=cast(JSON, found.as_json())) if found is not None else None

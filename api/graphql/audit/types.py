@@ -145,3 +145,11 @@ class ReplayedDecisionView:
             ],
             inputs=cast(JSON, dict(d.inputs)),
         )
+
+
+@strawberry.type(
+    description="UU PDP: subject, generatedAt, erased, personalData (null once erased), records (what is held, by "
+    "aggregate) and trail (at, context, what, by, reason, requestId; oldest first)."
+)
+class PersonalDataReportView:
+    report: JSON

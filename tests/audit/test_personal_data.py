@@ -1,0 +1,115 @@
+"""UU PDP (issue 12, item 6), on both stores: a student's personal data report, at once, with its processing trail
+(who did what with the data, who verified the diploma in SIVIL), as JSON and as a readable PDF, for the student
+themself and their university's operator only; after an erasure the trail stays and the data reads as erased."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+
+from api.auth import mint
+from api.http import create_app
+from api.sivil.trail import Verification
+from domain.audit import Role
+from domain.diploma.diploma import Diploma
+from infra.bootstrap import Container
+from infra.sivil.trail import TrailRetention, VerificationTrail
+from tests.api.test_graphql import SECRET, Client
+from tests.world import ADMIN, PRODI, UNIVERSITY, World
+
+STUDENT = mint(SECRET, subject="2020001", role=Role.STUDENT, institution=UNIVERSITY)
+OTHER_STUDENT = mint(SECRET, subject="2020002", role=Role.STUDENT, institution=UNIVERSITY)
+OPERATOR = mint(SECRET, subject="operator@contoh", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
+OTHER_OPERATOR = mint(SECRET, subject="operator@lain", role=Role.UNIVERSITY_OPERATOR, institution="009999")
+AUDITOR = mint(SECRET, subject="bpk-1", role=Role.AUDITOR, institution=None)
+REPORT = (
+    'query { personalDataReport(universityCode: "001002", nim: "2020001") { __typename'
+    " ... on PersonalDataReportView { report } ... on NotAuthorized { message } } }"
+)
+
+
+@pytest.fixture
+def client(container: Container) -> Iterator[Client]:
+    with TestClient(create_app(container.services)) as http:
+        yield Client(http)
+
+
+@pytest.fixture
+def verified(world: World, container: Container) -> World:
+    """A paired diploma that someone verified in SIVIL."""
+    world.university()
+    world.programme()
+    world.eligible_s1("2020001", name="Siti Aminah")
+    nina = world.reserve("2020001").nina
+    assert nina is not None
+    world.graduate("2020001")
+    world.pair("2020001", nina)
+    container.services.diploma.sivil_public.trail.record(
+        Verification(world.clock(), UNIVERSITY, PRODI, nina, "203.0.113.7", "web")
+    )
+    return world
+
+
+def test_the_student_gets_their_data_and_who_processed_it_including_sivil_verifications(
+    client: Client, verified: World
+) -> None:
+    body = client.gql(REPORT, STUDENT)["data"]["personalDataReport"]
+    assert body["__typename"] == "PersonalDataReportView", body
+    report = body["report"]
+    assert report["personalData"]["full_name"] == "Siti Aminah" and report["personalData"]["nik"]
+    assert report["records"]["student"]["personal"]["full_name"] == "Siti Aminah"
+    whats = [entry["what"] for entry in report["trail"]]
+    assert "Student.Registered" in whats and "Diploma.NINAPaired" in whats
+    [sivil] = [e for e in report["trail"] if e["what"] == "SIVIL verification"]
+    assert "203.0.113.7" in sivil["by"]
+    assert all(e["by"] and e["at"] for e in report["trail"])
+    assert [e["at"] for e in report["trail"]] == sorted(e["at"] for e in report["trail"])
+
+
+@pytest.mark.parametrize("token", [OTHER_STUDENT, OTHER_OPERATOR, AUDITOR, None])
+def test_no_one_else_gets_the_report(client: Client, verified: World, token: str | None) -> None:
+    assert client.gql(REPORT, token)["data"]["personalDataReport"]["__typename"] == "NotAuthorized"
+    response = client.http.get(
+        "/personal-data/001002/2020001.pdf", headers={"Authorization": f"Bearer {token}"} if token else {}
+    )
+    assert response.status_code in (401, 403) and b"Siti" not in response.content
+
+
+def test_the_report_is_a_readable_pdf_for_the_university_s_operator(client: Client, verified: World) -> None:
+    response = client.http.get("/personal-data/001002/2020001.pdf", headers={"Authorization": f"Bearer {OPERATOR}"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Siti Aminah" in text and "SIVIL verification" in text and "Personal Data Report" in text
+    missing = client.http.get("/personal-data/001002/9999999.pdf", headers={"Authorization": f"Bearer {OPERATOR}"})
+    assert missing.status_code == 404
+
+
+def test_after_erasure_the_trail_stays_and_the_data_reads_as_erased(client: Client, verified: World) -> None:
+    verified.app.erase_personal_data(
+        university_code=UNIVERSITY, nim="2020001", cause=replace(ADMIN, reason="the student asked")
+    )
+    report = client.gql(REPORT, STUDENT)["data"]["personalDataReport"]["report"]
+    assert report["erased"] and report["personalData"] is None
+    assert report["records"]["student"]["personal"] == "erased"
+    assert "Siti" not in json.dumps(report)
+    assert "Student.PersonalDataErased" in [e["what"] for e in report["trail"]]
+
+
+def test_the_sivil_trail_is_purged_after_its_retention_period(verified: World, container: Container) -> None:
+    trail = container.services.diploma.sivil_public.trail
+    assert isinstance(trail, VerificationTrail)
+    nina = verified.app.find(Diploma, Diploma.create_id(UNIVERSITY, "2020001")).nina.value  # type: ignore[union-attr]
+    old = verified.clock() - timedelta(days=400)
+    trail.record(Verification(old, UNIVERSITY, PRODI, nina, "198.51.100.9", "pdf"))
+    assert len(trail.for_diploma(UNIVERSITY, PRODI, nina)) == 2
+    retention = TrailRetention(trail, verified.clock, keep=timedelta(days=365))
+    assert retention.step() == 1 and retention.step() == 0  # at most once an hour
+    [kept] = trail.for_diploma(UNIVERSITY, PRODI, nina)
+    assert kept.client_address == "203.0.113.7"
