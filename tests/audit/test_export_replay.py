@@ -29,7 +29,7 @@ def busy(world: World) -> World:
     world.university()
     world.programme()
     world.eligible_s1("2020001")
-    world.eligible_s1("2020002")
+    world.eligible_s1("2020002", name="Budi Santoso")  # erased below
     world.reserve("2020001")
     desk = Desk(world).catalog()
     submitted = desk.submit()
@@ -65,6 +65,26 @@ def test_an_export_of_every_log_replays_into_read_models_equal_to_the_live_ones(
     assert manifest["complete"] and manifest["signature"]
     code, output = run(busy.container, "replay", str(file))
     assert code == 0 and output.startswith("equal:"), output
+
+
+def test_after_an_erasure_no_read_model_row_or_export_line_holds_the_person_s_data(busy: World, tmp_path: Path) -> None:
+    """UU PDP (issue 12, item 6): the erased student's name is in no read-model table and no export line; the log
+    still exports, replays to equal read models and verifies, and their records load with the data erased."""
+    container = busy.container
+    store = container.services.worker.store
+    for projection in container.services.worker.projections.values():
+        for table in projection.tables:
+            rows = store.query(f"SELECT * FROM {table}")
+            assert "Budi Santoso" not in repr(rows), table
+    file = tmp_path / "log.jsonl"
+    assert run(container, "export", str(file))[0] == 0
+    assert b"Budi" not in file.read_bytes() and b"Siti" not in file.read_bytes()  # sealed, never in clear
+    code, output = run(container, "replay", str(file))
+    assert code == 0, output
+    container.services.audit.chain.catch_up()
+    assert run(container, "verify")[0] == 0
+    student = container.services.registry.find(Student, Student.create_id(UNIVERSITY, "2020002"))
+    assert student is not None and container.services.registry.sealer.unseal(student.personal) is None
 
 
 def test_a_replay_names_the_first_read_model_that_differs(busy: World, tmp_path: Path) -> None:
