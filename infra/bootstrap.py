@@ -313,7 +313,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         logs=logs,
         store=reads,
         projections=read_models(vault, nik_key),
-        on_start=diplomas.complete_erasures,  # an erasure interrupted before its key was destroyed (UU PDP)
+        # An erasure interrupted before its key was destroyed is finished first (UU PDP).
+        on_start=lambda: (diplomas.complete_erasures(), equivalencies.complete_erasures()),
         keepers=[  # tamper evidence: every event chained, checkpoints signed; and the SIVIL trail's retention
             chain.step,
             TrailRetention(

@@ -15,6 +15,7 @@ from eventsourcing.domain import Aggregate
 
 from application.authorization import EQUIVALENCY_TEAM, require
 from application.equivalency.after_decision import AfterDecisionCommands
+from application.equivalency.erasure import ApplicantErasure
 from application.equivalency.forms import MAX_LISTED, ApplicationForm, parse_deciders, parse_form, parse_reasons
 from application.equivalency.receipt import ApplicationReceipt
 from domain.audit import Cause, Role
@@ -35,7 +36,7 @@ def access_code_hash(registration_number: str, code: str) -> str:
     return hashlib.sha256(f"kredensial/eqv/{registration_number}/{code.strip().upper()}".encode()).hexdigest()
 
 
-class Equivalencies(AfterDecisionCommands):
+class Equivalencies(AfterDecisionCommands, ApplicantErasure):
     name = "equivalencies"
     snapshot_every: ClassVar[dict[type[Aggregate], int]] = {RegistrationSequence: 50}  # an event per application
 

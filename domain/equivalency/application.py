@@ -61,6 +61,12 @@ class EquivalencyApplication(AfterDecision):
         rule_ids: tuple[str, ...]
         cause: Cause
 
+    class ApplicantDataErased(Aggregate.Event):
+        """Penghapusan data pribadi (UU PDP 27/2022): the key of the applicant's sealed data is destroyed after it."""
+
+        registration_number: str
+        cause: Cause
+
     class DocumentAdded(Aggregate.Event):
         document: Document
         completes_file: bool  # the last required document: the clock starts today (EQV-1)
@@ -284,6 +290,21 @@ class EquivalencyApplication(AfterDecision):
     def _escalation_answered(self, number: int, outcome: str, on: date, resumes: bool, cause: Cause) -> None:
         asked = self.asked[number - 1]
         self.asked[number - 1] = Asked(asked.number, asked.kind, asked.request, asked.items, outcome, cause.actor.id)
+
+    # UU PDP ----------------------------------------------------------------------------------------------------
+
+    def erase_applicant_data(self, cause: Cause) -> bool:
+        """Records why and by whom; the application then destroys the key. Erasing twice changes nothing."""
+        if not (cause.reason or "").strip():
+            raise violation("PDP.erasure", "reason", "an erasure records its ground (end of retention, or a request)")
+        if getattr(self, "erased", False):  # applications stored before erasure existed have no flag
+            return False
+        self._applicant_data_erased(registration_number=self.registration_number, cause=cause)
+        return True
+
+    @event(ApplicantDataErased)
+    def _applicant_data_erased(self, registration_number: str, cause: Cause) -> None:
+        self.erased = True
 
     # EQV-4: the decision ----------------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from domain.equivalency.checklist import SUPPORTING, Item
 from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.sk import AfterDecision
 from domain.personal import Unsealer
-from projections.personal import full_name
+from projections.personal import ERASED, full_name
 from projections.projection import Projection, handles
 from projections.store import Transaction
 
@@ -80,6 +80,13 @@ class EquivalencyProjection(Projection):
 
     def __init__(self, unsealer: Unsealer) -> None:
         self.unsealer = unsealer
+
+    @handles
+    def on_applicant_data_erased(self, e: EquivalencyApplication.ApplicantDataErased, tx: Transaction) -> None:
+        tx.execute(
+            f"UPDATE {_APP} SET applicant_name = :erased WHERE registration_number = :n",
+            {"n": e.registration_number, "erased": ERASED},
+        )
 
     @handles
     def on_registered(self, e: EquivalencyApplication.Registered, tx: Transaction) -> None:

@@ -155,6 +155,14 @@ class ApplicationRefInput:
     registration_number: str
 
 
+@strawberry.input(
+    description="UU PDP: erase an applicant's personal data, with its ground (request, end of retention)."
+)
+class EraseApplicantDataInput:
+    registration_number: str
+    reason: str
+
+
 @strawberry.input(description="The applicant's PK request (EQV-8): their letter, reasons and documents.")
 class RequestReviewInput:
     registration_number: str

@@ -3,6 +3,8 @@ applicant for their own application, the directorate's team, legal staff for a P
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
@@ -21,6 +23,7 @@ from api.graphql.equivalency.inputs import (
     DeferInput,
     EqualiseInput,
     EquivalencyApplicationInput,
+    EraseApplicantDataInput,
     EscalateInput,
     RefuseInput,
     ReplacementInput,
@@ -186,6 +189,21 @@ class EquivalencyMutation:
     async def reprint_sk(self, info: Info[Context, None], input: ApplicationRefInput) -> ApplicationResult:
         return await run_command(
             info, lambda c: _app(info).reprint_sk(registration_number=input.registration_number, cause=c), _accepted
+        )
+
+    @strawberry.mutation(
+        description="UU PDP: the directorate erases an applicant's personal data (the key of the sealed copy is "
+        "destroyed; the history stays and reads as erased). The reason is recorded."
+    )
+    async def erase_applicant_data(
+        self, info: Info[Context, None], input: EraseApplicantDataInput
+    ) -> ApplicationResult:
+        return await run_command(
+            info,
+            lambda c: _app(info).erase_applicant_data(
+                registration_number=input.registration_number, cause=replace(c, reason=input.reason)
+            ),
+            _accepted,
         )
 
     @strawberry.mutation(description="The applicant requests a formal review (PK) of the decision (EQV-8).")
