@@ -314,7 +314,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         store=reads,
         projections=read_models(vault, nik_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
-        on_start=lambda: (diplomas.complete_erasures(), equivalencies.complete_erasures()),
+        on_start=lambda: (
+            diplomas.complete_erasures(),
+            assessments.complete_erasures(),
+            equivalencies.complete_erasures(),
+        ),
         keepers=[  # tamper evidence: every event chained, checkpoints signed; and the SIVIL trail's retention
             chain.step,
             TrailRetention(

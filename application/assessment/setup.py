@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from application.assessment.base import AssessmentBase
 from application.assessment.inputs import CandidateInput, UnitInput, parse_candidate, parse_units
 from application.authorization import ASESORS, BNSP, LSP_CERTIFICATION, LSP_DECIDERS, LSP_HEAD, LSP_STAFF, require
+from application.erasure_sweep import complete_erasures
 from application.receipt import Receipt
 from domain.assessment.asesor import Asesor, Registration
 from domain.assessment.kinds import LicenceKind, TukKind
@@ -22,7 +24,7 @@ from domain.assessment.standards import SKEMA_CODE, Skema, parse_code, parse_fac
 from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause
 from domain.errors import violation
-from domain.text import NAME_CHARS, optional_text, parse_text
+from domain.text import NAME_CHARS, REMARK_CHARS, optional_text, parse_text
 
 NIK_SHAPED = re.compile(r"\d{16}", re.ASCII)
 
@@ -203,6 +205,28 @@ class AssessmentSetup(AssessmentBase):
 
         return self.retrying(command)
 
+    def erase_candidate_data(self, *, lsp_code: str, candidate_number: str, cause: Cause) -> Receipt:
+        """UU PDP: the LSP, controller of its candidates' data, erases one with its ground; as for students, the
+        event first, then the key, so a retry or the worker's start-up sweep finishes an interrupted erasure."""
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_STAFF, lsp)
+        number = parse_person_key(candidate_number, "candidateNumber", "ASM-7.holder")
+        why = optional_text(cause.reason, field="reason", max_chars=REMARK_CHARS, multiline=True, rule_id="PDP.erasure")
+        cause = replace(cause, reason=why)
+
+        def command() -> Receipt:
+            asesi = self.load(Asesi, Asesi.create_id(lsp, number), "candidate", number)
+            asesi.erase_personal_data(cause)
+            position = self.commit(asesi)
+            self.sealer.erase(asesi.id, self.clock().isoformat())
+            return self.receipt(position)
+
+        return self.retrying(command)
+
+    def complete_erasures(self) -> int:
+        """Destroys the key of every recorded candidate erasure whose key still exists (the worker, on start-up)."""
+        return complete_erasures(self, self.sealer, Asesi.PersonalDataErased)
+
     def register_candidate(self, *, lsp_code: str, candidate: CandidateInput, cause: Cause) -> Receipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_STAFF, lsp)
@@ -218,6 +242,12 @@ class AssessmentSetup(AssessmentBase):
             if asesi is None:
                 sealed = self.sealer.seal(Asesi.create_id(lsp, number), personal)
                 asesi = Asesi(lsp_code=lsp, candidate_number=number, personal=sealed, employer=employer, cause=cause)
+            elif asesi.erased:
+                raise violation(
+                    "ASM-7.holder",
+                    "candidateNumber",
+                    f"candidate {number}'s data was erased: register under a new number",
+                )
             elif self.sealer.unseal(asesi.personal) != personal:
                 raise violation(
                     "ASM-7.holder", "candidateNumber", f"candidate {number} is registered with another identity"

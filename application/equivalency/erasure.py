@@ -5,22 +5,15 @@ request or when its retention ends, with the ground recorded."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
-from typing import cast
-
-from eventsourcing.utils import get_topic
 
 from application.authorization import EQUIVALENCY_TEAM, require
 from application.equivalency.base import EquivalencyBase
 from application.equivalency.receipt import ApplicationReceipt
+from application.erasure_sweep import complete_erasures
 from domain.audit import Cause
 from domain.equivalency.application import EquivalencyApplication
 from domain.text import REMARK_CHARS, optional_text
-
-log = logging.getLogger(__name__)
-
-_PAGE = 500
 
 
 class ApplicantErasure(EquivalencyBase):
@@ -42,15 +35,4 @@ class ApplicantErasure(EquivalencyBase):
 
     def complete_erasures(self) -> int:
         """Destroys the key of every recorded erasure whose key still exists; returns how many it destroyed."""
-        topics = [get_topic(EquivalencyApplication.ApplicantDataErased)]
-        completed, start = 0, 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
-            for notification in page:
-                event = cast(EquivalencyApplication.ApplicantDataErased, self.mapper.to_domain_event(notification))
-                if self.sealer.erase(event.originator_id, self.clock().isoformat()):
-                    completed += 1
-                    log.warning("completed the erasure of applicant data of %s", event.registration_number)
-            if len(page) < _PAGE:
-                return completed
-            start = page[-1].id + 1
+        return complete_erasures(self, self.sealer, EquivalencyApplication.ApplicantDataErased)

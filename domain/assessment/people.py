@@ -40,6 +40,13 @@ class Asesi(Aggregate):
         employer: str | None
         cause: Cause
 
+    class PersonalDataErased(Aggregate.Event):
+        """Penghapusan data pribadi (UU PDP 27/2022): the key of the candidate's sealed data is destroyed after it."""
+
+        lsp_code: str
+        candidate_number: str
+        cause: Cause
+
     @event(Registered)
     def __init__(
         self, lsp_code: str, candidate_number: str, personal: Sealed, employer: str | None, cause: Cause
@@ -64,6 +71,23 @@ class Asesi(Aggregate):
     @event(EmployerChanged)
     def _employer_changed(self, employer: str | None, cause: Cause) -> None:
         self.employer = employer
+
+    @property
+    def erased(self) -> bool:
+        return getattr(self, "_erased", False)
+
+    def erase_personal_data(self, cause: Cause) -> bool:
+        """Records why and by whom; the application then destroys the key. Erasing twice changes nothing."""
+        if not (cause.reason or "").strip():
+            raise violation("PDP.erasure", "reason", "an erasure records its ground (end of retention, or a request)")
+        if self.erased:
+            return False
+        self._personal_data_erased(lsp_code=self.lsp_code, candidate_number=self.candidate_number, cause=cause)
+        return True
+
+    @event(PersonalDataErased)
+    def _personal_data_erased(self, lsp_code: str, candidate_number: str, cause: Cause) -> None:
+        self._erased = True
 
 
 class Committee(Aggregate):

@@ -19,7 +19,7 @@ from domain.assessment.kinds import Stage
 from domain.assessment.people import Asesi
 from domain.assessment.sop import Step
 from domain.personal import Sealed, Unsealer
-from projections.personal import full_name
+from projections.personal import ERASED, full_name
 from projections.projection import Projection, handles
 from projections.store import Transaction
 
@@ -96,6 +96,21 @@ class AssessmentProjection(Projection):
         return nik_digest(self.nik_key, person.nik) if person is not None and person.nik is not None else None
 
     # Candidates -------------------------------------------------------------------------------------------------
+
+    @handles
+    def on_asesi_erased(self, e: Asesi.PersonalDataErased, tx: Transaction) -> None:
+        """UU PDP: the name, NIK digest and employer go from every row; certificates stay, their holder erased."""
+        key = {"lsp": e.lsp_code, "n": e.candidate_number, "erased": ERASED}
+        tx.execute(
+            "UPDATE asm_candidates SET full_name = :erased, nik_digest = NULL, employer = NULL"
+            " WHERE lsp_code = :lsp AND candidate_number = :n",
+            key,
+        )
+        tx.execute(
+            "UPDATE asm_certificates SET holder_name = :erased, nik_digest = NULL"
+            " WHERE lsp_code = :lsp AND candidate_number = :n",
+            key,
+        )
 
     @handles
     def on_candidate_registered(self, e: Asesi.Registered, tx: Transaction) -> None:

@@ -105,6 +105,13 @@ class DismissCommitteeMemberInput:
     member_id: str
 
 
+@strawberry.input(description="UU PDP: erase a candidate's personal data, with its ground (a request, retention).")
+class EraseCandidateDataInput:
+    lsp_code: str
+    candidate_number: str
+    reason: str
+
+
 @strawberry.input(description="A candidate (asesi): a name and a NIK or passport number, sealed (ASM-7).")
 class RegisterCandidateInput:
     lsp_code: str

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
@@ -23,6 +25,7 @@ from api.graphql.assessment.inputs import (
     DeclareAsesorNumberInput,
     DeclareRelationInput,
     DismissCommitteeMemberInput,
+    EraseCandidateDataInput,
     IssueBlangkoInput,
     LicenseLspInput,
     OpenAssessmentInput,
@@ -174,6 +177,18 @@ class AssessmentMutation:
         given = input.parsed()
         return await accepted(
             info, lambda c: _app(info).register_candidate(lsp_code=input.lsp_code, candidate=given, cause=c)
+        )
+
+    @strawberry.mutation(
+        description="UU PDP: the LSP erases a candidate's personal data (the key of the sealed copy is destroyed; "
+        "assessments and certificates stay, their holder erased). The reason is recorded."
+    )
+    async def erase_candidate_data(self, info: Info[Context, None], input: EraseCandidateDataInput) -> CommandResult:
+        return await accepted(
+            info,
+            lambda c: _app(info).erase_candidate_data(
+                lsp_code=input.lsp_code, candidate_number=input.candidate_number, cause=replace(c, reason=input.reason)
+            ),
         )
 
     # The assessment (ASM-2 .. ASM-5) ---------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""Finishing erasures (UU PDP) that stopped between recording the erasure and destroying the key: every context
+records its erasure event first and destroys the subject's key after, so on start-up the worker destroys the key
+of every recorded erasure whose key still exists (the registry's own sweep also reads its moved topics)."""
+
+from __future__ import annotations
+
+import logging
+
+from eventsourcing.utils import get_topic
+
+from application.service import Service
+from domain.personal import Sealer
+
+log = logging.getLogger(__name__)
+
+_PAGE = 500
+
+
+def complete_erasures(app: Service, sealer: Sealer, erased: type) -> int:
+    """Destroys the key of each recorded ``erased`` event's aggregate whose key still exists; returns how many."""
+    topics = [get_topic(erased)]
+    completed, start = 0, 1
+    while True:
+        page = app.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
+        for notification in page:
+            event = app.mapper.to_domain_event(notification)
+            if sealer.erase(event.originator_id, app.clock().isoformat()):
+                completed += 1
+                log.warning("completed the erasure of %s (%s): its key still existed", event.originator_id, app.name)
+        if len(page) < _PAGE:
+            return completed
+        start = page[-1].id + 1
