@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from api.competency_trail import CertificateTrail
 from api.graphql.cost import Limits, extensions
 from api.graphql.transport import Router, Schema
 from api.sivil import challenge as ch
@@ -42,12 +43,20 @@ class CertificateNotFound(Exception):
 
 class CertificateLookup:
     def __init__(
-        self, view: AssessmentView, challenges: ch.Challenges, limiter: RateLimiter, today: Callable[[], date]
+        self,
+        view: AssessmentView,
+        challenges: ch.Challenges,
+        limiter: RateLimiter,
+        today: Callable[[], date],
+        trail: CertificateTrail,
+        clock: Callable[[], datetime],
     ) -> None:
         self.view = view
         self.challenges = challenges
         self.limiter = limiter
         self.today = today
+        self.trail = trail
+        self.clock = clock
 
     def verify(self, registration_number: str, token: str, answer: str, address: str) -> CertificateRow:
         """Raises RuleViolation, RateLimited, ChallengeRefused or CertificateNotFound, in that order of checking."""
@@ -58,6 +67,7 @@ class CertificateLookup:
         with self.challenges.spending(ticket):  # spent only on an answered look-up, as SIVIL's
             if row is None or row.issued_on is None:
                 raise CertificateNotFound()
+            self.trail.record(number, self.clock(), address, "graphql")  # the holder may ask who looked (UU PDP)
             return row
 
 
@@ -173,10 +183,11 @@ def create_certificate_router(
     spent_challenges: ch.ChallengeLedger,
     clock: Callable[[], datetime],
     today: Callable[[], date],
+    trail: CertificateTrail,
     trusted_proxies: Iterable[str] = (),
 ) -> APIRouter:
     challenges = ch.Challenges(secret=secret, ledger=spent_challenges, clock=clock)
-    lookup = CertificateLookup(view, challenges, limiter, today)
+    lookup = CertificateLookup(view, challenges, limiter, today, trail, clock)
     address_of = ClientAddress(trusted_proxies)
 
     async def context(request: Request) -> PublicContext:

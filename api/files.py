@@ -15,13 +15,13 @@ from api.services import Services
 from api.sivil.address import ClientAddress
 from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
+from application.audit.personal_data_access import Subject, report_for
 from application.authorization import (
     DPI_READERS,
     EQUIVALENCY_READERS,
     SSC,
     may_read_assessment,
     may_read_student,
-    require_personal_data_reader,
 )
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
@@ -132,27 +132,33 @@ def create_files_router(services: Services) -> APIRouter:
             },
         )
 
-    @router.get("/personal-data/{university_code}/{nim}.pdf")
-    async def personal_data_pdf(university_code: str, nim: str, request: Request) -> Response:
-        """A student's personal data report (UU PDP): for the student themself, or their university's operator."""
+    @router.get("/personal-data.pdf")
+    async def personal_data_pdf(
+        request: Request,
+        universityCode: str | None = None,
+        nim: str | None = None,
+        lspCode: str | None = None,
+        candidateNumber: str | None = None,
+        applicantAccount: str | None = None,
+    ) -> Response:
+        """A person's data report (UU PDP), as personalDataReport names them: for the person, or their controller."""
+        subject = Subject(universityCode, nim, lspCode, candidateNumber, applicantAccount)
+        audit = services.audit
         try:
             actor = caller(request)
-            university, student = student_key(university_code, nim)
-            require_personal_data_reader(actor, university, student)
+            report = await asyncio.to_thread(report_for, audit.personal_data, actor, subject)
         except NotAuthorized as e:
             return refused(403, "NotAuthorized", str(e))
         except RuleViolation as e:
             return refused(400, "RuleViolation", str(e))
-        audit = services.audit
-        report = await asyncio.to_thread(audit.personal_data.of_student, university, student)
         if report is None:
-            return refused(404, "NotFound", "no such student")
+            return refused(404, "NotFound", "no such person")
         data = await asyncio.to_thread(audit.personal_data_pdf, report)
         return Response(
             data,
             media_type="application/pdf",
             headers={
-                "Content-Disposition": f'attachment; filename="data-pribadi-{university}-{student}.pdf"',
+                "Content-Disposition": 'attachment; filename="data-pribadi.pdf"',
                 "Cache-Control": "private, no-store",
             },
         )

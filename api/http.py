@@ -121,6 +121,7 @@ def certificate_router(services: Services):  # type: ignore[no-untyped-def]
         spent_challenges=public.spent_challenges,
         clock=public.clock,
         today=services.today,
+        trail=services.assessment.verification_trail,
         trusted_proxies=public.trusted_proxies,
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
+from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
@@ -81,6 +82,7 @@ class AssessmentServices:
     commands: Assessments
     view: AssessmentView
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
+    verification_trail: CertificateTrail  # who verified which certificate (UU PDP)
 
 
 @dataclass

@@ -9,7 +9,6 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from psycopg.conninfo import conninfo_to_dict
 
@@ -26,7 +25,7 @@ from api.services import (
 from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
-from application.audit.personal_data import PersonalDataReports, Verified
+from application.audit.personal_data import PersonalDataReports
 from application.audit.trail import AuditTrail
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
@@ -40,11 +39,12 @@ from infra.event_batches import EventBatches
 from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.outbox import OutboxSender, SmtpSettings
+from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
-from infra.sivil.trail import TrailRetention, VerificationTrail
+from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
 from infra.topics import register_moved_topics
 from infra.working_days import indonesian_calendar
 from projections import tracking
@@ -322,7 +322,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         keepers=[  # tamper evidence: every event chained, checkpoints signed; and the SIVIL trail's retention
             chain.step,
             TrailRetention(
-                VerificationTrail(reads), diplomas.clock, timedelta(days=settings.sivil_trail_retention_days)
+                [VerificationTrail(reads), CertificateVerificationTrail(reads)],
+                diplomas.clock,
+                timedelta(days=settings.sivil_trail_retention_days),
             ).step,
         ],
     )
@@ -339,6 +341,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
     verification_trail = VerificationTrail(reads)
+    certificate_trail = CertificateVerificationTrail(reads)
     submission_view = SubmissionView(reads)
     sivil_public = SivilPublic(
         keys=keys_ring,
@@ -390,6 +393,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             commands=assessments,
             view=certificates_view,
             student_nik_digest=holder_digest,
+            verification_trail=certificate_trail,
         ),
         equivalency=EquivalencyServices(
             commands=equivalencies,
@@ -402,12 +406,10 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             decisions=DecisionReplays(trail, rulesets),
             personal_data=PersonalDataReports(
                 trail,
-                diplomas,
                 vault,
-                submissions_of=lambda u, nim: [UUID(r.submission_id) for r in submission_view.of_student(u, nim)],
-                verifications_of=lambda u, p, n: [
-                    Verified(v.verified_at, v.via, v.client_address) for v in verification_trail.for_diploma(u, p, n)
-                ],
+                personal_data_sources(
+                    submission_view, verification_trail, certificates_view, certificate_trail, equivalency_view
+                ),
                 clock=diplomas.clock,
             ),
             personal_data_pdf=_personal_data_pdf,

@@ -1,4 +1,5 @@
-"""A student's personal data and its processing trail (UU PDP 27/2022; issue 12, item 6).
+"""A person's data and its processing trail (UU PDP 27/2022; issue 12, item 6): a student's, a competency
+candidate's, or an equivalency applicant's.
 
 The law gives a person their data, and who did what with it, within 3x24 hours; this answers at once, from the
 log itself: the registry's record with the sealed data unsealed for its subject, and every event that processed
@@ -13,16 +14,22 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
+
 from application.audit.trail import AuditTrail
-from application.service import Service
+from domain.assessment.certificate import Certificate
+from domain.assessment.people import Asesi
 from domain.audit.record import EventRecord, plain, state_of
 from domain.diploma.diploma import Diploma
-from domain.personal import Unsealer
+from domain.equivalency.application import EquivalencyApplication
+from domain.personal import PersonalData, Unsealer
 from domain.registry.student import Student
 from domain.submission.dpi import Dpi
+
+A = TypeVar("A", bound=Aggregate)
 
 
 @dataclass(frozen=True)
@@ -74,52 +81,91 @@ class PersonalDataReport:
         }
 
 
-SubmissionsOf = Callable[[str, str], Iterable[UUID]]  # (university, NIM): the student's submissions
-VerificationsOf = Callable[[str, str, str], Iterable[Verified]]  # (university, prodi, NINA): SIVIL look-ups
+@dataclass(frozen=True)
+class Sources:
+    """Where, besides the log, a person's records are found (read models and trails, from the composition root)."""
+
+    submissions_of: Callable[[str, str], Iterable[UUID]]  # (university, NIM): the student's submissions
+    sivil_verifications: Callable[[str, str, str], Iterable[Verified]]  # (university, prodi, NINA)
+    assessments_of: Callable[[str, str], Iterable[tuple[UUID, str | None]]]  # (LSP, candidate): with certificate
+    certificate_verifications: Callable[[str], Iterable[Verified]]  # (certificate registration number)
+    applications_of: Callable[[str], Iterable[str]]  # (portal account): registration numbers
 
 
 class PersonalDataReports:
-    def __init__(
-        self,
-        trail: AuditTrail,
-        registry: Service,
-        unsealer: Unsealer,
-        submissions_of: SubmissionsOf,
-        verifications_of: VerificationsOf,
-        clock: Callable[[], datetime],
-    ) -> None:
+    def __init__(self, trail: AuditTrail, unsealer: Unsealer, sources: Sources, clock: Callable[[], datetime]) -> None:
         self.trail = trail
-        self.registry = registry
         self.unsealer = unsealer
-        self.submissions_of = submissions_of
-        self.verifications_of = verifications_of
+        self.sources = sources
         self.clock = clock
+
+    def _find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        for app in self.trail.applications.values():
+            found = app.find(cls, aggregate_id)
+            if found is not None:
+                return found
+        return None
 
     def of_student(self, university_code: str, nim: str) -> PersonalDataReport | None:
         """None when no such student is registered."""
-        student = self.registry.find(Student, Student.create_id(university_code, nim))
+        student = self._find(Student, Student.create_id(university_code, nim))
         if student is None:
             return None
         personal = self.unsealer.unseal(student.personal)
-        records: dict[str, Any] = {"student": _unsealed(state_of(student), personal)}
-        trail: list[Processing] = []
+        records: dict[str, Any] = {"student": _unsealed(state_of(student), "personal", personal)}
         ids = [Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)]
-        ids += [*self.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
-        for aggregate_id in ids:
-            events = self._events(aggregate_id)
-            trail += [_processing(e) for e in events]
-        diploma = self.registry.find(Diploma, Diploma.create_id(university_code, nim))
+        ids += [*self.sources.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
+        trail = self._trail(ids)
+        diploma = self._find(Diploma, Diploma.create_id(university_code, nim))
         if diploma is not None:
             records["diploma"] = state_of(diploma)
-            looked_up = self.verifications_of(university_code, diploma.prodi_code, diploma.nina.value)
-            trail += [
-                Processing(
-                    v.at, "sivil", "SIVIL verification", f"public via {v.via} from {v.client_address}", None, None
-                )
-                for v in looked_up
-            ]
+            looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, diploma.nina.value)
+            trail += [_verified("SIVIL verification", v) for v in looked_up]
+        return self._report(f"student {university_code}/{nim}", personal, records, trail)
+
+    def of_candidate(self, lsp_code: str, candidate_number: str) -> PersonalDataReport | None:
+        """A competency candidate (asesi): their registration, assessments and certificates, and who verified
+        a certificate; None when no such candidate is registered."""
+        asesi = self._find(Asesi, Asesi.create_id(lsp_code, candidate_number))
+        if asesi is None:
+            return None
+        personal = self.unsealer.unseal(asesi.personal)
+        records: dict[str, Any] = {"candidate": _unsealed(state_of(asesi), "personal", personal)}
+        held = list(self.sources.assessments_of(lsp_code, candidate_number))
+        ids = [asesi.id, *(a for a, _ in held), *(Certificate.create_id(n) for _, n in held if n)]
+        trail = self._trail(ids)
+        for _, number in held:
+            if number:
+                trail += [
+                    _verified(f"certificate {number} verification", v)
+                    for v in self.sources.certificate_verifications(number)
+                ]
+        return self._report(f"candidate {lsp_code}/{candidate_number}", personal, records, trail)
+
+    def of_applicant(self, account_id: str) -> PersonalDataReport | None:
+        """An equivalency applicant's account: every application of it; None when it has none."""
+        numbers = list(self.sources.applications_of(account_id))
+        applications = [self._find(EquivalencyApplication, EquivalencyApplication.create_id(n)) for n in numbers]
+        found = [a for a in applications if a is not None]
+        if not found:
+            return None
+        records: dict[str, Any] = {}
+        personal = None
+        for application in found:
+            data = self.unsealer.unseal(application.applicant)
+            personal = personal or data
+            records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
+        trail = self._trail([a.id for a in found])
+        return self._report(f"applicant {account_id}", personal, records, trail)
+
+    def _trail(self, ids: Iterable[UUID]) -> list[Processing]:
+        return [_processing(e) for aggregate_id in ids for e in self._events(aggregate_id)]
+
+    def _report(
+        self, subject: str, personal: PersonalData | None, records: dict[str, Any], trail: list[Processing]
+    ) -> PersonalDataReport:
         return PersonalDataReport(
-            subject=f"student {university_code}/{nim}",
+            subject=subject,
             generated_at=self.clock(),
             erased=personal is None,
             personal=plain(dataclasses.asdict(personal)) if personal is not None else None,
@@ -145,8 +191,12 @@ def _processing(e: EventRecord) -> Processing:
     return Processing(e.at, e.context, e.type, who, e.reason, e.request_id)
 
 
-def _unsealed(state: dict[str, Any], personal: Any) -> dict[str, Any]:
+def _unsealed(state: dict[str, Any], field: str, personal: PersonalData | None) -> dict[str, Any]:
     """The record with its sealed part shown to its subject (or as erased)."""
     shown = dict(state)
-    shown["personal"] = plain(dataclasses.asdict(personal)) if personal is not None else "erased"
+    shown[field] = plain(dataclasses.asdict(personal)) if personal is not None else "erased"
     return shown
+
+
+def _verified(what: str, v: Verified) -> Processing:
+    return Processing(v.at, "public", what, f"public via {v.via} from {v.client_address}", None, None)

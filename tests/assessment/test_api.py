@@ -323,5 +323,9 @@ def test_the_public_verifies_a_certificate_after_a_challenge(client: Client, con
     assert verify("REG 2024 0002")["__typename"] == "CertificateNotFoundResult"
     assert verify("REG 2024 0001", answer="999")["__typename"] == "Refused"
     assert verify("REG\x002024")["__typename"] == "Refused"
+    # UU PDP: the one answered look-up is in the certificate's verification trail, for its holder's report.
+    [(_, via, address)] = container.services.assessment.verification_trail.for_certificate("REG 2024 0001")
+    assert via == "graphql" and address
+    assert container.services.assessment.verification_trail.for_certificate("REG 2024 0002") == []
     schema = client.http.post("/sertifikat/graphql", json={"query": "{ __schema { types { name } } }"}).json()
     assert "nik" not in str(schema).lower()

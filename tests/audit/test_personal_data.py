@@ -22,6 +22,8 @@ from domain.diploma.diploma import Diploma
 from infra.bootstrap import Container
 from infra.sivil.trail import TrailRetention, VerificationTrail
 from tests.api.test_graphql import SECRET, Client
+from tests.assessment.lsp import CANDIDATE, LSP, Office
+from tests.equivalency.directorate import Directorate
 from tests.world import ADMIN, PRODI, UNIVERSITY, World
 
 STUDENT = mint(SECRET, subject="2020001", role=Role.STUDENT, institution=UNIVERSITY)
@@ -29,6 +31,7 @@ OTHER_STUDENT = mint(SECRET, subject="2020002", role=Role.STUDENT, institution=U
 OPERATOR = mint(SECRET, subject="operator@contoh", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
 OTHER_OPERATOR = mint(SECRET, subject="operator@lain", role=Role.UNIVERSITY_OPERATOR, institution="009999")
 AUDITOR = mint(SECRET, subject="bpk-1", role=Role.AUDITOR, institution=None)
+STUDENT_SUBJECT = {"universityCode": "001002", "nim": "2020001"}
 REPORT = (
     'query { personalDataReport(universityCode: "001002", nim: "2020001") { __typename'
     " ... on PersonalDataReportView { report } ... on NotAuthorized { message } } }"
@@ -77,17 +80,20 @@ def test_the_student_gets_their_data_and_who_processed_it_including_sivil_verifi
 def test_no_one_else_gets_the_report(client: Client, verified: World, token: str | None) -> None:
     assert client.gql(REPORT, token)["data"]["personalDataReport"]["__typename"] == "NotAuthorized"
     response = client.http.get(
-        "/personal-data/001002/2020001.pdf", headers={"Authorization": f"Bearer {token}"} if token else {}
+        "/personal-data.pdf", params=STUDENT_SUBJECT, headers={"Authorization": f"Bearer {token}"} if token else {}
     )
     assert response.status_code in (401, 403) and b"Siti" not in response.content
 
 
 def test_the_report_is_a_readable_pdf_for_the_university_s_operator(client: Client, verified: World) -> None:
-    response = client.http.get("/personal-data/001002/2020001.pdf", headers={"Authorization": f"Bearer {OPERATOR}"})
+    response = client.http.get(
+        "/personal-data.pdf", params=STUDENT_SUBJECT, headers={"Authorization": f"Bearer {OPERATOR}"}
+    )
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Siti Aminah" in text and "SIVIL verification" in text and "Personal Data Report" in text
-    missing = client.http.get("/personal-data/001002/9999999.pdf", headers={"Authorization": f"Bearer {OPERATOR}"})
+    unknown = {"universityCode": "001002", "nim": "9999999"}
+    missing = client.http.get("/personal-data.pdf", params=unknown, headers={"Authorization": f"Bearer {OPERATOR}"})
     assert missing.status_code == 404
 
 
@@ -109,7 +115,55 @@ def test_the_sivil_trail_is_purged_after_its_retention_period(verified: World, c
     old = verified.clock() - timedelta(days=400)
     trail.record(Verification(old, UNIVERSITY, PRODI, nina, "198.51.100.9", "pdf"))
     assert len(trail.for_diploma(UNIVERSITY, PRODI, nina)) == 2
-    retention = TrailRetention(trail, verified.clock, keep=timedelta(days=365))
+    retention = TrailRetention([trail], verified.clock, keep=timedelta(days=365))
     assert retention.step() == 1 and retention.step() == 0  # at most once an hour
     [kept] = trail.for_diploma(UNIVERSITY, PRODI, nina)
     assert kept.client_address == "203.0.113.7"
+
+
+SUBJECT_REPORT = (
+    "query($lsp: String, $n: String, $account: String) { personalDataReport(lspCode: $lsp, candidateNumber: $n,"
+    " applicantAccount: $account) { __typename ... on PersonalDataReportView { report }"
+    " ... on NotAuthorized { message } ... on RuleViolation { ruleId field } } }"
+)
+
+
+def test_a_candidate_gets_their_report_with_who_verified_their_certificate(client: Client, world: World) -> None:
+    office = Office(world).setup()
+    office.certified(registration="62090 2512 3 0000001 2024")
+    world.project()
+    trail = world.container.services.assessment.verification_trail
+    trail.record("62090 2512 3 0000001 2024", world.clock(), "192.0.2.44", "graphql")
+    own = mint(SECRET, subject=CANDIDATE, role=Role.ASESI, institution=LSP)
+    body = client.gql(SUBJECT_REPORT, own, lsp=LSP, n=CANDIDATE)["data"]["personalDataReport"]
+    assert body["__typename"] == "PersonalDataReportView", body
+    report = body["report"]
+    assert report["personalData"]["full_name"] == "Siti Rahmawati"
+    whats = {e["what"] for e in report["trail"]}
+    assert {"Asesi.Registered", "Assessment.Opened", "Certificate.Printed", "Certificate.Signed"} <= whats
+    assert any("192.0.2.44" in e["by"] for e in report["trail"])
+    other = mint(SECRET, subject="ASESI-0002", role=Role.ASESI, institution=LSP)
+    refused = client.gql(SUBJECT_REPORT, other, lsp=LSP, n=CANDIDATE)["data"]["personalDataReport"]
+    assert refused["__typename"] == "NotAuthorized"
+    staff = mint(SECRET, subject="admin", role=Role.KABAG_ADMINISTRASI, institution=LSP)
+    assert client.gql(SUBJECT_REPORT, staff, lsp=LSP, n=CANDIDATE)["data"]["personalDataReport"]["report"]
+
+
+def test_an_applicant_gets_the_report_of_their_account(client: Client, world: World) -> None:
+    directorate = Directorate(world)
+    directorate.register()
+    world.project()
+    own = mint(SECRET, subject="akun-rina", role=Role.APPLICANT, institution=None)
+    report = client.gql(SUBJECT_REPORT, own, account="akun-rina")["data"]["personalDataReport"]["report"]
+    assert report["personalData"]["full_name"] == "Rina Kusuma"
+    assert "EquivalencyApplication.Registered" in {e["what"] for e in report["trail"]}
+    other = mint(SECRET, subject="akun-lain", role=Role.APPLICANT, institution=None)
+    refused = client.gql(SUBJECT_REPORT, other, account="akun-rina")["data"]["personalDataReport"]
+    assert refused["__typename"] == "NotAuthorized"
+
+
+def test_a_report_names_exactly_one_person(client: Client, world: World) -> None:
+    both = client.gql(SUBJECT_REPORT, OPERATOR, lsp=LSP, account="akun-rina")["data"]["personalDataReport"]
+    assert both == {"__typename": "RuleViolation", "ruleId": "API.pdp", "field": "subject"}
+    none = client.gql(SUBJECT_REPORT, OPERATOR)["data"]["personalDataReport"]
+    assert none["__typename"] == "RuleViolation"

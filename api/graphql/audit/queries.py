@@ -14,10 +14,10 @@ from api.graphql.arguments import parse_id
 from api.graphql.audit.types import AuditHistory, AuditState, PersonalDataReportView, ReplayedDecisionView
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.audit.personal_data_access import Subject, report_for
 from application.audit.trail import AUDIT_RULE
-from application.authorization import AUDIT_READERS, require, require_personal_data_reader
+from application.authorization import AUDIT_READERS, require
 from domain import errors
-from domain.registry.codes import student_key
 
 HistoryResult = Annotated[AuditHistory | NotAuthorized | RuleViolation, strawberry.union("AuditHistoryResult")]
 ReplayResult = Annotated[
@@ -78,19 +78,26 @@ class AuditQuery:
         return ReplayedDecisionView.of(found) if found is not None else None
 
     @strawberry.field(
-        description="UU PDP: a student's personal data and its processing trail (every event that processed it, and "
-        "who verified their diploma in SIVIL), for the student themself or their university's operator. The same "
-        "as a readable PDF at /personal-data/{universityCode}/{nim}.pdf. Null: no such student."
+        description="UU PDP: a person's data and its processing trail (every event that processed it, and who "
+        "verified their diploma or certificate), named once: universityCode and nim (a student), lspCode and "
+        "candidateNumber (a competency candidate), or applicantAccount (an equivalency applicant). For the person "
+        "themself, or the controller of their data. The same as a readable PDF at /personal-data.pdf with the "
+        "same arguments. Null: no such person."
     )
     async def personal_data_report(
-        self, info: Info[Context, None], university_code: str, nim: str
+        self,
+        info: Info[Context, None],
+        university_code: str | None = None,
+        nim: str | None = None,
+        lsp_code: str | None = None,
+        candidate_number: str | None = None,
+        applicant_account: str | None = None,
     ) -> PersonalDataResult | None:
         ctx = info.context
+        subject = Subject(university_code, nim, lsp_code, candidate_number, applicant_account)
         try:
-            university, student = student_key(university_code, nim)
-            require_personal_data_reader(ctx.signed_in(), university, student)
-            reports = ctx.services.audit.personal_data
-            found = await ctx.run(lambda: reports.of_student(university, student))
+            actor, reports = ctx.signed_in(), ctx.services.audit.personal_data
+            found = await ctx.run(lambda: report_for(reports, actor, subject))
         except errors.DomainError as e:
             return read_refusal(e)
         return PersonalDataReportView(report=cast(JSON, found.as_json())) if found is not None else None
