@@ -3,8 +3,10 @@ version or instant, read from the event log itself. Personal data stays sealed i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated, TypeVar, cast
+from uuid import UUID
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,7 +17,7 @@ from api.graphql.audit.types import AuditHistory, AuditState, PersonalDataReport
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.audit.personal_data_access import Subject, report_for
-from application.audit.trail import AUDIT_RULE
+from application.audit.trail import AUDIT_RULE, AggregateHistory, PastState
 from application.authorization import AUDIT_READERS, require
 from domain import errors
 
@@ -29,21 +31,32 @@ PersonalDataResult = Annotated[
 AsOfResult = Annotated[AuditState | NotAuthorized | RuleViolation, strawberry.union("AuditStateResult")]
 
 
+T = TypeVar("T")
+
+
+async def _audited(
+    ctx: Context, aggregate_id: str, read: Callable[[UUID], T | None]
+) -> T | NotAuthorized | RuleViolation | None:
+    """An auditor's or legal staff's read of one aggregate, by its id; a refusal as data."""
+    try:
+        require(ctx.signed_in(), AUDIT_READERS)
+        wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
+        return await ctx.run(lambda: read(wanted))
+    except errors.DomainError as e:
+        return read_refusal(e)
+
+
 @strawberry.type
 class AuditQuery:
     @strawberry.field(description="An aggregate's events, any context: auditors and legal staff. Null: no such id.")
     async def history(
         self, info: Info[Context, None], aggregate_id: str, after_version: int = 0, first: int = 100
     ) -> HistoryResult | None:
-        ctx = info.context
-        try:
-            require(ctx.signed_in(), AUDIT_READERS)
-            wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
-            trail = ctx.services.audit.trail
-            found = await ctx.run(lambda: trail.history(wanted, after_version=after_version, first=first))
-        except errors.DomainError as e:
-            return read_refusal(e)
-        return AuditHistory.of(found) if found is not None else None
+        trail = info.context.services.audit.trail
+        found = await _audited(
+            info.context, aggregate_id, lambda a: trail.history(a, after_version=after_version, first=first)
+        )
+        return AuditHistory.of(found) if isinstance(found, AggregateHistory) else found
 
     @strawberry.field(
         description="An aggregate's state as of a version or an instant (with its zone). Null: it did not exist then."
@@ -51,15 +64,9 @@ class AuditQuery:
     async def as_of(
         self, info: Info[Context, None], aggregate_id: str, version: int | None = None, at: datetime | None = None
     ) -> AsOfResult | None:
-        ctx = info.context
-        try:
-            require(ctx.signed_in(), AUDIT_READERS)
-            wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
-            trail = ctx.services.audit.trail
-            found = await ctx.run(lambda: trail.as_of(wanted, version=version, at=at))
-        except errors.DomainError as e:
-            return read_refusal(e)
-        return AuditState.of(found) if found is not None else None
+        trail = info.context.services.audit.trail
+        found = await _audited(info.context, aggregate_id, lambda a: trail.as_of(a, version=version, at=at))
+        return AuditState.of(found) if isinstance(found, PastState) else found
 
     @strawberry.field(
         description="A recorded decision (a NINA reservation or pairing, an SK of equivalency) re-evaluated under "
