@@ -20,6 +20,7 @@ class PersonalData:
     birth_place: str | None = None
     birth_date: date | None = None
     email: str | None = None
+    employer: str | None = None  # a competency candidate's (ASM-3 compares it with the asesor's): personal too
 
 
 @dataclass(frozen=True)

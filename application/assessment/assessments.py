@@ -105,10 +105,16 @@ class Assessments(CertificateCommands, AssessmentSetup):
             if asesor is None:
                 raise violation("ASM-3.registration", "asesorNumber", f"no asesor is registered as {number!r}")
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
-            assessment.assign(asesor, Candidate(asesi.key, asesi.employer), cause)
+            assessment.assign(asesor, self._candidate(asesi), cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)
+
+    def _candidate(self, asesi: Asesi) -> Candidate:
+        """What ASM-3's conflict check reads of a candidate: their key and employer, unsealed here (an erased
+        candidate's employer is unknown, so no conflict can be found through it)."""
+        personal = self.sealer.unseal(asesi.personal)
+        return Candidate(asesi.key, asesi.employer or (personal.employer if personal else None))
 
     # The asesor's work (ASM-4) -------------------------------------------------------------------------------
 
@@ -138,7 +144,7 @@ class Assessments(CertificateCommands, AssessmentSetup):
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
             entitled = Entitlement(
                 asesor=self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id),
-                candidate=Candidate(asesi.key, asesi.employer),
+                candidate=self._candidate(asesi),
                 licence=self.load(Licence, Licence.create_id(lsp), "licence", lsp),
                 tuk=self.load(Tuk, Tuk.create_id(lsp, assessment.tuk_code), "TUK", assessment.tuk_code),
                 skema=self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code),

@@ -24,12 +24,18 @@ from domain.assessment.standards import SKEMA_CODE, Skema, parse_code, parse_fac
 from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause
 from domain.errors import violation
+from domain.personal import PersonalData
 from domain.text import NAME_CHARS, REMARK_CHARS, optional_text, parse_text
 
 NIK_SHAPED = re.compile(r"\d{16}", re.ASCII)
 
 
 CODE_FORM = "a code is 1 to 40 ASCII letters, digits, '.', '/' or '-'"
+
+
+def sealed_with(personal: PersonalData, employer: str | None) -> PersonalData:
+    """A candidate's sealed data: their identity and their employer (ASM-3), so an erasure takes both."""
+    return replace(personal, employer=employer)
 
 
 class AssessmentSetup(AssessmentBase):
@@ -240,20 +246,20 @@ class AssessmentSetup(AssessmentBase):
         def command() -> Receipt:
             asesi = self.find(Asesi, Asesi.create_id(lsp, number))
             if asesi is None:
-                sealed = self.sealer.seal(Asesi.create_id(lsp, number), personal)
-                asesi = Asesi(lsp_code=lsp, candidate_number=number, personal=sealed, employer=employer, cause=cause)
-            elif asesi.erased:
+                sealed = self.sealer.seal(Asesi.create_id(lsp, number), sealed_with(personal, employer))
+                asesi = Asesi(lsp_code=lsp, candidate_number=number, personal=sealed, employer=None, cause=cause)
+                return self.receipt(self.commit(asesi))
+            if asesi.erased:
                 raise violation(
-                    "ASM-7.holder",
-                    "candidateNumber",
-                    f"candidate {number}'s data was erased: register under a new number",
+                    "ASM-7.holder", "candidateNumber", f"candidate {number} was erased: register under a new number"
                 )
-            elif self.sealer.unseal(asesi.personal) != personal:
+            known = self.sealer.unseal(asesi.personal)
+            if known is None or replace(known, employer=None) != personal:
                 raise violation(
                     "ASM-7.holder", "candidateNumber", f"candidate {number} is registered with another identity"
                 )
-            else:
-                asesi.change_employer(employer, cause)
+            if employer != (asesi.employer or known.employer):  # a new employer: sealed as well (ASM-3)
+                asesi.change_personal(self.sealer.seal(asesi.id, sealed_with(personal, employer)), cause)
             return self.receipt(self.commit(asesi))
 
         return self.retrying(command)

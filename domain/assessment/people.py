@@ -26,8 +26,9 @@ def parse_person_key(value: object, field: str, rule_id: str) -> str:
 
 
 class Asesi(Aggregate):
-    """A candidate at one LSP. Their name and NIK are sealed with a key of their own (domain.personal); the
-    employer is kept in the clear, as the asesor's conflict check needs it (ASM-3)."""
+    """A candidate at one LSP. Their name, NIK and employer are sealed with a key of their own (domain.personal);
+    the asesor's conflict check (ASM-3) unseals the employer when it runs. Candidates registered before the
+    employer was sealed have it in the clear (``employer``); an erasure cannot reach those copies."""
 
     class Registered(Aggregate.Created):
         lsp_code: str
@@ -38,6 +39,12 @@ class Asesi(Aggregate):
 
     class EmployerChanged(Aggregate.Event):
         employer: str | None
+        cause: Cause
+
+    class PersonalDataChanged(Aggregate.Event):
+        """Their sealed data again, after a change of employer (ASM-3); the earlier copy stays sealed in the log."""
+
+        personal: Sealed
         cause: Cause
 
     class PersonalDataErased(Aggregate.Event):
@@ -65,8 +72,17 @@ class Asesi(Aggregate):
         return f"{self.lsp_code}/{self.candidate_number}"
 
     def change_employer(self, employer: str | None, cause: Cause) -> None:
+        """For a candidate whose employer is in the clear (registered before it was sealed)."""
         if employer != self.employer:
             self._employer_changed(employer=employer, cause=cause)
+
+    def change_personal(self, personal: Sealed, cause: Cause) -> None:
+        self._personal_changed(personal=personal, cause=cause)
+
+    @event(PersonalDataChanged)
+    def _personal_changed(self, personal: Sealed, cause: Cause) -> None:
+        self.personal = personal
+        self.employer = None  # sealed from now on
 
     @event(EmployerChanged)
     def _employer_changed(self, employer: str | None, cause: Cause) -> None:

@@ -25,6 +25,7 @@ def parse_personal(
     birth_place: object = None,
     birth_date: date | None = None,
     email: object = None,
+    employer: object = None,
     today: date,
 ) -> PersonalData:
     """Every field checked, every failure named at once (PIN-0); the result is what gets sealed."""
@@ -42,6 +43,7 @@ def parse_personal(
     passport = attempt(PassportNumber.parse, passport_number) if passport_number is not None else None
     place = attempt(optional_text, birth_place, field="birthPlace", max_chars=PLACE_CHARS)
     mail = attempt(optional_text, email, field="email", max_chars=EMAIL_CHARS)
+    works_for = attempt(optional_text, employer, field="employer", max_chars=NAME_CHARS)
     if mail is not None and (" " in mail or mail.count("@") != 1 or mail.startswith("@") or mail.endswith("@")):
         failures.append(Failure("PIN-0", "email", "an e-mail address is local-part@domain, without spaces"))
     if birth_date is not None and not EARLIEST_BIRTH <= birth_date <= today:
@@ -56,4 +58,5 @@ def parse_personal(
         birth_place=place,
         birth_date=birth_date,
         email=mail,
+        employer=works_for,
     )

@@ -123,9 +123,20 @@ class AssessmentProjection(Projection):
                 "n": e.candidate_number,
                 "name": full_name(self.unsealer, e.personal),
                 "d": self._nik_digest(e.personal),
-                "employer": e.employer,
+                "employer": e.employer or self._employer(e.personal),
             },
         )
+
+    @handles
+    def on_candidate_changed(self, e: Asesi.PersonalDataChanged, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE asm_candidates SET employer = :employer WHERE asesi_id = :id",
+            {"employer": self._employer(e.personal), "id": str(e.originator_id)},
+        )
+
+    def _employer(self, sealed: Sealed) -> str | None:
+        personal = self.unsealer.unseal(sealed)
+        return personal.employer if personal is not None else None
 
     @handles
     def on_candidate_employer(self, e: Asesi.EmployerChanged, tx: Transaction) -> None:

@@ -74,3 +74,18 @@ def test_PDP_a_candidate_erasure_recorded_but_not_finished_is_finished_on_start_
     office.app.save(asesi)  # stopped here, before destroying the key
     assert office.app.complete_erasures() == 1 and office.app.complete_erasures() == 0
     assert office.app.sealer.unseal(asesi.personal) is None
+
+
+def test_PDP_a_candidate_s_employer_is_sealed_with_their_identity_so_an_erasure_takes_it_too(world: World) -> None:
+    office = Office(world).setup()  # the candidate works for "PT Contoh"
+    office.candidate(employer="PT Baru Sejahtera")  # a new employer: sealed again
+    world.project()
+    store = world.container.services.worker.store
+    [row] = store.query("SELECT employer FROM asm_candidates WHERE candidate_number = :n", {"n": CANDIDATE})
+    assert row["employer"] == "PT Baru Sejahtera"
+    stored = b"".join(bytes(n.state) for n in office.app.recorder.select_notifications(start=1, limit=10_000))
+    assert b"PT Contoh" not in stored and b"PT Baru" not in stored  # never in the clear in the log
+    erase(office)
+    world.project()
+    [row] = store.query("SELECT employer FROM asm_candidates WHERE candidate_number = :n", {"n": CANDIDATE})
+    assert row["employer"] is None
