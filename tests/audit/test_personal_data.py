@@ -167,3 +167,20 @@ def test_a_report_names_exactly_one_person(client: Client, world: World) -> None
     assert both == {"__typename": "RuleViolation", "ruleId": "API.pdp", "field": "subject"}
     none = client.gql(SUBJECT_REPORT, OPERATOR)["data"]["personalDataReport"]
     assert none["__typename"] == "RuleViolation"
+
+
+def test_the_university_s_operator_erases_a_student_over_graphql_and_the_report_says_so(
+    client: Client, verified: World
+) -> None:
+    erase = (
+        "mutation($i: ErasePersonalDataInput!) { erasePersonalData(input: $i) { __typename"
+        " ... on NotAuthorized { message } ... on RuleViolation { ruleId field } } }"
+    )
+    given = {"universityCode": "001002", "nim": "2020001", "reason": "the student asked (UU PDP)"}
+    assert client.gql(erase, OTHER_OPERATOR, i=given)["data"]["erasePersonalData"]["__typename"] == "NotAuthorized"
+    assert client.gql(erase, STUDENT, i=given)["data"]["erasePersonalData"]["__typename"] == "NotAuthorized"
+    blank = client.gql(erase, OPERATOR, i={**given, "reason": " "})["data"]["erasePersonalData"]
+    assert blank == {"__typename": "RuleViolation", "ruleId": "PDP.erasure", "field": "reason"}
+    assert client.gql(erase, OPERATOR, i=given)["data"]["erasePersonalData"]["__typename"] == "Accepted"
+    report = client.gql(REPORT, STUDENT)["data"]["personalDataReport"]["report"]
+    assert report["erased"] and "Siti" not in json.dumps(report)

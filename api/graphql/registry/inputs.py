@@ -63,6 +63,13 @@ class ReportSemesterInput:
     sks_passed: int
 
 
+@strawberry.input(description="UU PDP: erase a student's personal data, with its ground (a request, retention).")
+class ErasePersonalDataInput:
+    university_code: str
+    nim: str
+    reason: str
+
+
 @strawberry.input
 class WithdrawSemesterReportInput:
     university_code: str

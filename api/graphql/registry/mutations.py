@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 from strawberry.types import Info
 
 from api.graphql.commands import CommandResult, accepted
 from api.graphql.context import Context
 from api.graphql.registry.inputs import (
+    ErasePersonalDataInput,
     RecordGraduationInput,
     RegisterProgrammeInput,
     RegisterStudentInput,
@@ -117,5 +120,19 @@ class RegistryMutation:
             info,
             lambda c: app.record_graduation(
                 university_code=input.university_code, nim=input.nim, graduation=graduation, cause=c
+            ),
+        )
+
+    @strawberry.mutation(
+        description="UU PDP: the university's operator (or the ministry) erases a student's personal data: recorded "
+        "with its ground, then the key of every sealed copy is destroyed; the history stays and reads as erased. "
+        "Again after an interruption, it finishes the erasure. The same as kredensial erase-personal-data."
+    )
+    async def erase_personal_data(self, info: Info[Context, None], input: ErasePersonalDataInput) -> CommandResult:
+        app = info.context.services.registry
+        return await accepted(
+            info,
+            lambda c: app.erase_personal_data(
+                university_code=input.university_code, nim=input.nim, cause=replace(c, reason=input.reason)
             ),
         )
