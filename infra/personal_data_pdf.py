@@ -38,7 +38,7 @@ def render_personal_data_pdf(report: PersonalDataReport) -> bytes:
         return Paragraph(escape(printable(str(value) if value is not None else "-", fonts)), style)
 
     def table(rows: list[list[Any]], widths: list[float]) -> LongTable:
-        t = LongTable(rows, colWidths=widths, repeatRows=1)
+        t = LongTable(rows, colWidths=widths, repeatRows=1, splitInRow=1)  # a long reason may cross a page
         t.setStyle(
             TableStyle(
                 [
@@ -74,6 +74,8 @@ def render_personal_data_pdf(report: PersonalDataReport) -> bytes:
         for p in report.trail
     ]
     story.append(table(rows, [28 * mm, 52 * mm, 55 * mm, 35 * mm]))
+    if report.omitted:
+        story.append(text(f"... dan {report.omitted} entri lagi / and {report.omitted} more entries"))
     out = io.BytesIO()
     SimpleDocTemplate(out, pagesize=A4, title="Personal data report", leftMargin=18 * mm, rightMargin=18 * mm).build(
         story

@@ -87,8 +87,16 @@ class Settings:
             smtp_username=env.get("KREDENSIAL_SMTP_USERNAME", ""),
             smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
             audit_checkpoint_minutes=float(env.get("KREDENSIAL_AUDIT_CHECKPOINT_MINUTES", "60")),
-            sivil_trail_retention_days=int(env.get("KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS", "365")),
+            sivil_trail_retention_days=_at_least_one(env, "KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS", "365"),
         )
+
+
+def _at_least_one(env: Mapping[str, str], name: str, default: str) -> int:
+    """A count of days that must keep something: 0 or less would purge the whole trail every hour."""
+    text = env.get(name) or default
+    if not text.strip().isdigit() or int(text) < 1:
+        raise RuntimeError(f"{name}: {text!r} is not a number of days of 1 or more")
+    return int(text)
 
 
 def _date(env: Mapping[str, str], name: str, default: str) -> date:

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -30,6 +31,11 @@ from domain.registry.student import Student
 from domain.submission.dpi import Dpi
 
 A = TypeVar("A", bound=Aggregate)
+
+# Bounds on one report's work, since the person can ask for it again and again: the aggregates it reads, and the
+# trail it lists (the rest is counted in ``omitted``: the person asks the controller for the full extract).
+MAX_AGGREGATES = 200
+MAX_TRAIL = 5_000
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,7 @@ class PersonalDataReport:
     personal: dict[str, Any] | None  # None once erased
     records: dict[str, Any]  # what is held about the person, by aggregate, personal data unsealed
     trail: list[Processing]  # oldest first
+    omitted: int = 0  # trail entries beyond MAX_TRAIL, left out of this report
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +74,7 @@ class PersonalDataReport:
             "erased": self.erased,
             "personalData": self.personal,
             "records": self.records,
+            "omitted": self.omitted,
             "trail": [
                 {
                     "at": p.at.isoformat(),
@@ -111,7 +119,8 @@ class PersonalDataReports:
         student = self._find(Student, Student.create_id(university_code, nim))
         if student is None:
             return None
-        personal = self.unsealer.unseal(student.personal)
+        # An erasure recorded but not yet finished (the key destroyed at the worker's next start) reads as erased.
+        personal = None if student.erased else self.unsealer.unseal(student.personal)
         records: dict[str, Any] = {"student": _unsealed(state_of(student), "personal", personal)}
         ids = [Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)]
         ids += [*self.sources.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
@@ -120,7 +129,7 @@ class PersonalDataReports:
         if diploma is not None:
             records["diploma"] = state_of(diploma)
             looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, diploma.nina.value)
-            trail += [_verified("SIVIL verification", v) for v in looked_up]
+            trail += [_verified("SIVIL verification", v) for v in islice(looked_up, MAX_TRAIL)]
         return self._report(f"student {university_code}/{nim}", personal, records, trail)
 
     def of_candidate(self, lsp_code: str, candidate_number: str) -> PersonalDataReport | None:
@@ -129,9 +138,9 @@ class PersonalDataReports:
         asesi = self._find(Asesi, Asesi.create_id(lsp_code, candidate_number))
         if asesi is None:
             return None
-        personal = self.unsealer.unseal(asesi.personal)
+        personal = None if asesi.erased else self.unsealer.unseal(asesi.personal)
         records: dict[str, Any] = {"candidate": _unsealed(state_of(asesi), "personal", personal)}
-        held = list(self.sources.assessments_of(lsp_code, candidate_number))
+        held = list(islice(self.sources.assessments_of(lsp_code, candidate_number), MAX_AGGREGATES))
         ids = [asesi.id, *(a for a, _ in held), *(Certificate.create_id(n) for _, n in held if n)]
         trail = self._trail(ids)
         for _, number in held:
@@ -144,7 +153,7 @@ class PersonalDataReports:
 
     def of_applicant(self, account_id: str) -> PersonalDataReport | None:
         """An equivalency applicant's account: every application of it; None when it has none."""
-        numbers = list(self.sources.applications_of(account_id))
+        numbers = list(islice(self.sources.applications_of(account_id), MAX_AGGREGATES))
         applications = [self._find(EquivalencyApplication, EquivalencyApplication.create_id(n)) for n in numbers]
         found = [a for a in applications if a is not None]
         if not found:
@@ -152,25 +161,32 @@ class PersonalDataReports:
         records: dict[str, Any] = {}
         personal = None
         for application in found:
-            data = self.unsealer.unseal(application.applicant)
+            data = None if getattr(application, "erased", False) else self.unsealer.unseal(application.applicant)
             personal = personal or data
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
         trail = self._trail([a.id for a in found])
         return self._report(f"applicant {account_id}", personal, records, trail)
 
     def _trail(self, ids: Iterable[UUID]) -> list[Processing]:
-        return [_processing(e) for aggregate_id in ids for e in self._events(aggregate_id)]
+        trail: list[Processing] = []
+        for aggregate_id in islice(ids, MAX_AGGREGATES):
+            trail += [_processing(e) for e in self._events(aggregate_id)]
+            if len(trail) > MAX_TRAIL:
+                break
+        return trail
 
     def _report(
         self, subject: str, personal: PersonalData | None, records: dict[str, Any], trail: list[Processing]
     ) -> PersonalDataReport:
+        ordered = sorted(trail, key=lambda p: p.at)
         return PersonalDataReport(
             subject=subject,
             generated_at=self.clock(),
             erased=personal is None,
             personal=plain(dataclasses.asdict(personal)) if personal is not None else None,
             records=records,
-            trail=sorted(trail, key=lambda p: p.at),
+            trail=ordered[:MAX_TRAIL],
+            omitted=max(0, len(ordered) - MAX_TRAIL),
         )
 
     def _events(self, aggregate_id: UUID) -> list[EventRecord]:

@@ -104,6 +104,7 @@ class Asesi(Aggregate):
     @event(PersonalDataErased)
     def _personal_data_erased(self, lsp_code: str, candidate_number: str, cause: Cause) -> None:
         self._erased = True
+        self.employer = None  # a copy in the clear (registered before it was sealed) is no longer shown
 
 
 class Committee(Aggregate):

@@ -11,6 +11,7 @@ from projections.assessment.rows import (
     StepRow,
     UnitRow,
 )
+from projections.personal import ERASED
 from projections.store import ReadStore, one
 
 _ASSESSMENT = (
@@ -77,11 +78,14 @@ class AssessmentView:
         return [AssessmentRow(**r) for r in rows]
 
     def evidence_holders(self, sha256: str) -> list[tuple[str, str, str]]:
-        """Each assessment a stored file is evidence in: (assessment id, LSP, candidate number)."""
+        """Each assessment a stored file is evidence in: (assessment id, LSP, candidate number); an erased
+        candidate's evidence is in none (UU PDP)."""
         rows = self.store.query(
             "SELECT DISTINCT a.assessment_id, a.lsp_code, a.candidate_number FROM asm_evidence e"
-            " JOIN asm_assessments a ON a.assessment_id = e.assessment_id WHERE e.sha256 = :sha",
-            {"sha": sha256},
+            " JOIN asm_assessments a ON a.assessment_id = e.assessment_id"
+            " JOIN asm_candidates c ON c.lsp_code = a.lsp_code AND c.candidate_number = a.candidate_number"
+            " WHERE e.sha256 = :sha AND c.full_name <> :erased",
+            {"sha": sha256, "erased": ERASED},
         )
         return [(r["assessment_id"], r["lsp_code"], r["candidate_number"]) for r in rows]
 

@@ -18,6 +18,7 @@ from projections.equivalency.rows import (
     EscalationRow,
     ReviewRow,
 )
+from projections.personal import ERASED
 from projections.store import ReadStore, one
 
 _DOCUMENT = "item_code, sha256, size, media_type, url, uploaded_on"
@@ -59,13 +60,15 @@ class EquivalencyView:
         return working_days_elapsed(complete_on, pauses, min(end, today), self.calendar)
 
     def document_holders(self, sha256: str) -> list[str]:
-        """The accounts whose applications hold a stored file: as a document, a decision's basis, or a PK's."""
+        """The accounts whose applications hold a stored file: as a document, a decision's basis, or a PK's; an
+        erased applicant's documents (a passport scan is the very data erased) are held by no one (UU PDP)."""
         rows = self.store.query(
-            "SELECT DISTINCT a.account_id FROM eqv_applications a WHERE a.registration_number IN"
+            "SELECT DISTINCT a.account_id FROM eqv_applications a WHERE a.applicant_name <> :erased"
+            " AND a.registration_number IN"
             " (SELECT registration_number FROM eqv_documents WHERE sha256 = :sha UNION"
             " SELECT registration_number FROM eqv_basis_documents WHERE sha256 = :sha UNION"
             " SELECT registration_number FROM eqv_reviews WHERE documents LIKE :like)",
-            {"sha": sha256, "like": f"%{sha256}%"},
+            {"sha": sha256, "like": f"%{sha256}%", "erased": ERASED},
         )
         return [r["account_id"] for r in rows]
 

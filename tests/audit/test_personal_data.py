@@ -20,10 +20,11 @@ from api.sivil.trail import Verification
 from domain.audit import Role
 from domain.diploma.diploma import Diploma
 from infra.bootstrap import Container
+from infra.settings import Settings
 from infra.sivil.trail import TrailRetention, VerificationTrail
 from tests.api.test_graphql import SECRET, Client
 from tests.assessment.lsp import CANDIDATE, LSP, Office
-from tests.equivalency.directorate import Directorate
+from tests.equivalency.directorate import TEAM, Directorate
 from tests.world import ADMIN, PRODI, UNIVERSITY, World
 
 STUDENT = mint(SECRET, subject="2020001", role=Role.STUDENT, institution=UNIVERSITY)
@@ -184,3 +185,33 @@ def test_the_university_s_operator_erases_a_student_over_graphql_and_the_report_
     assert client.gql(erase, OPERATOR, i=given)["data"]["erasePersonalData"]["__typename"] == "Accepted"
     report = client.gql(REPORT, STUDENT)["data"]["personalDataReport"]["report"]
     assert report["erased"] and "Siti" not in json.dumps(report)
+
+
+def test_a_reason_as_long_as_allowed_still_prints_in_the_pdf(client: Client, verified: World) -> None:
+    long_reason = "Permintaan subjek data. " * 83  # about 2,000 characters, the most a reason holds
+    verified.app.erase_personal_data(
+        university_code=UNIVERSITY, nim="2020001", cause=replace(ADMIN, reason=long_reason.strip()[:2000])
+    )
+    response = client.http.get(
+        "/personal-data.pdf", params=STUDENT_SUBJECT, headers={"Authorization": f"Bearer {OPERATOR}"}
+    )
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_an_erased_applicant_s_documents_are_served_to_no_one(client: Client, world: World) -> None:
+    directorate = Directorate(world)
+    number = directorate.complete(directorate.register()).registration_number
+    world.project()
+    team = mint(SECRET, subject="tim-a", role=Role.EQUIVALENCY_TEAM, institution=None)
+    headers = {"Authorization": f"Bearer {team}"}
+    assert client.http.get(f"/files/{directorate.sha}", headers=headers).status_code == 200
+    directorate.app.erase_applicant_data(registration_number=number, cause=replace(TEAM, reason="end of retention"))
+    world.project()
+    assert client.http.get(f"/files/{directorate.sha}", headers=headers).status_code == 404
+    own = mint(SECRET, subject="akun-rina", role=Role.APPLICANT, institution=None)
+    assert client.http.get(f"/files/{directorate.sha}", headers={"Authorization": f"Bearer {own}"}).status_code == 404
+
+
+def test_a_retention_of_no_days_is_refused_at_start() -> None:
+    with pytest.raises(RuntimeError, match="RETENTION_DAYS"):
+        Settings.from_env({"KREDENSIAL_SECRET": "s" * 40, "KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS": "0"})
