@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.audit.personal_data import Sources, Verified
+from application.audit.personal_data import MAX_AGGREGATES, Sources, Verified
 from infra.sivil.trail import CertificateVerificationTrail, VerificationTrail
 from projections.assessment.view import AssessmentView
 from projections.equivalency.view import EquivalencyView
@@ -29,6 +29,9 @@ def personal_data_sources(
 
     return Sources(
         submissions_of=lambda u, nim: [UUID(r.submission_id) for r in submissions.of_student(u, nim)],
+        proposals_of=lambda u, nim: [
+            UUID(r.proposal_id) for r in submissions.proposals(u, status=None, limit=MAX_AGGREGATES, offset=0, nim=nim)
+        ],
         sivil_verifications=lambda u, p, n: [
             Verified(v.verified_at, v.via, v.client_address) for v in sivil.for_diploma(u, p, n)
         ],

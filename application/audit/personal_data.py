@@ -25,6 +25,8 @@ from domain.assessment.certificate import Certificate
 from domain.assessment.people import Asesi
 from domain.audit.record import EventRecord, plain, state_of
 from domain.diploma.diploma import Diploma
+from domain.diploma.nina import NINA
+from domain.diploma.numbering import NINAClaim
 from domain.equivalency.application import EquivalencyApplication
 from domain.personal import PersonalData, Unsealer
 from domain.registry.student import Student
@@ -94,6 +96,7 @@ class Sources:
     """Where, besides the log, a person's records are found (read models and trails, from the composition root)."""
 
     submissions_of: Callable[[str, str], Iterable[UUID]]  # (university, NIM): the student's submissions
+    proposals_of: Callable[[str, str], Iterable[UUID]]  # (university, NIM): the catalog entries they proposed
     sivil_verifications: Callable[[str, str, str], Iterable[Verified]]  # (university, prodi, NINA)
     assessments_of: Callable[[str, str], Iterable[tuple[UUID, str | None]]]  # (LSP, candidate): with certificate
     certificate_verifications: Callable[[str], Iterable[Verified]]  # (certificate registration number)
@@ -122,14 +125,19 @@ class PersonalDataReports:
         # An erasure recorded but not yet finished (the key destroyed at the worker's next start) reads as erased.
         personal = None if student.erased else self.unsealer.unseal(student.personal)
         records: dict[str, Any] = {"student": _unsealed(state_of(student), "personal", personal)}
-        ids = [Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)]
+        diploma_id = Diploma.create_id(university_code, nim)
+        ninas = self._ninas(diploma_id)  # every NINA the student held: one annulled in error was replaced
+        ids = [Student.create_id(university_code, nim), diploma_id]
+        ids += [NINAClaim.create_id(university_code, nina) for nina in ninas]
         ids += [*self.sources.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
+        ids += list(self.sources.proposals_of(university_code, nim))
         trail = self._trail(ids)
-        diploma = self._find(Diploma, Diploma.create_id(university_code, nim))
+        diploma = self._find(Diploma, diploma_id)
         if diploma is not None:
             records["diploma"] = state_of(diploma)
-            looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, diploma.nina.value)
-            trail += [_verified("SIVIL verification", v) for v in islice(looked_up, MAX_TRAIL)]
+            for nina in ninas:
+                looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, nina.value)
+                trail += [_verified(f"SIVIL verification of {nina.value}", v) for v in islice(looked_up, MAX_TRAIL)]
         return self._report(f"student {university_code}/{nim}", personal, records, trail)
 
     def of_candidate(self, lsp_code: str, candidate_number: str) -> PersonalDataReport | None:
@@ -166,6 +174,16 @@ class PersonalDataReports:
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
         trail = self._trail([a.id for a in found])
         return self._report(f"applicant {account_id}", personal, records, trail)
+
+    def _ninas(self, diploma_id: UUID) -> list[NINA]:
+        """The NINAs a diploma's events name, in order, each once."""
+        found: dict[str, NINA] = {}
+        for app in self.trail.applications.values():
+            for event in app.repository.event_store.get(diploma_id):
+                nina = getattr(event, "nina", None)
+                if isinstance(nina, NINA):
+                    found.setdefault(nina.value, nina)
+        return list(found.values())
 
     def _trail(self, ids: Iterable[UUID]) -> list[Processing]:
         trail: list[Processing] = []
