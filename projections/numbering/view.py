@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from projections.numbering.rows import RegisteredDiploma
+from projections.personal import ERASED
 from projections.store import ReadStore, one
 
 _SELECT = (
@@ -15,6 +16,14 @@ _SELECT = (
 class NumberingView:
     def __init__(self, store: ReadStore) -> None:
         self.store = store
+
+    def erased(self, university_code: str, nim: str) -> bool:
+        """Whether the student's personal data was erased (UU PDP): their files are then served to no one."""
+        rows = self.store.query(
+            "SELECT full_name FROM numbering_students WHERE university_code = :u AND nim = :nim",
+            {"u": university_code, "nim": nim},
+        )
+        return bool(rows) and rows[0]["full_name"] == ERASED
 
     def diploma(self, university_code: str, nim: str) -> RegisteredDiploma | None:
         """The student's latest NINA (a NINA cancelled in error is followed by a new one)."""

@@ -25,6 +25,7 @@ from infra.sivil.trail import TrailRetention, VerificationTrail
 from tests.api.test_graphql import SECRET, Client
 from tests.assessment.lsp import CANDIDATE, LSP, Office
 from tests.equivalency.directorate import TEAM, Directorate
+from tests.submission.desk import Desk
 from tests.world import ADMIN, PRODI, UNIVERSITY, World
 
 STUDENT = mint(SECRET, subject="2020001", role=Role.STUDENT, institution=UNIVERSITY)
@@ -215,3 +216,19 @@ def test_an_erased_applicant_s_documents_are_served_to_no_one(client: Client, wo
 def test_a_retention_of_no_days_is_refused_at_start() -> None:
     with pytest.raises(RuntimeError, match="RETENTION_DAYS"):
         Settings.from_env({"KREDENSIAL_SECRET": "s" * 40, "KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS": "0"})
+
+
+def test_an_erased_student_s_evidence_is_served_to_no_one(client: Client, verified: World) -> None:
+    desk = Desk(verified).catalog()
+    scan = desk.files.put(b"%PDF-1.7\n" + b"scan of a certificate" * 4).sha256
+    desk.submit(evidence_file=scan, evidence_url=None)
+    verified.project()
+    headers = {"Authorization": f"Bearer {STUDENT}"}
+    assert client.http.get(f"/files/{scan}", headers=headers).status_code == 200
+    verified.app.erase_personal_data(
+        university_code=UNIVERSITY, nim="2020001", cause=replace(ADMIN, reason="the student asked")
+    )
+    verified.project()
+    assert client.http.get(f"/files/{scan}", headers=headers).status_code == 404
+    ssc = mint(SECRET, subject="ssc@contoh", role=Role.SSC_STAFF, institution=UNIVERSITY)
+    assert client.http.get(f"/files/{scan}", headers={"Authorization": f"Bearer {ssc}"}).status_code == 404
