@@ -35,6 +35,7 @@ from domain.diploma.ruleset import RulesetBook
 from domain.personal import Unsealer
 from domain.registry.student import Student
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
+from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.files import FileStore
 from infra.keys import KeyVault
@@ -326,6 +327,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 diplomas.clock,
                 timedelta(days=settings.sivil_trail_retention_days),
             ).step,
+            lambda: erased_files.step(),  # built below, with the views it asks
         ],
     )
     worker_ref.append(worker)
@@ -356,6 +358,18 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         trail=verification_trail,
     )
+    numbering_view = NumberingView(reads)
+
+    def still_named(sha256: str) -> bool:
+        """Whether a record of someone not erased names the file (the views already leave out the erased)."""
+        students = submission_view.evidence_holders(sha256)
+        return (
+            any(not numbering_view.erased(u, nim) for u, nim in students)
+            or bool(certificates_view.evidence_holders(sha256))
+            or bool(equivalency_view.document_holders(sha256))
+        )
+
+    erased_files = ErasedFiles(reads, files, still_named, diplomas.clock)
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
     )

@@ -52,3 +52,11 @@ class FileStore:
             return self._path(sha256).read_bytes()
         except FileNotFoundError:
             return None
+
+    def delete(self, sha256: str) -> bool:
+        """Removes the bytes (UU PDP: a file only erased people's records name); False when already gone."""
+        try:
+            self._path(sha256).unlink()
+            return True
+        except FileNotFoundError:
+            return False

@@ -232,3 +232,23 @@ def test_an_erased_student_s_evidence_is_served_to_no_one(client: Client, verifi
     assert client.http.get(f"/files/{scan}", headers=headers).status_code == 404
     ssc = mint(SECRET, subject="ssc@contoh", role=Role.SSC_STAFF, institution=UNIVERSITY)
     assert client.http.get(f"/files/{scan}", headers={"Authorization": f"Bearer {ssc}"}).status_code == 404
+
+
+def test_files_only_erased_people_s_records_name_are_deleted_and_shared_ones_stay(
+    client: Client, verified: World, container: Container
+) -> None:
+    desk = Desk(verified).catalog()
+    own_scan = desk.files.put(b"%PDF-1.7\n" + b"only hers" * 8).sha256
+    shared = desk.files.put(b"%PDF-1.7\n" + b"a common brochure" * 8).sha256
+    verified.eligible_s1("2020002", name="Budi Santoso")
+    desk.submit(evidence_file=own_scan, evidence_url=None)
+    desk.submit(entry=desk.entries["TOEFL ITP"], evidence_file=shared, evidence_url=None)
+    desk.submit(nim="2020002", evidence_file=shared, evidence_url=None)
+    verified.app.erase_personal_data(
+        university_code=UNIVERSITY, nim="2020001", cause=replace(ADMIN, reason="the student asked")
+    )
+    verified.project()
+    sweep = container.worker.keepers[-1]  # the worker's own, as serve and worker run it
+    assert sweep() == 1 and sweep() == 0  # at most once an hour
+    assert desk.files.stat(own_scan) is None  # only the erased student's record named it
+    assert desk.files.stat(shared) is not None  # another student's submission names it too
