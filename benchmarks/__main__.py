@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import imports, loads, rebuild, report, reservations, sivil
+from benchmarks import chain, imports, loads, rebuild, report, reservations, sivil
 from benchmarks.figures import Figure
 from benchmarks.stores import STORES
 
@@ -22,6 +22,7 @@ FULL = {
     "students_per_programme": 680,  # about 100,000 semester reports
     "lookups": 500,
     "rebuild_events": 1_000_000,
+    "chain_events": 200_000,
 }  # about 100,000 reports
 QUICK = {
     "reservations": 300,
@@ -29,6 +30,7 @@ QUICK = {
     "students_per_programme": 40,
     "lookups": 200,
     "rebuild_events": 100_000,
+    "chain_events": 20_000,
 }
 
 
@@ -57,6 +59,7 @@ def main() -> None:
         "import and catch-up": lambda store: imports.measure(store, sizes["students_per_programme"], heavy),
         "sivil": lambda store: sivil.measure(store, sizes["lookups"], repeats),
         "rebuild": lambda store: rebuild.measure(store, sizes["rebuild_events"]),  # once: minutes at full size
+        "audit chain": lambda store: chain.measure(store, sizes["chain_events"], repeats),
     }
     for store in stores:
         for name, bench in benches.items():
