@@ -255,19 +255,57 @@ def kept_out(body: dict[str, Any], name: str) -> bool:
     return False
 
 
+# A record that does not exist, by the argument that names it: a refusal must read the same for it as for one that
+# exists, or the refusal itself tells that a record exists.
+MISSING = {
+    "nim": "9999999",
+    "submissionId": "00000000-0000-4000-8000-000000000001",
+    "assessmentId": "00000000-0000-4000-8000-000000000002",
+    "aggregateId": "00000000-0000-4000-8000-000000000003",
+    "registrationNumber": "PI-2099-999999",
+    "decisionId": "00000000-0000-4000-8000-000000000004/1",
+}
+
+
+def shape(body: dict[str, Any], name: str) -> str:
+    """What a refusal looks like, whatever it is about."""
+    codes = [(e.get("extensions") or {}).get("code") for e in body.get("errors") or []]
+    if codes:
+        return str(codes[0])
+    answer = (body.get("data") or {}).get(name)
+    if isinstance(answer, dict):
+        return str(answer.get("__typename"))
+    return "null" if answer is None else ("[]" if answer == [] else type(answer).__name__)
+
+
 class Walk:
     def __init__(self, container: Container, seeded: Seeded) -> None:
         self.container = container
         self.seeded = seeded
+        self.leaks: list[str] = []  # refusals that read differently for a record that exists
 
     def run(self, http: TestClient, operation: str, name: str, definition: GraphQLField, tok: str | None) -> bool:
-        """Whether the caller was let in."""
+        """Whether the caller was let in. A query that keeps the caller out is asked again about a record that does
+        not exist: both refusals must read alike."""
+        body = self._ask(http, operation, name, definition, tok, missing=False)
+        inside = not kept_out(body, name)
+        if not inside and operation == "query" and any(a in MISSING for a in definition.args):
+            absent = self._ask(http, operation, name, definition, tok, missing=True)
+            if shape(absent, name) != shape(body, name):
+                self.leaks.append(f"{name}: {shape(body, name)} for a record that exists, {shape(absent, name)} else")
+        return inside
+
+    def _ask(
+        self, http: TestClient, operation: str, name: str, definition: GraphQLField, tok: str | None, *, missing: bool
+    ) -> dict[str, Any]:
         only = ONLY_ARGUMENTS.get(name)
         variables = {
             a: _value(a, t.type, self.seeded)
             for a, t in definition.args.items()
             if (isinstance(t.type, GraphQLNonNull) or a in self.seeded.values) and (only is None or a in only)
         }
+        if missing:
+            variables.update({a: MISSING[a] for a in variables if a in MISSING})
         headers = {"Authorization": f"Bearer {tok}"} if tok else {}
         before = self.heads()
         response = http.post(
@@ -277,9 +315,9 @@ class Walk:
         body = response.json()
         errors = [e for e in body.get("errors") or [] if (e.get("extensions") or {}).get("code") != "NOT_AUTHORIZED"]
         assert not errors, (name, errors)  # a crash is no refusal: null with an error must not pass as "kept out"
-        inside = not kept_out(body, name)
-        assert inside or self.heads() == before, f"{name} refused a caller yet appended an event"
-        return inside
+        assert not kept_out(body, name) or self.heads() == before, f"{name} refused a caller yet appended an event"
+        result: dict[str, Any] = body
+        return result
 
     def heads(self) -> list[int]:
         return [app.recorder.max_notification_id() or 0 for app in self.container.services.applications.values()]
@@ -317,7 +355,11 @@ def observe(container: Container, world: World) -> dict[str, dict[str, str]]:
                 else:
                     row[role_name] = _scope(walk, http, operation, name, definition, role_name)
             table[f"{operation} {name}"] = row
+    LEAKS[:] = sorted(set(walk.leaks))
     return table
+
+
+LEAKS: list[str] = []  # found by the last ``observe``: refusals that tell a record exists
 
 
 if __name__ == "__main__":

@@ -236,10 +236,13 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     assert client.gql(own, other)["data"]["myAssessments"]["items"] == []
     one = "query($id: String!) { assessment(assessmentId: $id) { __typename } }"
     assert client.gql(one, other, id=assessment_id)["data"]["assessment"] is None
-    assert client.gql(one, OTHER_SERT, id=assessment_id)["data"]["assessment"]["__typename"] == "NotAuthorized"
+    # Another LSP's staff, or an asesor never assigned: as absent, so a refusal never tells that it exists.
+    assert client.gql(one, OTHER_SERT, id=assessment_id)["data"]["assessment"] is None
     assert client.gql(one, ASESOR, id=assessment_id)["data"]["assessment"]["__typename"] == "AssessmentDetail"
     stranger = mint(SECRET, subject="MET.999", role=Role.ASESOR, institution=None)
-    assert client.gql(one, stranger, id=assessment_id)["data"]["assessment"]["__typename"] == "NotAuthorized"
+    assert client.gql(one, stranger, id=assessment_id)["data"]["assessment"] is None
+    outsider = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution="001002")
+    assert client.gql(one, outsider, id=assessment_id)["data"]["assessment"]["__typename"] == "NotAuthorized"
     assigned = "{ myAssignments { __typename ... on AssessmentList { items { assessmentId } } } }"
     assert [i["assessmentId"] for i in client.gql(assigned, ASESOR)["data"]["myAssignments"]["items"]] == [
         assessment_id

@@ -211,11 +211,10 @@ def test_who_may_read_and_act(client: Client, cohort: str, container: Container)
     assert query(client, "reviewQueue", refused, STUDENT, universityCode=UNIVERSITY)["__typename"] == "NotAuthorized"
     assert query(client, "reviewQueue", refused, OPERATOR, universityCode=UNIVERSITY)["__typename"] == "NotAuthorized"
     assert query(client, "mySubmissions", refused, SSC)["__typename"] == "NotAuthorized"
-    assert (
-        query(client, "submission", refused, OTHER_SSC, submissionId=submitted["submissionId"], position=at)[
-            "__typename"
-        ]
-        == "NotAuthorized"
+    # Another university's SSC: as absent, so a refusal never tells that the submission exists.
+    assert query(client, "submission", refused, OTHER_SSC, submissionId=submitted["submissionId"], position=at) is None
+    assert query(client, "submission", refused, OPERATOR, submissionId=submitted["submissionId"])["__typename"] == (
+        "NotAuthorized"
     )
     assert query(client, "submission", refused, OTHER_STUDENT, submissionId=submitted["submissionId"]) is None
     others = query(client, "mySubmissions", "{ ... on Submissions { items { submissionId } } }", OTHER_STUDENT)

@@ -43,6 +43,9 @@ def _lsp_reader(ctx: Context, lsp_code: str) -> Actor:
     return actor
 
 
+ASSESSMENT_READERS = LSP_READERS | {Role.ASESOR, Role.ASESI}  # who may read some assessment (ASM-5)
+
+
 @strawberry.type
 class AssessmentQuery:
     @strawberry.field(description="An LSP's candidates per SOP step, the overdue first (ASM-6).")
@@ -124,6 +127,8 @@ class AssessmentQuery:
         ctx = info.context
         try:
             actor, key = ctx.signed_in(), str(parse_id(assessment_id, "assessmentId", "ASM-6"))
+            if actor.role not in ASSESSMENT_READERS:  # decided by the role alone, before any look-up
+                raise errors.NotAuthorized("not a role that reads assessments")
         except errors.DomainError as e:
             return read_refusal(e)
         view, services = ctx.services.assessment.view, ctx.services
@@ -134,8 +139,7 @@ class AssessmentQuery:
                 return None
             assigned = actor.role is Role.ASESOR and view.is_assigned(key, actor.id)
             if not may_read_assessment(actor, row.lsp_code, row.candidate_number, assigned):
-                # Someone else's id reads as absent to a candidate, and as forbidden to others.
-                return None if actor.role is Role.ASESI else NotAuthorized(message="not an assessment you may read")
+                return None  # someone else's reads as absent: a refusal must not tell that it exists
             now, today = services.registry.clock(), services.today()
             certificate = view.certificate_of(key)
             return AssessmentDetail(

@@ -133,13 +133,14 @@ class SubmissionQuery:
         ctx = info.context
         try:
             actor, key = ctx.signed_in(), str(parse_id(submission_id, "submissionId", "SUB-8"))
+            if actor.role is not Role.STUDENT and actor.role not in SSC:  # by the role alone, before any look-up
+                raise errors.NotAuthorized("submissions are read by their student and their university's SSC staff")
         except errors.DomainError as e:
             return read_refusal(e)
         view = ctx.services.submission.view
         row = await ctx.read(LOG, position, lambda: view.submission(key), LOG)
         if row is None or not may_read_student(actor, SSC, row.university_code, row.nim):
-            # Someone else's id reads as absent to a student, and as forbidden to other staff.
-            return None if row is None or actor.role is Role.STUDENT else NotAuthorized(message="not your university's")
+            return None  # someone else's reads as absent: a refusal must not tell that it exists
         return Submission.from_row(row, ctx.services.today())
 
     @strawberry.field(description="SSC staff's queue: waiting submissions by due date, overdue first (SUB-9).")
