@@ -9,18 +9,20 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from uuid import UUID
 
 import typer
 
-from application.audit.trail import AggregateHistory, PastState
+from application.audit.trail import AggregateHistory, AuditTrail, PastState
 from domain.audit.record import EventRecord
 from domain.errors import DomainError
 from projections.audit.verify import verify_logs
 
 if TYPE_CHECKING:
     from api.cli import Runtime
+
+T = TypeVar("T")
 
 
 def _aggregate_id(text: str) -> UUID:
@@ -70,12 +72,22 @@ def _state_json(s: PastState) -> dict[str, Any]:
 
 
 def _line(e: EventRecord) -> str:
-    who = f"{e.actor_role}:{e.actor_id}" + (f"@{e.actor_institution}" if e.actor_institution else "")
     rules = f" rules={','.join(e.rule_ids)}" if e.rule_ids else ""
     ruleset = f" ruleset={e.ruleset}" if e.ruleset else ""
     reason = f" reason={e.reason!r}" if e.reason else ""
     when = f"v{e.version} @{e.position} {e.at.isoformat()}"
-    return f"{when} {e.type} by {who} request={e.request_id}{rules}{ruleset}{reason}"
+    return f"{when} {e.type} by {e.by} request={e.request_id}{rules}{ruleset}{reason}"
+
+
+def _read(boot: Callable[[], Runtime], question: Callable[[AuditTrail], T]) -> T:
+    """One question to the audit trail, with the installation booted for it; a refused question is a usage error."""
+    runtime = boot()
+    try:
+        return question(runtime.services.audit.trail)
+    except DomainError as e:
+        raise typer.BadParameter(str(e)) from None
+    finally:
+        runtime.close()
 
 
 def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
@@ -90,13 +102,7 @@ def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
     ) -> None:
         """An aggregate's events with who, when, why, the request, and a decision's rules and inputs."""
         wanted = _aggregate_id(aggregate_id)
-        runtime = boot()
-        try:
-            found = runtime.services.audit.trail.history(wanted, after_version=after_version, first=first)
-        except DomainError as e:
-            raise typer.BadParameter(str(e)) from None
-        finally:
-            runtime.close()
+        found = _read(boot, lambda trail: trail.history(wanted, after_version=after_version, first=first))
         if found is None:
             typer.echo(f"no aggregate {wanted} in any log", err=True)
             raise typer.Exit(code=1)
@@ -114,18 +120,8 @@ def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
         at: Annotated[str | None, typer.Option(help="Its state at this instant (ISO 8601, with its zone)")] = None,
     ) -> None:
         """An aggregate's state as it stood at a version or an instant, as JSON (personal data sealed)."""
-        wanted = _aggregate_id(aggregate_id)
-        try:
-            instant = datetime.fromisoformat(at) if at is not None else None
-        except ValueError:
-            raise typer.BadParameter(f"{at!r} is not an ISO 8601 instant") from None
-        runtime = boot()
-        try:
-            found = runtime.services.audit.trail.as_of(wanted, version=version, at=instant)
-        except DomainError as e:
-            raise typer.BadParameter(str(e)) from None
-        finally:
-            runtime.close()
+        wanted, instant = _aggregate_id(aggregate_id), _instant(at, "--at")
+        found = _read(boot, lambda trail: trail.as_of(wanted, version=version, at=instant))
         if found is None:
             typer.echo(f"no aggregate {wanted} then", err=True)
             raise typer.Exit(code=1)

@@ -44,7 +44,7 @@ def _may_read_evidence(services: Services, actor: Actor, assessed: list[tuple[st
     )
 
 
-def _students_not_erased(services: Services, sha256: str) -> list[tuple[str, str]]:
+def students_holding(services: Services, sha256: str) -> list[tuple[str, str]]:
     """The students whose submissions hold a file, but for those erased (UU PDP): a certificate's scan carries the
     very name that was erased."""
     numbering = services.diploma.numbering
@@ -90,7 +90,7 @@ def create_files_router(services: Services) -> APIRouter:
             return refused(401, "NotAuthorized", str(e))
         if not SHA256.fullmatch(sha256):
             return refused(404, "NotFound", "no such file")
-        holders = await asyncio.to_thread(_students_not_erased, services, sha256)
+        holders = await asyncio.to_thread(students_holding, services, sha256)
         assessed = await asyncio.to_thread(services.assessment.view.evidence_holders, sha256)
         applied = await asyncio.to_thread(services.equivalency.view.document_holders, sha256)
         if not holders and not assessed and not applied:

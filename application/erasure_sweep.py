@@ -5,6 +5,8 @@ of every recorded erasure whose key still exists (the registry's own sweep also 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from eventsourcing.utils import get_topic
 
@@ -16,9 +18,21 @@ log = logging.getLogger(__name__)
 _PAGE = 500
 
 
-def complete_erasures(app: Service, sealer: Sealer, erased: type) -> int:
-    """Destroys the key of each recorded ``erased`` event's aggregate whose key still exists; returns how many."""
-    topics = [get_topic(erased)]
+def _logged(event: Any) -> None:
+    log.warning("completed the erasure of %s: its key still existed", event.originator_id)
+
+
+def complete_erasures(
+    app: Service,
+    sealer: Sealer,
+    erased: type,
+    *,
+    topics: Sequence[str] | None = None,
+    completed_one: Callable[[Any], None] | None = None,
+) -> int:
+    """Destroys the key of each recorded ``erased`` event's aggregate whose key still exists; returns how many.
+    ``topics``: where the event class is also stored under earlier topics; ``completed_one``: says which it was."""
+    topics = list(topics or [get_topic(erased)])
     completed, start = 0, 1
     while True:
         page = app.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
@@ -26,7 +40,12 @@ def complete_erasures(app: Service, sealer: Sealer, erased: type) -> int:
             event = app.mapper.to_domain_event(notification)
             if sealer.erase(event.originator_id, app.clock().isoformat()):
                 completed += 1
-                log.warning("completed the erasure of %s (%s): its key still existed", event.originator_id, app.name)
+                if completed_one is not None:
+                    completed_one(event)
+                else:
+                    log.warning(
+                        "completed the erasure of %s (%s): its key still existed", event.originator_id, app.name
+                    )
         if len(page) < _PAGE:
             return completed
         start = page[-1].id + 1

@@ -12,6 +12,7 @@ from typing import Any
 
 from psycopg.conninfo import conninfo_to_dict
 
+from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
 from api.services import (
     AssessmentServices,
@@ -358,13 +359,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         trail=verification_trail,
     )
-    numbering_view = NumberingView(reads)
 
     def still_named(sha256: str) -> bool:
-        """Whether a record of someone not erased names the file (the views already leave out the erased)."""
-        students = submission_view.evidence_holders(sha256)
+        """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for
+        (``services`` is built below; the worker asks only once bootstrap has returned)."""
         return (
-            any(not numbering_view.erased(u, nim) for u, nim in students)
+            bool(students_holding(services, sha256))
             or bool(certificates_view.evidence_holders(sha256))
             or bool(equivalency_view.document_holders(sha256))
         )

@@ -221,8 +221,7 @@ class PersonalDataReports:
 
 
 def _processing(e: EventRecord) -> Processing:
-    who = f"{e.actor_role}:{e.actor_id}" + (f"@{e.actor_institution}" if e.actor_institution else "")
-    return Processing(e.at, e.context, e.type, who, e.reason, e.request_id)
+    return Processing(e.at, e.context, e.type, e.by, e.reason, e.request_id)
 
 
 def _unsealed(state: dict[str, Any], field: str, personal: PersonalData | None) -> dict[str, Any]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import cast
 
+from application.erasure_sweep import complete_erasures
 from application.receipt import Receipt
 from application.service import Service
 from domain.moved import topics_of
@@ -23,8 +23,6 @@ ERASED = "ERASED"  # recorded now, key destroyed now
 ERASURE_COMPLETED = "ERASURE_COMPLETED"  # recorded earlier by an erasure that stopped before destroying the key
 ALREADY_ERASED = "ALREADY_ERASED"  # nothing left to do
 
-_PAGE = 500
-
 
 @dataclass(frozen=True)
 class ErasureReceipt(Receipt):
@@ -36,23 +34,19 @@ class Erasures(Service):
 
     def complete_erasures(self) -> int:
         """Destroys the key of every erasure event whose key still exists; returns how many it destroyed."""
-        topics = topics_of(Student.PersonalDataErased)  # erasures stored before the registry moved too
-        completed, start = 0, 1
-        while True:
-            page = self.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
-            for notification in page:
-                event = cast(Student.PersonalDataErased, self.mapper.to_domain_event(notification))
-                if self.sealer.erase(event.originator_id, self.clock().isoformat()):
-                    completed += 1
-                    log.warning(
-                        "completed the erasure of student %s/%s recorded at position %s: its key still existed",
-                        event.university_code,
-                        event.nim,
-                        notification.id,
-                    )
-            if len(page) < _PAGE:
-                return completed
-            start = page[-1].id + 1
+
+        def completed(event: Student.PersonalDataErased) -> None:
+            log.warning(
+                "completed the erasure of student %s/%s: its key still existed", event.university_code, event.nim
+            )
+
+        return complete_erasures(  # erasures stored before the registry moved too
+            self,
+            self.sealer,
+            Student.PersonalDataErased,
+            topics=topics_of(Student.PersonalDataErased),
+            completed_one=completed,
+        )
 
     def _erasure_outcome(self, recorded: bool, destroyed: bool, university_code: str, nim: str) -> str:
         if recorded:

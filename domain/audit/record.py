@@ -45,6 +45,11 @@ class EventRecord:
     inputs: Mapping[str, Any] | None  # what a decision saw, as it recorded it
     payload: Mapping[str, Any]  # everything else it recorded
 
+    @property
+    def by(self) -> str:
+        """Who, in one piece: ``role:id@institution``."""
+        return f"{self.actor_role}:{self.actor_id}" + (f"@{self.actor_institution}" if self.actor_institution else "")
+
 
 def event_record(context: str, position: int | None, event: Any) -> EventRecord:
     cause: Cause | None = getattr(event, "cause", None)
