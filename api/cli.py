@@ -1,5 +1,5 @@
 """The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status,
-erase-personal-data, verify-pdf, and the auditors' ``audit ...`` (api/audit_cli.py)."""
+erase-personal-data, verify-pdf, verify-credential, and the auditors' ``audit ...`` (api/audit_cli.py)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,10 @@ class OfflineTools:
     """What the commands that never boot the application use, handed over by the composition root (infra)."""
 
     write_cohort: Callable[..., int]  # infra.demo_data.write_cohort
-    verify_pdf: Callable[[Path, Path | None, str | None, bool], tuple[int, list[str]]]  # (file, keys, server, offline)
+    # (file, keys, server, offline, root)
+    verify_pdf: Callable[[Path, Path | None, str | None, bool, Path | None], tuple[int, list[str]]]
+    # (file, DID document, saved status documents, server, offline)
+    verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
 
 
 def build_cli(
@@ -252,8 +255,15 @@ def build_cli(
             ),
         ] = None,
         offline: Annotated[
-            bool, typer.Option(help="Do not ask any server (needs --keys); the status stays unknown")
+            bool,
+            typer.Option(
+                help="Do not ask any server (needs --keys, and --root for a PDF chained to the kredensial root)"
+            ),
         ] = False,
+        root: Annotated[
+            Path | None,
+            typer.Option(help="Saved copy of the kredensial root certificate (PEM, /.well-known/kredensial-root.pem)"),
+        ] = None,
     ) -> None:
         """Check a verification PDF (PIN-7): file signature, signed statement, page text and QR code, and the current
         status online.
@@ -272,7 +282,32 @@ def build_cli(
 
         It never reads or creates this installation's data directory or secrets.
         """
-        code, lines = tools.verify_pdf(file, keys, server, offline)
+        code, lines = tools.verify_pdf(file, keys, server, offline, root)
+        for line in lines:
+            typer.echo(line)
+        raise typer.Exit(code=int(code))
+
+    @cli.command("verify-credential")
+    def verify_credential(
+        file: Annotated[Path, typer.Argument(help="A W3C credential (JSON), or a PDF that carries one")],
+        did_document: Annotated[
+            Path | None, typer.Option(help="Saved copy of the issuer's DID document (/.well-known/did.json)")
+        ] = None,
+        status: Annotated[
+            list[Path] | None, typer.Option(help="Saved status list or annulment statement (repeatable)")
+        ] = None,
+        server: Annotated[
+            str | None, typer.Option(help="Fetch the issuer's documents from this base URL instead")
+        ] = None,
+        offline: Annotated[bool, typer.Option(help="Do not ask any server (needs --did-document)")] = False,
+    ) -> None:
+        """Check a credential (issue 13): its eddsa-jcs-2022 proof against the issuer's DID document, its
+        revocation and suspension bits in the signed status lists, and what an annulment means.
+
+        Exit codes: 0 verified and not revoked; 1 not verified; 2 usage; 3 authentic, status not checked;
+        4 revoked (annulled); 5 suspended (an annulment is under decision).
+        """
+        code, lines = tools.verify_credential(file, did_document, list(status or []), server, offline)
         for line in lines:
             typer.echo(line)
         raise typer.Exit(code=int(code))

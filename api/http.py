@@ -9,11 +9,13 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.auth import actor_from_header
 from api.body_limit import BodyLimit
 from api.competency import create_certificate_router
+from api.credentials.downloads import create_credential_downloads
+from api.credentials.router import create_credentials_router
 from api.files import create_files_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
@@ -21,6 +23,7 @@ from api.graphql.transport import Router
 from api.health import health_report
 from api.services import Services
 from api.sivil.router import create_sivil_router
+from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
 from projections.audit.chain import checkpoints
@@ -38,6 +41,8 @@ for programs, <code>/sivil/graphql</code></li>
 <li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number</li>
 <li><a href="/health">/health</a>: health check</li>
 <li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
+<li><a href="/.well-known/kredensial-root.pem">/.well-known/kredensial-root.pem</a>: the root certificate every
+signed PDF chains to (trust it in a PDF validator)</li>
 </ul>
 </body></html>
 """
@@ -82,6 +87,8 @@ def create_app(
     app.include_router(sivil_router(services))
     app.include_router(certificate_router(services))
     app.include_router(create_files_router(services))
+    app.include_router(create_credentials_router(services.credentials))
+    app.include_router(create_credential_downloads(services))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:
@@ -91,6 +98,12 @@ def create_app(
     def sivil_keys() -> dict[str, Any]:
         """The public keys of SIVIL statements, retired ones included, so rotation never breaks an old PDF."""
         return services.diploma.sivil_public.keys.published()
+
+    @app.get(ROOT_CERTIFICATE_PATH)
+    def root_certificate() -> Response:
+        """The kredensial root CA's certificate: signed PDFs (SIVIL verification, DPI, SK) chain to it, whichever
+        document-signing certificate signed them, so rotating that certificate never breaks an old PDF."""
+        return Response(services.diploma.sivil_public.root_certificate, media_type="application/x-pem-file")
 
     @app.get("/audit/checkpoints")
     def audit_checkpoints(log: str = "diplomas", after: int = 0) -> JSONResponse:
@@ -140,4 +153,6 @@ def sivil_router(services: Services):  # type: ignore[no-untyped-def]
         trail=public.trail,
         trusted_proxies=public.trusted_proxies,
         keys=public.keys,
+        credential_renderer=services.credentials.diploma,
+        credential_verifier=services.credentials.verify,
     )

@@ -19,6 +19,7 @@ from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReport, PersonalDataReports
 from application.audit.trail import AuditTrail
+from application.credentials.issuing import CredentialIssuing
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
 from application.files import Files
@@ -43,6 +44,7 @@ class SivilPublic:
 
     keys: StatementKeys  # signs verification statements; retired keys still verify
     render_pdf: Callable[[SivilEntry, datetime], bytes]  # the signed verification PDF (PIN-7)
+    root_certificate: bytes  # PEM of the kredensial root that signed PDFs chain to, published for validators
     limiter: RateLimiter
     spent_challenges: ChallengeLedger  # Redis when configured, else the read database
     challenge_ttl: timedelta
@@ -161,3 +163,4 @@ class Services:
     waiter: PositionWaiter  # the same wait for the API, without holding a thread
     token_secret: str
     today: Callable[[], date]
+    credentials: CredentialIssuing  # W3C credentials, the DID document and the status lists (issue 13)

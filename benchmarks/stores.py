@@ -14,6 +14,7 @@ from pathlib import Path
 import psycopg
 
 from infra.bootstrap import Container, bootstrap
+from infra.document_signing import development_pki
 from infra.settings import Settings
 
 ADMIN_URL = os.environ.get("KREDENSIAL_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/root")
@@ -37,6 +38,8 @@ class Place:
         }
         if self.database_url:
             env["KREDENSIAL_DATABASE_URL"] = self.database_url
+            key, chain = development_pki(self.directory / "pki")  # PostgreSQL wants the PDF signing files named
+            env["KREDENSIAL_PDF_SIGNING_KEY"], env["KREDENSIAL_PDF_SIGNING_CHAIN"] = str(key), str(chain)
         return Settings.from_env(env)
 
 

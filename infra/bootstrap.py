@@ -28,14 +28,19 @@ from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReports
 from application.audit.trail import AuditTrail
+from application.credentials.issuing import CredentialIssuing
+from application.credentials.status_key import status_list_key
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
 from application.service import Service
 from application.submission.submissions import Submissions
+from domain.credentials.documents import Issuer
 from domain.diploma.ruleset import RulesetBook
 from domain.personal import Unsealer
 from domain.registry.student import Student
+from infra.credentials.keys import IssuerKeys
 from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
+from infra.document_signing import DocumentSigner
 from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.files import FileStore
@@ -54,6 +59,8 @@ from projections.assessment.projection import AssessmentProjection, nik_digest
 from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
 from projections.audit.chain import ChainKeeper
+from projections.credentials.projection import CredentialStatusProjection
+from projections.credentials.view import CredentialStatusView
 from projections.eligibility.projection import EligibilityProjection
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.projection import EquivalencyProjection
@@ -128,7 +135,7 @@ def _dpi_pdf(*args: Any) -> bytes | None:
     return dpi_document(*args)
 
 
-def _sk_pdf(view: EquivalencyView, keys: KeyRing, clock: Any, server: str | None, number: str) -> bytes | None:
+def _sk_pdf(view: EquivalencyView, signer: DocumentSigner, clock: Any, server: str | None, number: str) -> bytes | None:
     """The signed SK of equivalency (EQV-4), or None while the application has none."""
     from infra.equivalency_pdf import SkFields, render_sk_pdf  # reportlab and pyHanko load on the first PDF
 
@@ -147,13 +154,15 @@ def _sk_pdf(view: EquivalencyView, keys: KeyRing, clock: Any, server: str | None
         rule_version=row.rule_version,
         issued_on=row.decided_on,
     )
-    return render_sk_pdf(fields, keys, clock(), server=server)
+    return render_sk_pdf(fields, signer, clock(), server=server)
 
 
-def _render_pdf(entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, base_url: str | None) -> bytes:
+def _render_pdf(
+    entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, signer: DocumentSigner, base_url: str | None
+) -> bytes:
     from infra.sivil.pdf import render_verification_pdf  # reportlab and pyHanko load on the first PDF
 
-    return render_verification_pdf(entry, verified_at, keys, base_url=base_url)
+    return render_verification_pdf(entry, verified_at, keys, signer=signer, base_url=base_url)
 
 
 def student_address(registry: Service, unsealer: Unsealer, university_code: str, nim: str) -> str | None:
@@ -236,7 +245,7 @@ def _replay(file: Any, *, keep: Any, **parts: Any) -> Any:
     return replay(file, keep=keep, **parts)
 
 
-def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
+def read_models(vault: Unsealer, nik_key: bytes, status_key: bytes) -> list[Projection]:
     """Every read model, as the worker keeps them and an export's replay rebuilds them (issue 12)."""
     return [
         SivilProjection(vault),
@@ -246,6 +255,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         OutboxProjection(),
         AssessmentProjection(vault, nik_key),
         EquivalencyProjection(vault),
+        CredentialStatusProjection(status_key),
     ]
 
 
@@ -301,9 +311,13 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         assessments.name: assessments,
         equivalencies.name: equivalencies,
     }
+    status_key = status_list_key(diplomas)  # the registry's log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
+    issuer = Issuer(settings.public_url or f"http://{settings.host}:{settings.port}")
+    # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
+    pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(
         logs,
         reads,
@@ -314,7 +328,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     worker = ProjectionWorker(
         logs=logs,
         store=reads,
-        projections=read_models(vault, nik_key),
+        projections=read_models(vault, nik_key, status_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
         on_start=lambda: (
             diplomas.complete_erasures(),
@@ -348,7 +362,10 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     submission_view = SubmissionView(reads)
     sivil_public = SivilPublic(
         keys=keys_ring,
-        render_pdf=functools.partial(_render_pdf, keys=keys_ring, base_url=settings.public_url or None),
+        render_pdf=functools.partial(
+            _render_pdf, keys=keys_ring, signer=pdf_signer, base_url=settings.public_url or None
+        ),
+        root_certificate=pdf_signer.root_pem(),
         limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
         spent_challenges=(
             RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
@@ -400,7 +417,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 addresses=functools.partial(student_address, diplomas, vault),
             ),
             dpi_pdf=functools.partial(
-                _dpi_pdf, SubmissionView(reads), dpi_certificates, diplomas, vault, keys_ring, diplomas.clock
+                _dpi_pdf, SubmissionView(reads), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock
             ),
         ),
         assessment=AssessmentServices(
@@ -412,7 +429,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         equivalency=EquivalencyServices(
             commands=equivalencies,
             view=equivalency_view,
-            sk_pdf=functools.partial(_sk_pdf, equivalency_view, keys_ring, diplomas.clock, settings.public_url or None),
+            sk_pdf=functools.partial(
+                _sk_pdf, equivalency_view, pdf_signer, diplomas.clock, settings.public_url or None
+            ),
         ),
         applications=dict(applications),
         audit=AuditServices(
@@ -434,7 +453,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 _replay,
                 live=worker,
                 mappers={name: app.mapper for name, app in applications.items()},
-                read_models=functools.partial(read_models, vault, nik_key),
+                read_models=functools.partial(read_models, vault, nik_key, status_key),
                 keys=keys_ring,
             ),
         ),
@@ -446,6 +465,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         ),
         token_secret=settings.secret,
         today=diplomas.today,
+        credentials=CredentialIssuing(
+            issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(reads), clock=diplomas.clock
+        ),
     )
     stores = [reads] if reads is keys else [reads, keys]
     return Container(settings=settings, services=services, stores=stores)

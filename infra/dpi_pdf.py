@@ -1,5 +1,6 @@
 """The DPI (Dokumen Pendamping Ijazah) as a PDF (SUB-8): bilingual like the seed's example, listing the approved
-certifications, and certified like SIVIL's PDF (one signature over the whole file, the active SIVIL key).
+certifications, and certified like SIVIL's PDF (one PAdES signature over the whole file, the document-signing key
+of :mod:`infra.document_signing`).
 
 Before graduation the DPI is OPEN and each page says it is a draft; once FINISHED it is the printed document.
 """
@@ -26,7 +27,7 @@ from domain.personal import Unsealer
 from domain.registry.programme import Programme
 from domain.registry.student import Student
 from domain.registry.university import University
-from infra.sivil.keys import KeyRing
+from infra.document_signing import DocumentSigner
 from infra.sivil.pdf import certify
 from infra.sivil.pdf_layout import PageFonts, page_fonts, printable
 from projections.assessment.rows import CertificateRow
@@ -67,13 +68,13 @@ class DpiHolder:
 def render_dpi_pdf(
     dpi: DpiRow,
     holder: DpiHolder,
-    keys: KeyRing,
+    signer: DocumentSigner,
     printed_at: datetime,
     certificates: Sequence[CertificateRow] = (),
 ) -> bytes:
     return certify(
         IncrementalPdfFileWriter(io.BytesIO(compose_dpi(dpi, holder, printed_at, certificates=certificates))),
-        keys,
+        signer,
         reason="Dokumen Pendamping Ijazah / Diploma Supplement",
     )
 
@@ -198,7 +199,7 @@ def dpi_document(
     certificates: Callable[[str, str, str | None], list[CertificateRow]],
     registry: Service,
     unsealer: Unsealer,
-    keys: KeyRing,
+    signer: DocumentSigner,
     clock: Callable[[], datetime],
     university_code: str,
     nim: str,
@@ -218,4 +219,4 @@ def dpi_document(
         prodi_name=programme.name if programme is not None else student.prodi_code,
     )
     held = certificates(university_code, nim, dpi.finished_on)  # ASM-7
-    return render_dpi_pdf(dpi, holder, keys, clock(), held)
+    return render_dpi_pdf(dpi, holder, signer, clock(), held)

@@ -2,8 +2,9 @@
 
 The page shows the SK bilingually; the document information dictionary carries the SK's fields (``/EQVSKNumber``,
 ``/EQVRegistration``, ``/EQVLevel``, and the server's address as ``/SIVILServer``), and the whole file is certified
-with the active SIVIL key like SIVIL's own PDFs, so any PAdES verifier checks it against the published keys and
-``kredensial verify-pdf`` checks it end to end: the signature over every byte, and the page against the fields.
+like SIVIL's own PDFs (PAdES, the document-signing key), so any PAdES verifier trusting the published kredensial root
+checks it, and ``kredensial verify-pdf`` checks it end to end: the signature over every byte, and the page against
+the fields. An SK signed before (an Ed25519 SIVIL key) is still checked against the published SIVIL keys.
 """
 
 from __future__ import annotations
@@ -12,10 +13,12 @@ import io
 import json
 import re
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from xml.sax.saxutils import escape
 
+from cryptography import x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
@@ -25,6 +28,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from api.sivil.wib import WIB
+from api.well_known import ROOT_CERTIFICATE_PATH
+from infra.document_signing import DocumentSigner
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import SERVER_KEY, certify
 from infra.sivil.pdf_layout import page_fonts, printable
@@ -51,7 +56,7 @@ class SkFields:
     issued_on: str
 
 
-def render_sk_pdf(sk: SkFields, keys: KeyRing, printed_at: datetime, *, server: str | None = None) -> bytes:
+def render_sk_pdf(sk: SkFields, signer: DocumentSigner, printed_at: datetime, *, server: str | None = None) -> bytes:
     writer = IncrementalPdfFileWriter(io.BytesIO(_compose(sk, printed_at)))
     info_reference = writer.trailer.raw_get("/Info")
     info = info_reference.get_object()
@@ -60,7 +65,7 @@ def render_sk_pdf(sk: SkFields, keys: KeyRing, printed_at: datetime, *, server: 
     if server:
         info[generic.NameObject(SERVER_KEY)] = generic.TextStringObject(server.rstrip("/"))
     writer.mark_update(info_reference)
-    return certify(writer, keys, reason="SK Penyetaraan Ijazah Luar Negeri / Foreign diploma equivalency")
+    return certify(writer, signer, reason="SK Penyetaraan Ijazah Luar Negeri / Foreign diploma equivalency")
 
 
 def _compose(sk: SkFields, printed_at: datetime) -> bytes:
@@ -103,8 +108,9 @@ def _compose(sk: SkFields, printed_at: datetime) -> bytes:
         table,
         Spacer(0, 8 * mm),
         text(
-            "Dokumen ini ditandatangani secara elektronik; keasliannya dapat diperiksa dengan kunci publik SIVIL. / "
-            "This document is signed electronically; its authenticity can be checked with SIVIL's public keys."
+            "Dokumen ini ditandatangani secara elektronik; keasliannya dapat diperiksa dengan sertifikat akar "
+            f"kredensial ({ROOT_CERTIFICATE_PATH}). / This document is signed electronically; its authenticity can "
+            f"be checked with the kredensial root certificate ({ROOT_CERTIFICATE_PATH})."
         ),
         text(f"Dibuat / Generated: {printed_at.astimezone(WIB).strftime('%Y-%m-%d %H:%M')} WIB"),
     ]
@@ -120,11 +126,17 @@ def is_sk_pdf(data: bytes) -> bool:
 
 
 def verify_sk_pdf(
-    data: bytes, keys: KeyRing, *, base_url: str | None = None, http_get: HttpGet | None = None
+    data: bytes,
+    keys: KeyRing,
+    *,
+    roots: Sequence[x509.Certificate] = (),
+    base_url: str | None = None,
+    http_get: HttpGet | None = None,
 ) -> tuple[Verdict, list[str]]:
-    """The signature over the whole file with a published SIVIL key and the page showing the signed fields; with
-    ``base_url``, whether the SK is still the application's (a PK may have replaced it)."""
-    signature, _ = file_signature(data, keys)
+    """The signature over the whole file (chained to the kredensial root ``roots``, or in an old SK by a published
+    SIVIL key) and the page showing the signed fields; with ``base_url``, whether the SK is still the application's
+    (a PK may have replaced it)."""
+    signature, _ = file_signature(data, keys, roots)
     checks = [signature]
     try:
         reader = PdfReader(io.BytesIO(data))
@@ -146,8 +158,7 @@ def verify_sk_pdf(
         checks.append(current)
     lines = [f"{c.outcome.upper():<12} {c.name}: {c.detail}" for c in checks]
     signed = (
-        f"SK {wanted[0]} for registration {wanted[1]} (equivalent to {wanted[2]}) is unchanged and signed by a "
-        "SIVIL key"
+        f"SK {wanted[0]} for registration {wanted[1]} (equivalent to {wanted[2]}) is unchanged and signed by kredensial"
     )
     if not authentic:
         lines.append("NOT VERIFIED: " + ", ".join(c.name for c in checks if c.outcome != "ok") + " failed")

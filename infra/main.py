@@ -19,13 +19,23 @@ def _write_cohort(*args: Any, **kw: Any) -> int:
     return write_cohort(*args, **kw)
 
 
-def _verify_pdf(file: Path, keys: Path | None, server: str | None, offline: bool) -> tuple[int, list[str]]:
+def _verify_pdf(
+    file: Path, keys: Path | None, server: str | None, offline: bool, root: Path | None
+) -> tuple[int, list[str]]:
     from infra.sivil.verify import verify_pdf_cli  # pyHanko and pypdf load only for this command
 
-    return verify_pdf_cli(file, keys, server, offline)
+    return verify_pdf_cli(file, keys, server, offline, root)
 
 
-TOOLS = OfflineTools(write_cohort=_write_cohort, verify_pdf=_verify_pdf)
+def _verify_credential(
+    file: Path, did_document: Path | None, status: list[Path], server: str | None, offline: bool
+) -> tuple[int, list[str]]:
+    from infra.credentials.verify_cli import verify_credential_cli
+
+    return verify_credential_cli(file, did_document, status, server, offline)
+
+
+TOOLS = OfflineTools(write_cohort=_write_cohort, verify_pdf=_verify_pdf, verify_credential=_verify_credential)
 
 
 def cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:

@@ -39,6 +39,8 @@ class Settings:
     smtp_password: str
     audit_checkpoint_minutes: float  # how often the audit chain's head is signed, when it moved (issue 12)
     sivil_trail_retention_days: int  # UU PDP: how long who-verified-which-diploma is kept (decided: a year)
+    pdf_signing_key: Path  # PEM: the ECDSA P-256 key that signs our PDFs (infra/document_signing.py)
+    pdf_signing_chain: Path  # PEM: its certificate, then the chain up to and including the kredensial root
 
     @property
     def uses_postgres(self) -> bool:
@@ -51,6 +53,7 @@ class Settings:
         database_url = env.get("KREDENSIAL_DATABASE_URL", "")
         secret = env.get("KREDENSIAL_SECRET") or _dev_secret(data_dir, "token-secret", database_url)
         master = env.get("KREDENSIAL_MASTER_KEY") or _dev_secret(data_dir, "master-key", database_url)
+        pdf_key, pdf_chain = _pdf_signing(env, data_dir, database_url)
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -88,6 +91,8 @@ class Settings:
             smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
             audit_checkpoint_minutes=float(env.get("KREDENSIAL_AUDIT_CHECKPOINT_MINUTES", "60")),
             sivil_trail_retention_days=_at_least_one(env, "KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS", "365"),
+            pdf_signing_key=pdf_key,
+            pdf_signing_chain=pdf_chain,
         )
 
 
@@ -120,6 +125,24 @@ def _dev_secret(data_dir: Path, name: str, database_url: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _pdf_signing(env: Mapping[str, str], data_dir: Path, database_url: str) -> tuple[Path, Path]:
+    """Both files named, or on a development machine a root and a signing certificate made once under
+    ``data_dir/pki`` (like :func:`_dev_secret`); with a database URL both must be named."""
+    key, chain = env.get("KREDENSIAL_PDF_SIGNING_KEY", ""), env.get("KREDENSIAL_PDF_SIGNING_CHAIN", "")
+    if key and chain:
+        return Path(key).resolve(), Path(chain).resolve()
+    if key or chain:
+        raise RuntimeError("set both KREDENSIAL_PDF_SIGNING_KEY and KREDENSIAL_PDF_SIGNING_CHAIN, or neither")
+    if database_url:
+        raise RuntimeError(
+            "set KREDENSIAL_PDF_SIGNING_KEY and KREDENSIAL_PDF_SIGNING_CHAIN (PEM files: the PDF signing key, and its "
+            f"certificate chain up to the kredensial root) when using {database_url.split(':')[0]}"
+        )
+    from infra.document_signing import development_pki  # cryptography loads only where it is needed
+
+    return development_pki(data_dir / "pki")
 
 
 def _key_bytes(text: str) -> bytes:

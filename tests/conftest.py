@@ -123,8 +123,11 @@ def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
         "KREDENSIAL_WAIT_TIMEOUT": "10",
         "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
     }
-    if store == "postgres":
+    if store == "postgres":  # PostgreSQL needs the PDF signing key and chain named, as in production
         env["KREDENSIAL_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        from tests.signed_pdfs import pdf_signing_env  # pyHanko loads only for PostgreSQL runs
+
+        env.update(pdf_signing_env(tmp_path / "pki"))
     return Settings.from_env(env)
 
 

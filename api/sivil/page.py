@@ -91,7 +91,7 @@ def form_page(challenge: Challenge, values: Mapping[str, str] | None = None, not
     )
 
 
-def found_page(verified: Verified, pdf_href: str | None) -> str:
+def found_page(verified: Verified, pdf_href: str | None, credential_href: str | None = None) -> str:
     e = verified.entry
     rows = (
         ("Perguruan tinggi / University", f"{e.university_name} ({e.university_code})"),
@@ -111,6 +111,11 @@ def found_page(verified: Verified, pdf_href: str | None) -> str:
     download = (
         f'<a class="button" id="download" href="{escape(pdf_href)}">Unduh PDF / Download PDF</a>' if pdf_href else ""
     )
+    if credential_href:  # W3C Verifiable Credential (issue 13): for wallets and verifiers' own software
+        download += (
+            f'<a class="button" id="credential" href="{escape(credential_href)}">'
+            "Unduh kredensial digital (W3C VC) / Download digital credential (W3C VC)</a>"
+        )
     return _layout(
         f'<section class="notice {kind}" id="result"><h2>{escape(heading)}</h2>'
         f"<dl>{items}</dl></section>{download}"
@@ -132,3 +137,46 @@ def message_page(message: str) -> str:
 
 def verified_at_text(instant: datetime) -> str:
     return wib_and_utc(instant)
+
+
+# The verdicts of a credential the PDF's QR carries (issue 13), Bahasa Indonesia / English.
+CREDENTIAL_VERDICTS = {
+    "VERIFIED": ("found", "Kredensial sah: tanda tangan benar dan ijazah tidak dibatalkan / Credential valid: the "
+                 "signature is genuine and the diploma is not annulled"),
+    "REVOKED": ("not-valid", "Kredensial asli, tetapi ijazah DIBATALKAN / Genuine credential, but the diploma is "
+                "ANNULLED"),
+    "SUSPENDED": ("not-valid", "Kredensial asli, tetapi ijazah sedang diusulkan untuk dibatalkan / Genuine "
+                  "credential, but an annulment of the diploma is under decision"),
+    "STATUS_UNKNOWN": ("not-valid", "Kredensial asli, tetapi statusnya tidak dapat diperiksa saat ini / Genuine "
+                       "credential, but its status cannot be checked just now"),
+    "NOT_VERIFIED": ("refused", "Kredensial TIDAK sah: tanda tangannya tidak cocok / Credential NOT valid: its "
+                     "signature does not match"),
+}  # fmt: skip
+CREDENTIAL_ROWS = (
+    ("universityName", "Perguruan tinggi / University"),
+    ("name", "Nama lengkap / Full name"),
+    ("nim", "NIM / Student number"),
+    ("level", "Jenjang / Level"),
+    ("programmeName", "Program studi / Programme"),
+    ("nina", "NINA"),
+    ("graduationDate", "Tanggal lulus / Graduation date"),
+)
+ANNULMENT_KINDS = {
+    "VOID": "Batal sejak awal / Void from the start",
+    "CANCELLED_IN_ERROR": "Dibatalkan karena kekeliruan / Cancelled: made in error",
+}
+
+
+def credential_page(verdict: str, subject: Mapping[str, object], annulment: Mapping[str, object] | None) -> str:
+    """What the QR's link shows: the verdict first; the diploma's fields only when the signature is genuine."""
+    kind, heading = CREDENTIAL_VERDICTS[verdict]
+    rows = [(label, str(subject.get(key, ""))) for key, label in CREDENTIAL_ROWS] if verdict != "NOT_VERIFIED" else []
+    if annulment is not None and annulment.get("annulled"):
+        rows.append(("Pembatalan / Annulment", ANNULMENT_KINDS.get(str(annulment.get("annulmentKind")), "?")))
+        rows.append(("Berlaku sejak / Effective from", str(annulment.get("effectiveOn", ""))))
+    items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
+    return _layout(
+        f'<section class="notice {kind}" id="result" data-verdict="{escape(verdict)}"><h2>{escape(heading)}</h2>'
+        f"<dl>{items}</dl></section>"
+        '<a class="button" href="/sivil">Periksa ijazah lain / Verify another diploma</a>'
+    )

@@ -9,12 +9,14 @@ it cannot be used to find out which NINAs exist (PIN-6).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -24,11 +26,15 @@ from api.sivil import page
 from api.sivil.address import ClientAddress
 from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
 from api.sivil.download import DownloadRefused, DownloadTokens
-from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, public_notices
+from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Verified, public_notices
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
 from api.sivil.trail import ProcessingTrail
+from api.sivil.trail import Verification as TrailEntry
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
+from application.credentials.verification import Verification
+from domain.credentials.documents import MEDIA_TYPE
+from domain.credentials.packing import Unreadable, unpack
 from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
@@ -40,6 +46,8 @@ PDF_FAILED = (
     "The PDF could not be made just now; the verification result on this page still stands."
 )
 PdfRenderer = Callable[[SivilEntry, datetime], bytes]
+CredentialRenderer = Callable[[SivilEntry], dict[str, Any] | None]  # the signed W3C credential (issue 13)
+CredentialVerifier = Callable[[dict[str, Any]], Verification]  # a credential of ours, checked as anyone would
 MAX_FORM_BYTES = 4096
 MAX_FORM_FIELDS = 20  # the form has five; a few extra (a browser's or a proxy's) are ignored
 TOO_MANY_FIELDS = (
@@ -47,6 +55,7 @@ TOO_MANY_FIELDS = (
     f"/ Request refused: more than {MAX_FORM_FIELDS} form fields."
 )
 FIELD_NAMES = ("university", "prodi", "nina", "token", "answer")
+TRAIL_KEYS = ("universityCode", "prodiCode", "nina")
 
 
 def create_sivil_router(
@@ -62,6 +71,8 @@ def create_sivil_router(
     trusted_proxies: Iterable[str] = (),
     download_ttl: timedelta = timedelta(minutes=10),
     keys: StatementKeys | None = None,
+    credential_renderer: CredentialRenderer | None = None,
+    credential_verifier: CredentialVerifier | None = None,
 ) -> APIRouter:
     """``spent_challenges`` (the read database, or Redis) and ``trail`` come from the composition root.
     ``keys``: the SIVIL signing keys (active and retired) whose statements ``/sivil/status`` accepts; without
@@ -131,16 +142,17 @@ def create_sivil_router(
             entry = verified.entry
             token = downloads.issue(Asked(entry.university_code, entry.prodi_code, entry.nina), address)
             href = f"/sivil/pdf?token={token}"
-        return html(page.found_page(verified, href))
+        credential_href = f"/sivil/credential?token={token}" if href and credential_renderer else None
+        return html(page.found_page(verified, href, credential_href))
 
-    @router.get("/sivil/pdf")
-    def pdf(request: Request, token: str = "") -> Response:
-        if pdf_renderer is None or downloads is None:
-            return html(page.message_page("PDF tidak tersedia. / PDF is not available."), 404)
+    def download(request: Request, token: str, via: str) -> Verified | HTMLResponse:
+        """The diploma a download link names, re-read now, or the page saying why not."""
+        if downloads is None:
+            return html(page.message_page("Unduhan tidak tersedia. / Download is not available."), 404)
         address = address_of(request)
         try:
             limiter.hit(address, scope="pdf")
-            verified = lookup.reread(downloads.open(token, address), address, via="pdf")
+            return lookup.reread(downloads.open(token, address), address, via=via)
         except RateLimited as e:
             return html(page.message_page(e.message), 429, {"Retry-After": str(e.retry_after)})
         except DownloadRefused as e:
@@ -150,6 +162,14 @@ def create_sivil_router(
         except TEMPORARY as e:  # the download token is still good until it expires
             noted(e)
             return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+
+    @router.get("/sivil/pdf")
+    def pdf(request: Request, token: str = "") -> Response:
+        if pdf_renderer is None:
+            return html(page.message_page("PDF tidak tersedia. / PDF is not available."), 404)
+        verified = download(request, token, "pdf")
+        if isinstance(verified, Response):
+            return verified
         try:
             content = pdf_renderer(verified.entry, verified.verified_at)
         except Exception:  # a bug in rendering must not answer a bare 500; the operator gets the traceback
@@ -164,6 +184,66 @@ def create_sivil_router(
                 "X-Content-Type-Options": "nosniff",
             },
         )
+
+    @router.get("/sivil/credential")
+    def credential(request: Request, token: str = "") -> Response:
+        """The diploma as a W3C Verifiable Credential (issue 13): the same link as the PDF's, the same checks."""
+        if credential_renderer is None:
+            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+        verified = download(request, token, "credential")
+        if isinstance(verified, Response):
+            return verified
+        try:
+            signed = credential_renderer(verified.entry)
+        except TEMPORARY as e:
+            noted(e)
+            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+        if signed is None:  # paired a moment ago: its status slot is not projected yet
+            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+        return Response(
+            orjson.dumps(signed),
+            media_type=MEDIA_TYPE,
+            headers={
+                "Content-Disposition": f'attachment; filename="ijazah-{verified.entry.nina}.vc.json"',
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            },
+        )
+
+    @router.get("/sivil/credential/verify")
+    def verify_credential(request: Request, vc: str = "") -> Response:
+        """The page the PDF's QR opens (issue 13): it verifies the credential the link carries, signature and
+        status, and shows the result bilingually. Rate-limited like look-ups; a genuine credential's check is
+        recorded in its holder's trail (UU PDP), as any verification of their diploma is."""
+        if credential_verifier is None:
+            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+        address = address_of(request)
+        try:
+            limiter.hit(address, scope="credential")
+            checked = credential_verifier(unpack(vc))
+        except Unreadable as e:
+            return html(
+                page.message_page(f"Tautan tidak memuat kredensial. / The link carries no credential: {e}"), 400
+            )
+        except RateLimited as e:
+            return html(page.message_page(e.message), 429, {"Retry-After": str(e.retry_after)})
+        except TEMPORARY as e:
+            noted(e)
+            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+        subject = checked.subject
+        if checked.signature is not None and all(isinstance(subject.get(k), str) for k in TRAIL_KEYS):
+            with contextlib.suppress(*TEMPORARY):  # the answer stands even when the trail cannot be written now
+                trail.record(
+                    TrailEntry(
+                        verified_at=clock(),
+                        university_code=str(subject["universityCode"]),
+                        prodi_code=str(subject["prodiCode"]),
+                        nina=str(subject["nina"]),
+                        client_address=address,
+                        via="qr",
+                    )
+                )
+        return html(page.credential_page(checked.verdict, subject, checked.annulment))
 
     @router.get("/sivil/status")
     def status(request: Request, statement: str = "", on: str = "") -> Response:

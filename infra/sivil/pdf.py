@@ -2,14 +2,19 @@
 what verifies it again.
 
 The page (:mod:`infra.sivil.pdf_layout`) shows the diploma fields, the status with its date and a QR code
-(:mod:`infra.sivil.qr`). The signed statement token (:mod:`domain.diploma.statement`, signed by
+(:mod:`infra.sivil.qr`). The signed statement token (:mod:`domain.diploma.statement`, signed with Ed25519 by
 :mod:`infra.sivil.keys`) is stored twice, so that checking it never needs the QR image: in the document
-information dictionary (``/SIVILStatement``) and as the embedded file
-``sivil-statement.txt``. Where the server's public address is configured it is stored as ``/SIVILServer``: the
-verifier fetches the published keys and asks the current status there. The whole file is then signed as a PDF
-certification signature (pyHanko, CMS with Ed25519 over SHA-512, no changes permitted) with the same active SIVIL
-key, wrapped in a self-signed X.509 certificate made for it. The signature covers every byte except its own
-``/Contents``, which :mod:`infra.sivil.verify` checks byte for byte; so any change to the file fails verification.
+information dictionary (``/SIVILStatement``) and as the embedded file ``sivil-statement.txt``. Where the server's
+public address is configured it is stored as ``/SIVILServer``: the verifier fetches the published keys and asks the
+current status there. Other files (:class:`Attachment`, e.g. a W3C Verifiable Credential) may be embedded beside
+it, each an associated file of the document (``/AF``, with its ``/AFRelationship``).
+
+The whole file is then signed as a PDF certification signature (no changes permitted): PAdES baseline B-B (CMS,
+ECDSA P-256 over SHA-256, the signing-certificate-v2 attribute) by the document-signing certificate of
+:mod:`infra.document_signing`, its chain up to the kredensial root embedded, so that any PDF validator trusting the
+published root accepts it. The signature covers every byte except its own ``/Contents``, which
+:mod:`infra.sivil.verify` checks byte for byte; so any change to the file fails verification. Every signed document
+of ours (the SIVIL verification, the DPI, the SK of equivalency) is certified by :func:`certify`.
 
 pyHanko runs its own event loop; signing steps out of a running one (see ``blocking``).
 """
@@ -17,24 +22,24 @@ pyHanko runs its own event loop; signing steps out of a running one (see ``block
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import embed, generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
+from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from api.sivil.wib import WIB
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
+from infra.document_signing import DocumentSigner
 from infra.sivil.blocking import outside_event_loop
-from infra.sivil.keys import KeyRing, kid_of
+from infra.sivil.keys import KeyRing
 from infra.sivil.pdf_layout import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,
@@ -57,7 +62,9 @@ __all__ = [
     "SERVER_KEY",
     "STANDARD_FONTS",
     "WIB",
+    "Attachment",
     "PageFonts",
+    "attach",
     "certify",
     "compose_page",
     "displayed",
@@ -77,18 +84,46 @@ ATTACHMENT_NAME = "sivil-statement.txt"
 SIGNATURE_FIELD = "SIVIL"
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file embedded in a PDF before it is signed (so the signature covers it), as an associated file of the
+    document: ``relationship`` is its ``/AFRelationship`` (``/Data``, ``/Source``, ``/Alternative``,
+    ``/Supplement`` or ``/Unspecified``), e.g. a W3C Verifiable Credential as ``credential.json`` with ``/Data``."""
+
+    file_name: str
+    data: bytes
+    mime_type: str
+    description: str
+    relationship: str = "/Data"
+
+
 def render_verification_pdf(
-    entry: SivilEntry, verified_at: datetime, keys: KeyRing, *, base_url: str | None = None
+    entry: SivilEntry,
+    verified_at: datetime,
+    keys: KeyRing,
+    *,
+    signer: DocumentSigner,
+    base_url: str | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> bytes:
     """``base_url``: the server's public address (``KREDENSIAL_PUBLIC_URL``), printed and stored for verifiers."""
     statement = Statement.of(entry, verified_at=verified_at, kid=keys.active_kid)
     token = keys.sign(statement)
-    return sign_pdf(compose_page(statement, token, base_url=base_url), keys, token, server=base_url)
+    page = compose_page(statement, token, base_url=base_url)
+    return sign_pdf(page, keys, token, signer=signer, server=base_url, attachments=attachments)
 
 
-def sign_pdf(unsigned: bytes, keys: KeyRing, token: str, *, server: str | None = None) -> bytes:
-    """Embed the statement token (and the server's public address) and certify the whole file with the active
-    key."""
+def sign_pdf(
+    unsigned: bytes,
+    keys: KeyRing,
+    token: str,
+    *,
+    signer: DocumentSigner,
+    server: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> bytes:
+    """Embed the statement token (and the server's public address, and any other attachments) and certify the
+    whole file with the document-signing key."""
     verified_at = keys.verify(token, max_length=MAX_DOCUMENT_TOKEN_LENGTH).verified_at
     writer = IncrementalPdfFileWriter(io.BytesIO(unsigned))
     info_reference = writer.trailer.raw_get("/Info")
@@ -108,65 +143,54 @@ def sign_pdf(unsigned: bytes, keys: KeyRing, token: str, *, server: str | None =
             description="Pernyataan SIVIL bertanda tangan / Signed SIVIL statement",
         ),
     )
-    return certify(writer, keys, reason="Hasil verifikasi SIVIL / SIVIL verification result")
+    for attachment in attachments:
+        attach(writer, attachment)
+    return certify(writer, signer, reason="Hasil verifikasi SIVIL / SIVIL verification result")
 
 
-def certify(writer: IncrementalPdfFileWriter, keys: KeyRing, *, reason: str) -> bytes:
-    """A certification signature over the whole file with the active key; no later change is permitted. Every
-    signed document of ours (the SIVIL verification, the DPI) is signed this way."""
+def attach(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
+    """Embed a file and list it in the catalog's ``/AF`` (pyHanko then declares PDF 2.0, where ``/AF`` is
+    standard)."""
+    if attachment.file_name == ATTACHMENT_NAME:
+        raise ValueError(f"{ATTACHMENT_NAME} is the signed statement's own file")
+    embed.embed_file(
+        writer,
+        embed.FileSpec(
+            file_spec_string=attachment.file_name,
+            file_name=attachment.file_name,
+            embedded_data=embed.EmbeddedFileObject.from_file_data(
+                writer, attachment.data, mime_type=attachment.mime_type
+            ),
+            description=attachment.description,
+            af_relationship=generic.NameObject(attachment.relationship),
+        ),
+    )
+
+
+def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason: str) -> bytes:
+    """A certification signature over the whole file, PAdES baseline B-B with the document-signing key; no later
+    change is permitted. Every signed document of ours (the SIVIL verification, the DPI, the SK) is signed so."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
-        md_algorithm="sha512",
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
         certify=True,
         docmdp_permissions=MDPPerm.NO_CHANGES,
         reason=reason,
-        name=f"SIVIL {keys.active_kid}",
+        name="kredensial",
     )
-    pdf_signer = signers.PdfSigner(metadata, signer=_signer(keys.signing_key))
+    pdf_signer = signers.PdfSigner(metadata, signer=_signer(signer))
     signed: bytes = outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
     return signed
 
 
-def document_certificate(key: Ed25519PrivateKey) -> x509.Certificate:
-    """A self-signed certificate for a SIVIL key; deterministic, so the same key always gives the same one."""
-    kid = kid_of(key.public_key())
-    name = x509.Name(
-        [
-            x509.NameAttribute(NameOID.COMMON_NAME, f"SIVIL verification statement key {kid}"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "kredensial SIVIL"),
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
-        ]
-    )
-    usage = x509.KeyUsage(
-        digital_signature=True,
-        content_commitment=True,
-        key_encipherment=False,
-        data_encipherment=False,
-        key_agreement=False,
-        key_cert_sign=False,
-        crl_sign=False,
-        encipher_only=False,
-        decipher_only=False,
-    )
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(int(kid, 16) or 1)
-        .not_valid_before(datetime(2020, 1, 1, tzinfo=UTC))
-        .not_valid_after(datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC))
-        .add_extension(usage, critical=True)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(key, None)
-    )
-
-
-def _signer(key: Ed25519PrivateKey) -> signers.SimpleSigner:
-    certificate = asn1_x509.Certificate.load(document_certificate(key).public_bytes(Encoding.DER))
-    private = asn1_keys.PrivateKeyInfo.load(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
+def _signer(signer: DocumentSigner) -> signers.SimpleSigner:
+    """pyHanko's signer: the signing certificate, and the rest of the chain (the root too) embedded in the CMS."""
+    certificates = [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in signer.chain]
+    private = asn1_keys.PrivateKeyInfo.load(signer.key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
     return signers.SimpleSigner(
-        signing_cert=certificate,
+        signing_cert=certificates[0],
         signing_key=private,
-        cert_registry=SimpleCertificateStore(),
+        cert_registry=SimpleCertificateStore.from_certs(certificates[1:]),
+        embed_roots=True,
     )

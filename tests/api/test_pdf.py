@@ -16,6 +16,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
 from domain.diploma.statement import BadSignature, MalformedStatement, Statement, UnknownKey
+from infra.document_signing import DocumentSigner
 from infra.sivil.keys import KeyRing, kid_of
 from infra.sivil.pdf import (
     DEJAVU_DIRECTORY,
@@ -30,6 +31,7 @@ from infra.sivil.pdf import (
 )
 from infra.sivil.verify import HttpGet, Verdict, VerificationResult, verify_pdf, verify_pdf_command
 from projections.sivil.rows import SivilEntry
+from tests.signed_pdfs import ROOTS, SIGNER, old_style_verification_pdf
 
 ENTRY = SivilEntry(
     university_code="001002",
@@ -61,7 +63,7 @@ def keys() -> KeyRing:
 
 @pytest.fixture(scope="module")
 def pdf(keys: KeyRing) -> bytes:
-    return render_verification_pdf(ENTRY, AT, keys, base_url=SERVER)
+    return render_verification_pdf(ENTRY, AT, keys, signer=SIGNER, base_url=SERVER)
 
 
 def outcomes_of(result: VerificationResult) -> dict[str, str]:
@@ -90,7 +92,7 @@ def status_answer(status: str, status_date: str) -> tuple[int, bytes]:
 
 
 def test_PIN_7_a_rendered_pdf_verifies_its_file_signature_statement_and_page(pdf: bytes, keys: KeyRing) -> None:
-    result = verify_pdf(pdf, keys)
+    result = verify_pdf(pdf, keys, roots=ROOTS)
     assert result.ok, result.checks
     assert [(check.name, check.outcome) for check in result.checks] == [
         ("file signature", "ok"),
@@ -128,20 +130,20 @@ def test_PIN_7_the_statement_is_in_the_metadata_and_an_embedded_file_so_no_qr_de
 
 def test_PIN_7_an_annulled_diploma_shows_its_category_and_date_and_verifies(keys: KeyRing) -> None:
     void = replace(ENTRY, status="VOID", status_date="2025-02-03")
-    data = render_verification_pdf(void, AT, keys)
+    data = render_verification_pdf(void, AT, keys, signer=SIGNER)
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "Status DIBATALKAN SEJAK AWAL / VOID: ANNULLED FROM THE START" in text
     assert "Tanggal status / Status date 2025-02-03" in text
     assert "Ijazah tercatat, tetapi DIBATALKAN / Diploma recorded, but ANNULLED" in text
     assert "this document is NOT valid as legalisation" in text and "replaces wet-ink" not in text
-    assert verify_pdf(data, keys).ok
+    assert verify_pdf(data, keys, roots=ROOTS).ok
 
 
 def test_PIN_7_a_name_outside_the_standard_font_still_verifies_and_the_statement_keeps_it_exactly(
     keys: KeyRing,
 ) -> None:
-    data = render_verification_pdf(replace(ENTRY, full_name="Ṣiti Nur’aini"), AT, keys)
-    result = verify_pdf(data, keys)
+    data = render_verification_pdf(replace(ENTRY, full_name="Ṣiti Nur’aini"), AT, keys, signer=SIGNER)
+    result = verify_pdf(data, keys, roots=ROOTS)
     assert result.ok and result.statement is not None and result.statement.full_name == "Ṣiti Nur’aini"
 
 
@@ -152,24 +154,24 @@ def page_text(data: bytes) -> str:
 def signed_page(keys: KeyRing, entry: SivilEntry, fonts: PageFonts | None = None) -> bytes:
     statement = Statement.of(entry, verified_at=AT, kid=keys.active_kid)
     token = keys.sign(statement)
-    return sign_pdf(compose_page(statement, token, fonts=fonts), keys, token)
+    return sign_pdf(compose_page(statement, token, fonts=fonts), keys, token, signer=SIGNER)
 
 
 @pytest.mark.skipif(not (DEJAVU_DIRECTORY / "DejaVuSans.ttf").is_file(), reason="fonts-dejavu-core is not installed")
 def test_PIN_7_a_vietnamese_name_is_shown_on_the_page_as_itself_with_dejavu_sans(keys: KeyRing) -> None:
     assert page_fonts().regular == "DejaVuSans"
     vietnamese = replace(ENTRY, full_name="Nguyễn Thị Ánh", programme_name="Kỹ thuật Phần mềm")
-    data = render_verification_pdf(vietnamese, AT, keys)
+    data = render_verification_pdf(vietnamese, AT, keys, signer=SIGNER)
     text = page_text(data)
     assert "Nama / Name Nguyễn Thị Ánh" in text and "Kỹ thuật Phần mềm (55201)" in text
     assert "?" not in text
     fonts = PdfReader(io.BytesIO(data)).pages[0]["/Resources"]["/Font"]
     assert any("DejaVuSans" in font.get_object()["/BaseFont"] for font in fonts.values())
-    assert verify_pdf(data, keys).ok
+    assert verify_pdf(data, keys, roots=ROOTS).ok
     # The same page with one accent dropped from the name is not the signed one.
     statement = Statement.of(vietnamese, verified_at=AT, kid=keys.active_kid)
     token = keys.sign(statement)
-    other = sign_pdf(compose_page(replace(statement, full_name="Nguyễn Thị Anh"), token), keys, token)
+    other = sign_pdf(compose_page(replace(statement, full_name="Nguyễn Thị Anh"), token), keys, token, signer=SIGNER)
     detail = verify_pdf(other, keys).check("page").detail
     assert detail == "the page does not show the signed Nama / Name: Nguyễn Thị Ánh"
 
@@ -180,7 +182,7 @@ def test_PIN_7_without_dejavu_sans_the_page_falls_back_to_helvetica_and_still_ve
     assert page_fonts(tmp_path) == STANDARD_FONTS
     data = signed_page(keys, replace(ENTRY, full_name="Nguyễn Thị Ánh"), STANDARD_FONTS)
     assert "Nama / Name Nguy?n Th? Ánh" in page_text(data)
-    assert verify_pdf(data, keys).ok  # wherever it is verified, with or without DejaVu Sans
+    assert verify_pdf(data, keys, roots=ROOTS).ok  # wherever it is verified, with or without DejaVu Sans
 
 
 @pytest.mark.parametrize(
@@ -235,7 +237,7 @@ def _positions(pdf: bytes) -> dict[str, int]:
     ],
 )
 def test_PIN_7_one_changed_byte_fails_verification(pdf: bytes, keys: KeyRing, where: str) -> None:
-    result = verify_pdf(flipped(pdf, _positions(pdf)[where]), keys)
+    result = verify_pdf(flipped(pdf, _positions(pdf)[where]), keys, roots=ROOTS)
     assert not result.ok
     assert result.check("file signature").outcome == "failed"
 
@@ -243,7 +245,7 @@ def test_PIN_7_one_changed_byte_fails_verification(pdf: bytes, keys: KeyRing, wh
 def test_PIN_7_one_changed_byte_anywhere_in_a_sweep_of_the_file_fails_verification(pdf: bytes, keys: KeyRing) -> None:
     step = len(pdf) // 16
     for position in range(step // 2, len(pdf), step):
-        assert not verify_pdf(flipped(pdf, position), keys).ok, position
+        assert not verify_pdf(flipped(pdf, position), keys, roots=ROOTS).ok, position
 
 
 def test_PIN_7_a_case_change_in_the_signature_hex_fails_even_though_it_decodes_the_same(
@@ -269,14 +271,14 @@ def test_PIN_7_bytes_added_or_removed_after_signing_fail_verification(pdf: bytes
         output = io.BytesIO()
         writer.write(output)
         tampered = output.getvalue()
-    result = verify_pdf(tampered, keys)
+    result = verify_pdf(tampered, keys, roots=ROOTS)
     assert not result.ok and result.check("file signature").outcome == "failed"
 
 
 def test_PIN_7_the_NINA_edited_in_the_page_fails_the_file_signature_and_the_page(pdf: bytes, keys: KeyRing) -> None:
     tampered = pdf.replace(b"(0010025520230001234)", b"(0010025520230009999)")
     assert tampered != pdf and len(tampered) == len(pdf)
-    result = verify_pdf(tampered, keys)
+    result = verify_pdf(tampered, keys, roots=ROOTS)
     assert result.check("file signature").detail == "the signed bytes were changed"
     assert result.check("page").outcome == "failed" and "NINA" in result.check("page").detail
 
@@ -287,7 +289,7 @@ def test_PIN_7_a_page_regenerated_with_another_name_but_the_old_statement_fails_
     statement = Statement.of(ENTRY, verified_at=AT, kid=keys.active_kid)
     token = keys.sign(statement)
     page = compose_page(replace(statement, full_name="Budi Santoso"), token)
-    result = verify_pdf(sign_pdf(page, keys, token), keys)
+    result = verify_pdf(sign_pdf(page, keys, token, signer=SIGNER), keys, roots=ROOTS)
     assert outcomes_of(result) == {"file signature": "ok", "signed statement": "ok", "page": "failed"}
     assert result.check("page").detail == "the page does not show the signed Nama / Name: Ni Luh Putu Ayu Kartika Sari"
 
@@ -296,16 +298,78 @@ def test_PIN_7_a_qr_code_of_another_statement_fails_even_when_signed_by_sivil(ke
     statement = Statement.of(ENTRY, verified_at=AT, kid=keys.active_kid)
     other = keys.sign(replace(statement, status="VOID"))
     page = compose_page(statement, other)
-    result = verify_pdf(sign_pdf(page, keys, keys.sign(statement)), keys)
+    result = verify_pdf(sign_pdf(page, keys, keys.sign(statement), signer=SIGNER), keys, roots=ROOTS)
     assert result.check("page").detail == "the QR code on the page is not the signed statement"
 
 
-def test_PIN_7_a_pdf_regenerated_with_another_key_fails_as_an_unknown_key(keys: KeyRing) -> None:
-    forged = render_verification_pdf(replace(ENTRY, full_name="Budi Santoso"), AT, KeyRing.from_seeds([b"\x07" * 32]))
-    result = verify_pdf(forged, keys)
+def test_PIN_7_a_pdf_regenerated_with_another_key_and_another_root_fails_both_signatures(keys: KeyRing) -> None:
+    stranger, _ = DocumentSigner.generate()
+    forged = render_verification_pdf(
+        replace(ENTRY, full_name="Budi Santoso"), AT, KeyRing.from_seeds([b"\x07" * 32]), signer=stranger
+    )
+    result = verify_pdf(forged, keys, roots=ROOTS)
+    assert outcomes_of(result) == {"file signature": "failed", "signed statement": "failed", "page": "not checked"}
+    assert result.check("file signature").detail == (
+        "the signing certificate does not chain to the kredensial root certificate"
+    )
+    assert "unknown key id" in result.check("signed statement").detail
+
+
+def test_PIN_7_a_pdf_signed_by_kredensial_around_a_statement_of_an_unknown_key_fails(keys: KeyRing) -> None:
+    forged = render_verification_pdf(ENTRY, AT, KeyRing.from_seeds([b"\x07" * 32]), signer=SIGNER)
+    result = verify_pdf(forged, keys, roots=ROOTS)
+    assert outcomes_of(result) == {"file signature": "ok", "signed statement": "failed", "page": "not checked"}
+    assert "unknown key id" in result.check("signed statement").detail
+    assert not result.authentic and result.verdict == Verdict.NOT_VERIFIED
+
+
+# PDFs signed before the kredensial root: the file certified by the SIVIL key itself
+
+
+@pytest.fixture(scope="module")
+def old_pdf(keys: KeyRing) -> bytes:
+    return old_style_verification_pdf(ENTRY, AT, keys, base_url=SERVER)
+
+
+def test_PIN_7_a_pdf_signed_the_old_way_by_the_sivil_key_still_verifies_without_any_root(
+    old_pdf: bytes, keys: KeyRing, tmp_path: Path
+) -> None:
+    result = verify_pdf(old_pdf, keys)
+    assert result.ok, result.checks
+    assert result.check("file signature").detail == (
+        f"certified by SIVIL key {keys.active_kid} (active), covering the whole file"
+    )
+    assert verify_pdf(old_pdf, keys, roots=ROOTS).ok  # a root given is not needed, and does no harm
+    rotated = KeyRing.from_seeds([NEW_SEED, OLD_SEED])
+    assert "(retired)" in verify_pdf(old_pdf, rotated).check("file signature").detail
+    path = tmp_path / "old.pdf"
+    path.write_bytes(old_pdf)
+    code, lines = verify_pdf_command(path, keys, None, offline=True)  # no root asked for
+    assert code == Verdict.STATUS_UNKNOWN, lines
+    assert lines[0] == "keys: given" and not any(line.startswith("root certificate") for line in lines)
+
+
+def test_PIN_7_a_pdf_signed_the_old_way_still_fails_when_changed_or_signed_by_another_key(
+    old_pdf: bytes, keys: KeyRing
+) -> None:
+    tampered = old_pdf.replace(b"(0010025520230001234)", b"(0010025520230009999)")
+    assert verify_pdf(tampered, keys).check("file signature").detail == "the signed bytes were changed"
+    step = len(old_pdf) // 8
+    for position in range(step // 2, len(old_pdf), step):
+        assert not verify_pdf(flipped(old_pdf, position), keys).ok, position
+    forged = old_style_verification_pdf(ENTRY, AT, KeyRing.from_seeds([b"\x07" * 32]))
+    result = verify_pdf(forged, keys, roots=ROOTS)
     assert outcomes_of(result) == {"file signature": "failed", "signed statement": "failed", "page": "not checked"}
     assert "unknown key id" in result.check("file signature").detail
-    assert "unknown key id" in result.check("signed statement").detail
+
+
+def test_PIN_7_a_new_pdf_without_a_root_to_check_it_against_is_not_authentic(pdf: bytes, keys: KeyRing) -> None:
+    result = verify_pdf(pdf, keys)
+    assert not result.authentic
+    assert (
+        result.check("file signature").detail
+        == "no kredensial root certificate to check the signing certificate against"
+    )
 
 
 # Key rotation
@@ -315,12 +379,13 @@ def test_PIN_7_a_pdf_signed_with_a_key_later_retired_still_verifies_after_rotati
     rotated = KeyRing.from_seeds([NEW_SEED, OLD_SEED])
     assert rotated.active_kid != keys.active_kid
     for ring in (rotated, keys.rotated(NEW_SEED), KeyRing.from_published(rotated.published_json())):
-        result = verify_pdf(pdf, ring)
+        result = verify_pdf(pdf, ring, roots=ROOTS)
         assert result.ok, result.checks
-        assert "(retired)" in result.check("file signature").detail
-    fresh = verify_pdf(render_verification_pdf(ENTRY, AT, rotated), rotated)
+        assert "(retired)" in result.check("signed statement").detail
+    fresh = verify_pdf(render_verification_pdf(ENTRY, AT, rotated, signer=SIGNER), rotated, roots=ROOTS)
     assert fresh.ok and fresh.check("signed statement").detail.endswith(f"{rotated.active_kid} (active)")
-    assert not verify_pdf(render_verification_pdf(ENTRY, AT, rotated), keys).ok  # the old ring lacks the new key
+    newer = render_verification_pdf(ENTRY, AT, rotated, signer=SIGNER)
+    assert not verify_pdf(newer, keys, roots=ROOTS).ok  # the old ring lacks the new key
 
 
 def test_PIN_7_published_keys_list_the_active_key_first_and_every_retired_key_public_only() -> None:
@@ -412,18 +477,20 @@ def test_PIN_7_online_the_current_status_is_asked_with_the_signed_statement_and_
 ) -> None:
     token = PdfReader(io.BytesIO(pdf)).metadata["/SIVILStatement"]
     status_url = f"{SERVER}/sivil/status?statement={token}"  # the diploma comes from the statement, not the asker
-    same = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({status_url: status_answer("VALID", "2023-09-01")}))
+    same = verify_pdf(
+        pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({status_url: status_answer("VALID", "2023-09-01")})
+    )
     assert same.ok and same.check("current status").outcome == "ok"
     annulled = verify_pdf(
-        pdf, keys, base_url=SERVER, http_get=server({status_url: status_answer("VOID", "2025-02-03")})
+        pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({status_url: status_answer("VOID", "2025-02-03")})
     )
     assert not annulled.ok
     assert annulled.check("current status").detail.startswith("changed since the PDF was made: now DIBATALKAN")
     not_found = json.dumps({"error": "NOT_FOUND", "message": "Ijazah tidak ditemukan."}).encode()
-    gone = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({status_url: (404, not_found)}))
+    gone = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({status_url: (404, not_found)}))
     assert gone.check("current status").outcome == "failed"
     assert gone.check("current status").detail == f"{SERVER} no longer finds this diploma"
-    offline = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({}))
+    offline = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({}))
     assert offline.ok and offline.check("current status").outcome == "not checked"
     assert offline.check("current status").detail.startswith("could not check online")
 
@@ -444,7 +511,7 @@ def test_PIN_7_online_the_current_status_is_asked_with_the_signed_statement_and_
 def test_PIN_7_a_server_that_refuses_or_cannot_answer_the_status_question_leaves_it_not_checked(
     pdf: bytes, keys: KeyRing, answer: tuple[int, bytes], detail: str
 ) -> None:
-    result = verify_pdf(pdf, keys, base_url=SERVER, http_get=server({f"{SERVER}/sivil/status?": answer}))
+    result = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({f"{SERVER}/sivil/status?": answer}))
     assert result.ok and result.check("current status").outcome == "not checked"
     assert detail in result.check("current status").detail
 
@@ -457,10 +524,10 @@ def test_PIN_7_verify_pdf_command_exit_codes_say_what_was_and_was_not_checked(
     bad.write_bytes(pdf.replace(b"(Ni Luh Putu", b"(Ni Luh Pute"))
     status_url = f"{SERVER}/sivil/status?"
     code, lines = verify_pdf_command(
-        good, keys, None, http_get=server({status_url: status_answer("VALID", "2023-09-01")})
+        good, keys, None, roots=ROOTS, http_get=server({status_url: status_answer("VALID", "2023-09-01")})
     )
     assert code == Verdict.VERIFIED == 0
-    assert lines[-1].startswith("VERIFIED: the PDF is unchanged and signed by SIVIL key")
+    assert lines[-1].startswith("VERIFIED: the PDF is unchanged, its statement signed by SIVIL key")
     assert lines[-1].endswith(f"{SERVER} confirms the diploma is still SAH / VALID")
     assert "NINA 0010025520230001234, Ni Luh Putu Ayu Kartika Sari: SAH / VALID since 2023-09-01" in lines[-2]
     for why, web in {
@@ -470,35 +537,48 @@ def test_PIN_7_verify_pdf_command_exit_codes_say_what_was_and_was_not_checked(
         ),
         "HTTP 503": server({status_url: (503, b"")}),
     }.items():
-        code, lines = verify_pdf_command(good, keys, None, http_get=web)
+        code, lines = verify_pdf_command(good, keys, None, roots=ROOTS, http_get=web)
         assert code == Verdict.STATUS_UNKNOWN == 3, lines
         assert any(
             line.startswith("NOT CHECKED  current status: could not check online") and why in line for line in lines
         )
         assert lines[-1].startswith("AUTHENTIC, STATUS NOT CHECKED:") and "was NOT checked" in lines[-1]
-    code, lines = verify_pdf_command(good, keys, None, offline=True)
+    code, lines = verify_pdf_command(good, keys, None, roots=ROOTS, offline=True)
     assert code == 3 and "NOT CHECKED  current status: not asked (--offline was given)" in lines
     annulled = server({status_url: status_answer("VOID", "2025-02-03")})
-    code, lines = verify_pdf_command(good, keys, None, http_get=annulled)
+    code, lines = verify_pdf_command(good, keys, None, roots=ROOTS, http_get=annulled)
     assert code == Verdict.ANNULLED == 4
     assert lines[-1].startswith("ANNULLED:") and "DIBATALKAN SEJAK AWAL" in lines[-1] and "NOT valid" in lines[-1]
-    code, lines = verify_pdf_command(bad, keys, None, http_get=annulled)
+    code, lines = verify_pdf_command(bad, keys, None, roots=ROOTS, http_get=annulled)
     assert code == Verdict.NOT_VERIFIED == 1 and lines[-1] == "NOT VERIFIED: file signature, page failed"
     assert "NOT CHECKED  current status: not asked: the document itself did not verify" in lines
-    assert verify_pdf_command(tmp_path / "missing.pdf", keys, None)[0] == Verdict.USAGE == 2
+    assert verify_pdf_command(tmp_path / "missing.pdf", keys, None, roots=ROOTS)[0] == Verdict.USAGE == 2
     assert verify_pdf_command(good, None, None, offline=True) == (
         2,
         ["no keys to verify with: --offline was given; pass --keys KEYS_JSON_FILE or --server URL"],
     )
     unnamed = tmp_path / "unnamed.pdf"
-    unnamed.write_bytes(render_verification_pdf(ENTRY, AT, keys))
+    unnamed.write_bytes(render_verification_pdf(ENTRY, AT, keys, signer=SIGNER))
     assert verify_pdf_command(unnamed, None, None) == (
         2,
         ["no keys to verify with: the PDF names no SIVIL server; pass --keys KEYS_JSON_FILE or --server URL"],
     )
-    code, lines = verify_pdf_command(unnamed, keys, None)
+    code, lines = verify_pdf_command(unnamed, keys, None, roots=ROOTS)
     assert code == 3
     assert "NOT CHECKED  current status: not asked (no server: the PDF names none; pass --server URL)" in lines
+    assert verify_pdf_command(good, keys, None, offline=True) == (
+        2,
+        [
+            "keys: given",
+            "no kredensial root certificate to verify the file signature with: --offline was given; pass --root "
+            "ROOT_PEM_FILE or --server URL",
+        ],
+    )
+    code, lines = verify_pdf_command(good, keys, None, http_get=server({}))
+    assert code == Verdict.NOT_VERIFIED and lines[-2] == (
+        f"could not fetch the kredensial root certificate from {SERVER}/.well-known/kredensial-root.pem: "
+        "connection refused"
+    )
 
 
 def test_PIN_7_verify_pdf_command_with_only_a_server_fetches_the_published_keys_after_rotation(
@@ -510,13 +590,15 @@ def test_PIN_7_verify_pdf_command_with_only_a_server_fetches_the_published_keys_
     web = server(
         {
             f"{SERVER}/.well-known/sivil-keys.json": (200, rotated.published_json().encode()),
+            f"{SERVER}/.well-known/kredensial-root.pem": (200, SIGNER.root_pem()),
             f"{SERVER}/sivil/status?": status_answer("VALID", "2023-09-01"),
         }
     )
     code, lines = verify_pdf_command(path, None, SERVER, http_get=web)
     assert code == 0, lines
     assert lines[0] == f"keys: published at {SERVER}/.well-known/sivil-keys.json (--server)"
-    assert lines[4].startswith("OK           current status: still SAH / VALID since 2023-09-01")
+    assert lines[1] == f"root certificate: published at {SERVER}/.well-known/kredensial-root.pem (--server)"
+    assert lines[5].startswith("OK           current status: still SAH / VALID since 2023-09-01")
     assert verify_pdf_command(path, None, SERVER, http_get=server({}))[0] == 1  # no keys: nothing verified
     # Without --server, the keys and the status come from the server the PDF names.
     code, lines = verify_pdf_command(path, None, None, http_get=web)

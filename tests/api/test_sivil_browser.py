@@ -17,10 +17,11 @@ import uvicorn
 from playwright.sync_api import sync_playwright
 
 from api.http import create_app
+from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from infra.sivil.keys import KeyRing
-from infra.sivil.verify import verify_pdf
+from infra.sivil.verify import roots_from_pem, verify_pdf
 from tests.world import PRODI, UNIVERSITY, World
 
 CHROMIUM = "/usr/bin/chromium"
@@ -97,7 +98,8 @@ def test_PIN_6_a_person_verifies_a_diploma_on_the_sivil_page(world: World, serve
                 page.click("#download")
             pdf = Path(download.value.path()).read_bytes()
             keys = KeyRing.from_published(page.request.get(f"{server}{WELL_KNOWN_KEYS_PATH}").body())
-            checked = verify_pdf(pdf, keys, base_url=server)
+            roots = roots_from_pem(page.request.get(f"{server}{ROOT_CERTIFICATE_PATH}").body())
+            checked = verify_pdf(pdf, keys, roots=roots, base_url=server)
             assert checked.ok, checked.checks
             assert checked.check("current status").outcome == "ok"
             assert checked.statement is not None and checked.statement.full_name == "Siti Aminah"

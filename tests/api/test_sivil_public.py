@@ -7,6 +7,7 @@ two apps built over one read store stand for two API processes.
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 import time
@@ -25,6 +26,7 @@ from api.sivil.challenge import Challenges
 from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
+from domain.credentials import proof
 from domain.diploma.nina import NINA
 from domain.diploma.statement import MAX_TOKEN_LENGTH, Statement
 from infra.bootstrap import Container
@@ -36,6 +38,7 @@ from infra.sivil.trail import VerificationTrail
 from infra.sivil.verify import verify_pdf
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
+from tests.signed_pdfs import ROOTS, SIGNER
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 SECRET = "sivil-test-secret-" + "y" * 32
@@ -575,7 +578,14 @@ def test_the_trail_believes_x_forwarded_for_only_from_a_trusted_proxy(
 def test_the_trail_is_not_reachable_publicly(public: Public, nina: str) -> None:
     public.verify(nina)
     paths = set(public.http.app.openapi()["paths"])  # type: ignore[attr-defined]
-    assert paths == {"/sivil", "/sivil/graphql", "/sivil/pdf", "/sivil/status"}
+    assert paths == {
+        "/sivil",
+        "/sivil/graphql",
+        "/sivil/pdf",
+        "/sivil/credential",
+        "/sivil/credential/verify",
+        "/sivil/status",
+    }
     for probe in ("/sivil/trail", "/sivil/verifications", "/sivil/graphql/trail", "/sivil/status/trail"):
         assert public.http.get(probe).status_code in (404, 405)
     schema = public.gql(INTROSPECT)["__schema"]
@@ -619,6 +629,30 @@ def test_PIN_6_the_page_verifies_a_diploma_with_its_challenge_and_offers_the_pdf
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content == fake_pdf(container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina), clock.now)  # type: ignore[arg-type]
     assert public.http.post("/sivil", data=form).status_code == 403  # the challenge was spent
+
+
+def test_issue_13_the_page_offers_the_diploma_as_a_signed_credential_on_a_link_bound_to_the_asker(
+    container: Container, clock: Clock, nina: str
+) -> None:
+    issuing = container.services.credentials
+    public = Public(sivil_app(container, clock, pdf_renderer=fake_pdf, credential_renderer=issuing.diploma))
+    token, answer = public.challenge()
+    form = {"university": UNIVERSITY, "prodi": PRODI, "nina": nina, "token": token, "answer": answer}
+    page = public.http.post("/sivil", data=form).text
+    link = re.search(r'id="credential" href="(/sivil/credential\?token=[^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+    response = public.http.get(html.unescape(link))
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/vc"
+    assert "attachment" in response.headers["content-disposition"]
+    credential = response.json()
+    assert credential["credentialSubject"]["nina"] == nina
+    assert credential["credentialSubject"]["name"] == "Siti Aminah"
+    assert proof.verify(credential, issuing.keys) == credential["proof"]["verificationMethod"]
+    someone_else = Public(public.http.app, client=("198.51.100.77", 1))  # type: ignore[arg-type]
+    assert someone_else.http.get(html.unescape(link)).status_code == 403
+    assert trail(container, nina)[-1] == (ASKER[0], "credential")
 
 
 def test_PIN_7_the_pdf_link_is_short_lived_and_bound_to_the_asker(
@@ -819,7 +853,7 @@ def test_PIN_7_verify_pdf_checks_the_current_status_online_with_the_statement_in
 ) -> None:
     entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None
-    pdf = render_verification_pdf(entry, clock.now, KEYS)
+    pdf = render_verification_pdf(entry, clock.now, KEYS, signer=SIGNER)
     http = Public(sivil_app(container, clock)).http
     asked: list[str] = []
 
@@ -828,13 +862,13 @@ def test_PIN_7_verify_pdf_checks_the_current_status_online_with_the_statement_in
         response = http.get(url)
         return response.status_code, response.content
 
-    online = verify_pdf(pdf, KEYS, base_url="http://testserver", http_get=get)
+    online = verify_pdf(pdf, KEYS, roots=ROOTS, base_url="http://testserver", http_get=get)
     assert online.ok and online.check("current status").outcome == "ok", online.checks
     assert asked == [f"http://testserver/sivil/status?statement={PdfReader(io.BytesIO(pdf)).metadata[INFO_KEY]}"]
     clock.now += timedelta(days=40)
     world.annul()
     world.project()
-    annulled = verify_pdf(pdf, KEYS, base_url="http://testserver", http_get=get)
+    annulled = verify_pdf(pdf, KEYS, roots=ROOTS, base_url="http://testserver", http_get=get)
     assert annulled.check("current status").outcome == "failed"
     assert annulled.check("current status").detail.startswith("changed since the PDF was made: now DIBATALKAN")
     assert trail(container, nina) == [(ASKER[0], "status"), (ASKER[0], "status")]

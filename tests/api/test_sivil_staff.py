@@ -76,17 +76,19 @@ def test_PIN_7_verify_pdf_accepts_the_downloaded_pdf_and_refuses_a_tampered_copy
     pdf = http.get(look_up(http, nina))
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
     original, tampered, keys = tmp_path / "sivil.pdf", tmp_path / "tampered.pdf", tmp_path / "keys.json"
+    root = tmp_path / "kredensial-root.pem"
     original.write_bytes(pdf.content)
     edited = bytearray(pdf.content)
     edited[len(edited) // 3] ^= 0x01
     tampered.write_bytes(bytes(edited))
     keys.write_bytes(http.get("/.well-known/sivil-keys.json").content)
+    root.write_bytes(http.get("/.well-known/kredensial-root.pem").content)
 
     cli = build_cli(lambda: container, serve_settings=lambda: ("127.0.0.1", 0, False))
-    verified = CliRunner().invoke(cli, ["verify-pdf", str(original), "--keys", str(keys)])
+    verified = CliRunner().invoke(cli, ["verify-pdf", str(original), "--keys", str(keys), "--root", str(root)])
     # Authentic, but no server was asked about the current status: exit 3, never 0 (issue 7, defect 5).
     assert verified.exit_code == 3, verified.output
     assert "AUTHENTIC, STATUS NOT CHECKED" in verified.output and "Siti Aminah" in verified.output
     assert "OK           page:" in verified.output and "VERIFIED:" not in verified.output
-    refused = CliRunner().invoke(cli, ["verify-pdf", str(tampered), "--keys", str(keys)])
+    refused = CliRunner().invoke(cli, ["verify-pdf", str(tampered), "--keys", str(keys), "--root", str(root)])
     assert refused.exit_code == 1 and "NOT VERIFIED" in refused.output

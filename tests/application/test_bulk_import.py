@@ -35,6 +35,7 @@ from tests.application.test_pddikti_import import (
     student_line,
 )
 from tests.conftest import create_database, drop_database
+from tests.signed_pdfs import pdf_signing_env
 from tests.world import UNIVERSITY, World, cause, report
 
 
@@ -178,6 +179,7 @@ def environment(data_dir: Path, database_url: str) -> dict[str, str]:
     }
     if database_url:
         env["KREDENSIAL_DATABASE_URL"] = database_url
+        env.update(pdf_signing_env(data_dir / "pki"))
     return env
 
 

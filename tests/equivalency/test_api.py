@@ -211,7 +211,7 @@ def test_documents_are_read_by_their_applicant_and_the_directorate(client: Clien
 
 
 def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Container, tmp_path: Any) -> None:
-    from infra.sivil.verify import Verdict, verify_pdf_command
+    from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf_command
 
     number, _, _ = registered_and_complete(client)
     decided = ok(
@@ -223,17 +223,19 @@ def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Conta
         assert got.status_code == status, got.text
     pdf = client.http.get(f"/equivalency/{number}/sk.pdf", headers={"Authorization": f"Bearer {APPLICANT}"}).content
     keys = container.services.diploma.sivil_public.keys
+    roots = roots_from_pem(client.http.get("/.well-known/kredensial-root.pem").content)
     path = tmp_path / "sk.pdf"
     path.write_bytes(pdf)
-    verdict, lines = verify_pdf_command(path, keys, None, offline=True)
+    verdict, lines = verify_pdf_command(path, keys, None, roots=roots, offline=True)
     assert verdict == Verdict.STATUS_UNKNOWN and lines[-1].startswith("AUTHENTIC, STATUS NOT CHECKED: SK 9/E/2026")
 
     def http_get(url: str) -> tuple[int, bytes]:  # the verifier asks the server, here in-process
         got = client.http.get(url.removeprefix("http://testserver"))
         return got.status_code, got.content
 
-    verdict, lines = verify_pdf_command(path, keys, "http://testserver", http_get=http_get)
+    verdict, lines = verify_pdf_command(path, keys, "http://testserver", http_get=http_get)  # root asked there
     assert verdict == Verdict.VERIFIED, lines
+    assert "root certificate: published at http://testserver/.well-known/kredensial-root.pem (--server)" in lines
     ok(
         run(
             client,
@@ -265,7 +267,7 @@ def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Conta
     at = pdf.index(b"9/E/2026")
     tampered[at] = ord("8")
     path.write_bytes(bytes(tampered))
-    verdict, lines = verify_pdf_command(path, keys, None, offline=True)
+    verdict, lines = verify_pdf_command(path, keys, None, roots=roots, offline=True)
     assert verdict == Verdict.NOT_VERIFIED, lines
 
 

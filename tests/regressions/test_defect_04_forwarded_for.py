@@ -19,6 +19,7 @@ from infra.sivil.trail import VerificationTrail
 from tests.api.test_processes import KREDENSIAL, env_for
 from tests.api.test_sivil_public import VERIFY, answer_to, paired_diploma
 from tests.servers import free_port, served_process
+from tests.signed_pdfs import pdf_signing_env
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 LIMIT = 3
@@ -32,6 +33,7 @@ def environment(store: str, tmp_path: Path, request: pytest.FixtureRequest, trus
     }
     if store == "postgres":
         extra["KREDENSIAL_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        extra.update(pdf_signing_env(tmp_path / "pki"))
     return env_for(tmp_path / "var", **extra)
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from projections import tracking
@@ -48,6 +49,8 @@ def serving(container: Container, rate: str) -> Iterator[str]:
         "KREDENSIAL_SECRET": settings.secret,
         "KREDENSIAL_MASTER_KEY": settings.master_key.hex(),
         "KREDENSIAL_SIVIL_SIGNING_KEYS": ",".join(seed.hex() for seed in settings.sivil_signing_seeds),
+        "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
+        "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
         "KREDENSIAL_SIVIL_RATE_LIMIT": rate,
         "KREDENSIAL_PUBLIC_URL": url,
     }
@@ -112,18 +115,20 @@ def test_defect_05_PIN_7_exit_codes_are_honest_against_a_real_server_and_no_var_
         middle = len(pdf) // 2
         (elsewhere / "tampered.pdf").write_bytes(pdf[:middle] + bytes([pdf[middle] ^ 1]) + pdf[middle + 1 :])
         (elsewhere / "keys.json").write_bytes(httpx.get(url + WELL_KNOWN_KEYS_PATH).content)
+        (elsewhere / "root.pem").write_bytes(httpx.get(url + ROOT_CERTIFICATE_PATH).content)
 
         # The keys and the status come from the server the PDF names; nothing local is read.
         code, out = verify(elsewhere, "sivil.pdf")
         assert code == 0, out
         assert f"keys: published at {url}{WELL_KNOWN_KEYS_PATH}, the server this PDF names" in out
+        assert f"root certificate: published at {url}{ROOT_CERTIFICATE_PATH}, the server this PDF names" in out
         assert "OK           current status: still SAH / VALID" in out
         assert out.splitlines()[-1].startswith("VERIFIED: ") and f"{url} confirms the diploma is still" in out
 
         code, out = verify(elsewhere, "tampered.pdf")
         assert code == 1 and out.splitlines()[-1].startswith("NOT VERIFIED: "), out
 
-        code, out = verify(elsewhere, "sivil.pdf", "--keys", "keys.json", "--offline")
+        code, out = verify(elsewhere, "sivil.pdf", "--keys", "keys.json", "--root", "root.pem", "--offline")
         assert code == 3, out
         assert "NOT CHECKED  current status: not asked (--offline was given)" in out
         assert out.splitlines()[-1].startswith("AUTHENTIC, STATUS NOT CHECKED: ") and "NOT checked" in out
@@ -136,14 +141,16 @@ def test_defect_05_PIN_7_exit_codes_are_honest_against_a_real_server_and_no_var_
         assert "FAILED       current status: changed since the PDF was made: now DIBATALKAN SEJAK AWAL" in out
         assert out.splitlines()[-1].startswith("ANNULLED: ") and "it is NOT valid" in out
 
-    # The server is gone: authentic by the saved keys, status unknown; without keys nothing can be verified.
-    code, out = verify(elsewhere, "sivil.pdf", "--keys", "keys.json")
+    # The server is gone: authentic by the saved keys and root, status unknown; without them nothing is verified.
+    code, out = verify(elsewhere, "sivil.pdf", "--keys", "keys.json", "--root", "root.pem")
     assert code == 3, out
     assert f"NOT CHECKED  current status: could not check online: {url} unreachable" in out
     code, out = verify(elsewhere, "sivil.pdf")
     assert code == 1 and f"could not fetch the public keys from {url}{WELL_KNOWN_KEYS_PATH}" in out
+    code, out = verify(elsewhere, "sivil.pdf", "--keys", "keys.json")
+    assert code == 1 and f"could not fetch the kredensial root certificate from {url}{ROOT_CERTIFICATE_PATH}" in out
 
-    assert sorted(path.name for path in elsewhere.iterdir()) == ["keys.json", "sivil.pdf", "tampered.pdf"]
+    assert sorted(path.name for path in elsewhere.iterdir()) == ["keys.json", "root.pem", "sivil.pdf", "tampered.pdf"]
 
 
 def test_defect_05_PIN_7_a_rate_limited_status_check_is_status_unknown_not_verified(
@@ -165,8 +172,10 @@ def test_defect_05_verify_pdf_without_keys_or_a_named_server_says_so_and_creates
     from infra.sivil.keys import KeyRing
     from infra.sivil.pdf import render_verification_pdf
     from tests.api.test_pdf import AT, ENTRY
+    from tests.signed_pdfs import SIGNER
 
-    (elsewhere / "unnamed.pdf").write_bytes(render_verification_pdf(ENTRY, AT, KeyRing.from_seeds([b"\x05" * 32])))
+    unnamed = render_verification_pdf(ENTRY, AT, KeyRing.from_seeds([b"\x05" * 32]), signer=SIGNER)
+    (elsewhere / "unnamed.pdf").write_bytes(unnamed)
     code, out = verify(elsewhere, "unnamed.pdf")
     assert code == 2
     assert out.strip() == (

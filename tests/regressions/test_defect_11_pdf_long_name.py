@@ -25,6 +25,7 @@ from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from tests.api.test_pdf import AT, ENTRY
 from tests.api.test_sivil_public import KEYS, Public, paired_diploma, sivil_app
+from tests.signed_pdfs import ROOTS, SIGNER
 from tests.world import Clock, World
 
 SERVER = "https://sivil.example.go.id"
@@ -58,7 +59,7 @@ def test_defect_11_PIN_7_a_stored_name_over_1500_bytes_downloads_as_a_pdf_that_v
     name = ("Nguyễn Thị Ánh " * length)[:length]  # about 1.2 bytes a character in UTF-8
 
     def render(entry: SivilEntry, at: datetime) -> bytes:
-        return render_verification_pdf(entry, at, KEYS, base_url=SERVER)
+        return render_verification_pdf(entry, at, KEYS, signer=SIGNER, base_url=SERVER)
 
     view = StoredLongName(container.services.diploma.sivil, name)
     public = Public(sivil_app(container, clock, view=view, pdf_renderer=render))
@@ -69,7 +70,7 @@ def test_defect_11_PIN_7_a_stored_name_over_1500_bytes_downloads_as_a_pdf_that_v
         answered = public.http.get(url.removeprefix(SERVER))
         return answered.status_code, answered.content
 
-    result = verify_pdf(response.content, KEYS, base_url=SERVER, http_get=ask)
+    result = verify_pdf(response.content, KEYS, roots=ROOTS, base_url=SERVER, http_get=ask)
     assert [(check.name, check.outcome) for check in result.checks] == [
         ("file signature", "ok"),
         ("signed statement", "ok"),
@@ -90,8 +91,8 @@ def test_defect_11_PIN_7_a_stored_name_over_1500_bytes_downloads_as_a_pdf_that_v
     ],
 )
 def test_defect_11_PIN_7_any_stored_name_renders_on_one_page_and_verifies(name: str) -> None:
-    data = render_verification_pdf(replace(ENTRY, full_name=name), AT, KEYRING, base_url=SERVER)
-    result = verify_pdf(data, KEYRING)
+    data = render_verification_pdf(replace(ENTRY, full_name=name), AT, KEYRING, signer=SIGNER, base_url=SERVER)
+    result = verify_pdf(data, KEYRING, roots=ROOTS)
     assert result.ok, result.checks
     assert result.statement is not None and result.statement.full_name == name
     text = page_text(data)
@@ -110,7 +111,8 @@ def test_defect_11_PIN_7_the_compact_qr_is_bound_to_the_statement() -> None:
     statement = Statement.of(long, verified_at=AT, kid=KEYRING.active_kid)
     token = KEYRING.sign(statement)
     other = KEYRING.sign(replace(statement, status="VOID"))
-    forged = sign_pdf(compose_page(statement, other, base_url=SERVER), KEYRING, token, server=SERVER)
-    assert verify_pdf(forged, KEYRING).check("page").detail == "the QR code on the page is not the signed statement"
-    genuine = sign_pdf(compose_page(statement, token, base_url=SERVER), KEYRING, token, server=SERVER)
-    assert verify_pdf(genuine, KEYRING).ok
+    forged = sign_pdf(compose_page(statement, other, base_url=SERVER), KEYRING, token, signer=SIGNER, server=SERVER)
+    detail = verify_pdf(forged, KEYRING, roots=ROOTS).check("page").detail
+    assert detail == "the QR code on the page is not the signed statement"
+    genuine = sign_pdf(compose_page(statement, token, base_url=SERVER), KEYRING, token, signer=SIGNER, server=SERVER)
+    assert verify_pdf(genuine, KEYRING, roots=ROOTS).ok

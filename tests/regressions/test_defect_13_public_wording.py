@@ -21,6 +21,7 @@ from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import render_verification_pdf
 from tests.api.test_pdf import AT, ENTRY
 from tests.api.test_sivil_public import Public, fake_pdf, malformed, paired_diploma, sivil_app
+from tests.signed_pdfs import SIGNER
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 SERVER = "https://sivil.example.go.id"
@@ -100,23 +101,23 @@ def test_defect_13_PIN_5_an_annulled_diploma_reads_recorded_but_annulled_with_ti
 
 @pytest.mark.parametrize("status", ["VOID", "CANCELLED_IN_ERROR"])
 def test_defect_13_PIN_7_the_pdf_of_an_annulled_diploma_does_not_claim_to_replace_legalisation(status: str) -> None:
-    data = render_verification_pdf(replace(ENTRY, status=status, status_date="2025-02-03"), AT, KEYRING)
+    data = render_verification_pdf(replace(ENTRY, status=status, status_date="2025-02-03"), AT, KEYRING, signer=SIGNER)
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert "replaces wet-ink legalisation" not in text and "menggantikan legalisasi" not in text
     assert "Ijazah tercatat, tetapi DIBATALKAN / Diploma recorded, but ANNULLED" in text
     assert "dokumen ini TIDAK berlaku sebagai legalisasi" in text
     assert "this document is NOT valid as legalisation" in text
-    valid = render_verification_pdf(ENTRY, AT, KEYRING)
+    valid = render_verification_pdf(ENTRY, AT, KEYRING, signer=SIGNER)
     assert "This document replaces wet-ink legalisation." in PdfReader(io.BytesIO(valid)).pages[0].extract_text()
 
 
 def test_defect_13_PIN_7_the_pdf_prints_the_public_sivil_address_where_one_is_configured() -> None:
-    data = render_verification_pdf(ENTRY, AT, KEYRING, base_url=SERVER + "/")
+    data = render_verification_pdf(ENTRY, AT, KEYRING, signer=SIGNER, base_url=SERVER + "/")
     text = " ".join(PdfReader(io.BytesIO(data)).pages[0].extract_text().split())
     assert f"Periksa status terkini / Check the current status: {SERVER}/sivil" in text
     assert f"Kunci publik / Public keys: {SERVER}/.well-known/sivil-keys.json" in text
     assert PdfReader(io.BytesIO(data)).metadata["/SIVILServer"] == SERVER
-    unconfigured = render_verification_pdf(ENTRY, AT, KEYRING)
+    unconfigured = render_verification_pdf(ENTRY, AT, KEYRING, signer=SIGNER)
     text = " ".join(PdfReader(io.BytesIO(unconfigured)).pages[0].extract_text().split())
     assert "kredensial verify-pdf FILE --server SIVIL_URL" in text and "/SIVILServer" not in str(
         PdfReader(io.BytesIO(unconfigured)).metadata

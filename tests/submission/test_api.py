@@ -303,7 +303,7 @@ def pdf_text(data: bytes) -> str:
 def test_the_dpi_pdf_is_bilingual_signed_and_only_for_its_readers(
     client: Client, cohort: str, container: Container
 ) -> None:
-    from infra.sivil.verify import file_signature
+    from infra.sivil.verify import file_signature, roots_from_pem
 
     submitted = command(
         client,
@@ -337,11 +337,12 @@ def test_the_dpi_pdf_is_bilingual_signed_and_only_for_its_readers(
     for expected in ("DOKUMEN PENDAMPING IJAZAH", "DIPLOMA SUPPLEMENT", "2020001", ENTRY["name"], "850/1000", "DRAF"):
         assert expected in text, expected
     keys = container.services.diploma.sivil_public.keys
-    check, _ = file_signature(got.content, keys)
-    assert check.outcome == "ok", check
+    roots = roots_from_pem(client.http.get("/.well-known/kredensial-root.pem").content)
+    check, _ = file_signature(got.content, keys, roots)
+    assert check.outcome == "ok" and check.detail.startswith("PAdES by kredensial document signing"), check
     tampered = bytearray(got.content)
     tampered[len(tampered) // 4] ^= 0x01  # one bit in the signed bytes
-    assert file_signature(bytes(tampered), keys)[0].outcome == "failed"
+    assert file_signature(bytes(tampered), keys, roots)[0].outcome == "failed"
     for token, status in ((SSC, 200), (OPERATOR, 200), (OTHER_STUDENT, 403), (OTHER_SSC, 403)):
         assert client.http.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == status
     assert client.http.get(path).status_code == 401

@@ -1,0 +1,130 @@
+"""Issuing signed credentials, status lists and annulment statements from the read models (issue 13).
+
+Nothing here appends an event: a credential is a signed rendering of what the log already says (the pairing,
+the status slot its ordinal gives, the annulments), so the same diploma always yields the same credential,
+re-signed by whichever key is active.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+from application.credentials import verification
+from application.credentials.verification import Verification
+from domain.credentials import proof
+from domain.credentials.certificate import Certified, certificate_credential
+from domain.credentials.diploma import diploma_credential, diploma_subject_key
+from domain.credentials.documents import STATUS_PATH, Issuer
+from domain.credentials.sk import Decided, sk_credential
+from domain.credentials.status_list import Annulment, CredentialKind, Purpose, StatusSlot
+from domain.diploma.statement import Shown
+
+
+class StatusReads(Protocol):
+    """What the credential status read model answers (``projections.credentials.view``)."""
+
+    def slot(self, kind: CredentialKind, subject: str) -> StatusSlot | None: ...
+
+    def lists(self, kind: CredentialKind) -> int: ...
+
+    def set_indices(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> list[int]: ...
+
+    def annulment(self, kind: CredentialKind, number: int, index: int, at: datetime | None) -> Annulment | None: ...
+
+
+class CredentialSigner(proof.Signer, proof.KeyResolver, Protocol):
+    def did_document(self) -> dict[str, Any]: ...
+
+
+class CredentialIssuing:
+    def __init__(
+        self, issuer: Issuer, keys: CredentialSigner, status: StatusReads, clock: Callable[[], datetime]
+    ) -> None:
+        self.issuer = issuer
+        self.keys = keys
+        self.status = status
+        self.clock = clock
+
+    def diploma(self, entry: Shown) -> dict[str, Any] | None:
+        """The signed credential of a diploma SIVIL shows, or None while its status slot is not yet projected."""
+        subject = diploma_subject_key(entry.university_code, entry.prodi_code, entry.nina)
+        slot = self.status.slot(CredentialKind.DIPLOMA, subject)
+        if slot is None:
+            return None
+        return self.sign(diploma_credential(entry, slot, self.issuer))
+
+    def certificate(self, row: Certified) -> dict[str, Any] | None:
+        """The signed credential of an LSP certificate once signed (ASM-7), or None before."""
+        slot = self.status.slot(CredentialKind.CERTIFICATE, row.registration_number)
+        if slot is None or row.issued_on is None:
+            return None
+        return self.sign(certificate_credential(row, slot, self.issuer))
+
+    def sk(self, row: Decided) -> dict[str, Any] | None:
+        """The signed credential of an application's current SK of equivalency (EQV-4), or None without one."""
+        if row.sk_number is None:
+            return None
+        slot = self.status.slot(CredentialKind.SK, f"{row.registration_number}/{row.sk_number}")
+        if slot is None:
+            return None
+        return self.sign(sk_credential(row, slot, self.issuer))
+
+    def status_list(
+        self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None = None
+    ) -> dict[str, Any] | None:
+        """The signed list as it stands now, or as it stood at ``at``; None for a list not opened (by then)."""
+        if not 0 <= number < self.status.lists(kind):
+            return None
+        now = self.clock()
+        shown = now if at is None or at > now else at
+        indices = self.status.set_indices(kind, purpose, number, None if at is None else shown)
+        return self.sign(self.issuer.status_list_credential(kind, purpose, number, indices, at=shown))
+
+    def annulment_statement(self, kind: CredentialKind, number: int, index: int) -> dict[str, Any] | None:
+        if not 0 <= number < self.status.lists(kind):
+            return None
+        annulment = self.status.annulment(kind, number, index, None)
+        return self.sign(
+            self.issuer.annulment_statement(
+                kind,
+                number,
+                index,
+                annulment=annulment.kind if annulment else None,
+                effective_on=annulment.effective_on if annulment else None,
+                at=self.clock(),
+            )
+        )
+
+    def verify(self, credential: Mapping[str, Any]) -> Verification:
+        """As a verifier elsewhere would, with this issuer's own DID document and lists (the QR's page)."""
+        return verification.verify(credential, self.keys, self.document)
+
+    def document(self, url: str) -> dict[str, Any] | None:
+        """One of this issuer's own status documents by its URL, or None for any other URL."""
+        prefix = self.issuer.base_url + STATUS_PATH + "/"
+        parts = url.removeprefix(prefix).split("/") if url.startswith(prefix) else []
+        try:
+            if len(parts) == 3:
+                return self.status_list(CredentialKind(parts[0]), Purpose(parts[1]), _number(parts[2]))
+            if len(parts) == 4 and parts[1] == "annulment":
+                return self.annulment_statement(CredentialKind(parts[0]), _number(parts[2]), _number(parts[3]))
+        except ValueError:
+            return None
+        return None
+
+    def did_document(self) -> dict[str, Any]:
+        return self.keys.did_document()
+
+    def context(self) -> dict[str, Any]:
+        return self.issuer.context_document()
+
+    def sign(self, document: dict[str, Any]) -> dict[str, Any]:
+        return proof.secure(document, self.keys, created=self.clock())
+
+
+def _number(text: str) -> int:
+    if not (text.isascii() and text.isdigit()) or len(text) > 7:
+        raise ValueError(text)
+    return int(text)

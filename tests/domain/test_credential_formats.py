@@ -1,0 +1,134 @@
+"""Issue 13's pure formats: multibase and Multikey, the keyed status-list permutation, the bitstring, did:web
+names, and eddsa-jcs-2022 proofs that refuse every change."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import zlib
+from datetime import UTC, datetime
+
+import pytest
+
+from domain.credentials import proof
+from domain.credentials.documents import Issuer
+from domain.credentials.multibase import (
+    MultibaseError,
+    base58btc,
+    ed25519_from_multikey,
+    ed25519_multikey,
+    from_base58btc,
+)
+from domain.credentials.packing import Unreadable, pack, unpack
+from domain.credentials.status_list import LIST_SIZE, StatusListError, decode, encode, is_set, permuted
+from infra.credentials.keys import DidDocumentKeys, IssuerKeys
+from infra.sivil.keys import KeyRing
+
+ISSUER = Issuer("https://sivil.example.go.id")
+AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+
+
+def test_base58btc_round_trips_keeps_leading_zeros_and_refuses_other_spellings() -> None:
+    assert base58btc(b"hello world") == "zStV1DL6CwTryKyV"  # the multibase spec's example
+    assert from_base58btc(base58btc(b"\0\0\x01")) == b"\0\0\x01"
+    for bad in ("StV1DL6CwTryKyV", "z0OIl", "z", "z" + "1" * 600):
+        with pytest.raises(MultibaseError):
+            from_base58btc(bad)
+
+
+def test_an_ed25519_multikey_starts_z6Mk_and_round_trips() -> None:
+    raw = bytes(range(32))
+    encoded = ed25519_multikey(raw)
+    assert encoded.startswith("z6Mk")
+    assert ed25519_from_multikey(encoded) == raw
+    with pytest.raises(MultibaseError):
+        ed25519_from_multikey(base58btc(b"\xec\x01" + raw))  # an X25519 header
+
+
+def test_the_status_permutation_is_a_bijection_that_depends_on_the_key_and_the_list() -> None:
+    key = b"k" * 32
+    assert sorted(permuted(key, "diploma/0", n, 4096) for n in range(4096)) == list(range(4096))
+    first = [permuted(key, "diploma/0", n) for n in range(50)]
+    assert len(set(first)) == 50 and all(0 <= i < LIST_SIZE for i in first)
+    assert first != [permuted(b"j" * 32, "diploma/0", n) for n in range(50)]
+    assert first != [permuted(key, "diploma/1", n) for n in range(50)]
+    assert first != sorted(first)
+
+
+def test_the_bitstring_sets_index_0_as_the_first_bit_and_refuses_a_bomb() -> None:
+    encoded = encode([0, 42, LIST_SIZE - 1])
+    assert encoded.startswith("u") and "=" not in encoded
+    bits = decode(encoded)
+    assert len(bits) * 8 == LIST_SIZE
+    assert bits[0] == 0x80 and bits[5] == 0x20
+    assert [is_set(bits, i) for i in (0, 1, 42, LIST_SIZE - 1)] == [True, False, True, True]
+    assert encode([3]) == encode([3])  # no time in the GZIP header
+    with pytest.raises(StatusListError):
+        decode(encode([], size=LIST_SIZE * 16))
+    with pytest.raises(StatusListError):
+        decode("x" + encoded[1:])
+
+
+@pytest.mark.parametrize(
+    ("address", "did", "document"),
+    [
+        ("https://sivil.example.go.id", "did:web:sivil.example.go.id", "https://sivil.example.go.id/.well-known/did.json"),
+        ("http://127.0.0.1:8000", "did:web:127.0.0.1%3A8000", "http://127.0.0.1:8000/.well-known/did.json"),
+        ("https://example.go.id/kredensial", "did:web:example.go.id:kredensial", "https://example.go.id/kredensial/did.json"),
+    ],
+)  # fmt: skip
+def test_the_issuer_is_did_web_of_the_public_address(address: str, did: str, document: str) -> None:
+    issuer = Issuer(address)
+    assert issuer.did == did
+    assert issuer.did_document_url == document
+    with pytest.raises(ValueError):
+        Issuer(address + "/")
+
+
+def signed() -> tuple[dict[str, object], IssuerKeys]:
+    keys = IssuerKeys(KeyRing.from_seeds([bytes(range(32))]), ISSUER)
+    document = {"@context": ISSUER.contexts, "type": ["VerifiableCredential"], "issuer": ISSUER.did, "n": "1.0"}
+    return proof.secure(document, keys, created=AT), keys
+
+
+def test_a_proof_verifies_and_any_change_of_document_proof_or_key_is_refused() -> None:
+    secured, keys = signed()
+    checker = DidDocumentKeys(keys.did_document())
+    assert proof.verify(secured, checker) == keys.verification_method
+    assert secured["proof"]["@context"] == secured["@context"]  # type: ignore[index]
+
+    changes = {
+        "document": lambda d: d.update(n="1.00"),
+        "created": lambda d: d["proof"].update(created="2026-12-01T08:00:01Z"),
+        "context": lambda d: d["proof"].update({"@context": ["https://www.w3.org/ns/credentials/v2"]}),
+        "purpose": lambda d: d["proof"].update(proofPurpose="authentication"),
+        "suite": lambda d: d["proof"].update(cryptosuite="eddsa-rdfc-2022"),
+        "value": lambda d: d["proof"].update(proofValue="z" + "1" * 80),
+        "method": lambda d: d["proof"].update(verificationMethod="did:web:evil.example#x"),
+        "no proof": lambda d: d.pop("proof"),
+    }
+    for name, change in changes.items():
+        tampered = copy.deepcopy(secured)
+        change(tampered)
+        with pytest.raises(proof.ProofRejected):
+            proof.verify(tampered, checker)
+            pytest.fail(name)
+
+
+def test_a_key_retired_by_rotation_still_verifies_and_one_dropped_from_the_did_document_does_not() -> None:
+    secured, keys = signed()
+    rotated = IssuerKeys(keys.ring.rotated(), ISSUER)
+    assert proof.verify(secured, DidDocumentKeys(rotated.did_document()))
+    dropped = rotated.did_document()
+    dropped["assertionMethod"] = dropped["assertionMethod"][:1]
+    with pytest.raises(proof.ProofRejected):
+        proof.verify(secured, DidDocumentKeys(dropped))
+
+
+def test_a_packed_credential_round_trips_and_anything_else_is_unreadable() -> None:
+    secured, _ = signed()
+    assert unpack(pack(secured)) == secured
+    bomb = "1" + base64.urlsafe_b64encode(zlib.compress(b"[" * 200_000)[2:-4]).rstrip(b"=").decode()
+    for bad in ("", "9" + pack(secured)[1:], "1!!!", "1" + "A" * 9000, bomb, pack({"a": 1})[:-3]):
+        with pytest.raises(Unreadable):
+            unpack(bad)
