@@ -181,6 +181,12 @@ def student_nik_digest(registry: Service, unsealer: Unsealer, key: bytes, univer
     return nik_digest(key, personal.nik) if personal is not None and personal.nik is not None else None
 
 
+def local_address(settings: Settings) -> str:
+    """Where this server answers when no public address is configured (development): the issuer's did:web."""
+    host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
+    return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -315,7 +321,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
-    issuer = Issuer(settings.public_url or f"http://{settings.host}:{settings.port}")
+    issuer = Issuer(settings.public_url or local_address(settings))
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
     pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(

@@ -71,7 +71,7 @@ def test_a_statement_that_fails_when_its_run_is_sent_skips_only_its_own_event(wo
     assert rows == {code: names[code] for code in codes if code != poisoned}
     [status] = worker.status()
     assert status.failure_count == 1 and status.position == world.position()
-    assert status.failures[0].position == codes.index(poisoned) + 1
+    assert status.failures[0].position == world.started + codes.index(poisoned) + 1
 
 
 @pytest.fixture(autouse=True)
