@@ -158,11 +158,19 @@ def _sk_pdf(view: EquivalencyView, signer: DocumentSigner, clock: Any, server: s
 
 
 def _render_pdf(
-    entry: SivilEntry, verified_at: datetime, *, keys: KeyRing, signer: DocumentSigner, base_url: str | None
+    entry: SivilEntry,
+    verified_at: datetime,
+    *,
+    keys: KeyRing,
+    signer: DocumentSigner,
+    base_url: str | None,
+    credentials: CredentialIssuing,
 ) -> bytes:
+    """The verification PDF, carrying the diploma's W3C credential (issue 13) once its status slot is projected."""
     from infra.sivil.pdf import render_verification_pdf  # reportlab and pyHanko load on the first PDF
 
-    return render_verification_pdf(entry, verified_at, keys, signer=signer, base_url=base_url)
+    credential = credentials.diploma(entry)
+    return render_verification_pdf(entry, verified_at, keys, signer=signer, base_url=base_url, credential=credential)
 
 
 def student_address(registry: Service, unsealer: Unsealer, university_code: str, nim: str) -> str | None:
@@ -322,6 +330,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))
+    credentials = CredentialIssuing(issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(reads), diplomas.clock)
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
     pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(
@@ -369,7 +378,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     sivil_public = SivilPublic(
         keys=keys_ring,
         render_pdf=functools.partial(
-            _render_pdf, keys=keys_ring, signer=pdf_signer, base_url=settings.public_url or None
+            _render_pdf,
+            keys=keys_ring,
+            signer=pdf_signer,
+            base_url=settings.public_url or None,
+            credentials=credentials,
         ),
         root_certificate=pdf_signer.root_pem(),
         limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
@@ -471,9 +484,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         ),
         token_secret=settings.secret,
         today=diplomas.today,
-        credentials=CredentialIssuing(
-            issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(reads), clock=diplomas.clock
-        ),
+        credentials=credentials,
     )
     stores = [reads] if reads is keys else [reads, keys]
     return Container(settings=settings, services=services, stores=stores)

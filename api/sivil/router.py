@@ -34,7 +34,7 @@ from api.sivil.trail import Verification as TrailEntry
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.credentials.verification import Verification
 from domain.credentials.documents import MEDIA_TYPE
-from domain.credentials.packing import Unreadable, unpack
+from domain.credentials.packing import VERIFY_PATH, Unreadable, unpack
 from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
@@ -210,7 +210,7 @@ def create_sivil_router(
             },
         )
 
-    @router.get("/sivil/credential/verify")
+    @router.get(VERIFY_PATH)
     def verify_credential(request: Request, vc: str = "") -> Response:
         """The page the PDF's QR opens (issue 13): it verifies the credential the link carries, signature and
         status, and shows the result bilingually. Rate-limited like look-ups; a genuine credential's check is

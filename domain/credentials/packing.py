@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
+VERIFY_PATH = "/sivil/credential/verify"  # the page a packed credential's link opens (?vc=...)
 MAX_PACKED = 8_000  # characters of a packed credential in a URL
 MAX_UNPACKED = 64 * 1024
 

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from domain.credentials.documents import Issuer, PublicKey
 from domain.credentials.multibase import MultibaseError, ed25519_from_multikey, ed25519_multikey
 from domain.credentials.proof import ProofRejected
+from domain.diploma.statement import StatementRejected
 from infra.sivil.keys import KeyRing
 
 
@@ -42,6 +43,20 @@ class IssuerKeys:
 
     def check(self, verification_method: str, purpose: str, payload: bytes, signature: bytes) -> None:
         DidDocumentKeys(self.did_document()).check(verification_method, purpose, payload, signature)
+
+
+class RingKeys:
+    """Checks a proof by the ring key its verification method's fragment names (``<did>#<kid>``): for a PDF, whose
+    SIVIL keys the verifier already holds, so the credential inside it needs no DID document."""
+
+    def __init__(self, ring: KeyRing) -> None:
+        self.ring = ring
+
+    def check(self, verification_method: str, purpose: str, payload: bytes, signature: bytes) -> None:
+        try:
+            self.ring.check_signature(verification_method.rpartition("#")[2], payload, signature)
+        except StatementRejected as error:
+            raise ProofRejected(str(error)) from None
 
 
 class DidDocumentKeys:

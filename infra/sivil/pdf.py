@@ -22,9 +22,11 @@ pyHanko runs its own event loop; signing steps out of a running one (see ``block
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -105,12 +107,32 @@ def render_verification_pdf(
     signer: DocumentSigner,
     base_url: str | None = None,
     attachments: Sequence[Attachment] = (),
+    credential: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """``base_url``: the server's public address (``KREDENSIAL_PUBLIC_URL``), printed and stored for verifiers."""
+    """``base_url``: the server's public address (``KREDENSIAL_PUBLIC_URL``), printed and stored for verifiers.
+    ``credential``: the diploma's signed W3C credential (issue 13), embedded as ``credential.json`` and, where it
+    fits, the QR code's link."""
     statement = Statement.of(entry, verified_at=verified_at, kid=keys.active_kid)
     token = keys.sign(statement)
-    page = compose_page(statement, token, base_url=base_url)
+    page = compose_page(statement, token, base_url=base_url, credential=credential)
+    if credential is not None:
+        attachments = (*attachments, credential_attachment(credential))
     return sign_pdf(page, keys, token, signer=signer, server=base_url, attachments=attachments)
+
+
+CREDENTIAL_ATTACHMENT = "credential.json"
+
+
+def credential_attachment(credential: Mapping[str, Any]) -> Attachment:
+    """The credential as the QR's link packs it: compact JSON, so a verifier recomputes the link from these bytes."""
+    data = json.dumps(credential, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return Attachment(
+        CREDENTIAL_ATTACHMENT,
+        data,
+        "application/vc",
+        "Kredensial W3C bertanda tangan / Signed W3C Verifiable Credential",
+        "/Alternative",
+    )
 
 
 def sign_pdf(

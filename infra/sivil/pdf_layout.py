@@ -15,8 +15,10 @@ from __future__ import annotations
 import functools
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -28,7 +30,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from api.sivil.wib import wib_and_utc
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH, Statement
-from infra.sivil.qr import QR_SIZE, QR_X, QR_Y, qr_operators, qr_payload
+from infra.sivil.qr import QR_SIZE, QR_X, QR_Y, credential_link, qr_operators, qr_payload
 
 # Bahasa Indonesia / English, per category; the public sees the category and its date, never a reason (PIN-5)
 STATUS_LABELS = {
@@ -36,6 +38,8 @@ STATUS_LABELS = {
     "VOID": ("DIBATALKAN SEJAK AWAL", "VOID: ANNULLED FROM THE START"),
     "CANCELLED_IN_ERROR": ("DIBATALKAN KARENA KEKELIRUAN", "CANCELLED: MADE IN ERROR"),
 }
+QR_TOKEN_LABELS = ("Pernyataan bertanda tangan", "Signed statement (Ed25519)")
+QR_LINK_LABELS = ("Pindai untuk memverifikasi", "Scan to verify (W3C credential)")
 NAME_LABEL = "Nama / Name"
 # Characters shown before a value is cut; the name's limit is above any name the API accepts, so a name is cut
 # only for data stored before names were bounded.
@@ -190,7 +194,12 @@ def _fitting(line: str, font: str, size: float) -> int:
 
 
 def compose_page(
-    statement: Statement, token: str, *, base_url: str | None = None, fonts: PageFonts | None = None
+    statement: Statement,
+    token: str,
+    *,
+    base_url: str | None = None,
+    fonts: PageFonts | None = None,
+    credential: Mapping[str, Any] | None = None,
 ) -> bytes:
     """The unsigned page; ``token`` is what the metadata carries and the QR code stands for (:func:`qr_payload`).
     ``fonts``: :func:`page_fonts`. ``base_url``: the public address of this SIVIL, printed for verifiers."""
@@ -240,10 +249,11 @@ def compose_page(
             y -= _leading(size)
         y -= _ROW_GAP
 
-    canvas.addLiteral(qr_operators(qr_payload(token, statement, base_url)))
+    canvas.addLiteral(qr_operators(qr_payload(token, statement, base_url, credential)))
     canvas.setFont(fonts.regular, 8)
-    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 4 * mm, "Pernyataan bertanda tangan")
-    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 7.5 * mm, "Signed statement (Ed25519)")
+    under_qr = QR_LINK_LABELS if credential_link(credential, base_url) else QR_TOKEN_LABELS
+    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 4 * mm, under_qr[0])
+    canvas.drawCentredString(QR_X + QR_SIZE / 2, QR_Y - 7.5 * mm, under_qr[1])
 
     text = canvas.beginText(_MARGIN, QR_Y + QR_SIZE - 4 * mm)
     text.setFont(fonts.bold, 10)

@@ -42,7 +42,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
@@ -59,6 +59,7 @@ from pypdf import PdfReader
 
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, WELL_KNOWN_KEYS_PATH, Statement, StatementRejected
+from infra.credentials.in_pdf import credential_check, embedded_credential
 from infra.sivil.blocking import outside_event_loop
 from infra.sivil.keys import KeyRing, kid_of
 from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
@@ -140,7 +141,10 @@ def verify_pdf(
     PDF signed by a SIVIL key, before that root existed, needs none)."""
     signature, signer_kid = file_signature(data, keys, roots)
     statement_check, statement, token = _signed_statement(data, keys, signer_kid)
-    checks = [signature, statement_check, _page(data, statement, token, server_named_in(data))]
+    credential = embedded_credential(data)
+    checks = [signature, statement_check, _page(data, statement, token, server_named_in(data), credential)]
+    if credential is not None:  # PDFs made before credentials (issue 13) carry none
+        checks.append(Check("credential", *credential_check(credential, statement, keys)))
     if not base_url:
         return VerificationResult(tuple(checks), statement)
     if statement is None or not all(check.outcome == "ok" for check in checks):
@@ -557,7 +561,9 @@ def _signed_statement(data: bytes, keys: KeyRing, signer_kid: str | None) -> tup
     return ok, statement, str(in_info)
 
 
-def _page(data: bytes, statement: Statement | None, token: str, server: str | None) -> Check:
+def _page(
+    data: bytes, statement: Statement | None, token: str, server: str | None, credential: dict[str, Any] | None
+) -> Check:
     if statement is None:
         return Check("page", "not checked", "no verified statement to compare the page with")
     try:
@@ -575,7 +581,7 @@ def _page(data: bytes, statement: Statement | None, token: str, server: str | No
         if not re.search(re.escape(label) + (r"\s+" + shown if shown else ""), text):
             return Check("page", "failed", f"the page does not show the signed {label}: {_normalised(value)[:300]}")
     # The QR carries the token, or for a long token the compact pointer bound to it (infra.sivil.qr).
-    drawn = (qr_operators(payload) for payload in accepted_payloads(token, statement, server))
+    drawn = (qr_operators(payload) for payload in accepted_payloads(token, statement, server, credential))
     if not any(qr.encode("ascii") in operators for qr in drawn):
         return Check("page", "failed", "the QR code on the page is not the signed statement")
     return Check("page", "ok", "the page shows the fields of the signed statement, and its QR code carries it")

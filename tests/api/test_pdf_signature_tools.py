@@ -8,9 +8,12 @@ SQLite only (the published root is read through the real app); pdfsig and certut
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asn1crypto import cms
@@ -23,12 +26,19 @@ from typer.testing import CliRunner
 
 from api.http import create_app
 from api.well_known import ROOT_CERTIFICATE_PATH
+from domain.credentials import proof
+from domain.credentials.diploma import diploma_credential
+from domain.credentials.documents import Issuer
+from domain.credentials.status_list import StatusSlot
 from infra.bootstrap import Container
+from infra.credentials.keys import IssuerKeys
+from infra.credentials.verify_cli import read_credential, verify_credential_cli
 from infra.document_signing import DocumentSigner, development_pki, renew_signing_certificate
 from infra.main import cli as build_cli
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import Attachment, render_verification_pdf
+from infra.sivil.qr import credential_link, qr_operators
 from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf, verify_pdf_cli
 from tests.api.test_pdf import AT, ENTRY, OLD_SEED, SERVER
 from tests.signed_pdfs import old_style_verification_pdf, pdf_signing_env
@@ -42,7 +52,7 @@ VALID = "  - Signature Validation: Signature is Valid."
 TRUSTED = "  - Certificate Validation: Certificate is Trusted."
 UNTRUSTED_ISSUER = "  - Certificate Validation: Certificate issuer isn't Trusted."
 CHANGED = "  - Signature Validation: Digest Mismatch."
-CREDENTIAL = b'{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"]}'
+NOTE = Attachment("note.txt", b"an attachment of the caller's", "text/plain", "A note", "/Supplement")
 
 
 @pytest.fixture
@@ -63,11 +73,19 @@ def keys() -> KeyRing:
     return KeyRing.from_seeds([OLD_SEED])
 
 
+def signed_credential(keys: KeyRing) -> dict[str, Any]:
+    """The diploma's W3C credential as the issuer at ``SERVER`` signs it (issue 13)."""
+    issuer = Issuer(SERVER)
+    return proof.secure(diploma_credential(ENTRY, StatusSlot(0, 7, AT), issuer), IssuerKeys(keys, issuer), created=AT)
+
+
 @pytest.fixture(scope="module")
 def pdf(pki: tuple[DocumentSigner, Path], keys: KeyRing) -> bytes:
     signer, _ = pki
-    credential = Attachment("credential.json", CREDENTIAL, "application/json", "W3C Verifiable Credential", "/Data")
-    return render_verification_pdf(ENTRY, AT, keys, signer=signer, base_url=SERVER, attachments=[credential])
+    credential = signed_credential(keys)
+    return render_verification_pdf(
+        ENTRY, AT, keys, signer=signer, base_url=SERVER, attachments=[NOTE], credential=credential
+    )
 
 
 def nss_database(directory: Path, root: Path | None) -> str:
@@ -185,14 +203,24 @@ def test_PIN_7_an_old_pdf_signed_by_the_sivil_key_still_verifies_with_our_verifi
     assert result.check("file signature").detail.startswith(f"certified by SIVIL key {keys.active_kid}")
 
 
-def test_PIN_7_an_attached_credential_is_an_associated_file_covered_by_the_signature(pdf: bytes) -> None:
+def test_PIN_7_the_credential_is_an_associated_file_covered_by_the_signature_and_the_qr_is_its_link(
+    pdf: bytes, keys: KeyRing, pki: tuple[DocumentSigner, Path]
+) -> None:
     reader = PdfReader(io.BytesIO(pdf))
-    assert reader.attachments["credential.json"] == [CREDENTIAL]
-    assert set(reader.attachments) == {"sivil-statement.txt", "credential.json"}
+    credential = json.loads(reader.attachments["credential.json"][0])
+    assert credential["credentialSubject"]["nina"] == ENTRY.nina
+    assert set(reader.attachments) == {"sivil-statement.txt", "note.txt", "credential.json"}
     associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
-    assert [(spec["/F"], spec["/AFRelationship"]) for spec in associated] == [("credential.json", "/Data")]
-    embedded = associated[0]["/EF"]["/F"].get_object()
-    assert embedded["/Subtype"] == "/application/json"
+    assert [(spec["/F"], spec["/AFRelationship"]) for spec in associated] == [
+        ("note.txt", "/Supplement"),
+        ("credential.json", "/Alternative"),
+    ]
+    assert associated[1]["/EF"]["/F"].get_object()["/Subtype"] == "/application/vc"
+    link = credential_link(credential, SERVER)
+    assert link is not None and link.startswith(f"{SERVER}/sivil/credential/verify?vc=")
+    assert qr_operators(link).encode("ascii") in reader.pages[0].get_contents().get_data()  # type: ignore[union-attr]
+    result = verify_pdf(pdf, keys, roots=roots_from_pem(pki[1].read_bytes()))
+    assert result.check("credential").outcome == "ok", result.checks
 
 
 def test_PIN_7_the_kredensial_root_is_published_and_verifies_the_pdfs_the_server_signs(
@@ -242,3 +270,27 @@ def test_the_pdf_signing_files_are_required_with_postgresql_and_generated_once_o
     (tmp_path / "other.pem").write_bytes(other.certificate.public_bytes(Encoding.PEM))
     with pytest.raises(RuntimeError, match=r"KREDENSIAL_PDF_SIGNING_KEY=.*not the key of the first certificate"):
         DocumentSigner.from_files(first.pdf_signing_key, tmp_path / "other.pem")
+
+
+def test_issue_13_a_pdf_whose_credential_says_otherwise_than_its_statement_fails_and_the_cli_reads_its_credential(
+    pdf: bytes, keys: KeyRing, pki: tuple[DocumentSigner, Path], tmp_path: Path
+) -> None:
+    signer, root = pki
+    issuer = Issuer(SERVER)
+    other = proof.secure(
+        diploma_credential(replace(ENTRY, nim="2019999999"), StatusSlot(0, 8, AT), issuer),
+        IssuerKeys(keys, issuer),
+        created=AT,
+    )
+    mismatched = render_verification_pdf(ENTRY, AT, keys, signer=signer, base_url=SERVER, credential=other)
+    result = verify_pdf(mismatched, keys, roots=roots_from_pem(root.read_bytes()))
+    assert result.check("credential").outcome == "failed" and "nim" in result.check("credential").detail
+    assert not result.ok
+
+    file = tmp_path / "sivil.pdf"
+    file.write_bytes(pdf)
+    did = tmp_path / "did.json"
+    did.write_text(json.dumps(IssuerKeys(keys, issuer).did_document()))
+    assert read_credential(file) == signed_credential(keys) | {"proof": read_credential(file)["proof"]}
+    code, lines = verify_credential_cli(file, did, [], None, True)
+    assert code == 3 and lines[0].startswith("STATUS_UNKNOWN: signed by did:web:sivil.example.go.id#"), lines
