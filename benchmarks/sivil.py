@@ -77,6 +77,7 @@ def environment(place: Place) -> dict[str, str]:
         "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
         "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
         "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
+        "KREDENSIAL_PUBLIC_URL": settings.public_url,
         "KREDENSIAL_SIVIL_RATE_LIMIT": "1000000/minute",  # one client asks thousands of times: not a limit test
     }
     if place.database_url:

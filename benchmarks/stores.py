@@ -40,6 +40,7 @@ class Place:
             env["KREDENSIAL_DATABASE_URL"] = self.database_url
             key, chain = development_pki(self.directory / "pki")  # PostgreSQL wants the PDF signing files named
             env["KREDENSIAL_PDF_SIGNING_KEY"], env["KREDENSIAL_PDF_SIGNING_CHAIN"] = str(key), str(chain)
+            env["KREDENSIAL_PUBLIC_URL"] = "http://127.0.0.1:8000"  # the credentials' issuer is named after it
         return Settings.from_env(env)
 
 

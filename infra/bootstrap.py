@@ -6,6 +6,7 @@ import functools
 import hashlib
 import hmac
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReports
 from application.audit.trail import AuditTrail
+from application.credentials.allocation import SlotAllocator
 from application.credentials.issuing import CredentialIssuing
 from application.credentials.status_key import status_list_key
 from application.diploma.diplomas import Diplomas
@@ -206,6 +208,7 @@ class Container:
     settings: Settings
     services: Services
     stores: list[ReadStore]
+    allocate_slots: Callable[[], int] = lambda: 0  # the worker's keeper; tests call it after projecting
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _outbox: threading.Thread | None = None
@@ -259,7 +262,7 @@ def _replay(file: Any, *, keep: Any, **parts: Any) -> Any:
     return replay(file, keep=keep, **parts)
 
 
-def read_models(vault: Unsealer, nik_key: bytes, status_key: bytes) -> list[Projection]:
+def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
     """Every read model, as the worker keeps them and an export's replay rebuilds them (issue 12)."""
     return [
         SivilProjection(vault),
@@ -269,7 +272,7 @@ def read_models(vault: Unsealer, nik_key: bytes, status_key: bytes) -> list[Proj
         OutboxProjection(),
         AssessmentProjection(vault, nik_key),
         EquivalencyProjection(vault),
-        CredentialStatusProjection(status_key),
+        CredentialStatusProjection(),
     ]
 
 
@@ -330,7 +333,9 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))
-    credentials = CredentialIssuing(issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(reads), diplomas.clock)
+    status_view = CredentialStatusView(reads)
+    credentials = CredentialIssuing(issuer, IssuerKeys(keys_ring, issuer), status_view, diplomas.clock)
+    slots = SlotAllocator(diplomas, status_key, status_view)
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
     pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(
@@ -343,14 +348,15 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     worker = ProjectionWorker(
         logs=logs,
         store=reads,
-        projections=read_models(vault, nik_key, status_key),
+        projections=read_models(vault, nik_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
         on_start=lambda: (
             diplomas.complete_erasures(),
             assessments.complete_erasures(),
             equivalencies.complete_erasures(),
         ),
-        keepers=[  # tamper evidence: every event chained, checkpoints signed; and the SIVIL trail's retention
+        keepers=[  # credentials' status slots; tamper evidence: every event chained, checkpoints signed; the SIVIL
+            slots.step,  # trail's retention; erased people's files
             chain.step,
             TrailRetention(
                 [VerificationTrail(reads), CertificateVerificationTrail(reads)],
@@ -472,7 +478,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 _replay,
                 live=worker,
                 mappers={name: app.mapper for name, app in applications.items()},
-                read_models=functools.partial(read_models, vault, nik_key, status_key),
+                read_models=functools.partial(read_models, vault, nik_key),
                 keys=keys_ring,
             ),
         ),
@@ -487,4 +493,4 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         credentials=credentials,
     )
     stores = [reads] if reads is keys else [reads, keys]
-    return Container(settings=settings, services=services, stores=stores)
+    return Container(settings=settings, services=services, stores=stores, allocate_slots=slots.step)

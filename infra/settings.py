@@ -54,6 +54,10 @@ class Settings:
         secret = env.get("KREDENSIAL_SECRET") or _dev_secret(data_dir, "token-secret", database_url)
         master = env.get("KREDENSIAL_MASTER_KEY") or _dev_secret(data_dir, "master-key", database_url)
         pdf_key, pdf_chain = _pdf_signing(env, data_dir, database_url)
+        public_url = env.get("KREDENSIAL_PUBLIC_URL", "").rstrip("/")
+        if database_url and not public_url:  # the issuer of credentials is did:web of it (issue 13)
+            store = database_url.split(":")[0]
+            raise RuntimeError(f"set KREDENSIAL_PUBLIC_URL (how the public reaches this server) when using {store}")
         return cls(
             data_dir=data_dir,
             database_url=database_url,
@@ -74,7 +78,7 @@ class Settings:
             sivil_challenge_ttl=int(env.get("KREDENSIAL_SIVIL_CHALLENGE_TTL", "300")),
             sivil_rate_limit=env.get("KREDENSIAL_SIVIL_RATE_LIMIT", "30/minute"),
             trusted_proxies=tuple(p.strip() for p in env.get("KREDENSIAL_TRUSTED_PROXIES", "").split(",") if p.strip()),
-            public_url=env.get("KREDENSIAL_PUBLIC_URL", "").rstrip("/"),
+            public_url=public_url,
             files_dir=Path(env.get("KREDENSIAL_FILES_DIR") or data_dir / "files").resolve(),
             max_upload_bytes=int(env.get("KREDENSIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
             catalog_proposals_closed_from=_date(env, "KREDENSIAL_CATALOG_PROPOSALS_CLOSED_FROM", "2026-02-01"),

@@ -36,10 +36,14 @@ ROOTS = (SIGNER.root,)
 
 
 def pdf_signing_env(directory: Path) -> dict[str, str]:
-    """The two settings naming a document-signing key and chain made once under ``directory`` (PostgreSQL runs
-    need them named; on SQLite they are made under the data directory anyway)."""
+    """What PostgreSQL runs must name, as production does (on SQLite these have defaults): the document-signing key
+    and chain, made once under ``directory``, and the public address the issuer of credentials is named after."""
     key, chain = development_pki(directory)
-    return {"KREDENSIAL_PDF_SIGNING_KEY": str(key), "KREDENSIAL_PDF_SIGNING_CHAIN": str(chain)}
+    return {
+        "KREDENSIAL_PDF_SIGNING_KEY": str(key),
+        "KREDENSIAL_PDF_SIGNING_CHAIN": str(chain),
+        "KREDENSIAL_PUBLIC_URL": "http://127.0.0.1:8000",
+    }
 
 
 def old_style_verification_pdf(

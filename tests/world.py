@@ -168,7 +168,10 @@ class World:
         )
 
     def project(self) -> None:
+        """Every read model up to date, credentials' status slots allocated (the worker's keeper) and projected."""
         self.container.worker.catch_up()
+        if self.container.allocate_slots():
+            self.container.worker.catch_up()
 
     def notifications(self, after: int = 0) -> Sequence[Notification]:
         """The stored event log itself (not what a command returned), from position ``after + 1``."""

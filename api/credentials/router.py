@@ -18,10 +18,9 @@ from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.credentials.issuing import CredentialIssuing
 from domain.calendar import JAKARTA
 from domain.credentials.documents import CONTEXT_PATH, DID_PATH, MEDIA_TYPE, STATUS_PATH
-from domain.credentials.status_list import LIST_SIZE, CredentialKind, Purpose
+from domain.credentials.status_list import LIST_SIZE, MAX_LIST_NUMBER, CredentialKind, Purpose, whole_number
 
 RULE = "API.credentials"
-MAX_LIST_NUMBER = 1_000_000
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$")
 
 
@@ -82,7 +81,9 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
             404,
             media_type="application/json",
         )
-    return Response(orjson.dumps(document), 200, {"Cache-Control": cache}, media_type=media_type)
+    # Public and impersonal: a verifier running in a browser may fetch them from any origin.
+    headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
+    return Response(orjson.dumps(document), 200, headers, media_type=media_type)
 
 
 def _refused(status: int, error: BadRequest) -> Response:
@@ -105,9 +106,10 @@ def _purpose(text: str) -> Purpose:
 
 
 def _number(text: str, field: str, largest: int) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 7 or int(text) > largest:
-        raise BadRequest(field, f"{field} is a whole number from 0 to {largest}")
-    return int(text)
+    try:
+        return whole_number(text, largest)
+    except ValueError:
+        raise BadRequest(field, f"{field} is a whole number from 0 to {largest}") from None
 
 
 def _instant(text: str) -> datetime:

@@ -5,6 +5,8 @@ Every value that reaches the page passes through ``html.escape``; the form has n
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from html import escape
@@ -34,6 +36,8 @@ button{font:inherit;margin-top:1rem;padding:.55rem 1.4rem;background:#0b5cad;col
 dl{display:grid;grid-template-columns:max-content 1fr;gap:.35rem 1rem}dt{font-weight:600}
 dd{margin:0;overflow-wrap:anywhere}
 .small{font-size:.85rem;color:#52606d}a.button{display:inline-block;margin:.5rem 1rem .5rem 0}
+@media (max-width:600px){main{margin:0;padding:1rem;border-radius:0}dl{grid-template-columns:1fr;gap:0}
+dd{margin-bottom:.6rem}h2{font-size:1.15rem}}
 """
 
 HEADERS = {
@@ -147,6 +151,9 @@ CREDENTIAL_VERDICTS = {
                 "ANNULLED"),
     "SUSPENDED": ("not-valid", "Kredensial asli, tetapi ijazah sedang diusulkan untuk dibatalkan / Genuine "
                   "credential, but an annulment of the diploma is under decision"),
+    "EXPIRED": ("not-valid", "Kredensial asli, tetapi masa berlakunya sudah habis / Genuine credential, but it has "
+                "expired"),
+    "NOT_YET_VALID": ("not-valid", "Kredensial asli, tetapi belum berlaku / Genuine credential, but not valid yet"),
     "STATUS_UNKNOWN": ("not-valid", "Kredensial asli, tetapi statusnya tidak dapat diperiksa saat ini / Genuine "
                        "credential, but its status cannot be checked just now"),
     "NOT_VERIFIED": ("refused", "Kredensial TIDAK sah: tanda tangannya tidak cocok / Credential NOT valid: its "
@@ -179,4 +186,30 @@ def credential_page(verdict: str, subject: Mapping[str, object], annulment: Mapp
         f'<section class="notice {kind}" id="result" data-verdict="{escape(verdict)}"><h2>{escape(heading)}</h2>'
         f"<dl>{items}</dl></section>"
         '<a class="button" href="/sivil">Periksa ijazah lain / Verify another diploma</a>'
+    )
+
+
+# The QR's link carries the credential after "#vc=": a browser never sends a fragment, so the page posts it.
+READER_SCRIPT = (
+    "(function(){var m=/[#&]vc=([A-Za-z0-9_-]+)/.exec(location.hash);if(!m){return;}"
+    'var f=document.getElementById("reader");f.elements.vc.value=m[1];'
+    'history.replaceState(null,"",location.pathname);f.submit();})();'
+)
+READER_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; "
+    f"script-src 'sha256-{base64.b64encode(hashlib.sha256(READER_SCRIPT.encode()).digest()).decode()}'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def credential_reader_page() -> str:
+    """Reads the credential from the link's fragment and posts it here; without script, says what else works."""
+    return _layout(
+        '<form id="reader" method="post"><input type="hidden" name="vc">'
+        '<p id="reading">Memeriksa kredensial... / Checking the credential...</p>'
+        '<button type="submit">Periksa / Verify</button></form>'
+        '<noscript><div class="notice refused">Halaman ini memerlukan JavaScript untuk membaca kode QR; atau '
+        "periksa berkas PDF-nya dengan kredensial verify-credential. / This page needs JavaScript to read the QR "
+        "code; or check the PDF file with kredensial verify-credential.</div></noscript>"
+        f"<script>{READER_SCRIPT}</script>"
     )

@@ -34,7 +34,7 @@ from api.sivil.trail import Verification as TrailEntry
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.credentials.verification import Verification
 from domain.credentials.documents import MEDIA_TYPE
-from domain.credentials.packing import VERIFY_PATH, Unreadable, unpack
+from domain.credentials.packing import MAX_PACKED, VERIFY_PATH, Unreadable, unpack
 from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import RuleViolation
 from projections.sivil.rows import SivilEntry
@@ -212,15 +212,39 @@ def create_sivil_router(
 
     @router.get(VERIFY_PATH)
     def verify_credential(request: Request, vc: str = "") -> Response:
-        """The page the PDF's QR opens (issue 13): it verifies the credential the link carries, signature and
-        status, and shows the result bilingually. Rate-limited like look-ups; a genuine credential's check is
-        recorded in its holder's trail (UU PDP), as any verification of their diploma is."""
+        """The page the PDF's QR opens (issue 13). The QR carries the credential in the link's fragment, which no
+        server or proxy ever receives or logs (it names the holder: UU PDP); a few lines of script on this page
+        post it here. A link that carries it as ``?vc=`` is verified all the same."""
         if credential_verifier is None:
             return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+        if not vc:
+            return html(page.credential_reader_page(), headers={"Content-Security-Policy": page.READER_POLICY})
+        return checked_credential(request, vc)
+
+    @router.post(VERIFY_PATH)
+    async def verify_posted_credential(request: Request) -> Response:
+        if credential_verifier is None:
+            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+        body = b""
+        async for chunk in request.stream():  # stop reading at the limit rather than after the whole body
+            body += chunk
+            if len(body) > MAX_PACKED + 64:
+                return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
+        fields = parse_qs(body.decode("ascii", "replace"), max_num_fields=MAX_FORM_FIELDS)
+        return await run_in_threadpool(checked_credential, request, (fields.get("vc") or [""])[0])
+
+    def checked_credential(request: Request, vc: str) -> Response:
+        """Verifies the credential, signature and status, and shows the result bilingually. Rate-limited like
+        look-ups; a genuine credential's check is recorded in its holder's trail (UU PDP), as any verification of
+        their diploma is."""
+        assert credential_verifier is not None
         address = address_of(request)
         try:
             limiter.hit(address, scope="credential")
-            checked = credential_verifier(unpack(vc))
+            credential = unpack(vc)
+            if "DiplomaCredential" not in (credential.get("type") or []):
+                raise Unreadable("this page verifies diploma credentials")
+            checked = credential_verifier(credential)
         except Unreadable as e:
             return html(
                 page.message_page(f"Tautan tidak memuat kredensial. / The link carries no credential: {e}"), 400

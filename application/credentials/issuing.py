@@ -1,14 +1,19 @@
 """Issuing signed credentials, status lists and annulment statements from the read models (issue 13).
 
 Nothing here appends an event: a credential is a signed rendering of what the log already says (the pairing,
-the status slot its ordinal gives, the annulments), so the same diploma always yields the same credential,
-re-signed by whichever key is active.
+its recorded status slot, the annulments), so the same diploma always yields the same credential, re-signed by
+whichever key is active.
+
+A status list says when its content began to hold (``validFrom``: its last change) and, for a list as it stood
+at a past instant, when it stopped (``validUntil``: its next change), so that a past list can never pass for the
+current one. A list changes only with an annulment, so each signed list is kept until it changes.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from application.credentials import verification
@@ -17,9 +22,20 @@ from domain.credentials import proof
 from domain.credentials.certificate import Certified, certificate_credential
 from domain.credentials.diploma import diploma_credential, diploma_subject_key
 from domain.credentials.documents import STATUS_PATH, Issuer
-from domain.credentials.sk import Decided, sk_credential
-from domain.credentials.status_list import Annulment, CredentialKind, Purpose, StatusSlot
+from domain.credentials.sk import Decided, sk_credential, sk_subject_key
+from domain.credentials.status_list import (
+    LIST_SIZE,
+    MAX_LIST_NUMBER,
+    Annulment,
+    CredentialKind,
+    Purpose,
+    StatusSlot,
+    whole_number,
+)
 from domain.diploma.statement import Shown
+
+# An unchanged list's content has held since the first credentials here: before any could have been issued.
+LISTS_OPENED = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class StatusReads(Protocol):
@@ -31,7 +47,11 @@ class StatusReads(Protocol):
 
     def set_indices(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> list[int]: ...
 
-    def annulment(self, kind: CredentialKind, number: int, index: int, at: datetime | None) -> Annulment | None: ...
+    def changed(
+        self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None
+    ) -> tuple[datetime | None, datetime | None]: ...
+
+    def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None: ...
 
 
 class CredentialSigner(proof.Signer, proof.KeyResolver, Protocol):
@@ -66,7 +86,7 @@ class CredentialIssuing:
         """The signed credential of an application's current SK of equivalency (EQV-4), or None without one."""
         if row.sk_number is None:
             return None
-        slot = self.status.slot(CredentialKind.SK, f"{row.registration_number}/{row.sk_number}")
+        slot = self.status.slot(CredentialKind.SK, sk_subject_key(row.registration_number, row.sk_number))
         if slot is None:
             return None
         return self.sign(sk_credential(row, slot, self.issuer))
@@ -78,14 +98,31 @@ class CredentialIssuing:
         if not 0 <= number < self.status.lists(kind):
             return None
         now = self.clock()
-        shown = now if at is None or at > now else at
-        indices = self.status.set_indices(kind, purpose, number, None if at is None else shown)
-        return self.sign(self.issuer.status_list_credential(kind, purpose, number, indices, at=shown))
+        asked = None if at is None or at >= now else at
+        last, following = self.status.changed(kind, purpose, number, asked)
+        indices = tuple(self.status.set_indices(kind, purpose, number, asked))
+        until = following if asked is not None else None
+        return self._signed_list(kind, purpose, number, indices, last or LISTS_OPENED, until)
+
+    @functools.lru_cache(maxsize=512)  # noqa: B019 - one issuer per process, kept for the process's life
+    def _signed_list(
+        self,
+        kind: CredentialKind,
+        purpose: Purpose,
+        number: int,
+        indices: tuple[int, ...],
+        valid_from: datetime,
+        valid_until: datetime | None,
+    ) -> dict[str, Any]:
+        document = self.issuer.status_list_credential(kind, purpose, number, indices, at=valid_from)
+        if valid_until is not None:
+            document["validUntil"] = proof.instant(valid_until)
+        return self.sign(document)
 
     def annulment_statement(self, kind: CredentialKind, number: int, index: int) -> dict[str, Any] | None:
         if not 0 <= number < self.status.lists(kind):
             return None
-        annulment = self.status.annulment(kind, number, index, None)
+        annulment = self.status.annulment(kind, number, index)
         return self.sign(
             self.issuer.annulment_statement(
                 kind,
@@ -93,13 +130,16 @@ class CredentialIssuing:
                 index,
                 annulment=annulment.kind if annulment else None,
                 effective_on=annulment.effective_on if annulment else None,
-                at=self.clock(),
+                at=annulment.recorded_at if annulment else self.clock(),
             )
         )
 
     def verify(self, credential: Mapping[str, Any]) -> Verification:
-        """As a verifier elsewhere would, with this issuer's own DID document and lists (the QR's page)."""
-        return verification.verify(credential, self.keys, self.document)
+        """As a verifier elsewhere would, with this issuer's own DID document and lists (the QR's page); a
+        credential that names another issuer is none of ours, whatever key it claims."""
+        if credential.get("issuer") != self.issuer.did:
+            return Verification(None, f"the credential's issuer is not {self.issuer.did}")
+        return verification.verify(credential, self.keys, self.document, now=self.clock())
 
     def document(self, url: str) -> dict[str, Any] | None:
         """One of this issuer's own status documents by its URL, or None for any other URL."""
@@ -107,9 +147,15 @@ class CredentialIssuing:
         parts = url.removeprefix(prefix).split("/") if url.startswith(prefix) else []
         try:
             if len(parts) == 3:
-                return self.status_list(CredentialKind(parts[0]), Purpose(parts[1]), _number(parts[2]))
+                return self.status_list(
+                    CredentialKind(parts[0]), Purpose(parts[1]), whole_number(parts[2], MAX_LIST_NUMBER)
+                )
             if len(parts) == 4 and parts[1] == "annulment":
-                return self.annulment_statement(CredentialKind(parts[0]), _number(parts[2]), _number(parts[3]))
+                return self.annulment_statement(
+                    CredentialKind(parts[0]),
+                    whole_number(parts[2], MAX_LIST_NUMBER),
+                    whole_number(parts[3], LIST_SIZE - 1),
+                )
         except ValueError:
             return None
         return None
@@ -122,9 +168,3 @@ class CredentialIssuing:
 
     def sign(self, document: dict[str, Any]) -> dict[str, Any]:
         return proof.secure(document, self.keys, created=self.clock())
-
-
-def _number(text: str) -> int:
-    if not (text.isascii() and text.isdigit()) or len(text) > 7:
-        raise ValueError(text)
-    return int(text)

@@ -25,6 +25,7 @@ MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 CONTEXT_PATH = "/credentials/v1"
 DID_PATH = "/.well-known/did.json"
 STATUS_PATH = "/credentials/status"
+CREDENTIAL_FILE = "credential.json"  # the name a PDF embeds its credential under
 MEDIA_TYPE = "application/vc"  # VC 2.0 (a Data Integrity proof is embedded, so no +jwt / +cose suffix)
 
 
@@ -45,6 +46,8 @@ class Issuer:
         parts = urlsplit(self.base_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
             raise ValueError(f"the public address {self.base_url!r} is not an http(s) URL of a host")
+        if parts.username is not None or parts.password is not None:
+            raise ValueError("the public address carries no user name or password")
         if self.base_url.endswith("/"):
             raise ValueError("the public address ends without a slash")
 

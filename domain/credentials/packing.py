@@ -62,7 +62,7 @@ def unpack(packed: str) -> dict[str, Any]:
         raise Unreadable("the credential in the link inflates past the largest accepted")
     try:
         document = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:  # a few bytes can nest past the parser's depth
         raise Unreadable(f"the link does not carry a credential: {error}") from None
     if not isinstance(document, dict):
         raise Unreadable("the link does not carry a credential: not a JSON object")

@@ -25,7 +25,7 @@ from domain.credentials.multibase import MultibaseError, base58btc, from_base58b
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-jcs-2022"
 ASSERTION = "assertionMethod"
-# A credential of ours is a few kilobytes; a verifier fed a document larger than this refuses it unread.
+# A credential of ours is a few kilobytes; ``kredensial verify-credential`` refuses a document larger than this.
 MAX_DOCUMENT_BYTES = 1024 * 1024
 
 Document = dict[str, Any]
@@ -97,7 +97,7 @@ def verify(secured: Mapping[str, Any], keys: KeyResolver) -> str:
         unsecured["@context"] = raw
     try:
         payload = hash_data(unsecured, options)
-    except (TypeError, ValueError) as error:  # JCS refuses what JSON cannot say (NaN, lone surrogates)
+    except (TypeError, ValueError, RecursionError) as error:  # JCS refuses what JSON cannot say; or nesting too deep
         raise ProofRejected(f"the document cannot be canonicalized: {error}") from None
     keys.check(method, ASSERTION, payload, signature)
     return method

@@ -38,11 +38,16 @@ class Decided(Protocol):
     def decided_on(self) -> str | None: ...
 
 
+def sk_subject_key(registration_number: str, sk_number: str) -> str:
+    """An SK is the credential of one application's one decision: an application may have a second after a PK."""
+    return f"{registration_number}/{sk_number}"
+
+
 def sk_credential(row: Decided, slot: StatusSlot, issuer: Issuer) -> dict[str, Any]:
     if not (row.sk_number and row.equal_level and row.rule_version and row.decided_on):
         raise ValueError("an application is a credential once an SK of equivalency is issued")
     decided = datetime.combine(date.fromisoformat(row.decided_on), time.min, JAKARTA)
-    subject_key = f"{row.registration_number}/{row.sk_number}"
+    subject_key = sk_subject_key(row.registration_number, row.sk_number)
     return {
         "@context": issuer.contexts,
         "id": issuer.credential_id(CredentialKind.SK, subject_key),

@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 
 LIST_SIZE = 131_072
+MAX_LIST_NUMBER = 1_000_000  # a bound on what a URL may ask for, far above any kind's lists
 _HALF_BITS = 9  # the Feistel network runs on 18 bits; values of LIST_SIZE and above walk the cycle again
 _ROUNDS = 8
 
@@ -40,6 +41,19 @@ class CredentialKind(StrEnum):
     DIPLOMA = "diploma"
     CERTIFICATE = "certificate"
     SK = "sk"
+
+
+class CredentialAnnulment(StrEnum):
+    """What a set revocation bit stands for, as the annulment statement says it."""
+
+    VOID = "VOID"  # PIN-5: a diploma annulled by the Director General, void from the start
+    CANCELLED_IN_ERROR = "CANCELLED_IN_ERROR"  # PIN-5: a diploma made in error, cancelled on the university's proposal
+    REVOKED = "REVOKED"  # ASM-7: an LSP certificate withdrawn
+    SUPERSEDED = "SUPERSEDED"  # EQV-8: an SK whose decision a review (PK) reopened
+
+    @property
+    def void_from_start(self) -> bool:
+        return self is CredentialAnnulment.VOID
 
 
 class StatusListError(ValueError):
@@ -59,8 +73,16 @@ class StatusSlot:
 class Annulment:
     """What a revocation bit stands for (PIN-5), which the annulment statement says."""
 
-    kind: str  # VOID or CANCELLED_IN_ERROR
+    kind: str  # a CredentialAnnulment
     effective_on: str  # ISO date in Jakarta
+    recorded_at: datetime
+
+
+def whole_number(text: str, largest: int) -> int:
+    """A list number or an index as a URL gives it: ASCII digits, at most ``largest``; ValueError otherwise."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 7 or int(text) > largest:
+        raise ValueError(f"a whole number from 0 to {largest}")
+    return int(text)
 
 
 def position(key: bytes, kind: CredentialKind, ordinal: int, size: int = LIST_SIZE) -> tuple[int, int]:

@@ -8,11 +8,11 @@ import json
 from typing import Any, Literal
 
 from domain.credentials import proof
+from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import Statement
 from infra.credentials.keys import RingKeys
 from infra.sivil.keys import KeyRing
 
-ATTACHMENT = "credential.json"
 MAX_BYTES = 1024 * 1024
 # credentialSubject key -> the statement's attribute: PIN-6's minimal result, the same on both
 SAME_AS_STATEMENT = {
@@ -33,14 +33,14 @@ def embedded_credential(data: bytes) -> dict[str, Any] | None:
     from pypdf import PdfReader  # loaded with the PDF verifier only
 
     try:
-        found = PdfReader(io.BytesIO(data)).attachments.get(ATTACHMENT)
+        found = PdfReader(io.BytesIO(data)).attachments.get(CREDENTIAL_FILE)
     except Exception:  # a damaged file can fail anywhere in the parser; the file signature check says so
         return None
     if not found or len(found[0]) > MAX_BYTES:
         return None
     try:
         credential = json.loads(found[0])
-    except ValueError:
+    except (ValueError, RecursionError):
         return {"unreadable": True}  # present but not JSON: the check fails rather than ignoring it
     return credential if isinstance(credential, dict) else {"unreadable": True}
 

@@ -15,17 +15,17 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from application.credentials.verification import Verification, verify
-from domain.credentials.documents import DID_PATH
+from domain.credentials.documents import CREDENTIAL_FILE, DID_PATH
 from domain.credentials.proof import MAX_DOCUMENT_BYTES
 from infra.credentials.keys import DidDocumentKeys
 
-ATTACHMENT = "credential.json"
 HttpGet = Callable[[str], tuple[int, bytes]]
 
 
@@ -36,6 +36,8 @@ class Exit(IntEnum):
     STATUS_UNKNOWN = 3
     REVOKED = 4
     SUSPENDED = 5
+    EXPIRED = 6
+    NOT_YET_VALID = 7
 
 
 def verify_credential_cli(
@@ -72,7 +74,7 @@ def verify_credential_cli(
             return Exit.NOT_VERIFIED, [f"NOT VERIFIED: the issuer's DID document ({issuer}) could not be fetched"]
     if did.get("id") != issuer:
         return Exit.NOT_VERIFIED, [f"NOT VERIFIED: the DID document is {did.get('id')!r}, the issuer {issuer!r}"]
-    checked = verify(credential, DidDocumentKeys(did), fetch if (saved or not offline) else None)
+    checked = verify(credential, DidDocumentKeys(did), fetch if (saved or not offline) else None, now=datetime.now(UTC))
     return _exit(checked), _report(checked)
 
 
@@ -82,9 +84,9 @@ def read_credential(file: Path) -> dict[str, Any]:
         from pypdf import PdfReader  # only for a PDF
 
         attachments = PdfReader(io.BytesIO(data)).attachments
-        if ATTACHMENT not in attachments:
-            raise ValueError(f"the PDF carries no {ATTACHMENT}")
-        data = attachments[ATTACHMENT][0]
+        if CREDENTIAL_FILE not in attachments:
+            raise ValueError(f"the PDF carries no {CREDENTIAL_FILE}")
+        data = attachments[CREDENTIAL_FILE][0]
     return _json(data)
 
 
@@ -92,7 +94,8 @@ def did_web_url(did: str) -> str:
     """did:web resolution: the host (a port as %3A), then a path as ':' segments, else /.well-known."""
     parts = did.removeprefix("did:web:").split(":")
     host, path = unquote(parts[0]), [unquote(p) for p in parts[1:]]
-    scheme = "http" if host.split(":")[0] in ("localhost", "127.0.0.1") else "https"
+    name = host.rpartition("]")[0] + "]" if host.startswith("[") else host.split(":")[0]
+    scheme = "http" if name in ("localhost", "127.0.0.1", "[::1]") else "https"  # a development server
     return f"{scheme}://{host}/{'/'.join(path)}/did.json" if path else f"{scheme}://{host}{DID_PATH}"
 
 
@@ -116,7 +119,10 @@ def _moved(url: str, server: str | None) -> str:
 def _json(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_DOCUMENT_BYTES:
         raise ValueError("the document is larger than any credential of ours")
-    document = json.loads(data)
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        raise ValueError("the JSON nests deeper than any credential") from None
     if not isinstance(document, dict):
         raise ValueError("not a JSON object")
     return document

@@ -38,6 +38,7 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from api.sivil.wib import WIB
+from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
 from infra.document_signing import DocumentSigner
 from infra.sivil.blocking import outside_event_loop
@@ -120,14 +121,11 @@ def render_verification_pdf(
     return sign_pdf(page, keys, token, signer=signer, server=base_url, attachments=attachments)
 
 
-CREDENTIAL_ATTACHMENT = "credential.json"
-
-
 def credential_attachment(credential: Mapping[str, Any]) -> Attachment:
     """The credential as the QR's link packs it: compact JSON, so a verifier recomputes the link from these bytes."""
     data = json.dumps(credential, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return Attachment(
-        CREDENTIAL_ATTACHMENT,
+        CREDENTIAL_FILE,
         data,
         "application/vc",
         "Kredensial W3C bertanda tangan / Signed W3C Verifiable Credential",

@@ -1,7 +1,7 @@
 """The QR code of the verification PDF (PIN-7): what it carries, and the page operators that draw it.
 
 Where the PDF carries a W3C credential (issue 13) and the server's public address is known, the QR is the link that
-verifies it: ``<server>/sivil/credential/verify?vc=<packed credential>`` (``domain.credentials.packing``), which a
+verifies it: ``<server>/sivil/credential/verify#vc=<packed credential>`` (``domain.credentials.packing``), which a
 phone opens to see the verdict, signature and status, in both languages. Otherwise (no credential, no address, or a
 link too long to read) the QR carries the signed statement token itself whenever the token is short enough for a QR
 code that a phone can still read at 55 mm (:data:`QR_TOKEN_LIMIT`). A longer token (a very long name, university or
@@ -38,7 +38,7 @@ def credential_link(credential: Mapping[str, Any] | None, server: str | None) ->
     """The link that verifies ``credential`` on ``server``, or None when there is none or it is too long."""
     if credential is None or not server:
         return None
-    link = f"{server.rstrip('/')}{VERIFY_PATH}?vc={pack(credential)}"
+    link = f"{server.rstrip('/')}{VERIFY_PATH}#vc={pack(credential)}"  # a fragment: never sent, never logged
     return link if len(link) <= QR_TOKEN_LIMIT else None
 
 

@@ -1,12 +1,16 @@
-"""The credential status read model, as the issuer asks it (``application.credentials.issuing.StatusReads``)."""
+"""The credential status read model, as the issuer asks it (``application.credentials.issuing.StatusReads``) and
+the allocator (``application.credentials.allocation.PendingSlots``)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.credentials.slots import Opened
 from domain.credentials.status_list import Annulment, CredentialKind, Purpose, StatusSlot
 from projections.credentials.projection import recorded
-from projections.store import ReadStore, one
+from projections.store import ReadStore, Row, one
+
+_LATEST = "9999"  # after any recorded instant
 
 
 class CredentialStatusView:
@@ -22,33 +26,62 @@ class CredentialStatusView:
         )
         if row is None:
             return None
-        return StatusSlot(row["list_number"], row["list_index"], _instant(row["valid_from"]))
+        return StatusSlot(row["list_number"], row["list_index"], instant(row["valid_from"]))
 
     def lists(self, kind: CredentialKind) -> int:
         """How many lists the kind has opened: one more than the highest list number in use, at least one."""
-        row = one(self.store.query("SELECT MAX(list_number) AS n FROM credential_slots WHERE kind = :k", {"k": kind}))
+        row = one(
+            self.store.query("SELECT MAX(list_number) AS n FROM credential_slots WHERE kind = :k", {"k": kind.value})
+        )
         return 1 if row is None or row["n"] is None else int(row["n"]) + 1
 
     def set_indices(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> list[int]:
-        """The indices whose bit was set at ``at`` (now, when None): each index's latest change by then."""
-        rows = self.store.query(
-            "SELECT list_index, bit FROM credential_status_changes WHERE kind = :k AND purpose = :p"
-            " AND list_number = :n AND recorded_at <= :at ORDER BY list_index, recorded_at, version",
-            {"k": kind.value, "p": purpose.value, "n": number, "at": "9999" if at is None else recorded(at)},
-        )
-        latest = {row["list_index"]: row["bit"] for row in rows}
+        """The indices whose bit was set at ``at`` (now, when None): each credential's latest change by then."""
+        latest = {row["list_index"]: row["bit"] for row in self._changes(kind, purpose, number) if _by(row, at)}
         return sorted(index for index, bit in latest.items() if bit)
 
-    def annulment(self, kind: CredentialKind, number: int, index: int, at: datetime | None) -> Annulment | None:
+    def changed(
+        self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None
+    ) -> tuple[datetime | None, datetime | None]:
+        """When the list last changed by ``at`` (now, when None), and when it changed next after ``at``."""
+        instants = sorted({row["recorded_at"] for row in self._changes(kind, purpose, number)})
+        limit = _LATEST if at is None else recorded(at)
+        before = [text for text in instants if text <= limit]
+        after = [text for text in instants if text > limit]
+        return (instant(before[-1]) if before else None, instant(after[0]) if after else None)
+
+    def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None:
         row = one(
             self.store.query(
-                "SELECT annulment, effective_on FROM credential_annulments WHERE kind = :k AND list_number = :n"
-                " AND list_index = :i AND recorded_at <= :at",
-                {"k": kind.value, "n": number, "i": index, "at": "9999" if at is None else recorded(at)},
+                "SELECT a.annulment, a.effective_on, a.recorded_at FROM credential_annulments a"
+                " JOIN credential_slots s ON s.kind = a.kind AND s.subject = a.subject"
+                " WHERE s.kind = :k AND s.list_number = :n AND s.list_index = :i",
+                {"k": kind.value, "n": number, "i": index},
             )
         )
-        return Annulment(row["annulment"], row["effective_on"]) if row else None
+        return Annulment(row["annulment"], row["effective_on"], instant(row["recorded_at"])) if row else None
+
+    def pending(self, limit: int) -> list[Opened]:
+        rows = self.store.query(
+            "SELECT p.kind, p.subject, p.opened_at FROM credential_pending p WHERE NOT EXISTS"
+            " (SELECT 1 FROM credential_slots s WHERE s.kind = p.kind AND s.subject = p.subject)"
+            " ORDER BY p.opened_at, p.kind, p.subject LIMIT :limit",
+            {"limit": limit},
+        )
+        return [Opened(CredentialKind(r["kind"]), r["subject"], r["opened_at"]) for r in rows]
+
+    def _changes(self, kind: CredentialKind, purpose: Purpose, number: int) -> list[Row]:
+        return self.store.query(
+            "SELECT s.list_index, c.bit, c.recorded_at FROM credential_status_changes c"
+            " JOIN credential_slots s ON s.kind = c.kind AND s.subject = c.subject"
+            " WHERE c.kind = :k AND c.purpose = :p AND s.list_number = :n ORDER BY c.recorded_at, c.version",
+            {"k": kind.value, "p": purpose.value, "n": number},
+        )
 
 
-def _instant(text: str) -> datetime:
+def _by(row: Row, at: datetime | None) -> bool:
+    return at is None or str(row["recorded_at"]) <= recorded(at)
+
+
+def instant(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)

@@ -217,7 +217,7 @@ def test_PIN_7_the_credential_is_an_associated_file_covered_by_the_signature_and
     ]
     assert associated[1]["/EF"]["/F"].get_object()["/Subtype"] == "/application/vc"
     link = credential_link(credential, SERVER)
-    assert link is not None and link.startswith(f"{SERVER}/sivil/credential/verify?vc=")
+    assert link is not None and link.startswith(f"{SERVER}/sivil/credential/verify#vc=")
     assert qr_operators(link).encode("ascii") in reader.pages[0].get_contents().get_data()  # type: ignore[union-attr]
     result = verify_pdf(pdf, keys, roots=roots_from_pem(pki[1].read_bytes()))
     assert result.check("credential").outcome == "ok", result.checks
@@ -264,6 +264,8 @@ def test_the_pdf_signing_files_are_required_with_postgresql_and_generated_once_o
     assert (first.pdf_signing_key, first.pdf_signing_chain) == (again.pdf_signing_key, again.pdf_signing_chain)
     chain = first.pdf_signing_chain.read_bytes()
     assert Settings.from_env(base).pdf_signing_chain.read_bytes() == chain  # made once, not again
+    with pytest.raises(RuntimeError, match="set KREDENSIAL_PUBLIC_URL"):
+        Settings.from_env({**postgres, **pdf_signing_env(tmp_path / "elsewhere"), "KREDENSIAL_PUBLIC_URL": ""})
     named = Settings.from_env({**postgres, **pdf_signing_env(tmp_path / "elsewhere")})
     assert named.pdf_signing_key == tmp_path / "elsewhere" / "signing-key.pem"
     other, _ = DocumentSigner.generate()

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,12 @@ from playwright.sync_api import sync_playwright
 
 from api.http import create_app
 from api.well_known import ROOT_CERTIFICATE_PATH
+from domain.credentials.packing import pack
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from infra.sivil.keys import KeyRing
 from infra.sivil.verify import roots_from_pem, verify_pdf
-from tests.world import PRODI, UNIVERSITY, World
+from tests.world import PRODI, UNIVERSITY, Clock, World
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
@@ -105,3 +107,42 @@ def test_PIN_6_a_person_verifies_a_diploma_on_the_sivil_page(world: World, serve
             assert checked.statement is not None and checked.statement.full_name == "Siti Aminah"
         finally:
             browser.close()
+
+
+def test_issue_13_a_phone_opening_the_pdfs_qr_link_sees_the_verdict_and_no_server_receives_the_credential(
+    world: World, server: str, container: Container, clock: Clock
+) -> None:
+    clock.now = datetime.now(UTC)  # events carry the wall clock's instant; the issuer's clock follows it here
+    world.university()
+    world.programme()
+    world.eligible_s1()
+    nina = world.reserve().nina
+    world.graduate()
+    world.pair(nina=nina)
+    world.project()
+    assert nina is not None
+    entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
+    assert entry is not None
+    credential = container.services.credentials.diploma(entry)
+    assert credential is not None
+    link = f"{server}/sivil/credential/verify#vc={pack(credential)}"
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 420, "height": 900})
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url + (request.post_data or "")))
+            page.goto(link)
+            page.wait_for_selector("#result", timeout=15_000)
+            verdict = page.get_attribute("#result", "data-verdict")
+            text = page.inner_text("#result")
+            shown_url = page.url
+            page.screenshot(path=str(ARTIFACTS / "sivil-credential-qr.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert verdict == "VERIFIED"
+    assert "Kredensial sah" in text and "Credential valid" in text and "Siti Aminah" in text
+    assert "#vc=" not in shown_url  # the page took the credential out of the address bar
+    assert [url for url in asked if "?vc=" in url] == []  # never in a URL that a server or proxy logs

@@ -1,6 +1,7 @@
 """Issue 13: the same issuer serves LSP certificates (ASM-7) and SKs of equivalency (EQV-4) as credentials that
 Digital Bazaar's verifier accepts; a revoked certificate and an SK whose review reopened the decision read revoked
-from the published lists, a review under way reads suspended; each is downloaded only by those who may read it."""
+from the published lists, while an SK under review stays in force (decided); each is downloaded only by those who
+may read it."""
 
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def test_an_lsp_certificate_verifies_with_digital_bazaar_until_its_revocation(
     assert client.get(path, headers=bearer(container, Role.KETUA_LSP, "ketua@lsp", LSP)).status_code == 200
 
 
-def test_an_sk_is_suspended_while_its_review_is_decided_and_revoked_when_the_review_reopens_the_decision(
+def test_an_sk_stays_in_force_while_its_review_is_decided_and_is_revoked_when_the_review_reopens_the_decision(
     world: World, container: Container, client: TestClient, clock: Clock
 ) -> None:
     clock.now = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
@@ -93,7 +94,7 @@ def test_an_sk_is_suspended_while_its_review_is_decided_and_revoked_when_the_rev
         cause=applicant(),
     )
     world.project()
-    [suspended] = digital_bazaar.verify([credential], documents_for([credential], get(client)))
+    [under_review] = digital_bazaar.verify([credential], documents_for([credential], get(client)))
     directorate.app.decide_review(registration_number=number, upheld=True, deciders=[], remark="Diterima", cause=LEGAL)
     world.project()
     [revoked] = digital_bazaar.verify([credential], documents_for([credential], get(client)))
@@ -102,7 +103,7 @@ def test_an_sk_is_suspended_while_its_review_is_decided_and_revoked_when_the_rev
     assert credential["type"] == ["VerifiableCredential", "EquivalencyCredential"]
     assert credential["credentialSubject"]["skNumber"] == "1234/E.E3/KM/2026"
     assert valid["verified"], valid["errors"]
-    assert [(s["purpose"], s["set"]) for s in suspended["status"]] == [("revocation", False), ("suspension", True)]
+    assert under_review["verified"], under_review["errors"]
     assert [(s["purpose"], s["set"]) for s in revoked["status"]] == [("revocation", True), ("suspension", False)]
     assert statement["credentialSubject"]["annulmentKind"] == "SUPERSEDED"
     assert client.get(path, headers=bearer(container, Role.APPLICANT, "akun-lain", None)).status_code == 404

@@ -8,7 +8,7 @@ import copy
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from api.http import create_app
 from application.credentials.issuing import CredentialIssuing
+from application.credentials.status_key import status_list_key
 from domain.credentials import proof
 from domain.credentials.diploma import diploma_credential
 from domain.credentials.documents import Issuer
@@ -31,7 +32,7 @@ from infra.sivil.qr import QR_TOKEN_LIMIT
 from projections.sivil.rows import SivilEntry
 from tests.credentials import digital_bazaar
 from tests.credentials.digital_bazaar import documents_for
-from tests.world import PRODI, UNIVERSITY, World
+from tests.world import PRODI, UNIVERSITY, Clock, World
 
 
 @pytest.fixture
@@ -68,7 +69,9 @@ def credential_of(container: Container, nina: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def s1(world: World) -> World:
+def s1(world: World, clock: Clock) -> World:
+    # Events carry the wall clock's instant; the issuer's clock follows it here, as it does in production.
+    clock.now = datetime.now(UTC)
     world.university()
     world.programme()
     return world
@@ -171,32 +174,45 @@ def test_a_credential_signed_before_a_key_rotation_still_verifies_and_one_by_an_
     assert not unknown["verified"]
 
 
-def test_the_list_as_it_stood_before_the_annulment_has_the_bit_clear_and_after_it_set(
-    s1: World, container: Container, client: TestClient
+def test_the_list_as_it_stood_before_the_annulment_has_the_bit_clear_and_cannot_pass_for_the_current_one(
+    s1: World, container: Container, client: TestClient, clock: Clock, tmp_path: Path
 ) -> None:
     credential = credential_of(container, paired(s1))
-    before = datetime.now(UTC) - timedelta(seconds=1)
+    before = datetime.now(UTC)
     s1.annul()
     s1.project()
+    clock.now = datetime.now(UTC)
     entry = credential["credentialStatus"][0]
-    path = entry["statusListCredential"].split("8000", 1)[1]
-    index = int(entry["statusListIndex"])
+    url, index = entry["statusListCredential"], int(entry["statusListIndex"])
+    path = urlsplit(url).path
 
     then = client.get(path, params={"timestamp": before.isoformat()}).json()
     now = client.get(path).json()
+    by_day = client.get(path, params={"timestamp": before.date().isoformat()})
 
     assert not is_set(decode(then["credentialSubject"]["encodedList"]), index)
     assert is_set(decode(now["credentialSubject"]["encodedList"]), index)
-    assert then["id"] == now["id"] == entry["statusListCredential"]
-    [as_it_stood] = digital_bazaar.verify([credential], {**documents_for([credential], get(client)), path: then})
-    assert as_it_stood["status"][0]["purpose"] == "revocation"
+    assert then["id"] == now["id"] == url
+    assert then["validUntil"] == now["validFrom"]  # the past list held until the annulment changed it
+    assert "validUntil" not in now
+    assert by_day.status_code == 200
+    # The holder of an annulled diploma who keeps the list of before cannot pass it off as current. (Digital
+    # Bazaar's verifier too refuses a list past its validUntil, beyond its clock skew of five minutes.)
+    saved = tmp_path / "list.json"
+    saved.write_text(json.dumps(then))
+    did = tmp_path / "did.json"
+    did.write_text(json.dumps(client.get("/.well-known/did.json").json()))
+    file = tmp_path / "vc.json"
+    file.write_text(json.dumps(credential))
+    code, lines = verify_credential_cli(file, did, [saved], None, True)
+    assert code == 3 and "not current" in "\n".join(lines), lines
 
 
 def test_status_indices_are_drawn_from_the_recorded_key_not_from_issue_order(
     s1: World, container: Container, client: TestClient
 ) -> None:
     credentials = [credential_of(container, paired(s1, nim)) for nim in ("2020001", "2020002", "2020003")]
-    key = container.worker.projections["credential_status"].key  # type: ignore[attr-defined]
+    key = status_list_key(container.services.diploma.commands)
     indices = [int(c["credentialStatus"][0]["statusListIndex"]) for c in credentials]
 
     assert indices == [position(key, CredentialKind.DIPLOMA, ordinal)[1] for ordinal in range(3)]
@@ -219,6 +235,8 @@ def test_bad_requests_for_status_lists_name_the_field_and_the_rule(client: TestC
         assert response.status_code == 400, path
         assert response.json()["field"] == field and response.json()["ruleId"] == "API.credentials"
     assert client.get("/credentials/status/diploma/revocation/7").status_code == 404
+    published = client.get("/credentials/status/diploma/revocation/0")
+    assert published.headers["access-control-allow-origin"] == "*"  # for verifiers running in a browser
 
 
 def verdict_of(client: TestClient, credential: dict[str, Any]) -> tuple[int, str, str]:
@@ -249,6 +267,8 @@ def test_the_qr_link_verifies_the_credential_it_carries_and_shows_the_result_bil
     assert verdict == "REVOKED"
     assert "Dibatalkan karena kekeliruan / Cancelled: made in error" in page
     assert client.get("/sivil/credential/verify", params={"vc": "not-a-credential"}).status_code == 400
+    status_list = client.get(urlsplit(credential["credentialStatus"][0]["statusListCredential"]).path).json()
+    assert client.get("/sivil/credential/verify", params={"vc": pack(status_list)}).status_code == 400  # not a diploma
 
 
 def test_the_qr_link_of_a_credential_fits_a_qr_code_a_phone_reads() -> None:
@@ -264,7 +284,7 @@ def test_the_qr_link_of_a_credential_fits_a_qr_code_a_phone_reads() -> None:
         keys,
         created=datetime.now(UTC),
     )
-    link = f"{issuer.base_url}/sivil/credential/verify?vc={pack(signed)}"
+    link = f"{issuer.base_url}/sivil/credential/verify#vc={pack(signed)}"
     assert len(link) <= QR_TOKEN_LIMIT
     assert unpack(pack(signed)) == signed
 

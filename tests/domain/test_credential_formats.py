@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from application.credentials.verification import verify
 from domain.credentials import proof
 from domain.credentials.documents import Issuer
 from domain.credentials.multibase import (
@@ -22,6 +23,7 @@ from domain.credentials.multibase import (
 from domain.credentials.packing import Unreadable, pack, unpack
 from domain.credentials.status_list import LIST_SIZE, StatusListError, decode, encode, is_set, permuted
 from infra.credentials.keys import DidDocumentKeys, IssuerKeys
+from infra.credentials.verify_cli import did_web_url
 from infra.sivil.keys import KeyRing
 
 ISSUER = Issuer("https://sivil.example.go.id")
@@ -132,3 +134,46 @@ def test_a_packed_credential_round_trips_and_anything_else_is_unreadable() -> No
     for bad in ("", "9" + pack(secured)[1:], "1!!!", "1" + "A" * 9000, bomb, pack({"a": 1})[:-3]):
         with pytest.raises(Unreadable):
             unpack(bad)
+
+
+def test_a_link_nesting_past_the_parsers_depth_is_unreadable_not_an_error() -> None:
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    nested = deflate.compress(b"[" * 5000) + deflate.flush()
+    with pytest.raises(Unreadable):
+        unpack("1" + base64.urlsafe_b64encode(nested).rstrip(b"=").decode())
+    with pytest.raises(Unreadable):  # the same without the preset dictionary's help
+        unpack(pack({"a": 1})[:1] + base64.urlsafe_b64encode(nested).rstrip(b"=").decode())
+
+
+@pytest.mark.parametrize(
+    ("did", "url"),
+    [
+        ("did:web:sivil.example.go.id", "https://sivil.example.go.id/.well-known/did.json"),
+        ("did:web:127.0.0.1%3A8000", "http://127.0.0.1:8000/.well-known/did.json"),
+        ("did:web:%5B%3A%3A1%5D%3A8123", "http://[::1]:8123/.well-known/did.json"),
+        ("did:web:example.go.id:kredensial", "https://example.go.id/kredensial/did.json"),
+    ],
+)
+def test_did_web_resolves_to_https_except_for_a_development_server(did: str, url: str) -> None:
+    assert did_web_url(did) == url
+
+
+def test_the_issuer_refuses_an_address_with_a_user_name() -> None:
+    with pytest.raises(ValueError, match="user name"):
+        Issuer("https://user:secret@sivil.example.go.id")
+
+
+def test_a_credential_past_its_valid_until_is_expired_and_one_before_its_valid_from_not_yet_valid() -> None:
+    keys = IssuerKeys(KeyRing.from_seeds([bytes(range(32))]), ISSUER)
+    document = {
+        "@context": ISSUER.contexts,
+        "type": ["VerifiableCredential"],
+        "issuer": ISSUER.did,
+        "validFrom": "2026-01-01T00:00:00Z",
+        "validUntil": "2026-12-31T23:59:59Z",
+    }
+    secured = proof.secure(document, keys, created=AT)
+    checker = DidDocumentKeys(keys.did_document())
+    assert verify(secured, checker, None, now=datetime(2027, 1, 1, tzinfo=UTC)).verdict == "EXPIRED"
+    assert verify(secured, checker, None, now=datetime(2025, 12, 31, tzinfo=UTC)).verdict == "NOT_YET_VALID"
+    assert verify(secured, checker, None, now=datetime(2026, 6, 1, tzinfo=UTC)).verdict == "STATUS_UNKNOWN"

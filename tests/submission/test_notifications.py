@@ -154,6 +154,7 @@ def test_sub_10_killed_between_sending_and_recording_sends_the_same_message_id_a
         "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
         "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
         "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
+        "KREDENSIAL_PUBLIC_URL": settings.public_url,
     }
     child = subprocess.run([sys.executable, "-c", KILLED_AFTER_SENDING], env=env, capture_output=True, timeout=120)
     assert child.returncode == -9, child.stderr.decode()[-2000:]
