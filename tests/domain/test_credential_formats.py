@@ -9,6 +9,8 @@ import zlib
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from application.credentials.verification import verify
 from domain.credentials import proof
@@ -177,3 +179,49 @@ def test_a_credential_past_its_valid_until_is_expired_and_one_before_its_valid_f
     assert verify(secured, checker, None, now=datetime(2027, 1, 1, tzinfo=UTC)).verdict == "EXPIRED"
     assert verify(secured, checker, None, now=datetime(2025, 12, 31, tzinfo=UTC)).verdict == "NOT_YET_VALID"
     assert verify(secured, checker, None, now=datetime(2026, 6, 1, tzinfo=UTC)).verdict == "STATUS_UNKNOWN"
+
+
+# The interoperability vector of eddsa-jcs-2022 (Digital Bazaar, with the W3C specification's Ed25519 key): our
+# proofs must equal it byte for byte, so that no verifier depends on ours having been written the same way.
+VECTOR_KEY = "z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"
+VECTOR_SECRET = "z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq"  # multibase of 0x8026 and the 32-byte seed
+VECTOR = {
+    "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+    "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+    "type": ["VerifiableCredential", "AlumniCredential"],
+    "name": "Alumni Credential",
+    "description": "A minimum viable example of an Alumni Credential.",
+    "issuer": f"did:key:{VECTOR_KEY}",
+    "validFrom": "2023-01-01T00:00:00Z",
+    "credentialSubject": {"id": "did:example:abcdefgh", "alumniOf": "The School of Examples"},
+}
+VECTOR_PROOF_VALUE = "z5EhYRJkfPLkoT92FPXN8KK6M9rsBhq3xs19GBSsA6VdNYH4QMKSyNuA2Gfznz9QthVD7Rz3HTAfqxxay23htUpTg"
+
+
+class DidKey:
+    """did:key of an Ed25519 Multikey: the key is the identifier itself."""
+
+    verification_method = f"did:key:{VECTOR_KEY}#{VECTOR_KEY}"
+
+    def __init__(self) -> None:
+        self.private = Ed25519PrivateKey.from_private_bytes(from_base58btc(VECTOR_SECRET)[2:])
+
+    def sign_payload(self, payload: bytes) -> bytes:
+        return self.private.sign(payload)
+
+    def check(self, verification_method: str, purpose: str, payload: bytes, signature: bytes) -> None:
+        key = Ed25519PublicKey.from_public_bytes(ed25519_from_multikey(verification_method.rpartition("#")[2]))
+        try:
+            key.verify(signature, payload)
+        except InvalidSignature:
+            raise proof.ProofRejected("bad signature") from None
+
+
+def test_our_eddsa_jcs_2022_proof_equals_the_interoperability_vector_and_verifies_it() -> None:
+    secured = proof.secure(VECTOR, DidKey(), created=datetime(2023, 2, 24, 23, 36, 38, tzinfo=UTC))
+    assert secured["proof"]["proofValue"] == VECTOR_PROOF_VALUE
+    assert secured["proof"]["@context"] == VECTOR["@context"]
+    assert proof.verify(secured, DidKey()) == DidKey.verification_method
+    changed = {**secured, "name": "Alumni Credentia1"}
+    with pytest.raises(proof.ProofRejected):
+        proof.verify(changed, DidKey())
