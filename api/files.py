@@ -28,6 +28,8 @@ from domain.errors import NotAuthorized, RuleViolation
 from domain.files import SHA256, SNIFF_BYTES, sniff
 from domain.registry.codes import student_key
 from domain.submission.claim import EVIDENCE_TYPES
+from projections.numbering.view import NumberingView
+from projections.submission.view import SubmissionView
 
 UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT})  # SUB-6, ASM-4, EQV-2
 
@@ -44,11 +46,10 @@ def _may_read_evidence(services: Services, actor: Actor, assessed: list[tuple[st
     )
 
 
-def students_holding(services: Services, sha256: str) -> list[tuple[str, str]]:
+def students_holding(submissions: SubmissionView, numbering: NumberingView, sha256: str) -> list[tuple[str, str]]:
     """The students whose submissions hold a file, but for those erased (UU PDP): a certificate's scan carries the
     very name that was erased."""
-    numbering = services.diploma.numbering
-    return [(u, nim) for u, nim in services.submission.view.evidence_holders(sha256) if not numbering.erased(u, nim)]
+    return [(u, nim) for u, nim in submissions.evidence_holders(sha256) if not numbering.erased(u, nim)]
 
 
 def create_files_router(services: Services) -> APIRouter:
@@ -90,7 +91,9 @@ def create_files_router(services: Services) -> APIRouter:
             return refused(401, "NotAuthorized", str(e))
         if not SHA256.fullmatch(sha256):
             return refused(404, "NotFound", "no such file")
-        holders = await asyncio.to_thread(students_holding, services, sha256)
+        holders = await asyncio.to_thread(
+            students_holding, services.submission.view, services.diploma.numbering, sha256
+        )
         assessed = await asyncio.to_thread(services.assessment.view.evidence_holders, sha256)
         applied = await asyncio.to_thread(services.equivalency.view.document_holders, sha256)
         if not holders and not assessed and not applied:

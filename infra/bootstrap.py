@@ -333,9 +333,14 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))
-    status_view = CredentialStatusView(reads)
-    credentials = CredentialIssuing(issuer, IssuerKeys(keys_ring, issuer), status_view, diplomas.clock)
-    slots = SlotAllocator(diplomas, status_key, status_view)
+    # Queries read a hot standby when one is configured (issue 17); the worker, its keepers and every write stay
+    # on the primary, where a keeper must not act on a standby's older copy (a slot allocated twice, a file
+    # deleted that a record named a moment ago).
+    queries = PostgresReadStore(settings.read_database_url) if settings.read_database_url else reads
+    credentials = CredentialIssuing(
+        issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(queries), diplomas.clock
+    )
+    slots = SlotAllocator(diplomas, status_key, CredentialStatusView(reads))
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
     pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(
@@ -369,10 +374,10 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     worker_ref.append(worker)
 
     def wait(projection: str, position: int | None, application: str = Diplomas.name) -> None:
-        tracking.wait(reads, projection, application, position, settings.wait_timeout)
+        tracking.wait(queries, projection, application, position, settings.wait_timeout)
 
-    certificates_view = AssessmentView(reads)
-    equivalency_view = EquivalencyView(reads, submissions.calendar)
+    certificates_view = AssessmentView(queries)
+    equivalency_view = EquivalencyView(queries, submissions.calendar)
     holder_digest = functools.partial(student_nik_digest, diplomas, vault, nik_key)
 
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
@@ -380,7 +385,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
 
     verification_trail = VerificationTrail(reads)
     certificate_trail = CertificateVerificationTrail(reads)
-    submission_view = SubmissionView(reads)
+    submission_view = SubmissionView(queries)
     sivil_public = SivilPublic(
         keys=keys_ring,
         render_pdf=functools.partial(
@@ -402,13 +407,16 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         trail=verification_trail,
     )
 
+    written = (SubmissionView(reads), NumberingView(reads), AssessmentView(reads))
+    written_equivalency = EquivalencyView(reads, submissions.calendar)
+
     def still_named(sha256: str) -> bool:
-        """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for
-        (``services`` is built below; the worker asks only once bootstrap has returned)."""
+        """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for,
+        read on the primary (a standby's older copy could miss a record that names it since a moment ago)."""
         return (
-            bool(students_holding(services, sha256))
-            or bool(certificates_view.evidence_holders(sha256))
-            or bool(equivalency_view.document_holders(sha256))
+            bool(students_holding(written[0], written[1], sha256))
+            or bool(written[2].evidence_holders(sha256))
+            or bool(written_equivalency.document_holders(sha256))
         )
 
     erased_files = ErasedFiles(reads, files, still_named, diplomas.clock)
@@ -419,14 +427,14 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         registry=diplomas,
         diploma=DiplomaServices(
             commands=diplomas,
-            eligibility=EligibilityView(reads, rulesets),
-            numbering=NumberingView(reads),
-            sivil=SivilView(reads),
+            eligibility=EligibilityView(queries, rulesets),
+            numbering=NumberingView(queries),
+            sivil=SivilView(queries),
             sivil_public=sivil_public,
         ),
         submission=SubmissionServices(
             commands=submissions,
-            view=SubmissionView(reads),
+            view=SubmissionView(queries),
             files=files,
             max_upload_bytes=settings.max_upload_bytes,
             outbox=OutboxSender(
@@ -442,7 +450,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 addresses=functools.partial(student_address, diplomas, vault),
             ),
             dpi_pdf=functools.partial(
-                _dpi_pdf, SubmissionView(reads), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock
+                _dpi_pdf, SubmissionView(queries), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock
             ),
         ),
         assessment=AssessmentServices(
@@ -485,12 +493,12 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         worker=worker,
         wait=wait,
         waiter=PositionWaiter(
-            lambda projection, application: tracking.position(reads, projection, application),
+            lambda projection, application: tracking.position(queries, projection, application),
             timeout=settings.wait_timeout,
         ),
         token_secret=settings.secret,
         today=diplomas.today,
         credentials=credentials,
     )
-    stores = [reads] if reads is keys else [reads, keys]
+    stores = list({id(store): store for store in (reads, keys, queries)}.values())
     return Container(settings=settings, services=services, stores=stores, allocate_slots=slots.step)

@@ -15,6 +15,7 @@ from pathlib import Path
 class Settings:
     data_dir: Path
     database_url: str  # empty: SQLite files under data_dir
+    read_database_url: str  # empty: queries read the read models where they are written; else a hot standby
     secret: str  # signs bearer tokens
     master_key: bytes  # wraps each person's data key
     host: str
@@ -61,6 +62,7 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
+            read_database_url=env.get("KREDENSIAL_READ_DATABASE_URL", ""),
             secret=secret,
             master_key=_key_bytes(master),
             host=env.get("KREDENSIAL_HOST", "127.0.0.1"),
