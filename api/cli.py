@@ -55,6 +55,7 @@ class OfflineTools:
     write_cohort: Callable[..., int]  # infra.demo_data.write_cohort
     # (file, keys, server, offline, root)
     verify_pdf: Callable[[Path, Path | None, str | None, bool, Path | None], tuple[int, list[str]]]
+    workers_refused: Callable[[int], str | None]  # infra.asgi: why N API processes cannot share the installation
     # (file, DID document, saved status documents, server, offline)
     verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
 
@@ -70,6 +71,9 @@ def build_cli(
         host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
         port: Annotated[int | None, typer.Option(help="Port")] = None,
         projections: Annotated[bool, typer.Option(help="Also run the projections in this process")] = True,
+        workers: Annotated[
+            int, typer.Option(min=1, max=64, help="API processes (PostgreSQL and Redis; projections in `worker`)")
+        ] = 1,
     ) -> None:
         """Serve GraphQL at /graphql (GraphiQL on) and SIVIL at /sivil. Creates what it needs on first run."""
         import uvicorn
@@ -77,12 +81,31 @@ def build_cli(
         from api.http import create_app
 
         default_host, default_port, in_process = serve_settings()
+        listen_host, listen_port = host or default_host, port or default_port
+        if workers > 1:
+            refused = tools.workers_refused(workers)
+            if refused:
+                console.print(f"kredensial: {refused}")
+                raise typer.Exit(code=2)
+            base = f"http://{_url_host(listen_host)}:{listen_port}"
+            console.print(
+                f"kredensial: {workers} API processes at {base}; run the projections with `kredensial worker`"
+            )
+            uvicorn.run(
+                "infra.asgi:app",
+                factory=True,
+                workers=workers,
+                host=listen_host,
+                port=listen_port,
+                log_level="info",
+                proxy_headers=False,
+            )
+            return
         runtime = boot()
         run_worker = projections and in_process
         app = create_app(
             runtime.services, on_startup=runtime.start_worker if run_worker else None, on_shutdown=runtime.close
         )
-        listen_host, listen_port = host or default_host, port or default_port
         base = f"http://{_url_host(listen_host)}:{listen_port}"
         console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser)", soft_wrap=True)
         console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)

@@ -35,7 +35,18 @@ def _verify_credential(
     return verify_credential_cli(file, did_document, status, server, offline)
 
 
-TOOLS = OfflineTools(write_cohort=_write_cohort, verify_pdf=_verify_pdf, verify_credential=_verify_credential)
+def _workers_refused(count: int) -> str | None:
+    from infra.asgi import workers_refused
+
+    return workers_refused(count)
+
+
+TOOLS = OfflineTools(
+    write_cohort=_write_cohort,
+    verify_pdf=_verify_pdf,
+    workers_refused=_workers_refused,
+    verify_credential=_verify_credential,
+)
 
 
 def cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:

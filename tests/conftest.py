@@ -168,3 +168,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("KREDENSIAL_REQUIRE_POSTGRES") == "1" and exitstatus == 0 and _postgres_passed == 0:
         print("\nno PostgreSQL test passed: refusing to call this run green")
         session.exitstatus = 1
+
+
+# --- Tests that ran processes of their own say which, at the end of the run (issue 17). ---
+
+RAN_PROCESSES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in RAN_PROCESSES:
+        terminalreporter.write_line(line)

@@ -54,7 +54,9 @@ def primary_and_standby() -> Iterator[Pair]:
     try:
         _as_postgres(str(bin_dir / "initdb"), "-D", str(primary_dir), "-U", "postgres", "--auth=trust")
         with (primary_dir / "postgresql.conf").open("a") as conf:
-            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\nmax_wal_senders = 4\n")
+            # Several processes, each with a pool per log and per read store: more than the default 100 connections.
+            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\n")
+            conf.write("max_wal_senders = 4\nmax_connections = 500\n")
         with (primary_dir / "pg_hba.conf").open("a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
         _start(bin_dir, primary_dir, primary_port, started)

@@ -1,0 +1,30 @@
+"""The app of one API process among several (``kredensial serve --workers N``, issue 17): each process boots its
+own container from the environment; nothing one holds is needed by another (challenges and rate limits in Redis,
+spent challenges and read models in PostgreSQL, sequences in the event store). Projections run in
+``kredensial worker`` processes, never in these."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.http import create_app
+from infra.bootstrap import bootstrap
+from infra.settings import Settings
+
+
+def app() -> FastAPI:
+    """uvicorn's factory (``infra.asgi:app``), called once in each worker process."""
+    runtime = bootstrap(Settings.from_env())
+    return create_app(runtime.services, on_shutdown=runtime.close)
+
+
+def workers_refused(count: int, settings: Settings | None = None) -> str | None:
+    """Why ``count`` API processes cannot share this installation, or None when they can."""
+    if count <= 1:
+        return None
+    settings = settings or Settings.from_env()
+    if not settings.uses_postgres:
+        return "--workers needs PostgreSQL (KREDENSIAL_DATABASE_URL): SQLite files are one process's"
+    if not settings.redis_url:
+        return "--workers needs Redis (KREDENSIAL_REDIS_URL): each process would keep its own rate limits"
+    return None

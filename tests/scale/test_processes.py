@@ -1,0 +1,180 @@
+"""Issue 17, items 1 and 3: several API processes, a projection worker and a standby, on PostgreSQL.
+
+Two API processes (``serve --workers 2``: uvicorn's processes behind one port, and a second ``serve``), one
+``kredensial worker`` and a hot standby for the queries. Reservations in one prodi-year are sent through both at
+once; the second API process is killed mid-traffic, and the client retries what it was not told through the
+first. Every acknowledged reservation is in the log and readable through the standby with its position, no NINA is
+given twice, every event is projected exactly once, and no read model skipped one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+from api.auth import mint
+from domain.audit import Role
+from domain.diploma.diploma import Diploma
+from infra.bootstrap import bootstrap
+from infra.settings import Settings
+from tests.conftest import RAN_PROCESSES
+from tests.regressions.test_defect_05_verify_pdf import clean_env
+from tests.scale.standby import Pair, primary_and_standby
+from tests.servers import free_port, served_process
+from tests.signed_pdfs import pdf_signing_env
+from tests.world import UNIVERSITY, Clock, World
+
+pytestmark = pytest.mark.postgres
+STUDENTS = 36
+KREDENSIAL = [sys.executable, "-m", "infra.main"]
+RESERVE = (
+    "mutation($i: ReserveNinaInput!) { reserveNina(input: $i) { __typename ... on NinaAccepted { nina position }"
+    " ... on RuleViolation { ruleId message } } }"
+)
+READ = 'query($n: String!, $p: Int) { diploma(universityCode: "001002", nim: $n, position: $p) { nina status } }'
+
+
+@pytest.fixture(scope="module")
+def pair() -> Iterator[Pair]:
+    with primary_and_standby() as made:
+        yield made
+
+
+def environment(pair: Pair, tmp_path: Path) -> dict[str, str]:
+    return {
+        **clean_env(),
+        "KREDENSIAL_DATA_DIR": str(tmp_path / "var"),
+        "KREDENSIAL_DATABASE_URL": pair.primary,
+        "KREDENSIAL_READ_DATABASE_URL": pair.standby,
+        "KREDENSIAL_REDIS_URL": "redis://127.0.0.1:6379/5",
+        "KREDENSIAL_SECRET": "test-secret-" + "x" * 32,
+        "KREDENSIAL_MASTER_KEY": "11" * 32,
+        "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,
+        "KREDENSIAL_SIVIL_RATE_LIMIT": "1000000/minute",
+        "KREDENSIAL_PROJECTIONS_IN_PROCESS": "0",
+        "KREDENSIAL_WAIT_TIMEOUT": "30",
+        **pdf_signing_env(tmp_path / "pki"),
+    }
+
+
+def seeded(env: dict[str, str], clock: Clock) -> list[str]:
+    """The registry and students eligible for a reservation, written by a process of its own."""
+    container = bootstrap(Settings.from_env(env), clock=clock)
+    try:
+        world = World(container, clock)
+        world.university()
+        world.programme()
+        nims = [f"2020{i:03d}" for i in range(STUDENTS)]
+        for nim in nims:
+            world.eligible_s1(nim)
+        return nims
+    finally:
+        container.close()
+
+
+def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_when_one_process_is_killed(
+    pair: Pair, tmp_path: Path, clock: Clock
+) -> None:
+    clock.now = datetime.now(UTC)
+    env = environment(pair, tmp_path)
+    nims = seeded(env, clock)
+    token = mint(env["KREDENSIAL_SECRET"], subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
+    headers = {"Authorization": f"Bearer {token}"}
+    worker = subprocess.Popen([*KREDENSIAL, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    first_port, second_port = free_port(), free_port()
+    first_command = [*KREDENSIAL, "serve", "--workers", "2", "--port", str(first_port)]
+    second_command = [*KREDENSIAL, "serve", "--no-projections", "--port", str(second_port)]
+    acknowledged: dict[str, tuple[str, int]] = {}
+    answered_by: dict[str, int] = {"first": 0, "second": 0, "refused": 0}
+    lock = threading.Lock()
+    try:
+        with (
+            served_process(first_command, env, first_port) as first,
+            served_process(second_command, env, second_port) as second,
+        ):
+            second_pid = _listener(second_port)
+
+            def reserve(index: int) -> None:
+                nim = nims[index]
+                for url in [second, first] if index % 2 else [first]:  # odd ones through the second process
+                    try:
+                        answer = httpx.post(
+                            url + "/graphql",
+                            json={"query": RESERVE, "variables": {"i": {"universityCode": UNIVERSITY, "nim": nim}}},
+                            headers=headers,
+                            timeout=60,
+                        ).json()["data"]["reserveNina"]
+                    except (httpx.TransportError, ValueError):
+                        with lock:
+                            answered_by["refused"] += 1
+                        continue  # that process is gone: the client asks the other
+                    if answer["__typename"] == "NinaAccepted":
+                        with lock:
+                            acknowledged[nim] = (answer["nina"], answer["position"])
+                            answered_by["first" if url == first else "second"] += 1
+                    return
+
+            with ThreadPoolExecutor(max_workers=6) as pool:
+                futures = [pool.submit(reserve, index) for index in range(STUDENTS)]
+                futures[1].result()
+                os.kill(second_pid, signal.SIGKILL)  # mid-traffic: some of its requests never get an answer
+                for future in futures:
+                    future.result()
+
+            read = {
+                nim: httpx.post(
+                    first + "/graphql",
+                    json={"query": READ, "variables": {"n": nim, "p": position}},
+                    headers=headers,
+                    timeout=60,
+                ).json()["data"]["diploma"]
+                for nim, (_, position) in acknowledged.items()
+            }
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+
+    reserved_in_log = _reserved_in_log(env, clock)
+    assert len(acknowledged) >= STUDENTS * 2 // 3
+    assert {nim: nina for nim, (nina, _) in acknowledged.items()}.items() <= reserved_in_log.items()
+    assert len(set(reserved_in_log.values())) == len(reserved_in_log)  # no NINA given twice
+    assert all(read[nim] == {"nina": nina, "status": "RESERVED"} for nim, (nina, _) in acknowledged.items())
+    with psycopg.connect(pair.primary) as db:
+        projected = db.execute("SELECT COUNT(*) FROM numbering_diplomas").fetchone()
+        skipped = db.execute("SELECT COUNT(*) FROM projection_failures").fetchone()
+    assert projected is not None and projected[0] == len(reserved_in_log)  # each applied once
+    assert skipped == (0,)
+    RAN_PROCESSES.append(
+        f"multi-process test: `serve --workers 2` on :{first_port}, `serve` on :{second_port} (killed mid-traffic),"
+        f" `worker` (pid {worker.pid}), primary and standby PostgreSQL ({pair.primary.rsplit('@', 1)[1]},"
+        f" {pair.standby.rsplit('@', 1)[1]}); {len(acknowledged)} of {STUDENTS} reservations acknowledged,"
+        f" ({answered_by['first']} by the first, {answered_by['second']} by the second before it was killed,"
+        f" {answered_by['refused']} asked again after it was), {len(reserved_in_log)} in the log"
+    )
+
+
+def _listener(port: int) -> int:
+    """The pid of the process listening on ``port`` (the second ``serve``), to kill it without warning."""
+    out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
+    return int(out.split("pid=")[1].split(",")[0])
+
+
+def _reserved_in_log(env: dict[str, str], clock: Clock) -> dict[str, str]:
+    """NIM -> NINA of every reservation event in the diplomas log, as the log itself says."""
+    container = bootstrap(Settings.from_env(env), clock=clock)
+    try:
+        world = World(container, clock)
+        return {e.nim: e.nina.value for e in world.events() if isinstance(e, Diploma.NINAReserved)}
+    finally:
+        container.close()
