@@ -30,6 +30,7 @@ from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReports
 from application.audit.trail import AuditTrail
 from application.credentials.allocation import SlotAllocator
+from application.credentials.credentials import Credentials
 from application.credentials.issuing import CredentialIssuing
 from application.credentials.status_key import status_list_key
 from application.diploma.diplomas import Diplomas
@@ -322,13 +323,21 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         **extra,
     )
     quick_recovery(equivalencies)
+    credentials_log = Credentials(
+        # The status key and the slots: a few writes a second at most, so a small pool of connections.
+        {**event_store_env(settings, Credentials.name), "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"},
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    quick_recovery(credentials_log)
     applications: dict[str, Service] = {
         diplomas.name: diplomas,
         submissions.name: submissions,
         assessments.name: assessments,
         equivalencies.name: equivalencies,
+        credentials_log.name: credentials_log,
     }
-    status_key = status_list_key(diplomas)  # the registry's log keeps it (issue 13)
+    status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
@@ -340,7 +349,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     credentials = CredentialIssuing(
         issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(queries), diplomas.clock
     )
-    slots = SlotAllocator(diplomas, status_key, CredentialStatusView(reads))
+    slots = SlotAllocator(credentials_log, status_key, CredentialStatusView(reads))
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
     pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
     chain = ChainKeeper(

@@ -63,7 +63,7 @@ def test_the_fixture_names_every_event_class_of_today_under_a_topic_that_still_r
 
 def test_the_v1_log_loads_every_aggregate_and_rebuilds_every_read_model(container: Container) -> None:
     app = container.services.diploma.commands
-    started = app.recorder.max_notification_id() or 0  # the status lists' key, drawn at the first start (issue 13)
+    started = app.recorder.max_notification_id() or 0  # whatever the installation recorded before
     events = event_log.load_into(container)
     assert app.recorder.max_notification_id() == started + len(events)
 

@@ -65,7 +65,7 @@ class World:
         self.container = container
         self.app = container.services.diploma.commands
         self.clock = clock
-        # Where this world's story begins: the installation's first start records the status lists' key (issue 13).
+        # Where this world's story begins: a log may hold events of the installation's own before it.
         self.started = self.app.recorder.max_notification_id() or 0
 
     def position(self) -> int:

@@ -1,7 +1,7 @@
 """Allocating status slots (``domain.credentials.slots``): the projection worker's keeper, after each catch-up.
 
 The credential status read model lists credentials opened but not yet allocated; the allocator records a slot for
-each, in turn, in the registry's log. Allocation is not part of the commands that open credentials (a pairing, a
+each, in turn, in the credentials' own log. Allocation is not part of the commands that open credentials (a pairing, a
 signed certificate, an SK): a national counter there would make every university's pairings contend for one
 aggregate. Two workers allocating at once conflict on the counter and one retries; a credential allocated twice
 (a second worker reading the list before the first one's events were projected) keeps its first slot, the other
@@ -31,8 +31,8 @@ class PendingSlots(Protocol):
 
 
 class SlotAllocator:
-    def __init__(self, registry: Service, key: bytes, pending: PendingSlots) -> None:
-        self.registry = registry
+    def __init__(self, credentials: Service, key: bytes, pending: PendingSlots) -> None:
+        self.credentials = credentials
         self.key = key
         self.pending = pending
 
@@ -51,11 +51,11 @@ class SlotAllocator:
         key = self.key
 
         def command() -> Receipt:
-            slots = self.registry.find(StatusSlots, StatusSlots.create_id(kind))
+            slots = self.credentials.find(StatusSlots, StatusSlots.create_id(kind))
             if slots is None:
                 slots = StatusSlots(kind=kind.value, cause=cause)
             for opened in batch:
                 slots.allocate(opened.subject, opened.valid_from, key, cause)
-            return self.registry.receipt(self.registry.commit(slots))
+            return self.credentials.receipt(self.credentials.commit(slots))
 
-        self.registry.retrying(command)
+        self.credentials.retrying(command)

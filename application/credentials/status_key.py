@@ -1,4 +1,4 @@
-"""The status lists' permutation key: drawn on first start and kept in the registry's log ever after."""
+"""The status lists' permutation key: drawn on first start and kept in the credentials' log ever after."""
 
 from __future__ import annotations
 
@@ -16,14 +16,14 @@ from domain.credentials.status_list import LIST_SIZE
 INSTALLATION = Actor(id="installation", role=Role.MINISTRY_ADMIN)
 
 
-def status_list_key(registry: Service) -> bytes:
+def status_list_key(credentials: Service) -> bytes:
     """The key, drawn and recorded the first time; two processes starting at once record one of theirs."""
-    found = registry.find(StatusListKey, StatusListKey.create_id())
+    found = credentials.find(StatusListKey, StatusListKey.create_id())
     if found is None:
         cause = Cause(INSTALLATION, request_id="start-up", reason="status list key drawn (issue 13)")
         with contextlib.suppress(IntegrityError):  # another process recorded its key first: that one stands
-            registry.commit(StatusListKey(key=secrets.token_hex(32), list_size=LIST_SIZE, cause=cause))
-        found = registry.find(StatusListKey, StatusListKey.create_id())
+            credentials.commit(StatusListKey(key=secrets.token_hex(32), list_size=LIST_SIZE, cause=cause))
+        found = credentials.find(StatusListKey, StatusListKey.create_id())
         if found is None:
             raise RuntimeError("the status list key was not recorded")
     if found.list_size != LIST_SIZE:

@@ -15,7 +15,6 @@ from application.diploma.annulment import Annulments
 from application.diploma.receipt import NinaReceipt
 from application.registry.registry import Registry
 from domain.audit import Cause
-from domain.credentials.slots import StatusSlots
 from domain.diploma.diploma import Diploma, not_reserved
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
@@ -29,8 +28,7 @@ from domain.registry.student import Student
 class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/annulment.py
     name = "diplomas"
     # An event per NINA: a graduation rush would otherwise replay thousands per reservation (issue 8).
-    # The status slots of credentials gain an event per credential (issue 13): loaded from a snapshot too.
-    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {NINASequence: 20, StatusSlots: 100}
+    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {NINASequence: 20}
 
     def __init__(self, env: dict[str, str] | None = None, *, rulesets: RulesetBook, **kw: Any):
         super().__init__(env, **kw)

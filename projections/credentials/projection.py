@@ -35,7 +35,7 @@ DIPLOMA, CERTIFICATE, SK = CredentialKind.DIPLOMA, CredentialKind.CERTIFICATE, C
 
 class CredentialStatusProjection(Projection):
     name = "credential_status"
-    applications = ("diplomas", "assessments", "equivalencies")
+    applications = ("credentials", "diplomas", "assessments", "equivalencies")
     tables = (
         "credential_pending",
         "credential_slots",

@@ -28,7 +28,7 @@ def test_every_event_names_its_request_and_a_callers_id_is_kept_only_when_sane(
     http.post(
         "/graphql", json={"query": REGISTER}, headers={"Authorization": f"Bearer {ADMIN}", "X-Request-ID": "abc-123"}
     )
-    *_, first = app.recorder.select_notifications(start=1, limit=10)  # after the status lists' key (issue 13)
+    *_, first = app.recorder.select_notifications(start=1, limit=10)
     assert app.mapper.to_domain_event(first).cause.request_id == "client:abc-123"  # type: ignore[attr-defined]
     assert request_id("pddikti:forged\nline").startswith("http:")
     assert request_id("x" * 65).startswith("http:") and request_id(None).startswith("http:")

@@ -52,8 +52,7 @@ def test_serve_on_a_fresh_data_dir_answers_graphql_and_reads_its_own_write(serve
         timeout=30,
     ).json()
     assert registered["data"]["registerUniversity"]["__typename"] == "Accepted"
-    # The first start drew the status lists' key (issue 13) at position 1; the first command follows it.
-    assert registered["data"]["registerUniversity"]["position"] == 2
+    assert registered["data"]["registerUniversity"]["position"] == 1
 
 
 def test_the_worker_command_projects_events_written_by_another_process(tmp_path: Path) -> None:

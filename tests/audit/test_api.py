@@ -99,7 +99,7 @@ def test_the_command_line_prints_history_state_and_verifies_the_chain(world: Wor
     past = runner.invoke(app, ["audit", "as-of", student, "--version", "1"])
     assert past.exit_code == 0 and json.loads(past.output)["version"] == 1
     signed = runner.invoke(app, ["audit", "checkpoint"])
-    assert signed.exit_code == 0 and {c["log"] for c in json.loads(signed.output)} == {"diplomas"}
+    assert signed.exit_code == 0 and {c["log"] for c in json.loads(signed.output)} == {"diplomas", "credentials"}
     verified = runner.invoke(app, ["audit", "verify"])
     assert verified.exit_code == 0 and "diplomas: intact" in verified.output, verified.output
     refused = runner.invoke(app, ["audit", "history", "nonsense"])

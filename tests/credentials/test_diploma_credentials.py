@@ -212,7 +212,7 @@ def test_status_indices_are_drawn_from_the_recorded_key_not_from_issue_order(
     s1: World, container: Container, client: TestClient
 ) -> None:
     credentials = [credential_of(container, paired(s1, nim)) for nim in ("2020001", "2020002", "2020003")]
-    key = status_list_key(container.services.diploma.commands)
+    key = status_list_key(container.services.applications["credentials"])
     indices = [int(c["credentialStatus"][0]["statusListIndex"]) for c in credentials]
 
     assert indices == [position(key, CredentialKind.DIPLOMA, ordinal)[1] for ordinal in range(3)]

@@ -82,14 +82,14 @@ def test_PIN_5_a_new_nina_after_a_cancellation_in_error_is_a_new_credential_with
 
     old, new = slot(container, first), slot(container, second)
     assert old is not None and new is not None and (old.number, old.index) != (new.number, new.index)
-    key = status_list_key(container.services.diploma.commands)
+    key = status_list_key(container.services.applications["credentials"])
     assert (new.number, new.index) == position(key, CredentialKind.DIPLOMA, 1)
 
 
 def test_two_allocators_at_once_leave_each_credential_its_first_slot(s1: World, container: Container) -> None:
     ninas = [pair(s1, nim) for nim in ("2020001", "2020002")]
     container.worker.catch_up()
-    registry = container.services.diploma.commands
+    registry = container.services.applications["credentials"]
     key = status_list_key(registry)
     view = CredentialStatusView(container.worker.store)
     first, second = SlotAllocator(registry, key, view), SlotAllocator(registry, key, view)
