@@ -4,20 +4,24 @@ Two API processes (``serve --workers 2``: uvicorn's processes behind one port, a
 ``kredensial worker`` and a hot standby for the queries. Reservations in one prodi-year are sent through both at
 once; the second API process is killed mid-traffic, and the client retries what it was not told through the
 first. Every acknowledged reservation is in the log and readable through the standby with its position, no NINA is
-given twice, every event is projected exactly once, and no read model skipped one.
+given twice, every event is projected exactly once, and no read model skipped one; a few are then paired, and the
+public SIVIL look-up, reading the standby, finds every one of them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psycopg
@@ -43,6 +47,13 @@ RESERVE = (
     " ... on RuleViolation { ruleId message } } }"
 )
 READ = 'query($n: String!, $p: Int) { diploma(universityCode: "001002", nim: $n, position: $p) { nina status } }'
+GRADUATE = (
+    "mutation($i: RecordGraduationInput!) { recordGraduation(input: $i) { __typename ... on Accepted { position } } }"
+)
+PAIR = "mutation($i: PairNinaInput!) { pairNina(input: $i) { __typename ... on NinaAccepted { nina position } } }"
+FOUND = "__typename ... on VerifiedDiploma { nina status }"
+LOOK_UP = "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { " + FOUND + " } }"
+PAIRED = 6
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +152,8 @@ def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_whe
                 ).json()["data"]["diploma"]
                 for nim, (_, position) in acknowledged.items()
             }
+            paired = _pair_some(first, headers, acknowledged)
+            looked_up = {nina: _look_up_until_found(first, nina) for nina in paired}
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
@@ -155,12 +168,14 @@ def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_whe
         skipped = db.execute("SELECT COUNT(*) FROM projection_failures").fetchone()
     assert projected is not None and projected[0] == len(reserved_in_log)  # each applied once
     assert skipped == (0,)
+    assert looked_up == dict.fromkeys(paired, "VALID")  # SIVIL, read through the standby, finds every paired NINA
     RAN_PROCESSES.append(
         f"multi-process test: `serve --workers 2` on :{first_port}, `serve` on :{second_port} (killed mid-traffic),"
         f" `worker` (pid {worker.pid}), primary and standby PostgreSQL ({pair.primary.rsplit('@', 1)[1]},"
         f" {pair.standby.rsplit('@', 1)[1]}); {len(acknowledged)} of {STUDENTS} reservations acknowledged,"
         f" ({answered_by['first']} by the first, {answered_by['second']} by the second before it was killed,"
-        f" {answered_by['refused']} asked again after it was), {len(reserved_in_log)} in the log"
+        f" {answered_by['refused']} asked again after it was), {len(reserved_in_log)} in the log;"
+        f" {len(paired)} paired and found by SIVIL through the standby"
     )
 
 
@@ -178,3 +193,34 @@ def _reserved_in_log(env: dict[str, str], clock: Clock) -> dict[str, str]:
         return {e.nim: e.nina.value for e in world.events() if isinstance(e, Diploma.NINAReserved)}
     finally:
         container.close()
+
+
+def _gql(url: str, query: str, headers: dict[str, str] | None = None, **variables: Any) -> Any:
+    return httpx.post(url, json={"query": query, "variables": variables}, headers=headers or {}, timeout=60).json()
+
+
+def _pair_some(api: str, headers: dict[str, str], acknowledged: dict[str, tuple[str, int]]) -> list[str]:
+    """Yudisium and pairing for a few of the reserved, through the first API process."""
+    paired = []
+    for nim, (nina, _) in sorted(acknowledged.items())[:PAIRED]:
+        graduation = {"universityCode": UNIVERSITY, "nim": nim, "yudisiumNumber": "SK/YUD/2024/07"}
+        _gql(api + "/graphql", GRADUATE, headers, i={**graduation, "yudisiumDate": "2024-07-20"})
+        answer = _gql(api + "/graphql", PAIR, headers, i={"universityCode": UNIVERSITY, "nim": nim, "nina": nina})
+        assert answer["data"]["pairNina"]["__typename"] == "NinaAccepted", answer
+        paired.append(nina)
+    return paired
+
+
+def _look_up_until_found(api: str, nina: str, seconds: float = 30) -> str:
+    """The public SIVIL look-up (a challenge answered), repeated until the standby's copy lists the diploma."""
+    deadline = time.monotonic() + seconds
+    while True:
+        challenge = _gql(api + "/sivil/graphql", "{ challenge { question token } }")["data"]["challenge"]
+        a, b = re.search(r"(\d+) \+ (\d+)", challenge["question"]).groups()  # type: ignore[union-attr]
+        asked = {"universityCode": UNIVERSITY, "prodiCode": "55201", "nina": nina, "challengeToken": challenge["token"]}
+        found = _gql(api + "/sivil/graphql", LOOK_UP, i={**asked, "answer": str(int(a) + int(b))})
+        result = found["data"]["verifyDiploma"]
+        if result["__typename"] == "VerifiedDiploma":
+            return str(result["status"])
+        assert time.monotonic() < deadline, f"SIVIL never found {nina}: {result}"
+        time.sleep(0.2)
