@@ -1,11 +1,11 @@
 """Issue 17, items 1 and 3: several API processes, a projection worker and a standby, on PostgreSQL.
 
-Two API processes (``serve --workers 2``: uvicorn's processes behind one port, and a second ``serve``), one
-``kredensial worker`` and a hot standby for the queries. Reservations in one prodi-year are sent through both at
-once; the second API process is killed mid-traffic, and the client retries what it was not told through the
-first. Every acknowledged reservation is in the log and readable through the standby with its position, no NINA is
-given twice, every event is projected exactly once, and no read model skipped one; a few are then paired, and the
-public SIVIL look-up, reading the standby, finds every one of them.
+Two API processes (``serve --workers 2``: uvicorn's processes behind one port, and a second ``serve``), two
+``kredensial worker`` processes on the same read models, and a hot standby for the queries. Reservations in one
+prodi-year are sent through both at once; the second API process is killed mid-traffic, and the client retries what
+it was not told through the first. Every acknowledged reservation is in the log and readable through the standby
+with its position, no NINA is given twice, every event is projected exactly once, and no read model skipped one; a
+few are then paired, and the public SIVIL look-up, reading the standby, finds every one of them.
 """
 
 from __future__ import annotations
@@ -102,7 +102,11 @@ def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_whe
     nims = seeded(env, clock)
     token = mint(env["KREDENSIAL_SECRET"], subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
     headers = {"Authorization": f"Bearer {token}"}
-    worker = subprocess.Popen([*KREDENSIAL, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Two workers on the same read models: they share the work, and never apply a batch twice (tracking's claim).
+    workers = [
+        subprocess.Popen([*KREDENSIAL, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
     first_port, second_port = free_port(), free_port()
     first_command = [*KREDENSIAL, "serve", "--workers", "2", "--port", str(first_port)]
     second_command = [*KREDENSIAL, "serve", "--no-projections", "--port", str(second_port)]
@@ -155,8 +159,10 @@ def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_whe
             paired = _pair_some(first, headers, acknowledged)
             looked_up = {nina: _look_up_until_found(first, nina) for nina in paired}
     finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
 
     reserved_in_log = _reserved_in_log(env, clock)
     assert len(acknowledged) >= STUDENTS * 2 // 3
@@ -169,13 +175,13 @@ def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_whe
     assert projected is not None and projected[0] == len(reserved_in_log)  # each applied once
     assert skipped == (0,)
     assert looked_up == dict.fromkeys(paired, "VALID")  # SIVIL, read through the standby, finds every paired NINA
+    primary, standby = (url.rsplit("@", 1)[1] for url in (pair.primary, pair.standby))
     RAN_PROCESSES.append(
         f"multi-process test: `serve --workers 2` on :{first_port}, `serve` on :{second_port} (killed mid-traffic),"
-        f" `worker` (pid {worker.pid}), primary and standby PostgreSQL ({pair.primary.rsplit('@', 1)[1]},"
-        f" {pair.standby.rsplit('@', 1)[1]}); {len(acknowledged)} of {STUDENTS} reservations acknowledged,"
-        f" ({answered_by['first']} by the first, {answered_by['second']} by the second before it was killed,"
-        f" {answered_by['refused']} asked again after it was), {len(reserved_in_log)} in the log;"
-        f" {len(paired)} paired and found by SIVIL through the standby"
+        f" two `worker`s (pids {workers[0].pid}, {workers[1].pid}), PostgreSQL primary {primary} and standby"
+        f" {standby}; {len(acknowledged)} of {STUDENTS} reservations acknowledged ({answered_by['first']} by the"
+        f" first, {answered_by['second']} by the second before it was killed, {answered_by['refused']} asked again"
+        f" after it was), {len(reserved_in_log)} in the log; {len(paired)} paired, all found by SIVIL on the standby"
     )
 
 
