@@ -167,6 +167,15 @@ class World:
             university_code=UNIVERSITY, nim=nim, accept=accept, remark=remark, cause=by
         )
 
+    def paired(self, nim: str = "2020001") -> str:
+        """An eligible S1 student reserved, graduated and paired; the NINA."""
+        self.eligible_s1(nim)
+        nina = self.reserve(nim).nina
+        assert nina is not None
+        self.graduate(nim)
+        self.pair(nim, nina)
+        return nina
+
     def project(self) -> None:
         """Every read model up to date, credentials' status slots allocated (the worker's keeper) and projected."""
         self.container.worker.catch_up()

@@ -12,9 +12,10 @@ import orjson
 from fastapi import APIRouter, Request, Response
 
 from api.auth import actor_from_header
+from api.credentials.router import unavailable
 from api.files import refused
 from api.services import Services
-from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
+from api.unavailable import TEMPORARY
 from application.authorization import EQUIVALENCY_READERS, may_read_assessment
 from domain.audit import Actor, Role
 from domain.credentials.documents import MEDIA_TYPE
@@ -72,13 +73,7 @@ async def _answer(make: Callable[[], dict[str, Any] | None], missing: str, name:
     try:
         credential = await asyncio.to_thread(make)
     except TEMPORARY as e:
-        noted(e)
-        return Response(
-            orjson.dumps({"error": "UNAVAILABLE", "message": MESSAGE}),
-            503,
-            {"Retry-After": str(RETRY_AFTER)},
-            media_type="application/json",
-        )
+        return unavailable(e)
     if credential is None:
         return refused(404, "NotFound", missing)
     subject = credential["credentialSubject"]

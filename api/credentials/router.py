@@ -68,13 +68,7 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
     try:
         document = await asyncio.to_thread(make)
     except TEMPORARY as error:  # the read database is away: try later, never a 500
-        noted(error)
-        return Response(
-            orjson.dumps({"error": "UNAVAILABLE", "message": MESSAGE}),
-            503,
-            {"Retry-After": str(RETRY_AFTER)},
-            media_type="application/json",
-        )
+        return unavailable(error)
     if document is None:
         return Response(
             orjson.dumps({"error": "NOT_FOUND", "message": "no such list", "ruleId": RULE}),
@@ -84,6 +78,12 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
     # Public and impersonal: a verifier running in a browser may fetch them from any origin.
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     return Response(orjson.dumps(document), 200, headers, media_type=media_type)
+
+
+def unavailable(error: BaseException) -> Response:
+    noted(error)
+    body = orjson.dumps({"error": "UNAVAILABLE", "message": MESSAGE})
+    return Response(body, 503, {"Retry-After": str(RETRY_AFTER)}, media_type="application/json")
 
 
 def _refused(status: int, error: BadRequest) -> Response:

@@ -51,11 +51,7 @@ def get(client: TestClient) -> digital_bazaar.Get:
 
 
 def paired(world: World, nim: str = "2020001") -> str:
-    world.eligible_s1(nim)
-    nina = world.reserve(nim).nina
-    assert nina is not None
-    world.graduate(nim)
-    world.pair(nim, nina)
+    nina = world.paired(nim)
     world.project()
     return nina
 

@@ -25,15 +25,6 @@ def s1(world: World) -> World:
     return world
 
 
-def pair(world: World, nim: str) -> str:
-    world.eligible_s1(nim)
-    nina = world.reserve(nim).nina
-    assert nina is not None
-    world.graduate(nim)
-    world.pair(nim, nina)
-    return nina
-
-
 def slot(container: Container, nina: str) -> StatusSlot | None:
     view = CredentialStatusView(container.worker.store)
     return view.slot(CredentialKind.DIPLOMA, diploma_subject_key(UNIVERSITY, PRODI, nina))
@@ -49,7 +40,7 @@ def test_a_pairing_the_read_model_skipped_moves_no_other_slot_and_gets_its_own_a
 ) -> None:
     projection = container.worker.projections["credential_status"]
     original = projection.on_Diploma_NINAPaired  # type: ignore[attr-defined]
-    ninas = [pair(s1, nim) for nim in ("2020001", "2020002", "2020003")]
+    ninas = [s1.paired(nim) for nim in ("2020001", "2020002", "2020003")]
 
     def fails_on_the_second(event: Any, tx: Any) -> None:
         if event.nina.value == ninas[1]:
@@ -72,7 +63,7 @@ def test_a_pairing_the_read_model_skipped_moves_no_other_slot_and_gets_its_own_a
 def test_PIN_5_a_new_nina_after_a_cancellation_in_error_is_a_new_credential_with_its_own_slot(
     s1: World, container: Container
 ) -> None:
-    first = pair(s1, "2020001")
+    first = s1.paired("2020001")
     s1.propose_annulment()
     s1.decide_annulment(accept=True)
     second = s1.reserve().nina
@@ -87,7 +78,7 @@ def test_PIN_5_a_new_nina_after_a_cancellation_in_error_is_a_new_credential_with
 
 
 def test_two_allocators_at_once_leave_each_credential_its_first_slot(s1: World, container: Container) -> None:
-    ninas = [pair(s1, nim) for nim in ("2020001", "2020002")]
+    ninas = [s1.paired(nim) for nim in ("2020001", "2020002")]
     container.worker.catch_up()
     registry = container.services.applications["credentials"]
     key = status_list_key(registry)
