@@ -34,6 +34,19 @@ from projections.submission.view import SubmissionView
 UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT})  # SUB-6, ASM-4, EQV-2
 
 
+def signed_in(services: Services, request: Request) -> Actor:
+    """The caller of a route outside GraphQL, from the bearer token; NotAuthorized without one."""
+    actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
+    if actor is None:
+        raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+    return actor
+
+
+def reads_application(actor: Actor, account_id: str) -> bool:
+    """An equivalency application, its SK and its credential (EQV-4): its applicant and the directorate."""
+    return (actor.role is Role.APPLICANT and actor.id == account_id) or actor.role in EQUIVALENCY_READERS
+
+
 def refused(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
     return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
 
@@ -57,10 +70,7 @@ def create_files_router(services: Services) -> APIRouter:
     files = services.submission.files
 
     def caller(request: Request) -> Actor:
-        actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
-        if actor is None:
-            raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
-        return actor
+        return signed_in(services, request)
 
     @router.post("/files", status_code=201)
     async def upload(request: Request) -> Response:
@@ -127,8 +137,7 @@ def create_files_router(services: Services) -> APIRouter:
             return refused(401, "NotAuthorized", str(e))
         number = registration_number.strip().upper()[:20]
         row = await asyncio.to_thread(services.equivalency.view.application, number)
-        own = row is not None and actor.role is Role.APPLICANT and actor.id == row.account_id
-        if row is None or not (own or actor.role in EQUIVALENCY_READERS):
+        if row is None or not reads_application(actor, row.account_id):
             return refused(404, "NotFound", "no such SK")  # another's number reads as unknown
         data = await asyncio.to_thread(services.equivalency.sk_pdf, number)
         if data is None:

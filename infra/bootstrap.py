@@ -416,16 +416,17 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         trail=verification_trail,
     )
 
-    written = (SubmissionView(reads), NumberingView(reads), AssessmentView(reads))
-    written_equivalency = EquivalencyView(reads, submissions.calendar)
+    on_primary = SubmissionView(reads), NumberingView(reads), AssessmentView(reads)
+    submissions_written, numbering_written, assessments_written = on_primary
+    equivalency_written = EquivalencyView(reads, submissions.calendar)
 
     def still_named(sha256: str) -> bool:
         """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for,
         read on the primary (a standby's older copy could miss a record that names it since a moment ago)."""
         return (
-            bool(students_holding(written[0], written[1], sha256))
-            or bool(written[2].evidence_holders(sha256))
-            or bool(written_equivalency.document_holders(sha256))
+            bool(students_holding(submissions_written, numbering_written, sha256))
+            or bool(assessments_written.evidence_holders(sha256))
+            or bool(equivalency_written.document_holders(sha256))
         )
 
     erased_files = ErasedFiles(reads, files, still_named, diplomas.clock)

@@ -11,13 +11,11 @@ from typing import Any
 import orjson
 from fastapi import APIRouter, Request, Response
 
-from api.auth import actor_from_header
 from api.credentials.router import unavailable
-from api.files import refused
+from api.files import reads_application, refused, signed_in
 from api.services import Services
 from api.unavailable import TEMPORARY
-from application.authorization import EQUIVALENCY_READERS, may_read_assessment
-from domain.audit import Actor, Role
+from application.authorization import may_read_assessment
 from domain.credentials.documents import MEDIA_TYPE
 from domain.errors import NotAuthorized
 
@@ -27,17 +25,11 @@ MAX_NUMBER = 64  # characters of a registration number in a path
 def create_credential_downloads(services: Services) -> APIRouter:
     router = APIRouter()
 
-    def caller(request: Request) -> Actor:
-        actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
-        if actor is None:
-            raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
-        return actor
-
     @router.get("/sertifikat/{registration_number}/credential.json")
     async def certificate(registration_number: str, request: Request) -> Response:
         """The signed LSP certificate (ASM-7) as a W3C Verifiable Credential."""
         try:
-            actor = caller(request)
+            actor = signed_in(services, request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
 
@@ -53,14 +45,13 @@ def create_credential_downloads(services: Services) -> APIRouter:
     async def sk(registration_number: str, request: Request) -> Response:
         """The current SK of equivalency (EQV-4) as a W3C Verifiable Credential."""
         try:
-            actor = caller(request)
+            actor = signed_in(services, request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
 
         def make() -> dict[str, Any] | None:
             row = services.equivalency.view.application(registration_number.strip().upper()[:MAX_NUMBER])
-            own = row is not None and actor.role is Role.APPLICANT and actor.id == row.account_id
-            if row is None or not (own or actor.role in EQUIVALENCY_READERS):
+            if row is None or not reads_application(actor, row.account_id):
                 return None
             return services.credentials.sk(row)
 

@@ -175,15 +175,7 @@ def create_sivil_router(
         except Exception:  # a bug in rendering must not answer a bare 500; the operator gets the traceback
             log.exception("the verification PDF of %s could not be rendered", verified.entry.nina)
             return html(page.message_page(PDF_FAILED), 503, UNAVAILABLE_HEADERS)
-        return Response(
-            content,
-            media_type="application/pdf",
-            headers={
-                "Content-Disposition": f'attachment; filename="sivil-{verified.entry.nina}.pdf"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return _attachment(content, "application/pdf", f"sivil-{verified.entry.nina}.pdf")
 
     @router.get("/sivil/credential")
     def credential(request: Request, token: str = "") -> Response:
@@ -200,15 +192,7 @@ def create_sivil_router(
             return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
         if signed is None:  # paired a moment ago: its status slot is not projected yet
             return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
-        return Response(
-            orjson.dumps(signed),
-            media_type=MEDIA_TYPE,
-            headers={
-                "Content-Disposition": f'attachment; filename="ijazah-{verified.entry.nina}.vc.json"',
-                "Cache-Control": "no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return _attachment(orjson.dumps(signed), MEDIA_TYPE, f"ijazah-{verified.entry.nina}.vc.json")
 
     @router.get(VERIFY_PATH)
     def verify_credential(request: Request, vc: str = "") -> Response:
@@ -321,6 +305,16 @@ def create_sivil_router(
         return _json(200, **answer)
 
     return router
+
+
+def _attachment(content: bytes, media_type: str, file_name: str) -> Response:
+    """A download the asker keeps: never cached on the way, never sniffed as something else."""
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file_name}"',
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    return Response(content, media_type=media_type, headers=headers)
 
 
 def _failure(field: str, message: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from domain.credentials.status_list import (
     MAX_LIST_NUMBER,
     Annulment,
     CredentialKind,
+    ListAt,
     Purpose,
     StatusSlot,
     whole_number,
@@ -45,11 +46,7 @@ class StatusReads(Protocol):
 
     def lists(self, kind: CredentialKind) -> int: ...
 
-    def set_indices(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> list[int]: ...
-
-    def changed(
-        self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None
-    ) -> tuple[datetime | None, datetime | None]: ...
+    def list_at(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> ListAt: ...
 
     def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None: ...
 
@@ -99,10 +96,9 @@ class CredentialIssuing:
             return None
         now = self.clock()
         asked = None if at is None or at >= now else at
-        last, following = self.status.changed(kind, purpose, number, asked)
-        indices = tuple(self.status.set_indices(kind, purpose, number, asked))
-        until = following if asked is not None else None
-        return self._signed_list(kind, purpose, number, indices, last or LISTS_OPENED, until)
+        state = self.status.list_at(kind, purpose, number, asked)
+        until = state.until if asked is not None else None
+        return self._signed_list(kind, purpose, number, state.indices, state.since or LISTS_OPENED, until)
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one issuer per process, kept for the process's life
     def _signed_list(

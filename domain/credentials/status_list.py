@@ -70,6 +70,15 @@ class StatusSlot:
 
 
 @dataclass(frozen=True)
+class ListAt:
+    """A status list at an instant: the indices set, when it last changed by then, and when it changed next."""
+
+    indices: tuple[int, ...]
+    since: datetime | None
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class Annulment:
     """What a revocation bit stands for (PIN-5), which the annulment statement says."""
 

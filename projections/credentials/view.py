@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from domain.credentials.slots import Opened
-from domain.credentials.status_list import Annulment, CredentialKind, Purpose, StatusSlot
+from domain.credentials.status_list import Annulment, CredentialKind, ListAt, Purpose, StatusSlot
 from projections.credentials.projection import recorded
 from projections.store import ReadStore, Row, one
 
@@ -35,20 +35,24 @@ class CredentialStatusView:
         )
         return 1 if row is None or row["n"] is None else int(row["n"]) + 1
 
-    def set_indices(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> list[int]:
-        """The indices whose bit was set at ``at`` (now, when None): each credential's latest change by then."""
-        latest = {row["list_index"]: row["bit"] for row in self._changes(kind, purpose, number) if _by(row, at)}
-        return sorted(index for index, bit in latest.items() if bit)
-
-    def changed(
-        self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None
-    ) -> tuple[datetime | None, datetime | None]:
-        """When the list last changed by ``at`` (now, when None), and when it changed next after ``at``."""
-        instants = sorted({row["recorded_at"] for row in self._changes(kind, purpose, number)})
+    def list_at(self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None) -> ListAt:
+        """The list at ``at`` (now, when None), from one read of its changes: the indices set then (each
+        credential's latest change by then), when it last changed by then, and when it changed next."""
         limit = _LATEST if at is None else recorded(at)
-        before = [text for text in instants if text <= limit]
-        after = [text for text in instants if text > limit]
-        return (instant(before[-1]) if before else None, instant(after[0]) if after else None)
+        latest: dict[int, int] = {}
+        before: str | None = None
+        after: str | None = None
+        for row in self._changes(kind, purpose, number):  # ordered by instant
+            if row["recorded_at"] <= limit:
+                latest[row["list_index"]] = row["bit"]
+                before = row["recorded_at"]
+            elif after is None:
+                after = row["recorded_at"]
+        return ListAt(
+            tuple(sorted(index for index, bit in latest.items() if bit)),
+            instant(before) if before else None,
+            instant(after) if after else None,
+        )
 
     def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None:
         row = one(
@@ -77,10 +81,6 @@ class CredentialStatusView:
             " WHERE c.kind = :k AND c.purpose = :p AND s.list_number = :n ORDER BY c.recorded_at, c.version",
             {"k": kind.value, "p": purpose.value, "n": number},
         )
-
-
-def _by(row: Row, at: datetime | None) -> bool:
-    return at is None or str(row["recorded_at"]) <= recorded(at)
 
 
 def instant(text: str) -> datetime:
