@@ -1,4 +1,5 @@
-"""A PostgreSQL primary and a hot standby of our own, fed by streaming replication (issue 17).
+"""A PostgreSQL primary and a hot standby of our own, fed by streaming replication (issue 17), or one server alone
+to restart (issue 14).
 
 The shared server's ``pg_hba.conf`` has no replication entry, so the test makes both clusters itself: ``initdb``
 into a temporary folder as the ``postgres`` user, a replication line, ``pg_ctl`` on a free port, then
@@ -13,7 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,3 +95,43 @@ def _wait_for(url: str, seconds: float = 30) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    url: str  # of the database ``kredensial``
+    restart: Callable[[float], None]  # stopped (-m fast: every session cut), down for some seconds, started again
+
+
+@contextmanager
+def own_cluster() -> Iterator[Cluster]:
+    """One PostgreSQL server of the test's own (issue 14), so that restarting it disturbs no other test."""
+    bin_dir = _binaries()
+    if bin_dir is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
+        raise RuntimeError("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
+    root = Path(tempfile.mkdtemp(prefix="kredensial-replication-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data_dir, port = root / "primary", free_port()
+    started: list[Path] = []
+    try:
+        _as_postgres(str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust")
+        with (data_dir / "postgresql.conf").open("a") as conf:
+            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\nmax_connections = 300\n")
+        _start(bin_dir, data_dir, port, started)
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as db:
+            db.execute("CREATE DATABASE kredensial")
+        log = root / "primary.log"
+
+        def restart(down: float) -> None:
+            _as_postgres(str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop")
+            time.sleep(down)
+            _as_postgres(
+                str(bin_dir / "pg_ctl"), "-D", str(data_dir), "-l", str(log), "-o", f"-p {port}", "-w", "start"
+            )
+
+        yield Cluster(f"postgresql://postgres@127.0.0.1:{port}/kredensial", restart)
+    finally:
+        for directory in started:
+            _as_postgres(str(bin_dir / "pg_ctl"), "-D", str(directory), "-m", "immediate", "stop", check=False)
+        shutil.rmtree(root, ignore_errors=True)
