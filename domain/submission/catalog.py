@@ -62,7 +62,8 @@ class Catalog(Aggregate):
     @event(Opened)
     def __init__(self, university_code: str, cause: Cause) -> None:
         self.university_code = university_code
-        self.entries: dict[UUID, Entry] = {}
+        # Keyed by the id's text: a snapshot's state is JSON, whose object keys are strings.
+        self.entries: dict[str, Entry] = {}
 
     @staticmethod
     def create_id(university_code: str) -> UUID:
@@ -70,7 +71,7 @@ class Catalog(Aggregate):
 
     def entry(self, entry_id: UUID) -> Entry:
         """SUB-1: only a listed, current entry can be submitted."""
-        entry = self.entries.get(entry_id)
+        entry = self.entries.get(str(entry_id))
         if entry is None:
             raise violation("SUB-1", "catalogEntryId", f"{entry_id} is not in the certification catalog")
         if entry.withdrawn:
@@ -121,15 +122,15 @@ class Catalog(Aggregate):
     def _entry_added(
         self, university_code: str, entry_id: UUID, details: EntryDetails, proposal_id: UUID | None, cause: Cause
     ) -> None:
-        self.entries[entry_id] = Entry(entry_id, 1, details)
+        self.entries[str(entry_id)] = Entry(entry_id, 1, details)
 
     @event(EntryRevised)
     def _entry_revised(
         self, university_code: str, entry_id: UUID, revision: int, details: EntryDetails, cause: Cause
     ) -> None:
-        self.entries[entry_id] = Entry(entry_id, revision, details)
+        self.entries[str(entry_id)] = Entry(entry_id, revision, details)
 
     @event(EntryWithdrawn)
     def _entry_withdrawn(self, university_code: str, entry_id: UUID, cause: Cause) -> None:
-        entry = self.entries[entry_id]
-        self.entries[entry_id] = Entry(entry.entry_id, entry.revision, entry.details, withdrawn=True)
+        entry = self.entries[str(entry_id)]
+        self.entries[str(entry_id)] = Entry(entry.entry_id, entry.revision, entry.details, withdrawn=True)
