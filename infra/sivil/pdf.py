@@ -7,10 +7,12 @@ The page (:mod:`infra.sivil.pdf_layout`) shows the diploma fields, the status wi
 information dictionary (``/SIVILStatement``) and as the embedded file ``sivil-statement.txt``. Where the server's
 public address is configured it is stored as ``/SIVILServer``: the verifier fetches the published keys and asks the
 current status there. Other files (:class:`Attachment`, e.g. a W3C Verifiable Credential) may be embedded beside
-it, each an associated file of the document (``/AF``, with its ``/AFRelationship``).
+it.
 
-The whole file is then signed as a PDF certification signature (no changes permitted): PAdES baseline B-B (CMS,
-ECDSA P-256 over SHA-256, the signing-certificate-v2 attribute) by the document-signing certificate of
+The file is made PDF/A-3b (:mod:`infra.pdfa`, checked by ``tests/api/test_pdfa.py``), the statement
+(``/Source``) and every attachment as associated files. The whole file is then signed as a PDF certification
+signature (no changes permitted), in an incremental update that keeps it PDF/A and PDF 1.7: PAdES baseline B-B
+(CMS, ECDSA P-256 over SHA-256, the signing-certificate-v2 attribute) by the document-signing certificate of
 :mod:`infra.document_signing`, its chain up to the kredensial root embedded, so that any PDF validator trusting the
 published root accepts it. The signature covers every byte except its own ``/Contents``, which
 :mod:`infra.sivil.verify` checks byte for byte; so any change to the file fails verification. Every signed document
@@ -31,15 +33,18 @@ from typing import Any
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
-from pyhanko.pdf_utils import embed, generic
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import MDPPerm
+from pyhanko.sign.signers import constants
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from api.sivil.wib import WIB
 from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
+from infra import pdfa
 from infra.document_signing import DocumentSigner
 from infra.sivil.blocking import outside_event_loop
 from infra.sivil.keys import KeyRing
@@ -142,49 +147,52 @@ def sign_pdf(
     server: str | None = None,
     attachments: Sequence[Attachment] = (),
 ) -> bytes:
-    """Embed the statement token (and the server's public address, and any other attachments) and certify the
-    whole file with the document-signing key."""
+    """Embed the statement token (and the server's public address, and any other attachments), make the file
+    PDF/A-3b (:mod:`infra.pdfa`) and certify it whole with the document-signing key."""
     verified_at = keys.verify(token, max_length=MAX_DOCUMENT_TOKEN_LENGTH).verified_at
-    writer = IncrementalPdfFileWriter(io.BytesIO(unsigned))
-    info_reference = writer.trailer.raw_get("/Info")
-    info = info_reference.get_object()
+    writer = pdfa.archival_writer(unsigned)
+    info = writer.trailer_view["/Info"]
     info[generic.NameObject(INFO_KEY)] = generic.TextStringObject(token)
-    info[generic.NameObject("/CreationDate")] = generic.pdf_date(verified_at)
     if server:
         info[generic.NameObject(SERVER_KEY)] = generic.TextStringObject(server.rstrip("/"))
-    writer.mark_update(info_reference)
-    data = token.encode("ascii")
-    embed.embed_file(
-        writer,
-        embed.FileSpec(
-            file_spec_string=ATTACHMENT_NAME,
-            file_name=ATTACHMENT_NAME,
-            embedded_data=embed.EmbeddedFileObject.from_file_data(writer, data, mime_type="text/plain"),
-            description="Pernyataan SIVIL bertanda tangan / Signed SIVIL statement",
-        ),
+    statement = Attachment(
+        ATTACHMENT_NAME,
+        token.encode("ascii"),
+        "text/plain",
+        "Pernyataan SIVIL bertanda tangan / Signed SIVIL statement",
+        "/Source",  # the page is made from it
     )
-    for attachment in attachments:
-        attach(writer, attachment)
-    return certify(writer, signer, reason="Hasil verifikasi SIVIL / SIVIL verification result")
+    for attachment in (statement, *attachments):
+        attach(writer, attachment, verified_at)
+    pdfa.conform(writer, created=verified_at)
+    archival = io.BytesIO()
+    writer.write(archival)
+    signed = IncrementalPdfFileWriter(archival)
+    pdfa.keep_metadata(signed)
+    return certify(signed, signer, reason="Hasil verifikasi SIVIL / SIVIL verification result")
 
 
-def attach(writer: IncrementalPdfFileWriter, attachment: Attachment) -> None:
-    """Embed a file and list it in the catalog's ``/AF`` (pyHanko then declares PDF 2.0, where ``/AF`` is
-    standard)."""
-    if attachment.file_name == ATTACHMENT_NAME:
-        raise ValueError(f"{ATTACHMENT_NAME} is the signed statement's own file")
-    embed.embed_file(
+def attach(writer: BasePdfFileWriter, attachment: Attachment, modified: datetime) -> None:
+    """Embed a file as an associated file of the document (PDF/A-3: listed in the catalog's ``/AF``)."""
+    if attachment.file_name in _embedded_names(writer):
+        raise ValueError(f"{attachment.file_name} is embedded already (the signed statement's own file?)")
+    pdfa.embed_associated(
         writer,
-        embed.FileSpec(
-            file_spec_string=attachment.file_name,
-            file_name=attachment.file_name,
-            embedded_data=embed.EmbeddedFileObject.from_file_data(
-                writer, attachment.data, mime_type=attachment.mime_type
-            ),
-            description=attachment.description,
-            af_relationship=generic.NameObject(attachment.relationship),
-        ),
+        file_name=attachment.file_name,
+        data=attachment.data,
+        mime_type=attachment.mime_type,
+        description=attachment.description,
+        relationship=attachment.relationship,
+        modified=modified,
     )
+
+
+def _embedded_names(writer: BasePdfFileWriter) -> set[str]:
+    try:
+        names = writer.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except KeyError:
+        return set()
+    return {str(names[index]) for index in range(0, len(names), 2)}
 
 
 def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason: str) -> bytes:
@@ -199,9 +207,18 @@ def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason:
         reason=reason,
         name="kredensial",
     )
-    pdf_signer = signers.PdfSigner(metadata, signer=_signer(signer))
+    pdf_signer = _Pdf17Signer(metadata, signer=_signer(signer))
     signed: bytes = outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
     return signed
+
+
+class _Pdf17Signer(signers.PdfSigner):
+    """Declares PAdES' extension of PDF 1.7 only. pyHanko would also declare ISO/TS 32002 for ECDSA P-256, and with
+    it PDF 2.0, which a PDF/A-3 file (PDF 1.7) must not be; a PAdES signature needs no PDF 2.0."""
+
+    def register_extensions(self, pdf_out: BasePdfFileWriter, *, md_algorithm: str) -> None:
+        pdf_out.ensure_output_version(version=(1, 7))
+        pdf_out.register_extension(constants.ESIC_EXTENSION_1)
 
 
 def _signer(signer: DocumentSigner) -> signers.SimpleSigner:

@@ -3,7 +3,9 @@
 The page shows the diploma fields, the status category with its date, the instant of verification in WIB and UTC,
 a QR code (:mod:`infra.sivil.qr`) and how to verify. Its text is set in DejaVu Sans, embedded as TrueType subsets,
 so that names outside Windows-1252 (Vietnamese, Ṣ, ...) show as themselves; where the font files are absent
-(Debian package ``fonts-dejavu-core``) it falls back to Helvetica, which shows such characters as "?".
+(Debian package ``fonts-dejavu-core``) it falls back to Bitstream Vera, shipped with reportlab and embedded alike,
+which shows such characters as "?". Every font is embedded, as PDF/A requires (:mod:`infra.pdfa`); pages made
+before drew with Helvetica, not embedded.
 
 Any stored value fits the one page: a value longer than its display limit is shown cut, with the number of
 characters left out (the signed statement keeps it whole), the value font shrinks until the rows fit above the
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -73,27 +76,46 @@ class PageFonts:
         return ord(char) <= 0xFFFF and ord(char) in self.glyphs and char.isprintable()
 
 
+# The standard PDF fonts: never embedded, so no longer used (PDF/A embeds every font); pages made before drew with
+# them, and the verifier still reads those (:func:`shown_pattern`).
 STANDARD_FONTS = PageFonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
+# Bitstream Vera, which reportlab ships and DejaVu derives from (the same Latin glyphs and widths); it draws all of
+# Windows-1252, so a page set in it shows what the standard fonts showed.
+VERA_DIRECTORY = Path(reportlab.__file__).parent / "fonts"
+_VERA = {"": "Vera.ttf", "-Bold": "VeraBd.ttf", "-Oblique": "VeraIt.ttf"}
 
 
 @functools.cache
 def page_fonts(directory: Path = DEJAVU_DIRECTORY) -> PageFonts:
-    """DejaVu Sans (and Bold, and Oblique when installed) registered with reportlab, or the standard fonts."""
+    """DejaVu Sans (Bold; Oblique where installed, else Vera's) registered with reportlab, or Vera: every one
+    embedded as a TrueType subset."""
     regular, bold, oblique = (directory / f"DejaVuSans{style}.ttf" for style in ("", "-Bold", "-Oblique"))
     if not (regular.is_file() and bold.is_file()):
-        return STANDARD_FONTS
+        return _vera()
     try:
-        value_font = TTFont("DejaVuSans", str(regular))
-        pdfmetrics.registerFont(value_font)
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(bold)))
-        italic = STANDARD_FONTS.italic  # the italic lines are fixed ASCII text; fonts-dejavu-core has no oblique
+        value_font = _registered("DejaVuSans", regular)
+        _registered("DejaVuSans-Bold", bold)
+        italic = _vera().italic  # the italic lines are fixed ASCII text; fonts-dejavu-core has no oblique
         if oblique.is_file():
-            pdfmetrics.registerFont(TTFont("DejaVuSans-Oblique", str(oblique)))
+            _registered("DejaVuSans-Oblique", oblique)
             italic = "DejaVuSans-Oblique"
     except (OSError, TTFError):
-        return STANDARD_FONTS
-    glyphs = frozenset(value_font.face.charToGlyph)
-    return PageFonts("DejaVuSans", "DejaVuSans-Bold", italic, glyphs)
+        return _vera()
+    return PageFonts("DejaVuSans", "DejaVuSans-Bold", italic, frozenset(value_font.face.charToGlyph))
+
+
+@functools.cache
+def _vera() -> PageFonts:
+    regular = _registered("Vera", VERA_DIRECTORY / _VERA[""])
+    for style in ("-Bold", "-Oblique"):
+        _registered(f"Vera{style}", VERA_DIRECTORY / _VERA[style])
+    return PageFonts("Vera", "Vera-Bold", "Vera-Oblique", frozenset(regular.face.charToGlyph))
+
+
+def _registered(name: str, path: Path) -> TTFont:
+    font = TTFont(name, str(path))
+    pdfmetrics.registerFont(font)
+    return font
 
 
 def status_label(status: str) -> str:
@@ -205,7 +227,14 @@ def compose_page(
     ``fonts``: :func:`page_fonts`. ``base_url``: the public address of this SIVIL, printed for verifiers."""
     fonts = fonts or page_fonts()
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, invariant=True, pageCompression=0)
+    # the initial font is in the page's resources even if unused: one of ours, so that it is embedded too
+    canvas = Canvas(  # the stubs type initialFontName as a number; reportlab takes the font's name
+        buffer,
+        pagesize=A4,
+        invariant=True,
+        pageCompression=0,
+        initialFontName=fonts.regular,  # type: ignore[arg-type]
+    )
     canvas.setTitle(f"Hasil Verifikasi Ijazah / Diploma Verification Result: NINA {statement.nina}")
     canvas.setAuthor("SIVIL (kredensial)")
     canvas.setSubject("Hasil Verifikasi Ijazah / Diploma Verification Result")

@@ -176,13 +176,15 @@ def test_PIN_7_a_vietnamese_name_is_shown_on_the_page_as_itself_with_dejavu_sans
     assert detail == "the page does not show the signed Nama / Name: Nguyễn Thị Ánh"
 
 
-def test_PIN_7_without_dejavu_sans_the_page_falls_back_to_helvetica_and_still_verifies(
+def test_PIN_7_without_dejavu_sans_the_page_falls_back_to_vera_and_still_verifies(
     keys: KeyRing, tmp_path: Path
 ) -> None:
-    assert page_fonts(tmp_path) == STANDARD_FONTS
-    data = signed_page(keys, replace(ENTRY, full_name="Nguyễn Thị Ánh"), STANDARD_FONTS)
-    assert "Nama / Name Nguy?n Th? Ánh" in page_text(data)
-    assert verify_pdf(data, keys, roots=ROOTS).ok  # wherever it is verified, with or without DejaVu Sans
+    fonts = page_fonts(tmp_path)
+    assert (fonts.regular, fonts.bold, fonts.italic) == ("Vera", "Vera-Bold", "Vera-Oblique")  # embedded (PDF/A)
+    for used in (fonts, STANDARD_FONTS):  # Helvetica: as pages were set before every font was embedded
+        data = signed_page(keys, replace(ENTRY, full_name="Nguyễn Thị Ánh"), used)
+        assert "Nama / Name Nguy?n Th? Ánh" in page_text(data)
+        assert verify_pdf(data, keys, roots=ROOTS).ok  # wherever it is verified, with or without DejaVu Sans
 
 
 @pytest.mark.parametrize(
@@ -192,7 +194,7 @@ def test_PIN_7_the_page_check_accepts_each_character_as_itself_or_as_a_question_
     name: str,
 ) -> None:
     pattern = shown_pattern(name)
-    for fonts in (STANDARD_FONTS, page_fonts()):
+    for fonts in (STANDARD_FONTS, page_fonts(), page_fonts(Path("/nonexistent"))):
         assert re.fullmatch(pattern, " ".join(" ".join(wrapped(name, fonts)).split())), (fonts.regular, name)
     assert not re.fullmatch(pattern, "Budi Santoso")
 

@@ -212,10 +212,11 @@ def test_PIN_7_the_credential_is_an_associated_file_covered_by_the_signature_and
     assert set(reader.attachments) == {"sivil-statement.txt", "note.txt", "credential.json"}
     associated = [spec.get_object() for spec in reader.trailer["/Root"]["/AF"]]
     assert [(spec["/F"], spec["/AFRelationship"]) for spec in associated] == [
+        ("sivil-statement.txt", "/Source"),  # PDF/A-3: every embedded file is an associated file
         ("note.txt", "/Supplement"),
         ("credential.json", "/Alternative"),
     ]
-    assert associated[1]["/EF"]["/F"].get_object()["/Subtype"] == "/application/vc"
+    assert associated[2]["/EF"]["/F"].get_object()["/Subtype"] == "/application/vc"
     link = credential_link(credential, SERVER)
     assert link is not None and link.startswith(f"{SERVER}/sivil/credential/verify#vc=")
     assert qr_operators(link).encode("ascii") in reader.pages[0].get_contents().get_data()  # type: ignore[union-attr]
