@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -9,6 +10,8 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import httpx
+
+from infra.bootstrap import Container
 
 
 def free_port() -> int:
@@ -37,3 +40,26 @@ def served_process(command: Sequence[str], env: dict[str, str], port: int) -> It
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def clean_env() -> dict[str, str]:
+    """The environment of a verifier who never installed a server: no KREDENSIAL_* setting at all."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KREDENSIAL_")}
+
+
+def process_env(container: Container, **extra: str) -> dict[str, str]:
+    """The environment of a ``kredensial`` process on the same store and keys as ``container``; ``extra`` settings
+    added or overriding."""
+    settings = container.settings
+    return {
+        **clean_env(),
+        "KREDENSIAL_DATA_DIR": str(settings.data_dir),
+        "KREDENSIAL_DATABASE_URL": settings.database_url,
+        "KREDENSIAL_SECRET": settings.secret,
+        "KREDENSIAL_MASTER_KEY": settings.master_key.hex(),
+        "KREDENSIAL_SIVIL_SIGNING_KEYS": ",".join(seed.hex() for seed in settings.sivil_signing_seeds),
+        "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
+        "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
+        "KREDENSIAL_PUBLIC_URL": settings.public_url,
+        **extra,
+    }

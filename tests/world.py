@@ -17,7 +17,8 @@ from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
-from infra.bootstrap import Container
+from infra.bootstrap import Container, bootstrap
+from infra.settings import Settings
 
 UNIVERSITY = "001002"
 PRODI = "55201"
@@ -194,3 +195,19 @@ class World:
 def position(container: Container) -> int:
     """The head of the event log: a refused command must leave it where it was."""
     return container.services.diploma.commands.recorder.max_notification_id() or 0
+
+
+def eligible_cohort(env: dict[str, str], clock: Clock, count: int) -> list[str]:
+    """The registry and ``count`` students eligible for a reservation, written on the store ``env`` names by a
+    container of its own, closed before the processes under test start."""
+    container = bootstrap(Settings.from_env(env), clock=clock)
+    try:
+        world = World(container, clock)
+        world.university()
+        world.programme()
+        nims = [f"2020{i:03d}" for i in range(count)]
+        for nim in nims:
+            world.eligible_s1(nim)
+        return nims
+    finally:
+        container.close()

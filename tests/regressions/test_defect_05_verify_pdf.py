@@ -10,7 +10,6 @@ unknown, 4 when annulled, 1 when changed; and no ``./var`` appears.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -25,35 +24,18 @@ from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from projections import tracking
-from tests.servers import free_port, served_process
+from tests.servers import clean_env, free_port, process_env, served_process
 from tests.world import PRODI, UNIVERSITY, World
 
 KREDENSIAL = str(Path(sys.executable).parent / "kredensial")
 
 
-def clean_env() -> dict[str, str]:
-    """The environment of a verifier who never installed a server: no KREDENSIAL_* setting at all."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("KREDENSIAL_")}
-
-
 @contextmanager
 def serving(container: Container, rate: str) -> Iterator[str]:
     """``kredensial serve`` on the container's store and keys, its public URL set, projecting in-process."""
-    settings = container.settings
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **clean_env(),
-        "KREDENSIAL_DATA_DIR": str(settings.data_dir),
-        "KREDENSIAL_DATABASE_URL": settings.database_url,
-        "KREDENSIAL_SECRET": settings.secret,
-        "KREDENSIAL_MASTER_KEY": settings.master_key.hex(),
-        "KREDENSIAL_SIVIL_SIGNING_KEYS": ",".join(seed.hex() for seed in settings.sivil_signing_seeds),
-        "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
-        "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
-        "KREDENSIAL_SIVIL_RATE_LIMIT": rate,
-        "KREDENSIAL_PUBLIC_URL": url,
-    }
+    env = process_env(container, KREDENSIAL_SIVIL_RATE_LIMIT=rate, KREDENSIAL_PUBLIC_URL=url)
     with served_process([KREDENSIAL, "serve", "--port", str(port)], env, port) as served:
         yield served
 

@@ -11,29 +11,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from infra.bootstrap import Container
-from tests.regressions.test_defect_05_verify_pdf import clean_env
 
 KREDENSIAL = [sys.executable, "-m", "infra.main"]
-
-
-def process_env(container: Container, **extra: str) -> dict[str, str]:
-    """The environment of a process on the same store and keys as ``container``; projections left to a worker."""
-    settings = container.settings
-    assert settings.database_url and settings.pdf_signing_key and settings.pdf_signing_chain
-    return {
-        **clean_env(),
-        "KREDENSIAL_DATA_DIR": str(settings.data_dir),
-        "KREDENSIAL_DATABASE_URL": settings.database_url,
-        "KREDENSIAL_SECRET": settings.secret,
-        "KREDENSIAL_MASTER_KEY": settings.master_key.hex(),
-        "KREDENSIAL_SIVIL_SIGNING_KEYS": ",".join(seed.hex() for seed in settings.sivil_signing_seeds),
-        "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
-        "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
-        "KREDENSIAL_PUBLIC_URL": settings.public_url,
-        "KREDENSIAL_SIVIL_RATE_LIMIT": "1000000/minute",
-        "KREDENSIAL_PROJECTIONS_IN_PROCESS": "0",
-        **extra,
-    }
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:

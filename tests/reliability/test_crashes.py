@@ -37,7 +37,6 @@ from tests.assessment.lsp import LSP, Office
 from tests.conftest import RAN_PROCESSES
 from tests.reliability.processes import (
     KREDENSIAL,
-    process_env,
     progress,
     read_models,
     rebuilt,
@@ -45,11 +44,13 @@ from tests.reliability.processes import (
     wait_until_projected,
     worker_process,
 )
-from tests.servers import free_port
+from tests.servers import free_port, process_env
 from tests.world import UNIVERSITY, Clock, World
 
 pytestmark = pytest.mark.postgres
 KILLS = 3
+# Projections in a worker process of their own, and a look-up limit no client of these tests reaches
+SEPARATE_WORKER = {"KREDENSIAL_PROJECTIONS_IN_PROCESS": "0", "KREDENSIAL_SIVIL_RATE_LIMIT": "1000000/minute"}
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_a_worker_killed_mid_batch_and_restarted_ends_equal_to_a_clean_rebuild(
     container: Container, world: World, tmp_path: Path
 ) -> None:
     recorded_everywhere(container, world, tmp_path)
-    env = process_env(container)
+    env = process_env(container, **SEPARATE_WORKER)
     _, total = progress(container)
     killed_at = []
     for _ in range(KILLS):
@@ -137,7 +138,7 @@ def test_an_api_process_killed_mid_command_leaves_no_command_half_applied(
         world.eligible_s1(f"2020{i:03d}")
     Office(world).setup()  # the LSP whose blangko BNSP issues
     port = free_port()
-    env = process_env(container)
+    env = process_env(container, **SEPARATE_WORKER)
     acknowledged = Counter[str]()
     lock = threading.Lock()
     serve = subprocess.Popen([*KREDENSIAL, "serve", "--port", str(port)], env=env, stderr=subprocess.DEVNULL)

@@ -31,15 +31,14 @@ from domain.diploma.diploma import Diploma
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from tests.conftest import RAN_PROCESSES
-from tests.regressions.test_defect_05_verify_pdf import clean_env
 from tests.reliability.processes import KREDENSIAL
 from tests.scale.standby import Cluster, own_cluster
-from tests.servers import free_port
+from tests.servers import clean_env, free_port
 from tests.signed_pdfs import pdf_signing_env
-from tests.world import UNIVERSITY, Clock, World
+from tests.world import UNIVERSITY, Clock, eligible_cohort
 
 pytestmark = pytest.mark.postgres
-STUDENTS = 400
+STUDENTS = 200
 DOWN = 16.0  # seconds PostgreSQL stays down: longer than a command rides out (about 12 s; infra/bootstrap.py)
 SECRET = "test-secret-" + "x" * 32
 OPERATOR = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
@@ -164,18 +163,7 @@ def test_terminated_sessions_and_a_postgresql_restart_get_typed_temporary_errors
     clock.now = datetime.now(UTC)
     port = free_port()
     env = environment(cluster, tmp_path, port)
-    container = bootstrap(Settings.from_env(env), clock=clock)
-    try:
-        world = World(container, clock)
-        world.university()
-        world.programme()
-        nims = [f"2020{i:03d}" for i in range(STUDENTS)]
-        for nim in nims:
-            world.student(nim)
-        for nim in nims:
-            world.semesters(nim, 6, passed=120)
-    finally:
-        container.close()
+    nims = eligible_cohort(env, clock, STUDENTS)
 
     serve = subprocess.Popen([*KREDENSIAL, "serve", "--port", str(port)], env=env, stderr=subprocess.PIPE)
     recoveries: list[float] = []

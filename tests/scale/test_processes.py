@@ -33,11 +33,10 @@ from domain.diploma.diploma import Diploma
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from tests.conftest import RAN_PROCESSES
-from tests.regressions.test_defect_05_verify_pdf import clean_env
 from tests.scale.standby import Pair, primary_and_standby
-from tests.servers import free_port, served_process
+from tests.servers import clean_env, free_port, served_process
 from tests.signed_pdfs import pdf_signing_env
-from tests.world import UNIVERSITY, Clock, World
+from tests.world import UNIVERSITY, Clock, World, eligible_cohort
 
 pytestmark = pytest.mark.postgres
 STUDENTS = 36
@@ -79,27 +78,12 @@ def environment(pair: Pair, tmp_path: Path) -> dict[str, str]:
     }
 
 
-def seeded(env: dict[str, str], clock: Clock) -> list[str]:
-    """The registry and students eligible for a reservation, written by a process of its own."""
-    container = bootstrap(Settings.from_env(env), clock=clock)
-    try:
-        world = World(container, clock)
-        world.university()
-        world.programme()
-        nims = [f"2020{i:03d}" for i in range(STUDENTS)]
-        for nim in nims:
-            world.eligible_s1(nim)
-        return nims
-    finally:
-        container.close()
-
-
 def test_two_api_processes_a_worker_and_a_standby_lose_and_duplicate_nothing_when_one_process_is_killed(
     pair: Pair, tmp_path: Path, clock: Clock
 ) -> None:
     clock.now = datetime.now(UTC)
     env = environment(pair, tmp_path)
-    nims = seeded(env, clock)
+    nims = eligible_cohort(env, clock, STUDENTS)
     token = mint(env["KREDENSIAL_SECRET"], subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
     headers = {"Authorization": f"Bearer {token}"}
     # Two workers on the same read models: they share the work, and never apply a batch twice (tracking's claim).
