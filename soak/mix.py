@@ -20,7 +20,7 @@ from domain.audit import Role
 PRODI = "55201"
 RESERVE = "mutation($i: ReserveNinaInput!) { reserveNina(input: $i) { __typename ... on NinaAccepted { nina } } }"
 GRADUATE = "mutation($i: RecordGraduationInput!) { recordGraduation(input: $i) { __typename } }"
-PAIR = "mutation($i: PairNinaInput!) { pairNina(input: $i) { __typename } }"
+PAIR = "mutation($i: PairNinaInput!) { pairNina(input: $i) { __typename ... on NinaAccepted { position } } }"
 AT = f'universityCode: "{UNIVERSITY}"'
 DIPLOMA = f"query($n: String!) {{ diploma({AT}, nim: $n) {{ nina status }} }}"
 DIPLOMAS = f"{{ diplomas({AT}, first: 50, offset: 0) {{ __typename }} }}"
@@ -28,9 +28,6 @@ ELIGIBILITY = f"query($n: String!) {{ ninaEligibility({AT}, nim: $n) {{ __typena
 CHALLENGE = "{ challenge { question token } }"
 VERIFY = "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { __typename } }"
 REFUSALS = frozenset({"RuleViolation", "NotAuthorized", "Conflict", "NotFound", "DiplomaNotFoundResult"})
-# The worker projects a pairing into SIVIL well within this (its lag is typically under a second); a paired NINA
-# that SIVIL does not find after it is an error of the soak.
-PROJECTED_WITHIN = 5.0
 # The mix, by weight: writes a university's operator makes, staff reads, and the public's look-ups.
 # A repeated reservation is refused by PIN-2 (one NINA per student): the typed refusal path under load.
 WEIGHTS = {"reserve": 28, "reserve again": 4, "graduate and pair": 10, "staff query": 34, "sivil look-up": 24}
@@ -46,7 +43,9 @@ class Mix:
     secret: str
     nims: list[str]
     reserved: deque[tuple[str, str]] = field(default_factory=deque)  # (nim, nina) reserved, not yet paired
-    paired: list[tuple[float, str]] = field(default_factory=list)  # (when, NINA): SIVIL finds it once projected
+    paired: list[tuple[int, str]] = field(default_factory=list)  # (position of the pairing, NINA)
+    sivil_position: int = 0  # how far the SIVIL read model has projected the log (from /health, by a monitor)
+    max_lag: int = 0  # the most events any read model was behind, as seen by the monitor
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -88,9 +87,22 @@ class Mix:
         return name, self.look_up(http, url, rng)
 
     def projected(self) -> list[str]:
-        """NINAs paired PROJECTED_WITHIN seconds ago or earlier: a public look-up must find every one of them."""
+        """NINAs whose pairing the SIVIL read model has projected: a public look-up must find every one of them."""
         with self.lock:
-            return [nina for when, nina in self.paired if time.monotonic() - when >= PROJECTED_WITHIN]
+            return [nina for position, nina in self.paired if position <= self.sivil_position]
+
+    def monitor(self, stop: threading.Event) -> None:
+        """Follows ``/health``: the SIVIL read model's position and the largest lag of any read model."""
+        with httpx.Client(timeout=10) as http:
+            while not stop.wait(0.5):
+                try:
+                    statuses = http.get(self.urls[0] + "/health").json()["projections"]
+                except (httpx.HTTPError, KeyError, ValueError):
+                    continue
+                sivil = [s["position"] for k, s in statuses.items() if k.startswith("sivil")]
+                with self.lock:
+                    self.sivil_position = min(sivil, default=0)
+                    self.max_lag = max(self.max_lag, *(int(s["lag"]) for s in statuses.values()))
 
     def reserve(self, http: httpx.Client, url: str, nim: str, *, again: bool = False) -> list[str]:
         answer = command(http, url, RESERVE, {"universityCode": UNIVERSITY, "nim": nim}, self.operator)
@@ -110,7 +122,7 @@ class Mix:
         paired = command(http, url, PAIR, {"universityCode": UNIVERSITY, "nim": nim, "nina": nina}, self.operator)
         if paired["__typename"] == "NinaAccepted":
             with self.lock:
-                self.paired.append((time.monotonic(), nina))
+                self.paired.append((int(paired["position"]), nina))
         return [graduated["__typename"], paired["__typename"]]
 
     def staff_query(self, http: httpx.Client, url: str, rng: random.Random) -> list[str]:
@@ -218,6 +230,9 @@ def run_clients(
                     tally.record("(failed)", time.perf_counter() - start, None, f"{type(error).__name__}: {error}")
 
     threads = [threading.Thread(target=client, args=(i,), name=f"soak-client-{i}") for i in range(clients)]
+    stop = threading.Event()
+    monitor = threading.Thread(target=mix.monitor, args=(stop,), name="soak-monitor")
+    monitor.start()
     for thread in threads:
         thread.start()
     started = time.monotonic()
@@ -226,5 +241,7 @@ def run_clients(
             measure()
             warmed.set()
         time.sleep(0.2)
+    stop.set()
+    monitor.join(timeout=15)
     if not warmed.is_set():
         measure()
