@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
@@ -56,6 +57,18 @@ def replay(aggregate: Any, events: Iterable[Any]) -> Any:
     return aggregate
 
 
+class Turns:
+    """One lock per named record, made on first use: this process's writers of that record take turns."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+
+    def lock(self, name: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(name, threading.Lock())
+
+
 class Service(Application[UUID]):
     """An eventsourcing Application with the conventions every command here follows."""
 
@@ -82,6 +95,7 @@ class Service(Application[UUID]):
         super().__init__(env)
         self.event_batches: EventBatches | None = None  # set by the composition root where the store has them
         self.clock = clock
+        self._turns = Turns()
         self._on_saved = on_saved
 
     def today(self) -> date:
@@ -191,9 +205,18 @@ class Service(Application[UUID]):
             except Exception:
                 log.warning("snapshot of %s at version %s not written", aggregate_id, aggregate.version, exc_info=True)
 
-    def retrying(self, command: Callable[[], R]) -> R:
+    def retrying(self, command: Callable[[], R], *, serial: str | None = None) -> R:
+        """Runs ``command``, rerunning it on a conflict. ``serial`` names a hot record (a numbering sequence): the
+        commands of this process that claim from it take turns, so they do not spend their reruns on one another
+        (fifty threads racing optimistically left the last ones out of reruns); other processes still race."""
         if _unit.get() is not None:  # nothing is saved until the flush, which decides what a conflict means
             return command()
+        if serial is None:
+            return self._rerun_on_conflict(command)
+        with self._turns.lock(serial):
+            return self._rerun_on_conflict(command)
+
+    def _rerun_on_conflict(self, command: Callable[[], R]) -> R:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 return command()

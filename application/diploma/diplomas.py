@@ -73,7 +73,8 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             position = self.commit(sequence, diploma, claim, student)
             return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
 
-        return self.retrying(command)
+        # PIN-1: a university's reservations claim from its prodi-years' sequences: taken in turn in this process
+        return self.retrying(command, serial=f"nina-sequences/{university_code}")
 
     def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)

@@ -83,7 +83,8 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
             position = self.commit(sequence, application)
             return self._receipt(application, position, access_code=code)
 
-        return self.retrying(command)
+        # EQV-1: every registration of a year claims the next number of one sequence: taken in turn in this process
+        return self.retrying(command, serial=f"registrations/{self.today().year}")
 
     def add_document(
         self, *, registration_number: str, item_code: str, file: str | None, url: str | None, cause: Cause
