@@ -69,10 +69,7 @@ def server(container: Container) -> Iterator[str]:
 def test_PIN_6_a_person_verifies_a_diploma_on_the_sivil_page(world: World, server: str) -> None:
     world.university()
     world.programme()
-    world.eligible_s1()
-    nina = world.reserve().nina
-    world.graduate()
-    world.pair(nina=nina)
+    nina = world.paired()
     world.project()
     assert nina is not None
 
@@ -115,10 +112,7 @@ def test_issue_13_a_phone_opening_the_pdfs_qr_link_sees_the_verdict_and_no_serve
     clock.now = datetime.now(UTC)  # events carry the wall clock's instant; the issuer's clock follows it here
     world.university()
     world.programme()
-    world.eligible_s1()
-    nina = world.reserve().nina
-    world.graduate()
-    world.pair(nina=nina)
+    nina = world.paired()
     world.project()
     assert nina is not None
     entry = container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)

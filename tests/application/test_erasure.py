@@ -14,10 +14,7 @@ from tests.world import PRODI, UNIVERSITY, World, cause
 def paired(world: World) -> str:
     world.university()
     world.programme()
-    world.eligible_s1()
-    nina = world.reserve().nina
-    world.graduate()
-    world.pair(nina=nina)
+    nina = world.paired()
     assert nina is not None
     return nina
 

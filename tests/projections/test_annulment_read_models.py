@@ -24,12 +24,7 @@ def s1(world: World) -> World:
 
 
 def paired(world: World, nim: str = "2020001") -> str:
-    world.eligible_s1(nim)
-    nina = world.reserve(nim).nina
-    assert nina is not None
-    world.graduate(nim)
-    world.pair(nim, nina)
-    return nina
+    return world.paired(nim)
 
 
 def sivil_tables(world: World) -> dict[str, list[dict[str, object]]]:
