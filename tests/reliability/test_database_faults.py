@@ -38,7 +38,8 @@ from tests.signed_pdfs import pdf_signing_env
 from tests.world import UNIVERSITY, Clock, eligible_cohort
 
 pytestmark = pytest.mark.postgres
-STUDENTS = 200
+STUDENTS = 400  # more than the clients reserve in the run: they never run out
+CLIENTS = 4
 DOWN = 16.0  # seconds PostgreSQL stays down: longer than a command rides out (about 12 s; infra/bootstrap.py)
 SECRET = "test-secret-" + "x" * 32
 OPERATOR = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
@@ -132,25 +133,32 @@ class Traffic:
         return result
 
 
-def terminate_sessions(cluster: Cluster) -> int:
+def terminate_sessions(cluster: Cluster, seconds: float = 10) -> int:
+    """Terminates every session of the API's database; waits for the pools to have opened some first (just after
+    the previous termination they may hold none yet)."""
     admin_url = cluster.url.rsplit("/", 1)[0] + "/postgres"
+    deadline = time.monotonic() + seconds
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        killed = admin.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = 'kredensial' AND pid <> pg_backend_pid()"
-        ).fetchone()
-    return int(killed[0]) if killed else 0
+        while True:
+            killed = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = 'kredensial' AND pid <> pg_backend_pid()"
+            ).fetchone()
+            if (killed and killed[0]) or time.monotonic() > deadline:
+                return int(killed[0]) if killed else 0
+            time.sleep(0.05)
 
 
 def recovered(traffic: Traffic, before: Counter[str], seconds: float = 30) -> float:
-    """Seconds until a reservation and a staff query succeeded again after a fault."""
+    """Seconds until reservations and staff queries succeeded again after a fault: more of each than there are
+    clients, so that answers to requests already in flight at the fault do not count as recovery."""
     started = time.monotonic()
     while time.monotonic() - started < seconds:
         with traffic.lock:
             now = traffic.answers.copy()
         if (
-            now["reserveNina NinaAccepted"] > before["reserveNina NinaAccepted"]
-            and now["diplomas data"] > before["diplomas data"]
+            now["reserveNina NinaAccepted"] > before["reserveNina NinaAccepted"] + CLIENTS
+            and now["diplomas data"] > before["diplomas data"] + CLIENTS
         ):
             return time.monotonic() - started
         time.sleep(0.05)
@@ -178,7 +186,7 @@ def test_terminated_sessions_and_a_postgresql_restart_get_typed_temporary_errors
                 assert serve.poll() is None and time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.1)
         traffic = Traffic(url, nims)
-        clients = [threading.Thread(target=traffic.run) for _ in range(4)]
+        clients = [threading.Thread(target=traffic.run) for _ in range(CLIENTS)]
         for client in clients:
             client.start()
         try:
