@@ -105,7 +105,9 @@ class Assessments(CertificateCommands, AssessmentSetup):
             if asesor is None:
                 raise violation("ASM-3.registration", "asesorNumber", f"no asesor is registered as {number!r}")
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
-            assessment.assign(asesor, self._candidate(asesi), cause)
+            committee = self.find(Committee, Committee.create_id(lsp))
+            holders = committee.holders_of(asesor.asesor_number) if committee is not None else frozenset()
+            assessment.assign(asesor, self._candidate(asesi), cause, holders)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)
@@ -252,8 +254,8 @@ class Assessments(CertificateCommands, AssessmentSetup):
                 committee is None or cause.actor.id not in committee.members
             ):
                 raise NotAuthorized(f"{cause.actor.id} is not a member of the technical committee of LSP {lsp}")
-            own_number = committee.asesor_numbers.get(cause.actor.id) if committee is not None else None
-            assessment.decide_appeal(upheld, cause.actor.id, own_number, text, self.now(), self.calendar, cause)
+            own_numbers = committee.numbers_of(cause.actor.id) if committee is not None else frozenset()
+            assessment.decide_appeal(upheld, cause.actor.id, own_numbers, text, self.now(), self.calendar, cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)
