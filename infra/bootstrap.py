@@ -389,6 +389,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             ).step,
             lambda: erased_files.step(),  # built below, with the views it asks
         ],
+        exclusive=exclusive,
     )
     worker_ref.append(worker)
 
