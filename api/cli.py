@@ -121,7 +121,10 @@ def build_cli(
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print("kredensial worker: following the event logs and sending the outbox (Ctrl-C to stop)")
-        outbox = threading.Thread(target=runtime.services.submission.outbox.run, args=(stop,), name="outbox")
+        # A daemon: a stop must not wait out an SMTP server's slow answer (a row not yet marked is sent again).
+        outbox = threading.Thread(
+            target=runtime.services.submission.outbox.run, args=(stop,), name="outbox", daemon=True
+        )
         outbox.start()
         try:
             runtime.services.worker.run(stop)

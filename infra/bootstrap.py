@@ -50,6 +50,7 @@ from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.locks import Exclusive, file_locks, postgres_locks
 from infra.outbox import OutboxSender
+from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
@@ -369,18 +370,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
+
+    def complete_erasures() -> None:
+        diplomas.complete_erasures()
+        assessments.complete_erasures()
+        equivalencies.complete_erasures()
+
     worker = ProjectionWorker(
         logs=logs,
         store=reads,
         projections=read_models(vault, nik_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
-        on_start=lambda: (
-            diplomas.complete_erasures(),
-            assessments.complete_erasures(),
-            equivalencies.complete_erasures(),
-        ),
+        on_start=complete_erasures,
         keepers=[  # credentials' status slots; tamper evidence: every event chained, checkpoints signed; the SIVIL
-            slots.step,  # trail's retention; erased people's files
+            slots.step,  # trail's retention; erased people's files; erasures interrupted while it runs
             chain.step,
             TrailRetention(
                 [VerificationTrail(reads), CertificateVerificationTrail(reads)],
@@ -388,6 +391,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 timedelta(days=settings.sivil_trail_retention_days),
             ).step,
             lambda: erased_files.step(),  # built below, with the views it asks
+            # An erasure interrupted in another process must not stay readable until a restart (issue 27, item 10).
+            Every(settings.erasure_sweep_seconds, complete_erasures).step,
         ],
         exclusive=exclusive,
     )
