@@ -48,7 +48,7 @@ from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.files import FileStore
 from infra.keys import KeyVault
-from infra.locks import Exclusive, file_locks, postgres_locks
+from infra.locks import file_locks, postgres_locks
 from infra.outbox import OutboxSender
 from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
@@ -81,7 +81,7 @@ from projections.store import ReadStore
 from projections.submission.outbox import OutboxProjection
 from projections.submission.projection import SubmissionProjection
 from projections.submission.view import SubmissionView
-from projections.worker import EventLog, ProjectionWorker
+from projections.worker import EventLog, Exclusive, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
 

@@ -11,13 +11,13 @@ import fcntl
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 
-Exclusive = Callable[[str], AbstractContextManager[bool]]  # name -> held, or another process holds it
+from projections.worker import Exclusive
 
 
 def _key(name: str) -> int:

@@ -26,10 +26,10 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 
 from infra import smtp as smtp_client
-from infra.locks import Exclusive
 from infra.smtp import Outcome, SmtpSettings, Verdict
 from projections.store import ReadStore, Row
 from projections.submission.outbox import message_id
+from projections.worker import Exclusive
 
 log = logging.getLogger(__name__)
 

@@ -11,6 +11,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
+from projections.worker import RebuildRunning
 from tests.api.test_processes import KREDENSIAL
 from tests.servers import process_env
 from tests.world import PRODI, UNIVERSITY, World
@@ -64,15 +67,24 @@ def test_a_second_rebuild_of_the_same_model_is_refused_with_one_line_while_the_f
         assert (
             said.strip() == "kredensial rebuild: a rebuild of sivil is already running; try again once it has finished"
         )
-        other = subprocess.run([*KREDENSIAL, "rebuild", "eligibility"], env=env, capture_output=True, timeout=60)
-        assert other.returncode == 0, other.stderr.decode()[-2000:]  # one at a time per model, not in all
     finally:
         release.touch()
         _, err = first.communicate(timeout=60)
     assert first.returncode == 0, err.decode()[-2000:]
     assert "Traceback" not in err.decode()
 
-    third = subprocess.run([*KREDENSIAL, "rebuild", "sivil"], env=env, capture_output=True, timeout=60)
-    assert third.returncode == 0, third.stderr.decode()[-2000:]  # the lock went with the first process
+    world.container.worker.rebuild("sivil")  # the lock went with the first process
     entry = world.container.services.diploma.sivil.entry(UNIVERSITY, PRODI, nina)
     assert entry is not None and entry.nina == nina
+
+
+def test_the_lock_is_per_read_model(world: World) -> None:
+    world.university()
+    world.project()
+    worker = world.container.worker
+    with worker.exclusive("rebuild-sivil") as held:  # the lock another process's rebuild of sivil would hold
+        assert held
+        with pytest.raises(RebuildRunning):
+            worker.rebuild("sivil")
+        worker.rebuild("eligibility")  # another read model rebuilds meanwhile
+    worker.rebuild("sivil")
