@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from api.audit_cli import audit_cli
 from api.auth import mint
 from api.services import Services
+from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
 from projections.worker import RebuildRunning
@@ -139,10 +140,15 @@ def build_cli(
     def token(
         subject: Annotated[str, typer.Option(help="Who: a user id")],
         role: Annotated[Role, typer.Option(help="Role")],
-        institution: Annotated[str | None, typer.Option(help="University code, for university roles")] = None,
+        institution: Annotated[
+            str | None, typer.Option(help="University code (university roles) or LSP code (an LSP's roles)")
+        ] = None,
         hours: Annotated[float, typer.Option(help="Validity in hours")] = 8.0,
     ) -> None:
         """Mint a bearer token (development and tests)."""
+        if lacks_institution(role, institution):  # issue 27, defect 7: the server would refuse it at sign-in
+            console.print(f"[red]a {role} token needs --institution (its university or LSP code)[/red]")
+            raise typer.Exit(code=2)
         runtime = boot()
         try:
             typer.echo(

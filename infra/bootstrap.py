@@ -330,6 +330,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         sealer=vault,
         calendar=submissions.calendar,
         stat_file=files.stat,
+        access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -350,6 +351,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     }
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
+    for name, app in applications.items():  # a retried creating command answers its first position (IDEM-1)
+        app.event_positions = batches[name].positions
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))

@@ -224,6 +224,7 @@ class AssessmentMutation:
                 tuk_code=input.tuk_code,
                 mode=Mode(input.mode),
                 cause=c,
+                idempotency_key=info.context.idempotency_key,
             ),
             _assessment,
         )
