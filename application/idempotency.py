@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -40,14 +41,17 @@ class Keyed:
 
 def keyed(key: str | None, cause: Cause, command: str, **inputs: Any) -> Keyed | None:
     """None without a key; else the key (IDEM-1.key) and a digest of the input as parsed, so that two spellings of
-    one input (a code in lower case) are one input."""
+    one input (a code in lower case) are one input. The digest is keyed by the client's key, which no event holds:
+    an input with personal data in it stays in the log after the person's erasure (UU PDP), and a plain hash would
+    let anyone who reads the log confirm a guess of it."""
     if key is None:
         return None
+    secret = parse_key(key)
     text = json.dumps(inputs, sort_keys=True, default=_plain, separators=(",", ":"))
     return Keyed(
-        key_id=IdempotencyKey.key_id(cause.actor, parse_key(key)),
+        key_id=IdempotencyKey.key_id(cause.actor, secret),
         command=command,
-        digest=hashlib.sha256(text.encode()).hexdigest(),
+        digest=hmac.new(secret.encode(), text.encode(), hashlib.sha256).hexdigest(),
         cause=cause,
     )
 

@@ -39,7 +39,7 @@ class IdempotencyKey(Aggregate):
     class Claimed(Aggregate.Created):
         key_id: UUID  # ``key_id(caller, key)``: the claim's own id
         command: str
-        digest: str  # SHA-256 of the command's input as parsed: the key itself is in no event
+        digest: str  # HMAC-SHA-256 of the input as parsed, keyed by the key itself, which is in no event
         record_id: UUID
         record_version: int  # the record as the first call left it: a retry answers from that version
         cause: Cause
