@@ -188,7 +188,8 @@ def create_files_router(services: Services) -> APIRouter:
         printed on it; nothing personal. Rate-limited per address like SIVIL's look-ups."""
         public = services.diploma.sivil_public
         try:
-            await asyncio.to_thread(public.limiter.hit, ClientAddress(public.trusted_proxies)(request), "sk-status")
+            address = ClientAddress(public.trusted_proxies)(request)
+            await public.lane.run(lambda: public.limiter.hit(address, "sk-status"))  # off the staff's threads
         except RateLimited as e:
             return JSONResponse({"error": "RATE_LIMITED", "retry_after_seconds": e.retry_after}, 429)
         except TEMPORARY as e:  # the limiter's store is away: try later, never a 500
