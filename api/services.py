@@ -77,6 +77,7 @@ class SubmissionServices:
     max_upload_bytes: int
     outbox: Outbox  # e-mails every decision to the student (SUB-10)
     dpi_pdf: Callable[[str, str], bytes | None]  # (university, NIM): the signed DPI, or None without one
+    max_uploads: int = 8  # received at once per process; more answer 503 (issue 27)
 
 
 @dataclass

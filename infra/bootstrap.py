@@ -309,6 +309,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
     files = FileStore(settings.files_dir)
+    files.sweep_incoming()  # what a crash cut off mid-upload
     submissions = Submissions(
         event_store_env(settings, Submissions.name),
         registry=diplomas,
@@ -464,6 +465,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=SubmissionView(queries),
             files=files,
             max_upload_bytes=settings.max_upload_bytes,
+            max_uploads=settings.max_uploads,
             outbox=OutboxSender(
                 reads,
                 SmtpSettings(
