@@ -137,3 +137,42 @@ def test_a_paused_redis_answers_lookups_503_within_2_s_and_never_holds_the_staff
             assert time.monotonic() < deadline, "look-ups did not come back once Redis resumed"
             time.sleep(0.2)
         assert again == {"__typename": "ChallengeRefused", "reason": "INVALID"}
+
+
+def test_after_one_redis_timeout_calls_fail_fast_until_a_single_probe_finds_redis_again() -> None:
+    from domain.unavailable import Unavailable
+    from infra.redis_guard import RedisBreaker
+
+    now = [100.0]
+    breaker = RedisBreaker(probe_every=1.0, clock=lambda: now[0])
+    asked: list[str] = []
+
+    def hung() -> None:
+        asked.append("hung")
+        raise redis.TimeoutError("Timeout reading from socket")
+
+    def answers() -> str:
+        asked.append("answered")
+        return "OK"
+
+    with pytest.raises(Unavailable):
+        breaker.call(hung)
+    with pytest.raises(Unavailable):
+        breaker.call(answers)  # not asked: Redis is known not to answer
+    assert asked == ["hung"]
+
+    now[0] += 1.0
+    with pytest.raises(Unavailable):
+        breaker.call(hung)  # the probe, still hung: another second of fast answers
+    with pytest.raises(Unavailable):
+        breaker.call(answers)
+    now[0] += 1.0
+
+    def probe_while_another_asks() -> str:
+        with pytest.raises(Unavailable):  # only one probe at a time
+            breaker.call(answers)
+        return answers()
+
+    assert breaker.call(probe_while_another_asks) == "OK"
+    assert breaker.call(answers) == "OK" and not breaker.is_open
+    assert asked == ["hung", "hung", "answered", "answered"]

@@ -23,6 +23,7 @@ import pytest
 
 from api.auth import mint
 from domain.audit import Role
+from infra.settings import Settings
 from tests.servers import clean_env, free_port
 from tests.world import UNIVERSITY
 
@@ -174,3 +175,21 @@ def test_stalled_uploads_are_bounded_in_number_and_memory_and_leave_nothing_behi
     assert [p.name for p in server.files.rglob("*") if p.is_file()] == [whole.json()["sha256"]]
     again = httpx.post(server.url + "/files", content=PDF + b"z" * 1000, headers=auth, timeout=10)
     assert again.status_code == 201  # their slots are free again
+
+
+@pytest.mark.parametrize(
+    ("name", "wrong"),
+    [
+        ("KREDENSIAL_HEADER_TIMEOUT", "0"),
+        ("KREDENSIAL_BODY_TIMEOUT", "-1"),
+        ("KREDENSIAL_BODY_TIMEOUT", "soon"),
+        ("KREDENSIAL_MAX_UPLOADS", "0"),
+        ("KREDENSIAL_REDIS_TIMEOUT", "nan"),
+    ],
+)
+def test_the_deadlines_and_the_upload_bound_are_validated_settings(tmp_path: Path, name: str, wrong: str) -> None:
+    base = {"KREDENSIAL_DATA_DIR": str(tmp_path / "var")}
+    settings = Settings.from_env(base)
+    assert (settings.header_timeout, settings.body_timeout, settings.max_uploads) == (10, 60, 8)
+    with pytest.raises(RuntimeError, match=name):
+        Settings.from_env({**base, name: wrong})
