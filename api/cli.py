@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
@@ -63,8 +63,13 @@ class OfflineTools:
 
 
 def build_cli(
-    boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]], tools: OfflineTools
+    boot: Callable[[], Runtime],
+    *,
+    serve_settings: Callable[[], tuple[str, int, bool]],
+    tools: OfflineTools,
+    http_protocol: Callable[[], Any] = lambda: "auto",
 ) -> typer.Typer:
+    """``http_protocol``: uvicorn's ``http=`` for ``serve`` (infra gives one that bounds the time to read a request)."""
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
     cli.add_typer(audit_cli(boot), name="audit")
 
@@ -101,6 +106,7 @@ def build_cli(
                 port=listen_port,
                 log_level="info",
                 proxy_headers=False,
+                http=http_protocol(),
             )
             return
         runtime = boot()
@@ -113,7 +119,9 @@ def build_cli(
         console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
         # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
         # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
-        uvicorn.run(app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False, http=http_protocol()
+        )
 
     @cli.command()
     def worker() -> None:

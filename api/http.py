@@ -142,6 +142,7 @@ def certificate_router(services: Services):  # type: ignore[no-untyped-def]
         today=services.today,
         trail=services.assessment.verification_trail,
         trusted_proxies=public.trusted_proxies,
+        lane=public.lane,
     )
 
 
@@ -161,4 +162,5 @@ def sivil_router(services: Services):  # type: ignore[no-untyped-def]
         keys=public.keys,
         credential_renderer=services.credentials.diploma,
         credential_verifier=services.credentials.verify,
+        lane=public.lane,
     )

@@ -53,6 +53,7 @@ from infra.outbox import OutboxSender
 from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
+from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
@@ -208,6 +209,19 @@ def exclusive_locks(settings: Settings) -> Exclusive:
     return file_locks(settings.data_dir / "locks")
 
 
+def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
+    """Look-ups per client (PIN-6): in memory, or in Redis within its timeout and behind the process's breaker."""
+    if not settings.redis_url:
+        return RateLimiter(settings.sivil_rate_limit, ipv6_prefix=settings.sivil_ipv6_prefix)
+    return RateLimiter(
+        settings.sivil_rate_limit,
+        settings.redis_url,
+        storage_options=client_options(settings.redis_timeout),
+        guard=breaker,
+        ipv6_prefix=settings.sivil_ipv6_prefix,
+    )
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -306,6 +320,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
     files = FileStore(settings.files_dir)
+    files.sweep_incoming()  # what a crash cut off mid-upload
     submissions = Submissions(
         event_store_env(settings, Submissions.name),
         registry=diplomas,
@@ -411,6 +426,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
+    redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
     certificate_trail = CertificateVerificationTrail(reads)
     submission_view = SubmissionView(queries)
@@ -424,9 +440,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             credentials=credentials,
         ),
         root_certificate=pdf_signer.root_pem(),
-        limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
+        limiter=rate_limiter(settings, redis_breaker),
         spent_challenges=(
-            RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
+            RedisSpentChallenges.from_url(settings.redis_url, timeout=settings.redis_timeout, breaker=redis_breaker)
+            if settings.redis_url
+            else SpentChallenges(reads)
         ),
         challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
         trusted_proxies=settings.trusted_proxies,
@@ -466,6 +484,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=SubmissionView(queries),
             files=files,
             max_upload_bytes=settings.max_upload_bytes,
+            max_uploads=settings.max_uploads,
             outbox=OutboxSender(
                 reads,
                 SmtpSettings(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -23,13 +24,18 @@ class Settings:
     wait_timeout: float  # how long a query waits for a read model to reach a position
     projections_in_process: bool
     redis_url: str  # empty: rate limits and used challenges stay in-process / in the read database
+    redis_timeout: float  # seconds to connect to Redis and for it to answer; then "try later" (issue 27)
     sivil_signing_seeds: tuple[bytes, ...]  # Ed25519 seeds: the first signs, the rest are retired (PIN-7)
     sivil_challenge_ttl: int  # seconds a SIVIL challenge stays answerable (PIN-6)
     sivil_rate_limit: str  # per client address, in the `limits` notation, e.g. "30/minute"
+    sivil_ipv6_prefix: int  # the bits of an IPv6 address that name one client of the rate limit (PIN-6)
     trusted_proxies: tuple[str, ...]  # addresses whose X-Forwarded-For is believed
     public_url: str  # how the public reaches this server, printed on verification PDFs
     files_dir: Path  # the content-addressed file store (evidence uploads, SUB-6)
     max_upload_bytes: int  # one uploaded file, at most
+    max_uploads: int  # uploads one API process receives at once; more answer 503 (issue 27)
+    header_timeout: float  # seconds for a request's line and headers to arrive; then 408 and closed (issue 27)
+    body_timeout: float  # seconds for a request's whole body to arrive
     catalog_proposals_closed_from: date  # SUB-2: the seed closed proposals in February 2026
     collective_leave: tuple[date, ...]  # cuti bersama: not working days (SUB-9)
     smtp_host: str  # empty: decisions' e-mails wait in the outbox (SUB-10)
@@ -77,6 +83,7 @@ class Settings:
             wait_timeout=float(env.get("KREDENSIAL_WAIT_TIMEOUT", "5")),
             projections_in_process=env.get("KREDENSIAL_PROJECTIONS_IN_PROCESS", "1") not in ("0", "false", "no"),
             redis_url=env.get("KREDENSIAL_REDIS_URL", ""),
+            redis_timeout=_seconds(env, "KREDENSIAL_REDIS_TIMEOUT", "1", at_most=30),
             sivil_signing_seeds=tuple(
                 bytes.fromhex(seed.strip())
                 for seed in (
@@ -86,10 +93,14 @@ class Settings:
             ),
             sivil_challenge_ttl=int(env.get("KREDENSIAL_SIVIL_CHALLENGE_TTL", "300")),
             sivil_rate_limit=env.get("KREDENSIAL_SIVIL_RATE_LIMIT", "30/minute"),
+            sivil_ipv6_prefix=_whole(env, "KREDENSIAL_SIVIL_IPV6_PREFIX", "56", 32, 64, "bits of an IPv6 prefix"),
             trusted_proxies=tuple(p.strip() for p in env.get("KREDENSIAL_TRUSTED_PROXIES", "").split(",") if p.strip()),
             public_url=public_url,
             files_dir=Path(env.get("KREDENSIAL_FILES_DIR") or data_dir / "files").resolve(),
             max_upload_bytes=int(env.get("KREDENSIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+            max_uploads=_whole(env, "KREDENSIAL_MAX_UPLOADS", "8", 1, 1000, "uploads at once"),
+            header_timeout=_seconds(env, "KREDENSIAL_HEADER_TIMEOUT", "10", at_most=300),
+            body_timeout=_seconds(env, "KREDENSIAL_BODY_TIMEOUT", "60", at_most=3600),
             catalog_proposals_closed_from=_date(env, "KREDENSIAL_CATALOG_PROPOSALS_CLOSED_FROM", "2026-02-01"),
             collective_leave=tuple(
                 _day(d.strip(), "KREDENSIAL_COLLECTIVE_LEAVE")
@@ -124,15 +135,23 @@ def _at_least_one(env: Mapping[str, str], name: str, default: str) -> int:
     return int(text)
 
 
-def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
+def _seconds(env: Mapping[str, str], name: str, default: str, *, at_most: float = 7 * 86400) -> float:
+    """A duration in seconds, more than 0 and at most ``at_most``: 0 would refuse everything, a huge one nothing."""
     text = env.get(name) or default
     try:
-        seconds = float(text)
+        value = float(text)
     except ValueError:
-        seconds = 0.0
-    if not 0 < seconds < float("inf"):
-        raise RuntimeError(f"{name}: {text!r} is not a number of seconds above 0")
-    return seconds
+        value = math.nan
+    if not 0 < value <= at_most:  # NaN fails too
+        raise RuntimeError(f"{name}: {text!r} is not a number of seconds above 0 and at most {at_most:g}")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: str, low: int, high: int, what: str) -> int:
+    text = (env.get(name) or default).strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise RuntimeError(f"{name}: {text!r} is not a whole number of {what} from {low} to {high}")
+    return int(text)
 
 
 def _count(env: Mapping[str, str], name: str, default: str) -> int:
