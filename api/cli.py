@@ -132,6 +132,12 @@ def build_cli(
             runtime.close()
 
     @cli.command()
+    def migrate() -> None:
+        """Create or upgrade every table, then exit. Idempotent; waits while another process does the same."""
+        boot().close()
+        console.print("kredensial: every table is created and up to date")
+
+    @cli.command()
     def token(
         subject: Annotated[str, typer.Option(help="Who: a user id")],
         role: Annotated[Role, typer.Option(help="Role")],
