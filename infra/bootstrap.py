@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool
 
 from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
@@ -42,10 +43,18 @@ from domain.diploma.ruleset import RulesetBook
 from domain.personal import Unsealer
 from domain.registry.student import Student
 from infra.credentials.keys import IssuerKeys
-from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
+from infra.database import (
+    RECONNECT_TIMEOUT,
+    PostgresReadStore,
+    SQLiteReadStore,
+    check_or_purge,
+    connection_pool,
+    schema_lock,
+)
 from infra.document_signing import DocumentSigner
 from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
+from infra.eventstore import POOL_KEY, register_pool
 from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.locks import file_locks, postgres_locks
@@ -89,11 +98,14 @@ TRANSCODER = "infra.transcoder:OrjsonTranscoder"
 register_moved_topics()  # before any stored event is read, in whichever process
 
 
-def event_store_env(settings: Settings, application: str = Diplomas.name) -> dict[str, str]:
+def event_store_env(settings: Settings, application: str = Diplomas.name, pool_key: str = "") -> dict[str, str]:
     """Where one application's log is kept. PostgreSQL names the table after the application
-    (``diplomas_events``); SQLite has one events table per file, so each application has a file of its own."""
+    (``diplomas_events``); SQLite has one events table per file, so each application has a file of its own.
+    ``pool_key``: the process's shared pool (issue 28), registered with ``infra.eventstore``; without one the
+    library builds a small pool of its own (tests that open a log beside a running container)."""
     if settings.uses_postgres:
         info = conninfo_to_dict(settings.database_url)
+        shared = {"PERSISTENCE_MODULE": "infra.eventstore:SharedPoolFactory", POOL_KEY: pool_key} if pool_key else {}
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": str(info.get("dbname", "")),
@@ -101,8 +113,8 @@ def event_store_env(settings: Settings, application: str = Diplomas.name) -> dic
             "POSTGRES_PORT": str(info.get("port", "5432")),
             "POSTGRES_USER": str(info.get("user", "")),
             "POSTGRES_PASSWORD": str(info.get("password", "")),
-            "POSTGRES_POOL_SIZE": "10",
-            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": "4",
             "POSTGRES_LOCK_TIMEOUT": "10",
             # Each connection is checked as it leaves the pool, so one dropped while idle (a server restart,
             # pg_terminate_backend) is replaced rather than failing a command; the recorder itself retries a
@@ -114,6 +126,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name) -> dic
             # A session left idle inside a transaction (a client that died mid-command) frees its locks.
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
             "TRANSCODER_TOPIC": TRANSCODER,
+            **shared,
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     sqlite_file = "events.sqlite3" if application == Diplomas.name else f"{application}-events.sqlite3"
@@ -202,10 +215,10 @@ def local_address(settings: Settings) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
 
 
-def exclusive_locks(settings: Settings) -> Exclusive:
+def exclusive_locks(settings: Settings, pool: ConnectionPool[Any] | None) -> Exclusive:
     """One holder at a time across the installation's processes (a rebuild per read model, the outbox's sender)."""
-    if settings.uses_postgres:
-        return postgres_locks(settings.database_url)
+    if pool is not None:
+        return postgres_locks(pool)
     return file_locks(settings.data_dir / "locks")
 
 
@@ -222,9 +235,9 @@ def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
     )
 
 
-def read_store(settings: Settings, name: str) -> ReadStore:
-    if settings.uses_postgres:
-        return PostgresReadStore(settings.database_url)
+def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None) -> ReadStore:
+    if pool is not None:
+        return PostgresReadStore(pool, owns_pool=name == "read")
     return SQLiteReadStore(settings.data_dir / f"{name}.sqlite3")
 
 
@@ -302,16 +315,29 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
 
 
 def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
-    reads = read_store(settings, "read")
-    exclusive = exclusive_locks(settings)
-    keys = read_store(settings, "keys")
+    """The whole process, built under the schema lock: every table it needs is created (or found) before any
+    other process builds its own, so ``serve`` and ``worker`` started together on an empty database never race
+    on a ``CREATE TABLE`` (issue 28). ``kredensial migrate`` is this, then close."""
+    with schema_lock(settings.database_url if settings.uses_postgres else ""):
+        return _build(settings, clock=clock)
+
+
+def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
+    # One pool of connections for the whole process (issue 28): every log and every read store draw from it.
+    pool = (
+        connection_pool(settings.database_url, max_size=settings.database_pool_size) if settings.uses_postgres else None
+    )
+    pool_key = register_pool(pool) if pool is not None else ""
+    reads = read_store(settings, "read", pool)
+    keys = read_store(settings, "keys", pool)
+    exclusive = exclusive_locks(settings, pool)
     vault = KeyVault(keys, settings.master_key)
     nik_key = nik_index_key(settings.master_key)
     rulesets = RulesetBook.shipped()
     worker_ref: list[ProjectionWorker] = []
     extra = {"clock": clock} if clock else {}
     diplomas = Diplomas(
-        event_store_env(settings),
+        event_store_env(settings, pool_key=pool_key),
         sealer=vault,
         rulesets=rulesets,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
@@ -322,7 +348,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     files = FileStore(settings.files_dir)
     files.sweep_incoming()  # what a crash cut off mid-upload
     submissions = Submissions(
-        event_store_env(settings, Submissions.name),
+        event_store_env(settings, Submissions.name, pool_key=pool_key),
         registry=diplomas,
         calendar=indonesian_calendar(settings.collective_leave),
         proposals_closed_from=settings.catalog_proposals_closed_from,
@@ -332,7 +358,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(submissions)
     assessments = Assessments(
-        event_store_env(settings, Assessments.name),
+        event_store_env(settings, Assessments.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
         stat_file=files.stat,
@@ -341,7 +367,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(assessments)
     equivalencies = Equivalencies(
-        event_store_env(settings, Equivalencies.name),
+        event_store_env(settings, Equivalencies.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,
         stat_file=files.stat,
@@ -351,8 +377,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(equivalencies)
     credentials_log = Credentials(
-        # The status key and the slots: a few writes a second at most, so a small pool of connections.
-        {**event_store_env(settings, Credentials.name), "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"},
+        event_store_env(settings, Credentials.name, pool_key=pool_key),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -374,7 +399,13 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     # Queries read a hot standby when one is configured (issue 17); the worker, its keepers and every write stay
     # on the primary, where a keeper must not act on a standby's older copy (a slot allocated twice, a file
     # deleted that a record named a moment ago).
-    queries = PostgresReadStore(settings.read_database_url) if settings.read_database_url else reads
+    queries = (
+        PostgresReadStore(
+            connection_pool(settings.read_database_url, max_size=settings.database_pool_size), owns_pool=True
+        )
+        if settings.read_database_url
+        else reads
+    )
     credentials = CredentialIssuing(
         issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(queries), diplomas.clock
     )

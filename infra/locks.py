@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-import psycopg
+from psycopg_pool import ConnectionPool
 
 from projections.worker import Exclusive
 
@@ -25,13 +26,21 @@ def _key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(f"kredensial:{name}".encode()).digest()[:8], "big", signed=True)
 
 
-def postgres_locks(url: str) -> Exclusive:
+def postgres_locks(pool: ConnectionPool[Any]) -> Exclusive:
+    """Advisory locks on a connection of the process's pool (issue 28: a budget, not a connection a second): held
+    for the body and unlocked before the connection goes back, so the next to draw it holds nothing. A connection
+    that broke meanwhile took the lock with it, and the pool discards it."""
+
     @contextmanager
     def held(name: str) -> Iterator[bool]:
-        # A connection of its own: a pooled one would hand the session's lock to whoever draws it next.
-        with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-            row = conn.execute("SELECT pg_try_advisory_lock(%s)", (_key(name),)).fetchone()
-            yield bool(row and row[0])  # closing the connection releases it
+        with pool.connection() as conn:
+            row = conn.execute("SELECT pg_try_advisory_lock(%s) AS held", (_key(name),)).fetchone()
+            got = bool(row and row["held"])
+            try:
+                yield got
+            finally:
+                if got and not conn.closed:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (_key(name),))
 
     return held
 

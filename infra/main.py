@@ -41,11 +41,18 @@ def _workers_refused(count: int) -> str | None:
     return workers_refused(count)
 
 
+def _init(directory: Path, database_url: str, public_url: str) -> list[str]:
+    from infra.install import init
+
+    return init(directory, database_url=database_url, public_url=public_url)
+
+
 TOOLS = OfflineTools(
     write_cohort=_write_cohort,
     verify_pdf=_verify_pdf,
     workers_refused=_workers_refused,
     verify_credential=_verify_credential,
+    init=_init,
 )
 
 

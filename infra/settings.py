@@ -16,6 +16,7 @@ from pathlib import Path
 class Settings:
     data_dir: Path
     database_url: str  # empty: SQLite files under data_dir
+    database_pool_size: int  # PostgreSQL connections one process may hold, all its contexts together (issue 28)
     read_database_url: str  # empty: queries read the read models where they are written; else a hot standby
     secret: str  # signs bearer tokens
     master_key: bytes  # wraps each person's data key
@@ -75,6 +76,7 @@ class Settings:
         return cls(
             data_dir=data_dir,
             database_url=database_url,
+            database_pool_size=_at_least_one(env, "KREDENSIAL_DATABASE_POOL_SIZE", "10", "connections"),
             read_database_url=env.get("KREDENSIAL_READ_DATABASE_URL", ""),
             secret=secret,
             master_key=_key_bytes(master),
@@ -127,11 +129,12 @@ class Settings:
         )
 
 
-def _at_least_one(env: Mapping[str, str], name: str, default: str) -> int:
-    """A count of days that must keep something: 0 or less would purge the whole trail every hour."""
+def _at_least_one(env: Mapping[str, str], name: str, default: str, unit: str = "days") -> int:
+    """A count that must be 1 or more: 0 days of retention would purge the whole trail every hour; a pool of 0
+    connections could answer nothing."""
     text = env.get(name) or default
     if not text.strip().isdigit() or int(text) < 1:
-        raise RuntimeError(f"{name}: {text!r} is not a number of days of 1 or more")
+        raise RuntimeError(f"{name}: {text!r} is not a number of {unit} of 1 or more")
     return int(text)
 
 
