@@ -235,9 +235,12 @@ def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
     )
 
 
-def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None) -> ReadStore:
+def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None = None) -> ReadStore:
+    """A read store on the process's pool (the "read" store closes it), or on a small pool of its own (a tool)."""
     if pool is not None:
         return PostgresReadStore(pool, owns_pool=name == "read")
+    if settings.uses_postgres:
+        return PostgresReadStore(connection_pool(settings.database_url, max_size=2), owns_pool=True)
     return SQLiteReadStore(settings.data_dir / f"{name}.sqlite3")
 
 
