@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.auth import mint
+from api.auth import actor_from_header, mint
 from application.assessment.inputs import CandidateInput
 from domain.assessment.asesor import Asesor
 from domain.assessment.kinds import LicenceKind
@@ -113,6 +113,15 @@ def test_ASM_7_a_candidate_number_in_another_case_or_width_is_the_same_candidate
     assessment_id = office.open(candidate=CANDIDATE.lower())
     assert office.app.find(Asesi, Asesi.create_id(LSP, CANDIDATE)) is not None
     assert assessment_id is not None
+
+
+def test_ASM_7_a_token_names_an_asesor_or_candidate_by_the_canonical_number() -> None:
+    """The records hold the canonical number, so a subject typed in another case acts as the same person."""
+    candidate = mint("s" * 32, subject="asesi-0001", role=Role.ASESI, institution=LSP)
+    asesor = mint("s" * 32, subject="met.000.001234  2019", role=Role.ASESOR, institution=None)
+    for token, number in ((candidate, CANDIDATE), (asesor, ASESOR)):
+        actor = actor_from_header("s" * 32, f"Bearer {token}")
+        assert actor is not None and actor.id == number
 
 
 # Catalog names: TR39 skeletons, without case ---------------------------------------------------------------------
