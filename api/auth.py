@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from application.authorization import lacks_institution
 from domain.assessment.numbers import parse_candidate_number, parse_number
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
@@ -14,6 +15,8 @@ ISSUER = "kredensial"
 
 
 def mint(secret: str, *, subject: str, role: Role, institution: str | None, ttl: timedelta = timedelta(hours=8)) -> str:
+    if lacks_institution(role, institution):  # issue 27, defect 7: it would be refused at sign-in anyway
+        raise ValueError(f"a {role} token names its institution (university or LSP code)")
     now = datetime.now(UTC)
     claims = {"iss": ISSUER, "sub": subject, "role": role.value, "inst": institution, "iat": now, "exp": now + ttl}
     return jwt.encode(claims, secret, algorithm="HS256")
@@ -29,9 +32,13 @@ def actor_from_header(secret: str, authorization: str | None) -> Actor | None:
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], issuer=ISSUER, options={"require": ["exp", "sub"]})
         role = Role(claims["role"])
-        return Actor(id=_subject(role, claims["sub"]), role=role, institution=claims.get("inst"))
+        actor = Actor(id=_subject(role, claims["sub"]), role=role, institution=claims.get("inst"))
     except (jwt.PyJWTError, KeyError, ValueError) as e:
         raise NotAuthorized(f"the bearer token is not valid: {e}") from None
+    if not isinstance(actor.institution, str | None) or lacks_institution(actor.role, actor.institution):
+        # Issue 27, defect 7: a bound role without its institution once acted nationally; refused like any bad token.
+        raise NotAuthorized(f"the bearer token is not valid: a {actor.role} token names its institution")
+    return actor
 
 
 def _subject(role: Role, subject: str) -> str:

@@ -15,13 +15,15 @@ from typing import Annotated, Protocol
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from api.audit_cli import audit_cli
 from api.auth import mint
 from api.services import Services
+from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
+from projections.worker import RebuildRunning
 
 console = Console(stderr=True)
 
@@ -120,7 +122,10 @@ def build_cli(
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print("kredensial worker: following the event logs and sending the outbox (Ctrl-C to stop)")
-        outbox = threading.Thread(target=runtime.services.submission.outbox.run, args=(stop,), name="outbox")
+        # A daemon: a stop must not wait out an SMTP server's slow answer (a row not yet marked is sent again).
+        outbox = threading.Thread(
+            target=runtime.services.submission.outbox.run, args=(stop,), name="outbox", daemon=True
+        )
         outbox.start()
         try:
             runtime.services.worker.run(stop)
@@ -135,10 +140,15 @@ def build_cli(
     def token(
         subject: Annotated[str, typer.Option(help="Who: a user id")],
         role: Annotated[Role, typer.Option(help="Role")],
-        institution: Annotated[str | None, typer.Option(help="University code, for university roles")] = None,
+        institution: Annotated[
+            str | None, typer.Option(help="University code (university roles) or LSP code (an LSP's roles)")
+        ] = None,
         hours: Annotated[float, typer.Option(help="Validity in hours")] = 8.0,
     ) -> None:
         """Mint a bearer token (development and tests)."""
+        if lacks_institution(role, institution):  # issue 27, defect 7: the server would refuse it at sign-in
+            console.print(f"[red]a {role} token needs --institution (its university or LSP code)[/red]")
+            raise typer.Exit(code=2)
         runtime = boot()
         try:
             typer.echo(
@@ -215,9 +225,21 @@ def build_cli(
             if name not in worker.projections:
                 raise typer.BadParameter(f"unknown read model {name!r}; one of {', '.join(worker.projections)}")
             total = sum(log.recorder.max_notification_id() or 0 for log in worker.followed(name))
-            with _progress() as progress:
-                task = progress.add_task(f"rebuilding {name}", total=total)
-                worker.rebuild(name, progress=lambda n: progress.advance(task, n))
+            bar, tasks = _progress(), list[TaskID]()
+
+            def advance(read: int) -> None:  # the bar appears once the rebuild holds its lock, not before a refusal
+                if not tasks:
+                    bar.start()
+                    tasks.append(bar.add_task(f"rebuilding {name}", total=total))
+                bar.advance(tasks[0], read)
+
+            try:
+                worker.rebuild(name, progress=advance)
+            except RebuildRunning as e:
+                console.print(f"kredensial rebuild: {e}", soft_wrap=True)
+                raise typer.Exit(code=1) from None
+            finally:
+                bar.stop()
             console.print(f"{name}: rebuilt from {total} events")
             skipped = sum(s.failure_count for s in worker.status() if s.name == name)
             if skipped:

@@ -76,7 +76,13 @@ def create_app(
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)
-        return Context(services, actor, request_id(request.headers.get("x-request-id")), auth_error=error)
+        return Context(
+            services,
+            actor,
+            request_id(request.headers.get("x-request-id")),
+            auth_error=error,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
 

@@ -48,13 +48,16 @@ from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.files import FileStore
 from infra.keys import KeyVault
-from infra.outbox import OutboxSender, SmtpSettings
+from infra.locks import file_locks, postgres_locks
+from infra.outbox import OutboxSender
+from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
+from infra.smtp import SmtpSettings
 from infra.topics import register_moved_topics
 from infra.working_days import indonesian_calendar
 from projections import tracking
@@ -78,7 +81,7 @@ from projections.store import ReadStore
 from projections.submission.outbox import OutboxProjection
 from projections.submission.projection import SubmissionProjection
 from projections.submission.view import SubmissionView
-from projections.worker import EventLog, ProjectionWorker
+from projections.worker import EventLog, Exclusive, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
 
@@ -198,6 +201,13 @@ def local_address(settings: Settings) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
 
 
+def exclusive_locks(settings: Settings) -> Exclusive:
+    """One holder at a time across the installation's processes (a rebuild per read model, the outbox's sender)."""
+    if settings.uses_postgres:
+        return postgres_locks(settings.database_url)
+    return file_locks(settings.data_dir / "locks")
+
+
 def read_store(settings: Settings, name: str) -> ReadStore:
     if settings.uses_postgres:
         return PostgresReadStore(settings.database_url)
@@ -279,6 +289,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
 
 def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
     reads = read_store(settings, "read")
+    exclusive = exclusive_locks(settings)
     keys = read_store(settings, "keys")
     vault = KeyVault(keys, settings.master_key)
     nik_key = nik_index_key(settings.master_key)
@@ -319,6 +330,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         sealer=vault,
         calendar=submissions.calendar,
         stat_file=files.stat,
+        access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -339,6 +351,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     }
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
+    for name, app in applications.items():  # a retried creating command answers its first position (IDEM-1)
+        app.event_positions = batches[name].positions
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))
@@ -359,18 +373,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
+
+    def complete_erasures() -> None:
+        diplomas.complete_erasures()
+        assessments.complete_erasures()
+        equivalencies.complete_erasures()
+
     worker = ProjectionWorker(
         logs=logs,
         store=reads,
         projections=read_models(vault, nik_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
-        on_start=lambda: (
-            diplomas.complete_erasures(),
-            assessments.complete_erasures(),
-            equivalencies.complete_erasures(),
-        ),
+        on_start=complete_erasures,
         keepers=[  # credentials' status slots; tamper evidence: every event chained, checkpoints signed; the SIVIL
-            slots.step,  # trail's retention; erased people's files
+            slots.step,  # trail's retention; erased people's files; erasures interrupted while it runs
             chain.step,
             TrailRetention(
                 [VerificationTrail(reads), CertificateVerificationTrail(reads)],
@@ -378,7 +394,10 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 timedelta(days=settings.sivil_trail_retention_days),
             ).step,
             lambda: erased_files.step(),  # built below, with the views it asks
+            # An erasure interrupted in another process must not stay readable until a restart (issue 27, item 10).
+            Every(settings.erasure_sweep_seconds, complete_erasures).step,
         ],
+        exclusive=exclusive,
     )
     worker_ref.append(worker)
 
@@ -456,8 +475,15 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                     starttls=settings.smtp_starttls,
                     username=settings.smtp_username,
                     password=settings.smtp_password,
+                    timeout=settings.smtp_timeout,
+                    data_timeout=settings.smtp_data_timeout,
+                    retry_seconds=settings.smtp_retry_seconds,
+                    attempts=settings.smtp_attempts,
+                    uncertain_retry_seconds=settings.smtp_uncertain_retry_seconds,
+                    uncertain_sends=settings.smtp_uncertain_sends,
                 ),
                 addresses=functools.partial(student_address, diplomas, vault),
+                exclusive=exclusive,
             ),
             dpi_pdf=functools.partial(
                 _dpi_pdf, SubmissionView(queries), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock

@@ -38,6 +38,13 @@ class Settings:
     smtp_starttls: bool
     smtp_username: str
     smtp_password: str
+    smtp_timeout: float  # seconds: connecting, and each command's answer
+    smtp_data_timeout: float  # seconds: the answer once the whole message was sent (RFC 5321 asks for minutes)
+    smtp_retry_seconds: float  # first wait after a temporary failure (4xx, no connection); doubles, an hour at most
+    smtp_attempts: int  # temporary failures before a message is given up as undeliverable
+    smtp_uncertain_retry_seconds: float  # wait before sending again a message sent without an answer
+    smtp_uncertain_sends: int  # how often a message may go out without an answer (then: possibly delivered)
+    erasure_sweep_seconds: float  # how often the worker finishes erasures interrupted before the key went (UU PDP)
     audit_checkpoint_minutes: float  # how often the audit chain's head is signed, when it moved (issue 12)
     sivil_trail_retention_days: int  # UU PDP: how long who-verified-which-diploma is kept (decided: a year)
     pdf_signing_key: Path  # PEM: the ECDSA P-256 key that signs our PDFs (infra/document_signing.py)
@@ -95,6 +102,13 @@ class Settings:
             smtp_starttls=env.get("KREDENSIAL_SMTP_STARTTLS", "0") in ("1", "true", "yes"),
             smtp_username=env.get("KREDENSIAL_SMTP_USERNAME", ""),
             smtp_password=env.get("KREDENSIAL_SMTP_PASSWORD", ""),
+            smtp_timeout=_seconds(env, "KREDENSIAL_SMTP_TIMEOUT", "10"),
+            smtp_data_timeout=_seconds(env, "KREDENSIAL_SMTP_DATA_TIMEOUT", "120"),
+            smtp_retry_seconds=_seconds(env, "KREDENSIAL_SMTP_RETRY_SECONDS", "30"),
+            smtp_attempts=_count(env, "KREDENSIAL_SMTP_ATTEMPTS", "12"),
+            smtp_uncertain_retry_seconds=_seconds(env, "KREDENSIAL_SMTP_UNCERTAIN_RETRY_SECONDS", "21600"),
+            smtp_uncertain_sends=_count(env, "KREDENSIAL_SMTP_UNCERTAIN_SENDS", "2"),
+            erasure_sweep_seconds=_seconds(env, "KREDENSIAL_ERASURE_SWEEP_SECONDS", "30"),
             audit_checkpoint_minutes=float(env.get("KREDENSIAL_AUDIT_CHECKPOINT_MINUTES", "60")),
             sivil_trail_retention_days=_at_least_one(env, "KREDENSIAL_SIVIL_TRAIL_RETENTION_DAYS", "365"),
             pdf_signing_key=pdf_key,
@@ -107,6 +121,24 @@ def _at_least_one(env: Mapping[str, str], name: str, default: str) -> int:
     text = env.get(name) or default
     if not text.strip().isdigit() or int(text) < 1:
         raise RuntimeError(f"{name}: {text!r} is not a number of days of 1 or more")
+    return int(text)
+
+
+def _seconds(env: Mapping[str, str], name: str, default: str) -> float:
+    text = env.get(name) or default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise RuntimeError(f"{name}: {text!r} is not a number of seconds above 0")
+    return seconds
+
+
+def _count(env: Mapping[str, str], name: str, default: str) -> int:
+    text = env.get(name) or default
+    if not text.strip().isdigit() or int(text) < 1:
+        raise RuntimeError(f"{name}: {text!r} is not a whole number of 1 or more")
     return int(text)
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application.authorization import DPI_PRINTERS, SSC, THESIS_DEADLINE_SETTERS, require, require_student
+from application.idempotency import keyed
 from application.receipt import Receipt
 from application.service import Service
 from application.submission.catalog import CatalogCommands
@@ -53,12 +54,22 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         self.stat_file = stat_file  # the content-addressed file store (infra.files)
 
     def submit_certification(
-        self, *, university_code: str, nim: str, entry_id: UUID, claim: ClaimInput, cause: Cause
+        self,
+        *,
+        university_code: str,
+        nim: str,
+        entry_id: UUID,
+        claim: ClaimInput,
+        cause: Cause,
+        idempotency_key: str | None = None,
     ) -> SubmissionReceipt:
         require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
+        key = keyed(idempotency_key, cause, "submitCertification", entry=entry_id, claim=claim)
 
         def command() -> SubmissionReceipt:
+            if (earlier := self.earlier(key, Submission)) is not None:  # IDEM-1: a retry answers the first result
+                return self._receipt(*earlier)
             today = self.today()
             student = self._student(university_code, nim)
             catalog = self.find(Catalog, Catalog.create_id(university_code))
@@ -80,7 +91,8 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
                 calendar=self.calendar,
                 cause=cause,
             )
-            return self._receipt(submission, self.commit(submission, dpi))
+            claims = (key.claim(submission),) if key else ()
+            return self._receipt(submission, self.commit(submission, dpi, *claims))
 
         return self.retrying(command)
 
