@@ -23,7 +23,7 @@ from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.assessment import Assessment, Entitlement
 from domain.assessment.kinds import Mode
 from domain.assessment.licence import Licence, parse_lsp_code
-from domain.assessment.numbers import parse_number
+from domain.assessment.numbers import parse_candidate_number, parse_number
 from domain.assessment.people import Asesi, Committee, parse_person_key
 from domain.assessment.sop import SOP, Result, Step
 from domain.assessment.standards import SKEMA_CODE, Skema, parse_code
@@ -72,7 +72,7 @@ class Assessments(CertificateCommands, AssessmentSetup):
     ) -> AssessmentReceipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_CERTIFICATION, lsp)
-        number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
+        number = parse_candidate_number(candidate_number, "candidateNumber", "ASM-3")
         skema_key = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-2.scope")
         tuk_key = parse_code(tuk_code, TUK_CODE, "tukCode", CODE_FORM, "ASM-5")
         key = keyed(

@@ -28,6 +28,7 @@ from domain.equivalency.kinds import Escalation, parse_sk_number
 from domain.equivalency.numbers import RegistrationSequence, SkNumber
 from domain.errors import NotAuthorized, violation
 from domain.files import StoredFile, parse_sha256
+from domain.links import parse_link
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
@@ -238,7 +239,5 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
 
 
 def _link(url: str) -> str:
-    text = parse_text(url, field="url", max_chars=2000, rule_id="EQV-2.6")
-    if not text.startswith("https://") or " " in text:
-        raise violation("EQV-2.6", "url", "a link is an https:// address")
-    return text
+    """EQV-2.6: the academic catalogue's link, an https:// address parsed and stored in its normal form."""
+    return parse_link(url, field="url", rule_id="EQV-2.6", schemes=("https",))

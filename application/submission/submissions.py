@@ -145,6 +145,7 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         """Batas unggah Final Thesis, the last day to submit (SUB-7), set by the university."""
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, THESIS_DEADLINE_SETTERS, university_code)
+        Dpi.check_deadline_day(deadline, self.today())
 
         def command() -> Receipt:
             dpi = self._dpi(university_code, nim, self._student(university_code, nim), cause)

@@ -13,7 +13,7 @@ from domain.errors import violation
 from domain.personal import Sealed
 from domain.text import shown
 
-# A candidate number, a committee member's id: given by the LSP, kept as given.
+# A committee member's id (their account, a token's subject), kept as given; candidate numbers: numbers.py.
 PERSON_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@/-]{0,63}", re.ASCII)
 
 

@@ -212,7 +212,7 @@ class DecideInPlenaryInput:
     members: list[str]
 
 
-@strawberry.input(description="Blangko numbers BNSP issues on an LSP's request, kept as given (ASM-7).")
+@strawberry.input(description="Blangko numbers BNSP issues on an LSP's request (ASM-7), upper-cased, spaces folded.")
 class IssueBlangkoInput:
     lsp_code: str
     batch_reference: str
