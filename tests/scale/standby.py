@@ -104,8 +104,9 @@ class Cluster:
 
 
 @contextmanager
-def own_cluster() -> Iterator[Cluster]:
-    """One PostgreSQL server of the test's own (issue 14), so that restarting it disturbs no other test."""
+def own_cluster(max_connections: int = 300) -> Iterator[Cluster]:
+    """One PostgreSQL server of the test's own (issue 14), so that restarting it disturbs no other test;
+    ``max_connections``: 100 is PostgreSQL's default, what an install meets (issue 28)."""
     bin_dir = _binaries()
     if bin_dir is None or (os.geteuid() == 0 and shutil.which("runuser") is None):
         raise RuntimeError("PostgreSQL's server binaries (initdb, pg_ctl) are not installed")
@@ -117,7 +118,8 @@ def own_cluster() -> Iterator[Cluster]:
     try:
         _as_postgres(str(bin_dir / "initdb"), "-D", str(data_dir), "-U", "postgres", "--auth=trust")
         with (data_dir / "postgresql.conf").open("a") as conf:
-            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\nmax_connections = 300\n")
+            conf.write(f"listen_addresses = '127.0.0.1'\nunix_socket_directories = '{root}'\n")
+            conf.write(f"max_connections = {max_connections}\n")
         _start(bin_dir, data_dir, port, started)
         with psycopg.connect(f"postgresql://postgres@127.0.0.1:{port}/postgres", autocommit=True) as db:
             db.execute("CREATE DATABASE kredensial")
