@@ -1,7 +1,8 @@
 """Files over HTTP. ``POST /files`` takes the raw bytes of evidence (SUB-6) and answers their SHA-256, size and
-media type (read from the bytes; a name or a Content-Type is ignored); ``GET /files/{sha256}`` gives evidence
-back to those its submission or assessment names (the student and their SSC staff; the LSP, its assigned asesors
-and the candidate); ``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
+media type (read from the bytes; a name or a Content-Type is ignored), within the uploader's share (FILE.quota);
+``GET /files/{sha256}`` gives evidence back to those its submission or assessment names (the student and their SSC
+staff; the LSP, its assigned asesors and the candidate), and to no one else, who reads it as unknown;
+``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from application.authorization import (
 )
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
-from domain.files import SHA256, SNIFF_BYTES, sniff
+from domain.files import SHA256, SNIFF_BYTES, QuotaExceeded, sniff
 from domain.registry.codes import student_key
 from domain.submission.claim import EVIDENCE_TYPES
 from projections.numbering.view import NumberingView
@@ -90,7 +91,13 @@ def create_files_router(services: Services) -> APIRouter:
                 ruleId="SUB-6",
                 field="file",
             )
-        stored = await asyncio.to_thread(files.put, data)
+        try:
+            stored = await asyncio.to_thread(files.put, data, actor)
+        except QuotaExceeded as e:  # FILE.quota: nothing was stored
+            failure = e.failures[0]
+            response = refused(429, "RuleViolation", failure.message, ruleId=failure.rule_id, field=failure.field)
+            response.headers["Retry-After"] = str(e.retry_after)
+            return response
         return JSONResponse({"sha256": stored.sha256, "size": stored.size, "mediaType": stored.media_type}, 201)
 
     @router.get("/files/{sha256}")
@@ -113,8 +120,8 @@ def create_files_router(services: Services) -> APIRouter:
             allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
         if not allowed and applied:  # EQV: the applicant's own documents, and the directorate's
             allowed = actor.role in EQUIVALENCY_READERS or (actor.role is Role.APPLICANT and actor.id in applied)
-        if not allowed:
-            return refused(403, "NotAuthorized", "evidence is read only by those the submission or assessment names")
+        if not allowed:  # answered as an unknown digest: a refusal would tell that the file exists
+            return refused(404, "NotFound", "no such file")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
         if stored is None or data is None:
             return refused(404, "NotFound", "no such file")

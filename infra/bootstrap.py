@@ -39,6 +39,7 @@ from application.service import Service
 from application.submission.submissions import Submissions
 from domain.credentials.documents import Issuer
 from domain.diploma.ruleset import RulesetBook
+from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
 from infra.credentials.keys import IssuerKeys
@@ -56,6 +57,7 @@ from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
 from infra.topics import register_moved_topics
+from infra.uploads import Uploads
 from infra.working_days import indonesian_calendar
 from projections import tracking
 from projections.assessment.projection import AssessmentProjection, nik_digest
@@ -294,13 +296,16 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
-    files = FileStore(settings.files_dir)
+    quota = UploadQuota(
+        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(hours=settings.upload_quota_hours)
+    )
+    files = Uploads(FileStore(settings.files_dir), reads, quota, diplomas.clock)  # FILE.uploader, FILE.quota
     submissions = Submissions(
         event_store_env(settings, Submissions.name),
         registry=diplomas,
         calendar=indonesian_calendar(settings.collective_leave),
         proposals_closed_from=settings.catalog_proposals_closed_from,
-        stat_file=files.stat,
+        own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -309,7 +314,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         event_store_env(settings, Assessments.name),
         sealer=vault,
         calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
-        stat_file=files.stat,
+        own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -318,7 +323,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         event_store_env(settings, Equivalencies.name),
         sealer=vault,
         calendar=submissions.calendar,
-        stat_file=files.stat,
+        own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -429,7 +434,14 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             or bool(equivalency_written.document_holders(sha256))
         )
 
-    erased_files = ErasedFiles(reads, files, still_named, diplomas.clock)
+    erased_files = ErasedFiles(
+        reads,
+        files,
+        still_named,
+        diplomas.clock,
+        every=timedelta(minutes=settings.file_sweep_minutes),
+        grace=timedelta(hours=settings.upload_grace_hours),
+    )
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
     )

@@ -30,6 +30,11 @@ class Settings:
     public_url: str  # how the public reaches this server, printed on verification PDFs
     files_dir: Path  # the content-addressed file store (evidence uploads, SUB-6)
     max_upload_bytes: int  # one uploaded file, at most
+    upload_quota_files: int  # FILE.quota: files one uploader may store within the window
+    upload_quota_bytes: int  # FILE.quota: bytes one uploader may store within the window
+    upload_quota_hours: float  # FILE.quota: the window
+    upload_grace_hours: float  # FILE.unnamed: an upload no record names is deleted after this long
+    file_sweep_minutes: float  # how often the worker deletes unnamed and erased people's files
     catalog_proposals_closed_from: date  # SUB-2: the seed closed proposals in February 2026
     collective_leave: tuple[date, ...]  # cuti bersama: not working days (SUB-9)
     smtp_host: str  # empty: decisions' e-mails wait in the outbox (SUB-10)
@@ -83,6 +88,11 @@ class Settings:
             public_url=public_url,
             files_dir=Path(env.get("KREDENSIAL_FILES_DIR") or data_dir / "files").resolve(),
             max_upload_bytes=int(env.get("KREDENSIAL_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024))),
+            upload_quota_files=int(_positive(env, "KREDENSIAL_UPLOAD_QUOTA_FILES", "50")),
+            upload_quota_bytes=int(_positive(env, "KREDENSIAL_UPLOAD_QUOTA_BYTES", str(50 * 1024 * 1024))),
+            upload_quota_hours=_positive(env, "KREDENSIAL_UPLOAD_QUOTA_HOURS", "24"),
+            upload_grace_hours=_positive(env, "KREDENSIAL_UPLOAD_GRACE_HOURS", "72"),
+            file_sweep_minutes=_positive(env, "KREDENSIAL_FILE_SWEEP_MINUTES", "60"),
             catalog_proposals_closed_from=_date(env, "KREDENSIAL_CATALOG_PROPOSALS_CLOSED_FROM", "2026-02-01"),
             collective_leave=tuple(
                 _day(d.strip(), "KREDENSIAL_COLLECTIVE_LEAVE")
@@ -108,6 +118,18 @@ def _at_least_one(env: Mapping[str, str], name: str, default: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise RuntimeError(f"{name}: {text!r} is not a number of days of 1 or more")
     return int(text)
+
+
+def _positive(env: Mapping[str, str], name: str, default: str) -> float:
+    """A quota, a period or an interval: 0 or less would refuse every upload or sweep without pause."""
+    text = env.get(name) or default
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0 or value == float("inf"):
+        raise RuntimeError(f"{name}: {text!r} is not a number greater than 0")
+    return value
 
 
 def _date(env: Mapping[str, str], name: str, default: str) -> date:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
@@ -18,6 +17,7 @@ from application.equivalency.after_decision import AfterDecisionCommands
 from application.equivalency.erasure import ApplicantErasure
 from application.equivalency.forms import MAX_LISTED, ApplicationForm, parse_deciders, parse_form, parse_reasons
 from application.equivalency.receipt import ApplicationReceipt
+from application.files import OwnFile
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.equivalency.application import Document, EquivalencyApplication
@@ -25,7 +25,7 @@ from domain.equivalency.country_rules import equivalence
 from domain.equivalency.kinds import Escalation, parse_sk_number
 from domain.equivalency.numbers import RegistrationSequence, SkNumber
 from domain.errors import NotAuthorized, violation
-from domain.files import StoredFile, parse_sha256
+from domain.files import named_upload, parse_sha256
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
@@ -46,13 +46,13 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
         *,
         sealer: Sealer,
         calendar: WorkingCalendar,
-        stat_file: Callable[[str], StoredFile | None],
+        own_file: OwnFile,
         **kw: Any,
     ):
         super().__init__(env, **kw)
         self.sealer = sealer
         self.calendar = calendar
-        self.stat_file = stat_file
+        self.own_file = own_file
 
     # EQV-1, EQV-2: registration and documents ------------------------------------------------------------------
 
@@ -97,9 +97,7 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
             raise violation("EQV-2", "file", "a document is a file or, where allowed, a link: one of the two")
         stored = None
         if file is not None:
-            stored = self.stat_file(parse_sha256(file, "file", "EQV-2"))
-            if stored is None:
-                raise violation("EQV-2", "file", "no file with this SHA-256 was uploaded")
+            stored = named_upload(self.own_file(cause.actor, parse_sha256(file, "file", "EQV-2")), "file")
         link = _link(url) if url is not None else None
 
         def command() -> ApplicationReceipt:
