@@ -44,8 +44,10 @@ def uploaded(http: httpx.Client, bearer: str, data: bytes) -> str:
     return str(answer.json()["sha256"])
 
 
-def command(http: httpx.Client, bearer: str, mutation: str, input_type: str, **given: Any) -> dict[str, Any]:
-    doc = f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ __typename {REFUSALS} }} }}"
+def command(
+    http: httpx.Client, bearer: str, mutation: str, input_type: str, success: str = "", **given: Any
+) -> dict[str, Any]:
+    doc = f"mutation($input: {input_type}!) {{ {mutation}(input: $input) {{ __typename {success} {REFUSALS} }} }}"
     response = http.post(
         "/graphql", json={"query": doc, "variables": {"input": given}}, headers={"Authorization": f"Bearer {bearer}"}
     )
@@ -66,6 +68,20 @@ def readable(http: httpx.Client, bearer: str, sha256: str, data: bytes, within: 
         assert time.monotonic() < deadline, answer.text
         time.sleep(0.1)
     assert answer.content == data
+
+
+def stored(container: Container, sha256: str) -> bool:
+    return (container.settings.files_dir / sha256[:2] / sha256).exists()
+
+
+def gone(container: Container, sha256: str, within: float = 15) -> bool:
+    """Whether the server's worker deletes the file's bytes within ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while stored(container, sha256):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
 
 
 def hidden(http: httpx.Client, bearer: str, sha256: str) -> None:
