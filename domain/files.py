@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from domain.audit import Actor
+from domain.audit import Actor, Role
 from domain.errors import Failure, RuleViolation, violation
 
 UPLOADER_RULE = "FILE.uploader"
@@ -55,6 +55,10 @@ def parse_sha256(value: object, field: str, rule_id: str) -> str:
     return text
 
 
+# Roles whose subject names one person nationally: an asesor's BNSP registration number, an applicant's portal account.
+NATIONAL_SUBJECTS = frozenset({Role.ASESOR, Role.APPLICANT})
+
+
 @dataclass(frozen=True)
 class Uploader:
     """Who uploaded a file, as the code identifies actors: the role, the institution (a student's university; empty
@@ -66,7 +70,8 @@ class Uploader:
 
     @classmethod
     def of(cls, actor: Actor) -> Uploader:
-        return cls(actor.role.value, actor.institution or "", actor.id)
+        national = actor.role in NATIONAL_SUBJECTS  # whatever institution their token may carry
+        return cls(actor.role.value, "" if national else actor.institution or "", actor.id)
 
 
 def named_upload(stored: StoredFile | None, field: str) -> StoredFile:

@@ -124,10 +124,11 @@ class Assessments(CertificateCommands, AssessmentSetup):
     ) -> AssessmentReceipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, ASESORS)
-        record = parse_evidence(evidence, cause.actor.id, partial(self.own_file, cause.actor))
 
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
+            assessment.check_evidence_recorder(cause.actor.id)  # who first: the file is looked at for them only
+            record = parse_evidence(evidence, cause.actor.id, partial(self.own_file, cause.actor))
             assessment.record_evidence(record, cause)
             return self._receipt([assessment], self.commit(assessment))
 

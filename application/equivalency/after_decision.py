@@ -96,11 +96,11 @@ class AfterDecisionCommands(EquivalencyBase):
         if len(documents) > 20:
             raise violation("EQV-8", "documents", "at most 20 supporting documents")
         hashes = tuple(parse_sha256(d, "documents", "EQV-8") for d in documents)
-        for sha256 in hashes:  # FILE.uploader: every supporting document is a file the applicant uploaded
-            named_upload(self.own_file(cause.actor, sha256), "documents")
 
         def command() -> ApplicationReceipt:
             application = self._own(number, cause)
+            for sha256 in hashes:  # FILE.uploader: every supporting document is a file the applicant uploaded
+                named_upload(self.own_file(cause.actor, sha256), "documents")
             application.request_review(letter, why, hashes, self.today(), cause)
             return self._receipt(application, self.commit(application))
 

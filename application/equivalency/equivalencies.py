@@ -95,13 +95,12 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
         code = parse_text(item_code, field="itemCode", max_chars=40, rule_id="EQV-2").upper()
         if (file is None) == (url is None):
             raise violation("EQV-2", "file", "a document is a file or, where allowed, a link: one of the two")
-        stored = None
-        if file is not None:
-            stored = named_upload(self.own_file(cause.actor, parse_sha256(file, "file", "EQV-2")), "file")
+        sha256 = parse_sha256(file, "file", "EQV-2") if file is not None else None
         link = _link(url) if url is not None else None
 
         def command() -> ApplicationReceipt:
-            application = self._own(number, cause)
+            application = self._own(number, cause)  # who first: another's digest is looked at for no one else
+            stored = named_upload(self.own_file(cause.actor, sha256), "file") if sha256 is not None else None
             application.add_document(Document(code, stored, link), self.today(), cause)
             return self._receipt(application, self.commit(application))
 
