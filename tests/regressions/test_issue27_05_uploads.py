@@ -17,8 +17,11 @@ from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
+
 from domain.audit import Role
 from infra.bootstrap import Container
+from infra.settings import Settings
 from tests.equivalency.directorate import TEAM, Directorate
 from tests.regressions.files_served import command, gone, readable, served, stored, token, upload, uploaded
 from tests.submission.desk import Desk
@@ -139,3 +142,12 @@ def test_erasure_takes_every_file_the_person_uploaded_replaced_ones_too(containe
         time.sleep(1)  # several sweeps: another student's submission still names the common brochure
         assert stored(container, current)
         readable(http, budi, current, common)
+
+
+def test_a_quota_a_grace_period_or_a_sweep_interval_of_nothing_is_refused_at_start() -> None:
+    for name in ("UPLOAD_QUOTA_FILES", "UPLOAD_QUOTA_BYTES", "UPLOAD_QUOTA_HOURS", "UPLOAD_GRACE_HOURS"):
+        for bad in ("0", "-1", "soon", "inf"):
+            with pytest.raises(RuntimeError, match=name):
+                Settings.from_env({"KREDENSIAL_SECRET": "s" * 40, f"KREDENSIAL_{name}": bad})
+    with pytest.raises(RuntimeError, match="FILE_SWEEP_MINUTES"):
+        Settings.from_env({"KREDENSIAL_SECRET": "s" * 40, "KREDENSIAL_FILE_SWEEP_MINUTES": "0"})
