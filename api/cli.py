@@ -11,17 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from api.audit_cli import audit_cli
 from api.auth import mint
 from api.services import Services
+from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
+from projections.worker import RebuildRunning
 
 console = Console(stderr=True)
 
@@ -58,11 +60,18 @@ class OfflineTools:
     workers_refused: Callable[[int], str | None]  # infra.asgi: why N API processes cannot share the installation
     # (file, DID document, saved status documents, server, offline)
     verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
+    # (directory, database URL, public URL): one line per setting, made or kept (infra.install)
+    init: Callable[[Path, str, str], list[str]]
 
 
 def build_cli(
-    boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]], tools: OfflineTools
+    boot: Callable[[], Runtime],
+    *,
+    serve_settings: Callable[[], tuple[str, int, bool]],
+    tools: OfflineTools,
+    http_protocol: Callable[[], Any] = lambda: "auto",
 ) -> typer.Typer:
+    """``http_protocol``: uvicorn's ``http=`` for ``serve`` (infra gives one that bounds the time to read a request)."""
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
     cli.add_typer(audit_cli(boot), name="audit")
 
@@ -99,6 +108,7 @@ def build_cli(
                 port=listen_port,
                 log_level="info",
                 proxy_headers=False,
+                http=http_protocol(),
             )
             return
         runtime = boot()
@@ -111,7 +121,9 @@ def build_cli(
         console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
         # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
         # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
-        uvicorn.run(app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False)
+        uvicorn.run(
+            app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False, http=http_protocol()
+        )
 
     @cli.command()
     def worker() -> None:
@@ -120,7 +132,10 @@ def build_cli(
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         console.print("kredensial worker: following the event logs and sending the outbox (Ctrl-C to stop)")
-        outbox = threading.Thread(target=runtime.services.submission.outbox.run, args=(stop,), name="outbox")
+        # A daemon: a stop must not wait out an SMTP server's slow answer (a row not yet marked is sent again).
+        outbox = threading.Thread(
+            target=runtime.services.submission.outbox.run, args=(stop,), name="outbox", daemon=True
+        )
         outbox.start()
         try:
             runtime.services.worker.run(stop)
@@ -132,13 +147,35 @@ def build_cli(
             runtime.close()
 
     @cli.command()
+    def init(
+        directory: Annotated[Path, typer.Argument(help="Where the secrets, the PKI and kredensial.env are kept")],
+        database_url: Annotated[str, typer.Option(help="postgresql://... (kept if the file has one)")] = "",
+        public_url: Annotated[str, typer.Option(help="How the public reaches this server (kept if set)")] = "",
+    ) -> None:
+        """Create what a production install needs and does not have yet; never overwrites a secret."""
+        for line in tools.init(directory.resolve(), database_url, public_url):
+            console.print(f"kredensial init: {line}", soft_wrap=True)
+        console.print(f"kredensial init: load it with `set -a; . {directory.resolve() / 'kredensial.env'}; set +a`")
+
+    @cli.command()
+    def migrate() -> None:
+        """Create or upgrade every table, then exit. Idempotent; waits while another process does the same."""
+        boot().close()
+        console.print("kredensial: every table is created and up to date")
+
+    @cli.command()
     def token(
         subject: Annotated[str, typer.Option(help="Who: a user id")],
         role: Annotated[Role, typer.Option(help="Role")],
-        institution: Annotated[str | None, typer.Option(help="University code, for university roles")] = None,
+        institution: Annotated[
+            str | None, typer.Option(help="University code (university roles) or LSP code (an LSP's roles)")
+        ] = None,
         hours: Annotated[float, typer.Option(help="Validity in hours")] = 8.0,
     ) -> None:
         """Mint a bearer token (development and tests)."""
+        if lacks_institution(role, institution):  # issue 27, defect 7: the server would refuse it at sign-in
+            console.print(f"[red]a {role} token needs --institution (its university or LSP code)[/red]")
+            raise typer.Exit(code=2)
         runtime = boot()
         try:
             typer.echo(
@@ -215,9 +252,21 @@ def build_cli(
             if name not in worker.projections:
                 raise typer.BadParameter(f"unknown read model {name!r}; one of {', '.join(worker.projections)}")
             total = sum(log.recorder.max_notification_id() or 0 for log in worker.followed(name))
-            with _progress() as progress:
-                task = progress.add_task(f"rebuilding {name}", total=total)
-                worker.rebuild(name, progress=lambda n: progress.advance(task, n))
+            bar, tasks = _progress(), list[TaskID]()
+
+            def advance(read: int) -> None:  # the bar appears once the rebuild holds its lock, not before a refusal
+                if not tasks:
+                    bar.start()
+                    tasks.append(bar.add_task(f"rebuilding {name}", total=total))
+                bar.advance(tasks[0], read)
+
+            try:
+                worker.rebuild(name, progress=advance)
+            except RebuildRunning as e:
+                console.print(f"kredensial rebuild: {e}", soft_wrap=True)
+                raise typer.Exit(code=1) from None
+            finally:
+                bar.stop()
             console.print(f"{name}: rebuilt from {total} events")
             skipped = sum(s.failure_count for s in worker.status() if s.name == name)
             if skipped:

@@ -7,7 +7,6 @@ validity. Every miss, an unknown number or a certificate printed but not yet sig
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Annotated, TypeVar
@@ -20,8 +19,10 @@ from strawberry.types import Info
 from api.competency_trail import CertificateTrail
 from api.graphql.cost import Limits, extensions
 from api.graphql.transport import Router, Schema
+from api.public_lane import PublicLane
 from api.sivil import challenge as ch
 from api.sivil.address import ClientAddress
+from api.sivil.lookup import SCOPE as LOOKUP_SCOPE
 from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, UnavailableErrors, noted
 from domain import errors
@@ -30,7 +31,9 @@ from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
 
 T = TypeVar("T")
-SCOPE = "certificate"
+# Counted within SIVIL's window (PIN-6), as the README says: one budget per address whichever register it probes, so
+# that /sertifikat is not a second 30 a minute beside /sivil (issue 27).
+SCOPE = LOOKUP_SCOPE
 NOT_FOUND = (
     "Tidak ada sertifikat kompetensi terbit dengan nomor registrasi ini. / "
     "No issued competency certificate has this registration number."
@@ -72,13 +75,15 @@ class CertificateLookup:
 
 
 class PublicContext(BaseContext):
-    def __init__(self, lookup: CertificateLookup, address: str) -> None:
+    def __init__(self, lookup: CertificateLookup, address: str, lane: PublicLane) -> None:
         super().__init__()
         self.lookup = lookup
         self.address = address
+        self.lane = lane
 
     async def run(self, fn: Callable[[], T]) -> T:
-        return await asyncio.to_thread(fn)
+        """In the public lane's threads, as SIVIL's look-ups (issue 27)."""
+        return await self.lane.run(fn)
 
 
 @strawberry.type(name="Challenge", description="A question for a person; send its token and answer with the look-up.")
@@ -185,13 +190,15 @@ def create_certificate_router(
     today: Callable[[], date],
     trail: CertificateTrail,
     trusted_proxies: Iterable[str] = (),
+    lane: PublicLane | None = None,
 ) -> APIRouter:
     challenges = ch.Challenges(secret=secret, ledger=spent_challenges, clock=clock)
     lookup = CertificateLookup(view, challenges, limiter, today, trail, clock)
     address_of = ClientAddress(trusted_proxies)
+    public = lane or PublicLane()
 
     async def context(request: Request) -> PublicContext:
-        return PublicContext(lookup, address_of(request))
+        return PublicContext(lookup, address_of(request), public)
 
     router = APIRouter()
     router.include_router(Router(schema, context_getter=context), prefix="/sertifikat/graphql")

@@ -16,6 +16,7 @@ from api.services import Services
 from api.sivil.address import ClientAddress
 from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
+from api.uploads import UploadSlots, busy, received
 from application.audit.personal_data_access import Subject, report_for
 from application.authorization import (
     DPI_READERS,
@@ -26,9 +27,8 @@ from application.authorization import (
 )
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
-from domain.files import SHA256, SNIFF_BYTES, QuotaExceeded, sniff
+from domain.files import SHA256, QuotaExceeded
 from domain.registry.codes import student_key
-from domain.submission.claim import EVIDENCE_TYPES
 from projections.numbering.view import NumberingView
 from projections.submission.view import SubmissionView
 
@@ -69,6 +69,7 @@ def students_holding(submissions: SubmissionView, numbering: NumberingView, sha2
 def create_files_router(services: Services) -> APIRouter:
     router = APIRouter()
     files = services.submission.files
+    uploads = UploadSlots(services.submission.max_uploads)
 
     def caller(request: Request) -> Actor:
         return signed_in(services, request)
@@ -81,9 +82,17 @@ def create_files_router(services: Services) -> APIRouter:
             return refused(401, "NotAuthorized", str(e))
         if actor.role not in UPLOADERS:
             return refused(403, "NotAuthorized", f"role {actor.role} does not upload evidence")
-        data = await request.body()
-        media_type = sniff(data[:SNIFF_BYTES])
-        if not data or media_type not in EVIDENCE_TYPES:  # checked before anything is written
+        with uploads.slot() as admitted:
+            if not admitted:  # issue 27: a flood of (slow) uploads waits outside, holding nothing
+                return busy()
+            try:
+                stored = await received(request, files, actor)
+            except QuotaExceeded as e:  # FILE.quota: nothing was stored, and the rest of the body is not read
+                failure = e.failures[0]
+                response = refused(429, "RuleViolation", failure.message, ruleId=failure.rule_id, field=failure.field)
+                response.headers.update({"Retry-After": str(e.retry_after), "Connection": "close"})
+                return response
+        if stored is None:
             return refused(
                 415,
                 "RuleViolation",
@@ -91,13 +100,6 @@ def create_files_router(services: Services) -> APIRouter:
                 ruleId="SUB-6",
                 field="file",
             )
-        try:
-            stored = await asyncio.to_thread(files.put, data, actor)
-        except QuotaExceeded as e:  # FILE.quota: nothing was stored
-            failure = e.failures[0]
-            response = refused(429, "RuleViolation", failure.message, ruleId=failure.rule_id, field=failure.field)
-            response.headers["Retry-After"] = str(e.retry_after)
-            return response
         return JSONResponse({"sha256": stored.sha256, "size": stored.size, "mediaType": stored.media_type}, 201)
 
     @router.get("/files/{sha256}")
@@ -195,7 +197,8 @@ def create_files_router(services: Services) -> APIRouter:
         printed on it; nothing personal. Rate-limited per address like SIVIL's look-ups."""
         public = services.diploma.sivil_public
         try:
-            await asyncio.to_thread(public.limiter.hit, ClientAddress(public.trusted_proxies)(request), "sk-status")
+            address = ClientAddress(public.trusted_proxies)(request)
+            await public.lane.run(lambda: public.limiter.hit(address, "sk-status"))  # off the staff's threads
         except RateLimited as e:
             return JSONResponse({"error": "RATE_LIMITED", "retry_after_seconds": e.retry_after}, 429)
         except TEMPORARY as e:  # the limiter's store is away: try later, never a 500

@@ -76,7 +76,13 @@ def create_app(
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)
-        return Context(services, actor, request_id(request.headers.get("x-request-id")), auth_error=error)
+        return Context(
+            services,
+            actor,
+            request_id(request.headers.get("x-request-id")),
+            auth_error=error,
+            idempotency_key=request.headers.get("idempotency-key"),
+        )
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
 
@@ -136,6 +142,7 @@ def certificate_router(services: Services):  # type: ignore[no-untyped-def]
         today=services.today,
         trail=services.assessment.verification_trail,
         trusted_proxies=public.trusted_proxies,
+        lane=public.lane,
     )
 
 
@@ -155,4 +162,5 @@ def sivil_router(services: Services):  # type: ignore[no-untyped-def]
         keys=public.keys,
         credential_renderer=services.credentials.diploma,
         credential_verifier=services.credentials.verify,
+        lane=public.lane,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -12,6 +12,7 @@ from uuid import UUID
 
 from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
+from api.public_lane import PublicLane
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
@@ -52,6 +53,7 @@ class SivilPublic:
     public_url: str
     clock: Callable[[], datetime]
     trail: ProcessingTrail  # who verified which diploma (UU PDP); staff read it for the holder
+    lane: PublicLane = field(default_factory=PublicLane)  # the public doors' own threads (issue 27)
 
 
 @dataclass
@@ -75,6 +77,7 @@ class SubmissionServices:
     max_upload_bytes: int
     outbox: Outbox  # e-mails every decision to the student (SUB-10)
     dpi_pdf: Callable[[str, str], bytes | None]  # (university, NIM): the signed DPI, or None without one
+    max_uploads: int = 8  # received at once per process; more answer 503 (issue 27)
 
 
 @dataclass

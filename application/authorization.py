@@ -23,12 +23,29 @@ DPI_READERS = frozenset({Role.SSC_STAFF, Role.UNIVERSITY_OPERATOR})  # besides t
 AUDIT_READERS = frozenset({Role.AUDITOR, Role.LEGAL_STAFF})  # every context's history, personal data sealed (issue 12)
 
 
+# Roles whose people act for one institution (issue 27, defect 7): a university's (its code) or an LSP's (its code).
+# A bearer token of one of them must name it (api/auth.py refuses it at sign-in, and ``kredensial token`` will not
+# mint it): without one, a check that compares institutions would have nothing to compare. The asesor is not bound:
+# registered nationally by BNSP, they act where they are assigned (ASM-3), whichever LSP that is.
+UNIVERSITY_BOUND = frozenset(
+    {Role.UNIVERSITY_OPERATOR, Role.UNIVERSITY_LEADER, Role.SSC_STAFF, Role.PDDIKTI_SYNC, Role.STUDENT}
+)
+LSP_BOUND = frozenset({Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI, Role.KOMITE_TEKNIS, Role.KETUA_LSP, Role.ASESI})
+INSTITUTION_BOUND = UNIVERSITY_BOUND | LSP_BOUND
+
+
+def lacks_institution(role: Role, institution: str | None) -> bool:
+    """A bound role without its institution: no token may carry it."""
+    return role in INSTITUTION_BOUND and not (institution and institution.strip())
+
+
 def require(actor: Actor, roles: frozenset[Role], university_code: str | None = None) -> None:
     if actor.role not in roles:
         raise NotAuthorized(f"role {actor.role} may not do this (allowed: {', '.join(sorted(roles))})")
     if university_code is None or actor.role in NATIONAL_ROLES:
         return
-    # A sync feed without an institution is the national PDDIKTI feed; every other actor is bound.
+    # The one institution-less sync feed is the server's own bulk import (``kredensial import-pddikti``, run where
+    # the data is): it reports for every university. No token can carry it (see INSTITUTION_BOUND).
     if actor.role is Role.PDDIKTI_SYNC and actor.institution is None:
         return
     if actor.institution != university_code:

@@ -5,6 +5,7 @@ of every recorded erasure whose key still exists (the registry's own sweep also 
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -16,6 +17,10 @@ from domain.personal import Sealer
 log = logging.getLogger(__name__)
 
 _PAGE = 500
+# Where each application's sweep of each event class got to: the worker sweeps every half minute (issue 27, item
+# 10), and from the start of the log each time it would read the whole log ever more often as it grows. An erasure
+# event before that point was seen, and its key destroyed then; the log's positions only grow.
+_swept: weakref.WeakKeyDictionary[Service, dict[tuple[str, ...], int]] = weakref.WeakKeyDictionary()
 
 
 def _logged(event: Any) -> None:
@@ -33,7 +38,8 @@ def complete_erasures(
     """Destroys the key of each recorded ``erased`` event's aggregate whose key still exists; returns how many.
     ``topics``: where the event class is also stored under earlier topics; ``completed_one``: says which it was."""
     topics = list(topics or [get_topic(erased)])
-    completed, start = 0, 1
+    positions = _swept.setdefault(app, {})
+    completed, start = 0, positions.get(tuple(topics), 1)
     while True:
         page = app.recorder.select_notifications(start=start, limit=_PAGE, topics=topics)
         for notification in page:
@@ -46,6 +52,8 @@ def complete_erasures(
                     log.warning(
                         "completed the erasure of %s (%s): its key still existed", event.originator_id, app.name
                     )
+        if page:
+            positions[tuple(topics)] = page[-1].id + 1
         if len(page) < _PAGE:
             return completed
         start = page[-1].id + 1

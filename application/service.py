@@ -17,10 +17,12 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
 from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
 
+from application.idempotency import Keyed
 from application.receipt import Receipt
 from application.unit import STAGED, Unit
 from domain.calendar import JAKARTA
 from domain.errors import Conflict, NotFound
+from domain.idempotency import IdempotencyKey
 from domain.personal import Sealer
 
 A = TypeVar("A", bound=Aggregate)
@@ -94,6 +96,8 @@ class Service(Application[UUID]):
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
         super().__init__(env)
         self.event_batches: EventBatches | None = None  # set by the composition root where the store has them
+        # Where an aggregate's events stand in the log (``EventBatches.positions``): set by the composition root.
+        self.event_positions: Callable[[UUID, int, int], dict[int, int]] | None = None
         self.clock = clock
         self._turns = Turns()
         self._on_saved = on_saved
@@ -182,6 +186,22 @@ class Service(Application[UUID]):
         if self._on_saved is not None:
             self._on_saved(position)
         return position
+
+    def earlier(self, keyed: Keyed | None, cls: type[A]) -> tuple[A, int | None] | None:
+        """IDEM-1: what a creating command called before with this key created, as it left it, and the position the
+        first call answered (its claim was saved last); None when the key is new. Another command or input with the
+        key is refused (IDEM-1.reused)."""
+        if keyed is None:
+            return None
+        claim = self.find(IdempotencyKey, keyed.key_id)
+        if claim is None:
+            return None
+        claim.check(keyed.command, keyed.digest)
+        record = replay(None, self.repository.event_store.get(claim.record_id, lte=claim.record_version))
+        if not isinstance(record, cls):
+            raise AssertionError(f"the claim of key {keyed.key_id} names no {cls.__name__}")
+        position = (self.event_positions(claim.id, 0, 1) if self.event_positions else {}).get(1)
+        return record, position
 
     def receipt(self, position: int | None) -> Receipt:
         return Receipt(self.name, position)

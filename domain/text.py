@@ -7,6 +7,7 @@ must never be accepted. Text is normalised to NFC so that the same name typed on
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from domain.errors import violation
@@ -74,4 +75,25 @@ def optional_text(
         return None
     if len(text) > max_chars:
         raise violation(rule_id, field, f"{field} has at most {max_chars} characters; got {len(text)}")
+    return text
+
+
+def canonical_code(value: object, *, field: str, rule_id: str, form: str, pattern: re.Pattern[str]) -> str:
+    """A code people would read as one whatever its case or width, in its canonical form: NFKC first (so a
+    full-width ``ＭＥＴ`` or ``１２`` is the ASCII one), then only ASCII (a Cyrillic or Greek look-alike letter is
+    refused, never mapped), runs of spaces folded to one, upper-cased; then its ``pattern``. Stored this way, two
+    spellings of one code are one key, so uniqueness by the code's id is case-insensitive."""
+    if not isinstance(value, str):
+        raise violation(rule_id, field, f"{form}; got {value!r:.40}")
+    text = unicodedata.normalize("NFKC", value)
+    if (bad := refused_character(text)) is not None:
+        raise violation(rule_id, field, f"{form}; it contains {bad}")
+    text = " ".join(text.split())
+    if not text.isascii():
+        char = next(c for c in text if not c.isascii())
+        name = unicodedata.name(char, "unnamed")
+        raise violation(rule_id, field, f"{form}; U+{ord(char):04X} ({name}) is not an ASCII letter or digit")
+    text = text.upper()
+    if not pattern.fullmatch(text):
+        raise violation(rule_id, field, f"{form}; got {shown(value)}")
     return text

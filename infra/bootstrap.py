@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool
 
 from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
@@ -43,19 +44,31 @@ from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
 from infra.credentials.keys import IssuerKeys
-from infra.database import RECONNECT_TIMEOUT, PostgresReadStore, SQLiteReadStore, check_or_purge
+from infra.database import (
+    RECONNECT_TIMEOUT,
+    PostgresReadStore,
+    SQLiteReadStore,
+    check_or_purge,
+    connection_pool,
+    schema_lock,
+)
 from infra.document_signing import DocumentSigner
 from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
+from infra.eventstore import POOL_KEY, register_pool
 from infra.files import FileStore
 from infra.keys import KeyVault
-from infra.outbox import OutboxSender, SmtpSettings
+from infra.locks import file_locks, postgres_locks
+from infra.outbox import OutboxSender
+from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
+from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
+from infra.smtp import SmtpSettings
 from infra.topics import register_moved_topics
 from infra.uploads import Uploads
 from infra.working_days import indonesian_calendar
@@ -80,18 +93,21 @@ from projections.store import ReadStore
 from projections.submission.outbox import OutboxProjection
 from projections.submission.projection import SubmissionProjection
 from projections.submission.view import SubmissionView
-from projections.worker import EventLog, ProjectionWorker
+from projections.worker import EventLog, Exclusive, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
 
 register_moved_topics()  # before any stored event is read, in whichever process
 
 
-def event_store_env(settings: Settings, application: str = Diplomas.name) -> dict[str, str]:
+def event_store_env(settings: Settings, application: str = Diplomas.name, pool_key: str = "") -> dict[str, str]:
     """Where one application's log is kept. PostgreSQL names the table after the application
-    (``diplomas_events``); SQLite has one events table per file, so each application has a file of its own."""
+    (``diplomas_events``); SQLite has one events table per file, so each application has a file of its own.
+    ``pool_key``: the process's shared pool (issue 28), registered with ``infra.eventstore``; without one the
+    library builds a small pool of its own (tests that open a log beside a running container)."""
     if settings.uses_postgres:
         info = conninfo_to_dict(settings.database_url)
+        shared = {"PERSISTENCE_MODULE": "infra.eventstore:SharedPoolFactory", POOL_KEY: pool_key} if pool_key else {}
         return {
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": str(info.get("dbname", "")),
@@ -99,8 +115,8 @@ def event_store_env(settings: Settings, application: str = Diplomas.name) -> dic
             "POSTGRES_PORT": str(info.get("port", "5432")),
             "POSTGRES_USER": str(info.get("user", "")),
             "POSTGRES_PASSWORD": str(info.get("password", "")),
-            "POSTGRES_POOL_SIZE": "10",
-            "POSTGRES_MAX_OVERFLOW": "20",
+            "POSTGRES_POOL_SIZE": "1",
+            "POSTGRES_MAX_OVERFLOW": "4",
             "POSTGRES_LOCK_TIMEOUT": "10",
             # Each connection is checked as it leaves the pool, so one dropped while idle (a server restart,
             # pg_terminate_backend) is replaced rather than failing a command; the recorder itself retries a
@@ -112,6 +128,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name) -> dic
             # A session left idle inside a transaction (a client that died mid-command) frees its locks.
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
             "TRANSCODER_TOPIC": TRANSCODER,
+            **shared,
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     sqlite_file = "events.sqlite3" if application == Diplomas.name else f"{application}-events.sqlite3"
@@ -200,9 +217,32 @@ def local_address(settings: Settings) -> str:
     return f"http://{f'[{host}]' if ':' in host else host}:{settings.port}"
 
 
-def read_store(settings: Settings, name: str) -> ReadStore:
+def exclusive_locks(settings: Settings, pool: ConnectionPool[Any] | None) -> Exclusive:
+    """One holder at a time across the installation's processes (a rebuild per read model, the outbox's sender)."""
+    if pool is not None:
+        return postgres_locks(pool)
+    return file_locks(settings.data_dir / "locks")
+
+
+def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
+    """Look-ups per client (PIN-6): in memory, or in Redis within its timeout and behind the process's breaker."""
+    if not settings.redis_url:
+        return RateLimiter(settings.sivil_rate_limit, ipv6_prefix=settings.sivil_ipv6_prefix)
+    return RateLimiter(
+        settings.sivil_rate_limit,
+        settings.redis_url,
+        storage_options=client_options(settings.redis_timeout),
+        guard=breaker,
+        ipv6_prefix=settings.sivil_ipv6_prefix,
+    )
+
+
+def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None = None) -> ReadStore:
+    """A read store on the process's pool (the "read" store closes it), or on a small pool of its own (a tool)."""
+    if pool is not None:
+        return PostgresReadStore(pool, owns_pool=name == "read")
     if settings.uses_postgres:
-        return PostgresReadStore(settings.database_url)
+        return PostgresReadStore(connection_pool(settings.database_url, max_size=2), owns_pool=True)
     return SQLiteReadStore(settings.data_dir / f"{name}.sqlite3")
 
 
@@ -280,15 +320,29 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
 
 
 def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
-    reads = read_store(settings, "read")
-    keys = read_store(settings, "keys")
+    """The whole process, built under the schema lock: every table it needs is created (or found) before any
+    other process builds its own, so ``serve`` and ``worker`` started together on an empty database never race
+    on a ``CREATE TABLE`` (issue 28). ``kredensial migrate`` is this, then close."""
+    with schema_lock(settings.database_url if settings.uses_postgres else ""):
+        return _build(settings, clock=clock)
+
+
+def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-untyped-def]
+    # One pool of connections for the whole process (issue 28): every log and every read store draw from it.
+    pool = (
+        connection_pool(settings.database_url, max_size=settings.database_pool_size) if settings.uses_postgres else None
+    )
+    pool_key = register_pool(pool) if pool is not None else ""
+    reads = read_store(settings, "read", pool)
+    keys = read_store(settings, "keys", pool)
+    exclusive = exclusive_locks(settings, pool)
     vault = KeyVault(keys, settings.master_key)
     nik_key = nik_index_key(settings.master_key)
     rulesets = RulesetBook.shipped()
     worker_ref: list[ProjectionWorker] = []
     extra = {"clock": clock} if clock else {}
     diplomas = Diplomas(
-        event_store_env(settings),
+        event_store_env(settings, pool_key=pool_key),
         sealer=vault,
         rulesets=rulesets,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
@@ -296,12 +350,14 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
+    store = FileStore(settings.files_dir)
+    store.sweep_incoming()  # what a crash cut off mid-upload
     quota = UploadQuota(
-        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(hours=settings.upload_quota_hours)
+        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(seconds=settings.upload_quota_seconds)
     )
-    files = Uploads(FileStore(settings.files_dir), reads, quota, diplomas.clock)  # FILE.uploader, FILE.quota
+    files = Uploads(store, reads, quota, diplomas.clock)  # FILE.uploader, FILE.quota; on the process's pool
     submissions = Submissions(
-        event_store_env(settings, Submissions.name),
+        event_store_env(settings, Submissions.name, pool_key=pool_key),
         registry=diplomas,
         calendar=indonesian_calendar(settings.collective_leave),
         proposals_closed_from=settings.catalog_proposals_closed_from,
@@ -311,7 +367,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(submissions)
     assessments = Assessments(
-        event_store_env(settings, Assessments.name),
+        event_store_env(settings, Assessments.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
         own_file=files.uploaded,
@@ -320,17 +376,17 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     )
     quick_recovery(assessments)
     equivalencies = Equivalencies(
-        event_store_env(settings, Equivalencies.name),
+        event_store_env(settings, Equivalencies.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,
         own_file=files.uploaded,
+        access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
     quick_recovery(equivalencies)
     credentials_log = Credentials(
-        # The status key and the slots: a few writes a second at most, so a small pool of connections.
-        {**event_store_env(settings, Credentials.name), "POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "4"},
+        event_store_env(settings, Credentials.name, pool_key=pool_key),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -344,13 +400,21 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     }
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
+    for name, app in applications.items():  # a retried creating command answers its first position (IDEM-1)
+        app.event_positions = batches[name].positions
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
     issuer = Issuer(settings.public_url or local_address(settings))
     # Queries read a hot standby when one is configured (issue 17); the worker, its keepers and every write stay
     # on the primary, where a keeper must not act on a standby's older copy (a slot allocated twice, a file
     # deleted that a record named a moment ago).
-    queries = PostgresReadStore(settings.read_database_url) if settings.read_database_url else reads
+    queries = (
+        PostgresReadStore(
+            connection_pool(settings.read_database_url, max_size=settings.database_pool_size), owns_pool=True
+        )
+        if settings.read_database_url
+        else reads
+    )
     credentials = CredentialIssuing(
         issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(queries), diplomas.clock
     )
@@ -364,18 +428,20 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         clock=diplomas.clock,
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
+
+    def complete_erasures() -> None:
+        diplomas.complete_erasures()
+        assessments.complete_erasures()
+        equivalencies.complete_erasures()
+
     worker = ProjectionWorker(
         logs=logs,
         store=reads,
         projections=read_models(vault, nik_key),
         # An erasure interrupted before its key was destroyed is finished first (UU PDP).
-        on_start=lambda: (
-            diplomas.complete_erasures(),
-            assessments.complete_erasures(),
-            equivalencies.complete_erasures(),
-        ),
+        on_start=complete_erasures,
         keepers=[  # credentials' status slots; tamper evidence: every event chained, checkpoints signed; the SIVIL
-            slots.step,  # trail's retention; erased people's files
+            slots.step,  # trail's retention; erased people's files; erasures interrupted while it runs
             chain.step,
             TrailRetention(
                 [VerificationTrail(reads), CertificateVerificationTrail(reads)],
@@ -383,7 +449,10 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                 timedelta(days=settings.sivil_trail_retention_days),
             ).step,
             lambda: erased_files.step(),  # built below, with the views it asks
+            # An erasure interrupted in another process must not stay readable until a restart (issue 27, item 10).
+            Every(settings.erasure_sweep_seconds, complete_erasures).step,
         ],
+        exclusive=exclusive,
     )
     worker_ref.append(worker)
 
@@ -397,6 +466,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
+    redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
     certificate_trail = CertificateVerificationTrail(reads)
     submission_view = SubmissionView(queries)
@@ -410,9 +480,11 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             credentials=credentials,
         ),
         root_certificate=pdf_signer.root_pem(),
-        limiter=RateLimiter(settings.sivil_rate_limit, settings.redis_url or "memory://"),
+        limiter=rate_limiter(settings, redis_breaker),
         spent_challenges=(
-            RedisSpentChallenges.from_url(settings.redis_url) if settings.redis_url else SpentChallenges(reads)
+            RedisSpentChallenges.from_url(settings.redis_url, timeout=settings.redis_timeout, breaker=redis_breaker)
+            if settings.redis_url
+            else SpentChallenges(reads)
         ),
         challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
         trusted_proxies=settings.trusted_proxies,
@@ -439,8 +511,8 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
         files,
         still_named,
         diplomas.clock,
-        every=timedelta(minutes=settings.file_sweep_minutes),
-        grace=timedelta(hours=settings.upload_grace_hours),
+        every=timedelta(seconds=settings.file_sweep_seconds),
+        grace=timedelta(seconds=settings.upload_grace_seconds),
     )
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
@@ -459,6 +531,7 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
             view=SubmissionView(queries),
             files=files,
             max_upload_bytes=settings.max_upload_bytes,
+            max_uploads=settings.max_uploads,
             outbox=OutboxSender(
                 reads,
                 SmtpSettings(
@@ -468,8 +541,15 @@ def bootstrap(settings: Settings, *, clock=None) -> Container:  # type: ignore[n
                     starttls=settings.smtp_starttls,
                     username=settings.smtp_username,
                     password=settings.smtp_password,
+                    timeout=settings.smtp_timeout,
+                    data_timeout=settings.smtp_data_timeout,
+                    retry_seconds=settings.smtp_retry_seconds,
+                    attempts=settings.smtp_attempts,
+                    uncertain_retry_seconds=settings.smtp_uncertain_retry_seconds,
+                    uncertain_sends=settings.smtp_uncertain_sends,
                 ),
                 addresses=functools.partial(student_address, diplomas, vault),
+                exclusive=exclusive,
             ),
             dpi_pdf=functools.partial(
                 _dpi_pdf, SubmissionView(queries), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock

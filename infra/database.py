@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 import threading
@@ -160,37 +161,79 @@ def outage(error: psycopg.Error) -> bool:
     return not error.sqlstate or error.sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES
 
 
+def connection_pool(url: str, *, max_size: int) -> ConnectionPool[Any]:
+    """The process's connections to one PostgreSQL database (issue 28): every context's event store and every read
+    store of a process draw from it, so a process holds at most ``max_size`` connections, and none until it needs
+    one (a short command never opens more than it uses; an idle pool shrinks back after ten minutes).
+
+    Connections are in autocommit, as both the event store and the read stores expect; a session left idle inside a
+    transaction (a client that died mid-command) frees its locks after 5 s. ``check`` tests each connection as it
+    leaves the pool, so one dropped by a server restart or pg_terminate_backend (even while idle) is replaced
+    instead of failing the request that drew it. ``timeout``: the event store's wait for a connection, which the
+    library retries ten times (so an outage answers Unavailable in about 12 s); read stores wait longer, once.
+    ``reconnect_timeout``: see RECONNECT_TIMEOUT."""
+
+    def configure(conn: psycopg.Connection[Any]) -> None:
+        conn.autocommit = True
+        conn.execute("SET idle_in_transaction_session_timeout = '5s'")
+
+    pool: ConnectionPool[Any] = ConnectionPool(
+        url,
+        min_size=0,
+        max_size=max_size,
+        open=True,
+        # Named by process, so that an operator (and the budget's test) can count what each process holds.
+        kwargs={"autocommit": True, "row_factory": dict_row, "application_name": f"kredensial/{os.getpid()}"},
+        configure=configure,
+        check=lambda conn: check_or_purge(pool, conn),
+        timeout=1.0,
+        reconnect_timeout=RECONNECT_TIMEOUT,
+        max_idle=600,
+    )
+    return pool
+
+
+# One lock for every process that creates or upgrades tables of a database (pg_advisory_lock takes a bigint).
+SCHEMA_LOCK = 0x6B7265645F736368  # "kred_sch"
+
+
+@contextmanager
+def schema_lock(database_url: str) -> Iterator[None]:
+    """Holds PostgreSQL's session advisory lock on the schema while the body runs; other processes wait for it.
+    ``CREATE TABLE IF NOT EXISTS`` is not safe against itself: two sessions creating the same table at once both
+    pass the check and one fails on the catalog's unique index. SQLite (no URL) serialises schema changes itself."""
+    if not database_url:
+        yield
+        return
+    with psycopg.connect(database_url, autocommit=True, connect_timeout=10) as conn:
+        conn.execute("SELECT pg_advisory_lock(%s)", (SCHEMA_LOCK,))
+        try:
+            yield
+        finally:
+            conn.execute("SELECT pg_advisory_unlock(%s)", (SCHEMA_LOCK,))
+
+
 class PostgresReadStore:
     dialect = "postgresql"
 
-    def __init__(self, url: str, *, max_size: int = 10, wait: float = 5.0) -> None:
-        # ``check`` tests each connection as it leaves the pool, so one dropped by a server restart or
-        # pg_terminate_backend (even while idle, as the key pool mostly is) is replaced instead of failing
-        # the request that drew it.
+    def __init__(self, pool: ConnectionPool[Any], *, owns_pool: bool = False, wait: float = 5.0) -> None:
+        # Read stores share their process's pool (``connection_pool``); the one that owns it closes it.
         # ``wait``: how long a caller waits for a connection before the store answers Unavailable.
-        # ``reconnect_timeout``: see RECONNECT_TIMEOUT.
-        self.pool = ConnectionPool(
-            url,
-            min_size=1,
-            max_size=max_size,
-            open=True,
-            kwargs={"autocommit": True},
-            check=lambda conn: check_or_purge(self.pool, conn),
-            timeout=wait,
-            reconnect_timeout=RECONNECT_TIMEOUT,
-        )
+        self.pool = pool
+        self.owns_pool = owns_pool
+        self.wait = wait
 
     @contextmanager
     def transaction(self) -> Iterator[_PostgresTransaction]:
         # A write is never retried here: whether a broken COMMIT took effect is unknown.
-        with _unavailable_on_failure(), self.pool.connection() as conn, conn.transaction():
+        with _unavailable_on_failure(), self.pool.connection(self.wait) as conn, conn.transaction():
             yield _PostgresTransaction(conn)
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         """A read is idempotent, so one whose connection broke under it is retried once, on a fresh connection."""
         with _unavailable_on_failure():
             for attempt in (1, 2):
-                with self.pool.connection() as conn:  # a broken connection is discarded when it goes back
+                with self.pool.connection(self.wait) as conn:  # a broken connection is discarded when it goes back
                     try:
                         return _PostgresTransaction(conn).query(sql, params)
                     except psycopg.OperationalError:
@@ -199,4 +242,5 @@ class PostgresReadStore:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
-        self.pool.close()
+        if self.owns_pool:
+            self.pool.close()

@@ -7,12 +7,17 @@ A folder by default (``KREDENSIAL_FILES_DIR``); every context shares it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from domain.files import SHA256, SNIFF_BYTES, StoredFile, sniff
+
+INCOMING = ".incoming"  # beside the content-addressed folders, on the same file system: a rename places a file
+STALE_INCOMING = 6 * 3600.0  # seconds; KREDENSIAL_BODY_TIMEOUT is at most an hour
 
 
 class FileStore:
@@ -26,17 +31,36 @@ class FileStore:
 
     def put(self, data: bytes) -> StoredFile:
         """Stores the bytes (once) and describes them; the write is atomic, so a file is whole or absent."""
-        sha256 = hashlib.sha256(data).hexdigest()
+        incoming = self.incoming()
+        try:
+            incoming.write(data)
+            return incoming.commit()
+        finally:
+            incoming.discard()
+
+    def incoming(self) -> Incoming:
+        """A file received a chunk at a time (an upload), kept on disk, not in memory, until it is whole."""
+        return Incoming(self)
+
+    def _place(self, part: Path, sha256: str) -> None:
+        """Moves a whole, synced file to its content address, once; a copy already there is kept."""
         path = self._path(sha256)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as part:
-                part.write(data)
-                part.flush()
-                os.fsync(part.fileno())
-            os.chmod(part.name, 0o640)
-            os.replace(part.name, path)
-        return StoredFile(sha256=sha256, size=len(data), media_type=sniff(data[:SNIFF_BYTES]))
+        if path.exists():
+            part.unlink()
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(part, 0o640)
+        os.replace(part, path)
+
+    def sweep_incoming(self, older_than: float = STALE_INCOMING) -> int:
+        """Removes what uploads cut off by a crash left in ``.incoming``; no upload lasts that long (issue 27)."""
+        cutoff, removed = time.time() - older_than, 0
+        for part in (self.directory / INCOMING).glob("*"):
+            with contextlib.suppress(FileNotFoundError):
+                if part.stat().st_mtime < cutoff:
+                    part.unlink()
+                    removed += 1
+        return removed
 
     def stat(self, sha256: str) -> StoredFile | None:
         path = self._path(sha256)
@@ -60,3 +84,49 @@ class FileStore:
             return True
         except FileNotFoundError:
             return False
+
+
+class Incoming:
+    """An upload as it arrives: written to a temporary file of the store and hashed chunk by chunk, so that a large
+    or stalled upload holds a few kilobytes of memory rather than its size (issue 27)."""
+
+    def __init__(self, store: FileStore) -> None:
+        folder = store.directory / INCOMING
+        folder.mkdir(parents=True, exist_ok=True)
+        self._store = store
+        self._part = tempfile.NamedTemporaryFile(dir=folder, delete=False)  # noqa: SIM115 - closed by commit/discard
+        self._digest = hashlib.sha256()
+        self._head = b""
+        self.size = 0
+
+    @property
+    def media_type(self) -> str:
+        """Read from the first bytes, once they have come (SUB-6)."""
+        return sniff(self._head)
+
+    @property
+    def sha256(self) -> str:
+        """The digest of the bytes written so far (the whole file's once they all have come)."""
+        return self._digest.hexdigest()
+
+    def write(self, chunk: bytes) -> None:
+        self._part.write(chunk)
+        self._digest.update(chunk)
+        self.size += len(chunk)
+        if len(self._head) < SNIFF_BYTES:
+            self._head = (self._head + chunk)[:SNIFF_BYTES]
+
+    def commit(self) -> StoredFile:
+        """The file, whole and synced, at its content address."""
+        self._part.flush()
+        os.fsync(self._part.fileno())
+        self._part.close()
+        sha256 = self._digest.hexdigest()
+        self._store._place(Path(self._part.name), sha256)
+        return StoredFile(sha256=sha256, size=self.size, media_type=self.media_type)
+
+    def discard(self) -> None:
+        """Forgets a file that will not be stored (refused, cut off, or already committed)."""
+        self._part.close()
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._part.name)

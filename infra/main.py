@@ -41,17 +41,29 @@ def _workers_refused(count: int) -> str | None:
     return workers_refused(count)
 
 
+def _init(directory: Path, database_url: str, public_url: str) -> list[str]:
+    from infra.install import init
+
+    return init(directory, database_url=database_url, public_url=public_url)
+
+
 TOOLS = OfflineTools(
     write_cohort=_write_cohort,
     verify_pdf=_verify_pdf,
     workers_refused=_workers_refused,
     verify_credential=_verify_credential,
+    init=_init,
 )
 
 
-def cli(boot: Callable[[], Runtime], *, serve_settings: Callable[[], tuple[str, int, bool]]) -> typer.Typer:
+def cli(
+    boot: Callable[[], Runtime],
+    *,
+    serve_settings: Callable[[], tuple[str, int, bool]],
+    http_protocol: Callable[[], Any] = lambda: "auto",
+) -> typer.Typer:
     """The command line with this installation's tools."""
-    return build_cli(boot, serve_settings=serve_settings, tools=TOOLS)
+    return build_cli(boot, serve_settings=serve_settings, tools=TOOLS, http_protocol=http_protocol)
 
 
 def main() -> None:
@@ -59,7 +71,14 @@ def main() -> None:
         s = Settings.from_env()
         return s.host, s.port, s.projections_in_process
 
-    cli(lambda: bootstrap(Settings.from_env()), serve_settings=serve_settings)()
+    def http_protocol() -> Any:
+        """uvicorn's protocol with this installation's deadlines for reading a request (issue 27)."""
+        from infra.http_protocol import deadline_protocol
+
+        s = Settings.from_env()
+        return deadline_protocol(s.header_timeout, s.body_timeout)
+
+    cli(lambda: bootstrap(Settings.from_env()), serve_settings=serve_settings, http_protocol=http_protocol)()
 
 
 if __name__ == "__main__":

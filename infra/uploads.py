@@ -8,15 +8,14 @@ database, like the SIVIL trail: not a read model, so a rebuild leaves them alone
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Callable
 from datetime import datetime
 
 from domain.audit import Actor
 from domain.files import QuotaExceeded, StoredFile, Uploader, UploadQuota
-from infra.files import FileStore
-from projections.store import ReadStore, Transaction
+from infra.files import FileStore, Incoming
+from projections.store import ReadStore, Row, Transaction
 
 DDL = (
     "CREATE TABLE IF NOT EXISTS file_uploads (sha256 TEXT NOT NULL, uploader_role TEXT NOT NULL,"
@@ -27,6 +26,10 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS file_uploads_renewed ON file_uploads (renewed_at)",
 )
 _WHO = "uploader_role = :role AND uploader_institution = :institution AND uploader_subject = :subject"
+USAGE = (  # FILE.quota: one uploader's uploads within the window
+    "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS used, MIN(uploaded_at) AS first FROM file_uploads"
+    f" WHERE {_WHO} AND uploaded_at > :since"
+)
 
 
 def _who(uploader: Uploader) -> dict[str, str]:
@@ -43,11 +46,29 @@ class Uploads:
                 tx.execute(statement)
 
     def put(self, data: bytes, by: Actor) -> StoredFile:
-        """Records the upload within the uploader's share, then stores the bytes (a row whose bytes are not there
-        yet names nothing: ``uploaded`` answers None for it until they are)."""
+        """Stores the bytes as ``by``'s upload, within their share (FILE.quota)."""
+        upload = self.incoming(by)
+        try:
+            upload.write(data)
+            return upload.commit()
+        finally:
+            upload.discard()
+
+    def incoming(self, by: Actor) -> Upload:
+        """An upload of ``by`` on its way in: refused before its first byte when their share is used up (FILE.quota;
+        the same bytes again would count once, but which bytes come is not known yet)."""
         who = _who(Uploader.of(by))
         now = int(self.clock().timestamp())
-        sha256 = hashlib.sha256(data).hexdigest()
+        usage = self.store.query(USAGE, self._since(who, now))[0]
+        self._refuse(usage, now, self.quota.refusal(int(usage["n"]), int(usage["used"]), 1))  # 1: the least upload
+        return Upload(self, self.files.incoming(), who)
+
+    def _record(self, who: dict[str, str], sha256: str, size: int) -> None:
+        """Records the upload within the uploader's share, before its bytes are placed (a row whose bytes are not
+        there yet names nothing: ``uploaded`` answers None for it until they are). The per-uploader lock is a
+        transaction's (``pg_advisory_xact_lock``) on a connection of the process's pool, so it goes with the
+        transaction and never stays behind on a pooled connection."""
+        now = int(self.clock().timestamp())
         with self.store.transaction() as tx:
             self._one_at_a_time(tx, who)
             known = tx.query(f"SELECT 1 FROM file_uploads WHERE {_WHO} AND sha256 = :sha", {**who, "sha": sha256})
@@ -57,13 +78,13 @@ class Uploads:
                     {**who, "sha": sha256, "now": now},
                 )
             else:
-                self._within_share(tx, who, now, len(data))
+                usage = tx.query(USAGE, self._since(who, now))[0]
+                self._refuse(usage, now, self.quota.refusal(int(usage["n"]), int(usage["used"]), size))
                 tx.execute(
                     "INSERT INTO file_uploads (sha256, uploader_role, uploader_institution, uploader_subject, size,"
                     " uploaded_at, renewed_at) VALUES (:sha, :role, :institution, :subject, :size, :now, :now)",
-                    {**who, "sha": sha256, "size": len(data), "now": now},
+                    {**who, "sha": sha256, "size": size, "now": now},
                 )
-        return self.files.put(data)
 
     def _one_at_a_time(self, tx: Transaction, who: dict[str, str]) -> None:
         """One uploader's uploads are metered in turn across processes (SQLite's writes already are)."""
@@ -71,16 +92,14 @@ class Uploads:
             key = "\x1f".join(who.values())
             tx.query("SELECT pg_advisory_xact_lock(hashtextextended(:key, 27)) AS locked", {"key": key})
 
-    def _within_share(self, tx: Transaction, who: dict[str, str], now: int, size: int) -> None:
-        since = now - int(self.quota.window.total_seconds())
-        usage = tx.query(
-            "SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS used, MIN(uploaded_at) AS first FROM file_uploads"
-            f" WHERE {_WHO} AND uploaded_at > :since",
-            {**who, "since": since},
-        )[0]
-        why = self.quota.refusal(int(usage["n"]), int(usage["used"]), size)
+    def _since(self, who: dict[str, str], now: int) -> dict[str, object]:
+        return {**who, "since": now - int(self.quota.window.total_seconds())}
+
+    def _refuse(self, usage: Row, now: int, why: str | None) -> None:
+        """FILE.quota: refused until the oldest upload of the window leaves it."""
         if why is not None:
             first = int(usage["first"]) if usage["first"] is not None else now
+            since = now - int(self.quota.window.total_seconds())
             raise QuotaExceeded(why, retry_after=max(1, math.ceil(first - since)))
 
     def stat(self, sha256: str) -> StoredFile | None:
@@ -142,6 +161,32 @@ class Uploads:
 
     def _at(self, sha256: str) -> dict[str, object]:
         return {"sha": sha256, "now": int(self.clock().timestamp())}
+
+
+class Upload:
+    """An upload on its way in (``infra.files.Incoming``), recorded as its uploader's when whole: its size is known
+    then, so the byte share is checked (FILE.quota) before the bytes are placed at their address."""
+
+    def __init__(self, uploads: Uploads, incoming: Incoming, who: dict[str, str]) -> None:
+        self._uploads, self._incoming, self._who = uploads, incoming, who
+
+    @property
+    def size(self) -> int:
+        return self._incoming.size
+
+    @property
+    def media_type(self) -> str:
+        return self._incoming.media_type
+
+    def write(self, chunk: bytes) -> None:
+        self._incoming.write(chunk)
+
+    def commit(self) -> StoredFile:
+        self._uploads._record(self._who, self._incoming.sha256, self._incoming.size)
+        return self._incoming.commit()
+
+    def discard(self) -> None:
+        self._incoming.discard()
 
 
 # The uploaders whose personal data is erased: a student (the registry's numbering read model) or an applicant

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, TypeVar, get_type_hints
 
 from eventsourcing.domain import DomainEvent
 
+from projections.columns import add_column
 from projections.store import ReadStore, Transaction
 
 H = TypeVar("H", bound=Callable[..., None])
@@ -29,6 +30,8 @@ class Projection:
     applications: ClassVar[tuple[str, ...]] = ()  # the logs it follows, by application name; () means all
     ddl: ClassVar[tuple[str, ...]]  # CREATE TABLE IF NOT EXISTS ... statements
     tables: ClassVar[tuple[str, ...]]  # dropped by a rebuild
+    # (table, column, definition): columns ``ddl`` has that tables made by an earlier version lack (added on start)
+    added_columns: ClassVar[tuple[tuple[str, str, str], ...]] = ()
     handlers: ClassVar[dict[type[DomainEvent], str]] = {}  # event class -> the name of its handler method
 
     def __init_subclass__(cls, **kw: Any) -> None:
@@ -46,6 +49,8 @@ class Projection:
         with store.transaction() as tx:
             for statement in self.ddl:
                 tx.execute(statement)
+            for table, column, definition in self.added_columns:
+                add_column(tx, store.dialect, table, column, definition)
 
     def drop_tables(self, tx: Transaction) -> None:
         for table in self.tables:

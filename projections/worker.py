@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,28 @@ from projections.store import ReadStore, Transaction
 logger = logging.getLogger(__name__)
 
 Events = Sequence[tuple[Notification, Any]]
+Exclusive = Callable[[str], AbstractContextManager[bool]]  # name -> whether this caller holds it (never waits)
+
+
+class RebuildRunning(Exception):
+    """Another rebuild of the same read model is under way, in this process or another: one at a time."""
+
+
+def _in_process() -> Exclusive:
+    """Without a lock across processes (tests that build a worker by hand): one holder per name in this one."""
+    locks: dict[str, threading.Lock] = {}
+
+    @contextmanager
+    def held(name: str) -> Iterator[bool]:
+        lock = locks.setdefault(name, threading.Lock())
+        acquired = lock.acquire(blocking=False)
+        try:
+            yield acquired
+        finally:
+            if acquired:
+                lock.release()
+
+    return held
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,7 @@ class ProjectionWorker:
         batch_size: int = 500,
         on_start: Callable[[], object] | None = None,
         keepers: Sequence[Callable[[], object]] = (),
+        exclusive: Exclusive | None = None,
     ) -> None:
         self.logs = {log.application: log for log in logs}
         self.store = store
@@ -95,6 +118,7 @@ class ProjectionWorker:
         self.batch_size = batch_size
         self.on_start = on_start  # run once by ``run`` before following the log (erasures left unfinished)
         self.keepers = keepers  # run by ``run`` after each catch-up: the audit chain (projections/audit)
+        self.exclusive = exclusive or _in_process()  # one rebuild per read model at a time (issue 27, item 10)
         self._wake = threading.Event()
         tracking.create_table(store)
         failures.create_table(store)
@@ -170,8 +194,16 @@ class ProjectionWorker:
         """Replays the whole log into shadow tables, then swaps them in (issue 7, defect 7).
 
         Readers see the old model until the swap's transaction commits. Events appended meanwhile are
-        applied by the live worker from the shadow's position on.
+        applied by the live worker from the shadow's position on. A second rebuild of the same model, from any
+        process, is refused with :class:`RebuildRunning` before it touches anything: it would drop the shadow
+        tables the first one is filling.
         """
+        with self.exclusive(f"rebuild-{name}") as held:
+            if not held:
+                raise RebuildRunning(f"a rebuild of {name} is already running; try again once it has finished")
+            self._rebuild(name, progress)
+
+    def _rebuild(self, name: str, progress: Callable[[int], None] | None) -> None:
         projection = self.projections[name]
         key = name + shadow.SUFFIX
         targets = [_Target(key, projection, log, shadow=True) for log in self.followed(name)]

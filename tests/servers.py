@@ -34,7 +34,11 @@ def served_process(command: Sequence[str], env: dict[str, str], port: int) -> It
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(process.stderr.read().decode() if process.stderr else "no serve") from None
+                    # A server still running (not listening in time) is stopped first: reading its stderr before
+                    # it exits would wait for ever.
+                    process.terminate()
+                    _, stderr = process.communicate(timeout=20)
+                    raise AssertionError(stderr.decode() if stderr else "no serve") from None
                 time.sleep(0.1)
         yield url
     finally:

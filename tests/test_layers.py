@@ -40,7 +40,9 @@ def is_module(name: str) -> bool:
 
 # JCS (RFC 8785) is a format, not a framework: pure, no I/O; a proof must canonicalize exactly as verifiers
 # elsewhere do, which is why it is a library and not our code (issue 13).
-PURE_FORMATS = {"rfc8785"}
+# Unicode's and ISO's reference data are the same kind of thing (issue 27, defect 8): ICU's TR39 confusable
+# skeletons (``icu``, only in domain/lookalike.py) and ISO 3166 countries (``pycountry``, only in domain/countries.py).
+PURE_FORMATS = {"rfc8785", "icu", "pycountry"}
 
 
 def allowed(module: str) -> bool:

@@ -49,7 +49,7 @@ ADDED_AFTER_V1 = {Student.RecordReliedOn} | {
     cls
     for cls in event_classes()
     if cls.__module__.startswith(
-        ("domain.submission.", "domain.assessment.", "domain.equivalency.", "domain.credentials.")
+        ("domain.submission.", "domain.assessment.", "domain.equivalency.", "domain.credentials.", "domain.idempotency")
     )
 }
 

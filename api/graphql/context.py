@@ -20,13 +20,20 @@ T = TypeVar("T")
 
 class Context(BaseContext):
     def __init__(
-        self, services: Services, actor: Actor | None, request_id: str | None, auth_error: str | None = None
+        self,
+        services: Services,
+        actor: Actor | None,
+        request_id: str | None,
+        auth_error: str | None = None,
+        idempotency_key: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
         self.actor = actor
         self.request_id = request_id or str(uuid.uuid4())
         self.auth_error = auth_error
+        # IDEM-1: the ``Idempotency-Key`` header, for the creating command the request runs (checked by it)
+        self.idempotency_key = idempotency_key
 
     def signed_in(self) -> Actor:
         """The caller, or NotAuthorized for a request without a valid token."""

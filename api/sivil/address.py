@@ -35,8 +35,14 @@ class ClientAddress:
         return any(ip in network for network in self.trusted)
 
 
-def rate_key(address: str) -> str:
-    """One IPv6 host usually holds a whole /64, so it is counted as one client."""
+# A site is usually given a /48 or a /56 and each of its hosts a /64 it can rotate through at will: counting a /64
+# as one client let one site escape the limit (issue 27), so by default a /56 is one client (PIN-6).
+DEFAULT_IPV6_PREFIX = 56
+
+
+def rate_key(address: str, ipv6_prefix: int = DEFAULT_IPV6_PREFIX) -> str:
+    """The client a look-up is counted against (PIN-6): an IPv4 address, or the IPv6 network of ``ipv6_prefix``
+    bits that holds the address (an IPv4-mapped IPv6 address counts as its IPv4 address)."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -44,7 +50,7 @@ def rate_key(address: str) -> str:
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return str(ip.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+        return str(ipaddress.ip_network(f"{ip}/{ipv6_prefix}", strict=False))
     return str(ip)
 
 

@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol, TypeVar
 
 from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from api.sivil.address import rate_key
+from api.sivil.address import DEFAULT_IPV6_PREFIX, rate_key
 from domain.unavailable import Unavailable
+
+T = TypeVar("T")
+
+
+class StoreGuard(Protocol):
+    """Runs one call to the window's store, or raises ``Unavailable`` at once when that store is known to hang
+    (infra/redis_guard.py): a hung Redis must not hold the threads of every look-up (issue 27)."""
+
+    def call(self, fn: Callable[[], T]) -> T: ...
+
+
+class _Unguarded:
+    def call(self, fn: Callable[[], T]) -> T:
+        return fn()
 
 
 class RateLimited(Exception):
@@ -26,31 +42,47 @@ class RateLimited(Exception):
 
 
 class RateLimiter:
-    """``rate`` in the notation of ``limits`` ("30/minute"); ``storage_uri`` "memory://" or "redis://host:port"."""
+    """``rate`` in the notation of ``limits`` ("30/minute"); ``storage_uri`` "memory://" or "redis://host:port",
+    with ``storage_options`` for its client (timeouts); ``ipv6_prefix``: the bits of an IPv6 address that name one
+    client (PIN-6)."""
 
     def __init__(
-        self, rate: str = "30/minute", storage_uri: str = "memory://", *, key_prefix: str = "kredensial-sivil"
+        self,
+        rate: str = "30/minute",
+        storage_uri: str = "memory://",
+        *,
+        key_prefix: str = "kredensial-sivil",
+        storage_options: Mapping[str, Any] | None = None,
+        guard: StoreGuard | None = None,
+        ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
     ) -> None:
         self.item = parse(rate)
-        options = {"key_prefix": key_prefix} if storage_uri.startswith(("redis://", "rediss://", "unix://")) else {}
+        redis = storage_uri.startswith(("redis://", "rediss://", "unix://"))
+        options = {"key_prefix": key_prefix, **(storage_options or {})} if redis else {}
         self.storage = storage_from_string(storage_uri, **options)
         self.strategy = MovingWindowRateLimiter(self.storage)
+        self.guard: StoreGuard = guard or _Unguarded()
+        self.ipv6_prefix = ipv6_prefix
         self.rate = rate
 
     def hit(self, address: str, scope: str = "lookup") -> None:
         """Counts one request from ``address``; raises RateLimited when its window is full."""
-        key = rate_key(address)
+        key = rate_key(address, self.ipv6_prefix)
+        if not self._stored(lambda: self.strategy.hit(self.item, scope, key)):
+            reset_at = self._stored(lambda: self.strategy.get_window_stats(self.item, scope, key)).reset_time
+            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+
+    def _stored(self, fn: Callable[[], T]) -> T:
         try:
-            allowed = self.strategy.hit(self.item, scope, key)
+            return self.guard.call(fn)
+        except Unavailable:
+            raise
         except Exception as e:  # the window's store (Redis) is away: answer "try later", never count nothing
             raise Unavailable(f"rate-limit store: {type(e).__name__}: {e}") from e
-        if not allowed:
-            reset_at = self.strategy.get_window_stats(self.item, scope, key).reset_time
-            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
 
     def reset(self, address: str | None = None, scope: str = "lookup") -> None:
         """Forgets one address's window, or every window (an operator's lever, and the tests')."""
         if address is None:
             self.storage.reset()
         else:
-            self.strategy.clear(self.item, scope, rate_key(address))
+            self.strategy.clear(self.item, scope, rate_key(address, self.ipv6_prefix))

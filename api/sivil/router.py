@@ -10,6 +10,7 @@ it cannot be used to find out which NINAs exist (PIN-6).
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
@@ -19,9 +20,9 @@ from urllib.parse import parse_qs
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.graphql.transport import Router
+from api.public_lane import PublicLane
 from api.sivil import page
 from api.sivil.address import ClientAddress
 from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
@@ -73,19 +74,22 @@ def create_sivil_router(
     keys: StatementKeys | None = None,
     credential_renderer: CredentialRenderer | None = None,
     credential_verifier: CredentialVerifier | None = None,
+    lane: PublicLane | None = None,
 ) -> APIRouter:
     """``spent_challenges`` (the read database, or Redis) and ``trail`` come from the composition root.
     ``keys``: the SIVIL signing keys (active and retired) whose statements ``/sivil/status`` accepts; without
-    them ``/sivil/status`` answers 404 (not available)."""
+    them ``/sivil/status`` answers 404 (not available). ``lane``: the threads every door that asks the rate limit
+    runs in, apart from those staff requests need (issue 27)."""
     challenges = Challenges(secret=secret, ledger=spent_challenges, clock=clock, ttl=challenge_ttl)
     lookup = PublicLookup(view=view, challenges=challenges, limiter=limiter, trail=trail, clock=clock)
     downloads = DownloadTokens(secret=secret, clock=clock, ttl=download_ttl) if pdf_renderer else None
     address_of = ClientAddress(trusted_proxies)
+    public = lane or PublicLane()
 
     router = APIRouter()
 
     async def context(request: Request) -> SivilContext:
-        return SivilContext(lookup, challenges, downloads, address_of(request))
+        return SivilContext(lookup, challenges, downloads, address_of(request), public)
 
     router.include_router(
         Router(public_schema(with_history=lookup.knows_history), context_getter=context),
@@ -114,15 +118,17 @@ def create_sivil_router(
         values = {k: (fields.get(k) or [""])[0][:200] for k in FIELD_NAMES}
         address = address_of(request)
         try:
-            verified = await run_in_threadpool(
-                lookup.verify,
-                university_code=values["university"],
-                prodi_code=values["prodi"],
-                nina=values["nina"],
-                token=values["token"],
-                answer=values["answer"],
-                address=address,
-                via="web",
+            verified = await public.run(
+                functools.partial(
+                    lookup.verify,
+                    university_code=values["university"],
+                    prodi_code=values["prodi"],
+                    nina=values["nina"],
+                    token=values["token"],
+                    answer=values["answer"],
+                    address=address,
+                    via="web",
+                )
             )
         except RuleViolation as e:
             return html(page.form_page(challenges.issue(), values, public_notices(e)), 422)
@@ -164,7 +170,10 @@ def create_sivil_router(
             return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
 
     @router.get("/sivil/pdf")
-    def pdf(request: Request, token: str = "") -> Response:
+    async def pdf(request: Request, token: str = "") -> Response:
+        return await public.run(lambda: pdf_answer(request, token))
+
+    def pdf_answer(request: Request, token: str) -> Response:
         if pdf_renderer is None:
             return html(page.message_page("PDF tidak tersedia. / PDF is not available."), 404)
         verified = download(request, token, "pdf")
@@ -178,8 +187,11 @@ def create_sivil_router(
         return _attachment(content, "application/pdf", f"sivil-{verified.entry.nina}.pdf")
 
     @router.get("/sivil/credential")
-    def credential(request: Request, token: str = "") -> Response:
+    async def credential(request: Request, token: str = "") -> Response:
         """The diploma as a W3C Verifiable Credential (issue 13): the same link as the PDF's, the same checks."""
+        return await public.run(lambda: credential_answer(request, token))
+
+    def credential_answer(request: Request, token: str) -> Response:
         if credential_renderer is None:
             return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
         verified = download(request, token, "credential")
@@ -195,7 +207,7 @@ def create_sivil_router(
         return _attachment(orjson.dumps(signed), MEDIA_TYPE, f"ijazah-{verified.entry.nina}.vc.json")
 
     @router.get(VERIFY_PATH)
-    def verify_credential(request: Request, vc: str = "") -> Response:
+    async def verify_credential(request: Request, vc: str = "") -> Response:
         """The page the PDF's QR opens (issue 13). The QR carries the credential in the link's fragment, which no
         server or proxy ever receives or logs (it names the holder: UU PDP); a few lines of script on this page
         post it here. A link that carries it as ``?vc=`` is verified all the same."""
@@ -203,7 +215,7 @@ def create_sivil_router(
             return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
         if not vc:
             return html(page.credential_reader_page(), headers={"Content-Security-Policy": page.READER_POLICY})
-        return checked_credential(request, vc)
+        return await public.run(lambda: checked_credential(request, vc))
 
     @router.post(VERIFY_PATH)
     async def verify_posted_credential(request: Request) -> Response:
@@ -215,7 +227,7 @@ def create_sivil_router(
             if len(body) > MAX_PACKED + 64:
                 return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
         fields = parse_qs(body.decode("ascii", "replace"), max_num_fields=MAX_FORM_FIELDS)
-        return await run_in_threadpool(checked_credential, request, (fields.get("vc") or [""])[0])
+        return await public.run(lambda: checked_credential(request, (fields.get("vc") or [""])[0]))
 
     def checked_credential(request: Request, vc: str) -> Response:
         """Verifies the credential, signature and status, and shows the result bilingually. Rate-limited like
@@ -254,9 +266,12 @@ def create_sivil_router(
         return html(page.credential_page(checked.verdict, subject, checked.annulment))
 
     @router.get("/sivil/status")
-    def status(request: Request, statement: str = "", on: str = "") -> Response:
+    async def status(request: Request, statement: str = "", on: str = "") -> Response:
         """For the PDF verifier's online check: the status category and its date, nothing personal; only for a
         statement signed by SIVIL (``statement``: its token), about the diploma it names (PIN-6, PIN-7)."""
+        return await public.run(lambda: status_answer(request, statement, on))
+
+    def status_answer(request: Request, statement: str, on: str) -> Response:
         if keys is None:
             return _json(404, error="NOT_AVAILABLE", message=STATUS_NOT_AVAILABLE)
         if not statement:

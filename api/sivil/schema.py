@@ -5,7 +5,6 @@ No argument or input field takes a name: a diploma is found by its key, never by
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, TypeVar
@@ -17,6 +16,7 @@ from strawberry.types import Info
 from api.graphql.arguments import optional_day
 from api.graphql.cost import Limits, extensions
 from api.graphql.transport import Schema
+from api.public_lane import PublicLane
 from api.sivil import challenge as ch
 from api.sivil.download import DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Status, Verified, status_label
@@ -29,16 +29,23 @@ T = TypeVar("T")
 
 class SivilContext(BaseContext):
     def __init__(
-        self, lookup: PublicLookup, challenges: ch.Challenges, downloads: DownloadTokens | None, address: str
+        self,
+        lookup: PublicLookup,
+        challenges: ch.Challenges,
+        downloads: DownloadTokens | None,
+        address: str,
+        lane: PublicLane,
     ) -> None:
         super().__init__()
         self.lookup = lookup
         self.challenges = challenges
         self.downloads = downloads  # None when no PDF renderer is wired
         self.address = address
+        self.lane = lane
 
     async def run(self, fn: Callable[[], T]) -> T:
-        return await asyncio.to_thread(fn)
+        """In the public lane's threads: a hung rate-limit store never holds the staff API's (issue 27)."""
+        return await self.lane.run(fn)
 
 
 @strawberry.type(description="A question for a person (angka pengaman); send its token and answer with the look-up.")

@@ -20,11 +20,12 @@ from application.assessment.receipt import AssessmentReceipt
 from application.assessment.setup import CODE_FORM, AssessmentSetup
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
 from application.files import OwnFile
+from application.idempotency import keyed
 from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.assessment import Assessment, Entitlement
 from domain.assessment.kinds import Mode
 from domain.assessment.licence import Licence, parse_lsp_code
-from domain.assessment.numbers import parse_number
+from domain.assessment.numbers import parse_candidate_number, parse_number
 from domain.assessment.people import Asesi, Committee, parse_person_key
 from domain.assessment.sop import SOP, Result, Step
 from domain.assessment.standards import SKEMA_CODE, Skema, parse_code
@@ -68,14 +69,28 @@ class Assessments(CertificateCommands, AssessmentSetup):
         tuk_code: str,
         mode: Mode,
         cause: Cause,
+        idempotency_key: str | None = None,
     ) -> AssessmentReceipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_CERTIFICATION, lsp)
-        number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
+        number = parse_candidate_number(candidate_number, "candidateNumber", "ASM-3")
         skema_key = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-2.scope")
         tuk_key = parse_code(tuk_code, TUK_CODE, "tukCode", CODE_FORM, "ASM-5")
+        key = keyed(
+            idempotency_key,
+            cause,
+            "openAssessment",
+            lsp=lsp,
+            candidate=number,
+            skema=skema_key,
+            on=assessed_on,
+            tuk=tuk_key,
+            mode=mode,
+        )
 
         def command() -> AssessmentReceipt:
+            if (earlier := self.earlier(key, Assessment)) is not None:  # IDEM-1: a retry answers the first result
+                return self._receipt([earlier[0]], earlier[1])
             self.load(Asesi, Asesi.create_id(lsp, number), "candidate", number)
             licence = self.find(Licence, Licence.create_id(lsp))
             if licence is None:
@@ -89,7 +104,8 @@ class Assessments(CertificateCommands, AssessmentSetup):
                 mode=mode,
                 cause=cause,
             )
-            return self._receipt([assessment], self.commit(assessment))
+            claims = (key.claim(assessment),) if key else ()
+            return self._receipt([assessment], self.commit(assessment, *claims))
 
         return self.retrying(command)
 
@@ -106,7 +122,9 @@ class Assessments(CertificateCommands, AssessmentSetup):
             if asesor is None:
                 raise violation("ASM-3.registration", "asesorNumber", f"no asesor is registered as {number!r}")
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
-            assessment.assign(asesor, self._candidate(asesi), cause)
+            committee = self.find(Committee, Committee.create_id(lsp))
+            holders = committee.holders_of(asesor.asesor_number) if committee is not None else frozenset()
+            assessment.assign(asesor, self._candidate(asesi), cause, holders)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)
@@ -254,8 +272,8 @@ class Assessments(CertificateCommands, AssessmentSetup):
                 committee is None or cause.actor.id not in committee.members
             ):
                 raise NotAuthorized(f"{cause.actor.id} is not a member of the technical committee of LSP {lsp}")
-            own_number = committee.asesor_numbers.get(cause.actor.id) if committee is not None else None
-            assessment.decide_appeal(upheld, cause.actor.id, own_number, text, self.now(), self.calendar, cause)
+            own_numbers = committee.numbers_of(cause.actor.id) if committee is not None else frozenset()
+            assessment.decide_appeal(upheld, cause.actor.id, own_numbers, text, self.now(), self.calendar, cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)

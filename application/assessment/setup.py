@@ -17,9 +17,9 @@ from application.erasure_sweep import complete_erasures
 from application.receipt import Receipt
 from domain.assessment.asesor import Asesor, Registration
 from domain.assessment.kinds import LicenceKind, TukKind
-from domain.assessment.licence import Licence, parse_lsp_code
-from domain.assessment.numbers import parse_number
-from domain.assessment.people import Asesi, Committee, parse_person_key
+from domain.assessment.licence import Licence, check_term_days, parse_lsp_code
+from domain.assessment.numbers import parse_candidate_number, parse_number
+from domain.assessment.people import IDENTITY, Asesi, Committee, parse_person_key
 from domain.assessment.standards import SKEMA_CODE, Skema, parse_code, parse_facilities
 from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause
@@ -85,6 +85,7 @@ class AssessmentSetup(AssessmentBase):
         require(cause.actor, BNSP)
         lsp = parse_lsp_code(lsp_code)
         codes = [parse_code(c, SKEMA_CODE, "skemaCodes", CODE_FORM, "ASM-2.scope") for c in skema_codes]
+        check_term_days(valid_from, valid_until, self.today(), "ASM-2.validity")
 
         def command() -> Receipt:
             for code in codes:
@@ -121,6 +122,7 @@ class AssessmentSetup(AssessmentBase):
         number = parse_number(asesor_number, "asesorNumber")
         works_for = optional_text(employer, field="employer", max_chars=NAME_CHARS, rule_id="ASM-3")
         code = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-3.registration")
+        check_term_days(valid_from, valid_until, self.today(), "ASM-3.registration")
 
         def command() -> Receipt:
             self.load(Skema, Skema.create_id(code), "skema", code)
@@ -137,7 +139,7 @@ class AssessmentSetup(AssessmentBase):
         """The asesor themself declares a relation with a candidate (ASM-3: never assigned to them)."""
         require(cause.actor, ASESORS)
         lsp = parse_lsp_code(lsp_code)
-        number = parse_person_key(candidate_number, "candidateNumber", "ASM-3")
+        number = parse_candidate_number(candidate_number, "candidateNumber", "ASM-3")
 
         def command() -> Receipt:
             asesor = self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id)
@@ -180,24 +182,49 @@ class AssessmentSetup(AssessmentBase):
 
         def command() -> Receipt:
             committee = self.find(Committee, Committee.create_id(lsp)) or Committee(lsp_code=lsp, cause=cause)
-            committee.appoint(member, number, cause)
+            committee.appoint(member, self._registered(number) if number is not None else None, cause)
             return self.receipt(self.commit(committee))
 
         return self.retrying(command)
 
     def declare_asesor_number(self, *, lsp_code: str, asesor_number: str, cause: Cause) -> Receipt:
         """The Ketua LSP or a committee member declares the asesor number they also hold, so that they are never
-        the one deciding on a candidate they assessed (ASM-6, ASM-8)."""
+        the one deciding on a candidate they assessed (ASM-6, ASM-8): their first one only (ASM-6.identity)."""
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_DECIDERS, lsp)
         number = parse_number(asesor_number, "asesorNumber")
 
         def command() -> Receipt:
             committee = self.find(Committee, Committee.create_id(lsp)) or Committee(lsp_code=lsp, cause=cause)
-            committee.declare_asesor_number(cause.actor.id, number, cause)
+            committee.declare_asesor_number(cause.actor.id, self._registered(number), cause)
             return self.receipt(self.commit(committee))
 
         return self.retrying(command)
+
+    def change_asesor_number(self, *, lsp_code: str, person_id: str, asesor_number: str, cause: Cause) -> Receipt:
+        """ASM-6.identity: the LSP's staff record that one of its people now holds another asesor number, with the
+        reason (the cause's); the earlier numbers stay theirs for every conflict check (ASM-6, ASM-8)."""
+        lsp = parse_lsp_code(lsp_code)
+        require(cause.actor, LSP_STAFF, lsp)
+        person = parse_person_key(person_id, "personId", IDENTITY)
+        number = parse_number(asesor_number, "asesorNumber")
+        why = parse_text(cause.reason, field="reason", max_chars=REMARK_CHARS, multiline=True, rule_id=IDENTITY)
+        cause = replace(cause, reason=why)
+
+        def command() -> Receipt:
+            # No committee yet reads as a person who holds no number: the same refusal.
+            committee = self.find(Committee, Committee.create_id(lsp)) or Committee(lsp_code=lsp, cause=cause)
+            committee.change_asesor_number(person, self._registered(number), cause)
+            return self.receipt(self.commit(committee))
+
+        return self.retrying(command)
+
+    def _registered(self, asesor_number: str) -> str:
+        """A person holds a number BNSP registered (ASM-3), as registered: a look-alike never passes for it."""
+        asesor = self.find(Asesor, Asesor.create_id(asesor_number))
+        if asesor is None:
+            raise violation("ASM-3.registration", "asesorNumber", f"no asesor is registered as {asesor_number!r}")
+        return asesor.asesor_number
 
     def dismiss_committee_member(self, *, lsp_code: str, member_id: str, cause: Cause) -> Receipt:
         lsp = parse_lsp_code(lsp_code)
@@ -216,7 +243,7 @@ class AssessmentSetup(AssessmentBase):
         event first, then the key, so a retry or the worker's start-up sweep finishes an interrupted erasure."""
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_STAFF, lsp)
-        number = parse_person_key(candidate_number, "candidateNumber", "ASM-7.holder")
+        number = parse_candidate_number(candidate_number, "candidateNumber", "ASM-7.holder")
         why = optional_text(cause.reason, field="reason", max_chars=REMARK_CHARS, multiline=True, rule_id="PDP.erasure")
         cause = replace(cause, reason=why)
 
@@ -236,7 +263,7 @@ class AssessmentSetup(AssessmentBase):
     def register_candidate(self, *, lsp_code: str, candidate: CandidateInput, cause: Cause) -> Receipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, LSP_STAFF, lsp)
-        number = parse_person_key(candidate.candidate_number, "candidateNumber", "ASM-7.holder")
+        number = parse_candidate_number(candidate.candidate_number, "candidateNumber", "ASM-7.holder")
         personal, employer = parse_candidate(candidate, self.today())
         if NIK_SHAPED.fullmatch(number) or number in (personal.nik, personal.passport_number):
             raise violation(  # it would put the identity number in the clear everywhere the candidate is named

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from application.audit.personal_data import PersonalDataReport, PersonalDataReports
 from application.authorization import EQUIVALENCY_TEAM, LSP_STAFF, require, require_personal_data_reader
 from domain.assessment.licence import parse_lsp_code
-from domain.assessment.people import parse_person_key
+from domain.assessment.numbers import parse_candidate_number
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, violation
 from domain.registry.codes import student_key
@@ -47,7 +47,7 @@ def report_for(reports: PersonalDataReports, actor: Actor, subject: Subject) -> 
         return reports.of_student(university, nim)
     if named == ["candidate"]:
         lsp = parse_lsp_code(subject.lsp_code or "")
-        number = parse_person_key(subject.candidate_number or "", "candidateNumber", PDP_RULE)
+        number = parse_candidate_number(subject.candidate_number or "", "candidateNumber", PDP_RULE)
         if actor.role is Role.ASESI:
             if actor.institution != lsp or actor.id != number:
                 raise NotAuthorized("a candidate asks for their own report")

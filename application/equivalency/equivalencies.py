@@ -7,6 +7,7 @@ and decides; legal staff answer a formal review (PK) and read exactly what a dec
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from typing import Any, ClassVar
 
@@ -18,6 +19,7 @@ from application.equivalency.erasure import ApplicantErasure
 from application.equivalency.forms import MAX_LISTED, ApplicationForm, parse_deciders, parse_form, parse_reasons
 from application.equivalency.receipt import ApplicationReceipt
 from application.files import OwnFile
+from application.idempotency import Keyed, keyed
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.equivalency.application import Document, EquivalencyApplication
@@ -26,6 +28,7 @@ from domain.equivalency.kinds import Escalation, parse_sk_number
 from domain.equivalency.numbers import RegistrationSequence, SkNumber
 from domain.errors import NotAuthorized, violation
 from domain.files import named_upload, parse_sha256
+from domain.links import parse_link
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
@@ -47,22 +50,39 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
         sealer: Sealer,
         calendar: WorkingCalendar,
         own_file: OwnFile,
+        access_code_secret: bytes | None = None,
         **kw: Any,
     ):
         super().__init__(env, **kw)
         self.sealer = sealer
         self.calendar = calendar
         self.own_file = own_file
+        self.access_code_secret = access_code_secret
 
     # EQV-1, EQV-2: registration and documents ------------------------------------------------------------------
 
-    def register_application(self, *, form: ApplicationForm, cause: Cause) -> ApplicationReceipt:
+    def _access_code(self, key: Keyed | None) -> str:
+        """Random; with an idempotency key, derived from it by a secret of the server's, so that a retry answers
+        the same code to the caller who holds the key (IDEM-1) and no one else can derive it."""
+        if key is None or self.access_code_secret is None:
+            return secrets.token_hex(ACCESS_CODE_BYTES).upper()
+        derived = hmac.new(self.access_code_secret, key.key_id.bytes, hashlib.sha256).digest()
+        return derived[:ACCESS_CODE_BYTES].hex().upper()
+
+    def register_application(
+        self, *, form: ApplicationForm, cause: Cause, idempotency_key: str | None = None
+    ) -> ApplicationReceipt:
         if cause.actor.role is not Role.APPLICANT:
             raise NotAuthorized("an application is opened by the applicant's own account")
         parsed = parse_form(form, self.today())
-        code = secrets.token_hex(ACCESS_CODE_BYTES).upper()
+        key = keyed(idempotency_key, cause, "registerEquivalencyApplication", form=form)
+        code = self._access_code(key)
 
         def command() -> ApplicationReceipt:
+            if (earlier := self.earlier(key, EquivalencyApplication)) is not None:  # IDEM-1: the first result
+                first, position = earlier
+                same = hmac.compare_digest(first.access_code_hash, access_code_hash(first.registration_number, code))
+                return self._receipt(first, position, access_code=code if same else None)
             year = self.today().year
             sequence = self.find(RegistrationSequence, RegistrationSequence.create_id(year)) or RegistrationSequence(
                 year=year, cause=cause
@@ -80,7 +100,8 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
                 on=self.today(),
                 cause=cause,
             )
-            position = self.commit(sequence, application)
+            claims = (key.claim(application),) if key else ()
+            position = self.commit(sequence, application, *claims)
             return self._receipt(application, position, access_code=code)
 
         # EQV-1: every registration of a year claims the next number of one sequence: taken in turn in this process
@@ -215,7 +236,5 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
 
 
 def _link(url: str) -> str:
-    text = parse_text(url, field="url", max_chars=2000, rule_id="EQV-2.6")
-    if not text.startswith("https://") or " " in text:
-        raise violation("EQV-2.6", "url", "a link is an https:// address")
-    return text
+    """EQV-2.6: the academic catalogue's link, an https:// address parsed and stored in its normal form."""
+    return parse_link(url, field="url", rule_id="EQV-2.6", schemes=("https",))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from domain.audit import Cause
+from domain.countries import parse_country
 from domain.equivalency.checklist import ForeignLevel, Study
 from domain.equivalency.sk import PowerOfAttorney
 from domain.equivalency.stamp_duty import Stamp
@@ -15,7 +15,6 @@ from domain.personal import PersonalData
 from domain.registry.identity import parse_personal
 from domain.text import NAME_CHARS, parse_text
 
-COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)  # ISO 3166-1 alpha-2
 MAX_REASONS, REASON_CHARS = 20, 1000
 
 
@@ -52,9 +51,7 @@ def parse_form(form: ApplicationForm, today: date) -> ParsedForm:
     """EQV-1: every field checked and every failure named at once; the identity is what gets sealed."""
     collected = Collected()
     personal = collected.attempt(lambda: _personal(form, today))
-    country = form.country.strip().upper() if isinstance(form.country, str) else ""
-    if not COUNTRY.fullmatch(country):
-        collected.failures.append(Failure("EQV-1", "country", "a country is its ISO 3166 two-letter code"))
+    country = collected.attempt(lambda: parse_country(form.country))
     university = collected.attempt(
         lambda: parse_text(form.university, field="university", max_chars=NAME_CHARS, rule_id="EQV-1")
     )
@@ -62,7 +59,7 @@ def parse_form(form: ApplicationForm, today: date) -> ParsedForm:
         lambda: parse_text(form.programme, field="programme", max_chars=NAME_CHARS, rule_id="EQV-1")
     )
     collected.raise_any()
-    assert personal is not None and university is not None and programme is not None
+    assert personal is not None and country is not None and university is not None and programme is not None
     study = Study(
         level=form.level,
         country=country,

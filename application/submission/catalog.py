@@ -9,6 +9,7 @@ from datetime import date
 from uuid import UUID
 
 from application.authorization import SSC, require, require_student
+from application.idempotency import Keyed, keyed
 from application.service import Service
 from application.submission.receipt import CatalogReceipt, ProposalReceipt
 from domain.audit import Cause
@@ -60,10 +61,19 @@ class CatalogCommands(Service):
         return self.retrying(command)
 
     def propose_catalog_entry(
-        self, *, university_code: str, nim: str, details: EntryDetails, cause: Cause
+        self, *, university_code: str, nim: str, details: EntryDetails, cause: Cause, idempotency_key: str | None = None
     ) -> ProposalReceipt:
         require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
+        key = keyed(idempotency_key, cause, "proposeCatalogEntry", details=details)
+        return self.retrying(lambda: self._propose(university_code, nim, details, cause, key))
+
+    def _propose(
+        self, university_code: str, nim: str, details: EntryDetails, cause: Cause, key: Keyed | None
+    ) -> ProposalReceipt:
+        if (earlier := self.earlier(key, CatalogProposal)) is not None:  # IDEM-1: a retry answers the first result
+            first, position = earlier
+            return ProposalReceipt(self.name, position, proposal_id=first.id, status=first.status.value)
         today = self.today()
         catalog = self.find(Catalog, Catalog.create_id(university_code))
         check_open(today, self.proposals_closed_from, len(catalog.entries) if catalog else 0)  # SUB-2
@@ -79,7 +89,7 @@ class CatalogCommands(Service):
             rule_ids=("SUB-2",),
             cause=cause,
         )
-        position = self.commit(proposal)
+        position = self.commit(proposal, *((key.claim(proposal),) if key else ()))
         return ProposalReceipt(self.name, position, proposal_id=proposal.id, status=proposal.status.value)
 
     def decide_catalog_proposal(

@@ -16,6 +16,7 @@ from eventsourcing.domain import Aggregate
 
 from application.authorization import DPI_PRINTERS, SSC, THESIS_DEADLINE_SETTERS, require, require_student
 from application.files import OwnFile
+from application.idempotency import keyed
 from application.receipt import Receipt
 from application.service import Service
 from application.submission.catalog import CatalogCommands
@@ -53,12 +54,22 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         self.own_file = own_file  # FILE.uploader: the actor's own uploads (infra.uploads)
 
     def submit_certification(
-        self, *, university_code: str, nim: str, entry_id: UUID, claim: ClaimInput, cause: Cause
+        self,
+        *,
+        university_code: str,
+        nim: str,
+        entry_id: UUID,
+        claim: ClaimInput,
+        cause: Cause,
+        idempotency_key: str | None = None,
     ) -> SubmissionReceipt:
         require_student(cause.actor, university_code, nim)  # the role before the text: others learn nothing
         university_code, nim = student_key(university_code, nim)
+        key = keyed(idempotency_key, cause, "submitCertification", entry=entry_id, claim=claim)
 
         def command() -> SubmissionReceipt:
+            if (earlier := self.earlier(key, Submission)) is not None:  # IDEM-1: a retry answers the first result
+                return self._receipt(*earlier)
             today = self.today()
             student = self._student(university_code, nim)
             catalog = self.find(Catalog, Catalog.create_id(university_code))
@@ -80,7 +91,8 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
                 calendar=self.calendar,
                 cause=cause,
             )
-            return self._receipt(submission, self.commit(submission, dpi))
+            claims = (key.claim(submission),) if key else ()
+            return self._receipt(submission, self.commit(submission, dpi, *claims))
 
         return self.retrying(command)
 
@@ -133,6 +145,7 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         """Batas unggah Final Thesis, the last day to submit (SUB-7), set by the university."""
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, THESIS_DEADLINE_SETTERS, university_code)
+        Dpi.check_deadline_day(deadline, self.today())
 
         def command() -> Receipt:
             dpi = self._dpi(university_code, nim, self._student(university_code, nim), cause)

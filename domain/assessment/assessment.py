@@ -8,6 +8,7 @@ working days of the calendar recorded with it), so the LSP's overdue list never 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from uuid import UUID, uuid4
@@ -18,6 +19,7 @@ from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.evidence import EvidenceRecord
 from domain.assessment.kinds import Mode, Stage
 from domain.assessment.licence import Licence
+from domain.assessment.people import IDENTITY
 from domain.assessment.sop import SOP, Result, Step, next_step
 from domain.assessment.standards import Skema
 from domain.assessment.tuk import Tuk
@@ -99,6 +101,7 @@ class Assessment(Aggregate):
 
         result: Result
         members: tuple[str, ...]
+        # Every number each member ever held (ASM-6.identity); in a log from before it, each one's number of the day.
         member_asesor_numbers: tuple[str, ...]
         at: datetime
         overdue: bool
@@ -206,11 +209,13 @@ class Assessment(Aggregate):
 
     # ASM-3: an official assignment ---------------------------------------------------------------------------
 
-    def assign(self, asesor: Asesor, candidate: Candidate, cause: Cause) -> None:
+    def assign(self, asesor: Asesor, candidate: Candidate, cause: Cause, holders: frozenset[str] = frozenset()) -> None:
+        """``holders``: the LSP's people who ever held the asesor's number (ASM-6.identity); after an appeal, none of
+        them may have decided on this candidate either (ASM-8)."""
         self._check_stage(Stage.ASSESSING, "asesorNumber", "ASM-3")
         if asesor.asesor_number in self.asesors:
             return
-        if self.appeals and asesor.asesor_number in self.assessed_by | self.deciders:
+        if self.appeals and ({asesor.asesor_number} | holders) & (self.assessed_by | self.deciders):
             raise violation(
                 "ASM-8.reassessment",
                 "asesorNumber",
@@ -384,20 +389,20 @@ class Assessment(Aggregate):
     def decide_in_plenary(
         self,
         result: Result,
-        members: dict[str, str | None],
+        members: Mapping[str, frozenset[str]],
         at: datetime,
         calendar: WorkingCalendar,
         cause: Cause,
     ) -> None:
-        """Step 3: ``members`` are the deciding committee members, each with their asesor number if they are
-        asesors. One who assessed this candidate does not decide on them (ASM-6, decided); a K needs the asesor's
-        K (ASM-4: the overall recommendation is K only if every unit is)."""
+        """Step 3: ``members`` are the deciding committee members, each with every asesor number they ever held
+        (ASM-6.identity). One who assessed this candidate, under any of them, does not decide on them (ASM-6,
+        decided); a K needs the asesor's K (ASM-4: the overall recommendation is K only if every unit is)."""
         self.check_step(Step.PLENARY)
         if not 1 <= len(members) <= MAX_MEMBERS:
             raise violation(
                 "ASM-6.committee", "members", f"the plenary's decision names the 1 to {MAX_MEMBERS} members who took it"
             )
-        conflicted = sorted(m for m, number in members.items() if {m, number} & self.assessed_by)
+        conflicted = sorted(m for m, numbers in members.items() if ({m} | numbers) & self.assessed_by)
         if conflicted:
             raise violation(
                 "ASM-6.committee",
@@ -411,11 +416,11 @@ class Assessment(Aggregate):
         self._plenary_decided(
             result=result,
             members=tuple(sorted(members)),
-            member_asesor_numbers=tuple(sorted({n for n in members.values() if n is not None})),
+            member_asesor_numbers=tuple(sorted(set().union(*members.values()))),
             at=at,
             overdue=at > self.due.at,
             due=Due(following, SOP[following].standard.due(at, calendar), calendar.id),
-            rule_ids=("ASM-4", "ASM-6"),
+            rule_ids=("ASM-4", "ASM-6", IDENTITY),
             cause=cause,
         )
 
@@ -472,22 +477,23 @@ class Assessment(Aggregate):
         self,
         upheld: bool,
         decider: str,
-        decider_asesor_number: str | None,
+        decider_asesor_numbers: frozenset[str],
         remark: str,
         at: datetime,
         calendar: WorkingCalendar,
         cause: Cause,
     ) -> None:
-        """ASM-8: decided by people who did not make the decision; upheld, the assessment is reopened for another
+        """ASM-8: decided by people who did not make the decision (the decider is known by every asesor number they
+        ever held, ASM-6.identity); upheld, the assessment is reopened for another
         asesor; dismissed, the BK stands and its letter (step 5), if not yet issued, is due from now."""
         if self.stage is not Stage.APPEALED:
             raise violation("ASM-8", "assessmentId", "no appeal of this assessment is pending")
-        if {decider, decider_asesor_number} & (self.decided_by | self.assessed_by | self.deciders):
+        if ({decider} | decider_asesor_numbers) & (self.decided_by | self.assessed_by | self.deciders):
             raise violation("ASM-8.independence", "decidedBy", f"{decider} took part in the decision under appeal")
         letter = SOP[Step.ISSUE_BK_LETTER]
         due = None if upheld else Due(letter.step, letter.standard.due(at, calendar), calendar.id)
         self._appeal_decided(
-            upheld=upheld, decided_by=decider, remark=remark, due=due, rule_ids=("ASM-8",), cause=cause
+            upheld=upheld, decided_by=decider, remark=remark, due=due, rule_ids=("ASM-8", IDENTITY), cause=cause
         )
 
     @event(AppealDecided)

@@ -11,18 +11,20 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.assessment.kinds import LicenceKind
 from domain.audit import Cause
+from domain.dates import check_days, years_after
 from domain.errors import violation
-from domain.text import shown
+from domain.text import canonical_code
 
 LSP_CODE = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,39}", re.ASCII)  # as BNSP lists it (decided: upper-cased ASCII)
+# (decided) BNSP exists since PP 23/2004: no licence or asesor registration starts before 2004; none ends more than
+# 10 years ahead (a licence runs 5 years, a registration 3; "valid until 9999-12-31" is a typing error).
+EARLIEST_TERM = date(2004, 1, 1)
+TERM_YEARS_AHEAD = 10
 
 
 def parse_lsp_code(value: object, field: str = "lspCode") -> str:
-    text = value.strip().upper() if isinstance(value, str) else ""
-    if not LSP_CODE.fullmatch(text):
-        given = shown(value) if isinstance(value, str) else repr(value)
-        raise violation("ASM-2", field, f"an LSP code is 1 to 40 ASCII letters, digits, '.', '/' or '-'; got {given}")
-    return text
+    form = "an LSP code is 1 to 40 ASCII letters, digits, '.', '/' or '-'"
+    return canonical_code(value, field=field, rule_id="ASM-2", form=form, pattern=LSP_CODE)
 
 
 class Licence(Aggregate):
@@ -140,6 +142,14 @@ class Licence(Aggregate):
         self.valid_from = valid_from
         self.valid_until = valid_until
         self.remote_assessment = remote
+
+
+def check_term_days(valid_from: date, valid_until: date, today: date, rule_id: str) -> None:
+    """ASM-2 (a licence) or ASM-3 (an asesor's registration): both days within the decided bounds."""
+    latest = years_after(today, TERM_YEARS_AHEAD)
+    check_days(
+        (valid_from, "validFrom"), (valid_until, "validUntil"), rule_id=rule_id, earliest=EARLIEST_TERM, latest=latest
+    )
 
 
 def _term(skema_codes: Iterable[str], valid_from: date, valid_until: date) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.errors import Collected, violation
-from domain.text import NAME_CHARS, REMARK_CHARS, parse_text, shown
+from domain.text import NAME_CHARS, REMARK_CHARS, canonical_code, parse_text
 
 Parsed = tuple[str | None, list[str | None]]  # an element's title and criteria, None where one was refused
 
@@ -40,11 +40,8 @@ def parse_facilities(given: Sequence[object], field: str, rule_id: str) -> froze
 
 
 def parse_code(value: object, pattern: re.Pattern[str], field: str, form: str, rule_id: str = "ASM-1") -> str:
-    """An ASCII code of the context: trimmed, upper-cased, in its pattern."""
-    text = value.strip().upper() if isinstance(value, str) else ""
-    if not pattern.fullmatch(text):
-        raise violation(rule_id, field, f"{form}; got {shown(value) if isinstance(value, str) else value!r}")
-    return text
+    """An ASCII code of the context in its canonical form (``canonical_code``), in its pattern."""
+    return canonical_code(value, field=field, rule_id=rule_id, form=form, pattern=pattern)
 
 
 @dataclass(frozen=True)

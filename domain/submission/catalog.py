@@ -109,9 +109,11 @@ class Catalog(Aggregate):
         self._entry_withdrawn(university_code=self.university_code, entry_id=entry_id, cause=cause)
 
     def refuse_duplicate(self, details: EntryDetails, entry_id: UUID | None = None) -> None:
-        """SUB-1.duplicate: one entry per issuer and certification name (decided)."""
+        """SUB-1.duplicate: one entry per issuer and certification name (decided), as people read them: without
+        case, and with look-alike letters read as the letters they imitate (``EntryDetails.same_certification``).
+        The catalog is one aggregate, so two racing additions of look-alikes conflict on its version."""
         for other in self.entries.values():
-            if other.entry_id != entry_id and not other.withdrawn and other.details.key == details.key:
+            if other.entry_id != entry_id and not other.withdrawn and other.details.same_certification(details):
                 raise violation(
                     "SUB-1.duplicate",
                     "name",

@@ -13,8 +13,14 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
+from domain.dates import check_days, years_after
 from domain.errors import violation
 from domain.submission.listing import Listing
+
+# (decided) A final-thesis upload deadline is not before 2000 (the DPI, SKPI, is younger) and not more than 10 years
+# ahead (the longest study time, 7 years, with room); "0001-01-01" or "9999-12-31" is a typing error.
+EARLIEST_DEADLINE = date(2000, 1, 1)
+DEADLINE_YEARS_AHEAD = 10
 
 
 class Dpi(Aggregate):
@@ -80,6 +86,12 @@ class Dpi(Aggregate):
                 "submittedOn",
                 f"the last day to submit was {self.deadline} (the final-thesis upload deadline); today is {today}",
             )
+
+    @staticmethod
+    def check_deadline_day(deadline: date, today: date) -> None:
+        """SUB-7: a deadline within the decided bounds (``EARLIEST_DEADLINE``, ``DEADLINE_YEARS_AHEAD``)."""
+        latest = years_after(today, DEADLINE_YEARS_AHEAD)
+        check_days((deadline, "deadline"), rule_id="SUB-7", earliest=EARLIEST_DEADLINE, latest=latest)
 
     def set_deadline(self, deadline: date, cause: Cause) -> bool:
         self.check_open()

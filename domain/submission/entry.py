@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
+from domain.lookalike import look_alike
 from domain.text import NAME_CHARS, parse_text
 
 
@@ -46,10 +47,10 @@ class EntryDetails:
             name=parse_text(name, field="name", max_chars=NAME_CHARS, rule_id="SUB-1"),
         )
 
-    @property
-    def key(self) -> tuple[str, str]:
-        """Two entries are the same certification when issuer and name match, whatever their case."""
-        return self.issuer.casefold(), self.name.casefold()
+    def same_certification(self, other: EntryDetails) -> bool:
+        """SUB-1.duplicate: the same issuer and name as people read them: whatever their case or width, and
+        with look-alike letters of other scripts read as the letters they imitate (TR39 skeletons)."""
+        return look_alike(self.issuer, other.issuer) and look_alike(self.name, other.name)
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,21 @@ class OutboxProjection(Projection):
     ddl = (
         "CREATE TABLE IF NOT EXISTS outbox_submissions (submission_id TEXT PRIMARY KEY, name TEXT NOT NULL,"
         " issuer TEXT NOT NULL)",
-        # One row per decision; sent_at stays NULL until the SMTP server has taken it.
+        # One row per decision; sent_at stays NULL until the SMTP server has taken it. A row is settled as sent,
+        # undeliverable (refused, given up, no address) or possibly_delivered (sent without an answer, too often);
+        # until then next_attempt says when it is due (infra/outbox.py).
         "CREATE TABLE IF NOT EXISTS outbox_messages (event_key TEXT PRIMARY KEY, submission_id TEXT NOT NULL,"
         " version INTEGER NOT NULL, university_code TEXT NOT NULL, nim TEXT NOT NULL, decision TEXT NOT NULL,"
         " name TEXT NOT NULL, issuer TEXT NOT NULL, remark TEXT, decided_on TEXT NOT NULL, created_at TEXT NOT NULL,"
-        " sent_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_attempt TEXT, last_error TEXT, undeliverable TEXT)",
+        " sent_at TEXT, attempts INTEGER NOT NULL DEFAULT 0, last_attempt TEXT, last_error TEXT, undeliverable TEXT,"
+        " next_attempt TEXT, uncertain INTEGER NOT NULL DEFAULT 0, possibly_delivered TEXT, reply_code INTEGER)",
         "CREATE INDEX IF NOT EXISTS outbox_messages_pending ON outbox_messages (sent_at, created_at)",
+    )
+    added_columns = (  # issue 27, defect 6: outboxes made before it
+        ("outbox_messages", "next_attempt", "TEXT"),
+        ("outbox_messages", "uncertain", "INTEGER NOT NULL DEFAULT 0"),
+        ("outbox_messages", "possibly_delivered", "TEXT"),
+        ("outbox_messages", "reply_code", "INTEGER"),
     )
 
     @handles

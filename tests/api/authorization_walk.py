@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import jwt
 from fastapi.testclient import TestClient
 from graphql import (
     GraphQLEnumType,
@@ -32,6 +33,7 @@ from api.auth import mint
 from api.graphql.schema import schema
 from api.http import create_app
 from api.sivil.trail import Verification
+from application.authorization import INSTITUTION_BOUND
 from domain.audit import Role
 from domain.equivalency.application import EquivalencyApplication
 from domain.registry.student import Student
@@ -110,6 +112,16 @@ ONLY_ARGUMENTS = {"personalDataReport": ("universityCode", "nim")}
 # Kept out: refused, or told "not found" about what exists (someone else's application reads as no application).
 REFUSED = frozenset({"NotAuthorized", "NotFound"})
 ENTITLEMENT_RULES = frozenset({"ASM-3.assignment"})  # a rule that is a refusal: only the assigned asesor acts
+
+
+def without_institution(role_name: str) -> str | None:
+    """The role's token with its institution left out, signed by hand (``mint`` refuses to): for a role bound to
+    an institution it must be refused at sign-in, so the caller is kept out of every field (issue 27, defect 7)."""
+    role, subject, _ = ROLES[role_name]
+    if role not in INSTITUTION_BOUND:  # national, or (the asesor) acting by assignment wherever that is
+        return None
+    claims = {"iss": "kredensial", "sub": subject, "role": role.value, "inst": None, "exp": 2**31}
+    return jwt.encode(claims, SECRET, algorithm="HS256")
 
 
 def token(role_name: str, elsewhere: bool = False, other_institution: bool = False) -> str | None:
@@ -342,11 +354,15 @@ def _scope(walk: Walk, http: TestClient, operation: str, name: str, definition: 
 def observe(container: Container, world: World) -> dict[str, dict[str, str]]:
     """The table as the running schema answers it today."""
     walk = Walk(container, seed(container, world))
+    UNBOUND.clear()
     table: dict[str, dict[str, str]] = {}
     with TestClient(create_app(container.services)) as http:
         for operation, name, definition in fields():
             row = {}
             for role_name in ROLES:
+                unbound = without_institution(role_name)
+                if unbound is not None and walk.run(http, operation, name, definition, unbound):
+                    UNBOUND[:] = [*UNBOUND, f"{operation} {name} as {role_name} without an institution"]
                 inside = walk.run(http, operation, name, definition, token(role_name))
                 if not inside:
                     row[role_name] = DENIED
@@ -360,6 +376,7 @@ def observe(container: Container, world: World) -> dict[str, dict[str, str]]:
 
 
 LEAKS: list[str] = []  # found by the last ``observe``: refusals that tell a record exists
+UNBOUND: list[str] = []  # found by the last ``observe``: fields a bound role's token without an institution entered
 
 
 if __name__ == "__main__":

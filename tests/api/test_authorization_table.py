@@ -3,7 +3,8 @@
 A field without a row fails, a row without a field fails, and every cell is walked (``authorization_walk``): a
 role let in where the table says no, or kept out where it says yes, fails with the cells that differ. A refused
 mutation that appended an event fails inside the walk, and so does a query whose refusal reads differently for a
-record that exists than for one that does not (it would tell that the record exists).
+record that exists than for one that does not (it would tell that the record exists). Every role the table walks with
+an institution is also walked without one, in every field: it must be kept out everywhere (issue 27, defect 7).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from infra.bootstrap import Container
-from tests.api.authorization_walk import LEAKS, ROLES, fields, observe
+from tests.api.authorization_walk import LEAKS, ROLES, UNBOUND, fields, observe
 from tests.world import World
 
 TABLE = Path(__file__).resolve().parents[2] / "docs" / "AUTHORIZATION.md"
@@ -48,3 +49,4 @@ def test_every_cell_holds_against_the_running_schema(store: str, container: Cont
     ]
     assert not differing, "\n".join(differing)
     assert not LEAKS, "refusals that tell a record exists:\n" + "\n".join(LEAKS)
+    assert not UNBOUND, "let in without the institution its role is bound to:\n" + "\n".join(UNBOUND)

@@ -364,12 +364,14 @@ def test_PIN_6_the_moving_window_lets_an_address_in_again_once_it_has_passed(lim
     limiter.hit("192.0.2.1")
 
 
-def test_PIN_6_one_ipv6_host_is_counted_as_its_whole_64(limiter_for: Any) -> None:
+def test_PIN_6_one_ipv6_site_is_counted_as_its_whole_56(limiter_for: Any) -> None:
     limiter = limiter_for("1/minute")
     limiter.hit("2001:db8:1:2::10")
     with pytest.raises(RateLimited):
         limiter.hit("2001:db8:1:2:abcd::99")
-    limiter.hit("2001:db8:1:3::10")
+    with pytest.raises(RateLimited):  # another /64 of the same /56 (issue 27)
+        limiter.hit("2001:db8:1:3::10")
+    limiter.hit("2001:db8:1:100::10")
 
 
 def test_PIN_6_status_checks_are_rate_limited_too(container: Container, clock: Clock, nina: str) -> None:

@@ -336,13 +336,13 @@ def test_asm_7_a_blangko_number_is_used_once_under_concurrent_requests(office: O
     assert len(holders) == 1
 
 
-def test_asm_7_numbers_kept_as_given(office: Office) -> None:
+def test_asm_7_numbers_kept_in_their_canonical_form(office: Office) -> None:
     refused(office, "ASM-7.number", lambda: office.receive("00\x0012"))
     refused(office, "ASM-7.number", lambda: office.receive("x" * 41))
     office.receive(" bl-2024/0001 ")
     assessment_id = office.decided()
-    office.blangko(assessment_id, "bl-2024/0001")
-    assert assessment(office, assessment_id).references[Step.REQUEST_BLANGKO] == "bl-2024/0001"
+    office.blangko(assessment_id, "ＢＬ-2024/0001")  # the same blangko, typed in full-width letters
+    assert assessment(office, assessment_id).references[Step.REQUEST_BLANGKO] == "BL-2024/0001"
 
 
 # ASM-8: appeal ------------------------------------------------------------------------------------------------

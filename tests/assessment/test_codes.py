@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from domain.assessment.licence import parse_lsp_code
-from domain.assessment.numbers import parse_number
+from domain.assessment.numbers import parse_candidate_number, parse_number
 from domain.assessment.people import parse_person_key
 from domain.assessment.standards import parse_facilities
 from domain.errors import RuleViolation
@@ -43,12 +43,25 @@ def test_facility_codes() -> None:
         assert refused(lambda bad=bad: parse_facilities([bad], "requirements", "ASM-5")) == ("ASM-5", "requirements")
 
 
-def test_numbers_are_kept_as_given() -> None:
+def test_numbers_are_kept_in_their_canonical_form() -> None:
+    """ASM-7: not interpreted, but one number however it is typed (issue 27, defect 8)."""
     assert parse_number(" 62090 2512 3 0000001 2024 ", "registrationNumber") == "62090 2512 3 0000001 2024"
-    assert parse_number("x", "blangkoNumber") == "x"
-    assert parse_number("a" * 40, "blangkoNumber") == "a" * 40
-    for bad in ("a" * 41, "", " ", "-12", "12-", "12\t3", "１２", None, 12):
+    assert parse_number("62090  2512\u00a03", "registrationNumber") == "62090 2512 3"  # spaces folded
+    assert parse_number("x", "blangkoNumber") == "X"
+    assert parse_number("a" * 40, "blangkoNumber") == "A" * 40
+    assert parse_number("ｍｅｔ.０００.１ ２０１９", "asesorNumber") == "MET.000.1 2019"  # full-width: NFKC
+    for bad in ("a" * 41, "", " ", "-12", "12-", "12\t3", "МЕТ.1", "ı2", None, 12):  # Cyrillic, dotless i
         assert refused(lambda bad=bad: parse_number(bad, "blangkoNumber")) == ("ASM-7.number", "blangkoNumber")
+
+
+def test_candidate_numbers_are_one_however_typed() -> None:
+    assert parse_candidate_number(" asesi-0001 ", "candidateNumber", "ASM-7.holder") == "ASESI-0001"
+    assert parse_candidate_number("ＡＳＥＳＩ－０００１", "candidateNumber", "ASM-7.holder") == "ASESI-0001"
+    for bad in ("АSESI-0001", "ASESI 0001", "k" * 65, "", ".k", "k\u200b", None):
+        assert refused(lambda bad=bad: parse_candidate_number(bad, "candidateNumber", "ASM-7.holder")) == (
+            "ASM-7.holder",
+            "candidateNumber",
+        )
 
 
 def test_person_keys() -> None:

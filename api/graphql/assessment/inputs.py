@@ -93,10 +93,24 @@ class AppointCommitteeMemberInput:
     asesor_number: str | None = None
 
 
-@strawberry.input(description="The calling Ketua LSP or committee member's own asesor number (ASM-6, ASM-8).")
+@strawberry.input(
+    description="The calling Ketua LSP or committee member's own asesor number, their first (ASM-6, ASM-8); a change "
+    "is changeAsesorNumber."
+)
 class DeclareAsesorNumberInput:
     lsp_code: str
     asesor_number: str
+
+
+@strawberry.input(
+    description="The LSP's staff record that one of its people (the Ketua LSP, a committee member) now holds another "
+    "asesor number, and why; every number they held stays theirs (ASM-6.identity)."
+)
+class ChangeAsesorNumberInput:
+    lsp_code: str
+    person_id: str
+    asesor_number: str
+    reason: str
 
 
 @strawberry.input
@@ -198,7 +212,7 @@ class DecideInPlenaryInput:
     members: list[str]
 
 
-@strawberry.input(description="Blangko numbers BNSP issues on an LSP's request, kept as given (ASM-7).")
+@strawberry.input(description="Blangko numbers BNSP issues on an LSP's request (ASM-7), upper-cased, spaces folded.")
 class IssueBlangkoInput:
     lsp_code: str
     batch_reference: str

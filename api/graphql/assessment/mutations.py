@@ -19,6 +19,7 @@ from api.graphql.assessment.inputs import (
     AssignBlangkoInput,
     CertificateAccepted,
     CertificateResult,
+    ChangeAsesorNumberInput,
     CompleteSopStepInput,
     DecideAppealInput,
     DecideInPlenaryInput,
@@ -154,12 +155,30 @@ class AssessmentMutation:
             ),
         )
 
-    @strawberry.mutation(description="The Ketua LSP or a committee member declares the asesor number they hold.")
+    @strawberry.mutation(
+        description="The Ketua LSP or a committee member declares the asesor number they hold: their first one; a "
+        "change is the LSP staff's (changeAsesorNumber)."
+    )
     async def declare_asesor_number(self, info: Info[Context, None], input: DeclareAsesorNumberInput) -> CommandResult:
         return await accepted(
             info,
             lambda c: _app(info).declare_asesor_number(
                 lsp_code=input.lsp_code, asesor_number=input.asesor_number, cause=c
+            ),
+        )
+
+    @strawberry.mutation(
+        description="The LSP's staff change the asesor number one of its people holds, with the reason "
+        "(ASM-6.identity); the earlier numbers still count in every conflict check (ASM-6, ASM-8)."
+    )
+    async def change_asesor_number(self, info: Info[Context, None], input: ChangeAsesorNumberInput) -> CommandResult:
+        return await accepted(
+            info,
+            lambda c: _app(info).change_asesor_number(
+                lsp_code=input.lsp_code,
+                person_id=input.person_id,
+                asesor_number=input.asesor_number,
+                cause=replace(c, reason=input.reason),
             ),
         )
 
@@ -205,6 +224,7 @@ class AssessmentMutation:
                 tuk_code=input.tuk_code,
                 mode=Mode(input.mode),
                 cause=c,
+                idempotency_key=info.context.idempotency_key,
             ),
             _assessment,
         )

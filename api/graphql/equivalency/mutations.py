@@ -57,7 +57,10 @@ class EquivalencyMutation:
         self, info: Info[Context, None], input: EquivalencyApplicationInput
     ) -> ApplicationResult:
         form = input.parsed()
-        return await run_command(info, lambda c: _app(info).register_application(form=form, cause=c), _accepted)
+        key = info.context.idempotency_key
+        return await run_command(
+            info, lambda c: _app(info).register_application(form=form, cause=c, idempotency_key=key), _accepted
+        )
 
     @strawberry.mutation(description="The applicant uploads a document for an item of their checklist (EQV-2).")
     async def add_equivalency_document(

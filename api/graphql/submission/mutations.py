@@ -102,7 +102,11 @@ class SubmissionMutation:
         return await run_command(
             info,
             lambda c: app.propose_catalog_entry(
-                university_code=_me(c)[0], nim=_me(c)[1], details=input.entry.parsed(), cause=c
+                university_code=_me(c)[0],
+                nim=_me(c)[1],
+                details=input.entry.parsed(),
+                cause=c,
+                idempotency_key=info.context.idempotency_key,
             ),
             _proposal,
         )
@@ -140,6 +144,7 @@ class SubmissionMutation:
                 entry_id=parse_id(input.catalog_entry_id, "catalogEntryId", "SUB-1"),
                 claim=input.certification.parsed(),
                 cause=c,
+                idempotency_key=info.context.idempotency_key,
             ),
             _submission,
         )
