@@ -1,7 +1,8 @@
 """Files over HTTP. ``POST /files`` takes the raw bytes of evidence (SUB-6) and answers their SHA-256, size and
-media type (read from the bytes; a name or a Content-Type is ignored); ``GET /files/{sha256}`` gives evidence
-back to those its submission or assessment names (the student and their SSC staff; the LSP, its assigned asesors
-and the candidate); ``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
+media type (read from the bytes; a name or a Content-Type is ignored), within the uploader's share (FILE.quota);
+``GET /files/{sha256}`` gives evidence back to those its submission or assessment names (the student and their SSC
+staff; the LSP, its assigned asesors and the candidate), and to no one else, who reads it as unknown;
+``GET /dpi/{university}/{nim}.pdf`` is the signed DPI."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from application.authorization import (
 )
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized, RuleViolation
-from domain.files import SHA256
+from domain.files import SHA256, QuotaExceeded
 from domain.registry.codes import student_key
 from projections.numbering.view import NumberingView
 from projections.submission.view import SubmissionView
@@ -84,7 +85,13 @@ def create_files_router(services: Services) -> APIRouter:
         with uploads.slot() as admitted:
             if not admitted:  # issue 27: a flood of (slow) uploads waits outside, holding nothing
                 return busy()
-            stored = await received(request, files)
+            try:
+                stored = await received(request, files, actor)
+            except QuotaExceeded as e:  # FILE.quota: nothing was stored, and the rest of the body is not read
+                failure = e.failures[0]
+                response = refused(429, "RuleViolation", failure.message, ruleId=failure.rule_id, field=failure.field)
+                response.headers.update({"Retry-After": str(e.retry_after), "Connection": "close"})
+                return response
         if stored is None:
             return refused(
                 415,
@@ -115,8 +122,8 @@ def create_files_router(services: Services) -> APIRouter:
             allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
         if not allowed and applied:  # EQV: the applicant's own documents, and the directorate's
             allowed = actor.role in EQUIVALENCY_READERS or (actor.role is Role.APPLICANT and actor.id in applied)
-        if not allowed:
-            return refused(403, "NotAuthorized", "evidence is read only by those the submission or assessment names")
+        if not allowed:  # answered as an unknown digest: a refusal would tell that the file exists
+            return refused(404, "NotFound", "no such file")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
         if stored is None or data is None:
             return refused(404, "NotFound", "no such file")

@@ -15,6 +15,7 @@ from starlette.requests import ClientDisconnect
 
 from api.unavailable import RETRY_AFTER
 from application.files import Files, Incoming
+from domain.audit import Actor
 from domain.files import SNIFF_BYTES, StoredFile, sniff
 from domain.submission.claim import EVIDENCE_TYPES
 
@@ -47,10 +48,12 @@ def busy() -> JSONResponse:
     return JSONResponse({"error": "UNAVAILABLE", "message": BUSY, "retryAfter": RETRY_AFTER}, 503, headers)
 
 
-async def received(request: Request, files: Files) -> StoredFile | None:
-    """The body, stored; None (nothing kept) when it is empty or not evidence by its first bytes (SUB-6), which is
-    known, and answered, before the rest is read. A client that goes away leaves nothing behind."""
-    incoming = await asyncio.to_thread(files.incoming)
+async def received(request: Request, files: Files, by: Actor) -> StoredFile | None:
+    """The body, stored as ``by``'s upload; None (nothing kept) when it is empty or not evidence by its first bytes
+    (SUB-6), which is known, and answered, before the rest is read. A client that goes away leaves nothing behind.
+    QuotaExceeded (FILE.quota) before the body is read when the uploader's share is used up, or once its size is
+    known when this file does not fit in what is left."""
+    incoming = await asyncio.to_thread(files.incoming, by)
     try:
         head, pending = b"", bytearray()
         async for chunk in request.stream():

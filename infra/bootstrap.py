@@ -40,6 +40,7 @@ from application.service import Service
 from application.submission.submissions import Submissions
 from domain.credentials.documents import Issuer
 from domain.diploma.ruleset import RulesetBook
+from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
 from infra.credentials.keys import IssuerKeys
@@ -69,6 +70,7 @@ from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
 from infra.smtp import SmtpSettings
 from infra.topics import register_moved_topics
+from infra.uploads import Uploads
 from infra.working_days import indonesian_calendar
 from projections import tracking
 from projections.assessment.projection import AssessmentProjection, nik_digest
@@ -348,14 +350,18 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     )
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
-    files = FileStore(settings.files_dir)
-    files.sweep_incoming()  # what a crash cut off mid-upload
+    store = FileStore(settings.files_dir)
+    store.sweep_incoming()  # what a crash cut off mid-upload
+    quota = UploadQuota(
+        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(seconds=settings.upload_quota_seconds)
+    )
+    files = Uploads(store, reads, quota, diplomas.clock)  # FILE.uploader, FILE.quota; on the process's pool
     submissions = Submissions(
         event_store_env(settings, Submissions.name, pool_key=pool_key),
         registry=diplomas,
         calendar=indonesian_calendar(settings.collective_leave),
         proposals_closed_from=settings.catalog_proposals_closed_from,
-        stat_file=files.stat,
+        own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -364,7 +370,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         event_store_env(settings, Assessments.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
-        stat_file=files.stat,
+        own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
     )
@@ -373,7 +379,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         event_store_env(settings, Equivalencies.name, pool_key=pool_key),
         sealer=vault,
         calendar=submissions.calendar,
-        stat_file=files.stat,
+        own_file=files.uploaded,
         access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
         **extra,
@@ -500,7 +506,14 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             or bool(equivalency_written.document_holders(sha256))
         )
 
-    erased_files = ErasedFiles(reads, files, still_named, diplomas.clock)
+    erased_files = ErasedFiles(
+        reads,
+        files,
+        still_named,
+        diplomas.clock,
+        every=timedelta(seconds=settings.file_sweep_seconds),
+        grace=timedelta(seconds=settings.upload_grace_seconds),
+    )
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
     )

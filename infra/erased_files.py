@@ -1,9 +1,11 @@
-"""UU PDP: the bytes of files that only erased people's records name are deleted (issue 12, item 6).
+"""UU PDP: the bytes of files that only erased people's records name are deleted (issue 12, item 6), and with them
+every file an erased person uploaded and every upload no record names after a grace period (FILE.unnamed, issue 27).
 
 An erasure destroys the key of a person's sealed data, but an uploaded scan (a passport page, a certificate, an
-assessment's evidence) carries that data in its own bytes. Once no record of anyone not erased names a file, the
-worker deletes it, at most once an hour; the events keep its digest, which reveals nothing. The read models already
-serve such files to no one (``api/files.py``), so this only frees what nobody may read.
+assessment's evidence) carries that data in its own bytes. Once no record of anyone not erased names a file and
+nobody else uploaded the same bytes, the worker deletes it, at most once a sweep interval; the events keep its
+digest, which reveals nothing. The read models already serve such files to no one (``api/files.py``), so this only
+frees what nobody may read.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from infra.files import FileStore
+from domain.files import UNNAMED_RULE
+from infra.uploads import Uploads
 from projections.personal import ERASED
 from projections.store import ReadStore
 
@@ -35,12 +38,14 @@ class ErasedFiles:
     def __init__(
         self,
         store: ReadStore,
-        files: FileStore,
+        files: Uploads,
         still_named: Callable[[str], bool],  # whether a record of someone not erased names the file
         clock: Callable[[], datetime],
         every: timedelta = timedelta(hours=1),
+        grace: timedelta = timedelta(hours=72),  # FILE.unnamed: how long an upload waits for a record to name it
     ) -> None:
         self.store, self.files, self.still_named, self.clock, self.every = store, files, still_named, clock, every
+        self.grace = grace
         self._next: datetime | None = None
 
     def step(self) -> int:
@@ -51,12 +56,33 @@ class ErasedFiles:
         return self.sweep()
 
     def sweep(self) -> int:
-        deleted = 0
+        doomed = self.files.erased_uploads(ERASED)  # the erased people's uploads are forgotten first
         for statement in CANDIDATES:
-            for row in self.store.query(statement, {"erased": ERASED}):
-                sha = row["sha"]
-                if self.files.stat(sha) is not None and not self.still_named(sha) and self.files.delete(sha):
-                    deleted += 1
+            doomed.update(row["sha"] for row in self.store.query(statement, {"erased": ERASED}))
+        deleted = self._delete(doomed, "named only by erased people's records or uploaded by them (UU PDP)")
+        return deleted + self._delete(self._unnamed(), f"no record named for {self.grace} ({UNNAMED_RULE})")
+
+    def _unnamed(self) -> set[str]:
+        """FILE.unnamed: uploads past their grace period whose file no record names are forgotten; a named one is
+        looked at again a grace period later."""
+        before = self.clock() - self.grace
+        doomed = set()
+        for sha in self.files.stale(before):
+            if self.still_named(sha):
+                self.files.renew(sha)
+            else:
+                self.files.forget_stale(sha, before)
+                doomed.add(sha)
+        return doomed
+
+    def _delete(self, shas: set[str], why: str) -> int:
+        """Deletes the bytes that nobody's upload keeps and no record of someone not erased names."""
+        deleted = 0
+        for sha in sorted(shas):
+            if self.files.stat(sha) is None or self.files.uploaded_by_anyone(sha) or self.still_named(sha):
+                continue
+            if self.files.delete(sha):
+                deleted += 1
         if deleted:
-            logger.info("deleted %d file(s) named only by erased people's records (UU PDP)", deleted)
+            logger.info("deleted %d file(s): %s", deleted, why)
         return deleted

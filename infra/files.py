@@ -104,6 +104,11 @@ class Incoming:
         """Read from the first bytes, once they have come (SUB-6)."""
         return sniff(self._head)
 
+    @property
+    def sha256(self) -> str:
+        """The digest of the bytes written so far (the whole file's once they all have come)."""
+        return self._digest.hexdigest()
+
     def write(self, chunk: bytes) -> None:
         self._part.write(chunk)
         self._digest.update(chunk)

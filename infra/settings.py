@@ -37,6 +37,11 @@ class Settings:
     max_uploads: int  # uploads one API process receives at once; more answer 503 (issue 27)
     header_timeout: float  # seconds for a request's line and headers to arrive; then 408 and closed (issue 27)
     body_timeout: float  # seconds for a request's whole body to arrive
+    upload_quota_files: int  # FILE.quota: files one uploader may store within the window
+    upload_quota_bytes: int  # FILE.quota: bytes one uploader may store within the window
+    upload_quota_seconds: float  # FILE.quota: the window
+    upload_grace_seconds: float  # FILE.unnamed: an upload no record names is deleted after this long
+    file_sweep_seconds: float  # how often the worker deletes unnamed and erased people's files
     catalog_proposals_closed_from: date  # SUB-2: the seed closed proposals in February 2026
     collective_leave: tuple[date, ...]  # cuti bersama: not working days (SUB-9)
     smtp_host: str  # empty: decisions' e-mails wait in the outbox (SUB-10)
@@ -103,6 +108,11 @@ class Settings:
             max_uploads=_whole(env, "KREDENSIAL_MAX_UPLOADS", "8", 1, 1000, "uploads at once"),
             header_timeout=_seconds(env, "KREDENSIAL_HEADER_TIMEOUT", "10", at_most=300),
             body_timeout=_seconds(env, "KREDENSIAL_BODY_TIMEOUT", "60", at_most=3600),
+            upload_quota_files=_count(env, "KREDENSIAL_UPLOAD_QUOTA_FILES", "50"),
+            upload_quota_bytes=_count(env, "KREDENSIAL_UPLOAD_QUOTA_BYTES", str(50 * 1024 * 1024)),
+            upload_quota_seconds=_seconds(env, "KREDENSIAL_UPLOAD_QUOTA_SECONDS", "86400", at_most=30 * 86400),
+            upload_grace_seconds=_seconds(env, "KREDENSIAL_UPLOAD_GRACE_SECONDS", "259200", at_most=30 * 86400),
+            file_sweep_seconds=_seconds(env, "KREDENSIAL_FILE_SWEEP_SECONDS", "3600", at_most=86400),
             catalog_proposals_closed_from=_date(env, "KREDENSIAL_CATALOG_PROPOSALS_CLOSED_FROM", "2026-02-01"),
             collective_leave=tuple(
                 _day(d.strip(), "KREDENSIAL_COLLECTIVE_LEAVE")

@@ -6,8 +6,9 @@ Setup (skema, licences, asesors, TUK, committee, candidates) is in ``setup``; bl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -18,6 +19,7 @@ from application.assessment.inputs import EvidenceInput, parse_evidence, parse_r
 from application.assessment.receipt import AssessmentReceipt
 from application.assessment.setup import CODE_FORM, AssessmentSetup
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
+from application.files import OwnFile
 from application.idempotency import keyed
 from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.assessment import Assessment, Entitlement
@@ -31,7 +33,6 @@ from domain.assessment.tuk import TUK_CODE, Tuk
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.errors import NotAuthorized, violation
-from domain.files import StoredFile
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
@@ -48,13 +49,13 @@ class Assessments(CertificateCommands, AssessmentSetup):
         *,
         sealer: Sealer,
         calendar: WorkingCalendar,
-        stat_file: Callable[[str], StoredFile | None],
+        own_file: OwnFile,
         **kw: Any,
     ):
         super().__init__(env, **kw)
         self.sealer = sealer
         self.calendar = calendar
-        self.stat_file = stat_file  # the content-addressed evidence store (infra.files)
+        self.own_file = own_file  # FILE.uploader: the actor's own uploads (infra.uploads)
 
     # Schedule and assignment (ASM-2, ASM-3, ASM-5) ------------------------------------------------------------
 
@@ -141,10 +142,11 @@ class Assessments(CertificateCommands, AssessmentSetup):
     ) -> AssessmentReceipt:
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, ASESORS)
-        record = parse_evidence(evidence, cause.actor.id, self.stat_file)
 
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
+            assessment.check_evidence_recorder(cause.actor.id)  # who first: the file is looked at for them only
+            record = parse_evidence(evidence, cause.actor.id, partial(self.own_file, cause.actor))
             assessment.record_evidence(record, cause)
             return self._receipt([assessment], self.commit(assessment))
 

@@ -3,23 +3,23 @@ how an assessment is found and answered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
 from application.assessment.receipt import AssessmentReceipt
+from application.files import OwnFile
 from application.service import Service
 from domain.assessment.assessment import Assessment
 from domain.calendar import JAKARTA, WorkingCalendar
 from domain.errors import NotFound
-from domain.files import StoredFile
 from domain.personal import Sealer
 
 
 class AssessmentBase(Service):
     sealer: Sealer
     calendar: WorkingCalendar  # the same Indonesian working calendar as submissions' (ASM-6)
-    stat_file: Callable[[str], StoredFile | None]  # the content-addressed evidence store (infra.files)
+    own_file: OwnFile  # FILE.uploader: the actor's own uploads (infra.uploads)
 
     def now(self) -> datetime:
         return self.clock().astimezone(JAKARTA)

@@ -11,7 +11,7 @@ from domain.assessment.evidence import EvidenceRecord, RulesOfEvidence
 from domain.assessment.numbers import parse_number
 from domain.assessment.standards import CompetencyUnit
 from domain.errors import Collected, Failure, RuleViolation, violation
-from domain.files import StoredFile, parse_sha256
+from domain.files import StoredFile, named_upload, parse_sha256
 from domain.personal import PersonalData
 from domain.registry.identity import parse_personal
 from domain.text import NAME_CHARS, REMARK_CHARS, optional_text, parse_text
@@ -75,9 +75,7 @@ def parse_evidence(
     unit_code = collected.attempt(lambda: parse_text(given.unit_code, field="unitCode", max_chars=60, rule_id="ASM-4"))
     collected.raise_any()
     assert sha256 and description and unit_code
-    stored = stat(sha256)
-    if stored is None:
-        raise violation("ASM-4", "file", "no file with this SHA-256 was uploaded")
+    stored = named_upload(stat(sha256), "file")  # FILE.uploader: the asesor's own upload
     judged = RulesOfEvidence(given.valid, given.authentic, given.current, given.sufficient)
     return EvidenceRecord(unit_code.upper(), given.element, stored, description, judged, asesor_number)
 

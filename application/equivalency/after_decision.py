@@ -14,7 +14,7 @@ from domain.audit import Cause
 from domain.equivalency.application import Asked, Document, EquivalencyApplication
 from domain.equivalency.kinds import Collector
 from domain.errors import NotFound, violation
-from domain.files import parse_sha256
+from domain.files import named_upload, parse_sha256
 from domain.text import REMARK_CHARS, parse_text
 
 
@@ -96,11 +96,11 @@ class AfterDecisionCommands(EquivalencyBase):
         if len(documents) > 20:
             raise violation("EQV-8", "documents", "at most 20 supporting documents")
         hashes = tuple(parse_sha256(d, "documents", "EQV-8") for d in documents)
-        if any(self.stat_file(h) is None for h in hashes):
-            raise violation("EQV-8", "documents", "every supporting document is a file uploaded before")
 
         def command() -> ApplicationReceipt:
             application = self._own(number, cause)
+            for sha256 in hashes:  # FILE.uploader: every supporting document is a file the applicant uploaded
+                named_upload(self.own_file(cause.actor, sha256), "documents")
             application.request_review(letter, why, hashes, self.today(), cause)
             return self._receipt(application, self.commit(application))
 

@@ -3,23 +3,21 @@ found, for the team or for its own applicant, and answered."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from application.equivalency.receipt import ApplicationReceipt
+from application.files import OwnFile
 from application.service import Service
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.equivalency.application import EquivalencyApplication
 from domain.equivalency.kinds import parse_registration_number
 from domain.errors import NotAuthorized, NotFound
-from domain.files import StoredFile
 from domain.personal import Sealer
 
 
 class EquivalencyBase(Service):
     sealer: Sealer
     calendar: WorkingCalendar
-    stat_file: Callable[[str], StoredFile | None]
+    own_file: OwnFile  # FILE.uploader: the actor's own uploads (infra.uploads)
 
     @staticmethod
     def _number(registration_number: str) -> str:

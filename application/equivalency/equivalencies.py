@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Callable
 from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate
@@ -19,6 +18,7 @@ from application.equivalency.after_decision import AfterDecisionCommands
 from application.equivalency.erasure import ApplicantErasure
 from application.equivalency.forms import MAX_LISTED, ApplicationForm, parse_deciders, parse_form, parse_reasons
 from application.equivalency.receipt import ApplicationReceipt
+from application.files import OwnFile
 from application.idempotency import Keyed, keyed
 from domain.audit import Cause, Role
 from domain.calendar import WorkingCalendar
@@ -27,7 +27,7 @@ from domain.equivalency.country_rules import equivalence
 from domain.equivalency.kinds import Escalation, parse_sk_number
 from domain.equivalency.numbers import RegistrationSequence, SkNumber
 from domain.errors import NotAuthorized, violation
-from domain.files import StoredFile, parse_sha256
+from domain.files import named_upload, parse_sha256
 from domain.links import parse_link
 from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
@@ -49,14 +49,14 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
         *,
         sealer: Sealer,
         calendar: WorkingCalendar,
-        stat_file: Callable[[str], StoredFile | None],
+        own_file: OwnFile,
         access_code_secret: bytes | None = None,
         **kw: Any,
     ):
         super().__init__(env, **kw)
         self.sealer = sealer
         self.calendar = calendar
-        self.stat_file = stat_file
+        self.own_file = own_file
         self.access_code_secret = access_code_secret
 
     # EQV-1, EQV-2: registration and documents ------------------------------------------------------------------
@@ -116,15 +116,12 @@ class Equivalencies(AfterDecisionCommands, ApplicantErasure):
         code = parse_text(item_code, field="itemCode", max_chars=40, rule_id="EQV-2").upper()
         if (file is None) == (url is None):
             raise violation("EQV-2", "file", "a document is a file or, where allowed, a link: one of the two")
-        stored = None
-        if file is not None:
-            stored = self.stat_file(parse_sha256(file, "file", "EQV-2"))
-            if stored is None:
-                raise violation("EQV-2", "file", "no file with this SHA-256 was uploaded")
+        sha256 = parse_sha256(file, "file", "EQV-2") if file is not None else None
         link = _link(url) if url is not None else None
 
         def command() -> ApplicationReceipt:
-            application = self._own(number, cause)
+            application = self._own(number, cause)  # who first: another's digest is looked at for no one else
+            stored = named_upload(self.own_file(cause.actor, sha256), "file") if sha256 is not None else None
             application.add_document(Document(code, stored, link), self.today(), cause)
             return self._receipt(application, self.commit(application))
 

@@ -9,8 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from domain.errors import Collected, Failure, RuleViolation
-from domain.files import StoredFile, parse_sha256
+from domain.errors import Collected
+from domain.files import StoredFile, named_upload, parse_sha256
 from domain.submission.claim import Evidence, GradingType, Outcome, Result, Validity, parse_evidence
 from domain.submission.entry import CatalogRef
 from domain.submission.submission import Claim
@@ -48,7 +48,5 @@ def _evidence(given: ClaimInput, stat: Callable[[str], StoredFile | None]) -> Ev
     stored = None
     if given.evidence_file is not None:
         sha256 = parse_sha256(given.evidence_file, "evidenceFile", "SUB-6")
-        stored = stat(sha256)
-        if stored is None:
-            raise RuleViolation(Failure("SUB-6", "evidenceFile", f"no uploaded file {sha256}; upload it first"))
+        stored = named_upload(stat(sha256), "evidenceFile")  # FILE.uploader: the student's own upload
     return parse_evidence(file=stored, url=given.evidence_url)

@@ -7,14 +7,15 @@ and, for the printed DPI, on the graduation the registry recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
 from application.authorization import DPI_PRINTERS, SSC, THESIS_DEADLINE_SETTERS, require, require_student
+from application.files import OwnFile
 from application.idempotency import keyed
 from application.receipt import Receipt
 from application.service import Service
@@ -24,7 +25,6 @@ from application.submission.receipt import SubmissionReceipt
 from domain.audit import Cause
 from domain.calendar import WorkingCalendar
 from domain.errors import NotFound, violation
-from domain.files import StoredFile
 from domain.registry.codes import UniversityCode, student_key
 from domain.registry.student import Student
 from domain.submission.catalog import Catalog
@@ -44,14 +44,14 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
         registry: Service,
         calendar: WorkingCalendar,
         proposals_closed_from: date,
-        stat_file: Callable[[str], StoredFile | None],
+        own_file: OwnFile,
         **kw: Any,
     ):
         super().__init__(env, **kw)
         self.registry = registry
         self.calendar = calendar
         self.proposals_closed_from = proposals_closed_from
-        self.stat_file = stat_file  # the content-addressed file store (infra.files)
+        self.own_file = own_file  # FILE.uploader: the actor's own uploads (infra.uploads)
 
     def submit_certification(
         self,
@@ -76,7 +76,7 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
             if catalog is None:
                 raise violation("SUB-1", "catalogEntryId", "the university's certification catalog is empty")
             entry = catalog.entry(entry_id)  # SUB-1
-            parsed = parse_claim(claim, entry.ref(), today, self.stat_file)
+            parsed = parse_claim(claim, entry.ref(), today, partial(self.own_file, cause.actor))
             existing = self.find(Submission, Submission.create_id(university_code, nim, entry_id))
             if existing is not None:
                 existing.check_new()
@@ -107,7 +107,7 @@ class Submissions(CatalogCommands):  # catalog and proposals (SUB-1, SUB-2): app
             submission = self._submission(university_code, submission_id)
             if submission.nim != nim:
                 raise NotFound("submission", str(submission_id))
-            parsed = parse_claim(claim, submission.claim.catalog, today, self.stat_file)
+            parsed = parse_claim(claim, submission.claim.catalog, today, partial(self.own_file, cause.actor))
             dpi = self._dpi(university_code, nim, self._student(university_code, nim), cause)
             submission.reupload(claim=parsed, dpi=dpi, today=today, calendar=self.calendar, cause=cause)
             return self._receipt(submission, self.commit(submission, dpi))

@@ -232,6 +232,10 @@ class Assessment(Aggregate):
 
     # ASM-4: evidence and K/BK ----------------------------------------------------------------------------------
 
+    def check_evidence_recorder(self, asesor_number: str) -> None:
+        """ASM-3, ASM-4: whether this asesor records evidence here now; asked before the evidence is read."""
+        self._check_assessor(asesor_number)
+
     def record_evidence(self, evidence: EvidenceRecord, cause: Cause) -> None:
         self._check_assessor(evidence.asesor_number)
         elements = self.units.get(evidence.unit_code)

@@ -70,7 +70,7 @@ class Office:
         self.world = world
         self.app: Assessments = world.container.services.assessment.commands
         self.files = world.container.services.submission.files
-        self.evidence_sha = self.files.put(PDF).sha256
+        self.evidence_sha = self.files.put(PDF, asesor().actor).sha256
 
     def at(self, moment: datetime) -> Office:
         self.world.clock.now = moment
@@ -138,6 +138,7 @@ class Office:
 
     def evidence(self, assessment_id: UUID, unit: str, element: int, number: str = ASESOR, **judged: bool) -> None:
         rules = {"valid": True, "authentic": True, "current": True, "sufficient": True, **judged}
+        self.files.put(PDF, asesor(number).actor)  # FILE.uploader: each asesor names their own upload
         given = EvidenceInput(unit, element, self.evidence_sha, "Hasil observasi praktik", **rules)
         self.app.record_evidence(lsp_code=LSP, assessment_id=assessment_id, evidence=given, cause=asesor(number))
 

@@ -247,13 +247,13 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     assert [i["assessmentId"] for i in client.gql(assigned, ASESOR)["data"]["myAssignments"]["items"]] == [
         assessment_id
     ]
-    # Evidence (ASM-5): the LSP, its assigned asesors and the candidate; no one else.
+    # Evidence (ASM-5): the LSP, its assigned asesors and the candidate; anyone else reads it as unknown.
     sha = client.gql(
         "query($id: String!) { assessment(assessmentId: $id) { ... on AssessmentDetail { evidence { sha256 } } } }",
         SERT,
         id=assessment_id,
     )["data"]["assessment"]["evidence"][0]["sha256"]
-    for token, status in ((SERT, 200), (ASESI, 200), (ASESOR, 200), (OTHER_SERT, 403), (stranger, 403), (other, 403)):
+    for token, status in ((SERT, 200), (ASESI, 200), (ASESOR, 200), (OTHER_SERT, 404), (stranger, 404), (other, 404)):
         got = client.http.get(f"/files/{sha}", headers={"Authorization": f"Bearer {token}"})
         assert got.status_code == status, (token, got.text)
 

@@ -85,7 +85,7 @@ def test_an_sk_stays_in_force_while_its_review_is_decided_and_is_revoked_when_th
     [valid] = digital_bazaar.verify([credential], documents_for([credential], get(client)))
 
     clock.now = datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
-    letter = directorate.files.put(b"%PDF-1.7\nPK letter")
+    letter = directorate.files.put(b"%PDF-1.7\nPK letter", applicant().actor)
     directorate.app.request_review(
         registration_number=number,
         letter_reference="Surat PK 01/2026",

@@ -48,7 +48,7 @@ class Directorate:
         self.world = world
         self.app: Equivalencies = world.container.services.equivalency.commands
         self.files = world.container.services.submission.files
-        self.sha = self.files.put(PDF).sha256
+        self.sha = self.files.put(PDF, applicant().actor).sha256
 
     def position(self) -> int:
         return self.app.recorder.max_notification_id() or 0
@@ -58,6 +58,7 @@ class Directorate:
 
     def upload(self, number: str, code: str, account: str = "akun-rina") -> ApplicationReceipt:
         url = "https://study.unimelb.edu.au/handbook" if code == "ACADEMIC_CATALOGUE" else None
+        self.files.put(PDF, applicant(account).actor)  # FILE.uploader: each applicant names their own upload
         return self.app.add_document(
             registration_number=number,
             item_code=code,

@@ -96,7 +96,7 @@ def test_eqv_2_only_the_applicant_uploads_and_only_checklist_items(directorate: 
     )
     refused(
         directorate,
-        "EQV-2",
+        "FILE.uploader",  # never uploaded
         lambda: directorate.app.add_document(
             registration_number=number, item_code="PASSPORT_PAGES", file="0" * 64, url=None, cause=applicant()
         ),
@@ -128,7 +128,7 @@ def test_eqv_8_the_decision_basis_is_what_the_decision_saw(directorate: Director
     first = directorate.app.decision_basis(registration_number=number, decision=1, cause=LEGAL)
 
     clock.now = datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
-    pk = directorate.files.put(b"%PDF-1.7\nPK letter")
+    pk = directorate.files.put(b"%PDF-1.7\nPK letter", applicant().actor)
     directorate.app.request_review(
         registration_number=number,
         letter_reference="Surat PK 01/2026",
@@ -151,7 +151,7 @@ def test_eqv_8_the_decision_basis_is_what_the_decision_saw(directorate: Director
         items=["DIPLOMA_TRANSCRIPT_SCAN"],
         cause=OTHER_TEAM,
     )
-    new_scan = directorate.files.put(b"%PDF-1.7\nnew scan with Honours")
+    new_scan = directorate.files.put(b"%PDF-1.7\nnew scan with Honours", applicant().actor)
     directorate.app.add_document(
         registration_number=number,
         item_code="DIPLOMA_TRANSCRIPT_SCAN",

@@ -191,10 +191,10 @@ def test_sub_5_result_against_its_grading_type(
 
 
 def test_sub_6_exactly_one_evidence(desk: Desk) -> None:
-    stored = desk.files.put(PNG)
+    stored = desk.files.put(PNG, student().actor)
     refused(desk, "SUB-6", lambda: desk.submit(evidence_url=None))
     refused(desk, "SUB-6", lambda: desk.submit(evidence_file=stored.sha256))  # and the URL
-    refused(desk, "SUB-6", lambda: desk.submit(evidence_url=None, evidence_file="ab" * 32))  # never uploaded
+    refused(desk, "FILE.uploader", lambda: desk.submit(evidence_url=None, evidence_file="ab" * 32))  # never uploaded
     refused(desk, "SUB-6", lambda: desk.submit(evidence_url="javascript:alert(1)"))
     refused(desk, "SUB-6", lambda: desk.submit(evidence_url="https://user:pw@example.com/x"))
     receipt = desk.submit(evidence_url=None, evidence_file=stored.sha256.upper())
@@ -204,7 +204,7 @@ def test_sub_6_exactly_one_evidence(desk: Desk) -> None:
 
 
 def test_sub_6_a_file_of_another_type_is_refused_by_its_bytes(desk: Desk) -> None:
-    stored = desk.files.put(b"GIF89a" + b"\x00" * 32)
+    stored = desk.files.put(b"GIF89a" + b"\x00" * 32, student().actor)
     refused(desk, "SUB-6", lambda: desk.submit(evidence_url=None, evidence_file=stored.sha256))
 
 
