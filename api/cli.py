@@ -4,10 +4,12 @@ erase-personal-data, verify-pdf, verify-credential, and the auditors' ``audit ..
 from __future__ import annotations
 
 import json
+import os
 import signal
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +64,7 @@ class OfflineTools:
     verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
     # (directory, database URL, public URL): one line per setting, made or kept (infra.install)
     init: Callable[[Path, str, str], list[str]]
+    check_config: Callable[[], list[str]]  # every problem of this environment's settings (infra.main)
 
 
 def build_cli(
@@ -91,39 +94,44 @@ def build_cli(
 
         default_host, default_port, in_process = serve_settings()
         listen_host, listen_port = host or default_host, port or default_port
-        if workers > 1:
-            refused = tools.workers_refused(workers)
-            if refused:
-                console.print(f"kredensial: {refused}")
-                raise typer.Exit(code=2)
+        # The address given here is the one served: the settings read from now on (this process's, and uvicorn's
+        # worker processes', which inherit the environment) name it, so that an empty KREDENSIAL_PUBLIC_URL means
+        # it in the DID document, the PDFs and their QR codes (issue 28), not the default port.
+        with _serving_address(listen_host, listen_port):
+            if workers > 1:
+                refused = tools.workers_refused(workers)
+                if refused:
+                    console.print(f"kredensial: {refused}")
+                    raise typer.Exit(code=2)
+                base = f"http://{_url_host(listen_host)}:{listen_port}"
+                console.print(
+                    f"kredensial: {workers} API processes at {base}; run the projections with `kredensial worker`"
+                )
+                uvicorn.run(
+                    "infra.asgi:app",
+                    factory=True,
+                    workers=workers,
+                    host=listen_host,
+                    port=listen_port,
+                    log_level="info",
+                    proxy_headers=False,
+                    http=http_protocol(),
+                )
+                return
+            runtime = boot()
+            run_worker = projections and in_process
+            app = create_app(
+                runtime.services, on_startup=runtime.start_worker if run_worker else None, on_shutdown=runtime.close
+            )
             base = f"http://{_url_host(listen_host)}:{listen_port}"
-            console.print(
-                f"kredensial: {workers} API processes at {base}; run the projections with `kredensial worker`"
-            )
+            console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser)", soft_wrap=True)
+            console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
+            console.print(f"kredensial: health at {base}/health (read models' lag, the outbox)", soft_wrap=True)
+            # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
+            # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
             uvicorn.run(
-                "infra.asgi:app",
-                factory=True,
-                workers=workers,
-                host=listen_host,
-                port=listen_port,
-                log_level="info",
-                proxy_headers=False,
-                http=http_protocol(),
+                app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False, http=http_protocol()
             )
-            return
-        runtime = boot()
-        run_worker = projections and in_process
-        app = create_app(
-            runtime.services, on_startup=runtime.start_worker if run_worker else None, on_shutdown=runtime.close
-        )
-        base = f"http://{_url_host(listen_host)}:{listen_port}"
-        console.print(f"kredensial: GraphQL at {base}/graphql (GraphiQL in a browser)", soft_wrap=True)
-        console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
-        # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
-        # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
-        uvicorn.run(
-            app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False, http=http_protocol()
-        )
 
     @cli.command()
     def worker() -> None:
@@ -156,6 +164,16 @@ def build_cli(
         for line in tools.init(directory.resolve(), database_url, public_url):
             console.print(f"kredensial init: {line}", soft_wrap=True)
         console.print(f"kredensial init: load it with `set -a; . {directory.resolve() / 'kredensial.env'}; set +a`")
+
+    @cli.command("check-config")
+    def check_config() -> None:
+        """Report every missing or invalid setting at once, without starting anything; exit 1 if any."""
+        problems = tools.check_config()
+        for line in problems:
+            console.print(f"kredensial: {line}", soft_wrap=True, markup=False)
+        if any(not line.endswith("(ignored)") for line in problems):
+            raise typer.Exit(code=1)
+        console.print("kredensial: the settings are valid")
 
     @cli.command()
     def migrate() -> None:
@@ -385,6 +403,21 @@ def build_cli(
         raise typer.Exit(code=int(code))
 
     return cli
+
+
+@contextmanager
+def _serving_address(host: str, port: int) -> Iterator[None]:
+    """KREDENSIAL_HOST and KREDENSIAL_PORT set to what is served, for as long as it is served."""
+    before = {name: os.environ.get(name) for name in ("KREDENSIAL_HOST", "KREDENSIAL_PORT")}
+    os.environ["KREDENSIAL_HOST"], os.environ["KREDENSIAL_PORT"] = host, str(port)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _url_host(host: str) -> str:

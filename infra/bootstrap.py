@@ -359,7 +359,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     submissions = Submissions(
         event_store_env(settings, Submissions.name, pool_key=pool_key),
         registry=diplomas,
-        calendar=indonesian_calendar(settings.collective_leave),
+        calendar=indonesian_calendar(settings.collective_leave, settings.collective_leave_removed),
         proposals_closed_from=settings.catalog_proposals_closed_from,
         own_file=files.uploaded,
         on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
@@ -404,7 +404,10 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         app.event_positions = batches[name].positions
     logs = [EventLog(name, app.recorder, app.mapper) for name, app in applications.items()]
     keys_ring = KeyRing.from_seeds(list(settings.sivil_signing_seeds))
-    issuer = Issuer(settings.public_url or local_address(settings))
+    # An empty KREDENSIAL_PUBLIC_URL means the address actually served (issue 28): the issuer, the PDFs' server
+    # and the QR's link name it, so the default install's PDF verifies with `verify-pdf` as it stands.
+    public_url = settings.public_url or local_address(settings)
+    issuer = Issuer(public_url)
     # Queries read a hot standby when one is configured (issue 17); the worker, its keepers and every write stay
     # on the primary, where a keeper must not act on a standby's older copy (a slot allocated twice, a file
     # deleted that a record named a moment ago).
@@ -476,7 +479,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             _render_pdf,
             keys=keys_ring,
             signer=pdf_signer,
-            base_url=settings.public_url or None,
+            base_url=public_url,
             credentials=credentials,
         ),
         root_certificate=pdf_signer.root_pem(),
@@ -488,7 +491,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         ),
         challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
         trusted_proxies=settings.trusted_proxies,
-        public_url=settings.public_url,
+        public_url=public_url,
         clock=diplomas.clock,
         trail=verification_trail,
     )
@@ -564,9 +567,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         equivalency=EquivalencyServices(
             commands=equivalencies,
             view=equivalency_view,
-            sk_pdf=functools.partial(
-                _sk_pdf, equivalency_view, pdf_signer, diplomas.clock, settings.public_url or None
-            ),
+            sk_pdf=functools.partial(_sk_pdf, equivalency_view, pdf_signer, diplomas.clock, public_url),
         ),
         applications=dict(applications),
         audit=AuditServices(

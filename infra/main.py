@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,7 @@ import typer
 
 from api.cli import OfflineTools, Runtime, build_cli
 from infra.bootstrap import bootstrap
-from infra.settings import Settings
+from infra.settings import PREFIX, ConfigError, Settings
 
 
 def _write_cohort(*args: Any, **kw: Any) -> int:
@@ -41,6 +43,22 @@ def _workers_refused(count: int) -> str | None:
     return workers_refused(count)
 
 
+def _check_config() -> list[str]:
+    """Every problem of this environment's settings, and variables with the prefix that name no setting."""
+    unknown = [
+        f"{name}: not a setting (ignored)"
+        for name in sorted(os.environ)
+        if name.startswith(PREFIX)
+        and name.removeprefix(PREFIX).lower() not in Settings.model_fields
+        and not name.startswith(("KREDENSIAL_TEST_", "KREDENSIAL_BENCH_", "KREDENSIAL_REQUIRE_"))
+    ]
+    try:
+        Settings.from_env()
+    except ConfigError as e:
+        return [*e.problems, *unknown]
+    return unknown
+
+
 def _init(directory: Path, database_url: str, public_url: str) -> list[str]:
     from infra.install import init
 
@@ -53,6 +71,7 @@ TOOLS = OfflineTools(
     workers_refused=_workers_refused,
     verify_credential=_verify_credential,
     init=_init,
+    check_config=_check_config,
 )
 
 
@@ -66,19 +85,28 @@ def cli(
     return build_cli(boot, serve_settings=serve_settings, tools=TOOLS, http_protocol=http_protocol)
 
 
+def settings() -> Settings:
+    """This process's settings; a bad or missing one ends it with every problem named, not a traceback."""
+    try:
+        return Settings.from_env()
+    except ConfigError as e:
+        print("kredensial: the settings are refused:", *e.problems, sep="\n  ", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def main() -> None:
     def serve_settings() -> tuple[str, int, bool]:
-        s = Settings.from_env()
+        s = settings()
         return s.host, s.port, s.projections_in_process
 
     def http_protocol() -> Any:
         """uvicorn's protocol with this installation's deadlines for reading a request (issue 27)."""
         from infra.http_protocol import deadline_protocol
 
-        s = Settings.from_env()
+        s = settings()
         return deadline_protocol(s.header_timeout, s.body_timeout)
 
-    cli(lambda: bootstrap(Settings.from_env()), serve_settings=serve_settings, http_protocol=http_protocol)()
+    cli(lambda: bootstrap(settings()), serve_settings=serve_settings, http_protocol=http_protocol)()
 
 
 if __name__ == "__main__":

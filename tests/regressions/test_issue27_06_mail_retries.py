@@ -89,16 +89,17 @@ SMTP_SETTINGS = {
 def mailing(store: str, tmp_path: Path, request: pytest.FixtureRequest, clock: Clock) -> Iterator[Container]:
     """The container the ``desk`` fixture writes with; its outbox is pointed at a server by each test."""
     settings = settings_for(store, tmp_path, request)
-    settings = dataclasses.replace(
-        settings,
-        smtp_host="127.0.0.1",
-        smtp_port=1,  # nothing listens: set per test
-        smtp_timeout=0.5,
-        smtp_data_timeout=0.5,
-        smtp_retry_seconds=RETRY.total_seconds(),
-        smtp_attempts=3,
-        smtp_uncertain_retry_seconds=LONG.total_seconds(),
-        smtp_uncertain_sends=2,
+    settings = settings.model_copy(
+        update={
+            "smtp_host": "127.0.0.1",
+            "smtp_port": 1,  # nothing listens: set per test
+            "smtp_timeout": 0.5,
+            "smtp_data_timeout": 0.5,
+            "smtp_retry_seconds": RETRY.total_seconds(),
+            "smtp_attempts": 3,
+            "smtp_uncertain_retry_seconds": LONG.total_seconds(),
+            "smtp_uncertain_sends": 2,
+        }
     )
     container = bootstrap(settings, clock=clock)
     yield container
@@ -282,7 +283,7 @@ def test_an_outbox_made_before_gets_the_new_columns_and_still_sends(
         )
     old.close()
     server = Server()
-    settings = dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=smtp_server(server))
+    settings = settings.model_copy(update={"smtp_host": "127.0.0.1", "smtp_port": smtp_server(server)})
     container = bootstrap(settings)
     try:
         outbox = container.services.submission.outbox

@@ -3,7 +3,6 @@ on SQLite and PostgreSQL; a sender killed between sending and recording sends th
 
 from __future__ import annotations
 
-import dataclasses
 import email
 import email.policy
 import os
@@ -59,7 +58,9 @@ def mailing(
     store: str, tmp_path: Path, request: pytest.FixtureRequest, clock: Clock, smtp_env: dict[str, str]
 ) -> Iterator[Container]:
     settings = settings_for(store, tmp_path, request)
-    settings = dataclasses.replace(settings, smtp_host="127.0.0.1", smtp_port=int(smtp_env["KREDENSIAL_SMTP_PORT"]))
+    settings = settings.model_copy(
+        update={"smtp_host": "127.0.0.1", "smtp_port": int(smtp_env["KREDENSIAL_SMTP_PORT"])}
+    )
     container = bootstrap(settings, clock=clock)
     yield container
     container.close()
