@@ -257,15 +257,15 @@ def test_PIN_7_the_kredensial_root_is_published_and_verifies_the_pdfs_the_server
 def test_the_pdf_signing_files_are_required_with_postgresql_and_generated_once_on_sqlite(tmp_path: Path) -> None:
     base = {"KREDENSIAL_DATA_DIR": str(tmp_path / "var"), "KREDENSIAL_SECRET": "s" * 40, "KREDENSIAL_MASTER_KEY": "1"}
     postgres = {**base, "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32, "KREDENSIAL_DATABASE_URL": "postgresql://x/y"}
-    with pytest.raises(RuntimeError, match="set KREDENSIAL_PDF_SIGNING_KEY and KREDENSIAL_PDF_SIGNING_CHAIN"):
+    with pytest.raises(RuntimeError, match="KREDENSIAL_PDF_SIGNING_KEY: required with PostgreSQL"):
         Settings.from_env(postgres)
-    with pytest.raises(RuntimeError, match="set both KREDENSIAL_PDF_SIGNING_KEY and KREDENSIAL_PDF_SIGNING_CHAIN"):
+    with pytest.raises(RuntimeError, match="KREDENSIAL_PDF_SIGNING_KEY, KREDENSIAL_PDF_SIGNING_CHAIN: set both"):
         Settings.from_env({**base, "KREDENSIAL_PDF_SIGNING_KEY": str(tmp_path / "key.pem")})
     first, again = Settings.from_env(base), Settings.from_env(base)
     assert (first.pdf_signing_key, first.pdf_signing_chain) == (again.pdf_signing_key, again.pdf_signing_chain)
     chain = first.pdf_signing_chain.read_bytes()
     assert Settings.from_env(base).pdf_signing_chain.read_bytes() == chain  # made once, not again
-    with pytest.raises(RuntimeError, match="set KREDENSIAL_PUBLIC_URL"):
+    with pytest.raises(RuntimeError, match="KREDENSIAL_PUBLIC_URL: required with PostgreSQL"):
         Settings.from_env({**postgres, **pdf_signing_env(tmp_path / "elsewhere"), "KREDENSIAL_PUBLIC_URL": ""})
     named = Settings.from_env({**postgres, **pdf_signing_env(tmp_path / "elsewhere")})
     assert named.pdf_signing_key == tmp_path / "elsewhere" / "signing-key.pem"
