@@ -73,6 +73,7 @@ def build_cli(
     serve_settings: Callable[[], tuple[str, int, bool]],
     tools: OfflineTools,
     http_protocol: Callable[[], Any] = lambda: "auto",
+    token_secret: Callable[[], str] | None = None,  # without it, `token` boots the runtime for its secret
 ) -> typer.Typer:
     """``http_protocol``: uvicorn's ``http=`` for ``serve`` (infra gives one that bounds the time to read a request)."""
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
@@ -194,19 +195,13 @@ def build_cli(
         if lacks_institution(role, institution):  # issue 27, defect 7: the server would refuse it at sign-in
             console.print(f"[red]a {role} token needs --institution (its university or LSP code)[/red]")
             raise typer.Exit(code=2)
-        runtime = boot()
-        try:
-            typer.echo(
-                mint(
-                    runtime.services.token_secret,
-                    subject=subject,
-                    role=role,
-                    institution=institution,
-                    ttl=timedelta(hours=hours),
-                )
-            )
-        finally:
+        if token_secret is not None:
+            secret = token_secret()
+        else:
+            runtime = boot()
+            secret = runtime.services.token_secret
             runtime.close()
+        typer.echo(mint(secret, subject=subject, role=role, institution=institution, ttl=timedelta(hours=hours)))
 
     @cli.command("import-pddikti")
     def import_pddikti(

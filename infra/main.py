@@ -80,9 +80,12 @@ def cli(
     *,
     serve_settings: Callable[[], tuple[str, int, bool]],
     http_protocol: Callable[[], Any] = lambda: "auto",
+    token_secret: Callable[[], str] | None = None,
 ) -> typer.Typer:
     """The command line with this installation's tools."""
-    return build_cli(boot, serve_settings=serve_settings, tools=TOOLS, http_protocol=http_protocol)
+    return build_cli(
+        boot, serve_settings=serve_settings, tools=TOOLS, http_protocol=http_protocol, token_secret=token_secret
+    )
 
 
 def settings() -> Settings:
@@ -106,7 +109,12 @@ def main() -> None:
         s = settings()
         return deadline_protocol(s.header_timeout, s.body_timeout)
 
-    cli(lambda: bootstrap(settings()), serve_settings=serve_settings, http_protocol=http_protocol)()
+    cli(
+        lambda: bootstrap(settings()),
+        serve_settings=serve_settings,
+        http_protocol=http_protocol,
+        token_secret=lambda: settings().secret,  # a token is signed with the secret alone: no database (issue 28)
+    )()
 
 
 if __name__ == "__main__":

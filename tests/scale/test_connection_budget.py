@@ -123,3 +123,17 @@ def test_serve_and_worker_started_together_and_one_process_within_its_pool(empty
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+
+
+def test_a_token_is_minted_without_opening_the_database(tmp_path: Path) -> None:
+    """``kredensial token`` signs with the secret alone: with the database unreachable it still mints."""
+    env = environment("postgresql://root@127.0.0.1:1/nowhere", tmp_path, KREDENSIAL_PUBLIC_URL="https://x.id")
+    done = subprocess.run(
+        [*KREDENSIAL, "token", "--subject", "op", "--role", "university_operator", "--institution", "001002"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(".") == 2  # a JWT
