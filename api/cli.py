@@ -62,8 +62,8 @@ class OfflineTools:
     workers_refused: Callable[[int], str | None]  # infra.asgi: why N API processes cannot share the installation
     # (file, DID document, saved status documents, server, offline)
     verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
-    # (directory, database URL, public URL): one line per setting, made or kept (infra.install)
-    init: Callable[[Path, str, str], list[str]]
+    # (directory, database URL, public URL, Redis URL): one line per setting, made or kept (infra.install)
+    init: Callable[[Path, str, str, str], list[str]]
     check_config: Callable[[], list[str]]  # every problem of this environment's settings (infra.main)
 
 
@@ -160,9 +160,10 @@ def build_cli(
         directory: Annotated[Path, typer.Argument(help="Where the secrets, the PKI and kredensial.env are kept")],
         database_url: Annotated[str, typer.Option(help="postgresql://... (kept if the file has one)")] = "",
         public_url: Annotated[str, typer.Option(help="How the public reaches this server (kept if set)")] = "",
+        redis_url: Annotated[str, typer.Option(help="redis://... for several API processes (kept if set)")] = "",
     ) -> None:
         """Create what a production install needs and does not have yet; never overwrites a secret."""
-        for line in tools.init(directory.resolve(), database_url, public_url):
+        for line in tools.init(directory.resolve(), database_url, public_url, redis_url):
             console.print(f"kredensial init: {line}", soft_wrap=True)
         console.print(f"kredensial init: load it with `set -a; . {directory.resolve() / 'kredensial.env'}; set +a`")
 

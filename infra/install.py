@@ -20,7 +20,7 @@ from infra.sivil.keys import new_seed_hex
 ENV_FILE = "kredensial.env"
 
 
-def init(directory: Path, *, database_url: str, public_url: str) -> list[str]:
+def init(directory: Path, *, database_url: str, public_url: str, redis_url: str = "") -> list[str]:
     """Creates what is missing under ``directory``; answers one line per setting: made, or kept."""
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)
@@ -31,6 +31,7 @@ def init(directory: Path, *, database_url: str, public_url: str) -> list[str]:
     wanted: list[tuple[str, Callable[[], str]]] = [
         ("KREDENSIAL_DATABASE_URL", lambda: database_url),
         ("KREDENSIAL_PUBLIC_URL", lambda: public_url),
+        ("KREDENSIAL_REDIS_URL", lambda: redis_url),
         ("KREDENSIAL_SECRET", lambda: secrets.token_hex(32)),
         ("KREDENSIAL_MASTER_KEY", lambda: secrets.token_hex(32)),
         ("KREDENSIAL_SIVIL_SIGNING_KEYS", new_seed_hex),
@@ -45,7 +46,8 @@ def init(directory: Path, *, database_url: str, public_url: str) -> list[str]:
             continue
         value = make()
         if not value:
-            lines.append(f"{name}: not set (give it to init, or add it to {env_path})")
+            if name != "KREDENSIAL_REDIS_URL":  # optional: one API process needs none
+                lines.append(f"{name}: not set (give it to init, or add it to {env_path})")
             continue
         added[name] = value
         lines.append(f"{name}: made")

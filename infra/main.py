@@ -59,10 +59,10 @@ def _check_config() -> list[str]:
     return unknown
 
 
-def _init(directory: Path, database_url: str, public_url: str) -> list[str]:
+def _init(directory: Path, database_url: str, public_url: str, redis_url: str) -> list[str]:
     from infra.install import init
 
-    return init(directory, database_url=database_url, public_url=public_url)
+    return init(directory, database_url=database_url, public_url=public_url, redis_url=redis_url)
 
 
 TOOLS = OfflineTools(

@@ -23,6 +23,7 @@ from domain.audit import Role
 from infra.bootstrap import bootstrap
 from infra.settings import Settings
 from tests.conftest import create_database, drop_database
+from tests.scale.standby import own_cluster
 from tests.servers import clean_env, free_port, served_process
 from tests.signed_pdfs import pdf_signing_env
 
@@ -137,3 +138,50 @@ def test_a_token_is_minted_without_opening_the_database(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(".") == 2  # a JWT
+
+
+def test_four_api_processes_and_two_workers_fit_postgresql_s_default_limit(tmp_path: Path) -> None:
+    """The installation issue 28 sizes for: ``serve --workers 4`` and two ``worker`` processes on a server with
+    PostgreSQL's default ``max_connections = 100``, under 40 concurrent clients, with tokens minted meanwhile. Every
+    answer is a 200, and together they never hold more than 60 connections (10 a process)."""
+    with own_cluster(max_connections=100) as cluster:
+        port = free_port()
+        env = environment(
+            cluster.url,
+            tmp_path,
+            KREDENSIAL_PUBLIC_URL=f"http://127.0.0.1:{port}",
+            KREDENSIAL_REDIS_URL="redis://127.0.0.1:6379/6",
+            KREDENSIAL_SIVIL_RATE_LIMIT="1000000/minute",
+        )
+        subprocess.run([*KREDENSIAL, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+        workers = [
+            subprocess.Popen([*KREDENSIAL, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        try:
+            command = [*KREDENSIAL, "serve", "--workers", "4", "--port", str(port)]
+            with served_process(command, env, port) as base:
+                token = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution="001002")
+                with httpx.Client(base_url=base, timeout=30, headers={"Authorization": f"Bearer {token}"}) as client:
+
+                    def ask(i: int) -> int:
+                        return client.post("/graphql", json={"query": RESERVE if i % 2 else READ}).status_code
+
+                    with ThreadPoolExecutor(40) as pool:
+                        answers = pool.map(ask, range(600))
+                        minted = subprocess.run(  # minting needs no connection (it used to time out on the pool)
+                            [*KREDENSIAL, "token", "--subject", "a", "--role", "ministry_admin"],
+                            env=env,
+                            capture_output=True,
+                            timeout=60,
+                        )
+                        most = sum(held(cluster.url).values())
+                        codes = set(answers)
+                    most = max(most, sum(held(cluster.url).values()))
+            assert codes == {200} and minted.returncode == 0
+            assert all(worker.poll() is None for worker in workers)
+            assert 0 < most <= 60
+        finally:
+            for worker in workers:
+                worker.terminate()
+                worker.wait(timeout=20)
