@@ -76,9 +76,9 @@ def test_a_worker_killed_mid_batch_and_restarted_ends_equal_to_a_clean_rebuild(
     for _ in range(KILLS):
         process = start_worker(env)
         started, _ = progress(container)
-        while process.poll() is None:  # until it has projected something more, short of everything
-            done, _ = progress(container)
-            if started < done < total:
+        while process.poll() is None:  # until it has projected something more (or all: then the loop would spin for
+            done, _ = progress(container)  # ever, as a worker with nothing left to do never exits)
+            if started < done or done >= total:
                 break
             time.sleep(0.005)
         process.send_signal(signal.SIGKILL)
