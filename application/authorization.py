@@ -88,6 +88,18 @@ LSP_DECIDERS = APPEAL_DECIDERS  # declare the asesor numbers they hold (ASM-6, A
 LSP_READERS = frozenset(
     {Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI, Role.KOMITE_TEKNIS, Role.KETUA_LSP}
 )  # an LSP's pipeline and its candidates' assessments
+# ASM-9: the review of an assessment's process is recorded by an appointed member of the technical committee, who
+# is the reviewer: only the committee's asesor numbers are on record (ASM-6.identity), so only a member can be shown
+# never to have assessed the candidate under any number. The LSP's staff may not (their numbers are nowhere).
+PROCESS_REVIEWERS = frozenset({Role.KOMITE_TEKNIS})
+# ... and read by the LSP's own people, and nationally by BNSP's officers and the auditors (ASM-9, decided).
+PROCESS_REVIEW_OVERSIGHT = frozenset({Role.BNSP_OFFICER, Role.AUDITOR})
+
+
+def may_read_process_reviews(actor: Actor, lsp_code: str) -> bool:
+    if actor.role in LSP_READERS:
+        return actor.institution == lsp_code
+    return actor.role in PROCESS_REVIEW_OVERSIGHT
 
 
 def may_read_assessment(actor: Actor, lsp_code: str, candidate_number: str, assigned: bool) -> bool:

@@ -47,8 +47,13 @@ class WorkingCalendar:
 
     def add_working_hours(self, moment: datetime, hours: int) -> datetime:
         """``hours`` office hours after ``moment``, counting only office hours of working days."""
+        return self.add_office_time(moment, timedelta(hours=hours))
+
+    def add_office_time(self, moment: datetime, span: timedelta) -> datetime:
+        """``span`` of office time after ``moment`` (ASM-6's "10 menit" as its hours), counting only office hours
+        of working days."""
         at = self.office_start(moment)
-        left = timedelta(hours=hours)
+        left = span
         while True:
             until_close = _at(at.date(), CLOSES) - at
             if left <= until_close:

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate
 
 from application.assessment.certificates import CertificateCommands
+from application.assessment.closing import ClosingCommands
 from application.assessment.inputs import EvidenceInput, parse_evidence, parse_reference
 from application.assessment.receipt import AssessmentReceipt
 from application.assessment.setup import CODE_FORM, AssessmentSetup
@@ -37,9 +38,17 @@ from domain.personal import Sealer
 from domain.text import REMARK_CHARS, parse_text
 
 MAX_BATCH = 200  # assessments one SOP step is recorded for at once (a plenary's candidates)
+# The steps that produce only a document's number, if any (ASM-6): the others record what they produce.
+SIMPLE_STEPS = (
+    Step.INVITE_COMMITTEE,
+    Step.PREPARE_DOCUMENTS,
+    Step.ANNOUNCE_RESULT,
+    Step.ISSUE_BK_LETTER,
+    Step.ARCHIVE_CERTIFICATE,
+)
 
 
-class Assessments(CertificateCommands, AssessmentSetup):
+class Assessments(ClosingCommands, CertificateCommands, AssessmentSetup):
     name = "assessments"
     snapshot_every: ClassVar[dict[type[Aggregate], int]] = {}
 
@@ -196,10 +205,11 @@ class Assessments(CertificateCommands, AssessmentSetup):
         reference: str | None,
         cause: Cause,
     ) -> AssessmentReceipt:
-        """Steps 1, 2, 4 and 5, for one candidate or a plenary's batch at once (all or none); step 4 names the SK
-        and step 5 the letter. The other steps record what they produce: ``decide_in_plenary``,
-        ``assign_blangko``, ``print_certificate``, ``sign_certificate``."""
-        if step not in (Step.INVITE_COMMITTEE, Step.PREPARE_DOCUMENTS, Step.ANNOUNCE_RESULT, Step.ISSUE_BK_LETTER):
+        """Steps 1, 2, 4, 5 and 9, for one candidate or a plenary's batch at once (all or none); step 4 names the SK
+        and step 5 the letter, step 9 may name where the copy is archived. The other steps record what they
+        produce: ``decide_in_plenary``, ``assign_blangko``, ``print_certificate``, ``sign_certificate``,
+        ``hand_over``."""
+        if step not in SIMPLE_STEPS:
             raise violation("ASM-6.order", "step", f"step {int(step)} is recorded by its own command")
         lsp = parse_lsp_code(lsp_code)
         require(cause.actor, frozenset({SOP[step].role}), lsp)

@@ -17,9 +17,11 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.assessment.asesor import Asesor, Candidate
 from domain.assessment.evidence import EvidenceRecord
+from domain.assessment.handover import HandOverReceipt
 from domain.assessment.kinds import Mode, Stage
 from domain.assessment.licence import Licence
 from domain.assessment.people import IDENTITY
+from domain.assessment.review import ORDER, Findings, check_reviewer, review_due
 from domain.assessment.sop import SOP, Result, Step, next_step
 from domain.assessment.standards import Skema
 from domain.assessment.tuk import Tuk
@@ -47,6 +49,14 @@ class Due:
     step: Step
     at: datetime  # aware, Jakarta
     calendar: str
+
+
+# The stages in which a step of the SOP may be due: steps 9 and 10 follow the issued certificate or BK letter.
+SOP_OPEN = frozenset({Stage.IN_SOP, Stage.CERTIFIED, Stage.NOT_YET_COMPETENT})
+
+
+def _number(step: Step | None) -> int:
+    return step.value if step is not None else 0
 
 
 class Assessment(Aggregate):
@@ -106,6 +116,29 @@ class Assessment(Aggregate):
         at: datetime
         overdue: bool
         due: Due
+        rule_ids: tuple[str, ...]
+        cause: Cause
+        # ASM-9: when the review of the process is due; None in a log from before ASM-9, which owes none.
+        review_due: datetime | None = None
+
+    class HandedOver(Aggregate.Event):
+        """Step 10: the certificate (K) or the BK letter handed over against a receipt (Tanda Terima Sertifikat
+        Kompetensi, ASM-6)."""
+
+        at: datetime
+        overdue: bool
+        receipt: HandOverReceipt
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
+    class ProcessReviewed(Aggregate.Event):
+        """Peninjauan proses asesmen (ASM-9): findings on how the assessment was carried out."""
+
+        reviewer: str
+        reviewer_asesor_numbers: tuple[str, ...]  # every number the reviewer ever held, none of them an assessor's
+        findings: Findings
+        at: datetime
+        overdue: bool
         rule_ids: tuple[str, ...]
         cause: Cause
 
@@ -186,6 +219,9 @@ class Assessment(Aggregate):
         self.appeals = 0
         self.appeal_grounds: str | None = None
         self.stage_before_appeal = Stage.IN_SOP
+        # ASM-9: a decision not yet reviewed, and by when; an upheld appeal leaves an owed review owed.
+        self.review_owed = False
+        self.review_due: datetime | None = None
 
     @staticmethod
     def create_id() -> UUID:
@@ -325,11 +361,11 @@ class Assessment(Aggregate):
 
     @property
     def next_step(self) -> Step | None:
-        return self.due.step if self.due is not None and self.stage is Stage.IN_SOP else None
+        return self.due.step if self.due is not None and self.stage in SOP_OPEN else None
 
     def check_step(self, step: Step) -> None:
         """ASM-6: a step only once its predecessor is done, and only for the candidates it is for."""
-        if self.stage is not Stage.IN_SOP:
+        if self.stage not in SOP_OPEN:
             raise violation("ASM-6.order", "step", f"step {step.value} is not open: the assessment is {self.stage}")
         rule = SOP[step]
         if rule.only_for is not None and self.result is not None and rule.only_for is not self.result:
@@ -339,15 +375,15 @@ class Assessment(Aggregate):
             raise violation(
                 "ASM-6.order",
                 "step",
-                f"step {step.value} ({step.name}) depends on step {rule.after.value if rule.after else 0}; "
+                f"step {step.value} ({step.name}) depends on step {_number(rule.depends_on(self.result))}; "
                 f"the last step done is {done.value if done else 'none'}",
             )
 
     def do_step(
         self, step: Step, at: datetime, calendar: WorkingCalendar, cause: Cause, reference: str | None = None
     ) -> None:
-        if step is Step.PLENARY:
-            raise ValueError("the plenary decides with decide_in_plenary")
+        if step in (Step.PLENARY, Step.HAND_OVER):
+            raise ValueError("the plenary decides with decide_in_plenary; step 10 is hand_over")
         self.check_step(step)
         following = next_step(step, self.result)
         due = None
@@ -413,6 +449,8 @@ class Assessment(Aggregate):
             raise violation("ASM-4", "result", "the asesor recommended BK: the plenary cannot decide K")
         following = next_step(Step.PLENARY, result)
         assert following is not None and self.due is not None
+        # ASM-9: a review still owed from an earlier round keeps its (earlier) due time; one review covers both.
+        owed = self.review_due if self.review_owed and self.review_due is not None else review_due(at)
         self._plenary_decided(
             result=result,
             members=tuple(sorted(members)),
@@ -420,8 +458,9 @@ class Assessment(Aggregate):
             at=at,
             overdue=at > self.due.at,
             due=Due(following, SOP[following].standard.due(at, calendar), calendar.id),
-            rule_ids=("ASM-4", "ASM-6", IDENTITY),
+            rule_ids=("ASM-4", "ASM-6", IDENTITY, "ASM-9"),
             cause=cause,
+            review_due=owed,
         )
 
     @event(PlenaryDecided)
@@ -435,15 +474,71 @@ class Assessment(Aggregate):
         due: Due,
         rule_ids: tuple[str, ...],
         cause: Cause,
+        review_due: datetime | None = None,
     ) -> None:
         self.steps[Step.PLENARY] = at
         self.result = result
         self.members = members
         self.deciders |= set(members) | set(member_asesor_numbers)
         self.due = due
+        self.review_owed = True
+        self.review_due = review_due
 
     def overdue_at(self, now: datetime) -> bool:
-        return self.stage is Stage.IN_SOP and self.due is not None and now > self.due.at
+        return self.stage in SOP_OPEN and self.due is not None and now > self.due.at
+
+    def hand_over(self, receipt: HandOverReceipt, at: datetime, cause: Cause) -> None:
+        """Step 10 (ASM-6): after step 9 for K, after the letter of step 5 for BK (see ``sop``); the last step."""
+        self.check_step(Step.HAND_OVER)
+        assert self.due is not None
+        self._handed_over(at=at, overdue=at > self.due.at, receipt=receipt, rule_ids=("ASM-6",), cause=cause)
+
+    @event(HandedOver)
+    def _handed_over(
+        self, at: datetime, overdue: bool, receipt: HandOverReceipt, rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.steps[Step.HAND_OVER] = at
+        self.due = None
+
+    # ASM-9: reviewing the assessment process ---------------------------------------------------------------------
+
+    def review_process(
+        self, reviewer: str, reviewer_numbers: frozenset[str], findings: Findings, at: datetime, cause: Cause
+    ) -> None:
+        """After the plenary's decision, once for each decision (or the decisions of rounds not yet reviewed), by a
+        reviewer who assessed this candidate in no round, under no number they ever held (ASM-6.identity)."""
+        check_reviewer(reviewer, reviewer_numbers, self.assessed_by)
+        if not self.review_owed:
+            raise violation(
+                ORDER,
+                "assessmentId",
+                "the process is reviewed after the plenary's decision, once"
+                if Step.PLENARY in self.steps or self.appeals
+                else "the plenary has not decided on this candidate: there is no process to review yet",
+            )
+        self._process_reviewed(
+            reviewer=reviewer,
+            reviewer_asesor_numbers=tuple(sorted(reviewer_numbers)),
+            findings=findings,
+            at=at,
+            overdue=self.review_due is not None and at > self.review_due,
+            rule_ids=("ASM-9", IDENTITY),
+            cause=cause,
+        )
+
+    @event(ProcessReviewed)
+    def _process_reviewed(
+        self,
+        reviewer: str,
+        reviewer_asesor_numbers: tuple[str, ...],
+        findings: Findings,
+        at: datetime,
+        overdue: bool,
+        rule_ids: tuple[str, ...],
+        cause: Cause,
+    ) -> None:
+        self.review_owed = False
+        self.review_due = None
 
     # ASM-8: appeal (banding) -----------------------------------------------------------------------------------
 
@@ -491,7 +586,9 @@ class Assessment(Aggregate):
         if ({decider} | decider_asesor_numbers) & (self.decided_by | self.assessed_by | self.deciders):
             raise violation("ASM-8.independence", "decidedBy", f"{decider} took part in the decision under appeal")
         letter = SOP[Step.ISSUE_BK_LETTER]
-        due = None if upheld else Due(letter.step, letter.standard.due(at, calendar), calendar.id)
+        # Dismissed after the letter, its step 10 stays due as it was: no new due time for a letter already issued.
+        issued = Step.ISSUE_BK_LETTER in self.steps
+        due = None if upheld or issued else Due(letter.step, letter.standard.due(at, calendar), calendar.id)
         self._appeal_decided(
             upheld=upheld, decided_by=decider, remark=remark, due=due, rule_ids=("ASM-8", IDENTITY), cause=cause
         )

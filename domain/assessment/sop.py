@@ -5,12 +5,19 @@ The seed's table lost the marks of its "Pelaksana" columns; DOMAIN.md names the 
 others are decided here from the steps' outputs: the Kabag Administrasi prepares documents, letters and prints
 (steps 2, 5, 7); the Kabag Sertifikasi announces the result and requests blangko from BNSP (steps 4, 6), as the
 seed's warning puts the blangko request with "bagian Sertifikasi".
+
+Steps 9 and 10 (the seed's 10 and 11; it has no 9, issue 30): the Kabag Administrasi copies and archives the signed
+certificate (as DOMAIN.md says) and, decided here, also hands it over, or hands over the BK letter, against the
+holder's receipt: the Kabag Administrasi made the letter and keeps its copy (step 5) and holds the archived
+certificate, so the original leaves the office through the same hands. For BK, step 10 depends on the letter of
+step 5 (decided): the seed's input of step 11 is "Surat keterangan belum kompeten", and step 5 already copies and
+archives it, so a BK candidate has no step 9 (there is no certificate to archive).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 
 from domain.audit import Role
@@ -33,20 +40,25 @@ class Step(IntEnum):
     REQUEST_BLANGKO = 6  # blangko from BNSP: done when a blangko number is the candidate's (K only)
     PRINT_CERTIFICATE = 7  # the certificate printed on that blangko
     SIGN_CERTIFICATE = 8  # signed and stamped by the Ketua LSP: the certificate is issued
+    ARCHIVE_CERTIFICATE = 9  # the signed certificate copied and the copy archived (K only)
+    HAND_OVER = 10  # the certificate (K) or the BK letter (BK) handed over: Tanda Terima Sertifikat Kompetensi
 
 
 @dataclass(frozen=True)
 class StandardTime:
     hours: int = 0  # office hours
     working_days: int = 0
+    minutes: int = 0  # office minutes: "10 menit" counts like an office hour does, within office hours
 
     def due(self, started: datetime, calendar: WorkingCalendar) -> datetime:
         if self.working_days:
             return calendar.add_working_days_from(started, self.working_days)
-        return calendar.add_working_hours(started, self.hours)
+        return calendar.add_office_time(started, timedelta(hours=self.hours, minutes=self.minutes))
 
     def __str__(self) -> str:
-        return f"{self.working_days} working days" if self.working_days else f"{self.hours} office hours"
+        if self.working_days:
+            return f"{self.working_days} working days"
+        return f"{self.minutes} office minutes" if self.minutes else f"{self.hours} office hours"
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,11 @@ class StepRule:
     role: Role
     standard: StandardTime
     after: Step | None  # the step it depends on; the first follows the asesor's concluded recommendation
-    only_for: Result | None = None  # steps 5 and 6 .. 8 are for BK and K candidates only
+    only_for: Result | None = None  # steps 5 and 6 .. 9 are for BK and K candidates only
+    after_bk: Step | None = None  # for a BK candidate, when it depends on another step (step 10: the letter)
+
+    def depends_on(self, result: Result | None) -> Step | None:
+        return self.after_bk if result is Result.BK and self.after_bk is not None else self.after
 
 
 SOP: dict[Step, StepRule] = {
@@ -81,6 +97,20 @@ SOP: dict[Step, StepRule] = {
             Result.K,
         ),
         StepRule(Step.SIGN_CERTIFICATE, Role.KETUA_LSP, StandardTime(hours=2), Step.PRINT_CERTIFICATE, Result.K),
+        StepRule(
+            Step.ARCHIVE_CERTIFICATE,
+            Role.KABAG_ADMINISTRASI,
+            StandardTime(minutes=10),
+            Step.SIGN_CERTIFICATE,
+            Result.K,
+        ),
+        StepRule(
+            Step.HAND_OVER,
+            Role.KABAG_ADMINISTRASI,
+            StandardTime(minutes=10),
+            Step.ARCHIVE_CERTIFICATE,
+            after_bk=Step.ISSUE_BK_LETTER,
+        ),
     )
 }
 
@@ -89,6 +119,6 @@ def next_step(done: Step | None, result: Result | None) -> Step | None:
     """The step that follows ``done`` (None: the recommendation), for a candidate with the plenary's ``result``;
     None when the SOP is finished."""
     for rule in SOP.values():
-        if rule.after == done and (rule.only_for is None or rule.only_for == result):
+        if rule.depends_on(result) == done and (rule.only_for is None or rule.only_for == result):
             return rule.step
     return None

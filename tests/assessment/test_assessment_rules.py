@@ -277,7 +277,7 @@ def test_asm_6_bk_candidates_get_a_letter(office: Office) -> None:
     refused(office, "ASM-6.order", lambda: office.blangko(assessment_id, "0001"))
     refused(office, "ASM-6", lambda: office.step(assessment_id, Step.ISSUE_BK_LETTER, KABAG_ADMINISTRASI, " "))
     receipt = office.step(assessment_id, Step.ISSUE_BK_LETTER, KABAG_ADMINISTRASI, "SKBK/2024/007")
-    assert receipt.stage == Stage.NOT_YET_COMPETENT and receipt.next_step is None
+    assert receipt.stage == Stage.NOT_YET_COMPETENT and receipt.next_step == Step.HAND_OVER  # the letter, step 10
 
 
 # ASM-7: blangko used once, certificates -----------------------------------------------------------------------

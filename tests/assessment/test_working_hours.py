@@ -51,7 +51,34 @@ def test_the_sop_order() -> None:
     assert next_step(None, None) is Step.INVITE_COMMITTEE
     assert next_step(Step.ANNOUNCE_RESULT, Result.BK) is Step.ISSUE_BK_LETTER
     assert next_step(Step.ANNOUNCE_RESULT, Result.K) is Step.REQUEST_BLANGKO
-    assert next_step(Step.ISSUE_BK_LETTER, Result.BK) is None
-    assert next_step(Step.SIGN_CERTIFICATE, Result.K) is None
-    assert [int(r.standard.hours or r.standard.working_days) for r in SOP.values()] == [1, 1, 3, 1, 1, 5, 1, 2]
+    # ASM-6.order, steps 9 and 10 (issue 30): K archives the signed certificate, then hands it over; BK hands over
+    # the letter of step 5, with no archive step (step 5 keeps its copy); step 10 is the last for both.
+    assert next_step(Step.ISSUE_BK_LETTER, Result.BK) is Step.HAND_OVER
+    assert next_step(Step.SIGN_CERTIFICATE, Result.K) is Step.ARCHIVE_CERTIFICATE
+    assert next_step(Step.ARCHIVE_CERTIFICATE, Result.K) is Step.HAND_OVER
+    assert (
+        next_step(Step.SIGN_CERTIFICATE, Result.BK) is None and next_step(Step.ARCHIVE_CERTIFICATE, Result.BK) is None
+    )
+    assert next_step(Step.ISSUE_BK_LETTER, Result.K) is None
+    assert next_step(Step.HAND_OVER, Result.K) is None and next_step(Step.HAND_OVER, Result.BK) is None
+    standard = [int(r.standard.hours or r.standard.working_days or r.standard.minutes) for r in SOP.values()]
+    assert standard == [1, 1, 3, 1, 1, 5, 1, 2, 10, 10]
     assert str(SOP[Step.REQUEST_BLANGKO].standard) == "5 working days"
+    assert (
+        str(SOP[Step.HAND_OVER].standard) == "10 office minutes" and str(SOP[Step.PLENARY].standard) == "3 office hours"
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "due"),
+    [
+        (wib(1, 10), wib(1, 10, 10)),
+        (wib(1, 15, 50), wib(1, 16)),  # ends exactly at closing
+        (wib(1, 15, 51), wib(2, 8, 1)),  # a minute past it runs into Friday
+        (wib(2, 15, 55), wib(5, 8, 5)),  # Friday to Monday
+        (wib(15, 15, 55), wib(19, 8, 5)),  # over the holiday on Friday 16 August
+    ],
+)
+def test_asm_6_ten_office_minutes(start: datetime, due: datetime) -> None:
+    assert SOP[Step.ARCHIVE_CERTIFICATE].standard.due(start, CALENDAR) == due
+    assert CALENDAR.add_office_time(start, timedelta(minutes=10)) == due
