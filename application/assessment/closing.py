@@ -14,10 +14,10 @@ from application.authorization import PROCESS_REVIEWERS, require
 from domain.assessment.handover import HandOverReceipt, Receiver, parse_receiver
 from domain.assessment.licence import parse_lsp_code
 from domain.assessment.people import Asesi, Committee
-from domain.assessment.review import Findings
+from domain.assessment.review import REVIEWER, Findings
 from domain.assessment.sop import SOP, Step
 from domain.audit import Cause
-from domain.errors import NotAuthorized
+from domain.errors import violation
 from domain.personal import PersonalData
 
 
@@ -73,8 +73,8 @@ class ClosingCommands(AssessmentBase):
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
             committee = self.find(Committee, Committee.create_id(lsp))
-            if committee is None or cause.actor.id not in committee.members:
-                raise NotAuthorized(f"{cause.actor.id} is not a member of the technical committee of LSP {lsp}")
+            if committee is None or cause.actor.id not in committee.members:  # as the plenary's members are
+                raise violation(REVIEWER, "reviewerId", f"not a member of the technical committee of LSP {lsp}")
             numbers = committee.numbers_of(cause.actor.id)
             assessment.review_process(cause.actor.id, numbers, findings, self.now(), cause)
             return self._receipt([assessment], self.commit(assessment))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -10,21 +9,18 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.assessment.kinds import LicenceKind
+
+# moved to lsp_code (the API parses it too), re-exported for those that import it from here
+from domain.assessment.lsp_code import LSP_CODE as LSP_CODE
+from domain.assessment.lsp_code import parse_lsp_code as parse_lsp_code
 from domain.audit import Cause
 from domain.dates import check_days, years_after
 from domain.errors import violation
-from domain.text import canonical_code
 
-LSP_CODE = re.compile(r"[A-Z0-9][A-Z0-9./-]{0,39}", re.ASCII)  # as BNSP lists it (decided: upper-cased ASCII)
 # (decided) BNSP exists since PP 23/2004: no licence or asesor registration starts before 2004; none ends more than
 # 10 years ahead (a licence runs 5 years, a registration 3; "valid until 9999-12-31" is a typing error).
 EARLIEST_TERM = date(2004, 1, 1)
 TERM_YEARS_AHEAD = 10
-
-
-def parse_lsp_code(value: object, field: str = "lspCode") -> str:
-    form = "an LSP code is 1 to 40 ASCII letters, digits, '.', '/' or '-'"
-    return canonical_code(value, field=field, rule_id="ASM-2", form=form, pattern=LSP_CODE)
 
 
 class Licence(Aggregate):

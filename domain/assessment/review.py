@@ -19,6 +19,7 @@ from domain.text import REMARK_CHARS, optional_text, parse_text
 RULE = "ASM-9"
 INDEPENDENCE = "ASM-9.independence"
 ORDER = "ASM-9.order"
+REVIEWER = "ASM-9.reviewer"  # an appointed member of the technical committee (decided: docs/AUTHORIZATION.md)
 REVIEW_DAYS = 7  # ASM-9 (decided): within 7 days of the plenary
 AREAS = ("planning", "evidence", "decision", "records")  # the four areas a review covers
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime
+from datetime import datetime
 
 from domain.assessment.assessment import Assessment
 from domain.assessment.blangko import Blangko
@@ -19,8 +19,10 @@ from domain.assessment.kinds import Stage
 from domain.assessment.people import Asesi
 from domain.assessment.sop import Step
 from domain.personal import Sealed, Unsealer
+from projections.assessment.closing import ClosingProjection
+from projections.assessment.instants import utc_text
 from projections.personal import ERASED, full_name
-from projections.projection import Projection, handles
+from projections.projection import handles
 from projections.store import Transaction
 
 
@@ -29,12 +31,10 @@ def nik_digest(key: bytes, nik: str) -> str:
     return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()
 
 
-def utc_text(moment: datetime) -> str:
-    """One sortable form for every stored instant: UTC to the second."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+__all__ = ["AssessmentProjection", "nik_digest", "utc_text"]  # utc_text: read by the queries from here
 
 
-class AssessmentProjection(Projection):
+class AssessmentProjection(ClosingProjection):
     name = "assessments"
     applications = ("assessments",)
     tables = (
@@ -47,13 +47,16 @@ class AssessmentProjection(Projection):
         "asm_certificates",
         "asm_blangko",
         "asm_appeals",
+        *ClosingProjection.closing_tables,
     )
+    added_columns = ClosingProjection.closing_columns
     ddl = (
         "CREATE TABLE IF NOT EXISTS asm_assessments (assessment_id TEXT PRIMARY KEY, lsp_code TEXT NOT NULL,"
         " candidate_number TEXT NOT NULL, skema_code TEXT NOT NULL, skema_version INTEGER NOT NULL,"
         " assessed_on TEXT NOT NULL, tuk_code TEXT NOT NULL, mode TEXT NOT NULL, stage TEXT NOT NULL,"
         " recommendation TEXT, result TEXT, next_step INTEGER, due_at TEXT, calendar TEXT,"
-        " members TEXT, appeals INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL)",
+        " members TEXT, appeals INTEGER NOT NULL DEFAULT 0, opened_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+        " review_due_at TEXT)",
         "CREATE INDEX IF NOT EXISTS asm_assessments_pipeline ON asm_assessments (lsp_code, stage, due_at)",
         "CREATE INDEX IF NOT EXISTS asm_assessments_candidate ON asm_assessments (lsp_code, candidate_number)",
         "CREATE TABLE IF NOT EXISTS asm_steps (assessment_id TEXT NOT NULL, step INTEGER NOT NULL,"
@@ -85,6 +88,7 @@ class AssessmentProjection(Projection):
         "CREATE TABLE IF NOT EXISTS asm_appeals (assessment_id TEXT NOT NULL, number INTEGER NOT NULL,"
         " grounds TEXT NOT NULL, appealed_on TEXT NOT NULL, upheld INTEGER, decided_by TEXT, remark TEXT,"
         " PRIMARY KEY (assessment_id, number))",
+        *ClosingProjection.closing_ddl,
     )
 
     def __init__(self, unsealer: Unsealer, nik_key: bytes) -> None:
@@ -109,6 +113,11 @@ class AssessmentProjection(Projection):
         tx.execute(
             "UPDATE asm_certificates SET holder_name = :erased, nik_digest = NULL"
             " WHERE lsp_code = :lsp AND candidate_number = :n",
+            key,
+        )
+        tx.execute(  # the representative's name was sealed with the holder's key: erased with them (ASM-6 step 10)
+            "UPDATE asm_hand_overs SET representative_name = :erased"
+            " WHERE lsp_code = :lsp AND candidate_number = :n AND representative_name IS NOT NULL",
             key,
         )
 
@@ -248,13 +257,14 @@ class AssessmentProjection(Projection):
         self._step(str(e.originator_id), Step.PLENARY, e.at, e.overdue, None, e.cause.actor.id, tx)
         tx.execute(
             "UPDATE asm_assessments SET result = :result, members = :members, next_step = :step, due_at = :due,"
-            " updated_at = :at WHERE assessment_id = :id",
+            " review_due_at = :review, updated_at = :at WHERE assessment_id = :id",
             {
                 "id": str(e.originator_id),
                 "result": e.result.value,
                 "members": ", ".join(e.members),
                 "step": int(e.due.step),
                 "due": utc_text(e.due.at),
+                "review": utc_text(e.review_due) if e.review_due is not None else None,  # ASM-9
                 "at": utc_text(e.timestamp),
             },
         )
@@ -293,7 +303,10 @@ class AssessmentProjection(Projection):
         tx.execute(
             "UPDATE asm_assessments SET appeals = appeals + 1, updated_at = :at,"
             " stage = CASE WHEN EXISTS (SELECT 1 FROM asm_steps s WHERE s.assessment_id = :id AND s.step = 5)"
-            " THEN :letter ELSE :sop END, due_at = COALESCE(:due, due_at) WHERE assessment_id = :id",
+            " THEN :letter ELSE :sop END,"
+            # after the letter, step 10 stays due as it was (a log from before issue 30 still names the letter's due)
+            " due_at = CASE WHEN EXISTS (SELECT 1 FROM asm_steps s WHERE s.assessment_id = :id AND s.step = 5)"
+            " THEN due_at ELSE COALESCE(:due, due_at) END WHERE assessment_id = :id",
             {
                 **key,
                 "letter": Stage.NOT_YET_COMPETENT.value,

@@ -27,6 +27,7 @@ class AssessmentRow:
     appeals: int
     opened_at: str
     updated_at: str
+    review_due_at: str | None = None  # ASM-9: the review of the process is owed by then; None when none is owed
 
     def overdue(self, now: str) -> bool:
         return self.due_at is not None and self.due_at < now
@@ -105,3 +106,33 @@ class CertificateRow:
         if self.issued_on is None or self.valid_until is None:
             return "PRINTED"
         return "VALID" if today.isoformat() <= self.valid_until else "EXPIRED"
+
+
+@dataclass(frozen=True)
+class HandOverRow:
+    """Tanda Terima Sertifikat Kompetensi (ASM-6 step 10)."""
+
+    receiver: str
+    representative_name: str | None
+    relation: str | None
+    received_at: str
+    overdue: int
+    handed_by: str
+
+
+@dataclass(frozen=True)
+class ProcessReviewRow:
+    """A review of an assessment's process (ASM-9): no candidate's name, only their number at the LSP."""
+
+    assessment_id: str
+    lsp_code: str
+    skema_code: str
+    candidate_number: str
+    reviewer: str
+    planning: str
+    evidence: str
+    decision: str
+    records: str
+    follow_up: str | None
+    reviewed_at: str
+    overdue: int

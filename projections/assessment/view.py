@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from domain.assessment.kinds import Stage
 from projections.assessment.rows import (
     AppealRow,
     AssessmentRow,
     CertificateRow,
     EvidenceRow,
+    HandOverRow,
+    ProcessReviewRow,
     StepCount,
     StepRow,
     UnitRow,
@@ -17,6 +20,14 @@ from projections.store import ReadStore, one
 _ASSESSMENT = (
     "SELECT a.*, COALESCE(c.full_name, '') AS candidate_name FROM asm_assessments a"
     " LEFT JOIN asm_candidates c ON c.lsp_code = a.lsp_code AND c.candidate_number = a.candidate_number"
+)
+# The stages in which a step may be due: steps 9 and 10 follow the issued certificate or letter (ASM-6, issue 30).
+_SOP_OPEN = (Stage.IN_SOP.value, Stage.CERTIFIED.value, Stage.NOT_YET_COMPETENT.value)
+_IN_SOP = "a.stage IN (:open0, :open1, :open2) AND a.next_step IS NOT NULL"
+_OPEN = {f"open{i}": stage for i, stage in enumerate(_SOP_OPEN)}
+_REVIEW = (
+    "SELECT assessment_id, lsp_code, skema_code, candidate_number, reviewer, planning, evidence, decision, records,"
+    " follow_up, reviewed_at, overdue FROM asm_process_reviews"
 )
 _CERTIFICATE = (
     "SELECT registration_number, blangko_number, assessment_id, lsp_code, skema_code, skema_title, candidate_number,"
@@ -38,21 +49,63 @@ class AssessmentView:
         """ASM-6: the LSP's candidates in the SOP, by the due time of their next step: the overdue, due longest
         ago, come first. Candidates still being assessed (no step due) follow when asked for."""
         rows = self.store.query(
-            _ASSESSMENT + " WHERE a.lsp_code = :lsp AND (a.stage = 'IN_SOP' OR (:assessing = 1 AND a.stage IN"
-            " ('ASSESSING', 'APPEALED'))) AND (CAST(:step AS INTEGER) IS NULL OR a.next_step = :step)"
+            _ASSESSMENT + f" WHERE a.lsp_code = :lsp AND (({_IN_SOP}) OR (:assessing = 1 AND a.stage IN"
+            " (:assessing_stage, :appealed))) AND (CAST(:step AS INTEGER) IS NULL OR a.next_step = :step)"
             " ORDER BY a.due_at IS NULL, a.due_at, a.assessment_id LIMIT :limit OFFSET :offset",
-            {"lsp": lsp_code, "step": step, "assessing": int(include_assessing), "limit": limit, "offset": offset},
+            {
+                "lsp": lsp_code,
+                "step": step,
+                "assessing": int(include_assessing),
+                "assessing_stage": Stage.ASSESSING.value,
+                "appealed": Stage.APPEALED.value,
+                "limit": limit,
+                "offset": offset,
+                **_OPEN,
+            },
         )
         return [AssessmentRow(**r) for r in rows]
 
     def pipeline_counts(self, lsp_code: str, now: str) -> list[StepCount]:
         rows = self.store.query(
-            "SELECT next_step AS step, COUNT(*) AS candidates,"
-            " SUM(CASE WHEN due_at < :now THEN 1 ELSE 0 END) AS overdue FROM asm_assessments"
-            " WHERE lsp_code = :lsp AND stage = 'IN_SOP' GROUP BY next_step ORDER BY next_step",
-            {"lsp": lsp_code, "now": now},
+            "SELECT a.next_step AS step, COUNT(*) AS candidates,"
+            " SUM(CASE WHEN a.due_at < :now THEN 1 ELSE 0 END) AS overdue FROM asm_assessments a"
+            f" WHERE a.lsp_code = :lsp AND {_IN_SOP} GROUP BY a.next_step ORDER BY a.next_step",
+            {"lsp": lsp_code, "now": now, **_OPEN},
         )
         return [StepCount(step=r["step"], candidates=r["candidates"], overdue=int(r["overdue"] or 0)) for r in rows]
+
+    def reviews_due(self, lsp_code: str, *, limit: int, offset: int) -> list[AssessmentRow]:
+        """ASM-9: the LSP's assessments whose process review is owed, by its due time: the overdue first."""
+        rows = self.store.query(
+            _ASSESSMENT + " WHERE a.lsp_code = :lsp AND a.review_due_at IS NOT NULL"
+            " ORDER BY a.review_due_at, a.assessment_id LIMIT :limit OFFSET :offset",
+            {"lsp": lsp_code, "limit": limit, "offset": offset},
+        )
+        return [AssessmentRow(**r) for r in rows]
+
+    def reviews_overdue(self, lsp_code: str, now: str) -> int:
+        rows = self.store.query(
+            "SELECT COUNT(*) AS n FROM asm_assessments WHERE lsp_code = :lsp AND review_due_at < :now",
+            {"lsp": lsp_code, "now": now},
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def process_reviews(self, lsp_code: str, *, limit: int, offset: int) -> list[ProcessReviewRow]:
+        """ASM-9: an LSP's reviews of its assessments' process, the latest first."""
+        rows = self.store.query(
+            _REVIEW
+            + " WHERE lsp_code = :lsp ORDER BY reviewed_at DESC, assessment_id, seq LIMIT :limit OFFSET :offset",
+            {"lsp": lsp_code, "limit": limit, "offset": offset},
+        )
+        return [ProcessReviewRow(**r) for r in rows]
+
+    def hand_overs(self, assessment_id: str) -> list[HandOverRow]:
+        rows = self.store.query(
+            "SELECT receiver, representative_name, relation, received_at, overdue, handed_by FROM asm_hand_overs"
+            " WHERE assessment_id = :id ORDER BY seq",
+            {"id": assessment_id},
+        )
+        return [HandOverRow(**r) for r in rows]
 
     def assignments(self, asesor_number: str, *, active_only: bool, limit: int, offset: int) -> list[AssessmentRow]:
         rows = self.store.query(

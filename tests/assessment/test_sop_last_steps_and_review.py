@@ -19,7 +19,6 @@ from domain.assessment.sop import Result, Step
 from domain.audit import Cause
 from domain.errors import NotAuthorized, RuleViolation
 from tests.assessment.lsp import (
-    ASESOR,
     KABAG_ADMINISTRASI,
     KABAG_SERTIFIKASI,
     KETUA,
@@ -27,6 +26,7 @@ from tests.assessment.lsp import (
     OTHER_ASESOR,
     Office,
     asesi,
+    asesor,
     member,
     wib,
 )
@@ -250,10 +250,10 @@ def test_asm_9_recorded_by_an_appointed_committee_member_only(office: Office) ->
     decided = office.decided()
     unauthorized(office, lambda: review(office, decided, KABAG_SERTIFIKASI))
     unauthorized(office, lambda: review(office, decided, KETUA))
-    unauthorized(office, lambda: review(office, decided, member("stranger")))
+    unauthorized(office, lambda: review(office, decided, asesor(OTHER_ASESOR)))
+    refused(office, "ASM-9.reviewer", "reviewerId", lambda: review(office, decided, member("stranger")))
     office.app.dismiss_committee_member(lsp_code=LSP, member_id="komite-b", cause=KETUA)
-    unauthorized(office, lambda: review(office, decided, member("komite-b")))
-    assert ASESOR  # the asesor never reviews: not a committee role
+    refused(office, "ASM-9.reviewer", "reviewerId", lambda: review(office, decided, member("komite-b")))
 
 
 def test_asm_9_findings_in_four_areas_bounded_nfc_and_without_control_characters(office: Office) -> None:

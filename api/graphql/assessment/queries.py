@@ -16,6 +16,7 @@ from api.graphql.assessment.types import (
     AssessmentList,
     AssessmentSummary,
     CompetencyCertificate,
+    HandOver,
     Pipeline,
     SopStepDone,
     StepLoad,
@@ -25,10 +26,12 @@ from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.authorization import LSP_READERS, may_read_assessment
 from domain import errors
+from domain.assessment.sop import Step
 from domain.audit import Actor, Role
 from domain.calendar import JAKARTA
 from projections.assessment.projection import utc_text
 
+LAST_STEP = int(max(Step))  # ASM-6: steps 1 to 10
 LOG = "assessments"  # the application whose positions these queries wait for
 
 PipelineResult = Annotated[Pipeline | NotAuthorized | RuleViolation, strawberry.union("PipelineResult")]
@@ -63,8 +66,8 @@ class AssessmentQuery:
         try:
             page = Page.parse(first, offset)
             actor = _lsp_reader(ctx, lsp_code)
-            if step is not None and not 1 <= step <= 8:
-                raise errors.violation("ASM-6", "step", "a step of the SOP is 1 to 8")
+            if step is not None and not 1 <= step <= LAST_STEP:
+                raise errors.violation("ASM-6", "step", f"a step of the SOP is 1 to {LAST_STEP}")
         except errors.DomainError as e:
             return read_refusal(e)
         lsp = actor.institution or ""
@@ -74,9 +77,12 @@ class AssessmentQuery:
             rows = view.pipeline(
                 lsp, step=step, limit=page.first, offset=page.offset, include_assessing=include_assessing
             )
+            reviews = view.reviews_due(lsp, limit=page.first, offset=page.offset)
             return Pipeline(
                 items=[AssessmentSummary.from_row(r, now) for r in rows],
                 per_step=[StepLoad.from_row(c) for c in view.pipeline_counts(lsp, utc_text(now))],
+                reviews_due=[AssessmentSummary.from_row(r, now) for r in reviews],
+                reviews_overdue=view.reviews_overdue(lsp, utc_text(now)),
                 now=now,
                 first=page.first,
                 offset=page.offset,
@@ -150,6 +156,10 @@ class AssessmentQuery:
                 evidence=[AssessmentEvidence.from_row(e) for e in view.evidence(key)],
                 appeals=[Appeal.from_row(a) for a in view.appeals(key)],
                 certificate=CompetencyCertificate.from_row(certificate, today) if certificate else None,
+                # a representative's name is the holder's business and the LSP's, not the asesor's
+                hand_overs=[
+                    HandOver.from_row(h, with_name=actor.role is not Role.ASESOR) for h in view.hand_overs(key)
+                ],
             )
 
         return await ctx.read(LOG, position, read, LOG)

@@ -12,10 +12,14 @@ from projections.assessment.rows import (
     AssessmentRow,
     CertificateRow,
     EvidenceRow,
+    HandOverRow,
     StepCount,
     StepRow,
     UnitRow,
 )
+
+# The stages in which a step may be due (ASM-6): steps 9 and 10 follow the issued certificate or letter.
+SOP_OPEN = frozenset({"IN_SOP", "CERTIFIED", "NOT_YET_COMPETENT"})
 
 
 def _instant(text: str | None) -> datetime | None:
@@ -151,10 +155,15 @@ class AssessmentSummary:
     due_at: datetime | None
     overdue: bool
     appeals: int
+    review_due_at: datetime | None = strawberry.field(
+        description="When the review of the assessment process is due; null when none is owed (ASM-9)"
+    )
+    review_overdue: bool
 
     @classmethod
     def from_row(cls, r: AssessmentRow, now: datetime) -> AssessmentSummary:
-        due = _instant(r.due_at)
+        due = _instant(r.due_at) if r.stage in SOP_OPEN else None
+        review_due = _instant(r.review_due_at)
         return cls(
             assessment_id=r.assessment_id,
             lsp_code=r.lsp_code,
@@ -168,10 +177,35 @@ class AssessmentSummary:
             stage=r.stage,
             recommendation=r.recommendation,
             result=r.result,
-            next_step=r.next_step if r.stage == "IN_SOP" else None,
-            due_at=due if r.stage == "IN_SOP" else None,
-            overdue=r.stage == "IN_SOP" and due is not None and due < now,
+            next_step=r.next_step if r.stage in SOP_OPEN else None,
+            due_at=due,
+            overdue=due is not None and due < now,
             appeals=r.appeals,
+            review_due_at=review_due,
+            review_overdue=review_due is not None and review_due < now,
+        )
+
+
+@strawberry.type(description="Tanda Terima Sertifikat Kompetensi: who received the certificate or BK letter (ASM-6).")
+class HandOver:
+    receiver: str = strawberry.field(description="HOLDER (in person) or REPRESENTATIVE")
+    representative_name: str | None = strawberry.field(description="for the LSP's people and the holder only")
+    relation: str | None
+    received_at: datetime
+    overdue: bool
+    handed_by: str
+
+    @classmethod
+    def from_row(cls, r: HandOverRow, *, with_name: bool) -> HandOver:
+        received = _instant(r.received_at)
+        assert received is not None
+        return cls(
+            receiver=r.receiver,
+            representative_name=r.representative_name if with_name else None,
+            relation=r.relation,
+            received_at=received,
+            overdue=bool(r.overdue),
+            handed_by=r.handed_by,
         )
 
 
@@ -184,6 +218,7 @@ class AssessmentDetail:
     evidence: list[AssessmentEvidence]
     appeals: list[Appeal]
     certificate: CompetencyCertificate | None
+    hand_overs: list[HandOver]
 
 
 @strawberry.type
@@ -197,10 +232,14 @@ class StepLoad:
         return cls(step=r.step, candidates=r.candidates, overdue=r.overdue)
 
 
-@strawberry.type(description="An LSP's candidates in the SOP, the overdue first (ASM-6).")
+@strawberry.type(description="An LSP's candidates in the SOP, the overdue first (ASM-6), and the reviews owed (ASM-9).")
 class Pipeline:
     items: list[AssessmentSummary]
     per_step: list[StepLoad]
+    reviews_due: list[AssessmentSummary] = strawberry.field(
+        description="Assessments whose process review is owed, the overdue first (ASM-9); paged as items are"
+    )
+    reviews_overdue: int
     now: datetime
     first: int
     offset: int
