@@ -30,9 +30,11 @@ from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
 from projections.assessment.view import AssessmentView
 from projections.audit.chain import ChainKeeper, Signer
+from projections.eligibility.register import StudentRegister
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
+from projections.registers.view import RegistersView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.submission.view import SubmissionView
@@ -65,6 +67,7 @@ class DiplomaServices:
     numbering: NumberingView
     sivil: SivilView
     sivil_public: SivilPublic
+    students: StudentRegister  # a university's students and their semesters (issue 32)
 
 
 @dataclass
@@ -88,6 +91,7 @@ class AssessmentServices:
     view: AssessmentView
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
     verification_trail: CertificateTrail  # who verified which certificate (UU PDP)
+    registers: RegistersView  # licences, skema, asesors, TUK, committees, blangko as written (issue 32)
 
 
 @dataclass

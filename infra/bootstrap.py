@@ -80,12 +80,15 @@ from projections.audit.chain import ChainKeeper
 from projections.credentials.projection import CredentialStatusProjection
 from projections.credentials.view import CredentialStatusView
 from projections.eligibility.projection import EligibilityProjection
+from projections.eligibility.register import StudentRegister
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.projection import EquivalencyProjection
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.projection import Projection
+from projections.registers.projection import RegistersProjection
+from projections.registers.view import RegistersView
 from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -316,6 +319,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         AssessmentProjection(vault, nik_key),
         EquivalencyProjection(vault),
         CredentialStatusProjection(),
+        RegistersProjection(),
     ]
 
 
@@ -528,6 +532,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             numbering=NumberingView(queries),
             sivil=SivilView(queries),
             sivil_public=sivil_public,
+            students=StudentRegister(queries),
         ),
         submission=SubmissionServices(
             commands=submissions,
@@ -563,6 +568,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             view=certificates_view,
             student_nik_digest=holder_digest,
             verification_trail=certificate_trail,
+            registers=RegistersView(queries),
         ),
         equivalency=EquivalencyServices(
             commands=equivalencies,

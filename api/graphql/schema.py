@@ -20,6 +20,10 @@ from api.graphql.registry.mutations import RegistryMutation
 from api.graphql.submission.mutations import SubmissionMutation
 from api.graphql.submission.queries import SubmissionQuery
 from api.graphql.transport import Schema
+from api.graphql.viewer.competency import AsesiViewer, AsesorViewer, BnspViewer, LspViewer
+from api.graphql.viewer.national import ApplicantViewer, AuditorViewer, DirectorateViewer, LegalViewer, NationalViewer
+from api.graphql.viewer.queries import ViewerQuery
+from api.graphql.viewer.university import FeedViewer, SscViewer, StudentViewer, UniversityViewer
 from api.unavailable import UnavailableErrors
 
 # Staff documents are small: the deepest real one (eligibility failures) is 4 levels; lists page at 500 rows.
@@ -27,11 +31,27 @@ LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
 Query = merge_types(
     "Query",
-    (DiplomaQuery, SubmissionQuery, AssessmentQuery, ProcessReviewQuery, EquivalencyQuery, AuditQuery),
+    (ViewerQuery, DiplomaQuery, SubmissionQuery, AssessmentQuery, ProcessReviewQuery, EquivalencyQuery, AuditQuery),
+)
+# Every viewer type: ``viewer`` returns the interface, so the schema is told each implementation.
+VIEWERS = (
+    StudentViewer,
+    UniversityViewer,
+    SscViewer,
+    FeedViewer,
+    LspViewer,
+    AsesiViewer,
+    AsesorViewer,
+    BnspViewer,
+    NationalViewer,
+    DirectorateViewer,
+    LegalViewer,
+    AuditorViewer,
+    ApplicantViewer,
 )
 Mutation = merge_types(
     "Mutation",
     (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation, ClosingMutation, EquivalencyMutation),
 )
 
-schema = Schema(query=Query, mutation=Mutation, extensions=[*extensions(LIMITS), UnavailableErrors])
+schema = Schema(query=Query, mutation=Mutation, types=VIEWERS, extensions=[*extensions(LIMITS), UnavailableErrors])

@@ -196,3 +196,29 @@ class AssessmentView:
             {"d": nik_digest},
         )
         return [CertificateRow(**r) for r in rows]
+
+    def pipeline_count(self, lsp_code: str, *, step: int | None) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM asm_assessments WHERE lsp_code = :lsp AND stage = 'IN_SOP'"
+                " AND (CAST(:step AS INTEGER) IS NULL OR next_step = :step)",
+                {"lsp": lsp_code, "step": step},
+            )
+        )
+        return int(row["n"]) if row else 0
+
+    def assignment_count(self, asesor_number: str, *, active_only: bool) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM asm_assignments WHERE asesor_number = :a AND (:all = 1 OR active = 1)",
+                {"a": asesor_number, "all": int(not active_only)},
+            )
+        )
+        return int(row["n"]) if row else 0
+
+    def certificates_of_candidate(self, lsp_code: str, candidate_number: str) -> list[CertificateRow]:
+        rows = self.store.query(
+            _CERTIFICATE + " WHERE lsp_code = :lsp AND candidate_number = :n ORDER BY printed_on, registration_number",
+            {"lsp": lsp_code, "n": candidate_number},
+        )
+        return [CertificateRow(**r) for r in rows]

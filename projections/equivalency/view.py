@@ -161,3 +161,23 @@ class EquivalencyView:
         )
         row.pauses.extend((p["started"], p["ended"]) for p in pauses)
         return row
+
+    def work_queue_count(self, status: str) -> int:
+        row = one(self.store.query("SELECT COUNT(*) AS n FROM eqv_applications WHERE status = :s", {"s": status}))
+        return int(row["n"]) if row else 0
+
+    def open_reviews(self, *, limit: int, offset: int) -> list[tuple[str, str, ReviewRow]]:
+        """EQV-8: formal reviews (PK) requested and not yet decided, the oldest first: legal staff's queue. Each
+        with its application's registration number and id."""
+        rows = self.store.query(
+            "SELECT r.registration_number, a.application_id, r.number, r.letter_reference, r.reasons, r.documents,"
+            " r.requested_on, r.upheld, r.deciders, r.remark, r.decided_on FROM eqv_reviews r"
+            " JOIN eqv_applications a ON a.registration_number = r.registration_number WHERE r.decided_on IS NULL"
+            " ORDER BY r.requested_on, r.registration_number, r.number LIMIT :limit OFFSET :offset",
+            {"limit": limit, "offset": offset},
+        )
+        return [(r.pop("registration_number"), r.pop("application_id"), ReviewRow(**r)) for r in rows]
+
+    def open_review_count(self) -> int:
+        row = one(self.store.query("SELECT COUNT(*) AS n FROM eqv_reviews WHERE decided_on IS NULL"))
+        return int(row["n"]) if row else 0

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.diploma.diploma import Diploma
+
 
 @dataclass(frozen=True)
 class RegisteredDiploma:
@@ -29,3 +31,8 @@ class RegisteredDiploma:
     proposal_reason: str | None = None
     proposal_remark: str | None = None  # the Director General's, on rejection
     replaces_nina: str | None = None  # the NINA cancelled in error that this one replaces
+
+    @property
+    def record_id(self) -> str:
+        """The diploma's aggregate id (one per student, holding each NINA they were given): for the audit tools."""
+        return str(Diploma.create_id(self.university_code, self.nim))

@@ -59,3 +59,30 @@ class NumberingView:
             {"u": university_code, "p": prodi_code, "s": status, "limit": limit, "offset": offset},
         )
         return [RegisteredDiploma(**r) for r in rows]
+
+    def register_count(self, university_code: str, *, prodi_code: str | None = None, status: str | None = None) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM numbering_diplomas d WHERE d.university_code = :u"
+                " AND (CAST(:p AS TEXT) IS NULL OR d.prodi_code = :p) AND (CAST(:s AS TEXT) IS NULL OR d.status = :s)",
+                {"u": university_code, "p": prodi_code, "s": status},
+            )
+        )
+        return int(row["n"]) if row else 0
+
+    def proposals(self, proposal_status: str, *, limit: int, offset: int) -> list[RegisteredDiploma]:
+        """PIN-5: annulment proposals in one status, every university's, the oldest first (the Dirjen's queue)."""
+        rows = self.store.query(
+            _SELECT + " WHERE d.proposal_status = :s ORDER BY d.proposed_on, d.university_code, d.nina"
+            " LIMIT :limit OFFSET :offset",
+            {"s": proposal_status, "limit": limit, "offset": offset},
+        )
+        return [RegisteredDiploma(**r) for r in rows]
+
+    def proposal_count(self, proposal_status: str) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM numbering_diplomas WHERE proposal_status = :s", {"s": proposal_status}
+            )
+        )
+        return int(row["n"]) if row else 0

@@ -89,3 +89,23 @@ class SubmissionView:
             "SELECT DISTINCT university_code, nim FROM sub_submissions WHERE evidence_sha256 = :sha", {"sha": sha256}
         )
         return [(r["university_code"], r["nim"]) for r in rows]
+
+    def review_queue_count(self, university_code: str) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM sub_submissions WHERE university_code = :u"
+                " AND status = 'WAITING_FOR_APPROVAL'",
+                {"u": university_code},
+            )
+        )
+        return int(row["n"]) if row else 0
+
+    def proposal_count(self, university_code: str, *, status: str | None) -> int:
+        row = one(
+            self.store.query(
+                "SELECT COUNT(*) AS n FROM sub_proposals WHERE university_code = :u"
+                " AND (CAST(:s AS TEXT) IS NULL OR status = :s)",
+                {"u": university_code, "s": status},
+            )
+        )
+        return int(row["n"]) if row else 0

@@ -22,6 +22,7 @@ from graphql import (
     GraphQLField,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -107,6 +108,19 @@ SELF_ONLY = {
     ("mutation declareRelation", "asesor"),
     ("mutation registerEquivalencyApplication", "applicant"),
 }
+# Fields that take no argument and answer the token's own scope (issue 32): no argument can name anyone else, so the
+# walk checks that the role is let in and the cell says how far the token reaches: a person's own records, their
+# institution's, or national. That nothing of another's is answered is tested in tests/api/test_viewer.py.
+TOKEN_SCOPED = frozenset({"query viewer"})
+
+
+def token_scope(role_name: str) -> str:
+    role = ROLES[role_name][0]
+    if role_name in PEOPLE:
+        return OWN_RECORDS
+    return OWN_INSTITUTION if role in INSTITUTION_BOUND else ALLOWED
+
+
 # Fields that take one of several ways to name their subject: walked with one (the others are tested beside them).
 ONLY_ARGUMENTS = {"personalDataReport": ("universityCode", "nim")}
 # Kept out: refused, or told "not found" about what exists (someone else's application reads as no application).
@@ -241,7 +255,9 @@ def document(operation: str, name: str, definition: GraphQLField) -> str:
     declared = ", ".join(f"${a}: {t.type}" for a, t in definition.args.items())
     passed = ", ".join(f"{a}: ${a}" for a in definition.args)
     returned = get_named_type(definition.type)
-    selection = " { __typename }" if isinstance(returned, GraphQLObjectType | GraphQLUnionType) else ""
+    selection = (
+        " { __typename }" if isinstance(returned, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType) else ""
+    )
     if isinstance(returned, GraphQLUnionType) and any(t.name == "RuleViolation" for t in returned.types):
         selection = " { __typename ... on RuleViolation { ruleId } }"
     head = f"{operation}({declared})" if declared else operation
@@ -366,6 +382,8 @@ def observe(container: Container, world: World) -> dict[str, dict[str, str]]:
                 inside = walk.run(http, operation, name, definition, token(role_name))
                 if not inside:
                     row[role_name] = DENIED
+                elif f"{operation} {name}" in TOKEN_SCOPED:
+                    row[role_name] = token_scope(role_name)
                 elif (f"{operation} {name}", role_name) in SELF_ONLY:
                     row[role_name] = OWN_RECORDS
                 else:

@@ -13,10 +13,12 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.graphql.arguments import parse_id
+from api.graphql.audit.inputs import RecordKeyInput
 from api.graphql.audit.types import AuditHistory, AuditState, PersonalDataReportView, ReplayedDecisionView
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.audit.personal_data_access import Subject, report_for
+from application.audit.record_keys import record_id
 from application.audit.trail import AUDIT_RULE, AggregateHistory, PastState
 from application.authorization import AUDIT_READERS, require
 from domain import errors
@@ -35,37 +37,62 @@ T = TypeVar("T")
 
 
 async def _audited(
-    ctx: Context, aggregate_id: str, read: Callable[[UUID], T | None]
+    ctx: Context, aggregate_id: str | None, record: RecordKeyInput | None, read: Callable[[UUID], T | None]
 ) -> T | NotAuthorized | RuleViolation | None:
-    """An auditor's or legal staff's read of one aggregate, by its id; a refusal as data."""
+    """An auditor's or legal staff's read of one aggregate, by its id or its business key; a refusal as data."""
     try:
         require(ctx.signed_in(), AUDIT_READERS)
-        wanted = parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
-        return await ctx.run(lambda: read(wanted))
+        if (aggregate_id is None) == (record is None):
+            raise errors.violation(AUDIT_RULE, "aggregateId", "name the record by aggregateId or by record, not both")
+        trail = ctx.services.audit.trail
+
+        def located() -> T | None:
+            wanted = (
+                parse_id(aggregate_id, "aggregateId", AUDIT_RULE)
+                if aggregate_id is not None
+                else record_id(trail, record.key())  # type: ignore[union-attr]
+            )
+            return read(wanted) if wanted is not None else None
+
+        return await ctx.run(located)
     except errors.DomainError as e:
         return read_refusal(e)
 
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="An aggregate's events, any context: auditors and legal staff. Null: no such id.")
+    @strawberry.field(
+        description="An aggregate's events, any context: auditors and legal staff. The record is named by its "
+        "aggregateId or by its business key (record). Null: no such record."
+    )
     async def history(
-        self, info: Info[Context, None], aggregate_id: str, after_version: int = 0, first: int = 100
+        self,
+        info: Info[Context, None],
+        aggregate_id: str | None = None,
+        after_version: int = 0,
+        first: int = 100,
+        record: RecordKeyInput | None = None,
     ) -> HistoryResult | None:
         trail = info.context.services.audit.trail
         found = await _audited(
-            info.context, aggregate_id, lambda a: trail.history(a, after_version=after_version, first=first)
+            info.context, aggregate_id, record, lambda a: trail.history(a, after_version=after_version, first=first)
         )
         return AuditHistory.of(found) if isinstance(found, AggregateHistory) else found
 
     @strawberry.field(
-        description="An aggregate's state as of a version or an instant (with its zone). Null: it did not exist then."
+        description="An aggregate's state as of a version or an instant (with its zone), named by aggregateId or by "
+        "record. Null: it did not exist then."
     )
     async def as_of(
-        self, info: Info[Context, None], aggregate_id: str, version: int | None = None, at: datetime | None = None
+        self,
+        info: Info[Context, None],
+        aggregate_id: str | None = None,
+        version: int | None = None,
+        at: datetime | None = None,
+        record: RecordKeyInput | None = None,
     ) -> AsOfResult | None:
         trail = info.context.services.audit.trail
-        found = await _audited(info.context, aggregate_id, lambda a: trail.as_of(a, version=version, at=at))
+        found = await _audited(info.context, aggregate_id, record, lambda a: trail.as_of(a, version=version, at=at))
         return AuditState.of(found) if isinstance(found, PastState) else found
 
     @strawberry.field(

@@ -92,10 +92,13 @@ class Diploma:
     proposal_reason: str | None
     proposal_remark: str | None = strawberry.field(description="The Director General's remark on a rejection.")
     replaces_nina: str | None = strawberry.field(description="The NINA cancelled in error that this one replaces.")
+    aggregate_id: str = strawberry.field(
+        default="", description="The diploma's record id, for history and asOf (issue 32, item 2)."
+    )
 
     @classmethod
     def from_row(cls, row: RegisteredDiploma) -> Diploma:
-        return cls(**vars(row))
+        return cls(**vars(row), aggregate_id=row.record_id)
 
 
 @strawberry.type
