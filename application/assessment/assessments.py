@@ -169,7 +169,7 @@ class Assessments(CertificateCommands, AssessmentSetup):
                 tuk=self.load(Tuk, Tuk.create_id(lsp, assessment.tuk_code), "TUK", assessment.tuk_code),
                 skema=self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code),
             )
-            assessment.recommend(unit, recommendation, entitled, self.today(), cause)
+            assessment.recommend(unit, recommendation, entitled, cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)

@@ -28,6 +28,8 @@ from domain.calendar import WorkingCalendar
 from domain.errors import violation
 
 MAX_MEMBERS = 50  # of a plenary
+# ASM-2, ASM-3 (decided): the licence and the asesor's registration are judged on the assessment day, once.
+ASSESSMENT_DAY = "ASM-2.assessment-day"
 APPEAL_DAYS = 14  # ASM-8 (decided, from BNSP practice): an appeal within 14 days of the announced result
 
 
@@ -135,7 +137,7 @@ class Assessment(Aggregate):
         mode: Mode,
         cause: Cause,
     ) -> Assessment:
-        licence.check_covers(skema.code, assessed_on)  # ASM-2
+        licence.check_covers(skema.code, assessed_on)  # ASM-2 on the assessment day, once (ASSESSMENT_DAY)
         tuk.check_serves(licence.lsp_code)
         if mode is Mode.REMOTE:  # ASM-5
             licence.check_remote()
@@ -150,7 +152,7 @@ class Assessment(Aggregate):
             assessed_on=assessed_on,
             tuk_code=tuk.tuk_code,
             mode=mode,
-            rule_ids=("ASM-2", "ASM-5") if mode is Mode.REMOTE else ("ASM-2",),
+            rule_ids=("ASM-2", ASSESSMENT_DAY, "ASM-5") if mode is Mode.REMOTE else ("ASM-2", ASSESSMENT_DAY),
             cause=cause,
         )
         return opened
@@ -222,8 +224,8 @@ class Assessment(Aggregate):
                 f"asesor {asesor.asesor_number} assessed or decided on this candidate before the appeal; a reopened "
                 "assessment is taken by someone who did not",
             )
-        asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)
-        self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3",), cause=cause)
+        asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)  # ASM-3 on the assessment day, once
+        self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3", ASSESSMENT_DAY), cause=cause)
 
     @event(AsesorAssigned)
     def _asesor_assigned(self, asesor_number: str, rule_ids: tuple[str, ...], cause: Cause) -> None:
@@ -249,16 +251,19 @@ class Assessment(Aggregate):
     def _evidence_recorded(self, evidence: EvidenceRecord, cause: Cause) -> None:
         self.evidence.append(evidence)
 
-    def recommend(self, unit_code: str, recommendation: Result, entitled: Entitlement, day: date, cause: Cause) -> None:
-        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules. Everyone must
-        still be entitled on the day the judgement is recorded: the LSP's licence (ASM-2), the asesor's
-        registration and no conflict since the assignment (ASM-3), remote approval and the TUK (ASM-5)."""
+    def recommend(self, unit_code: str, recommendation: Result, entitled: Entitlement, cause: Cause) -> None:
+        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules.
+
+        The LSP's licence (ASM-2) and the asesor's registration (ASM-3) were judged once, on the assessment day, at
+        the opening and the assignment; recording the K/BK later does not judge them again (ASM-2.assessment-day),
+        so a licence or registration ending on the assessment day never leaves the assessment stuck. What may change
+        since and still matters is checked now: no conflict of interest (ASM-3.conflict), and for a remote
+        assessment BNSP's approval and the TUK's requirements (ASM-5)."""
         asesor = entitled.asesor
         self._check_assessor(asesor.asesor_number)
         if unit_code not in self.units:
             raise violation("ASM-4", "unitCode", f"unit {unit_code} is not in skema {self.skema_code}")
-        entitled.licence.check_covers(self.skema_code, day)
-        asesor.check_may_assess(self.skema_code, day, entitled.candidate)
+        asesor.check_no_conflict(entitled.candidate)
         if self.mode is Mode.REMOTE:
             entitled.licence.check_remote()
             entitled.tuk.check_remote_requirements(entitled.skema)
@@ -276,7 +281,7 @@ class Assessment(Aggregate):
                 unit_code=unit_code,
                 recommendation=recommendation,
                 asesor_number=asesor.asesor_number,
-                rule_ids=("ASM-4",),
+                rule_ids=("ASM-4", ASSESSMENT_DAY),
                 cause=cause,
             )
 
