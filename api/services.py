@@ -33,6 +33,7 @@ from projections.audit.chain import ChainKeeper, Signer
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
+from projections.remote_assessment.view import RemoteAssessmentView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.submission.view import SubmissionView
@@ -86,6 +87,7 @@ class AssessmentServices:
 
     commands: Assessments
     view: AssessmentView
+    remote: RemoteAssessmentView  # applications for remote assessment, requirements per skema (ASM-5)
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
     verification_trail: CertificateTrail  # who verified which certificate (UU PDP)
 

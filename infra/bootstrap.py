@@ -86,6 +86,8 @@ from projections.equivalency.view import EquivalencyView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.projection import Projection
+from projections.remote_assessment.projection import RemoteAssessmentProjection
+from projections.remote_assessment.view import RemoteAssessmentView
 from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -314,6 +316,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         SubmissionProjection(),
         OutboxProjection(),
         AssessmentProjection(vault, nik_key),
+        RemoteAssessmentProjection(),
         EquivalencyProjection(vault),
         CredentialStatusProjection(),
     ]
@@ -506,6 +509,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         return (
             bool(students_holding(submissions_written, numbering_written, sha256))
             or bool(assessments_written.evidence_holders(sha256))
+            or bool(RemoteAssessmentView(reads).file_holders(sha256))
             or bool(equivalency_written.document_holders(sha256))
         )
 
@@ -561,6 +565,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         assessment=AssessmentServices(
             commands=assessments,
             view=certificates_view,
+            remote=RemoteAssessmentView(queries),
             student_nik_digest=holder_digest,
             verification_trail=certificate_trail,
         ),

@@ -9,6 +9,7 @@ from strawberry.tools import merge_types
 
 from api.graphql.assessment.mutations import AssessmentMutation
 from api.graphql.assessment.queries import AssessmentQuery
+from api.graphql.assessment.remote import RemoteAssessmentMutation, RemoteAssessmentQuery
 from api.graphql.audit.queries import AuditQuery
 from api.graphql.cost import Limits, extensions
 from api.graphql.diploma.mutations import DiplomaMutation
@@ -24,9 +25,20 @@ from api.unavailable import UnavailableErrors
 # Staff documents are small: the deepest real one (eligibility failures) is 4 levels; lists page at 500 rows.
 LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
-Query = merge_types("Query", (DiplomaQuery, SubmissionQuery, AssessmentQuery, EquivalencyQuery, AuditQuery))
+Query = merge_types(
+    "Query",
+    (DiplomaQuery, SubmissionQuery, AssessmentQuery, RemoteAssessmentQuery, EquivalencyQuery, AuditQuery),
+)
 Mutation = merge_types(
-    "Mutation", (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation, EquivalencyMutation)
+    "Mutation",
+    (
+        RegistryMutation,
+        DiplomaMutation,
+        SubmissionMutation,
+        AssessmentMutation,
+        RemoteAssessmentMutation,
+        EquivalencyMutation,
+    ),
 )
 
 schema = Schema(query=Query, mutation=Mutation, extensions=[*extensions(LIMITS), UnavailableErrors])

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 from application.assessment.certificates import CertificateCommands
 from application.assessment.inputs import EvidenceInput, parse_evidence, parse_reference
 from application.assessment.receipt import AssessmentReceipt
+from application.assessment.remote import RemoteAssessmentCommands
 from application.assessment.setup import CODE_FORM, AssessmentSetup
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
 from application.files import OwnFile
@@ -39,7 +40,7 @@ from domain.text import REMARK_CHARS, parse_text
 MAX_BATCH = 200  # assessments one SOP step is recorded for at once (a plenary's candidates)
 
 
-class Assessments(CertificateCommands, AssessmentSetup):
+class Assessments(CertificateCommands, RemoteAssessmentCommands, AssessmentSetup):
     name = "assessments"
     snapshot_every: ClassVar[dict[type[Aggregate], int]] = {}
 
@@ -95,14 +96,16 @@ class Assessments(CertificateCommands, AssessmentSetup):
             licence = self.find(Licence, Licence.create_id(lsp))
             if licence is None:
                 raise violation("ASM-2.scope", "lspCode", f"LSP {lsp} holds no BNSP licence")
+            skema = self.load(Skema, Skema.create_id(skema_key), "skema", skema_key)
             assessment = Assessment.open(
                 licence=licence,
-                skema=self.load(Skema, Skema.create_id(skema_key), "skema", skema_key),
+                skema=skema,
                 candidate_number=number,
                 assessed_on=assessed_on,
                 tuk=self.load(Tuk, Tuk.create_id(lsp, tuk_key), "TUK", tuk_key),
                 mode=mode,
                 cause=cause,
+                remote_requirements=self.requirements_for(lsp, skema),
             )
             claims = (key.claim(assessment),) if key else ()
             return self._receipt([assessment], self.commit(assessment, *claims))
@@ -162,12 +165,14 @@ class Assessments(CertificateCommands, AssessmentSetup):
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
+            skema = self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code)
             entitled = Entitlement(
                 asesor=self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id),
                 candidate=self._candidate(asesi),
                 licence=self.load(Licence, Licence.create_id(lsp), "licence", lsp),
                 tuk=self.load(Tuk, Tuk.create_id(lsp, assessment.tuk_code), "TUK", assessment.tuk_code),
-                skema=self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code),
+                skema=skema,
+                remote_requirements=self.requirements_for(lsp, skema),
             )
             assessment.recommend(unit, recommendation, entitled, cause)
             return self._receipt([assessment], self.commit(assessment))

@@ -20,6 +20,7 @@ from domain.assessment.evidence import EvidenceRecord
 from domain.assessment.kinds import Mode, Stage
 from domain.assessment.licence import Licence
 from domain.assessment.people import IDENTITY
+from domain.assessment.remote import APPROVAL_RULE, TUK_RULE
 from domain.assessment.sop import SOP, Result, Step, next_step
 from domain.assessment.standards import Skema
 from domain.assessment.tuk import Tuk
@@ -30,6 +31,7 @@ from domain.errors import violation
 MAX_MEMBERS = 50  # of a plenary
 # ASM-2, ASM-3 (decided): the licence and the asesor's registration are judged on the assessment day, once.
 ASSESSMENT_DAY = "ASM-2.assessment-day"
+REMOTE_RULES = ("ASM-5", APPROVAL_RULE, TUK_RULE)
 APPEAL_DAYS = 14  # ASM-8 (decided, from BNSP practice): an appeal within 14 days of the announced result
 
 
@@ -42,6 +44,7 @@ class Entitlement:
     licence: Licence
     tuk: Tuk
     skema: Skema
+    remote_requirements: frozenset[str] = frozenset()  # in force for the skema at this LSP (ASM-5.tuk)
 
 
 @dataclass(frozen=True)
@@ -136,12 +139,14 @@ class Assessment(Aggregate):
         tuk: Tuk,
         mode: Mode,
         cause: Cause,
+        remote_requirements: frozenset[str] = frozenset(),
     ) -> Assessment:
+        """``remote_requirements``: what the LSP's TUK must provide for the skema remotely (ASM-5.tuk)."""
         licence.check_covers(skema.code, assessed_on)  # ASM-2 on the assessment day, once (ASSESSMENT_DAY)
         tuk.check_serves(licence.lsp_code)
         if mode is Mode.REMOTE:  # ASM-5
             licence.check_remote()
-            tuk.check_remote_requirements(skema)
+            tuk.check_remote_requirements(skema.code, remote_requirements)
         units = tuple((u.code, len(u.elements)) for u in skema.units_of(skema.current_version))
         opened: Assessment = cls(
             lsp_code=licence.lsp_code,
@@ -152,7 +157,7 @@ class Assessment(Aggregate):
             assessed_on=assessed_on,
             tuk_code=tuk.tuk_code,
             mode=mode,
-            rule_ids=("ASM-2", ASSESSMENT_DAY, "ASM-5") if mode is Mode.REMOTE else ("ASM-2", ASSESSMENT_DAY),
+            rule_ids=("ASM-2", ASSESSMENT_DAY, *REMOTE_RULES) if mode is Mode.REMOTE else ("ASM-2", ASSESSMENT_DAY),
             cause=cause,
         )
         return opened
@@ -266,7 +271,7 @@ class Assessment(Aggregate):
         asesor.check_no_conflict(entitled.candidate)
         if self.mode is Mode.REMOTE:
             entitled.licence.check_remote()
-            entitled.tuk.check_remote_requirements(entitled.skema)
+            entitled.tuk.check_remote_requirements(self.skema_code, entitled.remote_requirements)
         if recommendation is Result.K:
             missing = [n for n in range(1, self.units[unit_code] + 1) if not self._supported(unit_code, n)]
             if missing:

@@ -194,14 +194,14 @@ def test_asm_4_the_plenary_cannot_make_a_bk_recommendation_k(office: Office) -> 
 
 
 def test_asm_5_remote_needs_bnsp_approval(office: Office) -> None:
-    refused(office, "ASM-5", lambda: office.open(mode=Mode.REMOTE))
+    refused(office, "ASM-5.approval", lambda: office.open(mode=Mode.REMOTE))
 
 
 def test_asm_5_remote_needs_a_tuk_meeting_the_skema_requirements(world: World) -> None:
     office = Office(world).setup(remote=True)
     app = office.app
     refused(office, "ASM-5.tuk", lambda: office.open(mode=Mode.REMOTE))  # no requirements set for the skema
-    app.set_remote_requirements(skema_code=SKEMA, requirements=["VIDEO_CONFERENCE", "SCREEN_SHARING"], cause=BNSP)
+    office.require_remote("VIDEO_CONFERENCE", "SCREEN_SHARING")
     register = lambda facilities: app.register_tuk(  # noqa: E731
         lsp_code=LSP,
         tuk_code="TUK-DARING",
@@ -457,7 +457,7 @@ def test_asm_6_a_plenary_names_at_most_fifty_members(office: Office) -> None:
 def test_asm_5_remote_approval_withdrawn_before_the_judgement(world: World) -> None:
     office = Office(world).setup(remote=True)
     app = office.app
-    app.set_remote_requirements(skema_code=SKEMA, requirements=["VIDEO_CONFERENCE"], cause=BNSP)
+    office.require_remote("VIDEO_CONFERENCE")
     app.register_tuk(
         lsp_code=LSP,
         tuk_code="TUK-DARING",
@@ -474,10 +474,12 @@ def test_asm_5_remote_approval_withdrawn_before_the_judgement(world: World) -> N
         skema_codes=[SKEMA],
         valid_from=LICENSED[0],
         valid_until=LICENSED[1],
-        remote_assessment=False,
         cause=BNSP,
     )
-    refused(office, "ASM-5", lambda: office.recommend(assessment_id, UNITS[0], Result.BK))
+    office.recommend(assessment_id, UNITS[0], Result.BK)  # an amended licence keeps its approval (ASM-5.approval)
+    office.apply_remote(technology="Aplikasi baru")  # a new SOP: decided afresh, and BNSP refuses it
+    app.decide_remote_assessment(lsp_code=LSP, number=2, approved=False, reason="SOP tidak lengkap", cause=BNSP)
+    refused(office, "ASM-5.approval", lambda: office.recommend(assessment_id, UNITS[1], Result.BK))
 
 
 def test_asm_3_a_conflict_arising_after_the_assignment(office: Office) -> None:
@@ -532,7 +534,6 @@ def test_asm_2_3_the_day_after_the_licence_or_registration_ends_is_refused_when_
         skema_codes=[SKEMA],
         valid_from=date(2024, 1, 1),
         valid_until=DAY + timedelta(days=1),
-        remote_assessment=False,
         cause=BNSP,
     )
     late = office.open(on=DAY + timedelta(days=1))
@@ -550,7 +551,6 @@ def test_asm_2_3_a_renewal_after_the_assessment_day_does_not_undo_the_judgement(
         skema_codes=[SKEMA],
         valid_from=renewed[0],
         valid_until=renewed[1],
-        remote_assessment=False,
         cause=BNSP,
     )
     office.app.register_asesor(
