@@ -21,6 +21,7 @@ from application.audit.personal_data_access import Subject, report_for
 from application.authorization import (
     DPI_READERS,
     EQUIVALENCY_READERS,
+    LSP_READERS,
     SSC,
     may_read_assessment,
     may_read_student,
@@ -32,7 +33,8 @@ from domain.registry.codes import student_key
 from projections.numbering.view import NumberingView
 from projections.submission.view import SubmissionView
 
-UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT})  # SUB-6, ASM-4, EQV-2
+# SUB-6, ASM-4, EQV-2; the Ketua LSP's SOP and technology description for remote assessment (ASM-5.application)
+UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT, Role.KETUA_LSP})
 
 
 def signed_in(services: Services, request: Request) -> Actor:
@@ -115,13 +117,16 @@ def create_files_router(services: Services) -> APIRouter:
         )
         assessed = await asyncio.to_thread(services.assessment.view.evidence_holders, sha256)
         applied = await asyncio.to_thread(services.equivalency.view.document_holders, sha256)
-        if not holders and not assessed and not applied:
+        remote = await asyncio.to_thread(services.assessment.remote.file_holders, sha256)
+        if not holders and not assessed and not applied and not remote:
             return refused(404, "NotFound", "no such file")
         allowed = any(may_read_student(actor, SSC, university, nim) for university, nim in holders)
         if not allowed and assessed:  # ASM-5: assessment evidence stays with the LSP, its asesors and the candidate
             allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
         if not allowed and applied:  # EQV: the applicant's own documents, and the directorate's
             allowed = actor.role in EQUIVALENCY_READERS or (actor.role is Role.APPLICANT and actor.id in applied)
+        if not allowed and remote:  # ASM-5: an LSP's application, for BNSP and the LSP's own people
+            allowed = actor.role is Role.BNSP_OFFICER or (actor.role in LSP_READERS and actor.institution in remote)
         if not allowed:  # answered as an unknown digest: a refusal would tell that the file exists
             return refused(404, "NotFound", "no such file")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))

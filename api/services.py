@@ -35,6 +35,7 @@ from projections.eligibility.view import EligibilityView
 from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
 from projections.registers.view import RegistersView
+from projections.remote_assessment.view import RemoteAssessmentView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.submission.view import SubmissionView
@@ -89,6 +90,7 @@ class AssessmentServices:
 
     commands: Assessments
     view: AssessmentView
+    remote: RemoteAssessmentView  # applications for remote assessment, requirements per skema (ASM-5)
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
     verification_trail: CertificateTrail  # who verified which certificate (UU PDP)
     registers: RegistersView  # licences, skema, asesors, TUK, committees, blangko as written (issue 32)

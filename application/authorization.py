@@ -81,7 +81,10 @@ def may_read_student(actor: Actor, staff: frozenset[Role], university_code: str,
 BNSP = frozenset({Role.BNSP_OFFICER})  # licences, skema, asesor registrations (ASM-1 .. ASM-3)
 LSP_CERTIFICATION = frozenset({Role.KABAG_SERTIFIKASI})  # TUK, schedule, assignments, blangko (ASM-3, ASM-6)
 LSP_STAFF = frozenset({Role.KABAG_SERTIFIKASI, Role.KABAG_ADMINISTRASI})  # registers candidates
-LSP_HEAD = frozenset({Role.KETUA_LSP})  # appoints the committee, signs and revokes certificates
+LSP_HEAD = frozenset({Role.KETUA_LSP})  # appoints the committee, signs and revokes certificates, applies to BNSP
+# ASM-5.tuk: the LSP sets its TUK's requirements for remote assessment: its head, or the Kabag Sertifikasi who
+# registers its TUK (decided)
+LSP_REMOTE_REQUIREMENTS = frozenset({Role.KETUA_LSP, Role.KABAG_SERTIFIKASI})
 ASESORS = frozenset({Role.ASESOR})
 APPEAL_DECIDERS = frozenset({Role.KOMITE_TEKNIS, Role.KETUA_LSP})  # ASM-8, when they took no part
 LSP_DECIDERS = APPEAL_DECIDERS  # declare the asesor numbers they hold (ASM-6, ASM-8)

@@ -89,6 +89,8 @@ from projections.numbering.view import NumberingView
 from projections.projection import Projection
 from projections.registers.projection import RegistersProjection
 from projections.registers.view import RegistersView
+from projections.remote_assessment.projection import RemoteAssessmentProjection
+from projections.remote_assessment.view import RemoteAssessmentView
 from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -317,6 +319,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         SubmissionProjection(),
         OutboxProjection(),
         AssessmentProjection(vault, nik_key),
+        RemoteAssessmentProjection(),
         EquivalencyProjection(vault),
         CredentialStatusProjection(),
         RegistersProjection(),
@@ -510,6 +513,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         return (
             bool(students_holding(submissions_written, numbering_written, sha256))
             or bool(assessments_written.evidence_holders(sha256))
+            or bool(RemoteAssessmentView(reads).file_holders(sha256))
             or bool(equivalency_written.document_holders(sha256))
         )
 
@@ -566,6 +570,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         assessment=AssessmentServices(
             commands=assessments,
             view=certificates_view,
+            remote=RemoteAssessmentView(queries),
             student_nik_digest=holder_digest,
             verification_trail=certificate_trail,
             registers=RegistersView(queries),

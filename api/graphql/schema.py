@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 from api.graphql.assessment.closing import ClosingMutation, ProcessReviewQuery
 from api.graphql.assessment.mutations import AssessmentMutation
 from api.graphql.assessment.queries import AssessmentQuery
+from api.graphql.assessment.remote import RemoteAssessmentMutation, RemoteAssessmentQuery
 from api.graphql.audit.queries import AuditQuery
 from api.graphql.cost import Limits, extensions
 from api.graphql.diploma.mutations import DiplomaMutation
@@ -31,7 +32,16 @@ LIMITS = Limits(max_depth=8, max_aliases=20, max_tokens=2000)
 
 Query = merge_types(
     "Query",
-    (ViewerQuery, DiplomaQuery, SubmissionQuery, AssessmentQuery, ProcessReviewQuery, EquivalencyQuery, AuditQuery),
+    (
+        ViewerQuery,
+        DiplomaQuery,
+        SubmissionQuery,
+        AssessmentQuery,
+        ProcessReviewQuery,
+        RemoteAssessmentQuery,
+        EquivalencyQuery,
+        AuditQuery,
+    ),
 )
 # Every viewer type: ``viewer`` returns the interface, so the schema is told each implementation.
 VIEWERS = (
@@ -51,7 +61,15 @@ VIEWERS = (
 )
 Mutation = merge_types(
     "Mutation",
-    (RegistryMutation, DiplomaMutation, SubmissionMutation, AssessmentMutation, ClosingMutation, EquivalencyMutation),
+    (
+        RegistryMutation,
+        DiplomaMutation,
+        SubmissionMutation,
+        AssessmentMutation,
+        ClosingMutation,
+        RemoteAssessmentMutation,
+        EquivalencyMutation,
+    ),
 )
 
 schema = Schema(query=Query, mutation=Mutation, types=VIEWERS, extensions=[*extensions(LIMITS), UnavailableErrors])

@@ -18,6 +18,7 @@ from application.assessment.certificates import CertificateCommands
 from application.assessment.closing import ClosingCommands
 from application.assessment.inputs import EvidenceInput, parse_evidence, parse_reference
 from application.assessment.receipt import AssessmentReceipt
+from application.assessment.remote import RemoteAssessmentCommands
 from application.assessment.setup import CODE_FORM, AssessmentSetup
 from application.authorization import APPEAL_DECIDERS, ASESORS, LSP_CERTIFICATION, require
 from application.files import OwnFile
@@ -48,7 +49,7 @@ SIMPLE_STEPS = (
 )
 
 
-class Assessments(ClosingCommands, CertificateCommands, AssessmentSetup):
+class Assessments(ClosingCommands, CertificateCommands, RemoteAssessmentCommands, AssessmentSetup):
     name = "assessments"
     snapshot_every: ClassVar[dict[type[Aggregate], int]] = {}
 
@@ -104,14 +105,16 @@ class Assessments(ClosingCommands, CertificateCommands, AssessmentSetup):
             licence = self.find(Licence, Licence.create_id(lsp))
             if licence is None:
                 raise violation("ASM-2.scope", "lspCode", f"LSP {lsp} holds no BNSP licence")
+            skema = self.load(Skema, Skema.create_id(skema_key), "skema", skema_key)
             assessment = Assessment.open(
                 licence=licence,
-                skema=self.load(Skema, Skema.create_id(skema_key), "skema", skema_key),
+                skema=skema,
                 candidate_number=number,
                 assessed_on=assessed_on,
                 tuk=self.load(Tuk, Tuk.create_id(lsp, tuk_key), "TUK", tuk_key),
                 mode=mode,
                 cause=cause,
+                remote_requirements=self.requirements_for(lsp, skema),
             )
             claims = (key.claim(assessment),) if key else ()
             return self._receipt([assessment], self.commit(assessment, *claims))
@@ -171,14 +174,16 @@ class Assessments(ClosingCommands, CertificateCommands, AssessmentSetup):
         def command() -> AssessmentReceipt:
             assessment = self._assessment(lsp, assessment_id)
             asesi = self.load(Asesi, Asesi.create_id(lsp, assessment.candidate_number), "candidate", "")
+            skema = self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code)
             entitled = Entitlement(
                 asesor=self.load(Asesor, Asesor.create_id(cause.actor.id), "asesor", cause.actor.id),
                 candidate=self._candidate(asesi),
                 licence=self.load(Licence, Licence.create_id(lsp), "licence", lsp),
                 tuk=self.load(Tuk, Tuk.create_id(lsp, assessment.tuk_code), "TUK", assessment.tuk_code),
-                skema=self.load(Skema, Skema.create_id(assessment.skema_code), "skema", assessment.skema_code),
+                skema=skema,
+                remote_requirements=self.requirements_for(lsp, skema),
             )
-            assessment.recommend(unit, recommendation, entitled, self.today(), cause)
+            assessment.recommend(unit, recommendation, entitled, cause)
             return self._receipt([assessment], self.commit(assessment))
 
         return self.retrying(command)

@@ -39,8 +39,7 @@ def sealed_with(personal: PersonalData, employer: str | None) -> PersonalData:
 
 
 class AssessmentSetup(AssessmentBase):
-    # ASM-1: skema, kept nationally (BNSP verifies every skema, with its technical requirements for remote
-    # assessment: decided) ---------------------------------------------------------------------------------------
+    # ASM-1: skema, kept nationally (each LSP sets its TUK's requirements for remote assessment: ``remote``) ------
 
     def publish_skema(self, *, code: str, title: str, units: Sequence[UnitInput], cause: Cause) -> Receipt:
         require(cause.actor, BNSP)
@@ -56,18 +55,6 @@ class AssessmentSetup(AssessmentBase):
 
         return self.retrying(command)
 
-    def set_remote_requirements(self, *, skema_code: str, requirements: Sequence[str], cause: Cause) -> Receipt:
-        require(cause.actor, BNSP)
-        code = parse_code(skema_code, SKEMA_CODE, "skemaCode", CODE_FORM, "ASM-1")
-        wanted = parse_facilities(requirements, "requirements", "ASM-5")
-
-        def command() -> Receipt:
-            skema = self.load(Skema, Skema.create_id(code), "skema", code)
-            skema.set_remote_requirements(wanted, cause)
-            return self.receipt(self.commit(skema))
-
-        return self.retrying(command)
-
     # ASM-2: licences ------------------------------------------------------------------------------------------
 
     def license_lsp(
@@ -78,10 +65,10 @@ class AssessmentSetup(AssessmentBase):
         skema_codes: Sequence[str],
         valid_from: date,
         valid_until: date,
-        remote_assessment: bool,
         cause: Cause,
     ) -> Receipt:
-        """Grants the licence, or amends it (a renewal or a change of scope is a new term of the same licence)."""
+        """Grants the licence, or amends it (a renewal or a change of scope is a new term of the same licence). Its
+        approval for remote assessment is the outcome of the LSP's application (ASM-5.approval), kept as it was."""
         require(cause.actor, BNSP)
         lsp = parse_lsp_code(lsp_code)
         codes = [parse_code(c, SKEMA_CODE, "skemaCodes", CODE_FORM, "ASM-2.scope") for c in skema_codes]
@@ -94,7 +81,6 @@ class AssessmentSetup(AssessmentBase):
                 "skema_codes": codes,
                 "valid_from": valid_from,
                 "valid_until": valid_until,
-                "remote_assessment": remote_assessment,
                 "cause": cause,
             }
             licence = self.find(Licence, Licence.create_id(lsp))

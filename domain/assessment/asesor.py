@@ -78,6 +78,10 @@ class Asesor(Aggregate):
         """ASM-3: a valid registration for the skema on the day, and no conflict of interest (decided: the same
         employer, compared without case, or a declared relation)."""
         self.check_registered(skema_code, day)
+        self.check_no_conflict(candidate)
+
+    def check_no_conflict(self, candidate: Candidate) -> None:
+        """ASM-3.conflict: checked at the assignment and again at each judgement (a relation declared since counts)."""
         same_employer = (
             self.employer is not None
             and candidate.employer is not None

@@ -21,6 +21,7 @@ from domain.assessment.handover import HandOverReceipt
 from domain.assessment.kinds import Mode, Stage
 from domain.assessment.licence import Licence
 from domain.assessment.people import IDENTITY
+from domain.assessment.remote import APPROVAL_RULE, TUK_RULE
 from domain.assessment.review import ORDER, Findings, check_reviewer, review_due
 from domain.assessment.sop import SOP, Result, Step, next_step
 from domain.assessment.standards import Skema
@@ -30,6 +31,9 @@ from domain.calendar import WorkingCalendar
 from domain.errors import violation
 
 MAX_MEMBERS = 50  # of a plenary
+# ASM-2, ASM-3 (decided): the licence and the asesor's registration are judged on the assessment day, once.
+ASSESSMENT_DAY = "ASM-2.assessment-day"
+REMOTE_RULES = ("ASM-5", APPROVAL_RULE, TUK_RULE)
 APPEAL_DAYS = 14  # ASM-8 (decided, from BNSP practice): an appeal within 14 days of the announced result
 
 
@@ -42,6 +46,7 @@ class Entitlement:
     licence: Licence
     tuk: Tuk
     skema: Skema
+    remote_requirements: frozenset[str] = frozenset()  # in force for the skema at this LSP (ASM-5.tuk)
 
 
 @dataclass(frozen=True)
@@ -167,12 +172,14 @@ class Assessment(Aggregate):
         tuk: Tuk,
         mode: Mode,
         cause: Cause,
+        remote_requirements: frozenset[str] = frozenset(),
     ) -> Assessment:
-        licence.check_covers(skema.code, assessed_on)  # ASM-2
+        """``remote_requirements``: what the LSP's TUK must provide for the skema remotely (ASM-5.tuk)."""
+        licence.check_covers(skema.code, assessed_on)  # ASM-2 on the assessment day, once (ASSESSMENT_DAY)
         tuk.check_serves(licence.lsp_code)
         if mode is Mode.REMOTE:  # ASM-5
             licence.check_remote()
-            tuk.check_remote_requirements(skema)
+            tuk.check_remote_requirements(skema.code, remote_requirements)
         units = tuple((u.code, len(u.elements)) for u in skema.units_of(skema.current_version))
         opened: Assessment = cls(
             lsp_code=licence.lsp_code,
@@ -183,7 +190,7 @@ class Assessment(Aggregate):
             assessed_on=assessed_on,
             tuk_code=tuk.tuk_code,
             mode=mode,
-            rule_ids=("ASM-2", "ASM-5") if mode is Mode.REMOTE else ("ASM-2",),
+            rule_ids=("ASM-2", ASSESSMENT_DAY, *REMOTE_RULES) if mode is Mode.REMOTE else ("ASM-2", ASSESSMENT_DAY),
             cause=cause,
         )
         return opened
@@ -258,8 +265,8 @@ class Assessment(Aggregate):
                 f"asesor {asesor.asesor_number} assessed or decided on this candidate before the appeal; a reopened "
                 "assessment is taken by someone who did not",
             )
-        asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)
-        self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3",), cause=cause)
+        asesor.check_may_assess(self.skema_code, self.assessed_on, candidate)  # ASM-3 on the assessment day, once
+        self._asesor_assigned(asesor_number=asesor.asesor_number, rule_ids=("ASM-3", ASSESSMENT_DAY), cause=cause)
 
     @event(AsesorAssigned)
     def _asesor_assigned(self, asesor_number: str, rule_ids: tuple[str, ...], cause: Cause) -> None:
@@ -285,19 +292,22 @@ class Assessment(Aggregate):
     def _evidence_recorded(self, evidence: EvidenceRecord, cause: Cause) -> None:
         self.evidence.append(evidence)
 
-    def recommend(self, unit_code: str, recommendation: Result, entitled: Entitlement, day: date, cause: Cause) -> None:
-        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules. Everyone must
-        still be entitled on the day the judgement is recorded: the LSP's licence (ASM-2), the asesor's
-        registration and no conflict since the assignment (ASM-3), remote approval and the TUK (ASM-5)."""
+    def recommend(self, unit_code: str, recommendation: Result, entitled: Entitlement, cause: Cause) -> None:
+        """ASM-4: K for a unit only when each of its elements has evidence meeting the four rules.
+
+        The LSP's licence (ASM-2) and the asesor's registration (ASM-3) were judged once, on the assessment day, at
+        the opening and the assignment; recording the K/BK later does not judge them again (ASM-2.assessment-day),
+        so a licence or registration ending on the assessment day never leaves the assessment stuck. What may change
+        since and still matters is checked now: no conflict of interest (ASM-3.conflict), and for a remote
+        assessment BNSP's approval and the TUK's requirements (ASM-5)."""
         asesor = entitled.asesor
         self._check_assessor(asesor.asesor_number)
         if unit_code not in self.units:
             raise violation("ASM-4", "unitCode", f"unit {unit_code} is not in skema {self.skema_code}")
-        entitled.licence.check_covers(self.skema_code, day)
-        asesor.check_may_assess(self.skema_code, day, entitled.candidate)
+        asesor.check_no_conflict(entitled.candidate)
         if self.mode is Mode.REMOTE:
             entitled.licence.check_remote()
-            entitled.tuk.check_remote_requirements(entitled.skema)
+            entitled.tuk.check_remote_requirements(self.skema_code, entitled.remote_requirements)
         if recommendation is Result.K:
             missing = [n for n in range(1, self.units[unit_code] + 1) if not self._supported(unit_code, n)]
             if missing:
@@ -312,7 +322,7 @@ class Assessment(Aggregate):
                 unit_code=unit_code,
                 recommendation=recommendation,
                 asesor_number=asesor.asesor_number,
-                rule_ids=("ASM-4",),
+                rule_ids=("ASM-4", ASSESSMENT_DAY),
                 cause=cause,
             )
 

@@ -30,3 +30,11 @@ class Stage(StrEnum):
     APPEALED = "APPEALED"  # a BK result under appeal (ASM-8)
     CERTIFIED = "CERTIFIED"  # step 8 done: the certificate is issued
     NOT_YET_COMPETENT = "NOT_YET_COMPETENT"  # step 5 done: the Surat Keterangan Belum Kompeten is issued
+
+
+class ApplicationStatus(StrEnum):
+    """An LSP's application to BNSP for remote assessment (ASM-5.application, ASM-5.approval)."""
+
+    PENDING = "PENDING"  # with BNSP
+    APPROVED = "APPROVED"
+    REFUSED = "REFUSED"

@@ -1,4 +1,10 @@
-"""An LSP's licence from BNSP (ASM-2): its kind, the skema it may certify, and its validity period."""
+"""An LSP's licence from BNSP (ASM-2): its kind, the skema it may certify, and its validity period; and whether BNSP
+approved the LSP's application for remote assessment (ASM-5.approval).
+
+Before applications existed, BNSP set a flag on the licence when granting or amending it. Those events still load
+as they were stored and are interpreted, not upcast: a flag set means approved, a flag cleared means not approved.
+A grant or amendment recorded since carries no flag (None) and leaves the approval as it was; only the outcome of
+an application changes it (``RemoteAssessmentDecided``)."""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from domain.assessment.kinds import LicenceKind
 # moved to lsp_code (the API parses it too), re-exported for those that import it from here
 from domain.assessment.lsp_code import LSP_CODE as LSP_CODE
 from domain.assessment.lsp_code import parse_lsp_code as parse_lsp_code
+from domain.assessment.remote import APPROVAL_RULE
 from domain.audit import Cause
 from domain.dates import check_days, years_after
 from domain.errors import violation
@@ -32,15 +39,24 @@ class Licence(Aggregate):
         skema_codes: tuple[str, ...]
         valid_from: date
         valid_until: date
-        remote_assessment: bool  # BNSP's approval for remote assessment (ASM-5)
         cause: Cause
+        remote_assessment: bool | None = None  # the flag of a licence granted before applications (ASM-5)
 
     class Amended(Aggregate.Event):
         lsp_code: str
         skema_codes: tuple[str, ...]
         valid_from: date
         valid_until: date
-        remote_assessment: bool
+        cause: Cause
+        remote_assessment: bool | None = None  # as in Granted
+
+    class RemoteAssessmentDecided(Aggregate.Event):
+        """BNSP's decision on the LSP's application for remote assessment (ASM-5.approval), by its number."""
+
+        lsp_code: str
+        approved: bool
+        application: int
+        rule_ids: tuple[str, ...]
         cause: Cause
 
     @classmethod
@@ -52,7 +68,6 @@ class Licence(Aggregate):
         skema_codes: Iterable[str],
         valid_from: date,
         valid_until: date,
-        remote_assessment: bool,
         cause: Cause,
     ) -> Licence:
         codes = _term(skema_codes, valid_from, valid_until)
@@ -62,7 +77,6 @@ class Licence(Aggregate):
             skema_codes=codes,
             valid_from=valid_from,
             valid_until=valid_until,
-            remote_assessment=remote_assessment,
             cause=cause,
         )
         return granted
@@ -75,11 +89,12 @@ class Licence(Aggregate):
         skema_codes: tuple[str, ...],
         valid_from: date,
         valid_until: date,
-        remote_assessment: bool,
         cause: Cause,
+        remote_assessment: bool | None = None,
     ) -> None:
         self.lsp_code = lsp_code
         self.kind = kind
+        self.remote_assessment = False
         self._set(skema_codes, valid_from, valid_until, remote_assessment)
 
     @staticmethod
@@ -92,18 +107,24 @@ class Licence(Aggregate):
         skema_codes: Iterable[str],
         valid_from: date,
         valid_until: date,
-        remote_assessment: bool,
         cause: Cause,
     ) -> None:
         codes = _term(skema_codes, valid_from, valid_until)
         self._amended(
-            lsp_code=self.lsp_code,
-            skema_codes=codes,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            remote_assessment=remote_assessment,
-            cause=cause,
+            lsp_code=self.lsp_code, skema_codes=codes, valid_from=valid_from, valid_until=valid_until, cause=cause
         )
+
+    def record_remote_decision(self, approved: bool, application: int, cause: Cause) -> None:
+        """ASM-5.approval: the outcome of the LSP's application becomes the licence's approval."""
+        self._remote_assessment_decided(
+            lsp_code=self.lsp_code, approved=approved, application=application, rule_ids=(APPROVAL_RULE,), cause=cause
+        )
+
+    @event(RemoteAssessmentDecided)
+    def _remote_assessment_decided(
+        self, lsp_code: str, approved: bool, application: int, rule_ids: tuple[str, ...], cause: Cause
+    ) -> None:
+        self.remote_assessment = approved
 
     def check_covers(self, skema_code: str, day: date) -> None:
         """ASM-2: the LSP assesses only within its licence, on the day of the assessment (both ends count)."""
@@ -117,9 +138,11 @@ class Licence(Aggregate):
             raise violation("ASM-2.scope", "skemaCode", f"LSP {self.lsp_code} is not licensed for skema {skema_code}")
 
     def check_remote(self) -> None:
-        """ASM-5: remote assessment needs BNSP's approval."""
+        """ASM-5.approval: remote assessment needs BNSP's approval of the LSP's application."""
         if not self.remote_assessment:
-            raise violation("ASM-5", "remote", f"LSP {self.lsp_code} has no BNSP approval for remote assessment")
+            raise violation(
+                APPROVAL_RULE, "mode", f"LSP {self.lsp_code} has no BNSP approval for remote assessment: apply first"
+            )
 
     @event(Amended)
     def _amended(
@@ -128,16 +151,17 @@ class Licence(Aggregate):
         skema_codes: tuple[str, ...],
         valid_from: date,
         valid_until: date,
-        remote_assessment: bool,
         cause: Cause,
+        remote_assessment: bool | None = None,
     ) -> None:
         self._set(skema_codes, valid_from, valid_until, remote_assessment)
 
-    def _set(self, codes: tuple[str, ...], valid_from: date, valid_until: date, remote: bool) -> None:
+    def _set(self, codes: tuple[str, ...], valid_from: date, valid_until: date, remote: bool | None) -> None:
         self.skema_codes = frozenset(codes)
         self.valid_from = valid_from
         self.valid_until = valid_until
-        self.remote_assessment = remote
+        if remote is not None:  # an event from before applications: its flag was BNSP's decision
+            self.remote_assessment = remote
 
 
 def check_term_days(valid_from: date, valid_until: date, today: date, rule_id: str) -> None:

@@ -132,8 +132,8 @@ class Skema(Aggregate):
         cause: Cause
 
     class RemoteRequirementsSet(Aggregate.Event):
-        """ASM-5: what a TUK must provide for this skema to be assessed remotely (persyaratan teknis TUK jarak
-        jauh, set by the LSP); none set, the skema is not assessed remotely."""
+        """ASM-5: what a TUK must provide for this skema to be assessed remotely, as BNSP set it nationally before each
+        LSP set its own (``remote_requirements``); no longer recorded, still read for an LSP that has set none."""
 
         code: str
         requirements: tuple[str, ...]
@@ -173,12 +173,6 @@ class Skema(Aggregate):
             return False
         self._revised(code=self.code, skema_version=len(self.versions) + 1, units=revised, cause=cause)
         return True
-
-    def set_remote_requirements(self, requirements: frozenset[str], cause: Cause) -> None:
-        if requirements != self.remote_requirements:
-            self._remote_requirements_set(
-                code=self.code, requirements=tuple(sorted(requirements)), rule_ids=("ASM-5",), cause=cause
-            )
 
     @event(RemoteRequirementsSet)
     def _remote_requirements_set(

@@ -1,7 +1,7 @@
 """A TUK (tempat uji kompetensi): where an LSP assesses, with the facilities it has been verified to provide.
 
-For remote assessment (ASM-5) the LSP sets the skema's technical requirements and must ensure the TUK meets
-them (seed 001, SE.011/BNSP/IV/2020 point D.2.b).
+For remote assessment (ASM-5) the LSP sets each skema's technical requirements (``remote_requirements``) and
+must ensure the TUK meets them (seed 001, SE.011/BNSP/IV/2020 point D.2.b).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from domain.assessment.kinds import TukKind
-from domain.assessment.standards import Skema
+from domain.assessment.remote import TUK_RULE
 from domain.audit import Cause
 from domain.errors import violation
 
@@ -59,16 +59,17 @@ class Tuk(Aggregate):
         if lsp_code != self.lsp_code:
             raise violation("ASM-2", "tukCode", f"TUK {self.tuk_code} is not a site of LSP {lsp_code}")
 
-    def check_remote_requirements(self, skema: Skema) -> None:
-        """ASM-5: the TUK provides every technical requirement the skema sets for remote assessment."""
-        if not skema.remote_requirements:
+    def check_remote_requirements(self, skema_code: str, requirements: frozenset[str]) -> None:
+        """ASM-5.tuk: the TUK provides every technical requirement in force for the skema's remote assessment (the
+        LSP's own, ``remote_requirements.requirements_in_force``)."""
+        if not requirements:
             raise violation(
-                "ASM-5.tuk", "tukCode", f"skema {skema.code} has no technical requirements set for remote assessment"
+                TUK_RULE, "tukCode", f"no technical requirements are set for assessing skema {skema_code} remotely"
             )
-        missing = sorted(skema.remote_requirements - self.facilities)
+        missing = sorted(requirements - self.facilities)
         if missing:
             raise violation(
-                "ASM-5.tuk",
+                TUK_RULE,
                 "tukCode",
-                f"TUK {self.tuk_code} lacks what skema {skema.code} requires remotely: {', '.join(missing)}",
+                f"TUK {self.tuk_code} lacks what skema {skema_code} requires remotely: {', '.join(missing)}",
             )

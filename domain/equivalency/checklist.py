@@ -32,7 +32,7 @@ class Study:
     online: bool  # program daring
     university_registered: bool  # the university and programme are in the portal's list
     passport_lost: bool
-    double_or_joint_degree: bool
+    double_or_joint_degree: bool  # shown to the team, which may ask for the MoU (EQV-2.13); asks nothing by itself
 
 
 @dataclass(frozen=True)
@@ -206,23 +206,21 @@ RULES: tuple[_Rule, ...] = (
         ),
         lambda s: s.online,
     ),
-    # Decided: the MoU of a double or joint degree (5.13) is always asked for; the other supporting documents
-    # only when the team asks for them (EQV-3).
-    _Rule(
-        Item("DEGREE_MOU", "EQV-2.13", "MoU program double degree / joint degree", "The double or joint degree MoU"),
-        lambda s: s.double_or_joint_degree,
-    ),
 )
 
-SUPPORTING = {  # EQV-2.13: asked for by the team (EQV-3) when it needs them
+# EQV-2.13: supporting documents, the double or joint degree's MoU among them, are asked for by the team through a
+# request for more documents (EQV-3) when it needs them; never required at registration, so a declared double
+# degree does not hold the team's clock back. Applications registered before this reading keep the checklist their
+# Registered event recorded (the MoU in it), so old logs replay as they were.
+SUPPORTING = {
     "STUDY_CHRONOLOGY": Item("STUDY_CHRONOLOGY", "EQV-2.13", "Kronologis proses pembelajaran", "Study chronology"),
     "FULL_TIME_LETTER": Item(
         "FULL_TIME_LETTER", "EQV-2.13", "Surat keterangan full time student", "Full-time student letter"
     ),
+    "DEGREE_MOU": Item(
+        "DEGREE_MOU", "EQV-2.13", "MoU program double degree / joint degree", "The double or joint degree MoU"
+    ),
 }
-
-
-SUPPORTING["DEGREE_MOU"] = next(r.item for r in RULES if r.item.code == "DEGREE_MOU")  # also when not declared
 
 
 def _by_research(s: Study) -> bool:

@@ -76,7 +76,7 @@ class RegistersProjection(Projection):
                 "codes": _codes(e.skema_codes),
                 "start": e.valid_from.isoformat(),
                 "end": e.valid_until.isoformat(),
-                "remote": int(e.remote_assessment),
+                "remote": int(bool(e.remote_assessment)),  # a flag of old, else none until BNSP decides (ASM-5)
                 "at": _at(e),
             },
         )
@@ -85,15 +85,23 @@ class RegistersProjection(Projection):
     def on_licence_amended(self, e: Licence.Amended, tx: Transaction) -> None:
         tx.execute(
             "UPDATE reg_licences SET skema_codes = :codes, valid_from = :start, valid_until = :end,"
-            " remote_assessment = :remote, amended_at = :at WHERE lsp_code = :lsp",
+            " remote_assessment = COALESCE(:remote, remote_assessment), amended_at = :at WHERE lsp_code = :lsp",
             {
                 "lsp": e.lsp_code,
                 "codes": _codes(e.skema_codes),
                 "start": e.valid_from.isoformat(),
                 "end": e.valid_until.isoformat(),
-                "remote": int(e.remote_assessment),
+                # An amendment before applications carried BNSP's flag; one since leaves the decision as it was (ASM-5).
+                "remote": None if e.remote_assessment is None else int(e.remote_assessment),
                 "at": _at(e),
             },
+        )
+
+    @handles
+    def on_remote_assessment_decided(self, e: Licence.RemoteAssessmentDecided, tx: Transaction) -> None:
+        tx.execute(
+            "UPDATE reg_licences SET remote_assessment = :remote WHERE lsp_code = :lsp",
+            {"lsp": e.lsp_code, "remote": int(e.approved)},
         )
 
     # Skema ---------------------------------------------------------------------------------------------------

@@ -174,6 +174,7 @@ def seed(container: Container, world: World) -> Seeded:
     office = Office(world).setup()
     office.certified()  # a signed certificate, to revoke
     assessment_id = office.assessed(on=date(2024, 8, 2))
+    office.apply_remote()  # a pending application for remote assessment, for BNSP to decide (ASM-5)
     directorate = Directorate(world)
     registered = directorate.complete(directorate.register())
     number = registered.registration_number
@@ -220,6 +221,8 @@ def seed(container: Container, world: World) -> Seeded:
             "proposalId": str(proposal_id),
             "reasons": "The diploma is a Bachelor with Honours",
             "members": ["komite-a", "komite-b"],
+            "number": 1,
+            "technology": "Zoom",
             "RevokeCertificateInput.registrationNumber": "62090 2512 3 0000001 2024",
         }
     )

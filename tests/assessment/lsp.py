@@ -10,6 +10,7 @@ from uuid import UUID
 from application.assessment.assessments import Assessments
 from application.assessment.inputs import CandidateInput, EvidenceInput, UnitInput
 from application.assessment.receipt import AssessmentReceipt
+from application.assessment.remote import RemoteApplicationInput
 from domain.assessment.kinds import LicenceKind, Mode, TukKind
 from domain.assessment.sop import Result, Step
 from domain.audit import Actor, Cause, Role
@@ -95,9 +96,10 @@ class Office:
             skema_codes=[SKEMA],
             valid_from=licensed[0],
             valid_until=licensed[1],
-            remote_assessment=remote,
             cause=BNSP,
         )
+        if remote:
+            self.approve_remote()
         for number in (ASESOR, OTHER_ASESOR):
             app.register_asesor(
                 asesor_number=number,
@@ -119,6 +121,20 @@ class Office:
             app.appoint_committee_member(lsp_code=LSP, member_id=member_id, asesor_number=number, cause=KETUA)
         self.candidate()
         return self
+
+    def apply_remote(self, cause: Cause = KETUA, technology: str = "Zoom dengan proctoring") -> None:
+        """ASM-5.application: the Ketua LSP uploads the SOP and the technology's description, then applies."""
+        sop = self.files.put(b"%PDF-1.7\nSOP asesmen jarak jauh", cause.actor).sha256
+        tech = self.files.put(b"%PDF-1.7\nDeskripsi teknologi", cause.actor).sha256
+        given = RemoteApplicationInput(sop_file=sop, technology_file=tech, technology=technology)
+        self.app.apply_for_remote_assessment(lsp_code=LSP, application=given, cause=cause)
+
+    def approve_remote(self, number: int = 1) -> None:
+        self.apply_remote()
+        self.app.decide_remote_assessment(lsp_code=LSP, number=number, approved=True, reason=None, cause=BNSP)
+
+    def require_remote(self, *requirements: str, cause: Cause = KABAG_SERTIFIKASI) -> None:
+        self.app.set_remote_requirements(lsp_code=LSP, skema_code=SKEMA, requirements=list(requirements), cause=cause)
 
     def candidate(self, number: str = CANDIDATE, employer: str | None = "PT Contoh", nik: str = NIK) -> None:
         given = CandidateInput(number, "Siti Rahmawati", nik, None, employer)

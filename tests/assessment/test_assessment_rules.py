@@ -194,14 +194,14 @@ def test_asm_4_the_plenary_cannot_make_a_bk_recommendation_k(office: Office) -> 
 
 
 def test_asm_5_remote_needs_bnsp_approval(office: Office) -> None:
-    refused(office, "ASM-5", lambda: office.open(mode=Mode.REMOTE))
+    refused(office, "ASM-5.approval", lambda: office.open(mode=Mode.REMOTE))
 
 
 def test_asm_5_remote_needs_a_tuk_meeting_the_skema_requirements(world: World) -> None:
     office = Office(world).setup(remote=True)
     app = office.app
     refused(office, "ASM-5.tuk", lambda: office.open(mode=Mode.REMOTE))  # no requirements set for the skema
-    app.set_remote_requirements(skema_code=SKEMA, requirements=["VIDEO_CONFERENCE", "SCREEN_SHARING"], cause=BNSP)
+    office.require_remote("VIDEO_CONFERENCE", "SCREEN_SHARING")
     register = lambda facilities: app.register_tuk(  # noqa: E731
         lsp_code=LSP,
         tuk_code="TUK-DARING",
@@ -457,7 +457,7 @@ def test_asm_6_a_plenary_names_at_most_fifty_members(office: Office) -> None:
 def test_asm_5_remote_approval_withdrawn_before_the_judgement(world: World) -> None:
     office = Office(world).setup(remote=True)
     app = office.app
-    app.set_remote_requirements(skema_code=SKEMA, requirements=["VIDEO_CONFERENCE"], cause=BNSP)
+    office.require_remote("VIDEO_CONFERENCE")
     app.register_tuk(
         lsp_code=LSP,
         tuk_code="TUK-DARING",
@@ -474,10 +474,12 @@ def test_asm_5_remote_approval_withdrawn_before_the_judgement(world: World) -> N
         skema_codes=[SKEMA],
         valid_from=LICENSED[0],
         valid_until=LICENSED[1],
-        remote_assessment=False,
         cause=BNSP,
     )
-    refused(office, "ASM-5", lambda: office.recommend(assessment_id, UNITS[0], Result.BK))
+    office.recommend(assessment_id, UNITS[0], Result.BK)  # an amended licence keeps its approval (ASM-5.approval)
+    office.apply_remote(technology="Aplikasi baru")  # a new SOP: decided afresh, and BNSP refuses it
+    app.decide_remote_assessment(lsp_code=LSP, number=2, approved=False, reason="SOP tidak lengkap", cause=BNSP)
+    refused(office, "ASM-5.approval", lambda: office.recommend(assessment_id, UNITS[1], Result.BK))
 
 
 def test_asm_3_a_conflict_arising_after_the_assignment(office: Office) -> None:
@@ -500,3 +502,67 @@ def test_another_kind_of_aggregate_id_is_not_found(office: Office) -> None:
 def test_asm_7_a_candidate_number_is_never_an_identity_number(office: Office) -> None:
     refused(office, "ASM-7.holder", lambda: office.candidate("3171012345670009", nik="3171012345670009"))
     refused(office, "ASM-7.holder", lambda: office.candidate("3171012345670010", nik="3171012345670011"))
+
+
+# ASM-2, ASM-3 (decided): judged on the assessment day, once; recording the K/BK later does not judge them again -
+
+
+def test_asm_2_3_a_licence_and_registration_ending_on_the_assessment_day_still_take_k_and_bk_the_day_after(
+    world: World,
+) -> None:
+    office = Office(world).setup(licensed=(date(2024, 1, 1), DAY), registered=(date(2023, 1, 1), DAY))
+    assessment_id = office.open(on=DAY)
+    office.assign(assessment_id)
+    for element in (1, 2):
+        office.evidence(assessment_id, UNITS[0], element)
+    office.at(wib(DAY + timedelta(days=1)))  # both ended yesterday
+    office.recommend(assessment_id, UNITS[0], Result.K)
+    office.recommend(assessment_id, UNITS[1], Result.BK)
+    office.app.conclude_assessment(lsp_code=LSP, assessment_id=assessment_id, cause=asesor())
+    recorded = assessment(office, assessment_id)
+    assert recorded.recommendation is Result.BK and recorded.stage is Stage.IN_SOP
+
+
+def test_asm_2_3_the_day_after_the_licence_or_registration_ends_is_refused_when_scheduled(world: World) -> None:
+    office = Office(world).setup(licensed=(date(2024, 1, 1), DAY), registered=(date(2023, 1, 1), DAY))
+    refusal = refused(office, "ASM-2.validity", lambda: office.open(on=DAY + timedelta(days=1)))
+    assert refusal.failures[0].field == "assessedOn"
+    other = Office(world)
+    other.app.license_lsp(
+        lsp_code=LSP,
+        kind="FIRST_PARTY",
+        skema_codes=[SKEMA],
+        valid_from=date(2024, 1, 1),
+        valid_until=DAY + timedelta(days=1),
+        cause=BNSP,
+    )
+    late = office.open(on=DAY + timedelta(days=1))
+    refused(office, "ASM-3.registration", lambda: office.assign(late))
+
+
+def test_asm_2_3_a_renewal_after_the_assessment_day_does_not_undo_the_judgement(world: World) -> None:
+    office = Office(world).setup()
+    assessment_id = office.open(on=DAY)
+    office.assign(assessment_id)
+    renewed = (date(2027, 1, 1), date(2029, 12, 31))  # the new terms start after the assessment day
+    office.app.license_lsp(
+        lsp_code=LSP,
+        kind="FIRST_PARTY",
+        skema_codes=[SKEMA],
+        valid_from=renewed[0],
+        valid_until=renewed[1],
+        cause=BNSP,
+    )
+    office.app.register_asesor(
+        asesor_number=ASESOR,
+        employer="Politeknik Negeri",
+        skema_code=SKEMA,
+        valid_from=renewed[0],
+        valid_until=renewed[1],
+        cause=BNSP,
+    )
+    office.recommend(assessment_id, UNITS[0], Result.BK)
+    stored = office.app.recorder.select_notifications(office.position(), 1)[0]
+    recorded = office.app.mapper.to_domain_event(stored)
+    assert isinstance(recorded, Assessment.UnitRecommended)
+    assert recorded.rule_ids == ("ASM-4", "ASM-2.assessment-day")

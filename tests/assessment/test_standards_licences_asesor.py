@@ -142,7 +142,6 @@ def licence(**changes: Any) -> Licence:
         "skema_codes": ["SKM/JWD/2024"],
         "valid_from": date(2024, 1, 1),
         "valid_until": DAY,
-        "remote_assessment": False,
         "cause": CAUSE,
     }
     return Licence.grant(**{**given, **changes})
@@ -161,12 +160,12 @@ def test_asm_2_an_lsp_assesses_within_its_licence_on_the_day() -> None:
         skema_codes=["SKM/JWD/2024", "SKM/OTHER"],
         valid_from=DAY,
         valid_until=date(2029, 3, 1),
-        remote_assessment=True,
         cause=CAUSE,
     )
     held.check_covers("SKM/OTHER", DAY + timedelta(days=1))
+    assert broken(held.check_remote) == [("ASM-5.approval", "mode")]  # an amendment approves nothing (ASM-5)
+    held.record_remote_decision(True, 1, CAUSE)
     held.check_remote()
-    assert broken(lambda: licence().check_remote()) == [("ASM-5", "remote")]
     assert broken(lambda: licence(skema_codes=[])) == [("ASM-2.scope", "skemaCodes")]
     assert broken(lambda: licence(valid_until=date(2023, 12, 31))) == [("ASM-2.validity", "validUntil")]
     licence(valid_from=DAY, valid_until=DAY).check_covers("SKM/JWD/2024", DAY)  # a one-day licence

@@ -12,7 +12,7 @@ import pytest
 from domain.audit import Actor, Cause, Role
 from domain.calendar import WorkingCalendar
 from domain.equivalency.application import Document, EquivalencyApplication
-from domain.equivalency.checklist import ForeignLevel, Study
+from domain.equivalency.checklist import SUPPORTING, ForeignLevel, Study
 from domain.equivalency.clock import Pause, working_days_elapsed
 from domain.equivalency.country_rules import equivalence
 from domain.equivalency.kinds import Collector, Escalation, Status
@@ -243,3 +243,56 @@ def test_eqv_3_the_mou_may_be_asked_for_and_no_outcome_after_the_decision() -> N
     application = decided()
     with pytest.raises(RuleViolation):
         application.answer_escalation(1, "late", DAY, TEAM)
+
+
+# EQV-2.13: a double or joint degree's MoU is asked for by the team, not required at registration -----------------
+
+DOUBLE_DEGREE = replace(STUDY, double_or_joint_degree=True)
+
+
+def test_eqv_2_13_a_double_degree_starts_the_clock_with_the_other_documents() -> None:
+    application = registered(DOUBLE_DEGREE)
+    assert "DEGREE_MOU" not in {i.code for i in application.missing}
+    complete(application)
+    assert application.status is Status.IN_REVIEW and application.complete_on == DAY
+
+
+def test_eqv_2_13_the_mou_is_refused_until_the_team_asks_for_it_then_answers_the_request() -> None:
+    application = registered(DOUBLE_DEGREE)
+    complete(application)
+    application.collect_events()  # what is saved so far
+    with pytest.raises(RuleViolation) as refusal:
+        application.add_document(Document("DEGREE_MOU", file(20), None), DAY, TEAM)
+    assert refusal.value.rule_ids == ("EQV-2",) and not application.collect_events()  # nothing recorded
+    application.escalate(Escalation.MORE_DOCUMENTS, "MoU double degree", ("DEGREE_MOU",), date(2026, 3, 4), TEAM)
+    assert application.status is Status.WAITING_FOR_APPLICANT
+    assert [(i.code, i.rule_id) for i in application.missing] == [("DEGREE_MOU", "EQV-2.13")]
+    application.add_document(Document("DEGREE_MOU", file(20), None), date(2026, 3, 6), TEAM)
+    assert application.status is Status.IN_REVIEW
+    assert application.pauses == [Pause(date(2026, 3, 4), date(2026, 3, 6))]
+
+
+def test_eqv_2_13_an_application_registered_with_the_mou_in_its_checklist_replays_as_recorded() -> None:
+    """A log from before this reading: its Registered event carries the MoU, so it is still awaited there."""
+    items = (*registered().checklist.values(), SUPPORTING["DEGREE_MOU"])
+    old = EquivalencyApplication(
+        registration_number="PI-2025-000009",
+        account_id="applicant-9",
+        study=DOUBLE_DEGREE,
+        features=(),
+        applicant=Sealed(uuid4(), "x"),
+        access_code_hash="h",
+        university="University of Melbourne",
+        programme="Bachelor of Science",
+        checklist=items,
+        registered_on=DAY,
+        rule_ids=("EQV-1", "EQV-2"),
+        cause=TEAM,
+    )
+    replayed = None
+    for stored in old.collect_events():
+        replayed = stored.mutate(replayed)
+    assert isinstance(replayed, EquivalencyApplication)
+    assert "DEGREE_MOU" in {i.code for i in replayed.missing}
+    complete(replayed)
+    assert replayed.status is Status.IN_REVIEW

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from domain.equivalency.checklist import ForeignLevel, Study, checklist
+from domain.equivalency.checklist import SUPPORTING, ForeignLevel, Study, checklist
 from domain.equivalency.country_rules import Equivalence, equivalence
 from domain.equivalency.stamp_duty import Stamp, check_meterai
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
@@ -80,7 +80,7 @@ def test_eqv_2_the_base_checklist() -> None:
         ({"civil_servant": True}, ["STUDY_PERMIT"], []),  # EQV-2.10
         ({"university_registered": False}, ["RECOGNITION_LETTER"], []),  # EQV-2.11
         ({"online": True}, ["ONLINE_RECOGNITION"], []),  # EQV-2.12
-        ({"double_or_joint_degree": True}, ["DEGREE_MOU"], []),  # EQV-2.13 (decided)
+        ({"double_or_joint_degree": True}, [], []),  # EQV-2.13: the MoU only when the team asks for it
     ],
 )
 def test_eqv_2_each_condition_adds_its_items(change: dict[str, object], added: list[str], removed: list[str]) -> None:
@@ -99,7 +99,8 @@ def test_eqv_2_every_item_names_its_rule() -> None:
         university_registered=False,
         double_or_joint_degree=True,
     )
-    rules = {item.rule_id for item in checklist(everything)} | {"EQV-2.8", "EQV-2.12"}
+    supporting = {item.rule_id for item in SUPPORTING.values()}  # EQV-2.13: asked for by the team
+    rules = {item.rule_id for item in checklist(everything)} | {"EQV-2.8", "EQV-2.12"} | supporting
     assert rules == {f"EQV-2.{n}" for n in range(1, 14)}
 
 

@@ -167,7 +167,6 @@ def test_ASM_2_and_ASM_3_a_licence_or_registration_in_year_1_or_9999_is_refused(
                 skema_codes=[SKEMA],
                 valid_from=f,
                 valid_until=u,
-                remote_assessment=False,
                 cause=BNSP,
             ),
         ) == ("ASM-2.validity", field)

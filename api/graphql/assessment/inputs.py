@@ -46,20 +46,15 @@ class PublishSkemaInput:
     units: list[CompetencyUnitInput]
 
 
-@strawberry.input(description="What a TUK must provide for the skema to be assessed remotely (ASM-5).")
-class SetRemoteRequirementsInput:
-    skema_code: str
-    requirements: list[str]
-
-
-@strawberry.input(description="BNSP grants or amends an LSP's licence (ASM-2).")
+@strawberry.input(
+    description="BNSP grants or amends an LSP's licence (ASM-2); remote assessment is applied for (ASM-5)."
+)
 class LicenseLspInput:
     lsp_code: str
     kind: LicenceKindEnum  # type: ignore[valid-type]
     skema_codes: list[str]
     valid_from: date
     valid_until: date
-    remote_assessment: bool = False
 
 
 @strawberry.input(description="BNSP registers an asesor for a skema, with its validity (ASM-3).")

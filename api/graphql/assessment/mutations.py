@@ -38,7 +38,6 @@ from api.graphql.assessment.inputs import (
     RegisterCandidateInput,
     RegisterTukInput,
     RevokeCertificateInput,
-    SetRemoteRequirementsInput,
 )
 from api.graphql.commands import CommandResult, accepted, run_command
 from api.graphql.context import Context
@@ -70,24 +69,13 @@ def _app(info: Info[Context, None]) -> Assessments:
 
 @strawberry.type
 class AssessmentMutation:
-    # BNSP: skema, licences, asesors (ASM-1 .. ASM-3, ASM-5) ------------------------------------------------------
+    # BNSP: skema, licences, asesors (ASM-1 .. ASM-3; remote assessment, ASM-5, in ``remote``) -------------------
 
     @strawberry.mutation(description="BNSP publishes a skema; publishing it again is its next version (ASM-1).")
     async def publish_skema(self, info: Info[Context, None], input: PublishSkemaInput) -> CommandResult:
         units = [u.parsed() for u in input.units]
         return await accepted(
             info, lambda c: _app(info).publish_skema(code=input.code, title=input.title, units=units, cause=c)
-        )
-
-    @strawberry.mutation(description="A skema's technical requirements for remote assessment (ASM-5).")
-    async def set_remote_requirements(
-        self, info: Info[Context, None], input: SetRemoteRequirementsInput
-    ) -> CommandResult:
-        return await accepted(
-            info,
-            lambda c: _app(info).set_remote_requirements(
-                skema_code=input.skema_code, requirements=list(input.requirements), cause=c
-            ),
         )
 
     @strawberry.mutation(description="BNSP grants an LSP's licence, or amends it (ASM-2).")
@@ -100,7 +88,6 @@ class AssessmentMutation:
                 skema_codes=list(input.skema_codes),
                 valid_from=input.valid_from,
                 valid_until=input.valid_until,
-                remote_assessment=input.remote_assessment,
                 cause=c,
             ),
         )
