@@ -13,11 +13,12 @@ from typing import Any
 
 import orjson
 import strawberry
-from fastapi.responses import JSONResponse
+from cross_web import HTTPException
 from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
+from api.problems import problem
 from domain.errors import DomainError
 
 MAX_JSON_DEPTH = 32  # a GraphQL request's JSON (query, variables, input objects) is a few levels deep
@@ -38,12 +39,12 @@ def decode_request_json(data: str | bytes) -> object:
         value = orjson.loads(data)  # refuses invalid UTF-8 and nesting over 1024 without recursing in Python
     except orjson.JSONDecodeError as e:
         if "depth limit" in str(e):
-            raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP) from None
-        raise RequestRefused(400, "INVALID_JSON", f"the request body is not valid UTF-8 JSON: {e}") from None
+            raise RequestRefused(400, "json-too-deep", _TOO_DEEP) from None
+        raise RequestRefused(400, "invalid-json", f"the request body is not valid UTF-8 JSON: {e}") from None
     if not isinstance(value, dict | list):  # strawberry reads ``.get`` of what it is given: a bare "x" was a 500
-        raise RequestRefused(400, "INVALID_REQUEST", "a GraphQL request body is a JSON object with a 'query'")
+        raise RequestRefused(400, "invalid-request", "a GraphQL request body is a JSON object with a 'query'")
     if _depth_over(value, MAX_JSON_DEPTH):
-        raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP)
+        raise RequestRefused(400, "json-too-deep", _TOO_DEEP)
     return value
 
 
@@ -73,7 +74,11 @@ class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic 
         try:
             return await super().run(request, context, root_value)
         except RequestRefused as e:
-            return JSONResponse({"error": e.error, "message": e.message}, status_code=e.status)
+            # Not a GraphQL response (nothing was parsed): a problem detail, as every other error outside GraphQL.
+            return problem(e.status, e.error, e.message)
+        except HTTPException as e:  # strawberry's own refusals (no query, a content type it does not read)
+            kind = {404: "not-found", 405: "method-not-allowed"}.get(e.status_code, "invalid-request")
+            return problem(e.status_code, kind, e.reason)
 
 
 class Schema(strawberry.Schema):
