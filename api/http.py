@@ -18,6 +18,7 @@ from api.competency import create_certificate_router
 from api.credentials.downloads import create_credential_downloads
 from api.credentials.router import create_credentials_router
 from api.files import create_files_router
+from api.graphiql import create_graphiql_assets_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.graphql.transport import Router
@@ -98,6 +99,7 @@ def create_app(
     app.include_router(staff)
     app.include_router(sivil_router(services))
     app.include_router(certificate_router(services))
+    app.include_router(create_graphiql_assets_router())
     app.include_router(create_files_router(services))
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))

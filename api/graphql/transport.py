@@ -14,10 +14,12 @@ from typing import Any
 import orjson
 import strawberry
 from cross_web import HTTPException
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
+from api import graphiql
 from api.problems import problem
 from domain.errors import DomainError
 
@@ -61,14 +63,17 @@ def _depth_over(value: object, limit: int) -> bool:
 
 
 class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic only in some strawberry versions
-    """Strawberry's FastAPI router with bounded JSON and no websocket transport (no subscriptions here, and a
-    websocket message would bypass the HTTP body limit)."""
+    """Strawberry's FastAPI router with bounded JSON, no websocket transport (no subscriptions here, and a
+    websocket message would bypass the HTTP body limit), and GraphiQL served from the package (api/graphiql.py)."""
 
     def __init__(self, schema: strawberry.Schema, **kwargs: Any) -> None:
         super().__init__(schema, subscription_protocols=(), **kwargs)
 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        return graphiql.page()  # from the package, not strawberry's page that loads a CDN
 
     async def run(self, request: Any, context: Any = strawberry.UNSET, root_value: Any = strawberry.UNSET) -> Any:
         try:

@@ -67,9 +67,7 @@ def test_a_removed_field_is_added_to_the_changelog_once(tmp_path: Path) -> None:
     write(directory, changelog)
     staff = directory / "staff.graphql"
     staff.write_text(staff.read_text().replace("type Query {\n", "type Query {\n  retired: Int!\n", 1))
-    assert compare(directory, changelog).unnoted == (
-        "- `/graphql`: Field Query.retired was removed. (FIELD_REMOVED)",
-    )
+    assert compare(directory, changelog).unnoted == ("- `/graphql`: Field Query.retired was removed. (FIELD_REMOVED)",)
     write(directory, changelog)
     assert "- `/graphql`: Field Query.retired was removed. (FIELD_REMOVED)" in changelog.read_text()
     staff.write_text(staff.read_text().replace("type Query {\n", "type Query {\n  retired: Int!\n", 1))
