@@ -6,7 +6,10 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import tomllib
 from collections.abc import Iterator
+from fnmatch import fnmatch
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -104,3 +107,10 @@ def test_nothing_but_the_listed_files_is_served(container: Container) -> None:
         for name in ("README.md", "../../graphiql.py", "graphiql-3.8.3/LICENSE", "%2e%2e/http.py"):
             missing = http.get(graphiql.BASE + name)
             assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+
+
+def test_an_installed_package_carries_the_scripts() -> None:
+    pyproject = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text("utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["api"]
+    for name in graphiql.MEDIA_TYPES:
+        assert any(fnmatch(f"static/graphiql/{name}", glob) for glob in globs), name
