@@ -1,4 +1,4 @@
-"""The ASGI app: GraphQL at /graphql (GraphiQL on), SIVIL at /sivil, a health check and an index at /."""
+"""The ASGI app: GraphQL at /graphql (GraphiQL on, served offline), SIVIL at /sivil, a health check and an index at /."""
 
 from __future__ import annotations
 
@@ -39,10 +39,12 @@ INDEX_PAGE = """<!doctype html>
 <h1>kredensial</h1>
 <ul>
 <li><a href="/graphql">/graphql</a>: the GraphQL API for university and ministry staff (a bearer token is needed);
-in a browser, GraphiQL (its scripts come from a CDN: offline the page is blank, the API itself still answers)</li>
+in a browser, GraphiQL (served from here: it works offline); its schema at
+<a href="/graphql/schema.graphql">/graphql/schema.graphql</a></li>
 <li><a href="/sivil">/sivil</a>: SIVIL, public verification of a diploma (Bahasa Indonesia / English);
-for programs, <code>/sivil/graphql</code></li>
-<li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number</li>
+for programs, <code>/sivil/graphql</code> (schema: <code>/sivil/graphql/schema.graphql</code>)</li>
+<li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number
+(schema: <code>/sertifikat/graphql/schema.graphql</code>)</li>
 <li><a href="/health">/health</a>: health check</li>
 <li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
 <li><a href="/.well-known/kredensial-root.pem">/.well-known/kredensial-root.pem</a>: the root certificate every
