@@ -1,4 +1,4 @@
-"""The ASGI app: GraphQL at /graphql (GraphiQL on, served offline), SIVIL at /sivil, a health check and an index at /."""
+"""The ASGI app: GraphQL at /graphql (GraphiQL on, offline), SIVIL at /sivil, a health check and an index at /."""
 
 from __future__ import annotations
 

@@ -32,6 +32,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "not-authorized": ("Not signed in, or not allowed", "Send 'Authorization: Bearer <token>' of a role allowed."),
     "statement-rejected": ("The signed statement was rejected", "The statement is not one SIVIL signed, or expired."),
     "not-found": ("Not found", "Nothing here, or nothing this caller may know exists."),
+    "not-offered": ("Not offered here", "This installation does not offer this service (not configured)."),
     "method-not-allowed": ("Method not allowed", "This address does not answer this HTTP method."),
     "rate-limited": ("Too many requests", "Wait `retryAfter` seconds before asking again."),
     "unavailable": ("Temporarily unavailable", "A store cannot be reached, or too much is in progress; retry."),

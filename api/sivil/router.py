@@ -291,7 +291,7 @@ def create_sivil_router(
 
     def status_answer(request: Request, statement: str, on: str) -> Response:
         if keys is None:
-            return problem(404, "not-found", STATUS_NOT_AVAILABLE, headers=NO_STORE)
+            return problem(404, "not-offered", STATUS_NOT_AVAILABLE, headers=NO_STORE)
         if not statement:
             return _rejected("missing statement: pass statement=<token> from the verification PDF")
         try:
