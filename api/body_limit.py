@@ -11,6 +11,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.problems import KINDS, MEDIA_TYPE, PREFIX
+
 
 class _TooLarge(Exception):
     """Raised into the app from ``receive``; whatever the app makes of it is replaced by a 413."""
@@ -59,15 +61,17 @@ class BodyLimit:
             await self._refuse(send, limit)
 
     async def _refuse(self, send: Send, limit: int) -> None:
+        title, _ = KINDS["request-too-large"]
+        detail = f"the request body is over {limit} bytes"
         body = json.dumps(
-            {"error": "REQUEST_TOO_LARGE", "max_bytes": limit, "message": f"the request body is over {limit} bytes"}
+            {"type": PREFIX + "request-too-large", "title": title, "status": 413, "detail": detail, "maxBytes": limit}
         ).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", MEDIA_TYPE.encode()),
                     (b"content-length", str(len(body)).encode()),
                     (b"connection", b"close"),
                 ],

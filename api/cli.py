@@ -1,5 +1,5 @@
 """The ``kredensial`` command line: serve, worker, token, import-pddikti, demo-data, rebuild, projection-status,
-erase-personal-data, verify-pdf, verify-credential, and the auditors' ``audit ...`` (api/audit_cli.py)."""
+erase-personal-data, verify-pdf, verify-credential, schema, and the auditors' ``audit ...`` (api/audit_cli.py)."""
 
 from __future__ import annotations
 
@@ -398,6 +398,32 @@ def build_cli(
         for line in lines:
             typer.echo(line)
         raise typer.Exit(code=int(code))
+
+    @cli.command("schema")
+    def schema_files(
+        write: Annotated[bool, typer.Option(help="Write schema/*.graphql and note breaking changes")] = False,
+        directory: Annotated[Path, typer.Option(help="Where the SDL files are committed")] = Path("schema"),
+        changelog: Annotated[Path, typer.Option(help="The breaking changes")] = Path("docs/SCHEMA_CHANGELOG.md"),
+    ) -> None:
+        """The SDL of /graphql, /sivil/graphql and /sertifikat/graphql (issue 32). Without --write, checks that the
+        committed files are the code's (exit 1 if not); with it, writes them, and adds each breaking change the
+        changelog does not name yet to its Unreleased section."""
+        from api import schema_files as files
+
+        outcome = (files.write if write else files.compare)(directory, changelog)
+        for line in outcome.unnoted:
+            typer.echo(f"breaking: {line[2:]}")
+        if write:
+            typer.echo(f"written: {', '.join(outcome.changed) or 'nothing changed'}")
+            if outcome.unnoted:
+                typer.echo(
+                    f"{changelog}: {len(outcome.unnoted)} breaking change(s) added under Unreleased; explain them"
+                )
+            return
+        if outcome.changed:
+            typer.echo(f"out of date: {', '.join(outcome.changed)}; run `{files.WRITE_COMMAND}`")
+            raise typer.Exit(code=1)
+        typer.echo("the committed schemas are the code's")
 
     return cli
 

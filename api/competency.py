@@ -20,6 +20,7 @@ from api.competency_trail import CertificateTrail
 from api.graphql.cost import Limits, extensions
 from api.graphql.transport import Router, Schema
 from api.public_lane import PublicLane
+from api.sdl import mount
 from api.sivil import challenge as ch
 from api.sivil.address import ClientAddress
 from api.sivil.lookup import SCOPE as LOOKUP_SCOPE
@@ -201,5 +202,5 @@ def create_certificate_router(
         return PublicContext(lookup, address_of(request), public)
 
     router = APIRouter()
-    router.include_router(Router(schema, context_getter=context), prefix="/sertifikat/graphql")
+    mount(router, Router(schema, context_getter=context), "/sertifikat/graphql", schema)
     return router

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import actor_from_header
+from api.problems import problem, violation
 from api.services import Services
 from api.sivil.address import ClientAddress
 from api.sivil.rate_limit import RateLimited
@@ -27,7 +28,7 @@ from application.authorization import (
     may_read_student,
 )
 from domain.audit import Actor, Role
-from domain.errors import NotAuthorized, RuleViolation
+from domain.errors import Failure, NotAuthorized, RuleViolation
 from domain.files import SHA256, QuotaExceeded
 from domain.registry.codes import student_key
 from projections.numbering.view import NumberingView
@@ -50,8 +51,9 @@ def reads_application(actor: Actor, account_id: str) -> bool:
     return (actor.role is Role.APPLICANT and actor.id == account_id) or actor.role in EQUIVALENCY_READERS
 
 
-def refused(status: int, kind: str, message: str, **extra: str) -> JSONResponse:
-    return JSONResponse({"error": kind, "message": message, **extra}, status_code=status)
+def refused(status: int, kind: str, detail: str, headers: dict[str, str] | None = None) -> Response:
+    """A problem detail (api/problems.py) of ``kind``: not-authorized, not-found, ..."""
+    return problem(status, kind, detail, headers=headers)
 
 
 def _may_read_evidence(services: Services, actor: Actor, assessed: list[tuple[str, str, str]]) -> bool:
@@ -81,27 +83,18 @@ def create_files_router(services: Services) -> APIRouter:
         try:
             actor = caller(request)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
         if actor.role not in UPLOADERS:
-            return refused(403, "NotAuthorized", f"role {actor.role} does not upload evidence")
+            return refused(403, "not-authorized", f"role {actor.role} does not upload evidence")
         with uploads.slot() as admitted:
             if not admitted:  # issue 27: a flood of (slow) uploads waits outside, holding nothing
                 return busy()
             try:
                 stored = await received(request, files, actor)
             except QuotaExceeded as e:  # FILE.quota: nothing was stored, and the rest of the body is not read
-                failure = e.failures[0]
-                response = refused(429, "RuleViolation", failure.message, ruleId=failure.rule_id, field=failure.field)
-                response.headers.update({"Retry-After": str(e.retry_after), "Connection": "close"})
-                return response
+                return violation(429, e.failures, headers={"Retry-After": str(e.retry_after), "Connection": "close"})
         if stored is None:
-            return refused(
-                415,
-                "RuleViolation",
-                "evidence is a PDF, PNG or JPEG file, by its content",
-                ruleId="SUB-6",
-                field="file",
-            )
+            return violation(415, [Failure("SUB-6", "file", "evidence is a PDF, PNG or JPEG file, by its content")])
         return JSONResponse({"sha256": stored.sha256, "size": stored.size, "mediaType": stored.media_type}, 201)
 
     @router.get("/files/{sha256}")
@@ -109,9 +102,9 @@ def create_files_router(services: Services) -> APIRouter:
         try:
             actor = caller(request)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
         if not SHA256.fullmatch(sha256):
-            return refused(404, "NotFound", "no such file")
+            return refused(404, "not-found", "no such file")
         holders = await asyncio.to_thread(
             students_holding, services.submission.view, services.diploma.numbering, sha256
         )
@@ -119,7 +112,7 @@ def create_files_router(services: Services) -> APIRouter:
         applied = await asyncio.to_thread(services.equivalency.view.document_holders, sha256)
         remote = await asyncio.to_thread(services.assessment.remote.file_holders, sha256)
         if not holders and not assessed and not applied and not remote:
-            return refused(404, "NotFound", "no such file")
+            return refused(404, "not-found", "no such file")
         allowed = any(may_read_student(actor, SSC, university, nim) for university, nim in holders)
         if not allowed and assessed:  # ASM-5: assessment evidence stays with the LSP, its asesors and the candidate
             allowed = await asyncio.to_thread(lambda: _may_read_evidence(services, actor, assessed))
@@ -128,10 +121,10 @@ def create_files_router(services: Services) -> APIRouter:
         if not allowed and remote:  # ASM-5: an LSP's application, for BNSP and the LSP's own people
             allowed = actor.role is Role.BNSP_OFFICER or (actor.role in LSP_READERS and actor.institution in remote)
         if not allowed:  # answered as an unknown digest: a refusal would tell that the file exists
-            return refused(404, "NotFound", "no such file")
+            return refused(404, "not-found", "no such file")
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
         if stored is None or data is None:
-            return refused(404, "NotFound", "no such file")
+            return refused(404, "not-found", "no such file")
         return Response(
             data,
             media_type=stored.media_type,
@@ -148,14 +141,14 @@ def create_files_router(services: Services) -> APIRouter:
         try:
             actor = caller(request)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
         number = registration_number.strip().upper()[:20]
         row = await asyncio.to_thread(services.equivalency.view.application, number)
         if row is None or not reads_application(actor, row.account_id):
-            return refused(404, "NotFound", "no such SK")  # another's number reads as unknown
+            return refused(404, "not-found", "no such SK")  # another's number reads as unknown
         data = await asyncio.to_thread(services.equivalency.sk_pdf, number)
         if data is None:
-            return refused(404, "NotFound", "no SK of equivalency for this application yet")
+            return refused(404, "not-found", "no SK of equivalency for this application yet")
         return Response(
             data,
             media_type="application/pdf",
@@ -181,11 +174,11 @@ def create_files_router(services: Services) -> APIRouter:
             actor = caller(request)
             report = await asyncio.to_thread(report_for, audit.personal_data, actor, subject)
         except NotAuthorized as e:
-            return refused(403, "NotAuthorized", str(e))
+            return refused(403, "not-authorized", str(e))
         except RuleViolation as e:
-            return refused(400, "RuleViolation", str(e))
+            return violation(400, e.failures)
         if report is None:
-            return refused(404, "NotFound", "no such person")
+            return refused(404, "not-found", "no such person")
         data = await asyncio.to_thread(audit.personal_data_pdf, report)
         return Response(
             data,
@@ -205,17 +198,18 @@ def create_files_router(services: Services) -> APIRouter:
             address = ClientAddress(public.trusted_proxies)(request)
             await public.lane.run(lambda: public.limiter.hit(address, "sk-status"))  # off the staff's threads
         except RateLimited as e:
-            return JSONResponse({"error": "RATE_LIMITED", "retry_after_seconds": e.retry_after}, 429)
+            return problem(429, "rate-limited", e.message, headers={"Retry-After": str(e.retry_after)})
         except TEMPORARY as e:  # the limiter's store is away: try later, never a 500
             noted(e)
-            return JSONResponse({"error": "UNAVAILABLE", "message": MESSAGE}, 503, {"Retry-After": str(RETRY_AFTER)})
+            return problem(503, "unavailable", MESSAGE, headers={"Retry-After": str(RETRY_AFTER)})
         number, given = registration.strip().upper()[:20], " ".join(sk.split())[:80]
         if not number or not given:
-            return JSONResponse({"error": "RULE_VIOLATION", "message": "pass registration= and sk="}, 422)
+            field = "registration" if not number else "sk"
+            return problem(422, "invalid-request", "pass registration= and sk=, both printed on the SK", field=field)
         status = await asyncio.to_thread(services.equivalency.view.sk_status, number, given)
-        return JSONResponse(
-            {"registration": number, "sk": given, "status": status}, 200 if status != "NOT_FOUND" else 404
-        )
+        if status == "NOT_FOUND":
+            return problem(404, "not-found", "no SK with these numbers", registration=number, sk=given)
+        return JSONResponse({"registration": number, "sk": given, "status": status})
 
     @router.get("/dpi/{university_code}/{nim}.pdf")
     async def dpi_pdf(university_code: str, nim: str, request: Request) -> Response:
@@ -224,14 +218,14 @@ def create_files_router(services: Services) -> APIRouter:
             actor = caller(request)
             code, number = student_key(university_code, nim)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
         except RuleViolation:
-            return refused(404, "NotFound", "no such DPI")
+            return refused(404, "not-found", "no such DPI")
         if not may_read_student(actor, DPI_READERS, code, number):
-            return refused(403, "NotAuthorized", "a DPI is read by its student and their university's staff")
+            return refused(403, "not-authorized", "a DPI is read by its student and their university's staff")
         data = await asyncio.to_thread(services.submission.dpi_pdf, code, number)
         if data is None:
-            return refused(404, "NotFound", "no DPI for this student yet")
+            return refused(404, "not-found", "no DPI for this student yet")
         return Response(
             data,
             media_type="application/pdf",

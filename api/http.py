@@ -1,4 +1,4 @@
-"""The ASGI app: GraphQL at /graphql (GraphiQL on), SIVIL at /sivil, a health check and an index at /."""
+"""The ASGI app: GraphQL at /graphql (GraphiQL on, offline), SIVIL at /sivil, a health check and an index at /."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from api import problems
 from api.auth import actor_from_header
 from api.body_limit import BodyLimit
 from api.competency import create_certificate_router
 from api.credentials.downloads import create_credential_downloads
 from api.credentials.router import create_credentials_router
 from api.files import create_files_router
+from api.graphiql import create_graphiql_assets_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.graphql.transport import Router
 from api.health import health_report
+from api.problems import problem
+from api.sdl import mount
 from api.services import Services
 from api.sivil.router import create_sivil_router
 from api.well_known import ROOT_CERTIFICATE_PATH
@@ -35,10 +39,12 @@ INDEX_PAGE = """<!doctype html>
 <h1>kredensial</h1>
 <ul>
 <li><a href="/graphql">/graphql</a>: the GraphQL API for university and ministry staff (a bearer token is needed);
-in a browser, GraphiQL (its scripts come from a CDN: offline the page is blank, the API itself still answers)</li>
+in a browser, GraphiQL (served from here: it works offline); its schema at
+<a href="/graphql/schema.graphql">/graphql/schema.graphql</a></li>
 <li><a href="/sivil">/sivil</a>: SIVIL, public verification of a diploma (Bahasa Indonesia / English);
-for programs, <code>/sivil/graphql</code></li>
-<li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number</li>
+for programs, <code>/sivil/graphql</code> (schema: <code>/sivil/graphql/schema.graphql</code>)</li>
+<li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number
+(schema: <code>/sertifikat/graphql/schema.graphql</code>)</li>
 <li><a href="/health">/health</a>: health check</li>
 <li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
 <li><a href="/.well-known/kredensial-root.pem">/.well-known/kredensial-root.pem</a>: the root certificate every
@@ -85,13 +91,17 @@ def create_app(
         )
 
     app = FastAPI(title="kredensial", lifespan=lifespan)
+    problems.install(app)  # every error outside GraphQL is an RFC 9457 problem (api/problems.py)
 
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/files": services.submission.max_upload_bytes})
 
-    app.include_router(Router(schema, context_getter=context, graphql_ide="graphiql"), prefix="/graphql")
+    staff = APIRouter()
+    mount(staff, Router(schema, context_getter=context), "/graphql", schema)
+    app.include_router(staff)
     app.include_router(sivil_router(services))
     app.include_router(certificate_router(services))
+    app.include_router(create_graphiql_assets_router())
     app.include_router(create_files_router(services))
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))
@@ -112,19 +122,23 @@ def create_app(
         return Response(services.diploma.sivil_public.root_certificate, media_type="application/x-pem-file")
 
     @app.get("/audit/checkpoints")
-    def audit_checkpoints(log: str = "diplomas", after: int = 0) -> JSONResponse:
+    def audit_checkpoints(log: str = "diplomas", after: int = 0) -> Response:
         """The audit chain's signed heads (issue 12), for anyone to keep a copy: a log and chain rewritten together
         disagree with a copy kept elsewhere. Each signs canonical JSON of kind, log, position, chainHash, signedAt
         with a key published at the SIVIL keys address. Counts of events only: nothing personal."""
-        if log not in services.applications or not 0 <= after < 2**62:
-            return JSONResponse({"error": f"log is one of {sorted(services.applications)}; after a position"}, 400)
+        if log not in services.applications:
+            return problem(400, "invalid-request", f"log is one of {sorted(services.applications)}", field="log")
+        if not 0 <= after < 2**62:
+            return problem(400, "invalid-request", "after is a position (0 or more)", field="after")
         page = checkpoints(services.worker.store, log, after=after, limit=CHECKPOINT_PAGE)
         return JSONResponse({"keys": WELL_KNOWN_KEYS_PATH, "log": log, "checkpoints": [c.as_json() for c in page]})
 
     @app.get("/health")
-    def health() -> JSONResponse:
+    def health() -> Response:
         """Per read model: position, lag and skipped events; ``degraded`` when one was skipped (api/health.py)."""
         code, body = health_report(services.worker, services.submission.outbox.status)
+        if code != 200:
+            return problem(code, "unavailable", body["message"], health=body["status"])
         return JSONResponse(body, status_code=code)
 
     return app

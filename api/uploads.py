@@ -10,9 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
+from api.problems import problem
 from api.unavailable import RETRY_AFTER
 from application.files import Files, Incoming
 from domain.audit import Actor
@@ -42,10 +43,9 @@ class UploadSlots:
                 self._free.release()
 
 
-def busy() -> JSONResponse:
+def busy() -> Response:
     """503 at once, before the body is read; the connection is closed so the body is not read either."""
-    headers = {"Retry-After": str(RETRY_AFTER), "Connection": "close"}
-    return JSONResponse({"error": "UNAVAILABLE", "message": BUSY, "retryAfter": RETRY_AFTER}, 503, headers)
+    return problem(503, "unavailable", BUSY, headers={"Retry-After": str(RETRY_AFTER), "Connection": "close"})
 
 
 async def received(request: Request, files: Files, by: Actor) -> StoredFile | None:

@@ -31,7 +31,7 @@ def create_credential_downloads(services: Services) -> APIRouter:
         try:
             actor = signed_in(services, request)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
 
         def make() -> dict[str, Any] | None:
             row = services.assessment.view.certificate(registration_number.strip()[:MAX_NUMBER])
@@ -47,7 +47,7 @@ def create_credential_downloads(services: Services) -> APIRouter:
         try:
             actor = signed_in(services, request)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
 
         def make() -> dict[str, Any] | None:
             row = services.equivalency.view.application(registration_number.strip().upper()[:MAX_NUMBER])
@@ -66,7 +66,7 @@ async def _answer(make: Callable[[], dict[str, Any] | None], missing: str, name:
     except TEMPORARY as e:
         return unavailable(e)
     if credential is None:
-        return refused(404, "NotFound", missing)
+        return refused(404, "not-found", missing)
     subject = credential["credentialSubject"]
     number = subject.get("skNumber") or subject.get("registrationNumber") or "credential"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(number))[:MAX_NUMBER]

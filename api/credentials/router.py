@@ -14,11 +14,13 @@ import orjson
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.problems import problem, violation
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.credentials.issuing import CredentialIssuing
 from domain.calendar import JAKARTA
 from domain.credentials.documents import CONTEXT_PATH, DID_PATH, MEDIA_TYPE, STATUS_PATH
 from domain.credentials.status_list import LIST_SIZE, MAX_LIST_NUMBER, CredentialKind, Purpose, whole_number
+from domain.errors import Failure
 
 RULE = "API.credentials"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$")
@@ -70,11 +72,7 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
     except TEMPORARY as error:  # the read database is away: try later, never a 500
         return unavailable(error)
     if document is None:
-        return Response(
-            orjson.dumps({"error": "NOT_FOUND", "message": "no such list", "ruleId": RULE}),
-            404,
-            media_type="application/json",
-        )
+        return problem(404, "not-found", "no such list")
     # Public and impersonal: a verifier running in a browser may fetch them from any origin.
     headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
     return Response(orjson.dumps(document), 200, headers, media_type=media_type)
@@ -82,13 +80,11 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
 
 def unavailable(error: BaseException) -> Response:
     noted(error)
-    body = orjson.dumps({"error": "UNAVAILABLE", "message": MESSAGE})
-    return Response(body, 503, {"Retry-After": str(RETRY_AFTER)}, media_type="application/json")
+    return problem(503, "unavailable", MESSAGE, headers={"Retry-After": str(RETRY_AFTER)})
 
 
 def _refused(status: int, error: BadRequest) -> Response:
-    body = {"error": "RULE_VIOLATION", "field": error.field, "ruleId": RULE, "message": str(error)}
-    return Response(orjson.dumps(body), status, media_type="application/json")
+    return violation(status, [Failure(RULE, error.field, str(error))])
 
 
 def _kind(text: str) -> CredentialKind:

@@ -1,6 +1,7 @@
 """The staff schema: one Query and one Mutation, merged from each context's own (``strawberry.tools.merge_types``).
 
-A context adds its types here as it lands; the merged SDL is pinned by tests/api/test_schema_sdl.py.
+A context adds its types here as it lands; the merged SDL is committed in schema/staff.graphql
+(``./run kredensial schema --write``) and checked by tests/api/test_schema_sdl.py.
 """
 
 from __future__ import annotations

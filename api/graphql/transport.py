@@ -13,11 +13,14 @@ from typing import Any
 
 import orjson
 import strawberry
-from fastapi.responses import JSONResponse
+from cross_web import HTTPException
+from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
+from api import graphiql
+from api.problems import problem
 from domain.errors import DomainError
 
 MAX_JSON_DEPTH = 32  # a GraphQL request's JSON (query, variables, input objects) is a few levels deep
@@ -38,12 +41,12 @@ def decode_request_json(data: str | bytes) -> object:
         value = orjson.loads(data)  # refuses invalid UTF-8 and nesting over 1024 without recursing in Python
     except orjson.JSONDecodeError as e:
         if "depth limit" in str(e):
-            raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP) from None
-        raise RequestRefused(400, "INVALID_JSON", f"the request body is not valid UTF-8 JSON: {e}") from None
+            raise RequestRefused(400, "json-too-deep", _TOO_DEEP) from None
+        raise RequestRefused(400, "invalid-json", f"the request body is not valid UTF-8 JSON: {e}") from None
     if not isinstance(value, dict | list):  # strawberry reads ``.get`` of what it is given: a bare "x" was a 500
-        raise RequestRefused(400, "INVALID_REQUEST", "a GraphQL request body is a JSON object with a 'query'")
+        raise RequestRefused(400, "invalid-request", "a GraphQL request body is a JSON object with a 'query'")
     if _depth_over(value, MAX_JSON_DEPTH):
-        raise RequestRefused(400, "JSON_TOO_DEEP", _TOO_DEEP)
+        raise RequestRefused(400, "json-too-deep", _TOO_DEEP)
     return value
 
 
@@ -60,8 +63,8 @@ def _depth_over(value: object, limit: int) -> bool:
 
 
 class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic only in some strawberry versions
-    """Strawberry's FastAPI router with bounded JSON and no websocket transport (no subscriptions here, and a
-    websocket message would bypass the HTTP body limit)."""
+    """Strawberry's FastAPI router with bounded JSON, no websocket transport (no subscriptions here, and a
+    websocket message would bypass the HTTP body limit), and GraphiQL served from the package (api/graphiql.py)."""
 
     def __init__(self, schema: strawberry.Schema, **kwargs: Any) -> None:
         super().__init__(schema, subscription_protocols=(), **kwargs)
@@ -69,11 +72,18 @@ class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic 
     def decode_json(self, data: str | bytes) -> object:
         return decode_request_json(data)
 
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        return graphiql.page()  # from the package, not strawberry's page that loads a CDN
+
     async def run(self, request: Any, context: Any = strawberry.UNSET, root_value: Any = strawberry.UNSET) -> Any:
         try:
             return await super().run(request, context, root_value)
         except RequestRefused as e:
-            return JSONResponse({"error": e.error, "message": e.message}, status_code=e.status)
+            # Not a GraphQL response (nothing was parsed): a problem detail, as every other error outside GraphQL.
+            return problem(e.status, e.error, e.message)
+        except HTTPException as e:  # strawberry's own refusals (no query, a content type it does not read)
+            kind = {404: "not-found", 405: "method-not-allowed"}.get(e.status_code, "invalid-request")
+            return problem(e.status_code, kind, e.reason)
 
 
 class Schema(strawberry.Schema):

@@ -22,7 +22,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.graphql.transport import Router
+from api.problems import problem, violation, wants_html
 from api.public_lane import PublicLane
+from api.sdl import mount
 from api.sivil import page
 from api.sivil.address import ClientAddress
 from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
@@ -37,7 +39,7 @@ from application.credentials.verification import Verification
 from domain.credentials.documents import MEDIA_TYPE
 from domain.credentials.packing import MAX_PACKED, VERIFY_PATH, Unreadable, unpack
 from domain.diploma.statement import StatementKeys, StatementRejected
-from domain.errors import RuleViolation
+from domain.errors import Failure, RuleViolation
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 
@@ -91,13 +93,25 @@ def create_sivil_router(
     async def context(request: Request) -> SivilContext:
         return SivilContext(lookup, challenges, downloads, address_of(request), public)
 
-    router.include_router(
-        Router(public_schema(with_history=lookup.knows_history), context_getter=context),
-        prefix="/sivil/graphql",
-    )
+    schema = public_schema(with_history=lookup.knows_history)
+    mount(router, Router(schema, context_getter=context), "/sivil/graphql", schema)
 
     def html(body: str, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
         return HTMLResponse(body, status_code=status_code, headers={**page.HEADERS, **(headers or {})})
+
+    def refused(
+        request: Request,
+        status: int,
+        kind: str,
+        detail: str,
+        body: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extensions: Any,
+    ) -> Response:
+        """A browser gets the page (``body``, or the message alone); any other client the problem detail."""
+        if wants_html(request):
+            return html(body if body is not None else page.message_page(detail), status, headers)
+        return problem(status, kind, detail, headers=headers, **extensions)
 
     @router.get("/sivil", response_class=HTMLResponse)
     def form(request: Request) -> HTMLResponse:
@@ -105,16 +119,16 @@ def create_sivil_router(
         return html(page.form_page(challenges.issue(), values))
 
     @router.post("/sivil", response_class=HTMLResponse)
-    async def look_up(request: Request) -> HTMLResponse:
+    async def look_up(request: Request) -> Response:
         body = b""
         async for chunk in request.stream():  # stop reading at the limit rather than after the whole body
             body += chunk
             if len(body) > MAX_FORM_BYTES:
-                return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
+                return refused(request, 413, "request-too-large", TOO_LARGE, maxBytes=MAX_FORM_BYTES)
         try:
             fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
         except ValueError:  # more fields than the form has: a client error, not a 500
-            return html(page.message_page(TOO_MANY_FIELDS), 400)
+            return refused(request, 400, "invalid-request", TOO_MANY_FIELDS)
         values = {k: (fields.get(k) or [""])[0][:200] for k in FIELD_NAMES}
         address = address_of(request)
         try:
@@ -131,18 +145,23 @@ def create_sivil_router(
                 )
             )
         except RuleViolation as e:
-            return html(page.form_page(challenges.issue(), values, public_notices(e)), 422)
+            if wants_html(request):
+                return html(page.form_page(challenges.issue(), values, public_notices(e)), 422)
+            return violation(422, e.failures)
         except RateLimited as e:
-            notices = [e.message]
             headers = {"Retry-After": str(e.retry_after)}
-            return html(page.form_page(challenges.issue(), values, notices), 429, headers)
+            again = page.form_page(challenges.issue(), values, [e.message]) if wants_html(request) else None
+            return refused(request, 429, "rate-limited", e.message, again, headers, rule="PIN-6")
         except ChallengeRefused as e:
-            return html(page.form_page(challenges.issue(), values, [e.message]), 403)
+            again = page.form_page(challenges.issue(), values, [e.message]) if wants_html(request) else None
+            return refused(request, 403, "rule-violation", e.message, again, rule="PIN-6", field=e.field)
         except DiplomaNotFound as e:
-            return html(page.form_page(challenges.issue(), values, [e.message]), 404)
+            again = page.form_page(challenges.issue(), values, [e.message]) if wants_html(request) else None
+            return refused(request, 404, "not-found", e.message, again)
         except TEMPORARY as e:  # the challenge was not spent; a fresh one is shown all the same
             noted(e)
-            return html(page.form_page(challenges.issue(), values, [MESSAGE]), 503, UNAVAILABLE_HEADERS)
+            again = page.form_page(challenges.issue(), values, [MESSAGE]) if wants_html(request) else None
+            return refused(request, 503, "unavailable", MESSAGE, again, UNAVAILABLE_HEADERS)
         href = None
         if downloads is not None:
             entry = verified.entry
@@ -151,23 +170,23 @@ def create_sivil_router(
         credential_href = f"/sivil/credential?token={token}" if href and credential_renderer else None
         return html(page.found_page(verified, href, credential_href))
 
-    def download(request: Request, token: str, via: str) -> Verified | HTMLResponse:
+    def download(request: Request, token: str, via: str) -> Verified | Response:
         """The diploma a download link names, re-read now, or the page saying why not."""
         if downloads is None:
-            return html(page.message_page("Unduhan tidak tersedia. / Download is not available."), 404)
+            return refused(request, 404, "not-found", "Unduhan tidak tersedia. / Download is not available.")
         address = address_of(request)
         try:
             limiter.hit(address, scope="pdf")
             return lookup.reread(downloads.open(token, address), address, via=via)
         except RateLimited as e:
-            return html(page.message_page(e.message), 429, {"Retry-After": str(e.retry_after)})
+            return refused(request, 429, "rate-limited", e.message, headers={"Retry-After": str(e.retry_after)})
         except DownloadRefused as e:
-            return html(page.message_page(e.message), 403)
+            return refused(request, 403, "rule-violation", e.message, rule="PIN-6", field="token")
         except DiplomaNotFound as e:
-            return html(page.message_page(e.message), 404)
+            return refused(request, 404, "not-found", e.message)
         except TEMPORARY as e:  # the download token is still good until it expires
             noted(e)
-            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+            return refused(request, 503, "unavailable", MESSAGE, headers=UNAVAILABLE_HEADERS)
 
     @router.get("/sivil/pdf")
     async def pdf(request: Request, token: str = "") -> Response:
@@ -175,7 +194,7 @@ def create_sivil_router(
 
     def pdf_answer(request: Request, token: str) -> Response:
         if pdf_renderer is None:
-            return html(page.message_page("PDF tidak tersedia. / PDF is not available."), 404)
+            return refused(request, 404, "not-found", "PDF tidak tersedia. / PDF is not available.")
         verified = download(request, token, "pdf")
         if isinstance(verified, Response):
             return verified
@@ -183,7 +202,7 @@ def create_sivil_router(
             content = pdf_renderer(verified.entry, verified.verified_at)
         except Exception:  # a bug in rendering must not answer a bare 500; the operator gets the traceback
             log.exception("the verification PDF of %s could not be rendered", verified.entry.nina)
-            return html(page.message_page(PDF_FAILED), 503, UNAVAILABLE_HEADERS)
+            return refused(request, 503, "unavailable", PDF_FAILED, headers=UNAVAILABLE_HEADERS)
         return _attachment(content, "application/pdf", f"sivil-{verified.entry.nina}.pdf")
 
     @router.get("/sivil/credential")
@@ -193,7 +212,7 @@ def create_sivil_router(
 
     def credential_answer(request: Request, token: str) -> Response:
         if credential_renderer is None:
-            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+            return refused(request, 404, "not-found", NO_CREDENTIAL)
         verified = download(request, token, "credential")
         if isinstance(verified, Response):
             return verified
@@ -201,9 +220,9 @@ def create_sivil_router(
             signed = credential_renderer(verified.entry)
         except TEMPORARY as e:
             noted(e)
-            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+            return refused(request, 503, "unavailable", MESSAGE, headers=UNAVAILABLE_HEADERS)
         if signed is None:  # paired a moment ago: its status slot is not projected yet
-            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+            return refused(request, 503, "unavailable", MESSAGE, headers=UNAVAILABLE_HEADERS)
         return _attachment(orjson.dumps(signed), MEDIA_TYPE, f"ijazah-{verified.entry.nina}.vc.json")
 
     @router.get(VERIFY_PATH)
@@ -212,7 +231,7 @@ def create_sivil_router(
         server or proxy ever receives or logs (it names the holder: UU PDP); a few lines of script on this page
         post it here. A link that carries it as ``?vc=`` is verified all the same."""
         if credential_verifier is None:
-            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+            return refused(request, 404, "not-found", NO_CREDENTIAL)
         if not vc:
             return html(page.credential_reader_page(), headers={"Content-Security-Policy": page.READER_POLICY})
         return await public.run(lambda: checked_credential(request, vc))
@@ -220,12 +239,12 @@ def create_sivil_router(
     @router.post(VERIFY_PATH)
     async def verify_posted_credential(request: Request) -> Response:
         if credential_verifier is None:
-            return html(page.message_page("Kredensial tidak tersedia. / The credential is not available."), 404)
+            return refused(request, 404, "not-found", NO_CREDENTIAL)
         body = b""
         async for chunk in request.stream():  # stop reading at the limit rather than after the whole body
             body += chunk
             if len(body) > MAX_PACKED + 64:
-                return html(page.message_page("Permintaan terlalu besar. / Request too large."), 413)
+                return refused(request, 413, "request-too-large", TOO_LARGE, maxBytes=MAX_PACKED + 64)
         fields = parse_qs(body.decode("ascii", "replace"), max_num_fields=MAX_FORM_FIELDS)
         return await public.run(lambda: checked_credential(request, (fields.get("vc") or [""])[0]))
 
@@ -242,14 +261,13 @@ def create_sivil_router(
                 raise Unreadable("this page verifies diploma credentials")
             checked = credential_verifier(credential)
         except Unreadable as e:
-            return html(
-                page.message_page(f"Tautan tidak memuat kredensial. / The link carries no credential: {e}"), 400
-            )
+            detail = f"Tautan tidak memuat kredensial. / The link carries no credential: {e}"
+            return refused(request, 400, "invalid-request", detail, field="vc")
         except RateLimited as e:
-            return html(page.message_page(e.message), 429, {"Retry-After": str(e.retry_after)})
+            return refused(request, 429, "rate-limited", e.message, headers={"Retry-After": str(e.retry_after)})
         except TEMPORARY as e:
             noted(e)
-            return html(page.message_page(MESSAGE), 503, UNAVAILABLE_HEADERS)
+            return refused(request, 503, "unavailable", MESSAGE, headers=UNAVAILABLE_HEADERS)
         subject = checked.subject
         if checked.signature is not None and all(isinstance(subject.get(k), str) for k in TRAIL_KEYS):
             with contextlib.suppress(*TEMPORARY):  # the answer stands even when the trail cannot be written now
@@ -273,7 +291,7 @@ def create_sivil_router(
 
     def status_answer(request: Request, statement: str, on: str) -> Response:
         if keys is None:
-            return _json(404, error="NOT_AVAILABLE", message=STATUS_NOT_AVAILABLE)
+            return problem(404, "not-offered", STATUS_NOT_AVAILABLE, headers=NO_STORE)
         if not statement:
             return _rejected("missing statement: pass statement=<token> from the verification PDF")
         try:
@@ -283,9 +301,9 @@ def create_sivil_router(
         try:
             day = date.fromisoformat(on) if on else None
         except ValueError:
-            return _json(422, error="RULE_VIOLATION", failures=[_failure("on", "a date is YYYY-MM-DD")])
+            return violation(422, [_failure("on", "a date is YYYY-MM-DD")], headers=NO_STORE)
         if day is not None and not lookup.knows_history:
-            return _json(422, error="RULE_VIOLATION", failures=[_failure("on", "no status history here")])
+            return violation(422, [_failure("on", "no status history here")], headers=NO_STORE)
         try:
             found = lookup.status(
                 university_code=signed.university_code,
@@ -296,23 +314,14 @@ def create_sivil_router(
                 on=day,
             )
         except RuleViolation as e:
-            failures = [{"rule_id": f.rule_id, "field": f.field, "message": f.message} for f in e.failures]
-            return _json(422, error="RULE_VIOLATION", failures=failures)
+            return violation(422, e.failures, headers=NO_STORE)
         except RateLimited as e:
-            return _json(
-                429,
-                {"Retry-After": str(e.retry_after)},
-                error="RATE_LIMITED",
-                message=e.message,
-                retry_after_seconds=e.retry_after,
-            )
+            return problem(429, "rate-limited", e.message, headers={**NO_STORE, "Retry-After": str(e.retry_after)})
         except DiplomaNotFound as e:
-            return _json(404, error="NOT_FOUND", message=e.message)
+            return problem(404, "not-found", e.message, headers=NO_STORE)
         except TEMPORARY as e:
             noted(e)
-            return _json(
-                503, UNAVAILABLE_HEADERS, error="UNAVAILABLE", message=MESSAGE, retry_after_seconds=RETRY_AFTER
-            )
+            return problem(503, "unavailable", MESSAGE, headers={**NO_STORE, **UNAVAILABLE_HEADERS})
         answer: dict[str, Any] = {"status": found.status, "status_date": found.status_date}
         if day is not None:
             answer.update(on=day.isoformat(), current_status=found.current_status)
@@ -332,17 +341,20 @@ def _attachment(content: bytes, media_type: str, file_name: str) -> Response:
     return Response(content, media_type=media_type, headers=headers)
 
 
-def _failure(field: str, message: str) -> dict[str, str]:
-    return {"rule_id": "PIN-6", "field": field, "message": message}
+def _failure(field: str, message: str) -> Failure:
+    return Failure("PIN-6", field, message)
 
 
 UNAVAILABLE_HEADERS = {"Retry-After": str(RETRY_AFTER)}
+NO_STORE = {"Cache-Control": "no-store"}
+TOO_LARGE = "Permintaan terlalu besar. / Request too large."
+NO_CREDENTIAL = "Kredensial tidak tersedia. / The credential is not available."
 STATUS_NOT_AVAILABLE = "Pemeriksaan status tidak tersedia. / The status check is not available."
 
 
-def _rejected(why: str) -> JSONResponse:
-    message = f"Pernyataan bertanda tangan ditolak / Signed statement rejected: {why}"
-    return _json(403, error="STATEMENT_REJECTED", rule_id="PIN-6", message=message)
+def _rejected(why: str) -> Response:
+    detail = f"Pernyataan bertanda tangan ditolak / Signed statement rejected: {why}"
+    return problem(403, "statement-rejected", detail, headers=NO_STORE, rule="PIN-6", field="statement")
 
 
 def _json(status_code: int, headers: dict[str, str] | None = None, **content: Any) -> JSONResponse:

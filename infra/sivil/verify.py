@@ -616,12 +616,14 @@ def _current_status(
         answer = None
     if not isinstance(answer, dict):
         answer = {}
-    if status == 404 and answer.get("error") == "NOT_FOUND":
+    # Problem details (RFC 9457, issue 32), and the older servers' {"error": ...} answers.
+    kind = answer.get("type") or answer.get("error")
+    if status == 404 and kind in ("/problems/not-found", "NOT_FOUND"):
         return Check("current status", "failed", f"{root} no longer finds this diploma"), None, None
-    if status == 403 and answer.get("error") == "STATEMENT_REJECTED":
-        return unknown(f"{root} refused the statement: {str(answer.get('message', ''))[:300]}")
+    if status == 403 and kind in ("/problems/statement-rejected", "STATEMENT_REJECTED"):
+        return unknown(f"{root} refused the statement: {str(answer.get('detail', answer.get('message', '')))[:300]}")
     if status == 429:
-        later = answer.get("retry_after_seconds")
+        later = answer.get("retryAfter", answer.get("retry_after_seconds"))
         return unknown(f"{root} answered HTTP 429, too many requests" + (f"; retry in {later} s" if later else ""))
     if status != 200:
         return unknown(f"{root} answered HTTP {status}")

@@ -488,10 +488,14 @@ def test_PIN_7_online_the_current_status_is_asked_with_the_signed_statement_and_
     )
     assert not annulled.ok
     assert annulled.check("current status").detail.startswith("changed since the PDF was made: now DIBATALKAN")
-    not_found = json.dumps({"error": "NOT_FOUND", "message": "Ijazah tidak ditemukan."}).encode()
-    gone = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({status_url: (404, not_found)}))
-    assert gone.check("current status").outcome == "failed"
-    assert gone.check("current status").detail == f"{SERVER} no longer finds this diploma"
+    for not_found in (  # a problem detail (issue 32), and an older server's answer
+        {"type": "/problems/not-found", "status": 404, "detail": "Ijazah tidak ditemukan."},
+        {"error": "NOT_FOUND", "message": "Ijazah tidak ditemukan."},
+    ):
+        answer = (404, json.dumps(not_found).encode())
+        gone = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({status_url: answer}))
+        assert gone.check("current status").outcome == "failed"
+        assert gone.check("current status").detail == f"{SERVER} no longer finds this diploma"
     offline = verify_pdf(pdf, keys, roots=ROOTS, base_url=SERVER, http_get=server({}))
     assert offline.ok and offline.check("current status").outcome == "not checked"
     assert offline.check("current status").detail.startswith("could not check online")
@@ -505,6 +509,11 @@ def test_PIN_7_online_the_current_status_is_asked_with_the_signed_statement_and_
             "refused the statement: Signed statement rejected: unknown key id",
         ),
         ((404, b'{"error": "NOT_AVAILABLE", "message": "not available"}'), "answered HTTP 404"),
+        (
+            (403, b'{"type": "/problems/statement-rejected", "status": 403, "detail": "Signed statement rejected: x"}'),
+            "refused the statement: Signed statement rejected: x",
+        ),
+        ((404, b'{"type": "/problems/not-offered", "status": 404, "detail": "not available"}'), "answered HTTP 404"),
         ((404, b'{"detail": "Not Found"}'), "answered HTTP 404"),
         ((200, b"[]"), "unexpected answer"),
         ((200, b"\xff"), "unexpected answer"),
@@ -536,6 +545,9 @@ def test_PIN_7_verify_pdf_command_exit_codes_say_what_was_and_was_not_checked(
         f"{SERVER} unreachable": server({}),
         "HTTP 429, too many requests; retry in 60 s": server(
             {status_url: (429, b'{"error": "RATE_LIMITED", "retry_after_seconds": 60}')}
+        ),
+        "HTTP 429, too many requests; retry in 30 s": server(
+            {status_url: (429, b'{"type": "/problems/rate-limited", "status": 429, "retryAfter": 30}')}
         ),
         "HTTP 503": server({status_url: (503, b"")}),
     }.items():

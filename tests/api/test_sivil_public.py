@@ -82,11 +82,16 @@ def sivil_app(container: Container, clock: Clock, *, limiter: RateLimiter | None
     return app
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,*/*;q=0.8"
+NOT_FOUND_PROBLEM = {"type": "/problems/not-found", "title": "Not found", "status": 404, "detail": NOT_FOUND}
+
+
 class Public:
     """One asker at one address, speaking to one app (one API process)."""
 
     def __init__(self, app: FastAPI, client: tuple[str, int] = ASKER, headers: dict[str, str] | None = None) -> None:
-        self.http = TestClient(app, client=client, headers=headers)
+        # A browser's Accept: the pages answer their errors as pages to it, and as problem details to a program.
+        self.http = TestClient(app, client=client, headers={"Accept": BROWSER_ACCEPT, **(headers or {})})
 
     def gql(self, query: str, **variables: Any) -> dict[str, Any]:
         response = self.http.post("/sivil/graphql", json={"query": query, "variables": variables})
@@ -380,7 +385,7 @@ def test_PIN_6_status_checks_are_rate_limited_too(container: Container, clock: C
     params = {"statement": statement_of(container, nina)}
     assert [http.get("/sivil/status", params=params).status_code for _ in range(3)] == [200, 200, 429]
     limited = http.get("/sivil/status", params=params)
-    assert limited.json()["error"] == "RATE_LIMITED"
+    assert limited.json()["type"] == "/problems/rate-limited"  # an RFC 9457 problem (issue 32)
     assert int(limited.headers["retry-after"]) > 0
 
 
@@ -513,7 +518,7 @@ def test_PIN_6_not_found_is_the_same_on_the_page_and_in_the_status_check(
     ]
     statuses = [public.http.get("/sivil/status", params={"statement": s}) for s in statements]
     assert [s.status_code for s in statuses] == [404, 404]
-    assert statuses[0].json() == statuses[1].json() == {"error": "NOT_FOUND", "message": NOT_FOUND}
+    assert statuses[0].json() == statuses[1].json() == NOT_FOUND_PROBLEM
     assert trail(container, nina) == []
 
 
@@ -729,7 +734,7 @@ def test_PIN_6_the_status_check_gives_the_status_and_its_date_only(
     # A statement SIVIL signed can still name a NINA of a form no longer accepted; it is named, not looked up.
     malformed_nina = public.http.get("/sivil/status", params={"statement": statement_of(container, nina, nina="1")})
     assert malformed_nina.status_code == 422
-    assert malformed_nina.json()["failures"][0]["field"] == "nina"
+    assert (malformed_nina.json()["rule"], malformed_nina.json()["field"]) == ("PIN-1", "nina")
 
 
 def forgeries(container: Container, nina: str) -> dict[str, tuple[str, str]]:
@@ -784,8 +789,8 @@ def test_PIN_6_the_status_check_refuses_a_forged_or_tampered_statement_and_looks
     for client, params in ((http, {"statement": token}), (with_history, {"statement": token, "on": "2024-01-01"})):
         refused = client.get("/sivil/status", params=params)
         assert refused.status_code == 403
-        assert refused.json()["error"] == "STATEMENT_REJECTED"
-        assert why in refused.json()["message"]
+        assert refused.json()["type"] == "/problems/statement-rejected"
+        assert why in refused.json()["detail"]
     assert (view.asked, asked_on) == (0, [])
     assert trail(container, nina) == []
     # Nor did the refusals count against the address: its one status check a minute is still there.
@@ -808,7 +813,7 @@ def test_PIN_7_a_statement_signed_with_a_key_since_retired_still_gets_the_status
     refused = Public(sivil_app(container, clock, keys=only_the_new_key)).http.get(
         "/sivil/status", params={"statement": old_pdf_statement}
     )
-    assert refused.status_code == 403 and "unknown key id" in refused.json()["message"]
+    assert refused.status_code == 403 and "unknown key id" in refused.json()["detail"]
 
 
 class DelistingView(SivilView):
@@ -835,7 +840,7 @@ def test_PIN_6_a_signed_statement_of_a_diploma_no_longer_listed_gets_the_one_not
         ),
     ]
     assert [a.status_code for a in answers] == [404, 404, 404]
-    assert [a.json() for a in answers] == [{"error": "NOT_FOUND", "message": NOT_FOUND}] * 3
+    assert [a.json() for a in answers] == [NOT_FOUND_PROBLEM] * 3
     assert trail(container, nina) == []
 
 
@@ -846,7 +851,7 @@ def test_PIN_6_without_signing_keys_the_status_check_is_not_available(
     http = Public(sivil_app(container, clock, view=view, keys=None)).http
     answer = http.get("/sivil/status", params={"statement": statement_of(container, nina)})
     assert answer.status_code == 404
-    assert answer.json()["error"] == "NOT_AVAILABLE" and "not available" in answer.json()["message"]
+    assert answer.json()["type"] == "/problems/not-offered" and "not available" in answer.json()["detail"]
     assert view.asked == 0 and trail(container, nina) == []
 
 

@@ -229,7 +229,7 @@ def test_bad_requests_for_status_lists_name_the_field_and_the_rule(client: TestC
     ]:
         response = client.get(path)
         assert response.status_code == 400, path
-        assert response.json()["field"] == field and response.json()["ruleId"] == "API.credentials"
+        assert response.json()["field"] == field and response.json()["rule"] == "API.credentials"
     assert client.get("/credentials/status/diploma/revocation/7").status_code == 404
     published = client.get("/credentials/status/diploma/revocation/0")
     assert published.headers["access-control-allow-origin"] == "*"  # for verifiers running in a browser

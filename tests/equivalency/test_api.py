@@ -262,7 +262,7 @@ def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Conta
     verdict, lines = verify_pdf_command(path, keys, "http://testserver", http_get=http_get)
     assert verdict == Verdict.ANNULLED and lines[-1].startswith("REPLACED"), lines
     wrong = client.http.get("/equivalency/sk-status", params={"registration": number, "sk": "X/1"})
-    assert wrong.status_code == 404 and wrong.json()["status"] == "NOT_FOUND"
+    assert wrong.status_code == 404 and wrong.json()["type"] == "/problems/not-found"
     tampered = bytearray(pdf)
     at = pdf.index(b"9/E/2026")
     tampered[at] = ord("8")

@@ -76,7 +76,7 @@ def test_PIN_0_a_lone_surrogate_escaped_in_JSON_is_refused(client: Client, conta
         headers={"Authorization": f"Bearer {OPERATOR}", "Content-Type": "application/json"},
     )
     if response.status_code == 400:  # the transport's strict JSON parser refuses it first
-        assert response.json()["error"] == "INVALID_JSON"
+        assert response.json()["type"] == "/problems/invalid-json"
     else:
         refused = response.json()["data"]["registerStudent"]
         assert (refused["__typename"], refused["ruleId"], refused["field"]) == ("RuleViolation", "PIN-0", "birthPlace")

@@ -393,7 +393,8 @@ def test_PIN_6_status_pdf_and_status_on_answer_503_or_Unavailable_while_the_stor
         status = http.client.get("/sivil/status", params={"statement": statement})
         pdf = http.client.get(download)
         on = http.gql(STATUS_ON, path="/sivil/graphql", nina=nina, challenge=token, answer=answer)
-    assert (status.status_code, status.headers["retry-after"], status.json()["error"]) == (503, "5", "UNAVAILABLE")
+    unavailable = (503, "5", "/problems/unavailable")
+    assert (status.status_code, status.headers["retry-after"], status.json()["type"]) == unavailable
     assert (pdf.status_code, pdf.headers["retry-after"]) == (503, "5")
     assert "try again in a few seconds" in pdf.text
     assert (on["data"]["statusOn"]["__typename"], on["data"]["statusOn"]["retryAfter"]) == ("Unavailable", 5)

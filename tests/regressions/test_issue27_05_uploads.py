@@ -74,14 +74,14 @@ def test_FILE_quota_each_uploader_has_a_share_and_past_it_nothing_is_stored(cont
         refused = upload(http, siti, pdf("four"))  # refused before its body is read: the share is used up
         assert refused.status_code == 429, refused.text  # was: 201, without end
         body = refused.json()
-        assert (body["error"], body["ruleId"], body["field"]) == ("RuleViolation", "FILE.quota", "file")
+        assert (body["type"], body["rule"], body["field"]) == ("/problems/rule-violation", "FILE.quota", "file")
         assert 0 < int(refused.headers["Retry-After"]) <= 24 * 3600
         assert not stored(container, hashlib.sha256(pdf("four")).hexdigest())
 
         budi = token(container, Role.STUDENT, "2020002", UNIVERSITY)
         uploaded(http, budi, pdf("big", 60_000))  # another uploader's share is their own
         too_much = upload(http, budi, pdf("bigger", 50_000))
-        assert (too_much.status_code, too_much.json()["ruleId"]) == (429, "FILE.quota")  # bytes, not files
+        assert (too_much.status_code, too_much.json()["rule"]) == (429, "FILE.quota")  # bytes, not files
 
         flood = token(container, Role.APPLICANT, "akun-banjir")
         with ThreadPoolExecutor(10) as pool:  # at once, across the server's threads: still three

@@ -234,7 +234,7 @@ def test_who_may_read_and_act(client: Client, cohort: str, container: Container)
 
 def test_uploads_are_typed_by_their_bytes_and_bounded(client: Client, container: Container) -> None:
     gif = upload(client.http, b"GIF89a" + b"\x00" * 64, STUDENT)
-    assert gif.status_code == 415 and gif.json()["ruleId"] == "SUB-6"
+    assert gif.status_code == 415 and gif.json()["rule"] == "SUB-6"
     assert upload(client.http, b"", STUDENT).status_code == 415
     assert upload(client.http, PNG, OPERATOR).status_code == 403
     assert client.http.post("/files", content=PNG).status_code == 401
