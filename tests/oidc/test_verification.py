@@ -148,11 +148,12 @@ OPERATOR = {"sub": "op", "roles": ["operator"], "university": UNIVERSITY}
 
 def refused_tokens(university: Provider, national: Provider) -> dict[str, str]:
     now = int(time.time())
-    stranger = rsa_key("u-rsa-1")  # the provider's kid, a key of someone else
+    rsa = university.keys[0]  # the provider's RSA key
+    stranger = rsa_key(rsa.kid)  # the provider's kid, a key of someone else
     operator = _claims(university, roles=["operator"], university=UNIVERSITY)
-    pem = university.key("u-rsa-1").public_pem
+    pem = rsa.public_pem
     return {
-        "forged signature": jwt.encode(operator, stranger.private, algorithm="RS256", headers={"kid": "u-rsa-1"}),
+        "forged signature": jwt.encode(operator, stranger.private, algorithm="RS256", headers={"kid": rsa.kid}),
         "tampered claims": _tampered(university.token({**OPERATOR, "university": UNIVERSITY})),
         "expired": university.token({**OPERATOR, "exp": now - 45}),
         "not yet valid": university.token({**OPERATOR, "nbf": now + 45}),
@@ -162,7 +163,7 @@ def refused_tokens(university: Provider, national: Provider) -> dict[str, str]:
         "unknown issuer": university.token({**OPERATOR, "iss": "https://evil.example"}),
         "alg none": _unsigned({"alg": "none", "typ": "JWT"}, operator),
         "HS256 with the public key": _unsigned(
-            {"alg": "HS256", "kid": "u-rsa-1"}, operator, lambda data: hmac.new(pem, data, hashlib.sha256).digest()
+            {"alg": "HS256", "kid": rsa.kid}, operator, lambda data: hmac.new(pem, data, hashlib.sha256).digest()
         ),
         "HS256 with the public key as iss kredensial": _unsigned(
             {"alg": "HS256"},
@@ -195,7 +196,7 @@ def _signed_without_exp(provider: Provider) -> str:
 
 
 def _ps256(provider: Provider, claims: dict[str, Any]) -> str:
-    key = provider.key("u-rsa-1")  # the issuer lists RS256 and ES256 only
+    key = provider.keys[0]  # RSA; the issuer lists RS256 and ES256 only
     return jwt.encode(claims, key.private, algorithm="PS256", headers={"kid": key.kid})
 
 
