@@ -67,5 +67,6 @@ def test_every_aggregate_is_created_by_an_event_of_its_own_with_a_cause() -> Non
 
 def test_a_cause_names_the_actor_with_role_and_institution_the_request_and_the_reason() -> None:
     assert [f.name for f in dataclasses.fields(Cause)] == ["actor", "request_id", "reason"]
-    assert [f.name for f in dataclasses.fields(Actor)] == ["id", "role", "institution"]
+    # issue 29: and as their identity provider names them (issuer, subject), optional so that old events load
+    assert [f.name for f in dataclasses.fields(Actor)] == ["id", "role", "institution", "issuer", "subject"]
     assert "timestamp" in typing.get_type_hints(Aggregate.Event)  # when: every event's own time, set by the library

@@ -54,7 +54,7 @@ class Processing:
     at: datetime
     context: str
     what: str  # the event, e.g. Student.SemesterReported, or "SIVIL verification"
-    by: str  # role:id@institution, or "public" for a SIVIL look-up
+    by: str  # role:id@institution (subject at issuer, when an identity provider signed them in), or "public ..."
     reason: str | None
     request_id: str | None
 

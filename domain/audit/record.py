@@ -44,11 +44,17 @@ class EventRecord:
     ruleset: str | None  # the ruleset version a decision applied (PIN-8, EQV-4's rule version)
     inputs: Mapping[str, Any] | None  # what a decision saw, as it recorded it
     payload: Mapping[str, Any]  # everything else it recorded
+    actor_issuer: str | None = None  # issue 29: who signed the person in (an OpenID Connect issuer) ...
+    actor_subject: str | None = None  # ... and its own name for them (``sub``); None for a development token
 
     @property
     def by(self) -> str:
-        """Who, in one piece: ``role:id@institution``."""
-        return f"{self.actor_role}:{self.actor_id}" + (f"@{self.actor_institution}" if self.actor_institution else "")
+        """Who, in one piece: ``role:id@institution``, and ``(subject at issuer)`` when an identity provider signed
+        the person in: the person as their issuer identifies them, not only as a role."""
+        who = f"{self.actor_role}:{self.actor_id}" + (f"@{self.actor_institution}" if self.actor_institution else "")
+        if self.actor_issuer and self.actor_subject:
+            who += f" ({self.actor_subject} at {self.actor_issuer})"
+        return who
 
 
 def event_record(context: str, position: int | None, event: Any) -> EventRecord:
@@ -78,6 +84,8 @@ def event_record(context: str, position: int | None, event: Any) -> EventRecord:
         ruleset=str(ruleset) if ruleset is not None else None,
         inputs=plain(dict(inputs)) if isinstance(inputs, Mapping) else None,
         payload=payload,
+        actor_issuer=cause.actor.issuer if cause else None,
+        actor_subject=cause.actor.subject if cause else None,
     )
 
 

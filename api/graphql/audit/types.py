@@ -18,6 +18,10 @@ class AuditActor:
     id: str
     role: str
     institution: str | None
+    issuer: str | None = strawberry.field(
+        default=None, description="The OpenID Connect issuer that signed the person in; none for a development token"
+    )
+    subject: str | None = strawberry.field(default=None, description="The issuer's own id of the person (sub)")
 
 
 @strawberry.type(description="One stored event: who, when, why, which request, and for a decision its rules.")
@@ -39,7 +43,13 @@ class AuditEvent:
     @classmethod
     def of(cls, r: EventRecord) -> AuditEvent:
         actor = (
-            AuditActor(id=r.actor_id, role=r.actor_role, institution=r.actor_institution)
+            AuditActor(
+                id=r.actor_id,
+                role=r.actor_role,
+                institution=r.actor_institution,
+                issuer=r.actor_issuer,
+                subject=r.actor_subject,
+            )
             if r.actor_id and r.actor_role
             else None
         )
