@@ -10,8 +10,8 @@ from typing import Any
 import httpx
 import jwt
 
-from tests.oidc.conftest import FEED
-from tests.oidc.provider import AUDIENCE, ES256, REDIRECT_URI, RS256, WEB_CLIENT, OpenIDProvider, running_provider
+from tests.sign_in.conftest import FEED
+from tests.sign_in.provider import AUDIENCE, ES256, REDIRECT_URI, RS256, WEB_CLIENT, OpenIDProvider, running_provider
 
 
 def verified(provider: OpenIDProvider, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
