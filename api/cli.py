@@ -73,7 +73,8 @@ def build_cli(
     serve_settings: Callable[[], tuple[str, int, bool]],
     tools: OfflineTools,
     http_protocol: Callable[[], Any] = lambda: "auto",
-    token_secret: Callable[[], str] | None = None,  # without it, `token` boots the runtime for its secret
+    # the development tokens' secret, None where they are refused (production); without it, `token` boots the runtime
+    token_secret: Callable[[], str | None] | None = None,
 ) -> typer.Typer:
     """``http_protocol``: uvicorn's ``http=`` for ``serve`` (infra gives one that bounds the time to read a request)."""
     cli = typer.Typer(help="kredensial: national diploma numbering (PIN/NINA) and SIVIL, event-sourced.")
@@ -201,8 +202,15 @@ def build_cli(
             secret = token_secret()
         else:
             runtime = boot()
-            secret = runtime.services.token_secret
+            sign_in = runtime.services.sign_in
+            secret = sign_in.secret if sign_in.dev_tokens else None
             runtime.close()
+        if secret is None:  # issue 29: production signs people in through its OpenID Connect issuers
+            console.print(
+                "[red]kredensial: a production install (PostgreSQL) takes no development tokens; people sign in "
+                "through the issuers of KREDENSIAL_OIDC_ISSUERS (set KREDENSIAL_ALLOW_DEV_TOKENS=1 to allow them)[/red]"
+            )
+            raise typer.Exit(code=2)
         typer.echo(mint(secret, subject=subject, role=role, institution=institution, ttl=timedelta(hours=hours)))
 
     @cli.command("import-pddikti")

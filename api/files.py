@@ -11,7 +11,6 @@ import asyncio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import actor_from_header
 from api.services import Services
 from api.sivil.address import ClientAddress
 from api.sivil.rate_limit import RateLimited
@@ -35,9 +34,9 @@ from projections.submission.view import SubmissionView
 UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT})  # SUB-6, ASM-4, EQV-2
 
 
-def signed_in(services: Services, request: Request) -> Actor:
+async def signed_in(services: Services, request: Request) -> Actor:
     """The caller of a route outside GraphQL, from the bearer token; NotAuthorized without one."""
-    actor = actor_from_header(services.token_secret, request.headers.get("authorization"))
+    actor = await services.sign_in.actor_async(request.headers.get("authorization"))
     if actor is None:
         raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
     return actor
@@ -71,13 +70,13 @@ def create_files_router(services: Services) -> APIRouter:
     files = services.submission.files
     uploads = UploadSlots(services.submission.max_uploads)
 
-    def caller(request: Request) -> Actor:
-        return signed_in(services, request)
+    async def caller(request: Request) -> Actor:
+        return await signed_in(services, request)
 
     @router.post("/files", status_code=201)
     async def upload(request: Request) -> Response:
         try:
-            actor = caller(request)
+            actor = await caller(request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
         if actor.role not in UPLOADERS:
@@ -105,7 +104,7 @@ def create_files_router(services: Services) -> APIRouter:
     @router.get("/files/{sha256}")
     async def download(sha256: str, request: Request) -> Response:
         try:
-            actor = caller(request)
+            actor = await caller(request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
         if not SHA256.fullmatch(sha256):
@@ -141,7 +140,7 @@ def create_files_router(services: Services) -> APIRouter:
     async def sk_pdf(registration_number: str, request: Request) -> Response:
         """The signed SK of equivalency (EQV-4): for its applicant and the directorate."""
         try:
-            actor = caller(request)
+            actor = await caller(request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
         number = registration_number.strip().upper()[:20]
@@ -173,7 +172,7 @@ def create_files_router(services: Services) -> APIRouter:
         subject = Subject(universityCode, nim, lspCode, candidateNumber, applicantAccount)
         audit = services.audit
         try:
-            actor = caller(request)
+            actor = await caller(request)
             report = await asyncio.to_thread(report_for, audit.personal_data, actor, subject)
         except NotAuthorized as e:
             return refused(403, "NotAuthorized", str(e))
@@ -216,7 +215,7 @@ def create_files_router(services: Services) -> APIRouter:
     async def dpi_pdf(university_code: str, nim: str, request: Request) -> Response:
         """The signed DPI (SUB-8): for its student, their SSC staff and graduation staff."""
         try:
-            actor = caller(request)
+            actor = await caller(request)
             code, number = student_key(university_code, nim)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))

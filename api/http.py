@@ -11,7 +11,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from api.auth import actor_from_header
 from api.body_limit import BodyLimit
 from api.competency import create_certificate_router
 from api.credentials.downloads import create_credential_downloads
@@ -72,7 +71,7 @@ def create_app(
 
     async def context(request: Request) -> Context:
         try:
-            actor, error = actor_from_header(services.token_secret, request.headers.get("authorization")), None
+            actor, error = await services.sign_in.actor_async(request.headers.get("authorization")), None
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)

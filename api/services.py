@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from uuid import UUID
 
+from api.auth import SignIn
 from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
 from api.public_lane import PublicLane
@@ -164,6 +165,7 @@ class Services:
     worker: ProjectionWorker
     wait: Wait  # (read model, position, application): blocks until the read model has processed it
     waiter: PositionWaiter  # the same wait for the API, without holding a thread
-    token_secret: str
+    token_secret: str  # signs development tokens, and SIVIL's challenges
+    sign_in: SignIn  # bearer tokens read as the caller (issue 29)
     today: Callable[[], date]
     credentials: CredentialIssuing  # W3C credentials, the DID document and the status lists (issue 13)

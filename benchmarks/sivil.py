@@ -82,6 +82,7 @@ def environment(place: Place) -> dict[str, str]:
     }
     if place.database_url:
         env["KREDENSIAL_DATABASE_URL"] = place.database_url
+        env["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"  # the soak signs its operators in with development tokens
     return env
 
 

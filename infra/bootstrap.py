@@ -14,8 +14,10 @@ from typing import Any
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
+from api.auth import SignIn, canonical_id
 from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
+from api.oidc.verifier import OIDCVerifier
 from api.services import (
     AssessmentServices,
     AuditServices,
@@ -600,8 +602,16 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             timeout=settings.wait_timeout,
         ),
         token_secret=settings.secret,
+        sign_in=_sign_in(settings),
         today=diplomas.today,
         credentials=credentials,
     )
     stores = list({id(store): store for store in (reads, keys, queries)}.values())
     return Container(settings=settings, services=services, stores=stores, allocate_slots=slots.step)
+
+
+def _sign_in(settings: Settings) -> SignIn:
+    """Development tokens where allowed (issue 29), and the configured OpenID Connect issuers."""
+    issuers = settings.issuers
+    oidc = OIDCVerifier(issuers, canonical=canonical_id) if issuers.issuers else None
+    return SignIn(settings.secret, dev_tokens=settings.dev_tokens_allowed, oidc=oidc)

@@ -80,7 +80,7 @@ def cli(
     *,
     serve_settings: Callable[[], tuple[str, int, bool]],
     http_protocol: Callable[[], Any] = lambda: "auto",
-    token_secret: Callable[[], str] | None = None,
+    token_secret: Callable[[], str | None] | None = None,
 ) -> typer.Typer:
     """The command line with this installation's tools."""
     return build_cli(
@@ -95,6 +95,12 @@ def settings() -> Settings:
     except ConfigError as e:
         print("kredensial: the settings are refused:", *e.problems, sep="\n  ", file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _token_secret() -> str | None:
+    """The development tokens' secret, or None on a production install that does not allow them (issue 29)."""
+    s = settings()
+    return s.secret if s.dev_tokens_allowed else None
 
 
 def main() -> None:
@@ -113,7 +119,7 @@ def main() -> None:
         lambda: bootstrap(settings()),
         serve_settings=serve_settings,
         http_protocol=http_protocol,
-        token_secret=lambda: settings().secret,  # a token is signed with the secret alone: no database (issue 28)
+        token_secret=_token_secret,  # a token is signed with the secret alone: no database (issue 28)
     )()
 
 

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+from api.oidc.issuers import Issuers, IssuersRefused, load_issuers
 
 PREFIX = "KREDENSIAL_"
 DAY = 86400.0
@@ -52,7 +54,9 @@ class Settings(BaseModel):
     database_url: str = Field("", description="empty (SQLite) or a postgresql:// URL")
     database_pool_size: int = _count(10, 1, 1000, "PostgreSQL connections one process holds at most")
     read_database_url: str = Field("", description="empty, or a postgresql:// URL of a hot standby")
-    secret: Secret = Field("", description="signs bearer tokens")
+    secret: Secret = Field("", description="signs development bearer tokens (`kredensial token`)")
+    allow_dev_tokens: bool = Field(False, description="1 or 0: a PostgreSQL install still takes development tokens")
+    oidc_issuers: Path = Field(NO_PATH, description="a JSON file: the OpenID Connect issuers people sign in with")
     master_key: bytes = Field(b"", repr=False, description="wraps each person's data key: 64 hex digits")
     host: str = Field("127.0.0.1", min_length=1, max_length=255, description="the address serve listens on")
     port: int = _count(8000, 1, 65535, "the port serve listens on")
@@ -100,10 +104,21 @@ class Settings(BaseModel):
     sivil_trail_retention_days: int = _count(365, 1, 36500, "days the SIVIL verification trail is kept")
     pdf_signing_key: Path = Field(NO_PATH, description="a PEM file: the ECDSA P-256 key that signs PDFs")
     pdf_signing_chain: Path = Field(NO_PATH, description="a PEM file: its certificate and chain to the root")
+    _issuers: Issuers = PrivateAttr(default_factory=lambda: Issuers(issuers=()))
 
     @property
     def uses_postgres(self) -> bool:
         return self.database_url.startswith(("postgresql://", "postgres://"))
+
+    @property
+    def dev_tokens_allowed(self) -> bool:
+        """Development tokens are for development (SQLite); production takes them only when told to (issue 29)."""
+        return not self.uses_postgres or self.allow_dev_tokens
+
+    @property
+    def issuers(self) -> Issuers:
+        """The issuers of ``KREDENSIAL_OIDC_ISSUERS``, read and checked once by :meth:`from_env`."""
+        return self._issuers
 
     @property
     def sivil_signing_seeds(self) -> tuple[bytes, ...]:
@@ -164,9 +179,17 @@ class Settings(BaseModel):
         except ValidationError as e:
             problems += [_problem(error, env) for error in e.errors()]
         problems += _production_problems(env)
+        issuers = Issuers(issuers=())
+        if not problems and parsed.oidc_issuers != NO_PATH:
+            try:
+                issuers = load_issuers(parsed.oidc_issuers)
+            except IssuersRefused as e:
+                problems += [f"{PREFIX}OIDC_ISSUERS: {problem}" for problem in e.problems]
         if problems:
             raise ConfigError(problems)
-        return parsed.model_copy(update=_development_secrets(parsed))
+        ready = parsed.model_copy(update=_development_secrets(parsed))
+        ready._issuers = issuers
+        return ready
 
 
 def _read(field: str, text: str) -> Any:
@@ -187,7 +210,7 @@ def _read(field: str, text: str) -> Any:
         return tuple(
             (_day(item.removeprefix("-")), item.startswith("-")) for i in text.split(",") if (item := i.strip())
         )
-    if field in ("projections_in_process", "smtp_starttls"):
+    if field in ("projections_in_process", "smtp_starttls", "allow_dev_tokens"):
         if text.lower() not in ("1", "0", "true", "false", "yes", "no"):
             raise ValueError("expected 1 or 0")
         return text.lower() in ("1", "true", "yes")

@@ -125,6 +125,7 @@ def settings_for(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> 
     }
     if store == "postgres":  # PostgreSQL needs the PDF signing key and chain named, as in production
         env["KREDENSIAL_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        env["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"  # the tests sign in with `kredensial token`'s tokens (issue 29)
         from tests.signed_pdfs import pdf_signing_env  # pyHanko loads only for PostgreSQL runs
 
         env.update(pdf_signing_env(tmp_path / "pki"))

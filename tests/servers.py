@@ -73,5 +73,6 @@ def process_env(container: Container, **extra: str) -> dict[str, str]:
         "KREDENSIAL_PDF_SIGNING_KEY": str(settings.pdf_signing_key),
         "KREDENSIAL_PDF_SIGNING_CHAIN": str(settings.pdf_signing_chain),
         "KREDENSIAL_PUBLIC_URL": settings.public_url,
+        "KREDENSIAL_ALLOW_DEV_TOKENS": "1" if settings.allow_dev_tokens else "0",
         **extra,
     }

@@ -29,7 +29,7 @@ def create_credential_downloads(services: Services) -> APIRouter:
     async def certificate(registration_number: str, request: Request) -> Response:
         """The signed LSP certificate (ASM-7) as a W3C Verifiable Credential."""
         try:
-            actor = signed_in(services, request)
+            actor = await signed_in(services, request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
 
@@ -45,7 +45,7 @@ def create_credential_downloads(services: Services) -> APIRouter:
     async def sk(registration_number: str, request: Request) -> Response:
         """The current SK of equivalency (EQV-4) as a W3C Verifiable Credential."""
         try:
-            actor = signed_in(services, request)
+            actor = await signed_in(services, request)
         except NotAuthorized as e:
             return refused(401, "NotAuthorized", str(e))
 

@@ -37,6 +37,17 @@ class Actor:
     id: str
     role: Role
     institution: str | None = None  # university code for university roles
+    # Issue 29: who signed the person in, and its own name for them (an OpenID Connect ``iss`` and ``sub``); None for
+    # a development token and for events stored before (they load with the defaults).
+    issuer: str | None = None
+    subject: str | None = None
+
+    @property
+    def signed_in_as(self) -> str:
+        """The person as their identity provider names them, else as the role's id names them."""
+        if self.issuer and self.subject:
+            return f"{self.subject} at {self.issuer}"
+        return self.id
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from api.auth import actor_from_header
+from api.auth import SignIn
 from domain.audit import Role
 from infra.bootstrap import bootstrap
 from infra.main import cli as build_cli
@@ -34,7 +34,7 @@ def test_token_mints_a_bearer_token_for_a_subject_role_and_institution(settings:
         settings, "token", "--subject", "op@contoh", "--role", "university_operator", "--institution", "001002"
     )
     assert code == 0
-    actor = actor_from_header(SECRET, "Bearer " + output.strip())
+    actor = SignIn(SECRET).actor("Bearer " + output.strip())
     assert actor is not None and (actor.id, actor.role, actor.institution) == (
         "op@contoh",
         Role.UNIVERSITY_OPERATOR,

@@ -59,6 +59,7 @@ def test_the_readme_production_block_starts_and_serves_the_first_session(tmp_pat
             db.execute("DROP DATABASE kredensial")  # the block creates it
         etc, api_port = tmp_path / "etc", free_port()
         env = {**clean_env(), "KREDENSIAL_PORT": str(api_port), "KREDENSIAL_DATA_DIR": str(tmp_path / "var")}
+        env["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"  # the first session signs in with `kredensial token` (issue 29)
         block = subprocess.Popen(
             ["bash", "-euo", "pipefail", "-c", placed(production_block(), port, etc)],
             env=env,

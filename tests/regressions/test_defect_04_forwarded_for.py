@@ -33,6 +33,7 @@ def environment(store: str, tmp_path: Path, request: pytest.FixtureRequest, trus
     }
     if store == "postgres":
         extra["KREDENSIAL_DATABASE_URL"] = request.getfixturevalue("postgres_url")
+        extra["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"  # signs in with development tokens (issue 29)
         extra.update(pdf_signing_env(tmp_path / "pki"))
     return env_for(tmp_path / "var", **extra)
 

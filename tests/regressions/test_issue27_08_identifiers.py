@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from api.auth import actor_from_header, mint
+from api.auth import SignIn, mint
 from application.assessment.inputs import CandidateInput
 from domain.assessment.asesor import Asesor
 from domain.assessment.kinds import LicenceKind
@@ -120,7 +120,7 @@ def test_ASM_7_a_token_names_an_asesor_or_candidate_by_the_canonical_number() ->
     candidate = mint("s" * 32, subject="asesi-0001", role=Role.ASESI, institution=LSP)
     asesor = mint("s" * 32, subject="met.000.001234  2019", role=Role.ASESOR, institution=None)
     for token, number in ((candidate, CANDIDATE), (asesor, ASESOR)):
-        actor = actor_from_header("s" * 32, f"Bearer {token}")
+        actor = SignIn("s" * 32).actor(f"Bearer {token}")
         assert actor is not None and actor.id == number
 
 

@@ -62,6 +62,7 @@ def environment(cluster: Cluster, tmp_path: Path, port: int) -> dict[str, str]:
         **clean_env(),
         "KREDENSIAL_DATA_DIR": str(tmp_path / "var"),
         "KREDENSIAL_DATABASE_URL": cluster.url,
+        "KREDENSIAL_ALLOW_DEV_TOKENS": "1",  # signs in with development tokens (issue 29)
         "KREDENSIAL_SECRET": SECRET,
         "KREDENSIAL_MASTER_KEY": "11" * 32,
         "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,

@@ -66,6 +66,7 @@ def environment(pair: Pair, tmp_path: Path) -> dict[str, str]:
         **clean_env(),
         "KREDENSIAL_DATA_DIR": str(tmp_path / "var"),
         "KREDENSIAL_DATABASE_URL": pair.primary,
+        "KREDENSIAL_ALLOW_DEV_TOKENS": "1",  # signs in with development tokens (issue 29)
         "KREDENSIAL_READ_DATABASE_URL": pair.standby,
         "KREDENSIAL_REDIS_URL": "redis://127.0.0.1:6379/5",
         "KREDENSIAL_SECRET": "test-secret-" + "x" * 32,

@@ -34,6 +34,7 @@ def replicated(pair: Pair, tmp_path: Path, clock: Clock) -> Iterator[Container]:
     env = {
         "KREDENSIAL_DATA_DIR": str(tmp_path / "var"),
         "KREDENSIAL_DATABASE_URL": pair.primary,
+        "KREDENSIAL_ALLOW_DEV_TOKENS": "1",  # signs in with development tokens (issue 29)
         "KREDENSIAL_READ_DATABASE_URL": pair.standby,
         "KREDENSIAL_SECRET": "test-secret-" + "x" * 32,
         "KREDENSIAL_MASTER_KEY": "11" * 32,

@@ -150,6 +150,7 @@ def test_sub_10_killed_between_sending_and_recording_sends_the_same_message_id_a
         **smtp_env,
         "KREDENSIAL_DATA_DIR": str(settings.data_dir),
         "KREDENSIAL_DATABASE_URL": settings.database_url,
+        "KREDENSIAL_ALLOW_DEV_TOKENS": "1",  # signs in with development tokens (issue 29)
         "KREDENSIAL_SECRET": settings.secret,
         "KREDENSIAL_MASTER_KEY": settings.master_key.hex(),
         "KREDENSIAL_SIVIL_SIGNING_KEYS": "44" * 32,

@@ -1,0 +1,107 @@
+"""An issuer's signing keys: its discovery document and its JWKS, fetched over HTTPS with short timeouts and cached.
+
+A key id the cached set does not hold refetches the set (the issuer rotated its keys), but never more than once a
+minute per issuer (the first load is no refresh; a failed first load is retried after ten seconds): a stream of
+tokens with made-up key ids must not turn this server into a flood of requests to the identity provider, nor stall
+every sign-in behind them.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+from jwt import PyJWK, PyJWKSet
+from jwt.exceptions import PyJWKError, PyJWKSetError
+
+from api.oidc.issuers import Issuer
+
+REFRESH_INTERVAL = 60.0  # seconds: the least time between two refreshes of one issuer's keys
+RETRY_INTERVAL = 10.0  # seconds: the least time between two attempts at a first load that failed
+FETCH_TIMEOUT = 3.0  # seconds for the whole answer of one fetch
+MAX_DOCUMENT_BYTES = 512 * 1024
+
+Fetch = Callable[[str], Any]  # URL -> the parsed JSON document; raises OSError or ValueError
+
+
+class KeysUnavailable(Exception):
+    """The issuer's keys could not be had (yet): the token is refused like any other."""
+
+
+def fetch_json(url: str) -> Any:
+    """GET ``url`` with a short timeout, no redirects to elsewhere honoured silently, a bounded body."""
+    request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "kredensial"})
+    with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as answer:
+        body = answer.read(MAX_DOCUMENT_BYTES + 1)
+    if len(body) > MAX_DOCUMENT_BYTES:
+        raise ValueError(f"{url}: the document is over {MAX_DOCUMENT_BYTES} bytes")
+    return json.loads(body)
+
+
+class IssuerKeys:
+    """One issuer's keys, safe to use from many threads: one fetch at a time, the others wait for its result."""
+
+    def __init__(self, issuer: Issuer, fetch: Fetch, clock: Callable[[], float] = time.monotonic) -> None:
+        self.issuer = issuer
+        self._fetch = fetch
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._jwks_uri: str | None = None
+        self._keys: dict[str | None, PyJWK] = {}
+        self._loaded = False
+        self._attempted_at: float | None = None
+        self.fetches = 0  # JWKS fetches, for the tests of the once-a-minute bound
+
+    def key(self, kid: str | None) -> PyJWK:
+        """The key ``kid`` names; a token without a ``kid`` needs a set of exactly one key."""
+        with self._lock:
+            found = self._lookup(kid)
+            if found is None and self._may_refresh():
+                self._refresh()
+                found = self._lookup(kid)
+        if found is None:
+            raise KeysUnavailable(f"no key {kid!r} in the JWKS of {self.issuer.issuer}")
+        return found
+
+    def _lookup(self, kid: str | None) -> PyJWK | None:
+        if kid is None:
+            return next(iter(self._keys.values())) if len(self._keys) == 1 else None
+        return self._keys.get(kid)
+
+    def _may_refresh(self) -> bool:
+        if self._attempted_at is None:
+            return True
+        return self._clock() - self._attempted_at >= (REFRESH_INTERVAL if self._loaded else RETRY_INTERVAL)
+
+    def _refresh(self) -> None:
+        # An attempt counts even when it fails: a dead provider is asked now and then, not on every request.
+        self._attempted_at = self._clock()
+        self.fetches += 1
+        try:
+            if self._jwks_uri is None:
+                self._jwks_uri = self._discovered_jwks_uri()
+            document = self._fetch(self._jwks_uri)
+            keys = PyJWKSet.from_dict(document).keys if isinstance(document, dict) else []
+        except (OSError, ValueError, PyJWKError, PyJWKSetError) as e:
+            raise KeysUnavailable(f"the keys of {self.issuer.issuer}: {type(e).__name__}: {e}") from None
+        self._keys = {_kid(k): k for k in keys if k.public_key_use in (None, "sig")}
+        if not self._loaded:  # the first load is no refresh: the first rotation is picked up at once
+            self._loaded, self._attempted_at = True, None
+
+    def _discovered_jwks_uri(self) -> str:
+        document = self._fetch(self.issuer.discovery_url)
+        if not isinstance(document, dict) or document.get("issuer") != self.issuer.issuer:
+            raise ValueError("the discovery document names another issuer")
+        uri = document.get("jwks_uri")
+        if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
+            raise ValueError("the discovery document has no jwks_uri")
+        return uri
+
+
+def _kid(key: PyJWK) -> str | None:
+    kid = key.key_id
+    return kid if isinstance(kid, str) else None
