@@ -127,6 +127,8 @@ class Served:
     url: str
     log: Path
     seeded: Seeded
+    store: str
+    secret: str  # the development tokens' secret: a production install (PostgreSQL here) refuses their tokens
     sent: list[str] = field(default_factory=list)
 
     def graphql(self, token: str, query: str, variables: dict[str, Any] | None = None) -> httpx.Response:
@@ -189,7 +191,7 @@ def served(
         serve_env = {**clean_env(), **env, "KREDENSIAL_OIDC_ISSUERS": str(issuers)}
         log = workdir / "serve.log"
         with log.open("wb") as output, served_process(command, serve_env, port, output) as url:
-            yield Served(url=url, log=log, seeded=seeded)
+            yield Served(url, log, seeded, request.param, env["KREDENSIAL_SECRET"])
     finally:
         if database:
             drop_database(database)

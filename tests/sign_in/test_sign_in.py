@@ -11,6 +11,8 @@ from typing import Any
 import httpx
 import jwt
 
+from api.auth import mint
+from domain.audit import Role
 from tests.api.authorization_walk import kept_out
 from tests.assessment.lsp import CANDIDATE, LSP
 from tests.sign_in import forged
@@ -124,11 +126,17 @@ def test_keys_rotated_mid_run_new_tokens_are_taken_and_a_removed_keys_tokens_ref
     assert catalog(old) == "NotAuthorized", "a removed key's token was still taken"
 
 
-def refused_tokens(campus: OpenIDProvider, ministry: OpenIDProvider) -> dict[str, str]:
-    """Every way a token can be wrong, each otherwise as good as a real one."""
+def refused_tokens(served: Served, campus: OpenIDProvider, ministry: OpenIDProvider) -> dict[str, str]:
+    """Every way a token can be wrong, each otherwise as good as a real one. On PostgreSQL (a production install,
+    development tokens not allowed) a ``kredensial token`` token is one more."""
     real = campus.client_credentials(FEED)
     now = int(forged.claims(campus)["iat"])
+    development = {}
+    if served.store == "postgres":
+        feed = mint(served.secret, subject="feed", role=Role.PDDIKTI_SYNC, institution=UNIVERSITY)
+        development["a development token on a production install"] = feed
     return {
+        **development,
         "forged signature, the provider's key id": forged.signed_by_another_key(campus),
         "forged signature, an unknown key id": forged.signed_by_another_key(campus, same_kid=False),
         "a real token, claims changed": forged.tampered(real, client_id="pddikti-feed-2", sub="x"),
@@ -155,7 +163,7 @@ def test_every_refused_token_is_answered_exactly_alike(
     sha = served.seeded.values["fileSha256"]
     register = {"i": new_student(UNIVERSITY, "2020888")}
     answers: dict[str, tuple[Any, ...]] = {}
-    for reason, token in refused_tokens(campus, ministry).items():
+    for reason, token in refused_tokens(served, campus, ministry).items():
         query = served.graphql(token, MY_SUBMISSIONS + " ")
         mutation = served.graphql(token, REGISTER_STUDENT, register)
         file = httpx.get(f"{served.url}/files/{sha}", headers={"Authorization": f"Bearer {token}"}, timeout=30)
@@ -175,7 +183,7 @@ def test_every_refused_token_is_answered_exactly_alike(
 
 def test_no_token_reaches_the_servers_log(served: Served, campus: OpenIDProvider, ministry: OpenIDProvider) -> None:
     """Run last in this module: every token sent to this server by the tests above is looked for too."""
-    for token in refused_tokens(campus, ministry).values():
+    for token in refused_tokens(served, campus, ministry).values():
         served.graphql(token, MY_SUBMISSIONS)
     served.graphql(campus.authorization_code_pkce("budi", resource=RS256), MY_SUBMISSIONS)
     log = served.log.read_text(errors="replace")
