@@ -8,6 +8,8 @@ import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -21,10 +23,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def served_process(command: Sequence[str], env: dict[str, str], port: int) -> Iterator[str]:
+def served_process(
+    command: Sequence[str], env: dict[str, str], port: int, output: IO[bytes] | None = None
+) -> Iterator[str]:
     """Runs ``command`` (a ``serve`` listening on ``port``) and yields its base URL once ``/health`` answers;
-    the process is stopped on exit. Its stderr is shown if it dies or does not listen within a minute."""
-    process = subprocess.Popen(list(command), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    the process is stopped on exit. Its stderr is shown if it dies or does not listen within a minute; with
+    ``output``, a file, its stdout and stderr both go there instead (a test that reads the server's log)."""
+    stdout, stderr = (output, output) if output else (subprocess.DEVNULL, subprocess.PIPE)
+    process = subprocess.Popen(list(command), env=env, stdout=stdout, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -38,6 +44,8 @@ def served_process(command: Sequence[str], env: dict[str, str], port: int) -> It
                     # it exits would wait for ever.
                     process.terminate()
                     _, stderr = process.communicate(timeout=20)
+                    if output:
+                        stderr = Path(output.name).read_bytes()
                     raise AssertionError(stderr.decode() if stderr else "no serve") from None
                 time.sleep(0.1)
         yield url
