@@ -43,10 +43,10 @@ def served_process(
                     # A server still running (not listening in time) is stopped first: reading its stderr before
                     # it exits would wait for ever.
                     process.terminate()
-                    _, stderr = process.communicate(timeout=20)
+                    _, said = process.communicate(timeout=20)
                     if output:
-                        stderr = Path(output.name).read_bytes()
-                    raise AssertionError(stderr.decode() if stderr else "no serve") from None
+                        said = Path(output.name).read_bytes()
+                    raise AssertionError(said.decode() if said else "no serve") from None
                 time.sleep(0.1)
         yield url
     finally:

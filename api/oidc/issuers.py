@@ -106,6 +106,12 @@ class Issuer(_Frozen):
     algorithms: tuple[Literal[ASYMMETRIC], ...] = Field(DEFAULT_ALGORITHMS, min_length=1)  # type: ignore[valid-type]
     institutions: tuple[InstitutionCode, ...] | None = Field(None, min_length=1)
     mappings: tuple[Mapping, ...] = Field(min_length=1, max_length=MAX_MAPPINGS)
+    # The header ``typ`` an access token must carry (RFC 9068: at+jwt); null for an issuer whose access tokens do not
+    # say what they are (then nothing tells its ID tokens from its access tokens but the audience).
+    token_types: tuple[Annotated[str, StringConstraints(min_length=1, max_length=64, to_lower=True)], ...] | None = (
+        "at+jwt",
+        "application/at+jwt",
+    )
 
     @model_validator(mode="after")
     def _limited_issuers_sign_in_only_their_own(self) -> Self:

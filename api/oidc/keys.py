@@ -3,29 +3,40 @@
 A key id the cached set does not hold refetches the set (the issuer rotated its keys), but never more than once a
 minute per issuer (the first load is no refresh; a failed first load is retried after ten seconds): a stream of
 tokens with made-up key ids must not turn this server into a flood of requests to the identity provider, nor stall
-every sign-in behind them.
+every sign-in behind them. A set is also refetched once it is two minutes old, so a key the issuer withdrew (it
+leaked) stops being trusted within two minutes, though no unknown key id ever comes; a failed refetch keeps the set
+it had (an identity provider down for a moment must not sign everyone out).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from jwt import PyJWK, PyJWKSet
-from jwt.exceptions import PyJWKError, PyJWKSetError
+from jwt import PyJWK
+from jwt.exceptions import PyJWKError
 
 from api.oidc.issuers import Issuer
 
 REFRESH_INTERVAL = 60.0  # seconds: the least time between two refreshes of one issuer's keys
+MAX_AGE = 120.0  # seconds: a key set older than this is refetched before it is used
 RETRY_INTERVAL = 10.0  # seconds: the least time between two attempts at a first load that failed
 FETCH_TIMEOUT = 3.0  # seconds for the whole answer of one fetch
 MAX_DOCUMENT_BYTES = 512 * 1024
 
 Fetch = Callable[[str], Any]  # URL -> the parsed JSON document; raises OSError or ValueError
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    jwk: PyJWK
+    alg: str | None  # the algorithm the JWK itself names, if it names one: a token must then use that one
 
 
 class KeysUnavailable(Exception):
@@ -51,14 +62,18 @@ class IssuerKeys:
         self._clock = clock
         self._lock = threading.Lock()
         self._jwks_uri: str | None = None
-        self._keys: dict[str | None, PyJWK] = {}
+        self._keys: dict[str | None, SigningKey] = {}
         self._loaded = False
         self._attempted_at: float | None = None
+        self._fetched_at = 0.0
         self.fetches = 0  # JWKS fetches, for the tests of the once-a-minute bound
 
-    def key(self, kid: str | None) -> PyJWK:
+    def key(self, kid: str | None) -> SigningKey:
         """The key ``kid`` names; a token without a ``kid`` needs a set of exactly one key."""
         with self._lock:
+            if self._loaded and self._clock() - self._fetched_at >= MAX_AGE and self._may_refresh():
+                with contextlib.suppress(KeysUnavailable):  # the set it had stays, until an attempt a minute on
+                    self._refresh()
             found = self._lookup(kid)
             if found is None and self._may_refresh():
                 self._refresh()
@@ -67,7 +82,7 @@ class IssuerKeys:
             raise KeysUnavailable(f"no key {kid!r} in the JWKS of {self.issuer.issuer}")
         return found
 
-    def _lookup(self, kid: str | None) -> PyJWK | None:
+    def _lookup(self, kid: str | None) -> SigningKey | None:
         if kid is None:
             return next(iter(self._keys.values())) if len(self._keys) == 1 else None
         return self._keys.get(kid)
@@ -85,10 +100,11 @@ class IssuerKeys:
             if self._jwks_uri is None:
                 self._jwks_uri = self._discovered_jwks_uri()
             document = self._fetch(self._jwks_uri)
-            keys = PyJWKSet.from_dict(document).keys if isinstance(document, dict) else []
-        except (OSError, ValueError, PyJWKError, PyJWKSetError) as e:
+        except (OSError, ValueError) as e:
             raise KeysUnavailable(f"the keys of {self.issuer.issuer}: {type(e).__name__}: {e}") from None
-        self._keys = {_kid(k): k for k in keys if k.public_key_use in (None, "sig")}
+        keys = _signing_keys(document)
+        self._keys = {_kid(k.jwk): k for k in keys}
+        self._fetched_at = self._clock()
         if not self._loaded:  # the first load is no refresh: the first rotation is picked up at once
             self._loaded, self._attempted_at = True, None
 
@@ -100,6 +116,22 @@ class IssuerKeys:
         if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
             raise ValueError("the discovery document has no jwks_uri")
         return uri
+
+
+def _signing_keys(document: Any) -> list[SigningKey]:
+    """The set's signing keys; a key this server cannot use (another kty, a malformed one) is passed over."""
+    entries = document.get("keys") if isinstance(document, dict) else None
+    keys = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict) or entry.get("use") not in (None, "sig"):
+            continue
+        try:
+            jwk = PyJWK(entry)
+        except PyJWKError:
+            continue
+        named = entry.get("alg")
+        keys.append(SigningKey(jwk, named if isinstance(named, str) else None))
+    return keys
 
 
 def _kid(key: PyJWK) -> str | None:

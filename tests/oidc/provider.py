@@ -55,6 +55,7 @@ class Provider:
     issuer: str = ""
     keys: list[Key] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)  # the paths asked, in order
+    down: bool = False  # answers 503 to everything, as a provider in trouble
 
     @property
     def jwks_fetches(self) -> int:
@@ -68,7 +69,7 @@ class Provider:
         key = self.key(kid) if kid else self.keys[0]
         now = int(time.time())
         body = {"iss": self.issuer, "aud": AUDIENCE, "iat": now, "exp": now + ttl, **claims}
-        return jwt.encode(body, key.private, algorithm=key.alg, headers={"kid": key.kid, **header})
+        return jwt.encode(body, key.private, algorithm=key.alg, headers={"kid": key.kid, "typ": "at+jwt", **header})
 
 
 @contextmanager
@@ -79,6 +80,9 @@ def serving(*keys: Key, issuer_path: str = "") -> Iterator[Provider]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             provider.requests.append(self.path.removeprefix(issuer_path))
+            if provider.down:
+                self.send_error(503)
+                return
             if self.path == f"{issuer_path}/.well-known/openid-configuration":
                 body: dict[str, Any] = {"issuer": provider.issuer, "jwks_uri": f"{base}/jwks"}
             elif self.path == "/jwks":

@@ -125,6 +125,14 @@ def test_people_of_both_issuers_sign_in_act_and_are_named_by_their_issuer_in_the
     assert entry["by"] == f"university_operator:op-17@{UNIVERSITY} (op-17 at {university.issuer})"
 
 
+NOT_SIGNED_IN = {  # RFC 9457, as every REST refusal
+    "type": "/problems/not-authorized",
+    "title": "Not signed in, or not allowed",
+    "status": 401,
+    "detail": NOT_VALID,
+}
+
+
 def test_every_refused_token_gets_the_same_status_and_body_and_none_is_logged(
     server: tuple[str, Path], providers: tuple[Provider, Provider]
 ) -> None:
@@ -135,7 +143,7 @@ def test_every_refused_token_gets_the_same_status_and_body_and_none_is_logged(
         httpx.get(url + NO_SUCH_FILE, headers={"Authorization": f"Bearer {t}"}, timeout=30) for t in tokens.values()
     }
     assert {(a.status_code, a.text) for a in files} == {
-        (401, json.dumps({"error": "NotAuthorized", "message": NOT_VALID}, separators=(",", ":")))
+        (401, json.dumps(NOT_SIGNED_IN, separators=(",", ":")))
     }
     reports = {json.dumps(gql(url, t, REPORT)) for t in tokens.values()}
     assert reports == {json.dumps({"personalDataReport": {"__typename": "NotAuthorized", "message": NOT_VALID}})}

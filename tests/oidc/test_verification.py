@@ -19,7 +19,7 @@ import pytest
 
 from api.auth import NOT_VALID, SignIn, canonical_id, mint
 from api.oidc.issuers import parse_issuers
-from api.oidc.keys import REFRESH_INTERVAL
+from api.oidc.keys import MAX_AGE, REFRESH_INTERVAL
 from api.oidc.verifier import OIDCVerifier
 from domain.audit import Actor, Role
 from domain.errors import NotAuthorized
@@ -266,6 +266,37 @@ def test_a_retired_key_no_longer_verifies_once_the_keys_were_refreshed(
     clock.now += REFRESH_INTERVAL
     assert sign_in.actor(bearer(university.token(OPERATOR, kid="u-rsa-2"))) is not None
     assert refusal(sign_in, old) == NOT_VALID
+
+
+def test_a_key_the_issuer_withdrew_stops_verifying_within_two_minutes_without_any_new_key_id(
+    sign_in: SignIn, university: Provider, clock: Clock
+) -> None:
+    leaked = university.token(OPERATOR, kid="u-rsa-1")
+    assert sign_in.actor(bearer(leaked)) is not None
+    university.keys[:] = [k for k in university.keys if k.kid != "u-rsa-1"]  # withdrawn: it leaked
+    clock.now += MAX_AGE - 1
+    assert sign_in.actor(bearer(leaked)) is not None  # the cached set, not yet two minutes old
+    clock.now += 1
+    assert refusal(sign_in, leaked) == NOT_VALID
+    assert university.jwks_fetches == 2
+
+
+def test_a_provider_down_when_the_set_ages_keeps_the_keys_it_had(
+    sign_in: SignIn, university: Provider, clock: Clock
+) -> None:
+    assert sign_in.actor(bearer(university.token(OPERATOR))) is not None
+    university.down = True
+    clock.now += MAX_AGE
+    assert sign_in.actor(bearer(university.token(OPERATOR))) is not None
+
+
+def test_an_id_token_or_a_token_that_does_not_say_it_is_an_access_token_is_refused(
+    sign_in: SignIn, university: Provider
+) -> None:
+    for typ in ("JWT", "id_token", None):
+        token = university.token({**OPERATOR, "nonce": "n"}, typ=typ)
+        assert refusal(sign_in, token) == NOT_VALID
+    assert sign_in.actor(bearer(university.token(OPERATOR, typ="application/at+jwt"))) is not None
 
 
 def test_a_discovery_document_naming_another_issuer_is_not_trusted(university: Provider, clock: Clock) -> None:
