@@ -16,9 +16,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.unavailable import RETRY_AFTER, TEMPORARY, noted
 from domain.errors import Failure
 
 log = logging.getLogger(__name__)
+UNAVAILABLE_MESSAGE = (
+    "Layanan yang dibutuhkan untuk sementara tidak dapat dijangkau; coba lagi dalam beberapa detik. / "
+    "A service this needs (its database, or the time-stamp authority that dates a signed PDF) cannot be reached "
+    "just now; try again in a few seconds."
+)
 MEDIA_TYPE = "application/problem+json"
 PREFIX = "/problems/"
 
@@ -84,6 +90,8 @@ def install(app: FastAPI) -> None:
     """FastAPI's own errors as problems: an unknown address or method, a parameter of the wrong type, a crash."""
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    for temporary in TEMPORARY:  # a database away, or the time-stamp authority a PDF needs: try again, never a 500
+        app.add_exception_handler(temporary, _unavailable)
     app.add_exception_handler(Exception, _failed)
     app.add_api_route(PREFIX + "{kind}", _explain, methods=["GET"], include_in_schema=False)
 
@@ -107,6 +115,11 @@ async def _invalid(_: Request, error: Exception) -> Response:
     first = error.errors()[0]
     where = [str(part) for part in first.get("loc", ())[1:]]  # ("query", "after") -> "after"
     return problem(422, "invalid-request", str(first.get("msg", "invalid")), field=".".join(where) or None)
+
+
+async def _unavailable(_: Request, error: Exception) -> Response:
+    noted(error)
+    return problem(503, "unavailable", UNAVAILABLE_MESSAGE, headers={"Retry-After": str(RETRY_AFTER)})
 
 
 async def _failed(_: Request, error: Exception) -> Response:

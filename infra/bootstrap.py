@@ -66,7 +66,7 @@ from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
-from infra.settings import Settings
+from infra.settings import NO_PATH, Settings
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
@@ -432,7 +432,13 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     )
     slots = SlotAllocator(credentials_log, status_key, CredentialStatusView(reads))
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
-    pdf_signer = DocumentSigner.from_files(settings.pdf_signing_key, settings.pdf_signing_chain)
+    # With a time-stamp authority, PAdES B-LTA: valid after the signing certificate expired (infra/pades.py).
+    pdf_signer = DocumentSigner.from_files(
+        settings.pdf_signing_key,
+        settings.pdf_signing_chain,
+        crl_path=settings.pdf_signing_crl if settings.pdf_signing_crl != NO_PATH else None,
+        tsa_url=settings.tsa_url,
+    )
     chain = ChainKeeper(
         logs,
         reads,

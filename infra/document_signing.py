@@ -8,14 +8,19 @@ keys keep signing what is ours alone: SIVIL statements, credentials, audit check
 
 Settings (:mod:`infra.settings`): ``KREDENSIAL_PDF_SIGNING_KEY`` (PEM private key of the signing certificate) and
 ``KREDENSIAL_PDF_SIGNING_CHAIN`` (PEM: the signing certificate, then its issuers up to and including the root).
-On a development machine (SQLite) :func:`development_pki` makes both once under ``data_dir/pki/``. Rotation: issue a
+On a development machine (SQLite) :func:`development_pki` makes both once under ``data_dir/pki/``.
+
+Long-term validity (issue 33): ``KREDENSIAL_PDF_SIGNING_CRL`` names the root's CRL (``root.crl``, made beside the
+root and re-issued with each signing certificate, valid as long as one), embedded in every PDF signed with a
+timestamp from ``KREDENSIAL_TSA_URL`` (:mod:`infra.pades`), so that a validator has the root's revocation answer for
+the signing time without asking anyone. Rotation: issue a
 new signing certificate from the same root and replace the two files; PDFs signed before still validate, as they
 chain to the same root. The root's own key is needed only to issue; keep it offline.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -54,6 +59,8 @@ class DocumentSigner:
 
     key: ec.EllipticCurvePrivateKey
     chain: tuple[x509.Certificate, ...]
+    crls: tuple[x509.CertificateRevocationList, ...] = ()  # the root's, embedded for long-term validation
+    tsa_url: str = ""  # an RFC 3161 time-stamp authority: empty, the signatures are PAdES B-B
 
     def __post_init__(self) -> None:
         if not isinstance(self.key.curve, ec.SECP256R1):
@@ -67,6 +74,11 @@ class DocumentSigner:
         for certificate, issuer in zip(self.chain, self.chain[1:], strict=False):
             certificate.verify_directly_issued_by(issuer)
         self.root.verify_directly_issued_by(self.root)
+        for crl in self.crls:
+            root_key = self.root.public_key()
+            valid = isinstance(root_key, ec.EllipticCurvePublicKey) and crl.is_signature_valid(root_key)
+            if crl.issuer != self.root.subject or not valid:
+                raise ValueError("the CRL is not one the kredensial root signed")
 
     @property
     def certificate(self) -> x509.Certificate:
@@ -88,12 +100,17 @@ class DocumentSigner:
         return cls(key, tuple(x509.load_pem_x509_certificates(chain_pem)))
 
     @classmethod
-    def from_files(cls, key_path: Path, chain_path: Path) -> DocumentSigner:
+    def from_files(
+        cls, key_path: Path, chain_path: Path, *, crl_path: Path | None = None, tsa_url: str = ""
+    ) -> DocumentSigner:
         try:
-            return cls.from_pem(key_path.read_bytes(), chain_path.read_bytes())
+            signer = cls.from_pem(key_path.read_bytes(), chain_path.read_bytes())
+            crls = (x509.load_pem_x509_crl(crl_path.read_bytes()),) if crl_path else ()
+            return replace(signer, crls=crls, tsa_url=tsa_url)
         except (OSError, ValueError) as error:
             raise RuntimeError(
-                f"KREDENSIAL_PDF_SIGNING_KEY={key_path}, KREDENSIAL_PDF_SIGNING_CHAIN={chain_path}: {error}"
+                f"KREDENSIAL_PDF_SIGNING_KEY={key_path}, KREDENSIAL_PDF_SIGNING_CHAIN={chain_path}, "
+                f"KREDENSIAL_PDF_SIGNING_CRL={crl_path or ''}: {error}"
             ) from None
 
     @classmethod
@@ -137,28 +154,54 @@ def issue_signing_certificate(
     )
 
 
+def issue_crl(
+    root_key: ec.EllipticCurvePrivateKey, root: x509.Certificate, *, now: datetime, years: int = SIGNER_YEARS
+) -> x509.CertificateRevocationList:
+    """The root's CRL: it revoked nothing (a compromised signing key is answered by a new CRL listing it). Valid as
+    long as a signing certificate, and re-issued with each (:func:`renew_signing_certificate`)."""
+    start = now.replace(microsecond=0) - timedelta(minutes=5)
+    return (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(root.subject)
+        .last_update(start)
+        .next_update(start + timedelta(days=365 * years + years // 4))
+        .add_extension(x509.CRLNumber(int(start.timestamp())), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+
+
 def development_pki(directory: Path) -> tuple[Path, Path]:
-    """On a development machine: a root, a signing certificate and their keys made once under ``directory``;
-    answers the paths of the signing key and the chain, as the two settings name them."""
+    """On a development machine: a root, a signing certificate and their keys made once under ``directory``, and the
+    root's CRL (``root.crl``, :func:`crl_path`); answers the paths of the signing key and the chain, as the two
+    settings name them."""
     key_path, chain_path = directory / "signing-key.pem", directory / "signing-chain.pem"
     if key_path.exists() and chain_path.exists():
+        crl_path(directory)  # a directory made before the CRL existed gets one
         return key_path, chain_path
     directory.mkdir(parents=True, exist_ok=True)
     signer, root_key = DocumentSigner.generate()
     _write_key(directory / "root-key.pem", root_key)
     (directory / "root.pem").write_bytes(signer.root_pem())
+    _write_crl(directory, root_key, signer.root)
     chain_path.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in signer.chain))
     _write_key(key_path, signer.key)
     return key_path, chain_path
 
 
+def crl_path(directory: Path) -> Path | None:
+    """The root's CRL in ``directory``, issued now when missing and the root's key is there; else None."""
+    path = directory / "root.crl"
+    if not path.exists() and (directory / "root-key.pem").exists() and (directory / "root.pem").exists():
+        root_key, root = _root(directory)
+        _write_crl(directory, root_key, root)
+    return path if path.exists() else None
+
+
 def renew_signing_certificate(directory: Path, now: datetime | None = None) -> tuple[Path, Path]:
     """Rotation: a new signing key and certificate from the root in ``directory`` (``root-key.pem``, ``root.pem``),
     written over ``signing-key.pem`` and ``signing-chain.pem`` (the previous ones kept as ``*.previous``)."""
-    root_key = load_pem_private_key((directory / "root-key.pem").read_bytes(), password=None)
-    if not isinstance(root_key, ec.EllipticCurvePrivateKey):
-        raise ValueError("the root key is not an ECDSA key")
-    root = x509.load_pem_x509_certificate((directory / "root.pem").read_bytes())
+    root_key, root = _root(directory)
     key = ec.generate_private_key(ec.SECP256R1())
     signer = DocumentSigner(key, (issue_signing_certificate(root_key, root, key.public_key(), now=now or _now()), root))
     key_path, chain_path = directory / "signing-key.pem", directory / "signing-chain.pem"
@@ -167,7 +210,21 @@ def renew_signing_certificate(directory: Path, now: datetime | None = None) -> t
             path.replace(path.with_name(path.name + ".previous"))
     chain_path.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c in signer.chain))
     _write_key(key_path, key)
+    _write_crl(directory, root_key, root, now=now)
     return key_path, chain_path
+
+
+def _root(directory: Path) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    root_key = load_pem_private_key((directory / "root-key.pem").read_bytes(), password=None)
+    if not isinstance(root_key, ec.EllipticCurvePrivateKey):
+        raise ValueError("the root key is not an ECDSA key")
+    return root_key, x509.load_pem_x509_certificate((directory / "root.pem").read_bytes())
+
+
+def _write_crl(
+    directory: Path, root_key: ec.EllipticCurvePrivateKey, root: x509.Certificate, now: datetime | None = None
+) -> None:
+    (directory / "root.crl").write_bytes(issue_crl(root_key, root, now=now or _now()).public_bytes(Encoding.PEM))
 
 
 def _now() -> datetime:
@@ -226,3 +283,4 @@ if __name__ == "__main__":  # python -m infra.document_signing new|renew DIRECTO
         sys.exit("usage: python -m infra.document_signing new|renew DIRECTORY")
     made = (development_pki if sys.argv[1] == "new" else renew_signing_certificate)(Path(sys.argv[2]).resolve())
     print(f"KREDENSIAL_PDF_SIGNING_KEY={made[0]}\nKREDENSIAL_PDF_SIGNING_CHAIN={made[1]}")
+    print(f"KREDENSIAL_PDF_SIGNING_CRL={made[1].with_name('root.crl')}")

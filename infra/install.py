@@ -37,6 +37,7 @@ def init(directory: Path, *, database_url: str, public_url: str, redis_url: str 
         ("KREDENSIAL_SIVIL_SIGNING_KEYS", new_seed_hex),
         ("KREDENSIAL_PDF_SIGNING_KEY", lambda: str(key_path)),
         ("KREDENSIAL_PDF_SIGNING_CHAIN", lambda: str(chain_path)),
+        ("KREDENSIAL_PDF_SIGNING_CRL", lambda: str(chain_path.with_name("root.crl"))),
     ]
     lines: list[str] = []
     added: dict[str, str] = {}

@@ -104,6 +104,8 @@ class Settings(BaseModel):
     sivil_trail_retention_days: int = _count(365, 1, 36500, "days the SIVIL verification trail is kept")
     pdf_signing_key: Path = Field(NO_PATH, description="a PEM file: the ECDSA P-256 key that signs PDFs")
     pdf_signing_chain: Path = Field(NO_PATH, description="a PEM file: its certificate and chain to the root")
+    pdf_signing_crl: Path = Field(NO_PATH, description="empty, or a PEM file: the root's CRL, embedded in PDFs")
+    tsa_url: str = Field("", description="empty (PAdES B-B), or the http(s) URL of an RFC 3161 time-stamp authority")
     _issuers: Issuers = PrivateAttr(default_factory=lambda: Issuers(issuers=()))
 
     @property
@@ -143,6 +145,14 @@ class Settings(BaseModel):
         if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
             raise ValueError("expected empty or an http(s) URL with a host, no query")
         return value.rstrip("/")
+
+    @field_validator("tsa_url")
+    @classmethod
+    def _tsa_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.fragment):
+            raise ValueError("expected empty or an http(s) URL with a host")
+        return value
 
     @field_validator("sivil_rate_limit")
     @classmethod
@@ -250,7 +260,7 @@ def _production_problems(env: Mapping[str, str]) -> list[str]:
         for name, why in required.items()
         if not env.get(name)
     ]
-    pdf = ("KREDENSIAL_PDF_SIGNING_KEY", "KREDENSIAL_PDF_SIGNING_CHAIN")
+    pdf = ("KREDENSIAL_PDF_SIGNING_KEY", "KREDENSIAL_PDF_SIGNING_CHAIN", "KREDENSIAL_PDF_SIGNING_CRL")
     return problems + [
         f"{name}: no such file: {env[name]}" for name in pdf if env.get(name) and not Path(env[name]).is_file()
     ]
@@ -268,6 +278,8 @@ def _development_secrets(settings: Settings) -> dict[str, Any]:
         update["pdf_signing_chain"] = settings.pdf_signing_chain.resolve()
     elif settings.pdf_signing_key != NO_PATH or settings.pdf_signing_chain != NO_PATH:
         raise ConfigError(["KREDENSIAL_PDF_SIGNING_KEY, KREDENSIAL_PDF_SIGNING_CHAIN: set both, or neither"])
+    if settings.pdf_signing_crl != NO_PATH:
+        update["pdf_signing_crl"] = settings.pdf_signing_crl.resolve()
     if settings.uses_postgres:
         return update
     if not settings.secret:
@@ -277,9 +289,14 @@ def _development_secrets(settings: Settings) -> dict[str, Any]:
     if not settings.sivil_signing_keys:
         update["sivil_signing_keys"] = (bytes.fromhex(_dev_secret(data_dir, "sivil-signing-key")),)
     if "pdf_signing_key" not in update:
-        from infra.document_signing import development_pki  # cryptography loads only where it is needed
+        from infra.document_signing import (
+            crl_path,
+            development_pki,  # cryptography loads only where it is needed
+        )
 
         update["pdf_signing_key"], update["pdf_signing_chain"] = development_pki(data_dir / "pki")
+        if settings.pdf_signing_crl == NO_PATH:
+            update["pdf_signing_crl"] = crl_path(data_dir / "pki") or NO_PATH
     return update
 
 

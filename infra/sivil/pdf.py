@@ -44,7 +44,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from api.sivil.wib import WIB
 from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
-from infra import pdfa
+from infra import pades, pdfa
 from infra.document_signing import DocumentSigner
 from infra.sivil.blocking import outside_event_loop
 from infra.sivil.keys import KeyRing
@@ -61,6 +61,7 @@ from infra.sivil.pdf_layout import (
     visible_rows,
     wrapped,
 )
+from infra.timestamping import HttpTimeStamper
 from projections.sivil.rows import SivilEntry
 
 __all__ = [
@@ -196,8 +197,11 @@ def _embedded_names(writer: BasePdfFileWriter) -> set[str]:
 
 
 def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason: str) -> bytes:
-    """A certification signature over the whole file, PAdES baseline B-B with the document-signing key; no later
-    change is permitted. Every signed document of ours (the SIVIL verification, the DPI, the SK) is signed so."""
+    """A certification signature over the whole file with the document-signing key; no later change is permitted
+    but the validation data and document timestamps PAdES adds. Every signed document of ours (the SIVIL
+    verification, the DPI, the SK) is signed so: PAdES B-LTA when a time-stamp authority is configured
+    (:mod:`infra.pades`; one that does not answer raises :class:`TimestampUnavailable`, nothing is signed), else
+    B-B."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         md_algorithm="sha256",
@@ -207,9 +211,12 @@ def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason:
         reason=reason,
         name="kredensial",
     )
-    pdf_signer = _Pdf17Signer(metadata, signer=_signer(signer))
-    signed: bytes = outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
-    return signed
+    timestamper = HttpTimeStamper(signer.tsa_url) if signer.tsa_url else None
+    pdf_signer = _Pdf17Signer(metadata, signer=_signer(signer), timestamper=timestamper)
+    if timestamper is None:
+        signed: bytes = outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
+        return signed
+    return outside_event_loop(lambda: pades.long_term(pdf_signer.sign_pdf(writer).getvalue(), signer, timestamper))
 
 
 class _Pdf17Signer(signers.PdfSigner):

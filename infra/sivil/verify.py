@@ -60,6 +60,7 @@ from pypdf import PdfReader
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, WELL_KNOWN_KEYS_PATH, Statement, StatementRejected
 from infra.credentials.in_pdf import credential_check, embedded_credential
+from infra.pades import archival_updates_only
 from infra.sivil.blocking import outside_event_loop
 from infra.sivil.keys import KeyRing, kid_of
 from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
@@ -379,7 +380,9 @@ def file_signature(data: bytes, keys: KeyRing, roots: Sequence[x509.Certificate]
         return Check("file signature", "failed", reason), None
 
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        signatures = reader.embedded_regular_signatures
+        archived = bool(reader.embedded_timestamp_signatures)  # PAdES B-LTA (issue 33)
     except Exception as error:  # a damaged file can fail anywhere in the parser
         return failed(f"not a readable signed PDF ({error})")
     if len(signatures) != 1:
@@ -387,7 +390,8 @@ def file_signature(data: bytes, keys: KeyRing, roots: Sequence[x509.Certificate]
     signature = signatures[0]
     byte_range = list(signature.byte_range)
     contents = signature.pkcs7_content
-    if len(byte_range) != 4 or byte_range[0] != 0 or byte_range[2] + byte_range[3] != len(data):
+    whole = byte_range[2] + byte_range[3] == len(data) if len(byte_range) == 4 else False
+    if len(byte_range) != 4 or byte_range[0] != 0 or not (whole or archived):
         return failed("the signature does not cover the whole file (bytes were added or removed)")
     if data[byte_range[1] : byte_range[2]] != b"<" + contents.hex().upper().encode("ascii") + b">":
         return failed("the signature value was altered")
@@ -415,14 +419,21 @@ def file_signature(data: bytes, keys: KeyRing, roots: Sequence[x509.Certificate]
         return failed("the signature does not verify with its certificate")
     if not status.trusted:
         return failed("the signing certificate does not chain to the kredensial root certificate")
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE and not archival_updates_only(status):
         coverage = status.coverage.name if status.coverage else "unknown"
         return failed(f"the signature does not cover the whole file ({coverage})")
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     name = str(names[0].value) if names else certificate.subject.rfc4514_string()
     since = f", signed {when:%Y-%m-%d}" if when else ""
+    if whole:
+        return Check(
+            "file signature", "ok", f"PAdES by {name}, chained to the kredensial root{since}, covering the whole file"
+        ), None
     return Check(
-        "file signature", "ok", f"PAdES by {name}, chained to the kredensial root{since}, covering the whole file"
+        "file signature",
+        "ok",
+        f"PAdES B-LTA by {name}, chained to the kredensial root{since}, covering the whole file but the validation "
+        "data and document timestamps added after it",
     ), None
 
 
@@ -457,7 +468,7 @@ def _sivil_key_signature(
 def _needs_root(data: bytes) -> bool:
     """Whether the file signature is to be checked against the kredensial root: any but an old PDF's Ed25519."""
     try:
-        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        signatures = PdfFileReader(io.BytesIO(data), strict=False).embedded_regular_signatures
         return len(signatures) == 1 and signatures[0].signer_cert.public_key.algorithm != "ed25519"
     except Exception:  # a damaged file: the checks say what is wrong with it
         return False
@@ -511,11 +522,12 @@ def _envelope_certificate(contents: bytes) -> x509.Certificate:
             "signer version": (signer["version"].native, "v1"),
             "signer digest": (signer["digest_algorithm"].native, digest),
             "signature algorithm": (signer["signature_algorithm"].native, algorithm),
-            "unsigned attributes": (signer["unsigned_attrs"].native, None),
         }
         for name, (found, expected) in pinned.items():
             if found != expected:
                 raise ValueError(f"unexpected {name}")
+        if _unsigned_types(signer) not in ([[]] if most == 1 else _UNSIGNED):
+            raise ValueError("unexpected unsigned attributes")
         if most == 1:
             parsed.verify_directly_issued_by(parsed)
     except ValueError:
@@ -530,6 +542,15 @@ _ED25519 = {"algorithm": "ed25519", "parameters": None}
 _SHA256 = {"algorithm": "sha256", "parameters": None}
 _ECDSA_SHA256 = {"algorithm": "sha256_ecdsa", "parameters": None}
 _MOST_CERTIFICATES = 4  # the signing certificate and its chain: today two
+_UNSIGNED: list[list[str]] = [
+    [],
+    ["signature_time_stamp_token"],
+]  # PAdES B-B; B-T and later: one signature timestamp (issue 33)
+
+
+def _unsigned_types(signer: cms.SignerInfo) -> list[str]:
+    attributes = signer["unsigned_attrs"]
+    return [] if attributes.native is None else [a["type"].native for a in attributes]
 
 
 def _signed_statement(data: bytes, keys: KeyRing, signer_kid: str | None) -> tuple[Check, Statement | None, str]:

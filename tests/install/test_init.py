@@ -34,6 +34,7 @@ def test_init_makes_every_secret_owner_only_and_settings_that_start(tmp_path: Pa
         "KREDENSIAL_SIVIL_SIGNING_KEYS",
         "KREDENSIAL_PDF_SIGNING_KEY",
         "KREDENSIAL_PDF_SIGNING_CHAIN",
+        "KREDENSIAL_PDF_SIGNING_CRL",  # the root's CRL, embedded in PDFs signed with a timestamp (issue 33)
     }
     assert "made" in out
     for path in [home, home / "pki"]:

@@ -142,9 +142,7 @@ def test_every_refused_token_gets_the_same_status_and_body_and_none_is_logged(
     files = {
         httpx.get(url + NO_SUCH_FILE, headers={"Authorization": f"Bearer {t}"}, timeout=30) for t in tokens.values()
     }
-    assert {(a.status_code, a.text) for a in files} == {
-        (401, json.dumps(NOT_SIGNED_IN, separators=(",", ":")))
-    }
+    assert {(a.status_code, a.text) for a in files} == {(401, json.dumps(NOT_SIGNED_IN, separators=(",", ":")))}
     reports = {json.dumps(gql(url, t, REPORT)) for t in tokens.values()}
     assert reports == {json.dumps({"personalDataReport": {"__typename": "NotAuthorized", "message": NOT_VALID}})}
     accepted = httpx.get(
