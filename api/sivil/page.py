@@ -222,6 +222,7 @@ def credential_page(
     subject: Mapping[str, object],
     annulment: Mapping[str, object] | None,
     issuer_host: str | None,
+    valid_until: object = None,
 ) -> str:
     """What the QR's link shows: the verdict and the issuer's host first; the subject's fields only when the
     signature is genuine (the host is then the one whose published key made it)."""
@@ -231,6 +232,8 @@ def credential_page(
     if verdict != "NOT_VERIFIED":
         rows.append(("Penerbit / Issuer", issuer_host or "?"))
         rows.extend((name, _shown(subject.get(key))) for key, name in shown if subject.get(key) is not None)
+        if isinstance(valid_until, str):  # ASM-7: a certificate's validity
+            rows.append(("Berlaku sampai / Valid until", valid_until[:10]))
     if annulment is not None and annulment.get("annulled"):
         rows.append(("Pembatalan / Annulment", ANNULMENT_KINDS.get(str(annulment.get("annulmentKind")), "?")))
         rows.append(("Berlaku sejak / Effective from", str(annulment.get("effectiveOn", ""))))

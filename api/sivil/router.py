@@ -267,7 +267,10 @@ def create_sivil_router(
                     )
                 )
         host = did_web_host(issuer_id(credential)) if checked.signature is not None else None
-        return html(page.credential_page(checked.verdict, kind, subject, checked.annulment, host))
+        shown = page.credential_page(
+            checked.verdict, kind, subject, checked.annulment, host, credential.get("validUntil")
+        )
+        return html(shown)
 
     @router.get("/sivil/status")
     async def status(request: Request, statement: str = "", on: str = "") -> Response:

@@ -114,6 +114,8 @@ def test_the_verify_page_takes_every_kind_and_shows_the_issuers_host(
 
     assert (verdict, named) == ("VERIFIED", kind)
     assert "Penerbit / Issuer" in page and host in page and shown in page
+    if "validUntil" in credential:  # ASM-7: a certificate shows its validity
+        assert f"Valid until</dt><dd>{credential['validUntil'][:10]}" in page
     assert forged_verdict == "NOT_VERIFIED"
     assert shown not in forged_page and "Penerbit / Issuer" not in forged_page  # nothing unsigned shown as signed
 
