@@ -41,6 +41,7 @@ from application.equivalency.equivalencies import Equivalencies
 from application.service import Service
 from application.submission.submissions import Submissions
 from domain.credentials.documents import Issuer
+from domain.credentials.holder import holders_key
 from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
@@ -416,7 +417,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     # An empty KREDENSIAL_PUBLIC_URL means the address actually served (issue 28): the issuer, the PDFs' server
     # and the QR's link name it, so the default install's PDF verifies with `verify-pdf` as it stands.
     public_url = settings.public_url or local_address(settings)
-    issuer = Issuer(public_url)
+    issuer = Issuer(public_url, holder_key=holders_key(status_key))
     # Queries read a hot standby when one is configured (issue 17); the worker, its keepers and every write stay
     # on the primary, where a keeper must not act on a standby's older copy (a slot allocated twice, a file
     # deleted that a record named a moment ago).

@@ -1,6 +1,7 @@
 """The holder's own credentials (issue 13), for those who may read the record behind them: an LSP certificate
-for its holder and the LSP's people (ASM-5), an SK of equivalency for its applicant and the directorate (EQV-4).
-Another's number reads as unknown, as the PDFs' routes do."""
+for its holder and the LSP's people (ASM-5), an SK of equivalency for its applicant and the directorate (EQV-4),
+a DPI for its student and their university's staff (SUB-8, ``DPI_READERS``). Another's number reads as unknown, as
+the PDFs' routes do."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from api.credentials.router import unavailable
 from api.files import reads_application, refused, signed_in
 from api.services import Services
 from api.unavailable import TEMPORARY
-from application.authorization import may_read_assessment
+from application.authorization import DPI_READERS, may_read_assessment, may_read_student
 from domain.credentials.documents import MEDIA_TYPE
-from domain.errors import NotAuthorized
+from domain.errors import NotAuthorized, RuleViolation
+from domain.registry.codes import student_key
+from projections.sivil.rows import SivilEntry
 
 MAX_NUMBER = 64  # characters of a registration number in a path
 
@@ -37,7 +40,8 @@ def create_credential_downloads(services: Services) -> APIRouter:
             row = services.assessment.view.certificate(registration_number.strip()[:MAX_NUMBER])
             if row is None or not may_read_assessment(actor, row.lsp_code, row.candidate_number, assigned=False):
                 return None
-            return services.credentials.certificate(row)
+            units = [unit.unit_code for unit in services.assessment.view.units(row.assessment_id)]
+            return services.credentials.certificate(row, units)
 
         return await _answer(make, "no such signed certificate", "sertifikat")
 
@@ -57,7 +61,35 @@ def create_credential_downloads(services: Services) -> APIRouter:
 
         return await _answer(make, "no SK of equivalency", "sk")
 
+    @router.get("/dpi/{university_code}/{nim}/credential.json")
+    async def dpi(university_code: str, nim: str, request: Request) -> Response:
+        """The DPI's current version (SUB-8) as a W3C Verifiable Credential."""
+        try:
+            actor = signed_in(services, request)
+            code, number = student_key(university_code, nim)
+        except NotAuthorized as e:
+            return refused(401, "NotAuthorized", str(e))
+        except RuleViolation:
+            return refused(404, "NotFound", "no such DPI")
+        if not may_read_student(actor, DPI_READERS, code, number):
+            return refused(403, "NotAuthorized", "a DPI is read by its student and their university's staff")
+
+        def make() -> dict[str, Any] | None:
+            row = services.submission.view.dpi(code, number)
+            return None if row is None else services.credentials.dpi(row, _diploma(services, code, number))
+
+        return await _answer(make, "no DPI credential for this student yet (its NINA is paired first)", "dpi")
+
     return router
+
+
+def _diploma(services: Services, university_code: str, nim: str) -> SivilEntry | None:
+    """The diploma the DPI accompanies: the student's latest NINA, while SIVIL shows it valid (PIN-5)."""
+    registered = services.diploma.numbering.diploma(university_code, nim)
+    if registered is None or registered.status != "PAIRED":
+        return None
+    entry = services.diploma.sivil.entry(university_code, registered.prodi_code, registered.nina)
+    return entry if entry is not None and entry.status == "VALID" else None
 
 
 async def _answer(make: Callable[[], dict[str, Any] | None], missing: str, name: str) -> Response:
@@ -68,7 +100,7 @@ async def _answer(make: Callable[[], dict[str, Any] | None], missing: str, name:
     if credential is None:
         return refused(404, "not-found", missing)
     subject = credential["credentialSubject"]
-    number = subject.get("skNumber") or subject.get("registrationNumber") or "credential"
+    number = subject.get("skNumber") or subject.get("registrationNumber") or subject.get("nim") or "credential"
     safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in str(number))[:MAX_NUMBER]
     return Response(
         orjson.dumps(credential),

@@ -145,12 +145,11 @@ def verified_at_text(instant: datetime) -> str:
 
 # The verdicts of a credential the PDF's QR carries (issue 13), Bahasa Indonesia / English.
 CREDENTIAL_VERDICTS = {
-    "VERIFIED": ("found", "Kredensial sah: tanda tangan benar dan ijazah tidak dibatalkan / Credential valid: the "
-                 "signature is genuine and the diploma is not annulled"),
-    "REVOKED": ("not-valid", "Kredensial asli, tetapi ijazah DIBATALKAN / Genuine credential, but the diploma is "
-                "ANNULLED"),
-    "SUSPENDED": ("not-valid", "Kredensial asli, tetapi ijazah sedang diusulkan untuk dibatalkan / Genuine "
-                  "credential, but an annulment of the diploma is under decision"),
+    "VERIFIED": ("found", "Kredensial sah: tanda tangan benar dan tidak dicabut / Credential valid: the signature is "
+                 "genuine and it is not revoked"),
+    "REVOKED": ("not-valid", "Kredensial asli, tetapi DICABUT / Genuine credential, but REVOKED"),
+    "SUSPENDED": ("not-valid", "Kredensial asli, tetapi sedang diusulkan untuk dibatalkan / Genuine credential, but "
+                  "an annulment is under decision"),
     "EXPIRED": ("not-valid", "Kredensial asli, tetapi masa berlakunya sudah habis / Genuine credential, but it has "
                 "expired"),
     "NOT_YET_VALID": ("not-valid", "Kredensial asli, tetapi belum berlaku / Genuine credential, but not valid yet"),
@@ -159,7 +158,7 @@ CREDENTIAL_VERDICTS = {
     "NOT_VERIFIED": ("refused", "Kredensial TIDAK sah: tanda tangannya tidak cocok / Credential NOT valid: its "
                      "signature does not match"),
 }  # fmt: skip
-CREDENTIAL_ROWS = (
+_DIPLOMA_ROWS = (
     ("universityName", "Perguruan tinggi / University"),
     ("name", "Nama lengkap / Full name"),
     ("nim", "NIM / Student number"),
@@ -168,25 +167,97 @@ CREDENTIAL_ROWS = (
     ("nina", "NINA"),
     ("graduationDate", "Tanggal lulus / Graduation date"),
 )
+# Each kind of credential the page verifies: its type, what to call it, and the subject's fields it shows.
+CREDENTIAL_KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
+    "DiplomaCredential": ("Ijazah / Diploma", _DIPLOMA_ROWS),
+    "DpiCredential": (
+        "Dokumen Pendamping Ijazah / Diploma Supplement (DPI)",
+        (
+            *_DIPLOMA_ROWS,
+            ("graduationDecree", "Yudisium / Graduation decree"),
+            ("dpiStatus", "Status DPI / DPI status"),
+            ("printedOn", "Dicetak / Printed"),
+            ("certifications", "Sertifikasi disetujui / Approved certifications"),
+        ),
+    ),
+    "CompetencyCertificateCredential": (
+        "Sertifikat Kompetensi / Certificate of Competence",
+        (  # ASM-7: holder name, skema, LSP and validity
+            ("name", "Nama pemegang / Holder"),
+            ("skemaTitle", "Skema / Scheme"),
+            ("lspCode", "LSP"),
+            ("registrationNumber", "Nomor registrasi / Registration number"),
+        ),
+    ),
+    "EquivalencyCredential": (
+        "SK Penyetaraan Ijazah / Equivalency decree",
+        (
+            ("name", "Nama / Name"),
+            ("skNumber", "Nomor SK / Decree number"),
+            ("foreignUniversity", "Perguruan tinggi asal / Foreign university"),
+            ("country", "Negara / Country"),
+            ("foreignLevel", "Jenjang asal / Foreign level"),
+            ("equivalentLevel", "Setara dengan / Equivalent to"),
+            ("decidedOn", "Tanggal keputusan / Decided on"),
+        ),
+    ),
+}
 ANNULMENT_KINDS = {
     "VOID": "Batal sejak awal / Void from the start",
     "CANCELLED_IN_ERROR": "Dibatalkan karena kekeliruan / Cancelled: made in error",
+    "REVOKED": "Dicabut oleh LSP / Revoked by the LSP",
+    "SUPERSEDED": "Digantikan oleh versi yang lebih baru / Superseded by a newer version",
 }
 
 
-def credential_page(verdict: str, subject: Mapping[str, object], annulment: Mapping[str, object] | None) -> str:
-    """What the QR's link shows: the verdict first; the diploma's fields only when the signature is genuine."""
-    kind, heading = CREDENTIAL_VERDICTS[verdict]
-    rows = [(label, str(subject.get(key, ""))) for key, label in CREDENTIAL_ROWS] if verdict != "NOT_VERIFIED" else []
+def credential_kind(types: object) -> str | None:
+    """The kind of a credential of ours by its ``type``; None for any other."""
+    listed = types if isinstance(types, list) else [types]
+    return next((kind for kind in CREDENTIAL_KINDS if kind in listed), None)
+
+
+def credential_page(
+    verdict: str,
+    kind: str,
+    subject: Mapping[str, object],
+    annulment: Mapping[str, object] | None,
+    issuer_host: str | None,
+    valid_until: object = None,
+) -> str:
+    """What the QR's link shows: the verdict and the issuer's host first; the subject's fields only when the
+    signature is genuine (the host is then the one whose published key made it)."""
+    heading_kind, heading = CREDENTIAL_VERDICTS[verdict]
+    label, shown = CREDENTIAL_KINDS[kind]
+    rows = [("Jenis / Kind", label)]
+    if verdict != "NOT_VERIFIED":
+        rows.append(("Penerbit / Issuer", issuer_host or "?"))
+        rows.extend((name, _shown(subject.get(key))) for key, name in shown if subject.get(key) is not None)
+        if isinstance(valid_until, str):  # ASM-7: a certificate's validity
+            rows.append(("Berlaku sampai / Valid until", valid_until[:10]))
     if annulment is not None and annulment.get("annulled"):
         rows.append(("Pembatalan / Annulment", ANNULMENT_KINDS.get(str(annulment.get("annulmentKind")), "?")))
         rows.append(("Berlaku sejak / Effective from", str(annulment.get("effectiveOn", ""))))
     items = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in rows)
     return _layout(
-        f'<section class="notice {kind}" id="result" data-verdict="{escape(verdict)}"><h2>{escape(heading)}</h2>'
-        f"<dl>{items}</dl></section>"
+        f'<section class="notice {heading_kind}" id="result" data-verdict="{escape(verdict)}"'
+        f' data-kind="{escape(kind)}"><h2>{escape(heading)}</h2><dl>{items}</dl></section>'
         '<a class="button" href="/sivil">Periksa ijazah lain / Verify another diploma</a>'
     )
+
+
+def _shown(value: object) -> str:
+    """A subject's field as text: a DPI's certifications by name, issuer and grade."""
+    if isinstance(value, list):
+        return (
+            "; ".join(
+                " - ".join(str(item.get(k)) for k in ("name", "certificationIssuer", "grade") if item.get(k))
+                if isinstance(item, Mapping)
+                else str(item)
+                for item in value
+            )
+            or "-"
+        )
+    return str(value)
 
 
 # The QR's link carries the credential after "#vc=": a browser never sends a fragment, so the page posts it.

@@ -35,8 +35,8 @@ from api.sivil.schema import SivilContext, public_schema
 from api.sivil.trail import ProcessingTrail
 from api.sivil.trail import Verification as TrailEntry
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
-from application.credentials.verification import Verification
-from domain.credentials.documents import MEDIA_TYPE
+from application.credentials.verification import Verification, issuer_id
+from domain.credentials.documents import MEDIA_TYPE, did_web_host
 from domain.credentials.packing import MAX_PACKED, VERIFY_PATH, Unreadable, unpack
 from domain.diploma.statement import StatementKeys, StatementRejected
 from domain.errors import Failure, RuleViolation
@@ -257,8 +257,9 @@ def create_sivil_router(
         try:
             limiter.hit(address, scope="credential")
             credential = unpack(vc)
-            if "DiplomaCredential" not in (credential.get("type") or []):
-                raise Unreadable("this page verifies diploma credentials")
+            kind = page.credential_kind(credential.get("type"))
+            if kind is None:
+                raise Unreadable("this page verifies diplomas, DPIs, LSP certificates and SKs of equivalency")
             checked = credential_verifier(credential)
         except Unreadable as e:
             detail = f"Tautan tidak memuat kredensial. / The link carries no credential: {e}"
@@ -269,7 +270,9 @@ def create_sivil_router(
             noted(e)
             return refused(request, 503, "unavailable", MESSAGE, headers=UNAVAILABLE_HEADERS)
         subject = checked.subject
-        if checked.signature is not None and all(isinstance(subject.get(k), str) for k in TRAIL_KEYS):
+        # Checking a diploma or its DPI is a verification of the diploma, recorded in its holder's trail (UU PDP).
+        diploma = kind in ("DiplomaCredential", "DpiCredential")
+        if diploma and checked.signature is not None and all(isinstance(subject.get(k), str) for k in TRAIL_KEYS):
             with contextlib.suppress(*TEMPORARY):  # the answer stands even when the trail cannot be written now
                 trail.record(
                     TrailEntry(
@@ -281,7 +284,11 @@ def create_sivil_router(
                         via="qr",
                     )
                 )
-        return html(page.credential_page(checked.verdict, subject, checked.annulment))
+        host = did_web_host(issuer_id(credential)) if checked.signature is not None else None
+        shown = page.credential_page(
+            checked.verdict, kind, subject, checked.annulment, host, credential.get("validUntil")
+        )
+        return html(shown)
 
     @router.get("/sivil/status")
     async def status(request: Request, statement: str = "", on: str = "") -> Response:

@@ -12,7 +12,7 @@ current one. A list changes only with an annulment, so each signed list is kept 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
@@ -22,6 +22,7 @@ from domain.credentials import proof
 from domain.credentials.certificate import Certified, certificate_credential
 from domain.credentials.diploma import diploma_credential, diploma_subject_key
 from domain.credentials.documents import STATUS_PATH, Issuer
+from domain.credentials.dpi import DpiVersion, Supplement, dpi_credential, dpi_subject_key
 from domain.credentials.sk import Decided, sk_credential, sk_subject_key
 from domain.credentials.status_list import (
     LIST_SIZE,
@@ -50,6 +51,8 @@ class StatusReads(Protocol):
 
     def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None: ...
 
+    def dpi_version(self, university_code: str, nim: str) -> DpiVersion | None: ...
+
 
 class CredentialSigner(proof.Signer, proof.KeyResolver, Protocol):
     def did_document(self) -> dict[str, Any]: ...
@@ -72,12 +75,24 @@ class CredentialIssuing:
             return None
         return self.sign(diploma_credential(entry, slot, self.issuer))
 
-    def certificate(self, row: Certified) -> dict[str, Any] | None:
-        """The signed credential of an LSP certificate once signed (ASM-7), or None before."""
+    def certificate(self, row: Certified, units: Sequence[str] = ()) -> dict[str, Any] | None:
+        """The signed credential (also an Open Badge) of an LSP certificate once signed (ASM-7), or None before;
+        ``units``: the codes of the skema's units the holder was found competent in."""
         slot = self.status.slot(CredentialKind.CERTIFICATE, row.registration_number)
         if slot is None or row.issued_on is None:
             return None
-        return self.sign(certificate_credential(row, slot, self.issuer))
+        return self.sign(certificate_credential(row, slot, self.issuer, units))
+
+    def dpi(self, dpi: Supplement, diploma: Shown | None) -> dict[str, Any] | None:
+        """The signed credential of a DPI's current version (SUB-8), with the diploma SIVIL shows for its student;
+        None without a paired NINA, before anything is listed or printed, or while the read models catch up."""
+        current = self.status.dpi_version(dpi.university_code, dpi.nim)
+        if diploma is None or current is None or not current.shows(dpi):
+            return None
+        slot = self.status.slot(CredentialKind.DPI, dpi_subject_key(dpi.university_code, dpi.nim, current.version))
+        if slot is None:
+            return None
+        return self.sign(dpi_credential(dpi, diploma, current.version, slot, self.issuer))
 
     def sk(self, row: Decided) -> dict[str, Any] | None:
         """The signed credential of an application's current SK of equivalency (EQV-4), or None without one."""
@@ -133,7 +148,7 @@ class CredentialIssuing:
     def verify(self, credential: Mapping[str, Any]) -> Verification:
         """As a verifier elsewhere would, with this issuer's own DID document and lists (the QR's page); a
         credential that names another issuer is none of ours, whatever key it claims."""
-        if credential.get("issuer") != self.issuer.did:
+        if verification.issuer_id(credential) != self.issuer.did:
             return Verification(None, f"the credential's issuer is not {self.issuer.did}")
         return verification.verify(credential, self.keys, self.document, now=self.clock())
 

@@ -66,13 +66,21 @@ def verify(
     subject = subject if isinstance(subject, Mapping) else {}
     entries = credential.get("credentialStatus", [])
     entries = entries if isinstance(entries, list) else [entries]
-    issuer = credential.get("issuer")
+    issuer = issuer_id(credential)
     checks = tuple(_status(entry, issuer, keys, fetch, now) for entry in entries)
     annulment = None
     revoked = next((c for c in checks if c.purpose == Purpose.REVOCATION.value and c.set), None)
     if revoked is not None and fetch is not None:
         annulment = _annulment(entries, issuer, keys, fetch)
     return Verification(method, None, checks, annulment, subject, _period(credential, now))
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """VC 2.0: the issuer is a URL, or an object with an ``id`` (an Open Badge's named ``Profile``)."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
 
 
 def _period(document: Mapping[str, Any], now: datetime) -> str | None:
@@ -106,7 +114,7 @@ def _status(entry: object, issuer: object, keys: proof.KeyResolver, fetch: Fetch
     types = listed.get("type")
     if (
         listed.get("id") != url
-        or listed.get("issuer") != issuer
+        or issuer_id(listed) != issuer
         or not isinstance(types, list)
         or "BitstringStatusListCredential" not in types
         or not isinstance(list_subject, Mapping)
@@ -132,7 +140,7 @@ def _annulment(entries: list[Any], issuer: object, keys: proof.KeyResolver, fetc
             continue
         url = str(entry.get("statusReference"))
         statement = fetch(url)
-        if statement is None or statement.get("id") != url or statement.get("issuer") != issuer:
+        if statement is None or statement.get("id") != url or issuer_id(statement) != issuer:
             return None
         try:
             proof.verify(statement, keys)

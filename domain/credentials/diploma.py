@@ -15,6 +15,9 @@ from domain.credentials.proof import instant
 from domain.credentials.status_list import CredentialKind, StatusSlot
 from domain.diploma.statement import Shown
 
+# Fixed and short: the credential rides in the PDF's QR code, and its subject already says whose and which diploma.
+DESCRIPTION = "Ijazah dengan NINA, tercatat di SIVIL (PIN-6) / A diploma with its NINA, recorded in SIVIL"
+
 
 def diploma_subject_key(university_code: str, prodi_code: str, nina: str) -> str:
     """A NINA is unique within its university and programme (PIN-1)."""
@@ -28,9 +31,12 @@ def diploma_credential(entry: Shown, slot: StatusSlot, issuer: Issuer) -> dict[s
         "@context": issuer.contexts,
         "id": issuer.credential_id(CredentialKind.DIPLOMA, subject),
         "type": ["VerifiableCredential", "DiplomaCredential"],
+        "name": "Ijazah / Diploma",
+        "description": DESCRIPTION,
         "issuer": issuer.did,
         "validFrom": instant(slot.valid_from),
         "credentialSubject": {
+            "id": issuer.holder("student", entry.university_code, entry.nim),
             "type": "DiplomaHolder",
             "name": entry.full_name,
             "nim": entry.nim,

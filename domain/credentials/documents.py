@@ -10,16 +10,18 @@ rotating keys never breaks a credential signed before.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 from uuid import NAMESPACE_URL, uuid5
 
+from domain.credentials.holder import holder_id
 from domain.credentials.proof import instant
 from domain.credentials.status_list import CredentialKind, Purpose, encode
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"  # 1EdTech Open Badges 3.0
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 CONTEXT_PATH = "/credentials/v1"
@@ -27,6 +29,14 @@ DID_PATH = "/.well-known/did.json"
 STATUS_PATH = "/credentials/status"
 CREDENTIAL_FILE = "credential.json"  # the name a PDF embeds its credential under
 MEDIA_TYPE = "application/vc"  # VC 2.0 (a Data Integrity proof is embedded, so no +jwt / +cose suffix)
+
+
+def did_web_host(did: str | None) -> str | None:
+    """The host (and port) a ``did:web`` names, as a person reads it: ``did:web:sivil.go.id%3A8443:x`` is
+    ``sivil.go.id:8443``; None for any other DID."""
+    if not did or not did.startswith("did:web:"):
+        return None
+    return unquote(did.removeprefix("did:web:").split(":", 1)[0]) or None
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,7 @@ class Issuer:
 
     base_url: str
     name: str = "kredensial"
+    holder_key: bytes = field(default=b"", repr=False)  # :mod:`.holder`: from the credentials' log at start-up
 
     def __post_init__(self) -> None:
         parts = urlsplit(self.base_url)
@@ -70,6 +81,15 @@ class Issuer:
     @property
     def contexts(self) -> list[str]:
         return [CREDENTIALS_V2, self.context_url]
+
+    @property
+    def badge_contexts(self) -> list[str]:
+        """An Open Badges 3.0 credential: VC 2.0 first, then OB 3.0, then our own terms."""
+        return [CREDENTIALS_V2, OPEN_BADGES_V3, self.context_url]
+
+    def holder(self, context: str, *parts: str) -> str:
+        """``credentialSubject.id``: a pseudonym of the holder in ``context`` (see :mod:`.holder`)."""
+        return holder_id(self.holder_key, context, *parts)
 
     def credential_id(self, kind: CredentialKind, subject: str) -> str:
         """The same credential always has the same id, whichever key signs it and whenever."""
@@ -178,12 +198,16 @@ class Issuer:
         terms.update({name: term(name) for name in _TEXT_TERMS})
         terms.update({name: term(name, xsd_date) for name in _DATE_TERMS})
         terms.update({name: term(name, xsd_boolean) for name in _BOOLEAN_TERMS})
+        terms.update({name: {"@id": vocab + name, "@container": "@list"} for name in _LIST_TERMS})
         return {"@context": {"@version": 1.1, "@protected": True, **terms}}
 
 
 _TYPES = (
     "DiplomaCredential",
     "DiplomaHolder",
+    "DpiCredential",
+    "DpiHolder",
+    "ApprovedCertification",
     "CompetencyCertificateCredential",
     "CertificateHolder",
     "EquivalencyCredential",
@@ -211,6 +235,15 @@ _TEXT_TERMS = (
     "foreignLevel",
     "equivalentLevel",
     "ruleVersion",
+    "dpiStatus",
+    "graduationDecree",
+    "certificationIssuer",
+    "issuerKind",
+    "category",
+    "grade",
 )
-_DATE_TERMS = ("graduationDate", "effectiveOn", "decidedOn")
+_LIST_TERMS = ("certifications", "competencyUnits")
+_DATE_TERMS = ("graduationDate", "effectiveOn", "decidedOn", "printedOn", "issuedOn", "validThru", "approvedOn")
 _BOOLEAN_TERMS = ("annulled", "voidFromStart")
+# Never define a term an Open Badges 3.0 type defines in its own protected scope (``result``, ``source``,
+# ``identifier``, ``version``, ``image`` ...): JSON-LD refuses a protected term redefined there.

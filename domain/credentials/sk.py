@@ -19,6 +19,8 @@ class Decided(Protocol):
     @property
     def registration_number(self) -> str: ...
     @property
+    def account_id(self) -> str: ...
+    @property
     def applicant_name(self) -> str: ...
     @property
     def country(self) -> str: ...
@@ -52,9 +54,17 @@ def sk_credential(row: Decided, slot: StatusSlot, issuer: Issuer) -> dict[str, A
         "@context": issuer.contexts,
         "id": issuer.credential_id(CredentialKind.SK, subject_key),
         "type": ["VerifiableCredential", "EquivalencyCredential"],
+        "name": "SK Penyetaraan Ijazah Luar Negeri / Foreign Diploma Equivalency Decree",
+        "description": (
+            f"SK {row.sk_number}: ijazah {row.level} {row.university} ({row.country}) setara {row.equal_level} "
+            "(EQV-4). / "
+            f"Decree {row.sk_number}: the {row.level} diploma of {row.university} ({row.country}) is equivalent to "
+            f"the Indonesian {row.equal_level}."
+        ),
         "issuer": issuer.did,
         "validFrom": instant(decided),
         "credentialSubject": {
+            "id": issuer.holder("applicant", row.account_id),
             "type": "EquivalencyHolder",
             "name": row.applicant_name,
             "skNumber": row.sk_number,

@@ -1,7 +1,7 @@
 """Bitstring Status Lists (W3C): one bit per credential, whole lists published, so that asking tracks no one.
 
 A list holds :data:`LIST_SIZE` entries (131,072, the spec's minimum for herd privacy). Each credential kind
-(diplomas, LSP certificates, SKs) numbers its credentials in the order its log records them (the *ordinal*);
+(diplomas, LSP certificates, SKs, DPIs) numbers its credentials in the order its log records them (the *ordinal*);
 ordinal ``n`` lives in list ``n // LIST_SIZE`` at index ``permuted(n % LIST_SIZE)``, where the permutation is
 a keyed Feistel network: every index is used once, and without the key an index says nothing of issue order.
 The key is drawn once and recorded as an event (:mod:`domain.credentials.status_key`), so that a rebuilt read
@@ -41,6 +41,7 @@ class CredentialKind(StrEnum):
     DIPLOMA = "diploma"
     CERTIFICATE = "certificate"
     SK = "sk"
+    DPI = "dpi"  # SUB-8: each version of a student's DPI is a credential of its own
 
 
 class CredentialAnnulment(StrEnum):
@@ -49,7 +50,7 @@ class CredentialAnnulment(StrEnum):
     VOID = "VOID"  # PIN-5: a diploma annulled by the Director General, void from the start
     CANCELLED_IN_ERROR = "CANCELLED_IN_ERROR"  # PIN-5: a diploma made in error, cancelled on the university's proposal
     REVOKED = "REVOKED"  # ASM-7: an LSP certificate withdrawn
-    SUPERSEDED = "SUPERSEDED"  # EQV-8: an SK whose decision a review (PK) reopened
+    SUPERSEDED = "SUPERSEDED"  # EQV-8: an SK whose decision a review (PK) reopened; SUB-8: a DPI changed since
 
     @property
     def void_from_start(self) -> bool:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from application.credentials.verification import Verification, verify
+from application.credentials.verification import Verification, issuer_id, verify
 from domain.credentials.documents import CREDENTIAL_FILE, DID_PATH
 from domain.credentials.proof import MAX_DOCUMENT_BYTES
 from infra.credentials.keys import DidDocumentKeys
@@ -55,7 +55,7 @@ def verify_credential_cli(
         did: Mapping[str, Any] | None = _json(did_document.read_bytes()) if did_document else None
     except (OSError, ValueError) as error:
         return Exit.USAGE, [f"cannot read: {error}"]
-    issuer = str(credential.get("issuer", ""))
+    issuer = issuer_id(credential) or ""
 
     def fetch(url: str) -> Mapping[str, Any] | None:
         if url in saved or offline:

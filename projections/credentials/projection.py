@@ -9,6 +9,8 @@ instant:
 
 - diploma (PIN-5): an annulment proposal suspends; its rejection lifts the suspension; an annulment revokes.
 - LSP certificate (ASM-7): a revocation revokes.
+- DPI (SUB-8): each change of what it lists opens a new version and supersedes the one before (revocation bit set,
+  annulment ``SUPERSEDED``) **(decided)**, so a DPI handed out before an approval reads superseded, not valid.
 - SK of equivalency (EQV-8): a review (PK) upheld revokes it, since the decision is taken again and any new SK is
   a credential of its own **(decided)**: while a review is under way the SK stays in force, as an administrative
   decision does until it is changed, so a review requested suspends nothing.
@@ -20,28 +22,37 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.assessment.certificate import Certificate
+from domain.calendar import JAKARTA
 from domain.credentials.diploma import diploma_subject_key
+from domain.credentials.dpi import dpi_subject_key
 from domain.credentials.sk import sk_subject_key
 from domain.credentials.slots import StatusSlots
 from domain.credentials.status_list import CredentialAnnulment, CredentialKind, Purpose
 from domain.diploma.diploma import Diploma
 from domain.equivalency.application import EquivalencyApplication
 from domain.equivalency.sk import AfterDecision
+from domain.submission.dpi import Dpi
 from projections.projection import Projection, handles
 from projections.store import Transaction, one
 
-DIPLOMA, CERTIFICATE, SK = CredentialKind.DIPLOMA, CredentialKind.CERTIFICATE, CredentialKind.SK
+DIPLOMA, CERTIFICATE, SK, DPI = (
+    CredentialKind.DIPLOMA,
+    CredentialKind.CERTIFICATE,
+    CredentialKind.SK,
+    CredentialKind.DPI,
+)
 
 
 class CredentialStatusProjection(Projection):
     name = "credential_status"
-    applications = ("credentials", "diplomas", "assessments", "equivalencies")
+    applications = ("credentials", "diplomas", "assessments", "equivalencies", "submissions")
     tables = (
         "credential_pending",
         "credential_slots",
         "credential_status_changes",
         "credential_annulments",
         "credential_sk_applications",
+        "credential_dpi_versions",
     )
     ddl = (
         "CREATE TABLE IF NOT EXISTS credential_pending (kind TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -59,6 +70,12 @@ class CredentialStatusProjection(Projection):
         # An application's registration number and its current SK: the after-decision events name neither.
         "CREATE TABLE IF NOT EXISTS credential_sk_applications (application_id TEXT PRIMARY KEY,"
         " registration_number TEXT NOT NULL, sk_number TEXT)",
+        # A DPI's current version: the DPI's own event version when what it lists last changed (SUB-8), with how
+        # many certifications it lists then and whether it is printed, so that the issuer renders a version only
+        # from a submission read model that has reached the same point.
+        "CREATE TABLE IF NOT EXISTS credential_dpi_versions (university_code TEXT NOT NULL, nim TEXT NOT NULL,"
+        " version BIGINT NOT NULL, listings INTEGER NOT NULL, printed INTEGER NOT NULL,"
+        " PRIMARY KEY (university_code, nim))",
     )
 
     # Slots ----------------------------------------------------------------------------------------------------
@@ -140,6 +157,44 @@ class CredentialStatusProjection(Projection):
             "UPDATE credential_sk_applications SET sk_number = NULL WHERE application_id = :id",
             {"id": str(e.originator_id)},
         )
+
+    # DPIs (SUB-8) ----------------------------------------------------------------------------------------------
+
+    @handles
+    def on_Dpi_CertificationListed(self, e: Dpi.CertificationListed, tx: Transaction) -> None:
+        _new_dpi_version(tx, e.university_code, e.nim, e.originator_version, e.timestamp, listed=1)
+
+    @handles
+    def on_Dpi_Finished(self, e: Dpi.Finished, tx: Transaction) -> None:
+        _new_dpi_version(tx, e.university_code, e.nim, e.originator_version, e.timestamp, printed=True)
+
+
+def _new_dpi_version(
+    tx: Transaction, university_code: str, nim: str, version: int, at: datetime, listed: int = 0, printed: bool = False
+) -> None:
+    """The version before is superseded the instant the new one is opened; one DPI stream orders them all."""
+    key = {"u": university_code, "nim": nim}
+    row = one(
+        tx.query(
+            "SELECT version, listings, printed FROM credential_dpi_versions WHERE university_code = :u AND nim = :nim",
+            key,
+        )
+    )
+    if row is not None and int(row["version"]) >= version:
+        return  # seen already
+    listings = listed + (int(row["listings"]) if row else 0)
+    printed = printed or bool(row and row["printed"])
+    if row is not None:
+        before = dpi_subject_key(university_code, nim, int(row["version"]))
+        superseded = CredentialAnnulment.SUPERSEDED
+        _revoke(tx, DPI, before, superseded, at.astimezone(JAKARTA).date().isoformat(), version, at)
+    tx.execute(
+        "INSERT INTO credential_dpi_versions (university_code, nim, version, listings, printed)"
+        " VALUES (:u, :nim, :v, :n, :p) ON CONFLICT (university_code, nim) DO UPDATE SET version = :v,"
+        " listings = :n, printed = :p",
+        {**key, "v": version, "n": listings, "p": int(printed)},
+    )
+    _open(tx, DPI, dpi_subject_key(university_code, nim, version), at)
 
 
 def _open(tx: Transaction, kind: CredentialKind, subject: str, at: datetime) -> None:

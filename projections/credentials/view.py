@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from domain.credentials.dpi import DpiVersion
 from domain.credentials.slots import Opened
 from domain.credentials.status_list import Annulment, CredentialKind, ListAt, Purpose, StatusSlot
 from projections.credentials.projection import recorded
@@ -27,6 +28,17 @@ class CredentialStatusView:
         if row is None:
             return None
         return StatusSlot(row["list_number"], row["list_index"], instant(row["valid_from"]))
+
+    def dpi_version(self, university_code: str, nim: str) -> DpiVersion | None:
+        """The DPI's current version (SUB-8), or None while it lists nothing and is not printed."""
+        row = one(
+            self.store.query(
+                "SELECT version, listings, printed FROM credential_dpi_versions WHERE university_code = :u"
+                " AND nim = :nim",
+                {"u": university_code, "nim": nim},
+            )
+        )
+        return None if row is None else DpiVersion(int(row["version"]), int(row["listings"]), bool(row["printed"]))
 
     def lists(self, kind: CredentialKind) -> int:
         """How many lists the kind has opened: one more than the highest list number in use, at least one."""

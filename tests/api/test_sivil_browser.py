@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import uvicorn
@@ -24,6 +25,7 @@ from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
 from infra.sivil.keys import KeyRing
 from infra.sivil.verify import roots_from_pem, verify_pdf
+from tests.credentials.test_verify_page_kinds import KINDS
 from tests.world import PRODI, UNIVERSITY, Clock, World
 
 CHROMIUM = "/usr/bin/chromium"
@@ -140,3 +142,28 @@ def test_issue_13_a_phone_opening_the_pdfs_qr_link_sees_the_verdict_and_no_serve
     assert "Kredensial sah" in text and "Credential valid" in text and "Siti Aminah" in text
     assert "#vc=" not in shown_url  # the page took the credential out of the address bar
     assert [url for url in asked if "?vc=" in url] == []  # never in a URL that a server or proxy logs
+
+
+@pytest.mark.parametrize("kind", ["DpiCredential", "CompetencyCertificateCredential"])
+def test_issue_33_a_phone_opening_a_dpi_or_certificate_qr_link_sees_its_kind_and_the_issuers_host(
+    kind: str, world: World, server: str, container: Container, clock: Clock
+) -> None:
+    make, shown = KINDS[kind]
+    credential = make(world, container, clock)
+    issuer = credential["issuer"]["id"] if isinstance(credential["issuer"], dict) else credential["issuer"]
+    host = unquote(issuer.removeprefix("did:web:").split(":")[0])
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 420, "height": 900})
+            page.goto(f"{server}/sivil/credential/verify#vc={pack(credential)}")
+            page.wait_for_selector("#result", timeout=15_000)
+            verdict, named = page.get_attribute("#result", "data-verdict"), page.get_attribute("#result", "data-kind")
+            text = page.inner_text("#result")
+            page.screenshot(path=str(ARTIFACTS / f"credential-qr-{kind}.png"), full_page=True)
+        finally:
+            browser.close()
+
+    assert (verdict, named) == ("VERIFIED", kind)
+    assert "Penerbit / Issuer" in text and host in text and shown in text

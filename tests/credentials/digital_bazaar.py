@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from domain.credentials.documents import CREDENTIALS_V2, OPEN_BADGES_V3
+
+PACKAGED = (CREDENTIALS_V2, OPEN_BADGES_V3)
 VERIFIERS = Path(__file__).resolve().parents[1] / "verifiers"
 Get = Callable[[str], Any]  # a path and query on our server -> its JSON
 
@@ -58,9 +61,11 @@ def documents_for(credentials: Iterable[dict[str, Any]], get: Get, *, timestamp:
     documents: dict[str, Any] = {}
     for credential in credentials:
         issuer = credential["issuer"]
+        issuer = issuer["id"] if isinstance(issuer, dict) else issuer  # an Open Badge names a Profile
         documents.setdefault(issuer, get("/.well-known/did.json"))
-        for context in credential["@context"][1:]:
-            documents.setdefault(context, get(_path(context)))
+        for context in credential["@context"]:
+            if context not in PACKAGED:  # the verifier's npm packages serve those: the network never
+                documents.setdefault(context, get(_path(context)))
         for entry in credential.get("credentialStatus", []):
             url = entry["statusListCredential"]
             suffix = f"?timestamp={timestamp}" if timestamp else ""

