@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 from uuid import NAMESPACE_URL, uuid5
 
 from domain.credentials.proof import instant
-from domain.credentials.status_list import CredentialKind, Purpose, encode
+from domain.credentials.status_list import TTL_MS, CredentialKind, Purpose, encode
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 DID_V1 = "https://www.w3.org/ns/did/v1"
@@ -132,6 +132,7 @@ class Issuer:
                 "type": "BitstringStatusList",
                 "statusPurpose": purpose.value,
                 "encodedList": encode(set_indices),
+                "ttl": TTL_MS,
             },
         }
 
