@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
+from api import access_log
 from api.audit_cli import audit_cli
 from api.auth import mint
 from api.services import Services
@@ -118,6 +119,7 @@ def build_cli(
                     log_level="info",
                     proxy_headers=False,
                     http=http_protocol(),
+                    log_config=access_log.log_config(),
                 )
                 return
             runtime = boot()
@@ -133,7 +135,13 @@ def build_cli(
             # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
             # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
             uvicorn.run(
-                app, host=listen_host, port=listen_port, log_level="info", proxy_headers=False, http=http_protocol()
+                app,
+                host=listen_host,
+                port=listen_port,
+                log_level="info",
+                proxy_headers=False,
+                http=http_protocol(),
+                log_config=access_log.log_config(),  # no query value in the access log (issue 33)
             )
 
     @cli.command()

@@ -36,6 +36,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "json-too-deep": ("The JSON is nested too deep", "A request's JSON is a few levels deep."),
     "request-too-large": ("The request body is too large", "The body is over this address's limit (`maxBytes`)."),
     "not-authorized": ("Not signed in, or not allowed", "Send 'Authorization: Bearer <token>' of a role allowed."),
+    "credential-in-address": (
+        "A credential was sent in the address",
+        "Addresses reach server logs: open the link with `#vc=` (a fragment, never sent), or POST `vc`.",
+    ),
     "statement-rejected": ("The signed statement was rejected", "The statement is not one SIVIL signed, or expired."),
     "not-found": ("Not found", "Nothing here, or nothing this caller may know exists."),
     "not-offered": ("Not offered here", "This installation does not offer this service (not configured)."),

@@ -439,6 +439,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         settings.pdf_signing_chain,
         crl_path=settings.pdf_signing_crl if settings.pdf_signing_crl != NO_PATH else None,
         tsa_url=settings.tsa_url,
+        tsa_root_path=settings.tsa_root if settings.tsa_root != NO_PATH else None,
     )
     chain = ChainKeeper(
         logs,

@@ -61,6 +61,7 @@ class DocumentSigner:
     chain: tuple[x509.Certificate, ...]
     crls: tuple[x509.CertificateRevocationList, ...] = ()  # the root's, embedded for long-term validation
     tsa_url: str = ""  # an RFC 3161 time-stamp authority: empty, the signatures are PAdES B-B
+    tsa_roots: tuple[x509.Certificate, ...] = ()  # the TSA's root, when its answers leave it out
 
     def __post_init__(self) -> None:
         if not isinstance(self.key.curve, ec.SECP256R1):
@@ -101,16 +102,26 @@ class DocumentSigner:
 
     @classmethod
     def from_files(
-        cls, key_path: Path, chain_path: Path, *, crl_path: Path | None = None, tsa_url: str = ""
+        cls,
+        key_path: Path,
+        chain_path: Path,
+        *,
+        crl_path: Path | None = None,
+        tsa_url: str = "",
+        tsa_root_path: Path | None = None,
     ) -> DocumentSigner:
         try:
             signer = cls.from_pem(key_path.read_bytes(), chain_path.read_bytes())
             crls = (x509.load_pem_x509_crl(crl_path.read_bytes()),) if crl_path else ()
-            return replace(signer, crls=crls, tsa_url=tsa_url)
+            tsa_roots = tuple(x509.load_pem_x509_certificates(tsa_root_path.read_bytes())) if tsa_root_path else ()
+            for root in tsa_roots:
+                if root.issuer != root.subject:
+                    raise ValueError(f"the TSA root {root.subject.rfc4514_string()} is not self-issued")
+            return replace(signer, crls=crls, tsa_url=tsa_url, tsa_roots=tsa_roots)
         except (OSError, ValueError) as error:
             raise RuntimeError(
                 f"KREDENSIAL_PDF_SIGNING_KEY={key_path}, KREDENSIAL_PDF_SIGNING_CHAIN={chain_path}, "
-                f"KREDENSIAL_PDF_SIGNING_CRL={crl_path or ''}: {error}"
+                f"KREDENSIAL_PDF_SIGNING_CRL={crl_path or ''}, KREDENSIAL_TSA_ROOT={tsa_root_path or ''}: {error}"
             ) from None
 
     @classmethod

@@ -3,7 +3,8 @@
 A diploma is valid for life; the certificate that signs its PDF for three years. With a time-stamp authority
 configured (``KREDENSIAL_TSA_URL``) the certification signature carries a signature timestamp (B-T), and a second
 incremental update adds the Document Security Store (the certificates of both chains, the kredensial root's CRL and
-whatever revocation data the TSA's chain publishes: B-LT) and a document timestamp over all of it (B-LTA). A
+the TSA's revocation data, its CRL or OCSP answer fetched now: B-LT) and a document timestamp over all of it (B-LTA).
+A TSA whose answer leaves out its root needs it configured (``KREDENSIAL_TSA_ROOT``). A
 validator then proves that the signature existed while its certificate was valid, with nothing to fetch.
 
 The updates keep the file PDF/A-3b: pyHanko would rewrite the XMP metadata in each revision it writes, so the DSS
@@ -30,9 +31,11 @@ from pyhanko.sign.validation import DocumentSecurityStore
 from pyhanko.sign.validation.dss import collect_validation_info
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.errors import CertificateFetchError, InsufficientRevinfoError, PathError
 
 from infra import pdfa
 from infra.document_signing import DocumentSigner
+from infra.timestamping import TimestampUnavailable
 
 TIMESTAMP_FIELD = "SIVILArchiveTimestamp"
 MD = "sha256"
@@ -47,11 +50,21 @@ def long_term(signed: bytes, signer: DocumentSigner, timestamper: TimeStamper) -
 async def _long_term(signed: bytes, signer: DocumentSigner, timestamper: TimeStamper) -> bytes:
     signature = PdfFileReader(io.BytesIO(signed)).embedded_regular_signatures[-1]
     context = validation_context(signer, signature.signed_data)
-    # The TSA's chain first, its revocation data fetched: kept at once, as pyHanko's fetchers forget what they
-    # fetched when collect_validation_info closes its session.
-    paths = [path async for path in timestamper.validation_paths(context)]
-    fetched = list(context.crls), list(context.ocsps)
-    paths += await collect_validation_info(signature, context)
+    try:
+        # The TSA's chain first, its revocation data fetched: kept at once, as pyHanko's fetchers forget what they
+        # fetched when collect_validation_info closes its session.
+        paths = [path async for path in timestamper.validation_paths(context)]
+        fetched = list(context.crls), list(context.ocsps)
+        paths += await collect_validation_info(signature, context)
+    except (CertificateFetchError, InsufficientRevinfoError) as error:  # a CRL or AIA server away: try later
+        raise TimestampUnavailable(f"the time-stamp authority's validation data: {error}") from None
+    except PathError as error:
+        raise TsaRootUnknown(
+            f"the time-stamp authority's certificate chains to no root known here ({error}): set KREDENSIAL_TSA_ROOT "
+            "to its root certificate (PEM), so that its revocation data can be embedded"
+        ) from None
+    finally:
+        await context.aclose()
     writer = IncrementalPdfFileWriter(io.BytesIO(signed))
     pdfa.keep_metadata(writer)
     DocumentSecurityStore.supply_dss_in_writer(
@@ -61,15 +74,22 @@ async def _long_term(signed: bytes, signer: DocumentSigner, timestamper: TimeSta
     return stamped.getvalue()
 
 
+class TsaRootUnknown(RuntimeError):
+    """The TSA's certificate leads to no root: neither its token carries one, nor ``KREDENSIAL_TSA_ROOT`` names one,
+    nor its AIA brings one. A configuration error, not a passing one: no PDF is signed without the validation data
+    that keeps it valid (the TSA's certificate taken for a root would carry no revocation data for it)."""
+
+
 def validation_context(signer: DocumentSigner, signed_data: cms.SignedData) -> ValidationContext:
-    """What the validation data is gathered with: the kredensial root and its CRL, and the TSA's own chain as its
-    token brings it (a self-signed certificate there is its root: we collect its data for validators, each of whom
-    decides whether to trust that TSA). Revocation data the TSA's chain declares is fetched."""
-    roots = [_asn1(signer.root)]
+    """What the validation data is gathered with: the kredensial root and its CRL, and the TSA's chain up to its
+    root, as configured (``KREDENSIAL_TSA_ROOT``) or as its token brings it (a self-signed certificate there: we
+    collect its data for validators, each of whom decides whether to trust that TSA). Revocation data the TSA's
+    chain declares (its CRL distribution points, OCSP) is fetched, and missing issuers by their AIA."""
+    roots = [_asn1(signer.root), *(_asn1(root) for root in signer.tsa_roots)]
     for token in _timestamp_tokens(signed_data):
         for choice in token["content"]["certificates"]:
             certificate = choice.chosen
-            if certificate.self_signed:
+            if certificate.self_signed != "no":  # asn1crypto answers "no", "maybe" or "yes": "no" is truthy too
                 roots.append(certificate)
     crls = [asn1_crl.CertificateList.load(crl.public_bytes(Encoding.DER)) for crl in signer.crls]
     return ValidationContext(

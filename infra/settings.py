@@ -106,6 +106,7 @@ class Settings(BaseModel):
     pdf_signing_chain: Path = Field(NO_PATH, description="a PEM file: its certificate and chain to the root")
     pdf_signing_crl: Path = Field(NO_PATH, description="empty, or a PEM file: the root's CRL, embedded in PDFs")
     tsa_url: str = Field("", description="empty (PAdES B-B), or the http(s) URL of an RFC 3161 time-stamp authority")
+    tsa_root: Path = Field(NO_PATH, description="empty, or a PEM file: the root of the TSA, if its answers omit it")
     _issuers: Issuers = PrivateAttr(default_factory=lambda: Issuers(issuers=()))
 
     @property
@@ -280,6 +281,8 @@ def _development_secrets(settings: Settings) -> dict[str, Any]:
         raise ConfigError(["KREDENSIAL_PDF_SIGNING_KEY, KREDENSIAL_PDF_SIGNING_CHAIN: set both, or neither"])
     if settings.pdf_signing_crl != NO_PATH:
         update["pdf_signing_crl"] = settings.pdf_signing_crl.resolve()
+    if settings.tsa_root != NO_PATH:
+        update["tsa_root"] = settings.tsa_root.resolve()
     if settings.uses_postgres:
         return update
     if not settings.secret:

@@ -3,7 +3,7 @@
 pyHanko's ``DummyTimeStamper`` answers the requests (it signs with RSA only), behind the standard library's HTTP
 server: what the signer meets is a real TSA over HTTP. Its certificate, issued by a root of its own for 30 years,
 declares a CRL distribution point this server also answers, as a public TSA's does, so that the signer fetches it
-and embeds it. ``failing`` makes it answer 503, as a TSA that is down.
+and embeds it. ``failing`` makes it answer 503, as a TSA that is down; ``crl_failing``, its CRL server down.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class LocalTsa:
     url: str
     root: x509.Certificate
     failing: bool = field(default=False)
+    crl_failing: bool = field(default=False)
 
 
 def _name(common_name: str) -> x509.Name:
@@ -44,7 +45,8 @@ def _usage(*, sign: bool, ca: bool) -> x509.KeyUsage:
 
 
 @contextmanager
-def local_tsa() -> Iterator[LocalTsa]:
+def local_tsa(*, embeds_root: bool = True) -> Iterator[LocalTsa]:
+    """``embeds_root``: whether its answers carry its root certificate (RFC 3161 leaves it to the TSA)."""
     now = datetime.now(UTC) - timedelta(days=1)
     root_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     root = (
@@ -90,11 +92,15 @@ def local_tsa() -> Iterator[LocalTsa]:
         return asn1_x509.Certificate.load(c.public_bytes(Encoding.DER))
 
     private = asn1_keys.PrivateKeyInfo.load(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8, NoEncryption()))
-    stamper = DummyTimeStamper(asn1(certificate), private, certs_to_embed=[asn1(root)])  # type: ignore[arg-type]
+    embedded = [asn1(root)] if embeds_root else []
+    stamper = DummyTimeStamper(asn1(certificate), private, certs_to_embed=embedded)  # type: ignore[arg-type]
     tsa = LocalTsa(f"{url}/tsa", root)
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if tsa.crl_failing:
+                self._answer(503, "text/plain", b"down")
+                return
             self._answer(200, "application/pkix-crl", crl)
 
         def do_POST(self) -> None:

@@ -65,14 +65,14 @@ def create_credential_downloads(services: Services) -> APIRouter:
     async def dpi(university_code: str, nim: str, request: Request) -> Response:
         """The DPI's current version (SUB-8) as a W3C Verifiable Credential."""
         try:
-            actor = signed_in(services, request)
+            actor = await signed_in(services, request)
             code, number = student_key(university_code, nim)
         except NotAuthorized as e:
-            return refused(401, "NotAuthorized", str(e))
+            return refused(401, "not-authorized", str(e))
         except RuleViolation:
-            return refused(404, "NotFound", "no such DPI")
+            return refused(404, "not-found", "no such DPI")
         if not may_read_student(actor, DPI_READERS, code, number):
-            return refused(403, "NotAuthorized", "a DPI is read by its student and their university's staff")
+            return refused(403, "not-authorized", "a DPI is read by its student and their university's staff")
 
         def make() -> dict[str, Any] | None:
             row = services.submission.view.dpi(code, number)

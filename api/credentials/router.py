@@ -11,7 +11,7 @@ from datetime import datetime, time
 from typing import Any
 
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.problems import problem, violation
@@ -19,10 +19,20 @@ from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.credentials.issuing import CredentialIssuing
 from domain.calendar import JAKARTA
 from domain.credentials.documents import CONTEXT_PATH, DID_PATH, MEDIA_TYPE, STATUS_PATH
-from domain.credentials.status_list import LIST_SIZE, MAX_LIST_NUMBER, CredentialKind, Purpose, whole_number
+from domain.credentials.status_list import (
+    LIST_SIZE,
+    MAX_LIST_NUMBER,
+    TTL_MS,
+    CredentialKind,
+    Purpose,
+    whole_number,
+)
 from domain.errors import Failure
 
 RULE = "API.credentials"
+# Public and impersonal: a verifier running in a browser may fetch them from any origin, and read the ETag.
+PUBLIC = {"Access-Control-Allow-Origin": "*", "Access-Control-Expose-Headers": "ETag"}
+SETTLED_MAX_AGE = 86_400  # a past list whose next change is known never changes; a day is kind to caches
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$")
 
 
@@ -46,13 +56,27 @@ def create_credentials_router(issuing: CredentialIssuing) -> APIRouter:
         return await _answer(lambda: issuing.context(), "application/ld+json", cache="public, max-age=86400")
 
     @router.get(STATUS_PATH + "/{kind}/{purpose}/{number}")
-    async def status_list(kind: str, purpose: str, number: str, timestamp: str | None = None) -> Response:
+    async def status_list(
+        request: Request, kind: str, purpose: str, number: str, timestamp: str | None = None
+    ) -> Response:
+        """Signed once per change (issue 33): the same bytes on every fetch and from every process until a bit
+        changes, so a verifier keeps it ``ttl`` (Cache-Control ``max-age``) and then asks with its ETag."""
         try:
             parsed = _kind(kind), _purpose(purpose), _number(number, "number", MAX_LIST_NUMBER)
             at = None if timestamp is None else _instant(timestamp)
         except BadRequest as error:
             return _refused(400, error)
-        return await _answer(lambda: issuing.status_list(*parsed, at), MEDIA_TYPE, cache="public, max-age=60")
+        try:
+            signed = await asyncio.to_thread(issuing.status_list, *parsed, at)
+        except TEMPORARY as error:
+            return unavailable(error)
+        if signed is None:
+            return problem(404, "not-found", "no such list")
+        max_age = SETTLED_MAX_AGE if signed.settled else TTL_MS // 1000
+        headers = {**PUBLIC, "Cache-Control": f"public, max-age={max_age}", "ETag": signed.tag}
+        if _matches(request.headers.get("if-none-match"), signed.tag):
+            return Response(status_code=304, headers=headers)
+        return Response(signed.body, 200, headers, media_type=MEDIA_TYPE)
 
     @router.get(STATUS_PATH + "/{kind}/annulment/{number}/{index}")
     async def annulment(kind: str, number: str, index: str) -> Response:
@@ -73,9 +97,15 @@ async def _answer(make: Callable[[], dict[str, Any] | None], media_type: str, ca
         return unavailable(error)
     if document is None:
         return problem(404, "not-found", "no such list")
-    # Public and impersonal: a verifier running in a browser may fetch them from any origin.
-    headers = {"Cache-Control": cache, "Access-Control-Allow-Origin": "*"}
-    return Response(orjson.dumps(document), 200, headers, media_type=media_type)
+    return Response(orjson.dumps(document), 200, {**PUBLIC, "Cache-Control": cache}, media_type=media_type)
+
+
+def _matches(if_none_match: str | None, tag: str) -> bool:
+    """RFC 9110, 13.1.2: ``*``, or any listed tag equal to ours by the weak comparison."""
+    if not if_none_match:
+        return False
+    listed = [part.strip().removeprefix("W/") for part in if_none_match.split(",")[:32]]
+    return "*" in listed or tag in listed
 
 
 def unavailable(error: BaseException) -> Response:

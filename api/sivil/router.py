@@ -59,6 +59,13 @@ TOO_MANY_FIELDS = (
 )
 FIELD_NAMES = ("university", "prodi", "nina", "token", "answer")
 TRAIL_KEYS = ("universityCode", "prodiCode", "nina")
+RULE_NO_QUERY = "API.credentials"  # not a domain rule: how a credential reaches the verification page
+IN_ADDRESS = (
+    "Kredensial tidak diterima di alamat (?vc=): alamat tercatat di log server. Buka tautan dengan #vc= "
+    "(seperti pada kode QR), yang tidak pernah dikirim ke server. / A credential is not accepted in the address "
+    "(?vc=): addresses are written to server logs. Open the link with #vc= (as the QR code has it), which a "
+    "browser never sends to a server."
+)
 
 
 def create_sivil_router(
@@ -226,15 +233,16 @@ def create_sivil_router(
         return _attachment(orjson.dumps(signed), MEDIA_TYPE, f"ijazah-{verified.entry.nina}.vc.json")
 
     @router.get(VERIFY_PATH)
-    async def verify_credential(request: Request, vc: str = "") -> Response:
+    async def verify_credential(request: Request) -> Response:
         """The page the PDF's QR opens (issue 13). The QR carries the credential in the link's fragment, which no
         server or proxy ever receives or logs (it names the holder: UU PDP); a few lines of script on this page
-        post it here. A link that carries it as ``?vc=`` is verified all the same."""
+        post it here. A link that carries it as ``?vc=`` is refused unread (issue 33): served, it would teach
+        people a form whose every use writes the holder's credential into access logs along the way."""
         if credential_verifier is None:
             return refused(request, 404, "not-found", NO_CREDENTIAL)
-        if not vc:
-            return html(page.credential_reader_page(), headers={"Content-Security-Policy": page.READER_POLICY})
-        return await public.run(lambda: checked_credential(request, vc))
+        if "vc" in request.query_params:
+            return refused(request, 400, "credential-in-address", IN_ADDRESS, field="vc", rule=RULE_NO_QUERY)
+        return html(page.credential_reader_page(), headers={"Content-Security-Policy": page.READER_POLICY})
 
     @router.post(VERIFY_PATH)
     async def verify_posted_credential(request: Request) -> Response:

@@ -6,15 +6,22 @@ whichever key is active.
 
 A status list says when its content began to hold (``validFrom``: its last change) and, for a list as it stood
 at a past instant, when it stopped (``validUntil``: its next change), so that a past list can never pass for the
-current one. A list changes only with an annulment, so each signed list is kept until it changes.
+current one. A list changes only with an annulment, so it is signed once per change (issue 33): its proof is dated
+by the change, not by the fetch, and an Ed25519 signature is deterministic, so every API process makes the same
+bytes for the same content and key without sharing anything, and a verifier's ETag holds across them. Each process
+keeps what it signed until the content changes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
+
+import orjson
 
 from application.credentials import verification
 from application.credentials.verification import Verification
@@ -52,6 +59,20 @@ class StatusReads(Protocol):
     def annulment(self, kind: CredentialKind, number: int, index: int) -> Annulment | None: ...
 
     def dpi_version(self, university_code: str, nim: str) -> DpiVersion | None: ...
+
+
+@dataclass(frozen=True)
+class SignedList:
+    """A signed status list as it is served: its bytes, a tag naming them (an HTTP ETag), and whether it is
+    settled: a past list whose next change is known never changes again."""
+
+    body: bytes
+    tag: str
+    settled: bool
+
+    def document(self) -> dict[str, Any]:
+        parsed: dict[str, Any] = orjson.loads(self.body)
+        return parsed
 
 
 class CredentialSigner(proof.Signer, proof.KeyResolver, Protocol):
@@ -105,7 +126,7 @@ class CredentialIssuing:
 
     def status_list(
         self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None = None
-    ) -> dict[str, Any] | None:
+    ) -> SignedList | None:
         """The signed list as it stands now, or as it stood at ``at``; None for a list not opened (by then)."""
         if not 0 <= number < self.status.lists(kind):
             return None
@@ -113,7 +134,8 @@ class CredentialIssuing:
         asked = None if at is None or at >= now else at
         state = self.status.list_at(kind, purpose, number, asked)
         until = state.until if asked is not None else None
-        return self._signed_list(kind, purpose, number, state.indices, state.since or LISTS_OPENED, until)
+        since = state.since or LISTS_OPENED
+        return self._signed_list(kind, purpose, number, state.indices, since, until, self.keys.verification_method)
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 - one issuer per process, kept for the process's life
     def _signed_list(
@@ -124,11 +146,13 @@ class CredentialIssuing:
         indices: tuple[int, ...],
         valid_from: datetime,
         valid_until: datetime | None,
-    ) -> dict[str, Any]:
+        method: str,  # the active key's: a rotation signs anew
+    ) -> SignedList:
         document = self.issuer.status_list_credential(kind, purpose, number, indices, at=valid_from)
         if valid_until is not None:
             document["validUntil"] = proof.instant(valid_until)
-        return self.sign(document)
+        body = orjson.dumps(proof.secure(document, self.keys, created=valid_from))
+        return SignedList(body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', settled=valid_until is not None)
 
     def annulment_statement(self, kind: CredentialKind, number: int, index: int) -> dict[str, Any] | None:
         if not 0 <= number < self.status.lists(kind):
@@ -158,9 +182,10 @@ class CredentialIssuing:
         parts = url.removeprefix(prefix).split("/") if url.startswith(prefix) else []
         try:
             if len(parts) == 3:
-                return self.status_list(
+                signed = self.status_list(
                     CredentialKind(parts[0]), Purpose(parts[1]), whole_number(parts[2], MAX_LIST_NUMBER)
                 )
+                return None if signed is None else signed.document()
             if len(parts) == 4 and parts[1] == "annulment":
                 return self.annulment_statement(
                     CredentialKind(parts[0]),

@@ -18,7 +18,7 @@ from uuid import NAMESPACE_URL, uuid5
 
 from domain.credentials.holder import holder_id
 from domain.credentials.proof import instant
-from domain.credentials.status_list import CredentialKind, Purpose, encode
+from domain.credentials.status_list import TTL_MS, CredentialKind, Purpose, encode
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"  # 1EdTech Open Badges 3.0
@@ -152,6 +152,7 @@ class Issuer:
                 "type": "BitstringStatusList",
                 "statusPurpose": purpose.value,
                 "encodedList": encode(set_indices),
+                "ttl": TTL_MS,
             },
         }
 

@@ -25,6 +25,9 @@ from datetime import datetime
 from enum import StrEnum
 
 LIST_SIZE = 131_072
+# ``ttl`` (milliseconds): how long a verifier may keep a list before fetching it again (**decided**: five minutes,
+# the time an annulment may take to reach a verifier that caches; the HTTP Cache-Control max-age says the same).
+TTL_MS = 300_000
 MAX_LIST_NUMBER = 1_000_000  # a bound on what a URL may ask for, far above any kind's lists
 _HALF_BITS = 9  # the Feistel network runs on 18 bits; values of LIST_SIZE and above walk the cycle again
 _ROUNDS = 8

@@ -10,7 +10,9 @@ Offline checks, each reported as ok / failed with the reason:
   before that root existed, a self-signed certificate of an Ed25519 key in the SIVIL key ring (active or retired).
 - **signed statement**: the statement in the document information and the embedded file are the same token, and
   its Ed25519 signature verifies with a SIVIL key (in an old PDF: the key that signed the file). The file signature
-  covers the statement, so the two together say that kredensial made this file around this statement.
+  covers the statement, so the two together say that kredensial made this file around this statement. A PAdES
+  B-LTA file may carry after it only the validation data and document timestamps, and each timestamp (the
+  signature's and the document's) must be intact and its token's signature verify (issue 33).
 - **page**: the page shows exactly the fields of the signed statement (a character outside Windows-1252 as
   itself, or as "?" where the page's fonts had no glyph for it; a very long value cut as the page cuts it), and
   its QR code is the statement (or, for a long one, the compact pointer bound to it: :mod:`infra.sivil.qr`).
@@ -30,6 +32,7 @@ pyHanko runs its own event loop: call :func:`verify_pdf` from a worker thread in
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -52,8 +55,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
@@ -422,6 +425,9 @@ def file_signature(data: bytes, keys: KeyRing, roots: Sequence[x509.Certificate]
     if status.coverage != SignatureCoverageLevel.ENTIRE_FILE and not archival_updates_only(status):
         coverage = status.coverage.name if status.coverage else "unknown"
         return failed(f"the signature does not cover the whole file ({coverage})")
+    altered = _altered_timestamp(status, reader, trusted)
+    if altered:
+        return failed(altered)
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     name = str(names[0].value) if names else certificate.subject.rfc4514_string()
     since = f", signed {when:%Y-%m-%d}" if when else ""
@@ -433,8 +439,28 @@ def file_signature(data: bytes, keys: KeyRing, roots: Sequence[x509.Certificate]
         "file signature",
         "ok",
         f"PAdES B-LTA by {name}, chained to the kredensial root{since}, covering the whole file but the validation "
-        "data and document timestamps added after it",
+        "data and document timestamps added after it; its timestamps intact",
     ), None
+
+
+def _altered_timestamp(
+    status: PdfSignatureStatus, reader: PdfFileReader, trusted: list[asn1_x509.Certificate]
+) -> str | None:
+    """Why a timestamp of a PAdES B-T/B-LTA file cannot be believed, or None: the signature timestamp and each
+    document timestamp must be intact (their digest is the signed bytes') and their signature must verify. Whether
+    the TSA is one to trust is each validator's call (pyHanko with the TSA's root); a changed token is not."""
+    stamped = status.timestamp_validity
+    if stamped is not None and not (stamped.intact and stamped.valid):
+        return "the signature timestamp was altered"
+    for stamp in reader.embedded_timestamp_signatures:
+        try:
+            context = ValidationContext(trust_roots=trusted, allow_fetching=False)
+            checked = outside_event_loop(functools.partial(validate_pdf_timestamp, stamp, context))
+        except Exception as error:  # pyHanko reports a broken token in many ways
+            return f"a document timestamp could not be validated ({error})"
+        if not (checked.intact and checked.valid):
+            return "a document timestamp was altered"
+    return None
 
 
 def _sivil_key_signature(

@@ -1,5 +1,5 @@
-"""Issue 33, item 4: with a time-stamp authority configured, every signed PDF of ours (the SIVIL statement, the SK;
-the DPI is certified by the same :func:`infra.sivil.pdf.certify`) is PAdES B-LTA and pyHanko still validates it
+"""Issue 33, item 4: with a time-stamp authority configured, every signed PDF of ours (the SIVIL statement, the SK,
+the DPI) is PAdES B-LTA and pyHanko still validates it
 after the document-signing certificate has expired, with nothing but what the file carries; ``pdfsig`` and our own
 ``verify-pdf`` accept it today; PDF/A-3b preflight still passes. A TSA that does not answer: nothing is signed.
 
@@ -40,11 +40,14 @@ from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy
 
 from infra.document_signing import DocumentSigner, development_pki
+from infra.dpi_pdf import DpiHolder, render_dpi_pdf
 from infra.equivalency_pdf import SkFields, render_sk_pdf
+from infra.pades import TsaRootUnknown
 from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import render_verification_pdf
 from infra.sivil.verify import verify_pdf
 from infra.timestamping import TimestampUnavailable
+from projections.submission.rows import DpiLine, DpiRow
 from tests.api.test_pdf import AT, ENTRY, OLD_SEED, SERVER
 from tests.api.test_pdf_signature_tools import TRUSTED, VALID, nss_database, signed_credential
 from tests.api.test_pdfa import PDFA_1_ONLY, PREFLIGHT_JARS
@@ -86,7 +89,18 @@ def sk(pki: tuple[DocumentSigner, Path]) -> bytes:
     return render_sk_pdf(SK, pki[0], AT, server=SERVER)
 
 
-KINDS = ["sivil", "sk"]
+@pytest.fixture(scope="module")
+def dpi(pki: tuple[DocumentSigner, Path]) -> bytes:
+    line = DpiLine(
+        "s-1", "e-1", 1, "Amazon Web Services", "TECHNOLOGY_COMPANY", "FOREIGN", "Cloud",
+        "AWS Certified Cloud Practitioner", "PASSED", "2025-05-02", None, "2025-05-10",
+    )  # fmt: skip
+    row = DpiRow("001002", "2020001", None, None, None, (line,))
+    holder = DpiHolder("Siti Aminah", "Universitas Contoh", "55201", "Informatika")
+    return render_dpi_pdf(row, holder, pki[0], AT)
+
+
+KINDS = ["sivil", "sk", "dpi"]
 
 
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
@@ -117,18 +131,7 @@ def expiry(signer: DocumentSigner) -> datetime:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize(
-    "mode",
-    [
-        "soft-fail",
-        pytest.param(
-            "hard-fail",
-            marks=pytest.mark.xfail(
-                strict=True, reason="issue 33 open: the TSA's CRL, fetched when signing, is not yet in the DSS"
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("mode", ["soft-fail", "hard-fail"])
 def test_33_pyhanko_validates_every_kind_after_the_signing_certificate_expired(
     kind: str, mode: str, request: pytest.FixtureRequest, pki: tuple[DocumentSigner, Path], tsa: LocalTsa
 ) -> None:
@@ -149,7 +152,7 @@ def test_33_the_file_carries_the_signature_timestamp_the_dss_with_the_roots_crl_
     dss = DocumentSecurityStore.read_dss(reader)
     crls = [asn1_crl.CertificateList.load(crl.get_object().data) for crl in dss.crls]
     issuers = {crl["tbs_cert_list"]["issuer"].native["common_name"] for crl in crls}
-    assert "kredensial Root CA" in issuers  # the root's CRL: B-LT (the TSA's fetched CRL: not yet, see README)
+    assert issuers == {"kredensial Root CA", "kredensial test TSA root"}  # both CRLs, the TSA's fetched: B-LT
     assert len(reader.embedded_timestamp_signatures) == 1  # B-LTA
     later = expiry(pki[0]) + timedelta(days=365 * 10)
     roots = [_asn1(pki[0].root), _asn1(tsa.root)]
@@ -200,6 +203,40 @@ def test_33_a_tsa_that_does_not_answer_signs_nothing_and_says_try_again(
         render_sk_pdf(SK, down, AT, server=SERVER)
 
 
+def test_33_a_tsa_whose_crl_server_is_down_signs_nothing_and_says_try_again(
+    pki: tuple[DocumentSigner, Path], tsa: LocalTsa
+) -> None:
+    tsa.crl_failing = True
+    try:
+        with pytest.raises(TimestampUnavailable, match="validation data"):
+            render_sk_pdf(SK, pki[0], AT, server=SERVER)
+    finally:
+        tsa.crl_failing = False
+
+
+def test_33_a_tsa_that_leaves_out_its_root_needs_it_configured_then_validates_hard_fail_after_expiry(
+    pki: tuple[DocumentSigner, Path], tmp_path: Path
+) -> None:
+    with local_tsa(embeds_root=False) as bare:
+        unknown = dataclasses.replace(pki[0], tsa_url=bare.url)
+        with pytest.raises(TsaRootUnknown, match="KREDENSIAL_TSA_ROOT"):
+            render_sk_pdf(SK, unknown, AT, server=SERVER)  # no PDF a strict validator would call indeterminate
+        root = tmp_path / "tsa-root.pem"
+        root.write_bytes(bare.root.public_bytes(Encoding.PEM))
+        directory = pki[1].parent
+        configured = DocumentSigner.from_files(
+            directory / "signing-key.pem",
+            directory / "signing-chain.pem",
+            crl_path=directory / "root.crl",
+            tsa_url=bare.url,
+            tsa_root_path=root,
+        )
+        data = render_sk_pdf(SK, configured, AT, server=SERVER)
+    assert configured.tsa_roots == (bare.root,)
+    when = expiry(configured) + timedelta(days=365 * 20)
+    assert lta_validation(data, [configured.root, bare.root], when, "hard-fail") == "AdESPassed.OK"
+
+
 def test_33_verify_pdf_accepts_the_b_lta_file_and_refuses_a_change_after_it(
     sivil: bytes, keys: KeyRing, pki: tuple[DocumentSigner, Path]
 ) -> None:
@@ -210,6 +247,34 @@ def test_33_verify_pdf_accepts_the_b_lta_file_and_refuses_a_change_after_it(
     at = sivil.index(b"/SIVILStatement") + 3  # a byte the certification signature covers
     changed = sivil[:at] + b"X" + sivil[at + 1 :]
     assert verify_pdf(changed, keys, roots=(pki[0].root,)).check("file signature").outcome == "failed"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_33_verify_pdf_refuses_a_file_whose_timestamps_were_altered(
+    kind: str, request: pytest.FixtureRequest, keys: KeyRing, pki: tuple[DocumentSigner, Path]
+) -> None:
+    data = request.getfixturevalue(kind)
+    reader = PdfFileReader(io.BytesIO(data))
+    stamp = reader.embedded_timestamp_signatures[0]
+    start, length = stamp.byte_range[1] + 1, stamp.byte_range[2] - stamp.byte_range[1] - 2
+    token = data[start : start + length]
+    # A byte the document timestamp covers (the DSS revision), and a byte of its token's signature value.
+    dss_at = data.index(b"/DSS")
+    covered = data[:dss_at] + b"/DSX" + data[dss_at + 4 :]
+    inside = token.rstrip(b"0")
+    flipped = inside[:-4] + (b"0000" if inside[-4:] != b"0000" else b"1111")
+    forged_token = data[:start] + flipped + data[start + len(flipped) :]
+    signature = reader.embedded_regular_signatures[0]
+    sig_start = signature.byte_range[1] + 1
+    sig_hex = data[sig_start : signature.byte_range[2] - 1].rstrip(b"0")
+    tst_at = sig_start + len(sig_hex) - 8  # the signature timestamp token closes the CMS (unsigned attributes)
+    other = b"00" if data[tst_at : tst_at + 2] != b"00" else b"11"
+    forged_signature_stamp = data[:tst_at] + other + data[tst_at + 2 :]
+
+    assert verify_pdf(data, keys, roots=(pki[0].root,)).check("file signature").outcome == "ok"
+    for changed in (covered, forged_token, forged_signature_stamp):
+        check = verify_pdf(changed, keys, roots=(pki[0].root,)).check("file signature")
+        assert check.outcome == "failed", (kind, check)
 
 
 @pytest.mark.skipif(not (shutil.which("pdfsig") and shutil.which("certutil")), reason="poppler-utils, libnss3-tools")

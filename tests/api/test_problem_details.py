@@ -71,7 +71,9 @@ BAD: dict[tuple[str, str], Bad] = {
     ),
     ("GET", "/sivil/pdf"): Bad("GET", "/sivil/pdf?token=forged", 403, "rule-violation"),
     ("GET", "/sivil/credential"): Bad("GET", "/sivil/credential?token=forged", 403, "rule-violation"),
-    ("GET", "/sivil/credential/verify"): Bad("GET", "/sivil/credential/verify?vc=garbage", 400, "invalid-request"),
+    ("GET", "/sivil/credential/verify"): Bad(
+        "GET", "/sivil/credential/verify?vc=garbage", 400, "credential-in-address"
+    ),
     ("POST", "/sivil/credential/verify"): Bad(
         "POST", "/sivil/credential/verify", 400, "invalid-request", b"vc=x", FORM
     ),

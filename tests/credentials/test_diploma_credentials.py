@@ -238,7 +238,7 @@ def test_bad_requests_for_status_lists_name_the_field_and_the_rule(client: TestC
 
 
 def verdict_of(client: TestClient, credential: dict[str, Any]) -> tuple[int, str, str]:
-    response = client.get("/sivil/credential/verify", params={"vc": pack(credential)})
+    response = client.post("/sivil/credential/verify", data={"vc": pack(credential)})  # as the page's script does
     found = re.search(r'data-verdict="([A-Z_]+)"', response.text)
     return response.status_code, found.group(1) if found else "", response.text
 
@@ -264,9 +264,9 @@ def test_the_qr_link_verifies_the_credential_it_carries_and_shows_the_result_bil
     status, verdict, page = verdict_of(client, credential)
     assert verdict == "REVOKED"
     assert "Dibatalkan karena kekeliruan / Cancelled: made in error" in page
-    assert client.get("/sivil/credential/verify", params={"vc": "not-a-credential"}).status_code == 400
+    assert client.post("/sivil/credential/verify", data={"vc": "not-a-credential"}).status_code == 400
     status_list = client.get(urlsplit(credential["credentialStatus"][0]["statusListCredential"]).path).json()
-    assert client.get("/sivil/credential/verify", params={"vc": pack(status_list)}).status_code == 400  # not a diploma
+    assert client.post("/sivil/credential/verify", data={"vc": pack(status_list)}).status_code == 400  # not a diploma
 
 
 def test_the_qr_link_of_a_credential_fits_a_qr_code_a_phone_reads() -> None:
@@ -318,3 +318,75 @@ def test_verify_credential_works_offline_with_saved_documents_and_online_against
     assert code == 4, lines
     assert "annulment: VOID" in "\n".join(lines)
     assert verify_credential_cli(file, did, lists, None, True)[0] == 0  # the saved lists predate the annulment
+
+
+class CountingKeys:
+    """The issuer's keys, counting what they sign."""
+
+    def __init__(self, keys: IssuerKeys) -> None:
+        self.keys, self.signed = keys, 0
+        self.verification_method = keys.verification_method
+
+    def sign_payload(self, payload: bytes) -> bytes:
+        self.signed += 1
+        return self.keys.sign_payload(payload)
+
+    def check(self, verification_method: str, purpose: str, payload: bytes, signature: bytes) -> None:
+        self.keys.check(verification_method, purpose, payload, signature)
+
+    def did_document(self) -> dict[str, Any]:
+        return self.keys.did_document()
+
+
+def test_issue_33_a_status_list_is_signed_once_per_change_carries_a_ttl_and_answers_its_etag_with_304(
+    s1: World, container: Container, clock: Clock
+) -> None:
+    credential = credential_of(container, paired(s1))
+    issuing = container.services.credentials
+    assert isinstance(issuing.keys, IssuerKeys)
+    counting = CountingKeys(issuing.keys)
+    container.services.credentials = CredentialIssuing(issuing.issuer, counting, issuing.status, issuing.clock)
+    with TestClient(create_app(container.services)) as client:
+        _signed_once_per_change(s1, credential, issuing, counting, client, clock)
+
+
+def _signed_once_per_change(
+    s1: World,
+    credential: dict[str, Any],
+    issuing: CredentialIssuing,
+    counting: CountingKeys,
+    client: TestClient,
+    clock: Clock,
+) -> None:
+    entry = credential["credentialStatus"][0]
+    path, index = urlsplit(entry["statusListCredential"]).path, int(entry["statusListIndex"])
+
+    first, second = client.get(path), client.get(path)
+    clock.now = datetime.now(UTC)  # a fetch later, by the clock: the list did not change, nor do its bytes
+    third = client.get(path)
+    other_process = CredentialIssuing(issuing.issuer, issuing.keys, issuing.status, issuing.clock)
+    elsewhere = other_process.status_list(CredentialKind.DIPLOMA, Purpose.REVOCATION, 0)
+
+    assert first.content == second.content == third.content
+    assert elsewhere is not None and elsewhere.body == first.content  # another API process serves the same bytes
+    assert counting.signed == 1
+    assert first.json()["credentialSubject"]["ttl"] == 300_000  # milliseconds (Bitstring Status List v1.0)
+    assert first.headers["cache-control"] == "public, max-age=300"
+    tag = first.headers["etag"]
+    assert tag == third.headers["etag"] and tag.startswith('"')
+    unchanged = client.get(path, headers={"If-None-Match": tag})
+    assert (unchanged.status_code, unchanged.content, unchanged.headers["etag"]) == (304, b"", tag)
+    assert client.get(path, headers={"If-None-Match": f'"other", W/{tag}'}).status_code == 304
+
+    s1.annul()
+    s1.project()
+    clock.now = datetime.now(UTC)
+    changed = client.get(path, headers={"If-None-Match": tag})
+
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert is_set(decode(changed.json()["credentialSubject"]["encodedList"]), index)
+    assert changed.content == client.get(path).content and counting.signed == 2
+    result = digital_bazaar.verify([credential], documents_for([credential], get(client)))[0]
+    assert ("revocation", True) in [(s["purpose"], s["set"]) for s in result["status"]]
+    past = client.get(path, params={"timestamp": "2020-06-01"})
+    assert past.headers["cache-control"] == "public, max-age=86400"  # settled: its next change is known
