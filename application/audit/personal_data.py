@@ -20,6 +20,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from application.audit.sentences import YOU, Fact, Words, sentence, who, written
 from application.audit.trail import AuditTrail
 from domain.assessment.certificate import Certificate
 from domain.assessment.people import Asesi
@@ -30,6 +31,7 @@ from domain.diploma.numbering import NINAClaim
 from domain.equivalency.application import EquivalencyApplication
 from domain.personal import PersonalData, Unsealer
 from domain.registry.student import Student
+from domain.registry.university import University
 from domain.submission.dpi import Dpi
 
 A = TypeVar("A", bound=Aggregate)
@@ -57,6 +59,11 @@ class Processing:
     by: str  # role:id@institution (subject at issuer, when an identity provider signed them in), or "public ..."
     reason: str | None
     request_id: str | None
+    said: Words | None = None  # the same in words, in Bahasa Indonesia and English (issue 32, item 5)
+
+
+# Whether an event was the person's own doing (then "you" did it)
+Own = Callable[[EventRecord], bool]
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ class PersonalDataReport:
                     "by": p.by,
                     "reason": p.reason,
                     "requestId": p.request_id,
+                    "text": {"id": p.said.id, "en": p.said.en} if p.said else None,
                 }
                 for p in self.trail
             ],
@@ -131,13 +139,15 @@ class PersonalDataReports:
         ids += [NINAClaim.create_id(university_code, nina) for nina in ninas]
         ids += [*self.sources.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
         ids += list(self.sources.proposals_of(university_code, nim))
-        trail = self._trail(ids)
+        trail = self._trail(ids, lambda e: e.actor_role == "student" and e.actor_id == nim)
         diploma = self._find(Diploma, diploma_id)
         if diploma is not None:
             records["diploma"] = state_of(diploma)
             for nina in ninas:
+                seen = Words(f"ijazah Anda (NINA {nina.value}) di SIVIL", f"your diploma (NINA {nina.value}) in SIVIL")
                 looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, nina.value)
-                trail += [_verified(f"SIVIL verification of {nina.value}", v) for v in islice(looked_up, MAX_TRAIL)]
+                what = f"SIVIL verification of {nina.value}"
+                trail += [_verified(what, v, seen) for v in islice(looked_up, MAX_TRAIL)]
         return self._report(f"student {university_code}/{nim}", personal, records, trail)
 
     def of_candidate(self, lsp_code: str, candidate_number: str) -> PersonalDataReport | None:
@@ -150,11 +160,15 @@ class PersonalDataReports:
         records: dict[str, Any] = {"candidate": _unsealed(state_of(asesi), "personal", personal)}
         held = list(islice(self.sources.assessments_of(lsp_code, candidate_number), MAX_AGGREGATES))
         ids = [asesi.id, *(a for a, _ in held), *(Certificate.create_id(n) for _, n in held if n)]
-        trail = self._trail(ids)
+        trail = self._trail(ids, lambda e: e.actor_role == "asesi" and e.actor_id == candidate_number)
         for _, number in held:
             if number:
                 trail += [
-                    _verified(f"certificate {number} verification", v)
+                    _verified(
+                        f"certificate {number} verification",
+                        v,
+                        Words(f"sertifikat kompetensi Anda {number}", f"your competency certificate {number}"),
+                    )
                     for v in self.sources.certificate_verifications(number)
                 ]
         return self._report(f"candidate {lsp_code}/{candidate_number}", personal, records, trail)
@@ -172,7 +186,7 @@ class PersonalDataReports:
             data = None if getattr(application, "erased", False) else self.unsealer.unseal(application.applicant)
             personal = personal or data
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
-        trail = self._trail([a.id for a in found])
+        trail = self._trail([a.id for a in found], lambda e: e.actor_role == "applicant" and e.actor_id == account_id)
         return self._report(f"applicant {account_id}", personal, records, trail)
 
     def _ninas(self, diploma_id: UUID) -> list[NINA]:
@@ -185,10 +199,11 @@ class PersonalDataReports:
                     found.setdefault(nina.value, nina)
         return list(found.values())
 
-    def _trail(self, ids: Iterable[UUID]) -> list[Processing]:
+    def _trail(self, ids: Iterable[UUID], own: Own) -> list[Processing]:
         trail: list[Processing] = []
+        names: dict[str, str] = {}
         for aggregate_id in islice(ids, MAX_AGGREGATES):
-            trail += [_processing(e) for e in self._events(aggregate_id)]
+            trail += [self._processing(e, own, names) for e in self._events(aggregate_id)]
             if len(trail) > MAX_TRAIL:
                 break
         return trail
@@ -219,9 +234,26 @@ class PersonalDataReports:
                 return records
             after = page.events[-1].version
 
+    def _processing(self, e: EventRecord, own: Own, names: dict[str, str]) -> Processing:
+        """The event, and the same in words: who did it named as the person reads it, their university by name."""
+        if own(e):
+            actor = YOU
+        else:
+            person = f"{e.actor_subject}, {e.actor_issuer}" if e.actor_subject and e.actor_issuer else e.actor_id
+            actor = who(e.actor_role, person, self._institution(e.actor_institution, names))
+        said = sentence(e.type, Fact(e.payload, actor, written(e.at)))
+        if e.reason:
+            said = Words(f"{said.id}. Alasan: {e.reason}", f"{said.en}. Reason: {e.reason}")
+        return Processing(e.at, e.context, e.type, e.by, e.reason, e.request_id, said)
 
-def _processing(e: EventRecord) -> Processing:
-    return Processing(e.at, e.context, e.type, e.by, e.reason, e.request_id)
+    def _institution(self, code: str | None, names: dict[str, str]) -> str | None:
+        """A university by its registered name (an LSP by its code): looked up once per report."""
+        if not code:
+            return None
+        if code not in names:
+            university = self._find(University, University.create_id(code)) if code.isdigit() else None
+            names[code] = university.name if university is not None else code
+        return names[code]
 
 
 def _unsealed(state: dict[str, Any], field: str, personal: PersonalData | None) -> dict[str, Any]:
@@ -231,5 +263,11 @@ def _unsealed(state: dict[str, Any], field: str, personal: PersonalData | None) 
     return shown
 
 
-def _verified(what: str, v: Verified) -> Processing:
-    return Processing(v.at, "public", what, f"public via {v.via} from {v.client_address}", None, None)
+def _verified(what: str, v: Verified, seen: Words) -> Processing:
+    """A look-up by the public: who saw the data (an address, through which door) and when."""
+    at = written(v.at, with_time=True)
+    said = Words(
+        f"Seseorang memeriksa {seen.id} melalui {v.via} dari alamat {v.client_address} pada {at.id}",
+        f"Someone looked up {seen.en} through {v.via} from address {v.client_address} on {at.en}",
+    )
+    return Processing(v.at, "public", what, f"public via {v.via} from {v.client_address}", None, None, said)

@@ -67,6 +67,11 @@ class AuditTrail:
         events = list(app.repository.event_store.get(aggregate_id, gt=version - 1, lte=version))
         return (app, events[0]) if events else None
 
+    def events(self, aggregate_id: UUID, *, limit: int = MAX_PAGE) -> list[Any]:
+        """An aggregate's first events as stored (a diploma's or an application's few), from whichever log holds it."""
+        found = self._locate(aggregate_id)
+        return list(found[1].repository.event_store.get(aggregate_id, limit=limit)) if found else []
+
     def history(self, aggregate_id: UUID, *, after_version: int = 0, first: int = 100) -> AggregateHistory | None:
         if not 1 <= first <= MAX_PAGE:
             raise violation(AUDIT_RULE, "first", f"from 1 to {MAX_PAGE}")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from domain.assessment.certificate import Certificate
+
 
 @dataclass(frozen=True)
 class AssessmentRow:
@@ -98,6 +100,11 @@ class CertificateRow:
     valid_until: str | None
     revoked_on: str | None
     revoke_reason: str | None
+
+    @property
+    def record_id(self) -> str:
+        """The certificate's aggregate id: for the audit tools."""
+        return str(Certificate.create_id(self.registration_number))
 
     def status(self, today: date) -> str:
         """ASM-7: as of ``today``: a revocation or an expiry shows wherever the certificate does."""

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from domain.equivalency.application import EquivalencyApplication
+
+
+def application_record_id(registration_number: str) -> str:
+    """An application's aggregate id: for the audit tools."""
+    return str(EquivalencyApplication.create_id(registration_number))
+
 
 @dataclass(frozen=True)
 class ChecklistRow:

@@ -125,6 +125,15 @@ class EquivalencyView:
         )
         return [(r["letter_number"], r["refers_to"], r["reason"], r["issued_on"]) for r in rows]
 
+    def decision_of_sk(self, sk_key: str) -> tuple[str, int] | None:
+        """EQV-8: the application and the decision that issued an SK (its number compared without case)."""
+        row = one(
+            self.store.query(
+                "SELECT registration_number, decision FROM eqv_decisions WHERE UPPER(sk_number) = :s", {"s": sk_key}
+            )
+        )
+        return (str(row["registration_number"]), int(row["decision"])) if row else None
+
     def decision(self, registration_number: str, decision: int) -> DecisionRow | None:
         """EQV-8: a decision and its basis as projected at the decision's event."""
         key = {"n": registration_number, "d": decision}

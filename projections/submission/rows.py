@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.submission.dpi import Dpi
+
 
 @dataclass(frozen=True)
 class CatalogRow:
@@ -96,3 +98,8 @@ class DpiRow:
     @property
     def status(self) -> str:
         return "FINISHED" if self.finished_on else "OPEN"
+
+    @property
+    def record_id(self) -> str:
+        """The DPI's aggregate id: for the audit tools."""
+        return str(Dpi.create_id(self.university_code, self.nim))

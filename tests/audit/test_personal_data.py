@@ -93,7 +93,8 @@ def test_the_report_is_a_readable_pdf_for_the_university_s_operator(client: Clie
     )
     assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
-    assert "Siti Aminah" in text and "SIVIL verification" in text and "Personal Data Report" in text
+    assert "Siti Aminah" in text and "in SIVIL through web" in text and "Personal Data Report" in text
+    assert "melaporkan semester" in text and "Student.SemesterReported" not in text  # in words (issue 32, item 5)
     unknown = {"universityCode": "001002", "nim": "9999999"}
     missing = client.http.get("/personal-data.pdf", params=unknown, headers={"Authorization": f"Bearer {OPERATOR}"})
     assert missing.status_code == 404

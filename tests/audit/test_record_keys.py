@@ -84,3 +84,46 @@ def test_a_record_is_named_by_exactly_one_key_and_each_part_in_its_alphabet(hist
     both = history("auditor", r={"submissionId": "x"}, id="00000000-0000-4000-8000-000000000003")
     assert both["__typename"] == "RuleViolation"
     assert history("student", r={"universityCode": UNIVERSITY, "nim": "2020001"})["__typename"] == "NotAuthorized"
+
+
+REPLAY = """query($r: RecordKeyInput, $d: Int, $v: String!) { replayDecision(record: $r, decision: $d, rulesetId: $v) {
+  __typename ... on ReplayedDecisionView { decisionId type recordedOutcome reproduced }
+  ... on RuleViolation { ruleId field } } }"""
+BASIS = """query($r: RecordKeyInput, $d: Int) { decisionBasis(record: $r, decision: $d) { __typename
+  ... on DecisionBasisView { aggregateId decisionId decision skNumber } ... on RuleViolation { ruleId field } } }"""
+
+
+@pytest.mark.parametrize("store", ["sqlite"])
+def test_legal_staff_replay_an_sk_from_its_number_and_a_nina_decision_from_the_nina_or_nim_from_the_live_log(
+    history: Any, seeded: Seeded, container: Container
+) -> None:
+    number = seeded.values["registrationNumber"]
+    sk_number = container.services.equivalency.view.application(number).sk_number  # type: ignore[union-attr]
+    basis = history("legal_staff", BASIS, r={"skNumber": sk_number.lower()})
+    assert basis["skNumber"] == sk_number and basis["aggregateId"] == str(EquivalencyApplication.create_id(number))
+    replayed = history("legal_staff", REPLAY, r={"skNumber": sk_number}, v="GENERAL-2019")
+    assert replayed["__typename"] == "ReplayedDecisionView" and replayed["decisionId"] == basis["decisionId"]
+    assert replayed["type"] == "EquivalencyApplication.Equalised" and replayed["reproduced"]
+    by_number = history("legal_staff", BASIS, r={"registrationNumber": number}, d=basis["decision"])
+    assert by_number["decisionId"] == basis["decisionId"]
+    diploma = str(Diploma.create_id(UNIVERSITY, "2020001"))
+    nina = {"universityCode": UNIVERSITY, "nina": seeded.values["nina"]}
+    first = history("auditor", REPLAY, r=nina, d=1, v="PISN-2021")
+    assert first["decisionId"] == f"{diploma}/1" and first["type"] == "Diploma.NINAReserved"
+    latest = history("auditor", REPLAY, r={"universityCode": UNIVERSITY, "nim": "2020001"}, v="PISN-2021")
+    assert latest["decisionId"].startswith(diploma) and latest["reproduced"]
+
+
+@pytest.mark.parametrize("store", ["sqlite"])
+def test_a_decision_named_by_key_is_refused_as_data_when_it_names_none(history: Any, seeded: Seeded) -> None:
+    nina = {"universityCode": UNIVERSITY, "nina": seeded.values["nina"]}
+    assert history("auditor", REPLAY, r=nina, d=99, v="PISN-2021") == {
+        "__typename": "RuleViolation",
+        "ruleId": "API.audit",
+        "field": "decision",
+    }
+    submission = {"submissionId": seeded.values["submissionId"]}
+    assert history("auditor", REPLAY, r=submission, v="PISN-2021")["field"] == "record"  # it holds no decision
+    assert history("legal_staff", BASIS, r={"universityCode": UNIVERSITY, "nim": "2020001"})["field"] == "record"
+    assert history("legal_staff", BASIS, r={"skNumber": "0999/E.E3/KM/2026"}) is None
+    assert history("student", REPLAY, r=nina, v="PISN-2021")["__typename"] == "NotAuthorized"

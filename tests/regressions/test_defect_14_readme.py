@@ -12,7 +12,7 @@ import re
 import shlex
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +39,11 @@ def server(tmp_path: Path) -> Iterator[dict[str, str]]:
         yield env
 
 
-def run_session(script: str, env: dict[str, str], cwd: Path) -> tuple[subprocess.CompletedProcess[str], list[Any]]:
-    """Runs a README session in bash (``./run kredensial`` as this Python), and its answers, none an error."""
+def run_session(
+    script: str, env: dict[str, str], cwd: Path, *, answer: Callable[[str], bool] = lambda line: bool(line.strip())
+) -> tuple[subprocess.CompletedProcess[str], list[Any]]:
+    """Runs a README session in bash (``./run kredensial`` as this Python), and its answers (the lines ``answer``
+    picks: by default every line), none an error."""
     kredensial = f"{shlex.quote(sys.executable)} -m infra.main"
     done = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", script.replace("./run kredensial", kredensial)],
@@ -51,7 +54,7 @@ def run_session(script: str, env: dict[str, str], cwd: Path) -> tuple[subprocess
         timeout=180,
     )
     assert done.returncode == 0, done.stderr
-    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    answers = [json.loads(line) for line in done.stdout.splitlines() if answer(line)]
     assert all("errors" not in a for a in answers), done.stdout
     return done, answers
 
@@ -138,3 +141,35 @@ def test_the_readme_equivalency_session_runs_from_registration_to_a_pk(server: d
     basis = answers[-1]["data"]["decisionBasis"]
     assert (basis["outcome"], basis["level"], basis["ruleVersion"]) == ("EQUIVALENT", "D3", "AU-BACHELOR-2019")
     assert basis["decidedBy"] == ["tim-a"] and [e["outcome"] for e in basis["escalations"]] == ["No Honours year"]
+
+
+def audit_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Auditors and legal staff.*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no auditors' session"
+    return block.group(1)
+
+
+def test_the_readme_audit_session_follows_a_diploma_from_its_nina_and_replays_an_sk_from_its_number(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 32, item 2: the auditor names records by NINA and NIM, legal staff an SK by its number; the answers are
+    the records', never ``{}``, and the command line takes the aggregate id a view shows."""
+    script = (first_session() + equivalency_session() + audit_session()).replace("/tmp/", f"{tmp_path}/")
+    done, answers = run_session(
+        script, {**server, "PYTHONPATH": str(README.parent)}, tmp_path, answer=lambda line: line.startswith('{"data"')
+    )
+    read = [
+        v for a in answers for k, v in a["data"].items() if k in ("history", "asOf", "decisionBasis", "replayDecision")
+    ]
+    history, state, basis, sk, nina = read[-5:]
+    assert history["__typename"] == "AuditHistory" and history["type"] == "Diploma", done.stdout
+    assert [e["type"] for e in history["events"]][:1] == ["Diploma.NINAReserved"]
+    assert state["__typename"] == "AuditState" and state["state"]["nim"] == "2022001", state
+    assert basis["decision"] == 2 and basis["level"] == "S1" and basis["decisionId"].startswith(basis["aggregateId"])
+    assert sk["__typename"] == "ReplayedDecisionView" and sk["decisionId"] == basis["decisionId"], sk
+    assert (sk["recordedOutcome"], sk["reproduced"]) == ("S1", True)
+    assert nina["__typename"] == "ReplayedDecisionView" and nina["reproduced"], nina
+    assert nina["decisionId"] == f"{history['aggregateId']}/1"
+    assert f"Diploma {history['aggregateId']} in diplomas" in done.stdout
+    assert "intact" in done.stdout and "TAMPERED" not in done.stdout

@@ -110,6 +110,7 @@ class Appeal:
 
 @strawberry.type(description="A competency certificate (ASM-7); its status as of today.")
 class CompetencyCertificate:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     registration_number: str
     blangko_number: str
     lsp_code: str
@@ -124,6 +125,7 @@ class CompetencyCertificate:
     @classmethod
     def from_row(cls, r: CertificateRow, today: date) -> CompetencyCertificate:
         return cls(
+            aggregate_id=r.record_id,
             registration_number=r.registration_number,
             blangko_number=r.blangko_number,
             lsp_code=r.lsp_code,
@@ -139,6 +141,7 @@ class CompetencyCertificate:
 
 @strawberry.type(description="One candidate's assessment; details are read by ``assessment``.")
 class AssessmentSummary:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     assessment_id: str
     lsp_code: str
     candidate_number: str
@@ -165,6 +168,7 @@ class AssessmentSummary:
         due = _instant(r.due_at) if r.stage in SOP_OPEN else None
         review_due = _instant(r.review_due_at)
         return cls(
+            aggregate_id=r.assessment_id,
             assessment_id=r.assessment_id,
             lsp_code=r.lsp_code,
             candidate_number=r.candidate_number,

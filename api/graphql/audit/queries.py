@@ -97,16 +97,31 @@ class AuditQuery:
 
     @strawberry.field(
         description="A recorded decision (a NINA reservation or pairing, an SK of equivalency) re-evaluated under "
-        "another ruleset version: which rule results differ. Changes nothing. Null: no such event."
+        "another ruleset version, from the live log: which rule results differ. Changes nothing. Named by decisionId "
+        "(as history shows it) or by record: an SK number names the decision that issued it; another key its "
+        "record's decisions, counted from 1 by decision (the latest when left out; a student's are their "
+        "diploma's). Null: no such event or record."
     )
     async def replay_decision(
-        self, info: Info[Context, None], decision_id: str, ruleset_id: str
+        self,
+        info: Info[Context, None],
+        ruleset_id: str,
+        decision_id: str | None = None,
+        record: RecordKeyInput | None = None,
+        decision: int | None = None,
     ) -> ReplayResult | None:
         ctx = info.context
         try:
             require(ctx.signed_in(), AUDIT_READERS)
             replays = ctx.services.audit.decisions
-            found = await ctx.run(lambda: replays.replay(decision_id, ruleset_id))
+            if (decision_id is None) == (record is None):
+                raise errors.violation(AUDIT_RULE, "decisionId", "name the decision by decisionId or by record")
+            if record is not None:
+                key = record.key()
+                found = await ctx.run(lambda: replays.of_record(key, ruleset_id, decision))
+            else:
+                named = decision_id or ""
+                found = await ctx.run(lambda: replays.replay(named, ruleset_id))
         except errors.DomainError as e:
             return read_refusal(e)
         return ReplayedDecisionView.of(found) if found is not None else None

@@ -159,7 +159,8 @@ class ReplayedDecisionView:
 
 @strawberry.type(
     description="UU PDP: subject, generatedAt, erased, personalData (null once erased), records (what is held, by "
-    "aggregate) and trail (at, context, what, by, reason, requestId; oldest first)."
+    "aggregate) and trail (at, context, what, by, reason, requestId, and text: the same in words, {id, en}; oldest "
+    "first)."
 )
 class PersonalDataReportView:
     report: JSON

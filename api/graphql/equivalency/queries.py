@@ -5,6 +5,7 @@ name. A miss and a wrong code read alike: null."""
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -12,6 +13,7 @@ import strawberry
 from strawberry.types import Info
 
 from api.graphql.arguments import Page
+from api.graphql.audit.inputs import RecordKeyInput
 from api.graphql.context import Context
 from api.graphql.equivalency.types import (
     DecisionBasisView,
@@ -24,8 +26,8 @@ from application.authorization import EQUIVALENCY_READERS
 from application.equivalency.equivalencies import access_code_hash
 from domain import errors
 from domain.audit import Role
-from domain.equivalency.kinds import Status, parse_registration_number
-from projections.equivalency.rows import ApplicationRow
+from domain.equivalency.kinds import Status, parse_registration_number, parse_sk_number, sk_key
+from projections.equivalency.rows import ApplicationRow, DecisionRow
 from projections.equivalency.view import EquivalencyView
 
 LOG = "equivalencies"
@@ -46,6 +48,33 @@ def registration_number_or_none(value: str) -> str | None:
         return parse_registration_number(value)
     except errors.RuleViolation:
         return None
+
+
+@dataclass(frozen=True)
+class _Named:
+    """A decision as asked for: by the application's registration number and count, or by the SK it issued."""
+
+    registration_number: str | None = None
+    decision: int = 1
+    sk: str | None = None  # sk_key of the SK number
+
+
+def _decision_named(registration_number: str | None, record: RecordKeyInput | None, decision: int | None) -> _Named:
+    if (registration_number is None) == (record is None):
+        raise errors.violation("EQV-8", "registrationNumber", "name the application by registrationNumber or record")
+    if record is not None:
+        given = {name: value for name, value in vars(record.key()).items() if value is not None}
+        if list(given) == ["sk_number"]:
+            if decision is not None:
+                raise errors.violation("EQV-8", "decision", "an SK number names its decision: leave decision out")
+            return _Named(sk=sk_key(parse_sk_number(given["sk_number"])))
+        if list(given) != ["registration_number"]:
+            raise errors.violation("EQV-8", "record", "an application is named by registrationNumber or skNumber")
+        registration_number = given["registration_number"]
+    number = registration_number_or_none(registration_number or "")
+    if number is None:
+        raise errors.violation("EQV-1", "registrationNumber", "a registration number is PI-YYYY-NNNNNN")
+    return _Named(number, decision if decision is not None else 1)
 
 
 def _application_view(view: EquivalencyView, row: ApplicationRow, today: date) -> EquivalencyApplicationView:
@@ -133,36 +162,39 @@ class EquivalencyQuery:
 
         def read() -> EquivalencyQueue:
             rows = view.work_queue(wanted.value, limit=page.first, offset=page.offset)
-            items = [
-                EquivalencyQueueItem(
-                    registration_number=r.registration_number,
-                    applicant_name=r.applicant_name,
-                    status=r.status,
-                    country=r.country,
-                    level=r.level,
-                    complete_on=date.fromisoformat(r.complete_on) if r.complete_on else None,
-                    working_days=view.working_days(r, today),
-                )
-                for r in rows
-            ]
+            items = [EquivalencyQueueItem.from_row(r, view.working_days(r, today)) for r in rows]
             return EquivalencyQueue(status=wanted.value, items=items, first=page.first, offset=page.offset)
 
         return await ctx.read(LOG, position, read, LOG)
 
-    @strawberry.field(description="EQV-8: what decision number `decision` was based on, as of that decision.")
+    @strawberry.field(
+        description="EQV-8: what a decision was based on, as of that decision. The application is named by "
+        "registrationNumber, or by record (its registrationNumber or an SK number: the decision that issued that SK); "
+        "decision counts its decisions from 1 (default 1)."
+    )
     async def decision_basis(
-        self, info: Info[Context, None], registration_number: str, decision: int = 1, position: int | None = None
+        self,
+        info: Info[Context, None],
+        registration_number: str | None = None,
+        decision: int | None = None,
+        position: int | None = None,
+        record: RecordKeyInput | None = None,
     ) -> BasisResult | None:
         ctx = info.context
+        view = ctx.services.equivalency.view
         try:
             actor = ctx.signed_in()
             if actor.role not in EQUIVALENCY_READERS:
                 raise errors.NotAuthorized("a decision's basis is read by legal staff and the team")
-            number = registration_number_or_none(registration_number)
-            if number is None:
-                raise errors.violation("EQV-1", "registrationNumber", "a registration number is PI-YYYY-NNNNNN")
+            named = _decision_named(registration_number, record, decision)
         except errors.DomainError as e:
             return read_refusal(e)
-        view = ctx.services.equivalency.view
-        row = await ctx.read(LOG, position, lambda: view.decision(number, decision), LOG)
+
+        def read() -> tuple[str, DecisionRow | None]:
+            number, taken = named.registration_number, named.decision
+            if named.sk is not None:  # the decision that issued the SK
+                number, taken = view.decision_of_sk(named.sk) or (None, 0)
+            return (number, view.decision(number, taken)) if number else ("", None)
+
+        number, row = await ctx.read(LOG, position, read, LOG)
         return DecisionBasisView.from_row(number, row) if row else None

@@ -15,6 +15,7 @@ from projections.equivalency.rows import (
     DocumentRow,
     EscalationRow,
     ReviewRow,
+    application_record_id,
 )
 
 
@@ -128,6 +129,7 @@ class SkOfEquivalency:
 
 @strawberry.type
 class EquivalencyApplicationView:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     registration_number: str
     applicant_name: str
     status: str
@@ -178,6 +180,7 @@ class EquivalencyApplicationView:
                 replacement_letters=replacements,
             )
         return cls(
+            aggregate_id=row.application_id,
             registration_number=row.registration_number,
             applicant_name=row.applicant_name,
             status=row.status,
@@ -203,6 +206,8 @@ class EquivalencyApplicationView:
 
 @strawberry.type(description="EQV-8: a decision and exactly what it was based on, as of the decision.")
 class DecisionBasisView:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
+    decision_id: str = strawberry.field(description="The decision's id, for replayDecision")
     registration_number: str
     decision: int
     outcome: str
@@ -221,7 +226,10 @@ class DecisionBasisView:
 
     @classmethod
     def from_row(cls, registration_number: str, r: DecisionRow) -> DecisionBasisView:
+        aggregate_id = application_record_id(registration_number)
         return cls(
+            aggregate_id=aggregate_id,
+            decision_id=f"{aggregate_id}/{r.version}",
             registration_number=registration_number,
             decision=r.decision,
             outcome=r.outcome,
@@ -242,6 +250,7 @@ class DecisionBasisView:
 
 @strawberry.type
 class EquivalencyQueueItem:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     registration_number: str
     applicant_name: str
     status: str
@@ -249,6 +258,19 @@ class EquivalencyQueueItem:
     level: str
     complete_on: date | None
     working_days: int
+
+    @classmethod
+    def from_row(cls, r: ApplicationRow, working_days: int) -> EquivalencyQueueItem:
+        return cls(
+            aggregate_id=r.application_id,
+            registration_number=r.registration_number,
+            applicant_name=r.applicant_name,
+            status=r.status,
+            country=r.country,
+            level=r.level,
+            complete_on=optional_day(r.complete_on),
+            working_days=working_days,
+        )
 
 
 @strawberry.type(description="The team's work queue (EQV-1): complete files by how long they have been complete.")

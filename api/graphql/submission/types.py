@@ -38,6 +38,7 @@ class CatalogEntry:
 
 @strawberry.type
 class CatalogProposal:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     proposal_id: str
     nim: str
     issuer: str
@@ -53,6 +54,7 @@ class CatalogProposal:
     @classmethod
     def from_row(cls, r: ProposalRow) -> CatalogProposal:
         return cls(
+            aggregate_id=r.proposal_id,
             proposal_id=r.proposal_id,
             nim=r.nim,
             issuer=r.issuer,
@@ -77,6 +79,7 @@ class Evidence:
 
 @strawberry.type
 class Submission:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     submission_id: str
     university_code: str
     nim: str
@@ -104,6 +107,7 @@ class Submission:
         due = date.fromisoformat(r.due_on)
         waiting = r.status == "WAITING_FOR_APPROVAL"
         return cls(
+            aggregate_id=r.submission_id,
             submission_id=r.submission_id,
             university_code=r.university_code,
             nim=r.nim,
@@ -176,6 +180,7 @@ class DpiCertification:
 
 @strawberry.type(description="Dokumen Pendamping Ijazah: approved certifications, FINISHED when printed (SUB-8).")
 class Dpi:
+    aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     university_code: str
     nim: str
     status: str = strawberry.field(description="OPEN, or FINISHED once printed at graduation.")
@@ -190,6 +195,7 @@ class Dpi:
     @classmethod
     def from_row(cls, r: DpiRow, certificates: list[CertificateRow], today: date) -> Dpi:
         return cls(
+            aggregate_id=r.record_id,
             university_code=r.university_code,
             nim=r.nim,
             status=r.status,
