@@ -25,6 +25,7 @@ from api.health import health_report
 from api.problems import problem
 from api.sdl import mount
 from api.services import Services
+from api.sharing.router import create_sharing_router
 from api.sivil.router import create_sivil_router
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
@@ -104,6 +105,7 @@ def create_app(
     app.include_router(create_files_router(services))
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))
+    app.include_router(create_sharing_router(services))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

@@ -14,6 +14,7 @@ from api.auth import SignIn
 from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
 from api.public_lane import PublicLane
+from api.sharing.uses import ShareUses
 from api.sivil.challenge import ChallengeLedger
 from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
@@ -27,6 +28,7 @@ from application.equivalency.equivalencies import Equivalencies
 from application.files import Files
 from application.registry.registry import Registry
 from application.service import Service
+from application.sharing.shares import Shares
 from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
 from projections.assessment.view import AssessmentView
@@ -37,6 +39,7 @@ from projections.equivalency.view import EquivalencyView
 from projections.numbering.view import NumberingView
 from projections.registers.view import RegistersView
 from projections.remote_assessment.view import RemoteAssessmentView
+from projections.sharing.view import SharesView
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
 from projections.submission.view import SubmissionView
@@ -104,6 +107,17 @@ class EquivalencyServices:
     commands: Equivalencies
     view: EquivalencyView
     sk_pdf: Callable[[str], bytes | None]  # (registration number): the signed SK, or None without one
+
+
+@dataclass
+class SharingServices:
+    """Holder-controlled sharing (issue 34): the holder's commands, their shares, and each share's uses."""
+
+    commands: Shares
+    view: SharesView
+    uses: ShareUses  # who opened which share (SHR-8): a trail, not a projection
+    client_limiter: RateLimiter  # openings per client (KREDENSIAL_SHARE_RATE_LIMIT)
+    share_limiter: RateLimiter  # openings per share (KREDENSIAL_SHARE_OPEN_RATE_LIMIT)
 
 
 @dataclass
@@ -175,3 +189,4 @@ class Services:
     sign_in: SignIn  # bearer tokens read as the caller (issue 29)
     today: Callable[[], date]
     credentials: CredentialIssuing  # W3C credentials, the DID document and the status lists (issue 13)
+    sharing: SharingServices  # holder-controlled sharing (issue 34)

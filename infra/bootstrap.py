@@ -24,6 +24,7 @@ from api.services import (
     DiplomaServices,
     EquivalencyServices,
     Services,
+    SharingServices,
     SivilPublic,
     SubmissionServices,
 )
@@ -39,6 +40,7 @@ from application.credentials.status_key import status_list_key
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
 from application.service import Service
+from application.sharing.shares import Shares
 from application.submission.submissions import Submissions
 from domain.credentials.documents import Issuer
 from domain.credentials.holder import holders_key
@@ -68,6 +70,7 @@ from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import NO_PATH, Settings
+from infra.sharing.uses import ShareUseTrail
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
@@ -94,6 +97,8 @@ from projections.registers.projection import RegistersProjection
 from projections.registers.view import RegistersView
 from projections.remote_assessment.projection import RemoteAssessmentProjection
 from projections.remote_assessment.view import RemoteAssessmentView
+from projections.sharing.projection import SharesProjection
+from projections.sharing.view import SharesView
 from projections.sivil.projection import SivilProjection
 from projections.sivil.rows import SivilEntry
 from projections.sivil.view import SivilView
@@ -245,6 +250,20 @@ def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
     )
 
 
+def _limiter(settings: Settings, breaker: RedisBreaker, rate: str, prefix: str) -> RateLimiter:
+    """Openings of shares (SHR-8, SHR-9): per client or per share, in Redis when the processes share one."""
+    if not settings.redis_url:
+        return RateLimiter(rate, key_prefix=prefix, ipv6_prefix=settings.sivil_ipv6_prefix)
+    return RateLimiter(
+        rate,
+        settings.redis_url,
+        key_prefix=prefix,
+        storage_options=client_options(settings.redis_timeout),
+        guard=breaker,
+        ipv6_prefix=settings.sivil_ipv6_prefix,
+    )
+
+
 def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None = None) -> ReadStore:
     """A read store on the process's pool (the "read" store closes it), or on a small pool of its own (a tool)."""
     if pool is not None:
@@ -326,6 +345,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         EquivalencyProjection(vault),
         CredentialStatusProjection(),
         RegistersProjection(),
+        SharesProjection(),
     ]
 
 
@@ -401,12 +421,23 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         **extra,
     )
     quick_recovery(credentials_log)
+    shares = Shares(
+        event_store_env(settings, Shares.name, pool_key=pool_key),
+        diplomas=diplomas,
+        # SHR-9: codes are kept as HMACs under a key derived from the master key, never stored beside them
+        code_key=hmac.new(settings.master_key, b"kredensial/share-codes/v1", hashlib.sha256).digest(),
+        live_limit=settings.shares_per_holder,
+        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
+        **extra,
+    )
+    quick_recovery(shares)
     applications: dict[str, Service] = {
         diplomas.name: diplomas,
         submissions.name: submissions,
         assessments.name: assessments,
         equivalencies.name: equivalencies,
         credentials_log.name: credentials_log,
+        shares.name: shares,
     }
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
@@ -464,7 +495,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             slots.step,  # trail's retention; erased people's files; erasures interrupted while it runs
             chain.step,
             TrailRetention(
-                [VerificationTrail(reads), CertificateVerificationTrail(reads)],
+                [VerificationTrail(reads), CertificateVerificationTrail(reads), ShareUseTrail(reads)],
                 diplomas.clock,
                 timedelta(days=settings.sivil_trail_retention_days),
             ).step,
@@ -488,6 +519,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
 
     redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
+    share_uses = ShareUseTrail(reads)
     certificate_trail = CertificateVerificationTrail(reads)
     submission_view = SubmissionView(queries)
     sivil_public = SivilPublic(
@@ -624,6 +656,13 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         sign_in=_sign_in(settings),
         today=diplomas.today,
         credentials=credentials,
+        sharing=SharingServices(
+            commands=shares,
+            view=SharesView(queries),
+            uses=share_uses,
+            client_limiter=_limiter(settings, redis_breaker, settings.share_rate_limit, "kredensial-share-client"),
+            share_limiter=_limiter(settings, redis_breaker, settings.share_open_rate_limit, "kredensial-share"),
+        ),
     )
     stores = list({id(store): store for store in (reads, keys, queries)}.values())
     return Container(settings=settings, services=services, stores=stores, allocate_slots=slots.step)

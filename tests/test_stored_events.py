@@ -49,7 +49,14 @@ ADDED_AFTER_V1 = {Student.RecordReliedOn} | {
     cls
     for cls in event_classes()
     if cls.__module__.startswith(
-        ("domain.submission.", "domain.assessment.", "domain.equivalency.", "domain.credentials.", "domain.idempotency")
+        (
+            "domain.submission.",
+            "domain.assessment.",
+            "domain.equivalency.",
+            "domain.credentials.",
+            "domain.idempotency",
+            "domain.sharing.",  # issue 34: no stored fixture yet (tests/sharing make every event)
+        )
     )
 }
 

@@ -19,6 +19,8 @@ from api.graphql.diploma.queries import DiplomaQuery
 from api.graphql.equivalency.mutations import EquivalencyMutation
 from api.graphql.equivalency.queries import EquivalencyQuery
 from api.graphql.registry.mutations import RegistryMutation
+from api.graphql.sharing.mutations import SharingMutation
+from api.graphql.sharing.queries import SharingQuery
 from api.graphql.submission.mutations import SubmissionMutation
 from api.graphql.submission.queries import SubmissionQuery
 from api.graphql.transport import Schema
@@ -42,6 +44,7 @@ Query = merge_types(
         RemoteAssessmentQuery,
         EquivalencyQuery,
         AuditQuery,
+        SharingQuery,
     ),
 )
 # Every viewer type: ``viewer`` returns the interface, so the schema is told each implementation.
@@ -70,6 +73,7 @@ Mutation = merge_types(
         ClosingMutation,
         RemoteAssessmentMutation,
         EquivalencyMutation,
+        SharingMutation,
     ),
 )
 

@@ -107,6 +107,17 @@ SELF_ONLY = {
     ("mutation submitCertification", "student"),
     ("mutation declareRelation", "asesor"),
     ("mutation registerEquivalencyApplication", "applicant"),
+    *(
+        (field, role)  # issue 34: the holder is the token's (SHR-1)
+        for field in (
+            "query myShares",
+            "mutation createShare",
+            "mutation changeShare",
+            "mutation revokeShare",
+            "mutation revokeAllShares",
+        )
+        for role in ("student", "asesi", "applicant")
+    ),
 }
 # Fields that take no argument and answer the token's own scope (issue 32): no argument can name anyone else, so the
 # walk checks that the role is let in and the cell says how far the token reaches: a person's own records, their
