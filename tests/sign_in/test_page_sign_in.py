@@ -7,6 +7,8 @@ pages and never changes anything; no code or token reaches the server's log."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -28,6 +30,7 @@ from tests.sign_in.pages import (
 from tests.sign_in.provider import OpenIDProvider
 from tests.world import UNIVERSITY
 
+CALLBACK = "/signin/callback?"
 MY_SUBMISSIONS = "{ mySubmissions { __typename ... on NotAuthorized { message } } }"
 CODES: list[str] = []  # every code the providers gave, looked for in the log at the end
 TOKENS: list[str] = []  # every access token a session held, read from its cookie with the installation's secret
@@ -220,6 +223,54 @@ def test_signing_out_signs_out(served: Served, campus: OpenIDProvider) -> None:
     assert not browser.cookies.get(SESSION)
     assert "Anda belum masuk. / You are not signed in." in browser.get(served.url + "/me").text
     assert browser.get(f"{served.url}/dpi/{UNIVERSITY}/2020001.pdf").status_code == 401
+
+
+def keep_code(request: Any) -> None:
+    """The code the provider hands to kredensial through the browser, to look for in the log."""
+    if CALLBACK in request.url:
+        CODES.append(query(request.url)["code"])
+
+
+@pytest.mark.browser
+def test_a_student_signs_in_in_chromium_and_downloads_their_personal_data_report(
+    served: Served, campus: OpenIDProvider
+) -> None:
+    """Debian's Chromium, driven by Playwright: the provider's own login and consent pages, then /me, a click on the
+    report (a download), another student's DPI refused, and signing out."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.api.test_sivil_browser import CHROMIUM, FLAGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = chromium.new_page(accept_downloads=True)
+            page.on("request", keep_code)
+            page.goto(f"{served.url}/signin?issuer=kampus")
+            assert page.url.startswith(campus.issuer), page.url
+            page.fill("input[name=login]", "budi")
+            page.fill("input[name=password]", "any")
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.click("button[type=submit]")  # the consent
+            page.wait_for_url(f"{served.url}/me")
+            assert "2020001" in page.inner_text("#signed-in")
+            with page.expect_download() as downloading:
+                page.click("a[href^='/personal-data.pdf']")
+            report = Path(downloading.value.path())
+            assert report.read_bytes().startswith(b"%PDF")
+            cookie = next(c for c in page.context.cookies() if c["name"] == SESSION)
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and not cookie["secure"]
+            TOKENS.append(cookie["value"])
+            other = page.goto(f"{served.url}/dpi/{UNIVERSITY}/2020002.pdf")
+            assert other is not None and other.status == 403
+            page.goto(f"{served.url}/me")
+            page.click("#signout")
+            page.wait_for_url(f"{served.url}/signout")
+            page.goto(f"{served.url}/me")
+            assert "You are not signed in" in page.inner_text("main")
+        finally:
+            chromium.close()
 
 
 def test_no_code_or_token_reaches_the_servers_log(served: Served) -> None:
