@@ -65,10 +65,12 @@ def _check_config() -> list[str]:
     return unknown({c.client_secret_env for c in clients if c.client_secret_env})
 
 
-def _init(directory: Path, database_url: str, public_url: str, redis_url: str) -> list[str]:
+def _init(directory: Path, database_url: str, public_url: str, redis_url: str, oidc_issuers: Path | None) -> list[str]:
     from infra.install import init
 
-    return init(directory, database_url=database_url, public_url=public_url, redis_url=redis_url)
+    return init(
+        directory, database_url=database_url, public_url=public_url, redis_url=redis_url, oidc_issuers=oidc_issuers
+    )
 
 
 TOOLS = OfflineTools(

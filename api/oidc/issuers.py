@@ -208,22 +208,25 @@ class IssuersRefused(ValueError):
         self.problems = problems
 
 
-def load_issuers(path: Path, environ: abc.Mapping[str, str] | None = None) -> Issuers:
-    """The file's issuers; the clients' secrets are read from the files or the variables of ``environ`` they name."""
+def load_issuers(path: Path, environ: abc.Mapping[str, str] | None = None, *, secrets: bool = True) -> Issuers:
+    """The file's issuers; the clients' secrets are read from the files or the variables of ``environ`` they name
+    (unless ``secrets`` is false: ``kredensial init`` checks a file on a machine that may not hold them yet)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise IssuersRefused([f"cannot read {path}: {e.strerror}"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise IssuersRefused([f"{path} is not JSON: {e}"]) from None
-    return parse_issuers(data, environ or {})
+    return parse_issuers(data, environ or {}, secrets=secrets)
 
 
-def parse_issuers(data: object, environ: abc.Mapping[str, str] | None = None) -> Issuers:
+def parse_issuers(data: object, environ: abc.Mapping[str, str] | None = None, *, secrets: bool = True) -> Issuers:
     try:
         issuers = Issuers.model_validate(data)
     except ValidationError as e:
         raise IssuersRefused([_problem(error) for error in e.errors()]) from None
+    if not secrets:
+        return issuers
     problems = []
     for n, issuer in enumerate(issuers.issuers):
         if issuer.client is not None:
