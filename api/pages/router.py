@@ -21,7 +21,7 @@ from api.oidc.keys import KeysUnavailable
 from api.pages import me
 from api.pages.local_path import local_path
 from api.pages.signin import CALLBACK, FLOW_SECONDS, PageSignIn, SignInFailed
-from api.problems import problem, violation
+from api.problems import problem, violation, wants_html
 from api.services import Services
 from api.unavailable import RETRY_AFTER
 from domain.audit import Role
@@ -70,8 +70,9 @@ def create_pages_router(services: Services) -> APIRouter:
             session, target, seconds = await asyncio.to_thread(
                 pages.finish, request.cookies.get(pages.flow_cookie), query
             )
-        except SignInFailed as e:
-            answer: Response = _html(me.failed_page(str(e)), status_code=400)
+        except SignInFailed as e:  # a browser reads the page; any other client the problem (api/problems.py)
+            failed = _html(me.failed_page(str(e)), status_code=400) if wants_html(request) else None
+            answer: Response = failed or problem(400, "invalid-request", str(e), field="code")
         except KeysUnavailable as e:
             answer = _unavailable(e)
         else:

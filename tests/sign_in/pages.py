@@ -16,6 +16,7 @@ from tests.sign_in.provider import OpenIDProvider
 
 SESSION = "kredensial-session"  # over http; __Host-kredensial-session over https
 FLOW = "kredensial-signin"
+BROWSER = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # as a browser navigating asks
 
 
 def callback_of(served: Served) -> str:
@@ -23,7 +24,7 @@ def callback_of(served: Served) -> str:
 
 
 def start(served: Served, *, issuer: str = "kampus", next_path: str = "/me") -> tuple[httpx.Client, httpx.Response]:
-    browser = httpx.Client(timeout=30)
+    browser = httpx.Client(timeout=30, headers=BROWSER)
     answer = browser.get(served.url + "/signin", params={"issuer": issuer, "next": next_path})
     assert answer.status_code == 303, answer.text
     return browser, answer
