@@ -64,7 +64,7 @@ class OfflineTools:
     # (file, DID document, saved status documents, server, offline)
     verify_credential: Callable[[Path, Path | None, list[Path], str | None, bool], tuple[int, list[str]]]
     # (directory, database URL, public URL, Redis URL): one line per setting, made or kept (infra.install)
-    init: Callable[[Path, str, str, str], list[str]]
+    init: Callable[[Path, str, str, str, Path | None], list[str]]
     check_config: Callable[[], list[str]]  # every problem of this environment's settings (infra.main)
 
 
@@ -171,9 +171,14 @@ def build_cli(
         database_url: Annotated[str, typer.Option(help="postgresql://... (kept if the file has one)")] = "",
         public_url: Annotated[str, typer.Option(help="How the public reaches this server (kept if set)")] = "",
         redis_url: Annotated[str, typer.Option(help="redis://... for several API processes (kept if set)")] = "",
+        oidc_issuers: Annotated[
+            Path | None,
+            typer.Option(help="The identity providers' JSON file (README, Signing in): checked; made as an example"),
+        ] = None,
     ) -> None:
         """Create what a production install needs and does not have yet; never overwrites a secret."""
-        for line in tools.init(directory.resolve(), database_url, public_url, redis_url):
+        issuers = oidc_issuers.resolve() if oidc_issuers is not None else None
+        for line in tools.init(directory.resolve(), database_url, public_url, redis_url, issuers):
             console.print(f"kredensial init: {line}", soft_wrap=True)
         console.print(f"kredensial init: load it with `set -a; . {directory.resolve() / 'kredensial.env'}; set +a`")
 

@@ -38,10 +38,14 @@ UPLOADERS = frozenset({Role.STUDENT, Role.SSC_STAFF, Role.ASESOR, Role.APPLICANT
 
 
 async def signed_in(services: Services, request: Request) -> Actor:
-    """The caller of a route outside GraphQL, from the bearer token; NotAuthorized without one."""
+    """The caller of a route outside GraphQL, from the bearer token; NotAuthorized without one. A request that only
+    reads (GET, HEAD) may come from a person signed in to the pages instead, by their session cookie (api/pages/:
+    why never for anything that changes something)."""
     actor = await services.sign_in.actor_async(request.headers.get("authorization"))
+    if actor is None and request.method in ("GET", "HEAD"):
+        actor = await services.pages.actor_async(request.cookies.get(services.pages.session_cookie))
     if actor is None:
-        raise NotAuthorized("sign in: send 'Authorization: Bearer <token>'")
+        raise NotAuthorized("sign in: send 'Authorization: Bearer <token>', or sign in at /signin")
     return actor
 
 

@@ -22,6 +22,7 @@ from api.graphql.context import Context
 from api.graphql.schema import schema
 from api.graphql.transport import Router
 from api.health import health_report
+from api.pages.router import create_pages_router
 from api.problems import problem
 from api.sdl import mount
 from api.services import Services
@@ -45,6 +46,8 @@ in a browser, GraphiQL (served from here: it works offline); its schema at
 for programs, <code>/sivil/graphql</code> (schema: <code>/sivil/graphql/schema.graphql</code>)</li>
 <li><code>/sertifikat/graphql</code>: public verification of a competency certificate by its registration number
 (schema: <code>/sertifikat/graphql/schema.graphql</code>)</li>
+<li><a href="/me">/me</a>: your own page (Bahasa Indonesia / English): sign in with your identity provider at
+<a href="/signin">/signin</a>, then read your own documents (a student's DPI, your personal data report)</li>
 <li><a href="/health">/health</a>: health check</li>
 <li><a href="/.well-known/sivil-keys.json">/.well-known/sivil-keys.json</a>: the public keys of SIVIL statements</li>
 <li><a href="/.well-known/kredensial-root.pem">/.well-known/kredensial-root.pem</a>: the root certificate every
@@ -106,6 +109,7 @@ def create_app(
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))
     app.include_router(create_sharing_router(services))
+    app.include_router(create_pages_router(services))
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> HTMLResponse:

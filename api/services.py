@@ -13,6 +13,7 @@ from uuid import UUID
 from api.auth import SignIn
 from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
+from api.pages.signin import PageSignIn
 from api.public_lane import PublicLane
 from api.sharing.uses import ShareUses
 from api.sivil.challenge import ChallengeLedger
@@ -187,6 +188,7 @@ class Services:
     waiter: PositionWaiter  # the same wait for the API, without holding a thread
     token_secret: str  # signs development tokens, and SIVIL's challenges
     sign_in: SignIn  # bearer tokens read as the caller (issue 29)
+    pages: PageSignIn  # people signed in to the pages by their issuer, in a session cookie (issue 29)
     today: Callable[[], date]
     credentials: CredentialIssuing  # W3C credentials, the DID document and the status lists (issue 13)
     sharing: SharingServices  # holder-controlled sharing (issue 34)

@@ -18,6 +18,7 @@ from api.auth import SignIn, canonical_id
 from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
 from api.oidc.verifier import OIDCVerifier
+from api.pages.signin import PageSignIn
 from api.services import (
     AssessmentServices,
     AuditServices,
@@ -570,6 +571,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
     )
+    sign_in = _sign_in(settings)
     services = Services(
         registry=diplomas,
         diploma=DiplomaServices(
@@ -653,7 +655,8 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             timeout=settings.wait_timeout,
         ),
         token_secret=settings.secret,
-        sign_in=_sign_in(settings),
+        sign_in=sign_in,
+        pages=PageSignIn(sign_in.oidc, public_url, settings.secret),
         today=diplomas.today,
         credentials=credentials,
         sharing=SharingServices(

@@ -45,24 +45,32 @@ def _workers_refused(count: int) -> str | None:
 
 def _check_config() -> list[str]:
     """Every problem of this environment's settings, and variables with the prefix that name no setting."""
-    unknown = [
-        f"{name}: not a setting (ignored)"
-        for name in sorted(os.environ)
-        if name.startswith(PREFIX)
-        and name.removeprefix(PREFIX).lower() not in Settings.model_fields
-        and not name.startswith(("KREDENSIAL_TEST_", "KREDENSIAL_BENCH_", "KREDENSIAL_REQUIRE_"))
-    ]
+
+    def unknown(named: set[str]) -> list[str]:
+        return [
+            f"{name}: not a setting (ignored)"
+            for name in sorted(os.environ)
+            if name.startswith(PREFIX)
+            and name.removeprefix(PREFIX).lower() not in Settings.model_fields
+            and name not in named
+            and not name.startswith(("KREDENSIAL_TEST_", "KREDENSIAL_BENCH_", "KREDENSIAL_REQUIRE_"))
+        ]
+
     try:
-        Settings.from_env()
+        settings = Settings.from_env()
     except ConfigError as e:
-        return [*e.problems, *unknown]
-    return unknown
+        return [*e.problems, *unknown(set())]
+    # a client secret's variable, named in the issuers file, is a setting too
+    clients = [i.client for i in settings.issuers.for_pages() if i.client is not None]
+    return unknown({c.client_secret_env for c in clients if c.client_secret_env})
 
 
-def _init(directory: Path, database_url: str, public_url: str, redis_url: str) -> list[str]:
+def _init(directory: Path, database_url: str, public_url: str, redis_url: str, oidc_issuers: Path | None) -> list[str]:
     from infra.install import init
 
-    return init(directory, database_url=database_url, public_url=public_url, redis_url=redis_url)
+    return init(
+        directory, database_url=database_url, public_url=public_url, redis_url=redis_url, oidc_issuers=oidc_issuers
+    )
 
 
 TOOLS = OfflineTools(

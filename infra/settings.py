@@ -196,7 +196,7 @@ class Settings(BaseModel):
         issuers = Issuers(issuers=())
         if not problems and parsed.oidc_issuers != NO_PATH:
             try:
-                issuers = load_issuers(parsed.oidc_issuers)
+                issuers = load_issuers(parsed.oidc_issuers, os.environ if environ is None else environ)
             except IssuersRefused as e:
                 problems += [f"{PREFIX}OIDC_ISSUERS: {problem}" for problem in e.problems]
         if problems:

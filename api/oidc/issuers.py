@@ -5,6 +5,10 @@ The file is ``{"issuers": [...]}``; each issuer names its exact ``iss``, the aud
 algorithms it may use, the institutions it may sign in for (absent: a national issuer), and its mappings, tried in
 order: the first whose ``when`` holds decides; none holding refuses the token. README.md ("Signing in") and
 docs/AUTHORIZATION.md show one example per kind of issuer.
+
+An issuer may also have a ``client`` block: this server as that issuer's OpenID client, so that people sign in to
+its pages (``/signin``, api/pages/). Its secret, if it has one, is named by a file or an environment variable, never
+written in the issuers file, and read once when the file is loaded.
 """
 
 from __future__ import annotations
@@ -12,10 +16,11 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections import abc
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError, model_validator
 
 from application.authorization import INSTITUTION_BOUND
 from domain.audit import Role
@@ -30,6 +35,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 ClaimName = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")]
 InstitutionCode = Annotated[str, StringConstraints(pattern=_CODE.pattern)]
 ClaimValue = Annotated[str, StringConstraints(min_length=1, max_length=256)] | bool | int
+Comment = Annotated[str, StringConstraints(max_length=2000)]  # JSON has no comments: a note for the file's readers
+ClientName = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]  # in /signin?issuer=NAME
+Scope = Annotated[str, StringConstraints(pattern=r"^[\x21\x23-\x5b\x5d-\x7e]{1,64}$")]  # RFC 6749, 3.3
 
 
 class _Frozen(BaseModel):
@@ -100,6 +108,38 @@ class Mapping(_Frozen):
         return self
 
 
+class Client(_Frozen):
+    """This server as the issuer's OpenID client, for people signing in to its pages: authorization code with PKCE
+    (S256); the redirect is ``<public URL>/signin/callback``. Without a secret it is a public client."""
+
+    name: ClientName  # the issuer's short name: /signin?issuer=NAME
+    label: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = None  # on the sign-in page
+    client_id: Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=r"^[\x21-\x7e]+$")]
+    client_secret_file: Path | None = None
+    client_secret_env: Annotated[str, StringConstraints(pattern=r"^[A-Z_][A-Z0-9_]{0,127}$")] | None = None
+    scopes: tuple[Scope, ...] = Field(("openid",), min_length=1, max_length=20)
+    # RFC 8707: the resource indicator an issuer needs to give an access token for this API (some do; most not)
+    resource: Annotated[str, StringConstraints(min_length=1, max_length=512, pattern=r"^[\x21-\x7e]+$")] | None = None
+    comment: Comment | None = None
+    _secret: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _openid_and_one_secret(self) -> Self:
+        if "openid" not in self.scopes:
+            raise ValueError("scopes include openid: the ID token proves the sign-in (its nonce)")
+        if self.client_secret_file is not None and self.client_secret_env is not None:
+            raise ValueError("give the secret once: client_secret_file or client_secret_env")
+        return self
+
+    @property
+    def secret(self) -> str | None:
+        """The client secret, read when the file was loaded; None for a public client."""
+        return self._secret
+
+    def __repr__(self) -> str:  # the secret never reaches a log through a repr
+        return f"Client(name={self.name!r}, client_id={self.client_id!r})"
+
+
 class Issuer(_Frozen):
     issuer: Annotated[str, StringConstraints(min_length=8, max_length=512, pattern=r"^https?://[^\s?#]+$")]
     audience: Annotated[str, StringConstraints(min_length=1, max_length=256)]
@@ -112,6 +152,8 @@ class Issuer(_Frozen):
         "at+jwt",
         "application/at+jwt",
     )
+    client: Client | None = None  # people sign in to this server's pages through this issuer (api/pages/)
+    comment: Comment | None = None
 
     @model_validator(mode="after")
     def _limited_issuers_sign_in_only_their_own(self) -> Self:
@@ -135,16 +177,27 @@ class Issuer(_Frozen):
 
 class Issuers(_Frozen):
     issuers: tuple[Issuer, ...] = Field(max_length=MAX_ISSUERS)
+    comment: Comment | None = None
 
     @model_validator(mode="after")
     def _each_once(self) -> Self:
         names = [i.issuer for i in self.issuers]
         if len(set(names)) != len(names):
             raise ValueError("an issuer is listed twice")
+        clients = [i.client.name for i in self.issuers if i.client is not None]
+        if len(set(clients)) != len(clients):
+            raise ValueError("two issuers' clients have the same name")
         return self
 
     def named(self, iss: object) -> Issuer | None:
         return next((i for i in self.issuers if i.issuer == iss), None)
+
+    def for_pages(self) -> tuple[Issuer, ...]:
+        """The issuers people sign in to the pages with: those with a ``client`` block."""
+        return tuple(i for i in self.issuers if i.client is not None)
+
+    def client_named(self, name: str) -> Issuer | None:
+        return next((i for i in self.for_pages() if i.client is not None and i.client.name == name), None)
 
 
 class IssuersRefused(ValueError):
@@ -155,21 +208,53 @@ class IssuersRefused(ValueError):
         self.problems = problems
 
 
-def load_issuers(path: Path) -> Issuers:
+def load_issuers(path: Path, environ: abc.Mapping[str, str] | None = None, *, secrets: bool = True) -> Issuers:
+    """The file's issuers; the clients' secrets are read from the files or the variables of ``environ`` they name
+    (unless ``secrets`` is false: ``kredensial init`` checks a file on a machine that may not hold them yet)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise IssuersRefused([f"cannot read {path}: {e.strerror}"]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise IssuersRefused([f"{path} is not JSON: {e}"]) from None
-    return parse_issuers(data)
+    return parse_issuers(data, environ or {}, secrets=secrets)
 
 
-def parse_issuers(data: object) -> Issuers:
+def parse_issuers(data: object, environ: abc.Mapping[str, str] | None = None, *, secrets: bool = True) -> Issuers:
     try:
-        return Issuers.model_validate(data)
+        issuers = Issuers.model_validate(data)
     except ValidationError as e:
         raise IssuersRefused([_problem(error) for error in e.errors()]) from None
+    if not secrets:
+        return issuers
+    problems = []
+    for n, issuer in enumerate(issuers.issuers):
+        if issuer.client is not None:
+            try:
+                issuer.client._secret = _client_secret(issuer.client, environ or {})
+            except ValueError as e:
+                problems.append(f"issuers.{n}.client: {e}")
+    if problems:
+        raise IssuersRefused(problems)
+    return issuers
+
+
+def _client_secret(client: Client, environ: abc.Mapping[str, str]) -> str | None:
+    """The secret as its file or variable holds it (one line; the file's trailing newline dropped)."""
+    if client.client_secret_file is not None:
+        try:
+            text = client.client_secret_file.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ValueError(f"cannot read client_secret_file {client.client_secret_file}: {e}") from None
+    elif client.client_secret_env is not None:
+        text = environ.get(client.client_secret_env, "").strip()
+        if not text:
+            raise ValueError(f"client_secret_env: {client.client_secret_env} is not set")
+    else:
+        return None
+    if not 0 < len(text) <= 512 or _CONTROL.search(text):
+        raise ValueError("the client secret is one line of printable text, at most 512 characters")
+    return text
 
 
 def _problem(error: Any) -> str:

@@ -43,6 +43,14 @@ class KeysUnavailable(Exception):
     """The issuer's keys could not be had (yet): the token is refused like any other."""
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a client sends a person (authorization) and exchanges the code (token), from the discovery document."""
+
+    authorization: str
+    token: str
+
+
 def fetch_json(url: str) -> Any:
     """GET ``url`` with a short timeout, no redirects to elsewhere honoured silently, a bounded body."""
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "kredensial"})
@@ -62,6 +70,8 @@ class IssuerKeys:
         self._clock = clock
         self._lock = threading.Lock()
         self._jwks_uri: str | None = None
+        self._endpoints: Endpoints | None = None
+        self._discovery_attempted_at: float | None = None
         self._keys: dict[str | None, SigningKey] = {}
         self._loaded = False
         self._attempted_at: float | None = None
@@ -82,6 +92,22 @@ class IssuerKeys:
             raise KeysUnavailable(f"no key {kid!r} in the JWKS of {self.issuer.issuer}")
         return found
 
+    def endpoints(self) -> Endpoints:
+        """The issuer's authorization and token endpoints, discovered once; after a failure, asked again at most
+        every ten seconds (a flood of sign-in clicks while the provider is down is not passed on)."""
+        with self._lock:
+            if self._endpoints is None:
+                now = self._clock()
+                if self._discovery_attempted_at is not None and now - self._discovery_attempted_at < RETRY_INTERVAL:
+                    raise KeysUnavailable(f"the discovery document of {self.issuer.issuer} failed moments ago")
+                self._discovery_attempted_at = now
+                try:
+                    self._discover()
+                except (OSError, ValueError) as e:
+                    raise KeysUnavailable(f"discovery of {self.issuer.issuer}: {type(e).__name__}: {e}") from None
+            assert self._endpoints is not None
+            return self._endpoints
+
     def _lookup(self, kid: str | None) -> SigningKey | None:
         if kid is None:
             return next(iter(self._keys.values())) if len(self._keys) == 1 else None
@@ -98,7 +124,8 @@ class IssuerKeys:
         self.fetches += 1
         try:
             if self._jwks_uri is None:
-                self._jwks_uri = self._discovered_jwks_uri()
+                self._discover()
+                assert self._jwks_uri is not None
             document = self._fetch(self._jwks_uri)
         except (OSError, ValueError) as e:
             raise KeysUnavailable(f"the keys of {self.issuer.issuer}: {type(e).__name__}: {e}") from None
@@ -108,14 +135,20 @@ class IssuerKeys:
         if not self._loaded:  # the first load is no refresh: the first rotation is picked up at once
             self._loaded, self._attempted_at = True, None
 
-    def _discovered_jwks_uri(self) -> str:
+    def _discover(self) -> None:
         document = self._fetch(self.issuer.discovery_url)
         if not isinstance(document, dict) or document.get("issuer") != self.issuer.issuer:
             raise ValueError("the discovery document names another issuer")
-        uri = document.get("jwks_uri")
-        if not isinstance(uri, str) or not uri.startswith(("https://", "http://")):
-            raise ValueError("the discovery document has no jwks_uri")
-        return uri
+        self._jwks_uri = _url(document, "jwks_uri")
+        if self.issuer.client is not None:  # only a client needs these; an API-only issuer may not publish them
+            self._endpoints = Endpoints(_url(document, "authorization_endpoint"), _url(document, "token_endpoint"))
+
+
+def _url(document: dict[str, Any], name: str) -> str:
+    uri = document.get(name)
+    if not isinstance(uri, str) or not uri.startswith(("https://", "http://")) or len(uri) > 2048:
+        raise ValueError(f"the discovery document has no {name}")
+    return uri
 
 
 def _signing_keys(document: Any) -> list[SigningKey]:

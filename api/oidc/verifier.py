@@ -8,6 +8,7 @@ issuer's mappings give the role, the institution (only one the issuer may sign i
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 from typing import Any
@@ -60,16 +61,42 @@ class OIDCVerifier:
         claims = self._verified(token, header, issuer)
         return self._actor(issuer, claims)
 
+    def verify_id_token(self, token: str, issuer: Issuer, *, client_id: str, nonce: str) -> dict[str, Any]:
+        """An ID token this server asked for as ``client_id`` (OpenID Connect Core, 3.1.3.7): signed with the issuer's
+        keys (the same cache as access tokens), ``iss``, ``aud`` naming this client (``azp`` too when it names
+        others), ``exp``, and the ``nonce`` of this sign-in, so that a token from another sign-in is not replayed."""
+        if len(token) > MAX_TOKEN_CHARS:
+            raise Refused("the ID token is too long")
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as e:
+            raise Refused(f"the ID token is not a JWT: {type(e).__name__}") from None
+        typ = header.get("typ")
+        if isinstance(typ, str) and typ.lower() in ("at+jwt", "application/at+jwt"):
+            raise Refused("an access token where the ID token belongs")
+        claims = self._signed(token, header, issuer, audience=client_id, require=["exp", "iat", "iss", "aud", "sub"])
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if len(audiences) > 1 and claims.get("azp") != client_id:
+            raise Refused("an ID token for several audiences names another authorized party")
+        if not isinstance(claims.get("nonce"), str) or not hmac.compare_digest(claims["nonce"], nonce):
+            raise Refused("the ID token's nonce is not this sign-in's")
+        return claims
+
     def _verified(self, token: str, header: dict[str, Any], issuer: Issuer) -> dict[str, Any]:
+        typ = header.get("typ")
+        if issuer.token_types is not None and not (isinstance(typ, str) and typ.lower() in issuer.token_types):
+            # RFC 9068: an access token says so; an ID token (for a client, not for this API) must not pass as one
+            raise Refused(f"the token's typ {typ!r} is not an access token's")
+        return self._signed(token, header, issuer, audience=issuer.audience, require=["exp", "iss", "aud"])
+
+    def _signed(
+        self, token: str, header: dict[str, Any], issuer: Issuer, *, audience: str, require: list[str]
+    ) -> dict[str, Any]:
         alg, kid = header.get("alg"), header.get("kid")
         if not isinstance(alg, str) or alg not in issuer.algorithms:
             raise Refused(f"algorithm {alg!r} is not one {issuer.issuer} may use")
         if kid is not None and not isinstance(kid, str):
             raise Refused("the kid is no string")
-        typ = header.get("typ")
-        if issuer.token_types is not None and not (isinstance(typ, str) and typ.lower() in issuer.token_types):
-            # RFC 9068: an access token says so; an ID token (for a client, not for this API) must not pass as one
-            raise Refused(f"the token's typ {typ!r} is not an access token's")
         try:
             signing = self.keys[issuer.issuer].key(kid)
         except KeysUnavailable as e:
@@ -82,10 +109,10 @@ class OIDCVerifier:
                 token,
                 key.key,
                 algorithms=[alg],
-                audience=issuer.audience,
+                audience=audience,
                 issuer=issuer.issuer,
                 leeway=LEEWAY,
-                options={"require": ["exp", "iss", "aud"]},
+                options={"require": require},
             )
         except jwt.PyJWTError as e:
             raise Refused(f"{type(e).__name__}: {e}") from None

@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.graphql.transport import Router
+from api.html_page import HEADERS
 from api.problems import problem, violation, wants_html
 from api.public_lane import PublicLane
 from api.sdl import mount
@@ -104,7 +105,7 @@ def create_sivil_router(
     mount(router, Router(schema, context_getter=context), "/sivil/graphql", schema)
 
     def html(body: str, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
-        return HTMLResponse(body, status_code=status_code, headers={**page.HEADERS, **(headers or {})})
+        return HTMLResponse(body, status_code=status_code, headers={**HEADERS, **(headers or {})})
 
     def refused(
         request: Request,

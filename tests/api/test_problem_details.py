@@ -95,6 +95,11 @@ BAD: dict[tuple[str, str], Bad] = {
         "GET", "/equivalency/sk-status?registration=PI-2026-000001", 422, "invalid-request"
     ),
     ("GET", "/dpi/{university_code}/{nim}.pdf"): Bad("GET", "/dpi/001002/2022001.pdf", 401, "not-authorized"),
+    # Signing in to the pages (issue 29): an address elsewhere as next, a callback of no sign-in.
+    ("GET", "/signin"): Bad("GET", "/signin?next=//evil.example", 400, "rule-violation"),
+    ("GET", "/signin/callback"): Bad("GET", "/signin/callback?code=x&state=y", 400, "invalid-request"),
+    ("GET", "/signout"): Bad("POST", "/signout", 405, "method-not-allowed"),
+    ("GET", "/me"): Bad("POST", "/me", 405, "method-not-allowed"),
     # Open credentials: public documents, refused parameters.
     ("GET", "/did.json"): Bad("POST", "/did.json", 405, "method-not-allowed"),
     ("GET", "/.well-known/did.json"): Bad("POST", "/.well-known/did.json", 405, "method-not-allowed"),

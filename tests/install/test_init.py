@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import subprocess
 import sys
@@ -59,3 +60,37 @@ def test_init_again_keeps_every_secret_and_adds_only_what_is_missing(tmp_path: P
     assert again["KREDENSIAL_DATABASE_URL"] == "postgresql://root@db/k"
     assert (home / "pki" / "signing-key.pem").read_bytes() == key
     assert "KREDENSIAL_SECRET: kept" in out
+
+
+def test_init_writes_an_example_issuers_file_where_none_is_and_names_it(tmp_path: Path) -> None:
+    """Issue 29: people sign in through the identity providers of the issuers file; init writes an example to edit,
+    which loads (the server starts with it), and names it in the environment file."""
+    home = tmp_path / "kredensial"
+    out = init(home, "--public-url", "https://x.id", "--oidc-issuers", str(home / "issuers.json"))
+    env = read_env_file(home / "kredensial.env")
+    assert env["KREDENSIAL_OIDC_ISSUERS"] == str(home / "issuers.json")
+    assert "an example" in out
+    settings = Settings.from_env({**env, "KREDENSIAL_DATA_DIR": str(tmp_path / "var")})
+    assert [i.client.name for i in settings.issuers.for_pages() if i.client] == ["kampus"]
+
+
+def test_init_checks_an_issuers_file_it_is_given_and_names_none_it_refuses(tmp_path: Path) -> None:
+    issuers = tmp_path / "issuers.json"
+    issuers.write_text(json.dumps({"issuers": [{"issuer": "https://sso.x.example", "audience": "k", "mappings": []}]}))
+    out = init(tmp_path / "refused", "--oidc-issuers", str(issuers))
+    assert "KREDENSIAL_OIDC_ISSUERS" not in read_env_file(tmp_path / "refused" / "kredensial.env")
+    assert "is refused: issuers.0.mappings" in out
+    good = {
+        "issuers": [
+            {
+                "issuer": "https://sso.x.example",
+                "audience": "k",
+                "mappings": [{"when": {"claim": "roles", "contains": "auditor"}, "role": "auditor"}],
+            }
+        ]
+    }
+    issuers.write_text(json.dumps(good))
+    out = init(tmp_path / "checked", "--oidc-issuers", str(issuers))
+    assert read_env_file(tmp_path / "checked" / "kredensial.env")["KREDENSIAL_OIDC_ISSUERS"] == str(issuers)
+    assert "(checked)" in out
+    assert json.loads(issuers.read_text()) == good  # never overwritten

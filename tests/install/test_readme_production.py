@@ -59,7 +59,9 @@ def test_the_readme_production_block_starts_and_serves_the_first_session(tmp_pat
             db.execute("DROP DATABASE kredensial")  # the block creates it
         etc, api_port = tmp_path / "etc", free_port()
         env = {**clean_env(), "KREDENSIAL_PORT": str(api_port), "KREDENSIAL_DATA_DIR": str(tmp_path / "var")}
-        env["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"  # the first session signs in with `kredensial token` (issue 29)
+        # The first session signs in with `kredensial token`, which a production install takes only when allowed (issue
+        # 29): the block itself names the issuers file people sign in with.
+        env["KREDENSIAL_ALLOW_DEV_TOKENS"] = "1"
         block = subprocess.Popen(
             ["bash", "-euo", "pipefail", "-c", placed(production_block(), port, etc)],
             env=env,
@@ -83,6 +85,10 @@ def test_the_readme_production_block_starts_and_serves_the_first_session(tmp_pat
                     raise AssertionError(stderr.decode()[-3000:])
                 time.sleep(0.2)
             session_env = {**env, **read_env_file(etc / "kredensial.env")}
+            # Issue 29: people sign in through the issuers file init wrote (an example, for the operator to edit)
+            assert session_env["KREDENSIAL_OIDC_ISSUERS"] == str(etc / "issuers.json")
+            me = httpx.get(f"http://127.0.0.1:{api_port}/me", timeout=10)
+            assert me.status_code == 200 and "/signin?issuer=kampus" in me.text, me.text
             _, answers = run_session(first_session(), session_env, README.parent)
             assert answers[-1]["data"]["diploma"]["status"] == "PAIRED"
             with psycopg.connect(cluster.url, autocommit=True) as db:

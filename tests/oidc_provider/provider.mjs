@@ -6,7 +6,9 @@
 //    "keys": "/tmp/x/provider-keys.json", the provider's private JWKS: created (RS256 + ES256) when absent
 //    "audience": "kredensial",            the "aud" of every access token
 //    "accounts": {"budi": {"nim": "2020001"}, ...},   account id -> the claims its access tokens carry
-//    "clients": [{...oidc-provider client metadata...}]}
+//    "clients": [{...oidc-provider client metadata...}]}   the browser frontend (public), the machines
+//                                         (client credentials), and kredensial's pages: a client whose redirect is
+//                                         the served kredensial's /signin/callback (confidential or public)
 //
 // Access tokens are JWTs (RFC 9068) for one of two resource indicators, both with the audience above:
 // urn:kredensial:rs256 (the default) and urn:kredensial:es256, signed with the newest key of that algorithm.

@@ -23,12 +23,17 @@ from tests.api.authorization_walk import Seeded, seed
 from tests.assessment.lsp import LSP
 from tests.conftest import RAN_PROCESSES, create_database, drop_database
 from tests.servers import clean_env, free_port, served_process
-from tests.sign_in.provider import AUDIENCE, Machine, OpenIDProvider, running_provider
-from tests.world import UNIVERSITY, Clock, World
+from tests.sign_in.provider import AUDIENCE, ES256, Machine, OpenIDProvider, PagesClient, running_provider
+from tests.world import OPERATOR, UNIVERSITY, Clock, World
 
 KREDENSIAL = [sys.executable, "-m", "infra.main"]
 OTHER_UNIVERSITY = "009999"
 FEED = Machine("pddikti-feed", "feed-secret-" + "f" * 32)
+STORES = ("sqlite", "postgres")
+# kredensial's pages as the providers' client: the campus's confidential (a secret, read from a file), the ministry's
+# public (PKCE alone, and a resource indicator: its access tokens are for the ES256 resource).
+CAMPUS_PAGES_SECRET = "pages-secret-" + "p" * 32
+CAMPUS_PAGES, MINISTRY_PAGES = "kredensial-pages", "kredensial-pages-public"
 # Account id at the provider -> the claims its access tokens carry (what a kredensial mapping reads).
 CAMPUS_ACCOUNTS: dict[str, dict[str, Any]] = {
     "budi": {"nim": "2020001", "name": "Budi Santoso"},
@@ -51,9 +56,23 @@ def _feed_mapping(institution: str) -> dict[str, Any]:
     }
 
 
-def issuers_file(campus: str, ministry: str, rotating: str) -> dict[str, Any]:
-    """The issuers a real installation would list, in the agreed format (README, "Signing in")."""
+def issuers_file(campus: str, ministry: str, rotating: str, secret_file: Path | None = None) -> dict[str, Any]:
+    """The issuers a real installation would list, in the agreed format (README, "Signing in"); the campus's and
+    the ministry's sign people in to the pages too (their ``client`` blocks)."""
     algorithms = ["RS256", "ES256"]
+    campus_client = {
+        "name": "kampus",
+        "label": "SSO Universitas",
+        "client_id": CAMPUS_PAGES,
+        "client_secret_file": str(secret_file),
+        "scopes": ["openid", "kredensial"],
+    }
+    ministry_client = {
+        "name": "kementerian",
+        "client_id": MINISTRY_PAGES,
+        "scopes": ["openid", "kredensial"],
+        "resource": ES256,
+    }
     return {
         "issuers": [
             {
@@ -61,6 +80,7 @@ def issuers_file(campus: str, ministry: str, rotating: str) -> dict[str, Any]:
                 "audience": AUDIENCE,
                 "algorithms": algorithms,
                 "institutions": [UNIVERSITY],
+                **({"client": campus_client} if secret_file else {}),
                 "mappings": [
                     {
                         "when": {"claim": "roles", "contains": "operator"},
@@ -81,6 +101,7 @@ def issuers_file(campus: str, ministry: str, rotating: str) -> dict[str, Any]:
                 "issuer": ministry,
                 "audience": AUDIENCE,
                 "algorithms": algorithms,
+                **({"client": ministry_client} if secret_file else {}),
                 "mappings": [
                     {
                         "when": {"claim": "roles", "contains": "kabag_sertifikasi"},
@@ -103,14 +124,29 @@ def issuers_file(campus: str, ministry: str, rotating: str) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def campus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
-    with running_provider(tmp_path_factory.mktemp("campus-idp"), accounts=CAMPUS_ACCOUNTS, machines=[FEED]) as p:
+def ports() -> dict[str, int]:
+    """The port each store's ``serve`` will listen on, chosen before the providers start: their clients name its
+    callback."""
+    return {store: free_port() for store in STORES}
+
+
+def callbacks(ports: dict[str, int]) -> tuple[str, ...]:
+    return tuple(f"http://127.0.0.1:{port}/signin/callback" for port in ports.values())
+
+
+@pytest.fixture(scope="module")
+def campus(tmp_path_factory: pytest.TempPathFactory, ports: dict[str, int]) -> Iterator[OpenIDProvider]:
+    pages = PagesClient(CAMPUS_PAGES, callbacks(ports), CAMPUS_PAGES_SECRET)
+    workdir = tmp_path_factory.mktemp("campus-idp")
+    with running_provider(workdir, accounts=CAMPUS_ACCOUNTS, machines=[FEED], pages=pages) as p:
         yield p
 
 
 @pytest.fixture(scope="module")
-def ministry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIDProvider]:
-    with running_provider(tmp_path_factory.mktemp("ministry-idp"), accounts=MINISTRY_ACCOUNTS, machines=[]) as p:
+def ministry(tmp_path_factory: pytest.TempPathFactory, ports: dict[str, int]) -> Iterator[OpenIDProvider]:
+    pages = PagesClient(MINISTRY_PAGES, callbacks(ports))
+    workdir = tmp_path_factory.mktemp("ministry-idp")
+    with running_provider(workdir, accounts=MINISTRY_ACCOUNTS, machines=[], pages=pages) as p:
         yield p
 
 
@@ -171,6 +207,7 @@ def served(
     campus: OpenIDProvider,
     ministry: OpenIDProvider,
     rotating: OpenIDProvider,
+    ports: dict[str, int],
 ) -> Iterator[Served]:
     """A world seeded in every context (the authorization walk's), then ``serve`` on it with the issuers file."""
     workdir = tmp_path_factory.mktemp(f"serve-{request.param}")
@@ -182,13 +219,25 @@ def served(
             world = World(container, clock)
             world.university(OTHER_UNIVERSITY, "Universitas Lain")
             seeded = seed(container, world)
+            # the student's DPI, finished at graduation: a signed PDF for them to download from their page
+            container.services.submission.commands.finish_dpi(university_code=UNIVERSITY, nim="2020001", cause=OPERATOR)
+            world.project()
         finally:
             container.close()
+        secret_file = workdir / "campus-client-secret"
+        secret_file.write_text(CAMPUS_PAGES_SECRET + "\n")
+        secret_file.chmod(0o600)
         issuers = workdir / "issuers.json"
-        issuers.write_text(json.dumps(issuers_file(campus.issuer, ministry.issuer, rotating.issuer), indent=2))
-        port = free_port()
+        listed = issuers_file(campus.issuer, ministry.issuer, rotating.issuer, secret_file)
+        issuers.write_text(json.dumps(listed, indent=2))
+        port = ports[request.param]
         command = [*KREDENSIAL, "serve", "--port", str(port)]
-        serve_env = {**clean_env(), **env, "KREDENSIAL_OIDC_ISSUERS": str(issuers)}
+        serve_env = {
+            **clean_env(),
+            **env,
+            "KREDENSIAL_OIDC_ISSUERS": str(issuers),
+            "KREDENSIAL_PUBLIC_URL": f"http://127.0.0.1:{port}",  # where the providers send people back
+        }
         log = workdir / "serve.log"
         with log.open("wb") as output, served_process(command, serve_env, port, output) as url:
             yield Served(url, log, seeded, request.param, env["KREDENSIAL_SECRET"])

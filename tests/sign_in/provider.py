@@ -37,6 +37,26 @@ REDIRECT_URI = "http://127.0.0.1:9/callback"  # never fetched: the code is read 
 
 
 @dataclass(frozen=True)
+class PagesClient:
+    """kredensial itself as the provider's client, for people signing in to its pages (code + PKCE, the redirect its
+    ``/signin/callback``): confidential with a secret, or public without one."""
+
+    client_id: str
+    redirect_uris: tuple[str, ...]
+    secret: str | None = None
+
+    def metadata(self) -> dict[str, Any]:
+        auth = {"client_secret": self.secret, "token_endpoint_auth_method": "client_secret_basic"}
+        return {
+            "client_id": self.client_id,
+            **(auth if self.secret else {"token_endpoint_auth_method": "none"}),
+            "grant_types": ["authorization_code"],
+            "response_types": ["code"],
+            "redirect_uris": list(self.redirect_uris),
+        }
+
+
+@dataclass(frozen=True)
 class Machine:
     """A confidential client that signs in with its own credentials (client_credentials)."""
 
@@ -104,7 +124,7 @@ class OpenIDProvider:
                     "code_challenge_method": "S256",
                 },
             )
-            callback = self._interact(browser, page, {"login": account, "password": "any"})
+            callback = self.sign_in(browser, page, account)
         query = parse_qs(urlsplit(callback).query)
         assert query.get("state") == [state], callback
         assert "code" in query, callback
@@ -123,13 +143,22 @@ class OpenIDProvider:
         assert response.status_code == 200, response.text
         return str(response.json()["access_token"])
 
-    def _interact(self, browser: httpx.Client, response: httpx.Response, fields: dict[str, str]) -> str:
+    def sign_in(
+        self, browser: httpx.Client, response: httpx.Response, account: str, redirect_uri: str = REDIRECT_URI
+    ) -> str:
+        """From ``response`` (a redirect to the provider's /auth), the person signs in as ``account`` on the
+        provider's pages and consents; the provider's redirect back to ``redirect_uri`` (not followed)."""
+        return self._interact(browser, response, {"login": account, "password": "any"}, redirect_uri)
+
+    def _interact(
+        self, browser: httpx.Client, response: httpx.Response, fields: dict[str, str], redirect_uri: str = REDIRECT_URI
+    ) -> str:
         """Follows redirects and submits each form the provider shows (login, then consent) until it redirects to
         the client; returns that redirect. A form's own hidden fields are sent with ``fields`` filled in."""
         for _ in range(12):
             if response.is_redirect:
                 location = urljoin(str(response.url), response.headers["location"])
-                if location.startswith(REDIRECT_URI):
+                if location.startswith(redirect_uri):
                     return location
                 response = browser.get(location)
                 continue
@@ -182,7 +211,7 @@ def node_and_package() -> str:
 
 @contextmanager
 def running_provider(
-    workdir: Path, *, accounts: dict[str, dict[str, Any]], machines: list[Machine]
+    workdir: Path, *, accounts: dict[str, dict[str, Any]], machines: list[Machine], pages: PagesClient | None = None
 ) -> Iterator[OpenIDProvider]:
     """Starts the provider on a free loopback port with keys of its own (written to ``workdir``) and yields it once
     its discovery document answers; it is stopped on exit."""
@@ -212,6 +241,7 @@ def running_provider(
                 }
                 for m in machines
             ),
+            *([pages.metadata()] if pages else []),
         ],
     }
     config_file = workdir / "provider.json"
