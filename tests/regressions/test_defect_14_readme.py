@@ -85,7 +85,7 @@ def run_session(script: str, env: dict[str, str], cwd: Path) -> tuple[subprocess
         timeout=300,
     )
     assert done.returncode == 0, done.stderr + done.stdout
-    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    answers = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]  # not a CLI's report
     assert all("errors" not in a for a in answers), done.stdout
     return done, answers
 
@@ -98,16 +98,16 @@ def twice(heading: str, server: dict[str, str], tmp_path: Path) -> list[list[Any
         cwd = tmp_path / f"run-{n}"
         cwd.mkdir()
         done, answers = run_session(session(heading), server, cwd)
-        typenames = {v.get("__typename") for a in answers for v in (a.get("data") or {}).values() if isinstance(v, dict)}
+        typenames = {
+            v.get("__typename") for a in answers for v in (a.get("data") or {}).values() if isinstance(v, dict)
+        }
         refusals = typenames & {"RuleViolation", "NotAuthorized", "NotFound", "Conflict", "Unavailable"}
         assert not refusals, f"run {n}: {done.stdout}"
         runs.append(answers)
     return runs
 
 
-def test_defect_14_the_first_session_runs_twice_and_reads_its_own_write(
-    server: dict[str, str], tmp_path: Path
-) -> None:
+def test_defect_14_the_first_session_runs_twice_and_reads_its_own_write(server: dict[str, str], tmp_path: Path) -> None:
     for n in (1, 2):
         cwd = tmp_path / f"run-{n}"
         cwd.mkdir()
@@ -119,9 +119,15 @@ def test_defect_14_the_first_session_runs_twice_and_reads_its_own_write(
 
 def test_the_viewer_session_answers_each_role_its_own(server: dict[str, str], tmp_path: Path) -> None:
     for answers in twice("## What each role sees", server, tmp_path):
-        student, operator, bnsp, auditor = (a["data"]["viewer"] for a in answers[-4:])
+        student, operator, imports, bnsp, auditor = (a["data"]["viewer"] for a in answers[-5:])
         assert student["__typename"] == "StudentViewer" and student["record"]["nim"] == student["subject"]
         assert [e["node"]["nim"] for e in operator["students"]["edges"]] == [student["subject"]]
+        [last] = [e["node"] for e in imports["imports"]["edges"]]  # the session's own import, the newest
+        assert (last["accepted"], last["refused"], last["refusedLines"]) == (
+            1,
+            1,
+            [{"line": 2, "field": "ipk", "ruleId": "PIN-0"}],
+        )
         assert bnsp["__typename"] == "BnspViewer" and auditor["__typename"] == "AuditorViewer"
 
 
@@ -146,7 +152,11 @@ def test_the_assessment_session_runs_the_sop_to_the_end_and_its_review(server: d
     """Issues 10 and 30: from skema to the certificate handed over (ASM-6 step 10), reviewed (ASM-9), verified."""
     for answers in twice("## Competency certification by an LSP", server, tmp_path):
         fields = {k: v for a in answers for k, v in a["data"].items()}
-        assert fields["handOverCertificate"] == {"__typename": "AssessmentAccepted", "stage": "CERTIFIED", "nextStep": None}
+        assert fields["handOverCertificate"] == {
+            "__typename": "AssessmentAccepted",
+            "stage": "CERTIFIED",
+            "nextStep": None,
+        }
         [review] = fields["processReviews"]["items"]
         assert review["reviewer"] == "komite-1"
         verified = answers[-1]["data"]["verifyCertificate"]
