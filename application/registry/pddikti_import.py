@@ -3,7 +3,8 @@
 Each line is parsed (pure: text → command, or the PIN-0 failures of its fields), then run as one
 ``Registry`` command whose cause names the file and the line, ``CHUNK`` lines to a transaction (a unit of
 work, ``application.unit``). A bad line is reported and skipped; it never stops the import. Every command is
-idempotent, so importing the same file again appends nothing.
+idempotent, so importing the same file again changes no record; each run itself is recorded (``import_file``,
+``domain.registry.pddikti_import``) for the operators to read what it did.
 Fields that may be null may also be left out; any other missing or unknown field is an error.
 """
 
