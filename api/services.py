@@ -37,6 +37,7 @@ from projections.audit.chain import ChainKeeper, Signer
 from projections.eligibility.register import StudentRegister
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.view import EquivalencyView
+from projections.imports.view import ImportView
 from projections.numbering.view import NumberingView
 from projections.registers.view import RegistersView
 from projections.remote_assessment.view import RemoteAssessmentView
@@ -74,6 +75,7 @@ class DiplomaServices:
     sivil: SivilView
     sivil_public: SivilPublic
     students: StudentRegister  # a university's students and their semesters (issue 32)
+    imports: ImportView  # what each PDDIKTI import did, per university (issue 32)
 
 
 @dataclass

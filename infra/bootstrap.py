@@ -91,6 +91,8 @@ from projections.eligibility.register import StudentRegister
 from projections.eligibility.view import EligibilityView
 from projections.equivalency.projection import EquivalencyProjection
 from projections.equivalency.view import EquivalencyView
+from projections.imports.projection import ImportProjection
+from projections.imports.view import ImportView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.projection import Projection
@@ -347,6 +349,7 @@ def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
         CredentialStatusProjection(),
         RegistersProjection(),
         SharesProjection(),
+        ImportProjection(),
     ]
 
 
@@ -581,6 +584,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             sivil=SivilView(queries),
             sivil_public=sivil_public,
             students=StudentRegister(queries),
+            imports=ImportView(queries),
         ),
         submission=SubmissionServices(
             commands=submissions,

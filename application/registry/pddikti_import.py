@@ -3,7 +3,8 @@
 Each line is parsed (pure: text → command, or the PIN-0 failures of its fields), then run as one
 ``Registry`` command whose cause names the file and the line, ``CHUNK`` lines to a transaction (a unit of
 work, ``application.unit``). A bad line is reported and skipped; it never stops the import. Every command is
-idempotent, so importing the same file again appends nothing.
+idempotent, so importing the same file again changes no record; each run itself is recorded (``import_file``,
+``domain.registry.pddikti_import``) for the operators to read what it did.
 Fields that may be null may also be left out; any other missing or unknown field is an error.
 """
 
@@ -31,6 +32,7 @@ from domain.registry.accreditation import Accreditation
 from domain.registry.codes import NIM, Code, ProdiCode, UniversityCode
 from domain.registry.gpa import GPA
 from domain.registry.level import Level, Orientation
+from domain.registry.pddikti_import import MAX_RECORDED_ERRORS, RefusedLine, UniversityTally
 from domain.registry.period import Period
 from domain.registry.programme import Programme
 from domain.registry.record import Graduation, SemesterReport, SemesterStatus
@@ -67,6 +69,7 @@ class ImportReport:
     unchanged: int = 0  # lines whose command was an idempotent no-op
     errors: list[LineError] = field(default_factory=list)
     last_position: int | None = None  # wait for read models up to here
+    tallies: tuple[UniversityTally, ...] = ()  # per university, as the import's record keeps them (issue 32)
 
     @property
     def failed(self) -> int:
@@ -572,12 +575,63 @@ def import_pddikti(
     ``pddikti:{source}:{line_number}``, so an auditor can go from any event to its line. A crash loses at
     most the chunk in progress; every command is idempotent, so running the file again completes it.
     """
-    parsed = [_parse(number, text) for number, text in records(lines)]
+    numbered = list(records(lines))
+    parsed = [_parse(number, text) for number, text in numbered]
     run = _Run(registry, actor, source, _last_by_key(parsed), ImportReport(source=source))
     for start in range(0, len(parsed), CHUNK):
         run.chunk(parsed[start : start + CHUNK], progress)
     run.report.errors.sort(key=lambda e: e.line_number)
+    run.report.tallies = tallies(parsed, dict(numbered), run.last, run.report.errors)
     return run.report
+
+
+def tallies(
+    parsed: list[Parsed], texts: dict[int, str], last: dict[Key, Command], errors: list[LineError]
+) -> tuple[UniversityTally, ...]:
+    """Each university's accepted, refused and superseded lines, and the first ``MAX_RECORDED_ERRORS`` line errors
+    of the file (field and rule only), each under the university its line names."""
+    refused_by_line: dict[int, list[LineError]] = {}
+    for error in errors:
+        refused_by_line.setdefault(error.line_number, []).append(error)
+    counts: dict[str | None, list[int]] = {}  # university: [accepted, refused, superseded, unrecorded]
+    recorded: dict[str | None, list[RefusedLine]] = {}
+    kept = 0
+    for number, command in parsed:
+        university = _university_of(command, texts[number])
+        tally = counts.setdefault(university, [0, 0, 0, 0])
+        if number in refused_by_line:
+            tally[1] += 1
+            for error in refused_by_line[number]:
+                if kept < MAX_RECORDED_ERRORS:
+                    recorded.setdefault(university, []).append(RefusedLine(number, error.field, error.rule_id))
+                    kept += 1
+                else:
+                    tally[3] += 1
+            continue
+        tally[0] += 1
+        key = None if isinstance(command, RuleViolation) else _correction_key(command)
+        if key is not None and last[key] is not command:
+            tally[2] += 1
+    return tuple(
+        UniversityTally(u, accepted, refused, superseded, tuple(recorded.get(u, ())), unrecorded)
+        for u, (accepted, refused, superseded, unrecorded) in sorted(counts.items(), key=lambda i: i[0] or "")
+    )
+
+
+def _university_of(command: Command | RuleViolation, text: str) -> str | None:
+    """The university a line is about: its command's, or for a line refused as it was read, the code its
+    ``university`` field (``code`` for a university line) holds, if that is one."""
+    match command:
+        case RegisterUniversity(code=code):
+            return code
+        case RuleViolation():
+            try:
+                raw = json.loads(text)
+                value = raw.get("code" if raw.get("kind") == "university" else "university")
+                return UniversityCode.parse(value).value if isinstance(value, str) else None
+            except (ValueError, AttributeError, RuleViolation):
+                return None
+    return command.university_code
 
 
 def source_of(content: bytes) -> str:
@@ -588,6 +642,14 @@ def source_of(content: bytes) -> str:
 def import_file(
     registry: Registry, path: Path, *, actor: Actor, progress: Callable[[int], None] | None = None
 ) -> ImportReport:
+    """Imports the file, then records what it did (issue 32): the file's digest, each university's counts and the
+    first line errors, for the operators to read."""
     content = path.read_bytes()
     lines = content.decode("utf-8-sig").splitlines()
-    return import_pddikti(registry, lines, actor=actor, source=source_of(content), progress=progress)
+    report = import_pddikti(registry, lines, actor=actor, source=source_of(content), progress=progress)
+    sha256 = hashlib.sha256(content).hexdigest()
+    cause = Cause(actor=actor, request_id=f"pddikti:{report.source}")
+    receipt = registry.record_import(sha256=sha256, lines_read=report.lines_read, tallies=report.tallies, cause=cause)
+    if receipt.position:
+        report.last_position = max(report.last_position or 0, receipt.position)
+    return report

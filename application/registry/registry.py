@@ -13,12 +13,13 @@ from application.authorization import ERASERS, RECORD_REPORTERS, REGISTRY_KEEPER
 from application.receipt import Receipt
 from application.registry.erasure import ErasureReceipt, Erasures
 from application.service import active_unit
-from domain.audit import Cause
+from domain.audit import Cause, Role
 from domain.personal import PersonalData, Sealer
 from domain.registry.accreditation import Accreditation
 from domain.registry.codes import ProdiCode, UniversityCode, student_key
 from domain.registry.identity import parse_personal
 from domain.registry.level import Level, Orientation
+from domain.registry.pddikti_import import PddiktiImport, UniversityTally
 from domain.registry.period import Period
 from domain.registry.programme import Programme, parse_programme_name
 from domain.registry.record import Graduation, SemesterReport
@@ -190,3 +191,12 @@ class Registry(Erasures):  # UU PDP erasure completion: application/registry/era
 
     def _student(self, university_code: str, nim: str) -> Student:
         return self.load(Student, Student.create_id(university_code, nim), "student", f"{university_code}/{nim}")
+
+    def record_import(
+        self, *, sha256: str, lines_read: int, tallies: tuple[UniversityTally, ...], cause: Cause
+    ) -> Receipt:
+        """What an import of a PDDIKTI file did, per university (issue 32): the bulk import's own record."""
+        require(cause.actor, frozenset({Role.PDDIKTI_SYNC}))
+        return self.receipt(
+            self.commit(PddiktiImport(sha256=sha256, lines_read=lines_read, tallies=tallies, cause=cause))
+        )

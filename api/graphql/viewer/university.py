@@ -18,6 +18,7 @@ from api.graphql.diploma.types import Diploma, NinaEligibility, Verification
 from api.graphql.errors import RuleViolation
 from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
+from api.graphql.viewer.imports import IMPORTS, ImportsPage, PddiktiImport
 from api.graphql.viewer.records import DiplomaStatusEnum, Semester, StandingEnum, Student
 from domain import errors
 from domain.diploma.status import DiplomaStatus
@@ -196,6 +197,30 @@ class UniversityViewer(Viewer):
             lambda p: numbering.register(code, prodi_code=prodi, status=wanted, limit=p.limit, offset=p.offset),
             lambda: numbering.register_count(code, prodi_code=prodi, status=wanted),
             Diploma.from_row,
+        )
+
+    @strawberry.field(
+        description="What each PDDIKTI import did with the university's lines, newest first: counts and line errors."
+    )
+    async def imports(
+        self,
+        info: Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        position: int | None = None,
+    ) -> ImportsPage:
+        try:
+            page = Slice.parse(first, after)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
+        ctx, code, view = info.context, self.university_code, info.context.services.diploma.imports
+        await ctx.read(IMPORTS, position, lambda: None)
+        return await paged(
+            ctx,
+            page,
+            lambda p: view.of_university(code, limit=p.limit, offset=p.offset),
+            lambda: view.count(code),
+            PddiktiImport.from_row,
         )
 
 
