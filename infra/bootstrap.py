@@ -72,6 +72,7 @@ from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import NO_PATH, Settings
+from infra.sharing.erasure import ErasedHolders
 from infra.sharing.uses import ShareUseTrail
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
@@ -491,10 +492,15 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
 
+    erased_holders = ErasedHolders(
+        shares, ShareUseTrail(reads), registry=diplomas, assessments=assessments, equivalencies=equivalencies
+    )
+
     def complete_erasures() -> None:
         diplomas.complete_erasures()
         assessments.complete_erasures()
         equivalencies.complete_erasures()
+        erased_holders.step()  # SHR-10: an erased holder's shares end and their uses are forgotten
 
     worker = ProjectionWorker(
         logs=logs,
@@ -642,7 +648,12 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
                 trail,
                 vault,
                 personal_data_sources(
-                    submission_view, verification_trail, certificates_view, certificate_trail, equivalency_view
+                    submission_view,
+                    verification_trail,
+                    certificates_view,
+                    certificate_trail,
+                    equivalency_view,
+                    share_uses,
                 ),
                 clock=diplomas.clock,
             ),

@@ -49,6 +49,11 @@ class CountReceipt(Receipt):
 
 
 @dataclass(frozen=True)
+class ErasedReceipt(Receipt):
+    share_ids: tuple[str, ...]  # every share of the erased scope: their uses are to be forgotten
+
+
+@dataclass(frozen=True)
 class Opening:
     """What a link or a code opens: the share's terms and its credential, and whether it ended (SHR-7)."""
 
@@ -153,6 +158,19 @@ class Shares(Service):
             book = self.find(ShareBook, ShareBook.create_id(holder))
             count = book.revoke_all(self.clock(), cause) if book is not None else 0
             return CountReceipt(self.name, self.commit(book) if count and book else None, count)
+
+        return self.retrying(command)
+
+    def erase_holder(self, *, holder: Holder, scope: str, cause: Cause) -> ErasedReceipt:
+        """SHR-10: the holder's personal data was erased (``cause`` is the erasure's): their shares of the scope
+        end; answers every share of it, whose uses the caller purges (again on a rerun: it is idempotent)."""
+
+        def command() -> ErasedReceipt:
+            book = self.find(ShareBook, ShareBook.create_id(holder))
+            if book is None:
+                return ErasedReceipt(self.name, None, ())
+            ids = book.erase(scope, cause)
+            return ErasedReceipt(self.name, self.commit(book), tuple(str(i) for i in ids))
 
         return self.retrying(command)
 
