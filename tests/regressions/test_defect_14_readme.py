@@ -173,3 +173,26 @@ def test_the_readme_audit_session_follows_a_diploma_from_its_nina_and_replays_an
     assert nina["decisionId"] == f"{history['aggregateId']}/1"
     assert f"Diploma {history['aggregateId']} in diplomas" in done.stdout
     assert "intact" in done.stdout and "TAMPERED" not in done.stdout
+
+
+def sharing_session() -> str:
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"## Sharing a credential \(issue 34\).*?```bash\n(.*?)```", text, re.S)
+    assert block, "README has no sharing session"
+    return block.group(1)
+
+
+def test_the_readme_sharing_session_shares_opens_lists_and_revokes(server: dict[str, str], tmp_path: Path) -> None:
+    """Issue 34: a graduate's share opened by an employer (a preview first, then the view), listed with its uses,
+    then revoked."""
+    script = (first_session() + sharing_session()).replace("/tmp/", f"{tmp_path}/")
+    done, answers = run_session(script, server, tmp_path, answer=lambda line: line.startswith("{"))
+    created = next(a["data"]["createShare"] for a in answers if "createShare" in a.get("data", {}))
+    assert created["__typename"] == "ShareCreated", done.stdout
+    lines = done.stdout.splitlines()
+    assert "Open this shared credential" in lines and "VALID — the diploma is recorded and in force" in lines
+    [mine] = [a["data"]["myShares"] for a in answers if "myShares" in a.get("data", {})]
+    node = mine["edges"][0]["node"]
+    assert (mine["totalCount"], node["status"], node["views"], node["downloads"]) == (1, "LIVE", 1, 1)
+    assert lines[-1] == "410", done.stdout[-3000:]
+    assert json.loads((tmp_path / "shared-diploma.vc.json").read_text())["credentialSubject"]["name"] == "Siti Aminah"
