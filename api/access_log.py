@@ -1,7 +1,11 @@
 """The access log without query values (issue 33): an address's query may carry what names a person (a download
 token, a SIVIL statement, a NINA, a credential sent as ``?vc=`` against advice), and a log keeps it for as long as
 the log is kept, read by whoever operates the server. The log keeps the path and the parameters' names, which
-is what an operator needs to see which door was asked; each value is written as ``*``."""
+is what an operator needs to see which door was asked; each value is written as ``*``.
+
+A path may carry a secret or a person's number too: a share's link is its secret (SHR-9), and whoever reads a log
+holding it opens the share and uses up its views; a NIM or a registration number names a person. Those segments are
+written as ``*`` as well (``/s/*``, ``/dpi/0011/*.pdf``), keeping the door and dropping the key."""
 
 from __future__ import annotations
 
@@ -13,14 +17,31 @@ from urllib.parse import parse_qsl
 
 HIDDEN = "*"
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")  # a parameter's name; anything else (a NINA as a name) is hidden
+# Paths whose segments are secrets or name a person: the part matched by the group is hidden (first match wins).
+_PRIVATE_SEGMENTS = (
+    re.compile(r"^/s/([^/?]+)"),  # a share's link: its secret (SHR-9); /s/credential is a fixed door, hidden alike
+    re.compile(r"^/dpi/[^/?]+/([^?]+?)(?:\.pdf|/credential\.json)$"),  # a student's NIM (it may hold a '/')
+    re.compile(r"^/(?:sertifikat|equivalency)/([^/?]+)/"),  # a certificate's or an application's number
+    re.compile(r"^/files/([^/?]+)"),  # a stored file's digest: a key to a person's document
+)
+
+
+def without_secrets(path: str) -> str:
+    """``/s/Ab3…/credential`` -> ``/s/*/credential``; a path with no such segment is left alone."""
+    for pattern in _PRIVATE_SEGMENTS:
+        found = pattern.match(path)
+        if found:
+            return path[: found.start(1)] + HIDDEN + path[found.end(1) :]
+    return path
 
 
 def without_values(path: str) -> str:
-    """``/sivil/pdf?token=abc&x=1`` -> ``/sivil/pdf?token=*&x=*``; a path without a query is left alone, and a
-    name that is no identifier (``?552012026000013``) is hidden as well."""
+    """``/sivil/pdf?token=abc&x=1`` -> ``/sivil/pdf?token=*&x=*``, and private segments as :func:`without_secrets`
+    says; a name that is no identifier (``?552012026000013``) is hidden as well."""
     base, mark, query = path.partition("?")
+    base = without_secrets(base)
     if not mark:
-        return path
+        return base
     names = [name if _NAME.fullmatch(name) else HIDDEN for name, _ in parse_qsl(query, keep_blank_values=True)]
     return base + "?" + "&".join(f"{name}={HIDDEN}" for name in names[:20] or [HIDDEN])
 

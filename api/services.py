@@ -121,6 +121,7 @@ class SharingServices:
     uses: ShareUses  # who opened which share (SHR-8): a trail, not a projection
     client_limiter: RateLimiter  # openings per client (KREDENSIAL_SHARE_RATE_LIMIT)
     share_limiter: RateLimiter  # openings per share (KREDENSIAL_SHARE_OPEN_RATE_LIMIT)
+    wrong_codes: RateLimiter  # wrong codes from every network together (KREDENSIAL_SHARE_WRONG_CODE_LIMIT)
 
 
 @dataclass

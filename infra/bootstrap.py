@@ -29,6 +29,7 @@ from api.services import (
     SivilPublic,
     SubmissionServices,
 )
+from api.sharing.limits import SHARE_CLIENT, SHARE_OPENINGS, WRONG_CODES
 from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
@@ -71,6 +72,7 @@ from infra.personal_data_sources import personal_data_sources
 from infra.redis_challenges import RedisSpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import NO_PATH, Settings
+from infra.sharing.erasure import ErasedHolders
 from infra.sharing.uses import ShareUseTrail
 from infra.sivil.keys import KeyRing
 from infra.sivil.spent_challenges import SpentChallenges
@@ -253,10 +255,15 @@ def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
     )
 
 
-def _limiter(settings: Settings, breaker: RedisBreaker, rate: str, prefix: str) -> RateLimiter:
-    """Openings of shares (SHR-8, SHR-9): per client or per share, in Redis when the processes share one."""
+def _limiter(
+    settings: Settings, breaker: RedisBreaker, rate: str, prefix: str, rule_id: str, about: tuple[str, str]
+) -> RateLimiter:
+    """Openings of shares (SHR-8, SHR-9): per client, per share or across networks, in Redis when the processes
+    share one; each refusal names its rule."""
     if not settings.redis_url:
-        return RateLimiter(rate, key_prefix=prefix, ipv6_prefix=settings.sivil_ipv6_prefix)
+        return RateLimiter(
+            rate, key_prefix=prefix, ipv6_prefix=settings.sivil_ipv6_prefix, rule_id=rule_id, about=about
+        )
     return RateLimiter(
         rate,
         settings.redis_url,
@@ -264,6 +271,8 @@ def _limiter(settings: Settings, breaker: RedisBreaker, rate: str, prefix: str) 
         storage_options=client_options(settings.redis_timeout),
         guard=breaker,
         ipv6_prefix=settings.sivil_ipv6_prefix,
+        rule_id=rule_id,
+        about=about,
     )
 
 
@@ -428,6 +437,8 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     shares = Shares(
         event_store_env(settings, Shares.name, pool_key=pool_key),
         diplomas=diplomas,
+        assessments=assessments,
+        equivalencies=equivalencies,
         # SHR-9: codes are kept as HMACs under a key derived from the master key, never stored beside them
         code_key=hmac.new(settings.master_key, b"kredensial/share-codes/v1", hashlib.sha256).digest(),
         live_limit=settings.shares_per_holder,
@@ -484,10 +495,15 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
 
+    erased_holders = ErasedHolders(
+        shares, ShareUseTrail(reads), registry=diplomas, assessments=assessments, equivalencies=equivalencies
+    )
+
     def complete_erasures() -> None:
         diplomas.complete_erasures()
         assessments.complete_erasures()
         equivalencies.complete_erasures()
+        erased_holders.step()  # SHR-10: an erased holder's shares end and their uses are forgotten
 
     worker = ProjectionWorker(
         logs=logs,
@@ -636,7 +652,12 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
                 trail,
                 vault,
                 personal_data_sources(
-                    submission_view, verification_trail, certificates_view, certificate_trail, equivalency_view
+                    submission_view,
+                    verification_trail,
+                    certificates_view,
+                    certificate_trail,
+                    equivalency_view,
+                    share_uses,
                 ),
                 clock=diplomas.clock,
             ),
@@ -667,8 +688,20 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             commands=shares,
             view=SharesView(queries),
             uses=share_uses,
-            client_limiter=_limiter(settings, redis_breaker, settings.share_rate_limit, "kredensial-share-client"),
-            share_limiter=_limiter(settings, redis_breaker, settings.share_open_rate_limit, "kredensial-share"),
+            client_limiter=_limiter(
+                settings, redis_breaker, settings.share_rate_limit, "kredensial-share-client", "SHR-9", SHARE_CLIENT
+            ),
+            share_limiter=_limiter(
+                settings, redis_breaker, settings.share_open_rate_limit, "kredensial-share", "SHR-8", SHARE_OPENINGS
+            ),
+            wrong_codes=_limiter(
+                settings,
+                redis_breaker,
+                settings.share_wrong_code_limit,
+                "kredensial-share-codes",
+                "SHR-9.codes",
+                WRONG_CODES,
+            ),
         ),
     )
     stores = list({id(store): store for store in (reads, keys, queries)}.values())

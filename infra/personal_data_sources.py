@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.audit.personal_data import MAX_AGGREGATES, Sources, Verified
+from application.audit.personal_data import MAX_AGGREGATES, MAX_TRAIL, ShareUsed, Sources, Verified
+from infra.sharing.uses import ShareUseTrail
 from infra.sivil.trail import CertificateVerificationTrail, VerificationTrail
 from projections.assessment.view import AssessmentView
 from projections.equivalency.view import EquivalencyView
@@ -18,6 +19,7 @@ def personal_data_sources(
     assessments: AssessmentView,
     certificates: CertificateVerificationTrail,
     equivalency: EquivalencyView,
+    share_uses: ShareUseTrail | None = None,
 ) -> Sources:
     def assessments_of(lsp_code: str, candidate_number: str) -> list[tuple[UUID, str | None]]:
         """A candidate's assessments, each with its certificate's registration number if one was printed."""
@@ -38,4 +40,9 @@ def personal_data_sources(
         assessments_of=assessments_of,
         certificate_verifications=lambda n: [Verified(*v) for v in certificates.for_certificate(n)],
         applications_of=lambda account: [r.registration_number for r in equivalency.of_account(account)],
+        share_uses=lambda ids: [
+            ShareUsed(u.used_at, u.share_id, u.kind, u.network, u.agent)
+            for uses in (share_uses.of_shares(ids, MAX_TRAIL) if share_uses else {}).values()
+            for u in uses
+        ],
     )

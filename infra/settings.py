@@ -70,6 +70,9 @@ class Settings(BaseModel):
     shares_per_holder: int = _count(20, 1, 1000, "live shares one holder may have at once (SHR-6)")
     share_rate_limit: str = Field("20/minute", description="share openings per client (links and codes), SHR-9")
     share_open_rate_limit: str = Field("60/hour", description="openings of one share, whoever opens it (SHR-8)")
+    share_wrong_code_limit: str = Field(
+        "60/minute", description="wrong share codes tried, from every network together (SHR-9.codes)"
+    )
     sivil_ipv6_prefix: int = _count(56, 32, 64, "bits of an IPv6 prefix counted as one client")
     trusted_proxies: tuple[str, ...] = Field((), description="comma-separated proxy addresses")
     public_url: str = Field("", description="empty (http://HOST:PORT) or an http(s) URL with a host")
@@ -158,7 +161,7 @@ class Settings(BaseModel):
             raise ValueError("expected empty or an http(s) URL with a host")
         return value
 
-    @field_validator("sivil_rate_limit", "share_rate_limit", "share_open_rate_limit")
+    @field_validator("sivil_rate_limit", "share_rate_limit", "share_open_rate_limit", "share_wrong_code_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
         from limits import parse_many

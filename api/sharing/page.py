@@ -12,38 +12,75 @@ from html import escape
 
 from api.html_page import HEADERS, STYLE
 
-__all__ = ["HEADERS", "Shown", "code_form", "ended_page", "not_found_page", "shared_page"]
+__all__ = ["HEADERS", "Shown", "code_form", "ended_page", "not_found_page", "preview_page", "shared_page"]
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What the page shows of one share's credential: the minimum, and each fact the holder chose (SHR-2)."""
+    """What the page shows of one share's credential: its kind's minimum, and each fact the holder chose (SHR-2,
+    SHR-11, SHR-12)."""
 
-    verdict: str  # valid, annulled, cancelled, unknown
-    status_date: str
-    holder_name: str
-    university: str
-    level: str
-    nina: str
+    kind: str  # diploma, certificate, sk (domain.sharing.terms.CredentialKind)
+    verdict: str  # a key of VERDICTS
+    minimum: Sequence[tuple[str, str]]  # (label, value): what every share of the kind shows
     facts: Sequence[tuple[str, str]]  # (label, value), the disclosed ones
-    certifications: Sequence[str] | None  # the DPI's approved certifications, when disclosed
+    certifications: Sequence[str] | None  # a diploma's DPI's approved certifications, when disclosed
     expires_at: str
-    download: str | None  # a link to the signed credential, or None
-    download_code: str | None = None  # opened by a code: the download is a form posting it (never in an address)
+    download: str | None  # where the form posts for the signed credential, or None
+    download_code: str | None = None  # opened by a code: the form posts it (never in an address)
 
 
-VERDICTS = {
-    "valid": ("found", "SAH — ijazah tercatat dan berlaku / VALID — the diploma is recorded and in force"),
+NOUNS = {  # the credential in a verdict, in both languages
+    "diploma": ("ijazah", "the diploma"),
+    "certificate": ("sertifikat kompetensi", "the competency certificate"),
+    "sk": ("SK penyetaraan", "the SK of equivalency"),
+}
+VERDICTS = {  # (notice class, Indonesian, English); {id} and {en} name the credential
+    "valid": ("found", "SAH — {id} tercatat dan berlaku", "VALID — {en} is recorded and in force"),
     "annulled": (
         "not-valid",
-        "DIBATALKAN — batal sejak awal oleh Direktur Jenderal / ANNULLED — void from the start by the Director General",
+        "DIBATALKAN — batal sejak awal oleh Direktur Jenderal",
+        "ANNULLED — void from the start by the Director General",
     ),
     "cancelled": (
         "not-valid",
-        "DIBATALKAN KARENA KEKELIRUAN — digantikan oleh nomor lain / CANCELLED IN ERROR — superseded by another number",
+        "DIBATALKAN KARENA KEKELIRUAN — digantikan oleh nomor lain",
+        "CANCELLED IN ERROR — superseded by another number",
     ),
-    "unknown": ("not-valid", "Tidak dapat diperiksa saat ini / Cannot be checked just now"),
+    "revoked": ("not-valid", "DICABUT — {id} dicabut oleh penerbitnya", "REVOKED — {en} was withdrawn by its issuer"),
+    "expired": ("not-valid", "KEDALUWARSA — masa berlaku {id} telah habis", "EXPIRED — {en} is past its validity"),
+    "superseded": (
+        "not-valid",
+        "DIGANTIKAN — keputusan ini dibuka kembali oleh peninjauan kembali (PK)",
+        "SUPERSEDED — a formal review (PK) reopened this decision",
+    ),
+    "suspended": (
+        "not-valid",
+        "DITANGGUHKAN — peninjauan kembali (PK) sedang berjalan",
+        "SUSPENDED — a formal review (PK) is under way",
+    ),
+    "unknown": ("not-valid", "Tidak dapat diperiksa saat ini", "Cannot be checked just now"),
 }
+CARRIES = {  # what the signed file shows beyond the page's minimum (SHR-2.credential)
+    "diploma": (
+        "Berkas bertanda tangan ini memuat nama, NIM, program studi dan tanggal lulus",
+        "This signed file carries the name, NIM, programme and graduation date",
+    ),
+    "certificate": (
+        "Berkas bertanda tangan ini (juga Open Badge 3.0) memuat nama, nomor registrasi, skema dan unit kompetensi",
+        "This signed file (also an Open Badge 3.0) carries the name, registration number, scheme and units",
+    ),
+    "sk": (
+        "Berkas bertanda tangan ini memuat nama, nomor pendaftaran, ijazah luar negeri dan tanggal keputusan",
+        "This signed file carries the name, registration number, foreign diploma and decision date",
+    ),
+}
+
+
+def verdict_text(kind: str, verdict: str) -> tuple[str, str]:
+    style, said_id, said_en = VERDICTS[verdict]
+    noun_id, noun_en = NOUNS.get(kind, NOUNS["diploma"])
+    return style, f"{said_id.format(id=noun_id)} / {said_en.format(en=noun_en)}"
 
 
 def _layout(body: str) -> str:
@@ -66,15 +103,8 @@ PRIVACY = (
 
 
 def shared_page(shown: Shown) -> str:
-    kind, verdict = VERDICTS[shown.verdict]
-    rows = [
-        ("Nama / Name", shown.holder_name),
-        ("Perguruan tinggi / University", shown.university),
-        ("Jenjang / Level", shown.level),
-        ("NINA", shown.nina),
-        ("Status sejak / Status since", shown.status_date),
-        *shown.facts,
-    ]
+    kind, verdict = verdict_text(shown.kind, shown.verdict)
+    rows = [*shown.minimum, *shown.facts]
     items = "".join(f"<dt>{escape(label)}</dt><dd>{escape(value)}</dd>" for label, value in rows)
     certifications = ""
     if shown.certifications is not None:
@@ -84,27 +114,35 @@ def shared_page(shown: Shown) -> str:
         )
     download = ""
     if shown.download is not None:
+        hidden = ""
+        if shown.download_code is not None:
+            hidden = f'<input type="hidden" name="code" value="{escape(shown.download_code)}">'
         download = (
-            f'<p><a class="button" id="download" href="{escape(shown.download)}">Unduh kredensial (W3C VC) / '
-            "Download the credential (W3C VC)</a></p>"
-        )
-    elif shown.download_code is not None:
-        download = (
-            '<form method="post" action="/s/credential">'
-            f'<input type="hidden" name="code" value="{escape(shown.download_code)}">'
+            f'<form method="post" action="{escape(shown.download)}">{hidden}'
             '<button type="submit" id="download">Unduh kredensial (W3C VC) / Download the credential (W3C VC)'
             "</button></form>"
         )
-    if download:
+        carried_id, carried_en = CARRIES.get(shown.kind, CARRIES["diploma"])
         download += (
-            '<p class="small">Berkas bertanda tangan ini memuat nama, NIM, program studi dan tanggal lulus, dan dapat '
-            "diperiksa tanpa situs ini. / This signed file carries the name, NIM, programme and graduation date, and "
-            "verifies without this site.</p>"
+            f'<p class="small">{escape(carried_id)}, dan dapat diperiksa tanpa situs ini. / {escape(carried_en)}, '
+            "and verifies without this site.</p>"
         )
     return _layout(
         f'<div class="notice {kind}" role="status" id="verdict"><strong>{escape(verdict)}</strong></div>'
         f'<dl id="facts">{items}</dl>{certifications}{download}'
         f'<p class="small">Berlaku sampai / Shared until {escape(shown.expires_at)}</p>'
+    )
+
+
+def preview_page() -> str:
+    """A GET of a link (a person's click, or a chat app's preview): a button, and nothing of the share; the view is
+    counted, and the facts shown, only when the button posts (SHR-8: a preview does not use up a view)."""
+    return _layout(
+        '<p id="preview">Seseorang membagikan kredensial kepada Anda. Membukanya dihitung sebagai satu tampilan dan '
+        "dicatat untuk pemiliknya. / Someone shared a credential with you. Opening it counts as one view and is "
+        "recorded for its holder.</p>"
+        '<form method="post"><button type="submit" id="open">'
+        "Buka kredensial yang dibagikan / Open this shared credential</button></form>"
     )
 
 

@@ -29,14 +29,19 @@ class _Unguarded:
         return fn()
 
 
-class RateLimited(Exception):
-    rule_id = "PIN-6"
+FROM_YOUR_ADDRESS = ("Terlalu banyak permintaan dari alamat Anda", "Too many look-ups from your address")
 
-    def __init__(self, retry_after: int) -> None:
+
+class RateLimited(Exception):
+    """A window is full; ``rule_id`` names the limiter's rule (PIN-6 for SIVIL's look-ups, SHR-8 and SHR-9 for
+    shares), ``about`` what was too many, in both languages."""
+
+    def __init__(self, retry_after: int, rule_id: str = "PIN-6", about: tuple[str, str] = FROM_YOUR_ADDRESS) -> None:
         self.retry_after = retry_after
+        self.rule_id = rule_id
         self.message = (
-            f"Terlalu banyak permintaan dari alamat Anda; coba lagi dalam {retry_after} detik. / Too many look-ups "
-            f"from your address; try again in {retry_after} seconds."
+            f"{about[0]}; coba lagi dalam {retry_after} detik ({rule_id}). / {about[1]}; try again in "
+            f"{retry_after} seconds ({rule_id})."
         )
         super().__init__(self.message)
 
@@ -55,8 +60,11 @@ class RateLimiter:
         storage_options: Mapping[str, Any] | None = None,
         guard: StoreGuard | None = None,
         ipv6_prefix: int = DEFAULT_IPV6_PREFIX,
+        rule_id: str = "PIN-6",
+        about: tuple[str, str] = FROM_YOUR_ADDRESS,
     ) -> None:
         self.item = parse(rate)
+        self.rule_id, self.about = rule_id, about
         redis = storage_uri.startswith(("redis://", "rediss://", "unix://"))
         options = {"key_prefix": key_prefix, **(storage_options or {})} if redis else {}
         self.storage = storage_from_string(storage_uri, **options)
@@ -69,8 +77,18 @@ class RateLimiter:
         """Counts one request from ``address``; raises RateLimited when its window is full."""
         key = rate_key(address, self.ipv6_prefix)
         if not self._stored(lambda: self.strategy.hit(self.item, scope, key)):
-            reset_at = self._stored(lambda: self.strategy.get_window_stats(self.item, scope, key)).reset_time
-            raise RateLimited(max(1, math.ceil(reset_at - time.time())))
+            self._refuse(scope, key)
+
+    def check(self, address: str, scope: str = "lookup") -> None:
+        """Raises RateLimited when ``address``'s window is full, counting nothing (a limit on failures is checked
+        before the attempt and hit only after it failed)."""
+        key = rate_key(address, self.ipv6_prefix)
+        if not self._stored(lambda: self.strategy.test(self.item, scope, key)):
+            self._refuse(scope, key)
+
+    def _refuse(self, scope: str, key: str) -> None:
+        reset_at = self._stored(lambda: self.strategy.get_window_stats(self.item, scope, key)).reset_time
+        raise RateLimited(max(1, math.ceil(reset_at - time.time())), self.rule_id, self.about)
 
     def _stored(self, fn: Callable[[], T]) -> T:
         try:

@@ -32,6 +32,8 @@ from domain.equivalency.application import EquivalencyApplication
 from domain.personal import PersonalData, Unsealer
 from domain.registry.student import Student
 from domain.registry.university import University
+from domain.sharing.book import ShareBook
+from domain.sharing.terms import Holder, HolderKind
 from domain.submission.dpi import Dpi
 
 A = TypeVar("A", bound=Aggregate)
@@ -49,6 +51,17 @@ class Verified:
     at: datetime
     via: str  # web, graphql, status, pdf
     client_address: str
+
+
+@dataclass(frozen=True)
+class ShareUsed:
+    """One opening or download of a holder's share, as the uses trail keeps it (SHR-8): no more than this."""
+
+    at: datetime
+    share_id: str
+    kind: str  # view or download
+    network: str
+    agent: str
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,7 @@ class Sources:
     assessments_of: Callable[[str, str], Iterable[tuple[UUID, str | None]]]  # (LSP, candidate): with certificate
     certificate_verifications: Callable[[str], Iterable[Verified]]  # (certificate registration number)
     applications_of: Callable[[str], Iterable[str]]  # (portal account): registration numbers
+    share_uses: Callable[[list[str]], Iterable[ShareUsed]] = lambda ids: ()  # (share ids): each use (SHR-8)
 
 
 class PersonalDataReports:
@@ -140,6 +154,7 @@ class PersonalDataReports:
         ids += [*self.sources.submissions_of(university_code, nim), Dpi.create_id(university_code, nim)]
         ids += list(self.sources.proposals_of(university_code, nim))
         trail = self._trail(ids, lambda e: e.actor_role == "student" and e.actor_id == nim)
+        trail += self._shares(Holder(HolderKind.GRADUATE, university_code, nim), records)
         diploma = self._find(Diploma, diploma_id)
         if diploma is not None:
             records["diploma"] = state_of(diploma)
@@ -161,6 +176,7 @@ class PersonalDataReports:
         held = list(islice(self.sources.assessments_of(lsp_code, candidate_number), MAX_AGGREGATES))
         ids = [asesi.id, *(a for a, _ in held), *(Certificate.create_id(n) for _, n in held if n)]
         trail = self._trail(ids, lambda e: e.actor_role == "asesi" and e.actor_id == candidate_number)
+        trail += self._shares(Holder(HolderKind.CERTIFICATE_HOLDER, lsp_code, candidate_number), records)
         for _, number in held:
             if number:
                 trail += [
@@ -187,7 +203,21 @@ class PersonalDataReports:
             personal = personal or data
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
         trail = self._trail([a.id for a in found], lambda e: e.actor_role == "applicant" and e.actor_id == account_id)
+        trail += self._shares(Holder(HolderKind.APPLICANT, "", account_id), records)
         return self._report(f"applicant {account_id}", personal, records, trail)
+
+    def _shares(self, holder: Holder, records: dict[str, Any]) -> list[Processing]:
+        """The holder's shares (issue 34): their own events, and each use of each share (SHR-8), in words."""
+        book = self._find(ShareBook, ShareBook.create_id(holder))
+        if book is None:
+            return []
+        records["shares"] = state_of(book)
+        role = {HolderKind.GRADUATE: "student", HolderKind.CERTIFICATE_HOLDER: "asesi"}.get(holder.kind, "applicant")
+        trail = self._trail([book.id], lambda e: e.actor_role == role and e.actor_id == holder.person)
+        labels = {str(share.id): share.label for share in book.shares.values()}
+        for use in islice(self.sources.share_uses(list(labels)), MAX_TRAIL):
+            trail.append(_used(use, labels.get(use.share_id, "")))
+        return trail
 
     def _ninas(self, diploma_id: UUID) -> list[NINA]:
         """The NINAs a diploma's events name, in order, each once."""
@@ -271,3 +301,15 @@ def _verified(what: str, v: Verified, seen: Words) -> Processing:
         f"Someone looked up {seen.en} through {v.via} from address {v.client_address} on {at.en}",
     )
     return Processing(v.at, "public", what, f"public via {v.via} from {v.client_address}", None, None, said)
+
+
+def _used(use: ShareUsed, label: str) -> Processing:
+    """An opening of the holder's share: when, the opener's network and browser family (SHR-8), never more."""
+    at = written(use.at, with_time=True)
+    did = ("membuka", "opened") if use.kind == "view" else ("mengunduh kredensial dari", "downloaded the credential of")
+    said = Words(
+        f"Seseorang {did[0]} berbagi Anda \u201c{label}\u201d dari jaringan {use.network} ({use.agent}) pada {at.id}",
+        f"Someone {did[1]} your share \u201c{label}\u201d from network {use.network} ({use.agent}) on {at.en}",
+    )
+    by = f"public from {use.network} ({use.agent})"
+    return Processing(use.at, "public", f"share {use.kind} {use.share_id}", by, None, None, said)

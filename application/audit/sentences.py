@@ -381,7 +381,53 @@ SENTENCES: dict[str, Callable[[Fact], Words]] = {
         "{who} memutuskan PK ke-{number}: " + ("dikabulkan" if _path(f.p, ("upheld",)) else "ditolak") + ", pada {on}",
         "{who} decided formal review {number}: " + ("upheld" if _path(f.p, ("upheld",)) else "dismissed") + ", on {on}",
     )(f),
+    # The holder's shares (issue 34, SHR): their own acts, and an erasure that ended them.
+    "ShareBook.Opened": _s("{who} mulai membagikan kredensial pada {on}", "{who} began sharing credentials on {on}"),
+    "ShareBook.ShareCreated": lambda f: _s(
+        "{who} membagikan "
+        + _shared(f, "id")
+        + " dengan label \u201c{label}\u201d, sampai {expires_at@day}"
+        + _disclosed(f, "id")
+        + ", pada {on}",
+        "{who} shared "
+        + _shared(f, "en")
+        + " labelled \u201c{label}\u201d, until {expires_at@day}"
+        + _disclosed(f, "en")
+        + ", on {on}",
+    )(f),
+    "ShareBook.ShareChanged": _s(
+        "{who} mengubah berbagi \u201c{label}\u201d: berlaku sampai {expires_at@day}, pada {on}",
+        "{who} changed the share \u201c{label}\u201d: it lasts until {expires_at@day}, on {on}",
+    ),
+    "ShareBook.ShareRevoked": _s("{who} mencabut satu berbagi pada {on}", "{who} revoked one share on {on}"),
+    "ShareBook.AllSharesRevoked": lambda f: _s(
+        "{who} mencabut semua berbagi (" + str(len(f.p.get("share_ids") or ())) + ") pada {on}",
+        "{who} revoked every share (" + str(len(f.p.get("share_ids") or ())) + ") on {on}",
+    )(f),
+    "ShareBook.SharesErased": _s(
+        "{who} menghapus data pribadi Anda; berbagi Anda diakhiri dan catatan pembukaannya dihapus, pada {on}",
+        "{who} erased your personal data; your shares were ended and who opened them forgotten, on {on}",
+    ),
 }
+
+SHARED = {  # a shared credential's kind, as the report says it
+    "diploma": ("verifikasi ijazah Anda", "a verification of your diploma"),
+    "certificate": ("verifikasi sertifikat kompetensi Anda", "a verification of your competency certificate"),
+    "sk": ("verifikasi SK penyetaraan Anda", "a verification of your SK of equivalency"),
+}
+
+
+def _shared(f: Fact, language: str) -> str:
+    said = SHARED.get(_v(f.p, "credential", "kind"), SHARED["diploma"])
+    return said[0] if language == "id" else said[1]
+
+
+def _disclosed(f: Fact, language: str) -> str:
+    facts = _v(f.p, "disclosed")
+    if not facts:
+        return ""
+    return f", menampilkan juga: {facts}" if language == "id" else f", also showing: {facts}"
+
 
 # What happens after a decision is stored under the application's own class (``AfterDecision`` is its mixin).
 SENTENCES.update(
@@ -419,6 +465,8 @@ NEVER_PERSONAL = frozenset(
         "StatusSlots.Allocated",
         "StatusSlots.Opened",
         "StatusListKey.Drawn",
+        "ShareLink.Claimed",  # a link's digest and the book it opens: the share's own event says what was shared
+        "ShareCode.Claimed",
         "NINASequence.NumberClaimed",
         "NINASequence.Started",
         "RegistrationSequence.Issued",

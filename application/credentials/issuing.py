@@ -124,6 +124,13 @@ class CredentialIssuing:
             return None
         return self.sign(sk_credential(row, slot, self.issuer))
 
+    def purposes_set(self, kind: CredentialKind, subject: str) -> frozenset[Purpose]:
+        """The bits set now for one credential (a shared SK suspended by a PK under way, EQV-8); none unslotted."""
+        slot = self.status.slot(kind, subject)
+        if slot is None:
+            return frozenset()
+        return frozenset(p for p in Purpose if slot.index in self.status.list_at(kind, p, slot.number, None).indices)
+
     def status_list(
         self, kind: CredentialKind, purpose: Purpose, number: int, at: datetime | None = None
     ) -> SignedList | None:

@@ -15,15 +15,20 @@ from uuid import UUID
 
 from application.receipt import Receipt
 from application.service import Service
+from domain.assessment.certificate import Certificate
+from domain.assessment.numbers import parse_number
 from domain.audit import Cause
 from domain.credentials.diploma import diploma_subject_key
+from domain.credentials.sk import sk_subject_key
 from domain.diploma.diploma import Diploma
 from domain.diploma.status import DiplomaStatus
-from domain.errors import violation
+from domain.equivalency.application import EquivalencyApplication
+from domain.equivalency.kinds import parse_registration_number
+from domain.errors import RuleViolation, violation
 from domain.sharing.book import Share, ShareBook
 from domain.sharing.claims import ShareCode, ShareLink
 from domain.sharing.secrets import code_digest, link_digest, new_code, new_link, parse_code, parse_link, shown_code
-from domain.sharing.terms import CredentialKind, CredentialRef, Holder, HolderKind, Terms, parse_facts
+from domain.sharing.terms import HOLDS, CredentialKind, CredentialRef, Holder, HolderKind, Terms, parse_facts
 
 CODE_DRAWS = 5  # a drawn code already claimed is drawn again (two in 2^44 codes: in practice never)
 
@@ -44,6 +49,11 @@ class CountReceipt(Receipt):
 
 
 @dataclass(frozen=True)
+class ErasedReceipt(Receipt):
+    share_ids: tuple[str, ...]  # every share of the erased scope: their uses are to be forgotten
+
+
+@dataclass(frozen=True)
 class Opening:
     """What a link or a code opens: the share's terms and its credential, and whether it ended (SHR-7)."""
 
@@ -57,10 +67,18 @@ class Shares(Service):
     name = "shares"
 
     def __init__(
-        self, env: dict[str, str] | None = None, *, diplomas: Service, code_key: bytes, live_limit: int, **kw: Any
+        self,
+        env: dict[str, str] | None = None,
+        *,
+        diplomas: Service,
+        assessments: Service,
+        equivalencies: Service,
+        code_key: bytes,
+        live_limit: int,
+        **kw: Any,
     ) -> None:
         super().__init__(env, **kw)
-        self.diplomas = diplomas
+        self.diplomas, self.assessments, self.equivalencies = diplomas, assessments, equivalencies
         self.code_key = code_key  # SHR-9: the HMAC key of codes, never stored beside them
         self.live_limit = live_limit  # SHR-6: KREDENSIAL_SHARES_PER_HOLDER
 
@@ -73,17 +91,20 @@ class Shares(Service):
         expires_in_days: int | None,
         max_views: int | None,
         cause: Cause,
+        number: object = None,
     ) -> ShareReceipt:
+        """``number``: which certificate (its registration number) or SK (its application's registration number)."""
         holder = Holder.of(cause.actor)  # SHR-1: the role before anything else; the person from the token alone
         now = self.clock()
-        kind = _credential_kind(credential)
+        kind = _credential_kind(holder, credential)
+        named = _number(kind, number)
         facts = parse_facts(kind, disclose)
         terms = Terms.parse(label=label, days=expires_in_days, max_views=max_views, now=now)
         link = new_link()
         digest = link_digest(link)
 
         def command() -> ShareReceipt:
-            ref = self._own_credential(holder, kind)
+            ref = self._own_credential(holder, kind, named)
             book = self.find(ShareBook, ShareBook.create_id(holder)) or ShareBook(holder=holder, cause=cause)
             code, code_claim = self._fresh_code(book.id, digest, cause)
             share_link = ShareLink(link_digest=digest, book_id=book.id, cause=cause)
@@ -140,6 +161,19 @@ class Shares(Service):
 
         return self.retrying(command)
 
+    def erase_holder(self, *, holder: Holder, scope: str, cause: Cause) -> ErasedReceipt:
+        """SHR-10: the holder's personal data was erased (``cause`` is the erasure's): their shares of the scope
+        end; answers every share of it, whose uses the caller purges (again on a rerun: it is idempotent)."""
+
+        def command() -> ErasedReceipt:
+            book = self.find(ShareBook, ShareBook.create_id(holder))
+            if book is None:
+                return ErasedReceipt(self.name, None, ())
+            ids = book.erase(scope, cause)
+            return ErasedReceipt(self.name, self.commit(book), tuple(str(i) for i in ids))
+
+        return self.retrying(command)
+
     # Opening (public, no sign-in): nothing here appends an event; the uses are kept in their own trail ----------
 
     def opened(self, link: str) -> Opening | None:
@@ -178,21 +212,56 @@ class Shares(Service):
                 return code, claim
         raise AssertionError("no free share code in five draws")
 
-    def _own_credential(self, holder: Holder, kind: CredentialKind) -> CredentialRef:
-        """SHR-1: the holder's own credential of the kind, as their records stand now; one they lack is refused."""
+    def _own_credential(self, holder: Holder, kind: CredentialKind, number: str | None) -> CredentialRef:
+        """SHR-1: the holder's own credential of the kind, as their records stand now; one they lack, and another's,
+        are refused alike (a number is never a key to another's credential)."""
         if holder.kind is HolderKind.GRADUATE and kind is CredentialKind.DIPLOMA:
             diploma = self.diplomas.find(Diploma, Diploma.create_id(holder.institution, holder.person))
             if diploma is not None and diploma.status is not DiplomaStatus.RESERVED:
                 key = diploma_subject_key(diploma.university_code, diploma.prodi_code, diploma.nina.value)
                 return CredentialRef(kind, key)
-        raise violation("SHR-1", "credential", f"you hold no {kind} in SIVIL to share")
+        if holder.kind is HolderKind.CERTIFICATE_HOLDER and kind is CredentialKind.CERTIFICATE and number:
+            certificate = self.assessments.find(Certificate, Certificate.create_id(number))
+            if (
+                certificate is not None
+                and (certificate.lsp_code, certificate.candidate_number) == (holder.institution, holder.person)
+                and certificate.issued_on is not None  # SHR-11: a signed certificate (ASM-7), revoked or not
+            ):
+                return CredentialRef(kind, certificate.registration_number)
+        if holder.kind is HolderKind.APPLICANT and kind is CredentialKind.SK and number:
+            application = self.equivalencies.find(EquivalencyApplication, EquivalencyApplication.create_id(number))
+            if application is not None and application.account_id == holder.person and application.sk_number:
+                return CredentialRef(kind, sk_subject_key(application.registration_number, application.sk_number))
+        raise violation("SHR-1", "number" if number else "credential", f"you hold no such {kind} to share")
 
 
-def _credential_kind(text: str) -> CredentialKind:
+def _credential_kind(holder: Holder, text: str) -> CredentialKind:
+    """SHR-1: a kind the holder's role holds (a graduate a diploma, an asesi a certificate, an applicant an SK)."""
+    held = sorted(HOLDS[holder.kind])
     try:
-        return CredentialKind(text)
+        kind = CredentialKind(text)
     except ValueError:
-        raise violation("SHR-1", "credential", f"credential is one of {', '.join(CredentialKind)}") from None
+        raise violation("SHR-1", "credential", f"credential is {' or '.join(held)}") from None
+    if kind not in HOLDS[holder.kind]:
+        raise violation("SHR-1", "credential", f"a {holder.kind.value} shares a {' or '.join(held)}, not a {kind}")
+    return kind
+
+
+def _number(kind: CredentialKind, number: object) -> str | None:
+    """SHR-1: a certificate is named by its registration number, an SK by its application's (PI-YYYY-NNNNNN); a
+    diploma needs none (a graduate has one)."""
+    if kind is CredentialKind.DIPLOMA:
+        if number is not None:
+            raise violation("SHR-1", "number", "a diploma is shared without a number: a graduate holds one")
+        return None
+    if number is None:
+        raise violation("SHR-1", "number", f"name the {kind} to share by its registration number")
+    try:
+        return (
+            parse_number(number, "number") if kind is CredentialKind.CERTIFICATE else parse_registration_number(number)
+        )
+    except RuleViolation as e:  # the number's own form, said under the rule that asks for it
+        raise violation("SHR-1", "number", e.failures[0].message) from None
 
 
 def _share_id(text: str) -> UUID:

@@ -77,10 +77,21 @@ class ShareBook(Aggregate):
         rule_ids: tuple[str, ...]
         cause: Cause
 
+    class SharesErased(Aggregate.Event):
+        """The holder's personal data was erased (UU PDP): the shares of its scope ended and their uses purged
+        (SHR-10); ``scope`` is "" for every credential, or the start of the erased credentials' keys (one
+        equivalency application's SKs)."""
+
+        share_ids: tuple[UUID, ...]
+        scope: str
+        rule_ids: tuple[str, ...]
+        cause: Cause
+
     @event(Opened)
     def __init__(self, holder: Holder, cause: Cause) -> None:
         self.holder = holder
         self.shares: dict[UUID, Share] = {}
+        self.erased: set[str] = set()  # SHR-10: the scopes erased; nothing in them is shared again
 
     @staticmethod
     def create_id(holder: Holder) -> UUID:
@@ -109,6 +120,8 @@ class ShareBook(Aggregate):
         now: datetime,
         cause: Cause,
     ) -> None:
+        if any(credential.key.startswith(scope) for scope in self.erased):  # SHR-10
+            raise violation("SHR-10", "credential", "your personal data for this credential was erased: none to share")
         if len(self.live(now)) >= live_limit:  # SHR-6
             raise violation(
                 "SHR-6", "credential", f"at most {live_limit} live shares: revoke one, or let one expire, first"
@@ -154,6 +167,20 @@ class ShareBook(Aggregate):
         if ids:
             self._all_shares_revoked(share_ids=ids, rule_ids=("SHR-7",), cause=cause)
         return len(ids)
+
+    def erase(self, scope: str, cause: Cause) -> tuple[UUID, ...]:
+        """SHR-10: every share of the scope ends, live or not (its uses are purged by the caller); once per scope."""
+        ids = tuple(s.id for s in self.shares.values() if s.credential.key.startswith(scope))
+        if scope not in self.erased:
+            self._shares_erased(share_ids=ids, scope=scope, rule_ids=("SHR-10",), cause=cause)
+        return ids
+
+    @event(SharesErased)
+    def _shares_erased(self, share_ids: tuple[UUID, ...], scope: str, rule_ids: tuple[str, ...], cause: Cause) -> None:
+        self.erased.add(scope)
+        for share_id in share_ids:
+            if self.shares[share_id].revoked_at is None:
+                self.shares[share_id] = replace(self.shares[share_id], revoked_at=self.modified_on)
 
     @event(ShareCreated)
     def _share_created(

@@ -51,20 +51,43 @@ class Holder:
 
 
 class CredentialKind(StrEnum):
-    DIPLOMA = "diploma"
+    DIPLOMA = "diploma"  # a graduate's: key "university/prodi/NINA"
+    CERTIFICATE = "certificate"  # an asesi's LSP certificate (an Open Badge): key its registration number
+    SK = "sk"  # an applicant's SK of equivalency: key "registration number/SK number" (sk_subject_key)
+
+
+HOLDS = {  # SHR-1: which holder may share which kind of credential
+    HolderKind.GRADUATE: frozenset({CredentialKind.DIPLOMA}),
+    HolderKind.CERTIFICATE_HOLDER: frozenset({CredentialKind.CERTIFICATE}),
+    HolderKind.APPLICANT: frozenset({CredentialKind.SK}),
+}
 
 
 class Fact(StrEnum):
-    """SHR-2: what a holder may choose to show beyond the minimum (name, university, level, NINA, status). The NIK
-    is never one of them."""
+    """SHR-2: what a holder may choose to show beyond the minimum of each kind (SHR-2, SHR-11, SHR-12). The NIK is
+    never one of them."""
 
     PROGRAMME = "programme"
     GRADUATION_DATE = "graduation_date"
     CERTIFICATIONS = "certifications"  # the DPI's approved certifications
-    CREDENTIAL = "credential"  # the signed credential to download: it carries programme, graduation date and NIM
+    CREDENTIAL = "credential"  # the signed credential to download: it carries what CARRIED names, and more
+    REGISTRATION_NUMBER = "registration_number"  # a certificate's: the number anyone may look it up by (ASM-7)
+    UNITS = "units"  # a certificate's competency units
+    NAME = "name"  # an SK's applicant
+    FOREIGN_DIPLOMA = "foreign_diploma"  # an SK's foreign university, programme, country and level
 
 
-OFFERED = {CredentialKind.DIPLOMA: frozenset(Fact)}
+OFFERED = {
+    CredentialKind.DIPLOMA: frozenset({Fact.PROGRAMME, Fact.GRADUATION_DATE, Fact.CERTIFICATIONS, Fact.CREDENTIAL}),
+    CredentialKind.CERTIFICATE: frozenset({Fact.REGISTRATION_NUMBER, Fact.UNITS, Fact.CREDENTIAL}),
+    CredentialKind.SK: frozenset({Fact.NAME, Fact.FOREIGN_DIPLOMA, Fact.CREDENTIAL}),
+}
+# SHR-2.credential: a signature cannot be cut down, so the signed credential comes only with the facts it carries
+CARRIED = {
+    CredentialKind.DIPLOMA: frozenset({Fact.PROGRAMME, Fact.GRADUATION_DATE}),
+    CredentialKind.CERTIFICATE: frozenset({Fact.REGISTRATION_NUMBER, Fact.UNITS}),
+    CredentialKind.SK: frozenset({Fact.NAME, Fact.FOREIGN_DIPLOMA}),
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +95,7 @@ class CredentialRef:
     """The credential a share is of, as the holder's own records name it when the share is made."""
 
     kind: CredentialKind
-    key: str  # a diploma: "university/prodi/NINA" (domain.credentials.diploma.diploma_subject_key)
+    key: str  # as CredentialKind says; a diploma's is domain.credentials.diploma.diploma_subject_key
 
 
 def parse_facts(kind: CredentialKind, facts: Iterable[str]) -> tuple[Fact, ...]:
@@ -87,11 +110,10 @@ def parse_facts(kind: CredentialKind, facts: Iterable[str]) -> tuple[Fact, ...]:
         if fact not in OFFERED[kind]:
             raise violation("SHR-2", "disclose", f"{fact} is not offered for a {kind}")
         chosen.add(fact)
-    if Fact.CREDENTIAL in chosen and not {Fact.PROGRAMME, Fact.GRADUATION_DATE} <= chosen:
+    if Fact.CREDENTIAL in chosen and not CARRIED[kind] <= chosen:
+        carried = " and ".join(sorted(CARRIED[kind]))
         raise violation(
-            "SHR-2.credential",
-            "disclose",
-            "the signed credential carries the programme and the graduation date: disclose them too, or not it",
+            "SHR-2.credential", "disclose", f"the signed credential carries {carried}: disclose them too, or not it"
         )
     return tuple(f for f in Fact if f in chosen)
 

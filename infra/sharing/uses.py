@@ -80,6 +80,15 @@ class ShareUseTrail:
                 found[share_id][r["kind"]] = int(r["n"])
         return found
 
+    def forget(self, share_ids: Sequence[str]) -> int:
+        """SHR-10: every use of these shares, and their counts (the shares have ended: no limit is left to keep)."""
+        with self.store.transaction() as tx:
+            gone = 0
+            for share_id in share_ids:
+                gone += tx.execute("DELETE FROM share_uses WHERE share_id = :s", {"s": share_id})
+                tx.execute("DELETE FROM share_use_counts WHERE share_id = :s", {"s": share_id})
+            return gone
+
     def purge(self, *, before: datetime) -> int:
         """The uses recorded before an instant (the trail's retention); the counts stay, so a limit stays kept."""
         with self.store.transaction() as tx:

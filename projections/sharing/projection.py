@@ -66,3 +66,10 @@ class SharesProjection(Projection):
             "UPDATE shares SET revoked_at = :at WHERE share_id = :s",
             [{"at": recorded(e.timestamp), "s": str(s)} for s in e.share_ids],
         )
+
+    @handles
+    def on_ShareBook_SharesErased(self, e: ShareBook.SharesErased, tx: Transaction) -> None:
+        tx.execute_many(
+            "UPDATE shares SET revoked_at = :at WHERE share_id = :s AND revoked_at IS NULL",
+            [{"at": recorded(e.timestamp), "s": str(s)} for s in e.share_ids],
+        )

@@ -50,7 +50,11 @@ def test_SHR_a_graduate_shares_and_an_employer_opens_downloads_and_verifies_with
     classmate = mint(secret, subject="2020002", role=Role.STUDENT, institution=UNIVERSITY)
     port = free_port()
     env = process_env(container, KREDENSIAL_SHARE_RATE_LIMIT="10/minute", KREDENSIAL_PUBLIC_URL="")
-    with served_process([*KREDENSIAL, "serve", "--port", str(port)], env, port) as url:
+    log = tmp_path / "serve.log"
+    with (
+        log.open("wb") as output,
+        served_process([*KREDENSIAL, "serve", "--port", str(port)], env, port, output) as url,
+    ):
 
         def gql(token: str, query: str, **variables: object) -> dict[str, object]:
             response = httpx.post(
@@ -72,7 +76,9 @@ def test_SHR_a_graduate_shares_and_an_employer_opens_downloads_and_verifies_with
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             try:
                 page = browser.new_page(viewport={"width": 390, "height": 844}, accept_downloads=True)
-                page.goto(link)
+                page.goto(link)  # a preview (SHR-8): a button, no facts, no view counted
+                assert page.locator("#facts").count() == 0
+                page.click("#open")
                 verdict = page.inner_text("#verdict")
                 assert "SAH" in verdict and "VALID" in verdict
                 facts = page.inner_text("#facts")
@@ -106,11 +112,17 @@ def test_SHR_a_graduate_shares_and_an_employer_opens_downloads_and_verifies_with
         assert other["__typename"] == "NotFound"  # type: ignore[index]
 
         assert gql(graduate, REVOKE, id=made["shareId"])["revokeShare"] == {"__typename": "Accepted", "changed": True}
-        ended = httpx.get(link, headers={"Accept": "text/html"}, timeout=30)
+        ended = httpx.post(link, headers={"Accept": "text/html"}, timeout=30)
         assert ended.status_code == 410 and "This share has ended" in ended.text and nina not in ended.text
 
         guesses = [
-            httpx.get(f"{url}/s/{secrets.token_urlsafe(32)}", headers={"Accept": "text/html"}, timeout=30).status_code
+            httpx.post(f"{url}/s/{secrets.token_urlsafe(32)}", headers={"Accept": "text/html"}, timeout=30).status_code
             for _ in range(12)
         ]
         assert set(guesses) <= {404, 429} and 429 in guesses, guesses
+
+    # The link's secret is never in the access log (SHR-9): its door is, as /s/*
+    written = log.read_text(errors="replace")
+    secret = link.rsplit("/", 1)[1]
+    assert '"POST /s/* HTTP/1.1" 200' in written and '"GET /s/* HTTP/1.1" 200' in written, written[-2000:]
+    assert secret not in written and "/credential HTTP/1.1" in written

@@ -26,7 +26,8 @@ RevokeAllResult = Annotated[
 @strawberry.type
 class SharingMutation:
     @strawberry.mutation(
-        description="Share a verification of your own credential (SHR-1 .. SHR-6): a graduate their diploma. "
+        description="Share a verification of your own credential (SHR-1 .. SHR-6, SHR-11, SHR-12): a graduate "
+        "their diploma, an asesi a certificate, an applicant an SK. "
         "Answers a link and a code, shown this once."
     )
     async def create_share(self, info: Info[Context, None], input: CreateShareInput) -> CreateShareResult:
@@ -46,6 +47,7 @@ class SharingMutation:
             info,
             lambda c: sharing.create_share(
                 credential=input.credential,
+                number=input.number,
                 disclose=[Fact(f).value for f in input.disclose],
                 label=input.label,
                 expires_in_days=input.expires_in_days,

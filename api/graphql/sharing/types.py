@@ -81,7 +81,15 @@ class Share:
 
 @strawberry.input(description="A share of the holder's own credential (SHR-1 .. SHR-5).")
 class CreateShareInput:
-    credential: str = strawberry.field(default="diploma", description="diploma (the graduate's own)")
+    credential: str = strawberry.field(
+        default="diploma",
+        description="diploma (a graduate's own), certificate (an asesi's LSP certificate) or sk (an applicant's SK)",
+    )
+    number: str | None = strawberry.field(
+        default=None,
+        description="which: a certificate's registration number, or the application's (PI-YYYY-NNNNNN) of an SK; "
+        "none for a diploma (SHR-1)",
+    )
     disclose: list[ShareFact] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
     label: str = strawberry.field(description="for the holder themself, e.g. 'PT Contoh, application 2027-01'")
     expires_in_days: int | None = strawberry.field(default=None, description="1-365; 30 when not given (SHR-4)")
