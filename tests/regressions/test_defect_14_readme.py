@@ -91,13 +91,14 @@ def run_session(script: str, env: dict[str, str], cwd: Path) -> tuple[subprocess
 
 
 def twice(heading: str, server: dict[str, str], tmp_path: Path) -> list[list[Any]]:
-    """The section's session run twice against the same server, each run in a directory of its own; no answer of
-    either run is a refusal."""
+    """The section's session run twice against the same server, each run in a directory of its own (its output kept
+    there in ``session.out``, for what is not an answer); no answer of either run is a refusal."""
     runs = []
     for n in (1, 2):
         cwd = tmp_path / f"run-{n}"
         cwd.mkdir()
         done, answers = run_session(session(heading), server, cwd)
+        (cwd / "session.out").write_text(done.stdout, encoding="utf-8")
         typenames = {
             v.get("__typename") for a in answers for v in (a.get("data") or {}).values() if isinstance(v, dict)
         }
@@ -185,3 +186,35 @@ def test_the_equivalency_session_runs_from_registration_to_a_pk(server: dict[str
         basis = answers[-1]["data"]["decisionBasis"]
         assert (basis["outcome"], basis["level"], basis["ruleVersion"]) == ("EQUIVALENT", "D3", "AU-BACHELOR-2019")
         assert basis["decidedBy"] == ["tim-a"] and [e["outcome"] for e in basis["escalations"]] == ["No Honours year"]
+
+
+def test_the_readme_audit_session_follows_a_diploma_from_its_nina_and_replays_an_sk_from_its_number(
+    server: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 32, item 2: the auditor names records by NINA and NIM, legal staff an SK by its number; the answers are
+    the records', never ``{}``, and the command line takes the aggregate id a view shows."""
+    diplomas = set()
+    for n, answers in enumerate(twice("## Auditors and legal staff", server, tmp_path), start=1):
+        wanted = ("history", "asOf", "decisionBasis", "replayDecision")
+        history, state, basis, sk, nina = (v for a in answers for k, v in a["data"].items() if k in wanted)
+        assert history["__typename"] == "AuditHistory" and history["type"] == "Diploma", history
+        types = [e["type"] for e in history["events"]]
+        assert types[0] == "Diploma.NINAReserved" and len(types) == history["version"] > 1, types  # and its pairing
+        assert state["__typename"] == "AuditState" and state["state"]["nim"].startswith("22"), state
+        assert (basis["decision"], basis["level"], basis["ruleVersion"]) == (1, "D3", "AU-BACHELOR-2019"), basis
+        assert basis["decisionId"].startswith(basis["aggregateId"])
+        # Its own rule gives the D3 it recorded; the general rule would have given S1.
+        assert sk["__typename"] == "ReplayedDecisionView" and sk["decisionId"] == basis["decisionId"], sk
+        assert (sk["recordedOutcome"], sk["replayedOutcome"], sk["reproduced"], sk["differs"]) == (
+            "D3",
+            "S1",
+            True,
+            True,
+        )
+        assert nina["__typename"] == "ReplayedDecisionView" and nina["reproduced"] and not nina["differs"], nina
+        assert nina["decisionId"] == f"{history['aggregateId']}/1"
+        cli = (tmp_path / f"run-{n}" / "session.out").read_text(encoding="utf-8")
+        assert f"Diploma {history['aggregateId']} in diplomas" in cli
+        assert "intact" in cli and "TAMPERED" not in cli
+        diplomas.add(history["aggregateId"])
+    assert len(diplomas) == 2  # each run follows its own diploma
