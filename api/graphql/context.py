@@ -12,7 +12,7 @@ from api.graphql.waiting import TooManyWaiting
 from api.services import Services
 from application.authorization import STAFF_READERS, require
 from application.diploma.diplomas import Diplomas
-from domain.audit import Actor, Cause
+from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError, NotAuthorized
 
 T = TypeVar("T")
@@ -69,15 +69,16 @@ class Context(BaseContext):
                 raise GraphQLError(str(e), extensions={"code": "TOO_MANY_WAITING"}) from None
         return await self.run(fn)
 
-    def require_staff(self, university_code: str) -> Actor:
-        """Personal data in staff views: only the university's own people and national staff."""
-        try:
-            if self.actor is None:
-                raise NotAuthorized(self.auth_error or "sign in: send 'Authorization: Bearer <token>'")
-            require(self.actor, STAFF_READERS, university_code)
-        except DomainError as e:
-            raise GraphQLError(str(e), extensions={"code": "NOT_AUTHORIZED"}) from None
-        return self.actor
+    def require_staff(self, university_code: str, nim: str | None = None) -> Actor:
+        """Personal data in staff views: only the university's own people and national staff, or (given ``nim``)
+        the student themself. Refused with NotAuthorized, which the field answers as a union member."""
+        actor = self.signed_in()
+        if nim is not None and actor.role is Role.STUDENT:
+            if actor.institution != university_code or actor.id != nim:
+                raise NotAuthorized("a student reads only their own record")
+            return actor
+        require(actor, STAFF_READERS, university_code)
+        return actor
 
 
 def domain_error_extensions(e: DomainError) -> dict[str, Any]:

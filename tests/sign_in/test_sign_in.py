@@ -24,7 +24,10 @@ MY_SUBMISSIONS = (
     "{ mySubmissions { __typename ... on Submissions { items { nim universityCode } } "
     "... on NotAuthorized { message } } }"
 )
-DIPLOMAS = "query($u: String!) { diplomas(universityCode: $u) { __typename ... on DiplomaPage { items { nim } } } }"
+DIPLOMAS = (
+    "query($u: String!) { diplomas(universityCode: $u) { __typename "
+    "... on DiplomaConnection { edges { node { nim } } } ... on NotAuthorized { message } } }"
+)
 PIPELINE = (
     "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { items { candidateNumber } } "
     "... on NotAuthorized { message } } }"
@@ -63,7 +66,7 @@ def test_an_operator_signs_in_and_reads_their_own_universitys_diplomas_and_no_ot
     token = campus.authorization_code_pkce("siti", resource=ES256)  # the provider signs this one ES256
     assert jwt.get_unverified_header(token)["alg"] == "ES256"
     own = served.data(token, DIPLOMAS, {"u": UNIVERSITY})["diplomas"]
-    assert own["__typename"] == "DiplomaPage" and [d["nim"] for d in own["items"]] == ["2020001"], own
+    assert own["__typename"] == "DiplomaConnection" and [e["node"]["nim"] for e in own["edges"]] == ["2020001"], own
     other = served.graphql(token, DIPLOMAS, {"u": OTHER_UNIVERSITY})
     assert other.status_code == 200 and kept_out(other.json(), "diplomas"), other.text
 

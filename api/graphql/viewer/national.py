@@ -13,6 +13,7 @@ from strawberry.types import Info
 from api.graphql.connection import Connection, Slice, whole
 from api.graphql.context import Context
 from api.graphql.diploma.types import Diploma
+from api.graphql.enums import EquivalencyStatusEnum
 from api.graphql.equivalency.queries import _application_view
 from api.graphql.equivalency.types import EquivalencyApplicationView, EquivalencyQueueItem
 from api.graphql.errors import RuleViolation
@@ -29,7 +30,6 @@ QueuePage = Annotated[
     Connection[EquivalencyQueueItem] | RuleViolation, strawberry.union("EquivalencyQueueConnectionResult")
 ]
 ReviewsPage = Annotated[Connection[OpenReview] | RuleViolation, strawberry.union("OpenReviewConnectionResult")]
-EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
 
 
 @strawberry.type(description="The ministry's administrator or the Director General: national.")

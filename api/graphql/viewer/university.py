@@ -15,10 +15,12 @@ from api.graphql.connection import Connection, Slice, whole
 from api.graphql.context import Context
 from api.graphql.diploma.queries import EligibilityResult
 from api.graphql.diploma.types import Diploma, NinaEligibility, Verification
+from api.graphql.enums import CatalogProposalStatusEnum as ProposalStatusEnum
+from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import RuleViolation
 from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
-from api.graphql.viewer.records import DiplomaStatusEnum, Semester, StandingEnum, Student
+from api.graphql.viewer.records import Semester, StandingEnum, Student
 from domain import errors
 from domain.diploma.status import DiplomaStatus
 from domain.registry.codes import NIM
@@ -33,7 +35,6 @@ SubmissionsPage = Annotated[Connection[Submission] | RuleViolation, strawberry.u
 ProposalsPage = Annotated[
     Connection[CatalogProposal] | RuleViolation, strawberry.union("CatalogProposalConnectionResult")
 ]
-ProposalStatusEnum = strawberry.enum(ProposalStatus, name="CatalogProposalStatus", description="SUB-2")
 
 
 @strawberry.type(description="A student (their token's subject is their NIM at their university): what is theirs.")

@@ -1,0 +1,33 @@
+"""Every status and kind the GraphQL schemas answer with, as enums built from the domain's own (issue 32, item 3):
+an answer names a status the same way an input does, and a client's generated types list its values. One module, so
+that each enum is defined once whichever context's types use it."""
+
+from __future__ import annotations
+
+import strawberry
+
+from domain.assessment.kinds import CertificateStatus
+from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus
+from domain.equivalency.kinds import Escalation, Status
+from domain.submission.entry import IssuerKind
+from domain.submission.status import DpiStatus, SubmissionStatus
+from domain.submission.status import ProposalStatus as CatalogProposalStatus
+
+DiplomaStatusEnum = strawberry.enum(DiplomaStatus, name="DiplomaStatus", description="PIN-5")
+PublicStatusEnum = strawberry.enum(
+    PublicStatus,
+    name="PublicDiplomaStatus",
+    description="What SIVIL shows of a paired NINA (PIN-4, PIN-5): VALID, or the kind of its annulment",
+)
+AnnulmentProposalStatusEnum = strawberry.enum(
+    ProposalStatus, name="AnnulmentProposalStatus", description="A university's annulment proposal (PIN-5)"
+)
+CatalogProposalStatusEnum = strawberry.enum(CatalogProposalStatus, name="CatalogProposalStatus", description="SUB-2")
+SubmissionStatusEnum = strawberry.enum(SubmissionStatus, name="SubmissionStatus", description="SUB-8")
+DpiStatusEnum = strawberry.enum(DpiStatus, name="DpiStatus", description="SUB-8")
+IssuerKindEnum = strawberry.enum(IssuerKind, name="IssuerKind", description="Who issued a certification (SUB-1)")
+CertificateStatusEnum = strawberry.enum(
+    CertificateStatus, name="CertificateStatus", description="A competency certificate's status as of today (ASM-7)"
+)
+EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
+EscalationEnum = strawberry.enum(Escalation, name="Escalation", description="EQV-3")
