@@ -107,3 +107,8 @@ def connection(page: Slice, rows: Sequence[R], total: int, node: Callable[[R], T
 def whole(rows: Sequence[R], node: Callable[[R], T]) -> Connection[T]:
     """A short list read whole (a student's semesters, their submissions) in the same shape as a paged one."""
     return connection(Slice(offset=0, limit=max(len(rows), 1)), rows, len(rows), node)
+
+
+def sliced(page: Slice, rows: Sequence[R], node: Callable[[R], T]) -> Connection[T]:
+    """A page cut from a list a read model answers whole (a university's catalog, a student's submissions)."""
+    return connection(page, rows[page.offset : page.offset + page.limit], len(rows), node)

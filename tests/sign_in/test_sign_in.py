@@ -21,7 +21,7 @@ from tests.sign_in.provider import ES256, RS256, OpenIDProvider
 from tests.world import PRODI, UNIVERSITY
 
 MY_SUBMISSIONS = (
-    "{ mySubmissions { __typename ... on Submissions { items { nim universityCode } } "
+    "{ mySubmissions { __typename ... on SubmissionConnection { edges { node { nim universityCode } } } "
     "... on NotAuthorized { message } } }"
 )
 DIPLOMAS = (
@@ -56,8 +56,9 @@ def test_a_student_signs_in_with_code_and_pkce_and_reads_their_own_submissions(
 ) -> None:
     token = campus.authorization_code_pkce("budi")
     answer = served.data(token, MY_SUBMISSIONS)["mySubmissions"]
-    assert answer["__typename"] == "Submissions", answer
-    assert answer["items"] and {(i["universityCode"], i["nim"]) for i in answer["items"]} == {(UNIVERSITY, "2020001")}
+    assert answer["__typename"] == "SubmissionConnection", answer
+    nodes = [e["node"] for e in answer["edges"]]
+    assert nodes and {(n["universityCode"], n["nim"]) for n in nodes} == {(UNIVERSITY, "2020001")}
 
 
 def test_an_operator_signs_in_and_reads_their_own_universitys_diplomas_and_no_others(

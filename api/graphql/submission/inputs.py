@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.enums import CatalogProposalStatusEnum, SubmissionStatusEnum
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.submission.claims import ClaimInput
 from domain.submission.claim import GradingType, Outcome
@@ -141,7 +142,7 @@ class CatalogAccepted:
 class ProposalAccepted:
     position: int | None
     proposal_id: str
-    status: str = strawberry.field(description="PROPOSED, ACCEPTED or REJECTED.")
+    status: CatalogProposalStatusEnum  # type: ignore[valid-type]
     entry_id: str | None
 
 
@@ -149,7 +150,7 @@ class ProposalAccepted:
 class SubmissionAccepted:
     position: int | None
     submission_id: str
-    status: str = strawberry.field(description="WAITING_FOR_APPROVAL, APPROVED or REJECTED (SUB-8).")
+    status: SubmissionStatusEnum  # type: ignore[valid-type]
     due_on: date = strawberry.field(description="The review is due by this day: 3 working days (SUB-9).")
 
 

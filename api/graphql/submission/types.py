@@ -7,6 +7,10 @@ from datetime import date
 import strawberry
 
 from api.graphql.assessment.types import CompetencyCertificate
+from api.graphql.connection import Connection
+from api.graphql.enums import CatalogProposalStatusEnum, DpiStatusEnum, IssuerKindEnum, SubmissionStatusEnum
+from domain.submission.entry import IssuerKind
+from domain.submission.status import DpiStatus, ProposalStatus, SubmissionStatus
 from projections.assessment.rows import CertificateRow
 from projections.submission.rows import CatalogRow, DpiLine, DpiRow, ProposalRow, SubmissionRow
 
@@ -16,7 +20,7 @@ class CatalogEntry:
     entry_id: str
     revision: int
     issuer: str
-    issuer_kind: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
     origin: str
     category: str
     name: str
@@ -28,7 +32,7 @@ class CatalogEntry:
             entry_id=r.entry_id,
             revision=r.revision,
             issuer=r.issuer,
-            issuer_kind=r.issuer_kind,
+            issuer_kind=IssuerKind(r.issuer_kind),
             origin=r.origin,
             category=r.category,
             name=r.name,
@@ -41,11 +45,11 @@ class CatalogProposal:
     proposal_id: str
     nim: str
     issuer: str
-    issuer_kind: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
     origin: str
     category: str
     name: str
-    status: str
+    status: CatalogProposalStatusEnum  # type: ignore[valid-type]
     proposed_on: date
     remark: str | None
     entry_id: str | None
@@ -56,11 +60,11 @@ class CatalogProposal:
             proposal_id=r.proposal_id,
             nim=r.nim,
             issuer=r.issuer,
-            issuer_kind=r.issuer_kind,
+            issuer_kind=IssuerKind(r.issuer_kind),
             origin=r.origin,
             category=r.category,
             name=r.name,
-            status=r.status,
+            status=ProposalStatus(r.status),
             proposed_on=date.fromisoformat(r.proposed_on),
             remark=r.remark,
             entry_id=r.entry_id,
@@ -91,7 +95,7 @@ class Submission:
     issued_on: date
     valid_thru: date | None = strawberry.field(description="Null: without expiry, as the student stated (SUB-4).")
     evidence: Evidence
-    status: str = strawberry.field(description="WAITING_FOR_APPROVAL, APPROVED or REJECTED (SUB-8).")
+    status: SubmissionStatusEnum  # type: ignore[valid-type]
     submitted_on: date
     due_on: date = strawberry.field(description="3 Indonesian working days after the (re-)upload (SUB-9).")
     overdue: bool = strawberry.field(description="Waiting past its due date, or decided after it (SUB-9).")
@@ -120,7 +124,7 @@ class Submission:
             evidence=Evidence(
                 sha256=r.evidence_sha256, size=r.evidence_size, media_type=r.evidence_type, url=r.evidence_url
             ),
-            status=r.status,
+            status=SubmissionStatus(r.status),
             submitted_on=date.fromisoformat(r.submitted_on),
             due_on=due,
             overdue=(today > due) if waiting else bool(r.overdue),
@@ -130,15 +134,12 @@ class Submission:
         )
 
 
-@strawberry.type
-class ReviewQueue:
-    """Waiting submissions by due date, overdue first (SUB-9)."""
-
-    items: list[Submission]
+@strawberry.type(
+    description="Waiting submissions by due date, overdue first (SUB-9): a page, and the whole queue's overdue."
+)
+class ReviewQueue(Connection[Submission]):
     overdue_count: int
     today: date
-    first: int
-    offset: int
 
 
 @strawberry.type
@@ -147,7 +148,7 @@ class DpiCertification:
     catalog_entry_id: str
     catalog_revision: int
     issuer: str
-    issuer_kind: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
     origin: str
     category: str
     name: str
@@ -163,7 +164,7 @@ class DpiCertification:
             catalog_entry_id=line.entry_id,
             catalog_revision=line.revision,
             issuer=line.issuer,
-            issuer_kind=line.issuer_kind,
+            issuer_kind=IssuerKind(line.issuer_kind),
             origin=line.origin,
             category=line.category,
             name=line.name,
@@ -178,7 +179,9 @@ class DpiCertification:
 class Dpi:
     university_code: str
     nim: str
-    status: str = strawberry.field(description="OPEN, or FINISHED once printed at graduation.")
+    status: DpiStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="OPEN, or FINISHED once printed at graduation."
+    )
     thesis_deadline: date | None = strawberry.field(description="The last day to submit (SUB-7).")
     finished_on: date | None
     certifications: list[DpiCertification]
@@ -192,7 +195,7 @@ class Dpi:
         return cls(
             university_code=r.university_code,
             nim=r.nim,
-            status=r.status,
+            status=DpiStatus(r.status),
             thesis_deadline=date.fromisoformat(r.deadline) if r.deadline else None,
             finished_on=date.fromisoformat(r.finished_on) if r.finished_on else None,
             certifications=[DpiCertification.from_line(line) for line in r.lines],
