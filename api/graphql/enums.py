@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
-from domain.assessment.kinds import CertificateStatus
+from domain.assessment.kinds import CertificateStatus, Stage
 from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus
 from domain.equivalency.kinds import Escalation, Status
 from domain.submission.entry import IssuerKind
@@ -31,3 +31,4 @@ CertificateStatusEnum = strawberry.enum(
 )
 EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
 EscalationEnum = strawberry.enum(Escalation, name="Escalation", description="EQV-3")
+StageEnum = strawberry.enum(Stage, name="AssessmentStage", description="Where an assessment stands (ASM-6, ASM-8)")

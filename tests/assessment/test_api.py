@@ -223,17 +223,19 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     setup_lsp(client)
     assessment_id = assessed(client, container)
     pipeline = (
-        '{ lspPipeline(lspCode: "%s") { __typename ... on Pipeline { items { assessmentId overdue }'
+        '{ lspPipeline(lspCode: "%s") { __typename ... on Pipeline { edges { node { assessmentId overdue } }'
         " perStep { step candidates overdue } } ... on NotAuthorized { message } } }"
     )
     mine = client.gql(pipeline % LSP, SERT)["data"]["lspPipeline"]
-    assert [i["assessmentId"] for i in mine["items"]] == [assessment_id]
+    assert [e["node"]["assessmentId"] for e in mine["edges"]] == [assessment_id]
     assert client.gql(pipeline % LSP, OTHER_SERT)["data"]["lspPipeline"]["__typename"] == "NotAuthorized"
     assert client.gql(pipeline % LSP, ASESI)["data"]["lspPipeline"]["__typename"] == "NotAuthorized"
-    own = "{ myAssessments { __typename ... on AssessmentList { items { assessmentId } } } }"
-    assert [i["assessmentId"] for i in client.gql(own, ASESI)["data"]["myAssessments"]["items"]] == [assessment_id]
+    own = "{ myAssessments { __typename ... on AssessmentSummaryConnection { edges { node { assessmentId } } } } }"
+    assert [e["node"]["assessmentId"] for e in client.gql(own, ASESI)["data"]["myAssessments"]["edges"]] == [
+        assessment_id
+    ]
     other = mint(SECRET, subject="ASESI-999", role=Role.ASESI, institution=LSP)
-    assert client.gql(own, other)["data"]["myAssessments"]["items"] == []
+    assert client.gql(own, other)["data"]["myAssessments"]["edges"] == []
     one = "query($id: String!) { assessment(assessmentId: $id) { __typename } }"
     assert client.gql(one, other, id=assessment_id)["data"]["assessment"] is None
     # Another LSP's staff, or an asesor never assigned: as absent, so a refusal never tells that it exists.
@@ -243,8 +245,8 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     assert client.gql(one, stranger, id=assessment_id)["data"]["assessment"] is None
     outsider = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution="001002")
     assert client.gql(one, outsider, id=assessment_id)["data"]["assessment"]["__typename"] == "NotAuthorized"
-    assigned = "{ myAssignments { __typename ... on AssessmentList { items { assessmentId } } } }"
-    assert [i["assessmentId"] for i in client.gql(assigned, ASESOR)["data"]["myAssignments"]["items"]] == [
+    assigned = "{ myAssignments { __typename ... on AssessmentSummaryConnection { edges { node { assessmentId } } } } }"
+    assert [e["node"]["assessmentId"] for e in client.gql(assigned, ASESOR)["data"]["myAssignments"]["edges"]] == [
         assessment_id
     ]
     # Evidence (ASM-5): the LSP, its assigned asesors and the candidate; anyone else reads it as unknown.

@@ -29,7 +29,7 @@ DIPLOMAS = (
     "... on DiplomaConnection { edges { node { nim } } } ... on NotAuthorized { message } } }"
 )
 PIPELINE = (
-    "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { items { candidateNumber } } "
+    "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { edges { node { candidateNumber } } } "
     "... on NotAuthorized { message } } }"
 )
 MY_APPLICATIONS = "{ myEquivalencyApplications { registrationNumber applicantName } }"
@@ -77,7 +77,9 @@ def test_an_lsp_staff_member_signs_in_through_the_ministrys_provider_and_reads_t
 ) -> None:
     token = ministry.authorization_code_pkce("kabag-s")
     pipeline = served.data(token, PIPELINE, {"l": LSP})["lspPipeline"]
-    assert pipeline["__typename"] == "Pipeline" and CANDIDATE in {i["candidateNumber"] for i in pipeline["items"]}
+    assert pipeline["__typename"] == "Pipeline" and CANDIDATE in {
+        e["node"]["candidateNumber"] for e in pipeline["edges"]
+    }
     other = served.data(token, PIPELINE, {"l": "LSP-P3-LAIN"})["lspPipeline"]
     assert other["__typename"] == "NotAuthorized", other
 
