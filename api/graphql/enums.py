@@ -8,6 +8,7 @@ import strawberry
 
 from domain.assessment.kinds import CertificateStatus, Stage
 from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus
+from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status
 from domain.submission.entry import IssuerKind
 from domain.submission.status import DpiStatus, SubmissionStatus
@@ -31,4 +32,5 @@ CertificateStatusEnum = strawberry.enum(
 )
 EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
 EscalationEnum = strawberry.enum(Escalation, name="Escalation", description="EQV-3")
+ForeignLevelEnum = strawberry.enum(ForeignLevel, name="ForeignLevel")
 StageEnum = strawberry.enum(Stage, name="AssessmentStage", description="Where an assessment stands (ASM-6, ASM-8)")

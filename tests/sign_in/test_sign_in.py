@@ -32,7 +32,10 @@ PIPELINE = (
     "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { edges { node { candidateNumber } } } "
     "... on NotAuthorized { message } } }"
 )
-MY_APPLICATIONS = "{ myEquivalencyApplications { registrationNumber applicantName } }"
+MY_APPLICATIONS = (
+    "{ myEquivalencyApplications { __typename ... on EquivalencyApplicationViewConnection "
+    "{ edges { node { registrationNumber applicantName } } } } }"
+)
 CATALOG = "query($u: String!) { catalog(universityCode: $u) { __typename ... on NotAuthorized { message } } }"
 REGISTER_STUDENT = (
     "mutation($i: RegisterStudentInput!) { registerStudent(input: $i) { __typename "
@@ -89,7 +92,8 @@ def test_an_applicant_signs_in_and_reads_their_own_equivalency_application(
 ) -> None:
     token = ministry.authorization_code_pkce("akun-rina", resource=ES256)
     applications = served.data(token, MY_APPLICATIONS)["myEquivalencyApplications"]
-    assert [a["registrationNumber"] for a in applications] == [served.seeded.values["registrationNumber"]]
+    numbers = [e["node"]["registrationNumber"] for e in applications["edges"]]
+    assert numbers == [served.seeded.values["registrationNumber"]]
 
 
 def test_the_pddikti_feed_signs_in_with_client_credentials_and_reports_only_for_its_own_university(

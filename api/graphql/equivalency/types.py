@@ -7,6 +7,9 @@ from datetime import date
 import strawberry
 
 from api.graphql.arguments import optional_day
+from api.graphql.connection import Connection
+from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum
+from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
 from projections.equivalency.rows import (
     ApplicationRow,
@@ -65,7 +68,7 @@ class EquivalencyDocument:
 @strawberry.type(description="EQV-3: what the team asked, who asked and when, and the outcome.")
 class EscalationRecord:
     number: int
-    kind: str
+    kind: EscalationEnum  # type: ignore[valid-type]
     request: str
     asked_by: str | None
     asked_on: date | None
@@ -77,7 +80,7 @@ class EscalationRecord:
     def from_row(cls, r: EscalationRow) -> EscalationRecord:
         return cls(
             number=r.number,
-            kind=r.kind,
+            kind=Escalation(r.kind),
             request=r.request,
             asked_by=r.asked_by or None,
             asked_on=optional_day(r.asked_on),
@@ -130,7 +133,7 @@ class SkOfEquivalency:
 class EquivalencyApplicationView:
     registration_number: str
     applicant_name: str
-    status: str
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
     level: str
     university: str
@@ -180,7 +183,7 @@ class EquivalencyApplicationView:
         return cls(
             registration_number=row.registration_number,
             applicant_name=row.applicant_name,
-            status=row.status,
+            status=Status(row.status),
             country=row.country,
             level=row.level,
             university=row.university,
@@ -244,16 +247,25 @@ class DecisionBasisView:
 class EquivalencyQueueItem:
     registration_number: str
     applicant_name: str
-    status: str
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
     level: str
     complete_on: date | None
     working_days: int
 
+    @classmethod
+    def from_row(cls, r: ApplicationRow, working_days: int) -> EquivalencyQueueItem:
+        return cls(
+            registration_number=r.registration_number,
+            applicant_name=r.applicant_name,
+            status=Status(r.status),
+            country=r.country,
+            level=r.level,
+            complete_on=date.fromisoformat(r.complete_on) if r.complete_on else None,
+            working_days=working_days,
+        )
+
 
 @strawberry.type(description="The team's work queue (EQV-1): complete files by how long they have been complete.")
-class EquivalencyQueue:
-    status: str
-    items: list[EquivalencyQueueItem]
-    first: int
-    offset: int
+class EquivalencyQueue(Connection[EquivalencyQueueItem]):
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]

@@ -4,7 +4,6 @@ waiting for them (EQV-8) and the same queue; auditors the logs they audit; an ap
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import strawberry
@@ -63,15 +62,7 @@ async def _queue(info: Info[Context, None], status: Status, first: int, after: s
         page,
         lambda p: view.work_queue(wanted, limit=p.limit, offset=p.offset),
         lambda: view.work_queue_count(wanted),
-        lambda r: EquivalencyQueueItem(
-            registration_number=r.registration_number,
-            applicant_name=r.applicant_name,
-            status=r.status,
-            country=r.country,
-            level=r.level,
-            complete_on=date.fromisoformat(r.complete_on) if r.complete_on else None,
-            working_days=view.working_days(r, today),
-        ),
+        lambda r: EquivalencyQueueItem.from_row(r, view.working_days(r, today)),
     )
 
 
