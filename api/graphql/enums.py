@@ -7,7 +7,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.assessment.kinds import CertificateStatus, Stage
-from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus
+from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus, StatusOnDay
 from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status
 from domain.submission.entry import IssuerKind
@@ -19,6 +19,9 @@ PublicStatusEnum = strawberry.enum(
     PublicStatus,
     name="PublicDiplomaStatus",
     description="What SIVIL shows of a paired NINA (PIN-4, PIN-5): VALID, or the kind of its annulment",
+)
+StatusOnDayEnum = strawberry.enum(
+    StatusOnDay, name="StatusOnDay", description="A diploma's public status on a past day (PIN-5)"
 )
 AnnulmentProposalStatusEnum = strawberry.enum(
     ProposalStatus, name="AnnulmentProposalStatus", description="A university's annulment proposal (PIN-5)"

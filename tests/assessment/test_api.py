@@ -304,12 +304,13 @@ def test_the_public_verifies_a_certificate_after_a_challenge(client: Client, con
         data = challenge.json()["data"]["challenge"]
         right = str(sum(int(n) for n in re.findall(r"\d+", data["question"])[:2]))
         query = (
-            "query($n: String!, $t: String!, $a: String!) { verifyCertificate(registrationNumber: $n,"
-            " challengeToken: $t, answer: $a) { __typename ... on VerifiedCertificate { registrationNumber holderName"
-            " skemaCode skemaTitle lspCode status validFrom validUntil } ... on Refused { ruleId field }"
+            "mutation($i: VerifyCertificateInput!) { verifyCertificate(input: $i) { __typename"
+            " ... on VerifiedCertificate { registrationNumber holderName skemaCode skemaTitle lspCode status validFrom"
+            " validUntil } ... on RuleViolation { ruleId field } ... on ChallengeRefused { ruleId field reason }"
             " ... on CertificateNotFoundResult { message } } }"
         )
-        variables = {"n": number, "t": data["token"], "a": answer if answer is not None else right}
+        given = {"registrationNumber": number, "challengeToken": data["token"], "answer": answer or right}
+        variables = {"i": given}
         response = client.http.post("/sertifikat/graphql", json={"query": query, "variables": variables})
         assert response.status_code == 200, response.text
         return dict(response.json()["data"]["verifyCertificate"])
@@ -326,8 +327,9 @@ def test_the_public_verifies_a_certificate_after_a_challenge(client: Client, con
         "validUntil": "2027-07-31",
     }
     assert verify("REG 2024 0002")["__typename"] == "CertificateNotFoundResult"
-    assert verify("REG 2024 0001", answer="999")["__typename"] == "Refused"
-    assert verify("REG\x002024")["__typename"] == "Refused"
+    wrong = verify("REG 2024 0001", answer="999")
+    assert (wrong["__typename"], wrong["ruleId"], wrong["reason"]) == ("ChallengeRefused", "ASM-7", "WRONG_ANSWER")
+    assert verify("REG\x002024")["__typename"] == "RuleViolation"
     # UU PDP: the one answered look-up is in the certificate's verification trail, for its holder's report.
     [(_, via, address)] = container.services.assessment.verification_trail.for_certificate("REG 2024 0001")
     assert via == "graphql" and address
