@@ -41,7 +41,7 @@ MyApplicationsResult = Annotated[
     Connection[EquivalencyApplicationView] | NotAuthorized | RuleViolation,
     strawberry.union("MyEquivalencyApplicationsQueryResult"),
 ]
-BasisResult = Annotated[DecisionBasisView | NotAuthorized | RuleViolation, strawberry.union("DecisionBasisResult")]
+BasisResult = Annotated[DecisionBasisView | NotAuthorized | RuleViolation, strawberry.union("DecisionBasisQueryResult")]
 
 
 def _code_matches(stored_hash: str, registration_number: str, code: str) -> bool:
