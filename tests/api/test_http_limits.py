@@ -40,7 +40,7 @@ def test_a_query_refuses_a_position_the_log_has_not_reached(http: TestClient) ->
         json={"query": '{ diploma(universityCode: "001002", nim: "1", position: 999999) { ... on Diploma { nina } } }'},
         headers={"Authorization": f"Bearer {OPERATOR}"},
     ).json()
-    assert body["errors"][0]["extensions"]["code"] == "UNKNOWN_POSITION"
+    assert body["errors"][0]["extensions"] == {"code": "NOT_YET_PROJECTED", "reason": "NOT_WRITTEN"}
 
 
 def test_a_body_over_the_limit_is_refused_before_parsing(http: TestClient) -> None:

@@ -47,7 +47,7 @@ ENDPOINTS = ("/graphql", "/sivil/graphql", "/sertifikat/graphql")
 # A read is refused with a coded GraphQL error only when it asks for a position the read model does not have
 # (API.wait), and a document over the cost limits is refused before it runs (API.limits); every other refusal, a
 # caller not entitled to the field included, is a member of the result union (issue 32).
-BEFORE_RESOLVING = {"QUERY_TOO_LARGE", "UNKNOWN_POSITION", "NOT_YET_PROJECTED", "TOO_MANY_WAITING"}
+BEFORE_RESOLVING = {"QUERY_TOO_LARGE", "NOT_YET_PROJECTED"}
 TABLE = documented()
 
 

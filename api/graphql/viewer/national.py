@@ -18,13 +18,13 @@ from api.graphql.equivalency.types import EquivalencyApplicationView, Equivalenc
 from api.graphql.errors import RuleViolation
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
 from api.graphql.viewer.records import OpenReview
+from api.graphql.viewer.university import DiplomasPage
 from domain import errors
 from domain.diploma.status import ProposalStatus
 from domain.equivalency.kinds import Status
 
 EQUIVALENCIES = "equivalencies"
 
-DiplomasPage = Annotated[Connection[Diploma] | RuleViolation, strawberry.union("AnnulmentProposalsResult")]
 QueuePage = Annotated[
     Connection[EquivalencyQueueItem] | RuleViolation, strawberry.union("EquivalencyQueueConnectionResult")
 ]
@@ -118,14 +118,14 @@ class AuditedLog:
 @strawberry.type(description="An auditor: every context's logs, read through history, asOf and replayDecision.")
 class AuditorViewer(Viewer):
     @strawberry.field(description="The event logs, by name, with their last position.")
-    async def logs(self, info: Info[Context, None]) -> list[AuditedLog]:
+    async def logs(self, info: Info[Context, None]) -> Connection[AuditedLog]:
         applications = info.context.services.applications
 
-        def read() -> list[AuditedLog]:
-            return [
-                AuditedLog(name=name, last_position=app.recorder.max_notification_id() or 0)
-                for name, app in sorted(applications.items())
-            ]
+        def read() -> Connection[AuditedLog]:
+            return whole(
+                sorted(applications.items()),
+                lambda item: AuditedLog(name=item[0], last_position=item[1].recorder.max_notification_id() or 0),
+            )
 
         return await info.context.run(read)
 
