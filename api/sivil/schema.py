@@ -133,7 +133,7 @@ VerifyResult = Annotated[
 ]
 StatusResult = Annotated[
     DiplomaStatus | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable,
-    strawberry.union("DiplomaStatusResult"),
+    strawberry.union("StatusOnQueryResult"),
 ]
 
 
