@@ -125,14 +125,14 @@ def test_keys_rotated_mid_run_new_tokens_are_taken_and_a_removed_keys_tokens_ref
     kids = rotating.rotate()
     new = rotating.client_credentials(FEED)
     assert kid(new) == kids[0] and kid(old) in kids[2:]
-    assert catalog(new) == "Catalog"
-    assert catalog(old) == "Catalog", "a key still published was refused"
+    assert catalog(new) == "CatalogEntryConnection"
+    assert catalog(old) == "CatalogEntryConnection", "a key still published was refused"
     rotating.retire()
     newest_kids = rotating.rotate()
     newest = rotating.client_credentials(FEED)
     assert kid(newest) == newest_kids[0] and kid(old) not in newest_kids
-    assert catalog(newest) == "Catalog", "a key the server had never seen was refused"
-    assert catalog(new) == "Catalog"
+    assert catalog(newest) == "CatalogEntryConnection", "a key the server had never seen was refused"
+    assert catalog(new) == "CatalogEntryConnection"
     assert catalog(old) == "NotAuthorized", "a removed key's token was still taken"
 
 
@@ -188,7 +188,7 @@ def test_every_refused_token_is_answered_exactly_alike(
     assert file_status in (401, 403, 404), first
     # And the same feed, with a real token, is let in: the refusals above are about the tokens alone.
     let_in = served.data(campus.client_credentials(FEED), CATALOG, {"u": UNIVERSITY})["catalog"]
-    assert let_in["__typename"] == "Catalog", let_in
+    assert let_in["__typename"] == "CatalogEntryConnection", let_in
 
 
 def test_no_token_reaches_the_servers_log(served: Served, campus: OpenIDProvider, ministry: OpenIDProvider) -> None:
