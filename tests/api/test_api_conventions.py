@@ -320,7 +320,6 @@ def http(container: Container) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.mark.parametrize("store", ["sqlite"])
 def test_every_datetime_answered_carries_the_jakarta_offset(http: TestClient, seeded: Seeded) -> None:
     """Every query of the staff schema that can answer an instant, and every role's viewer, asked by someone the
     authorization table lets in, on a world seeded in every context; and both public challenges."""
