@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.assessment.handover import Receiver
 from domain.assessment.kinds import CertificateStatus, Stage
 from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus, StatusOnDay
 from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status
-from domain.submission.entry import IssuerKind
+from domain.submission.claim import GradingType, Outcome
+from domain.submission.entry import IssuerKind, IssuerOrigin
 from domain.submission.status import DpiStatus, SubmissionStatus
 from domain.submission.status import ProposalStatus as CatalogProposalStatus
 
@@ -30,6 +32,12 @@ CatalogProposalStatusEnum = strawberry.enum(CatalogProposalStatus, name="Catalog
 SubmissionStatusEnum = strawberry.enum(SubmissionStatus, name="SubmissionStatus", description="SUB-8")
 DpiStatusEnum = strawberry.enum(DpiStatus, name="DpiStatus", description="SUB-8")
 IssuerKindEnum = strawberry.enum(IssuerKind, name="IssuerKind", description="Who issued a certification (SUB-1)")
+IssuerOriginEnum = strawberry.enum(IssuerOrigin, name="IssuerOrigin")
+GradingTypeEnum = strawberry.enum(GradingType, name="GradingType")
+OutcomeEnum = strawberry.enum(Outcome, name="CertificationOutcome")
+ReceiverEnum = strawberry.enum(
+    Receiver, name="Receiver", description="Who received it: the holder, or a representative"
+)
 CertificateStatusEnum = strawberry.enum(
     CertificateStatus, name="CertificateStatus", description="A competency certificate's status as of today (ASM-7)"
 )

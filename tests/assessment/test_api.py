@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import mint
 from api.http import create_app
+from domain.assessment.sop import Step
 from domain.audit import Actor, Cause, Role
 from infra.bootstrap import Container
 from tests.api.test_graphql import REFUSALS, SECRET, Client, register_cohort
@@ -215,7 +216,7 @@ def test_from_skema_to_signed_certificate_on_the_dpi_then_expired(
         id=assessment_id,
     )["data"]["assessment"]
     assert detail["summary"] == {"stage": "CERTIFIED", "candidateName": "Siti Aminah"}
-    assert [s["step"] for s in detail["steps"]] == [1, 2, 3, 4, 6, 7, 8]
+    assert [s["step"] for s in detail["steps"]] == [Step(n).name for n in (1, 2, 3, 4, 6, 7, 8)]
     assert detail["certificate"] == {"registrationNumber": "REG 2024 0001", "status": "EXPIRED"}
 
 

@@ -15,6 +15,7 @@ from api.graphql.assessment.mutations import _app, _assessment
 from api.graphql.commands import run_command
 from api.graphql.connection import Connection, Slice, connection
 from api.graphql.context import Context
+from api.graphql.enums import ReceiverEnum
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.authorization import may_read_process_reviews
 from domain import errors
@@ -23,9 +24,6 @@ from domain.assessment.lsp_code import parse_lsp_code
 from projections.assessment.rows import ProcessReviewRow
 
 LOG = "assessments"
-ReceiverEnum = strawberry.enum(
-    Receiver, name="Receiver", description="Who received it: the holder, or a representative"
-)
 
 
 @strawberry.input(

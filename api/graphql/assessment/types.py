@@ -9,7 +9,8 @@ import strawberry
 from api.graphql.arguments import optional_day
 from api.graphql.assessment.inputs import ModeEnum, ResultEnum, StepEnum
 from api.graphql.connection import Connection
-from api.graphql.enums import CertificateStatusEnum, StageEnum
+from api.graphql.enums import CertificateStatusEnum, ReceiverEnum, StageEnum
+from domain.assessment.handover import Receiver
 from domain.assessment.kinds import CertificateStatus, Mode, Stage
 from domain.assessment.sop import Result, Step
 from projections.assessment.rows import (
@@ -33,7 +34,7 @@ def _instant(text: str | None) -> datetime | None:
 
 @strawberry.type(description="A step of the SOP as it was done (ASM-6).")
 class SopStepDone:
-    step: int
+    step: StepEnum  # type: ignore[valid-type]
     done_at: datetime
     overdue: bool
     reference: str | None
@@ -43,18 +44,20 @@ class SopStepDone:
     def from_row(cls, r: StepRow) -> SopStepDone:
         done_at = _instant(r.done_at)
         assert done_at is not None
-        return cls(step=r.step, done_at=done_at, overdue=bool(r.overdue), reference=r.reference, done_by=r.done_by)
+        return cls(
+            step=Step(r.step), done_at=done_at, overdue=bool(r.overdue), reference=r.reference, done_by=r.done_by
+        )
 
 
 @strawberry.type
 class UnitRecommendation:
     unit_code: str
-    recommendation: str
+    recommendation: ResultEnum  # type: ignore[valid-type]
     asesor_number: str
 
     @classmethod
     def from_row(cls, r: UnitRow) -> UnitRecommendation:
-        return cls(unit_code=r.unit_code, recommendation=r.recommendation, asesor_number=r.asesor_number)
+        return cls(unit_code=r.unit_code, recommendation=Result(r.recommendation), asesor_number=r.asesor_number)
 
 
 @strawberry.type(description="Evidence for one element: its file by SHA-256, judged by the rules of evidence.")
@@ -193,7 +196,7 @@ class AssessmentSummary:
 
 @strawberry.type(description="Tanda Terima Sertifikat Kompetensi: who received the certificate or BK letter (ASM-6).")
 class HandOver:
-    receiver: str = strawberry.field(description="HOLDER (in person) or REPRESENTATIVE")
+    receiver: ReceiverEnum  # type: ignore[valid-type]
     representative_name: str | None = strawberry.field(description="for the LSP's people and the holder only")
     relation: str | None
     received_at: datetime
@@ -205,7 +208,7 @@ class HandOver:
         received = _instant(r.received_at)
         assert received is not None
         return cls(
-            receiver=r.receiver,
+            receiver=Receiver(r.receiver),
             representative_name=r.representative_name if with_name else None,
             relation=r.relation,
             received_at=received,

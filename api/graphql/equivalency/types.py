@@ -8,7 +8,8 @@ import strawberry
 
 from api.graphql.arguments import optional_day
 from api.graphql.connection import Connection
-from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum
+from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum, ForeignLevelEnum
+from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
 from projections.equivalency.rows import (
@@ -135,7 +136,7 @@ class EquivalencyApplicationView:
     applicant_name: str
     status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
-    level: str
+    level: ForeignLevelEnum  # type: ignore[valid-type]
     university: str
     programme: str
     honours: bool
@@ -185,7 +186,7 @@ class EquivalencyApplicationView:
             applicant_name=row.applicant_name,
             status=Status(row.status),
             country=row.country,
-            level=row.level,
+            level=ForeignLevel(row.level),
             university=row.university,
             programme=row.programme,
             honours=bool(row.honours),
@@ -249,7 +250,7 @@ class EquivalencyQueueItem:
     applicant_name: str
     status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
-    level: str
+    level: ForeignLevelEnum  # type: ignore[valid-type]
     complete_on: date | None
     working_days: int
 
@@ -260,7 +261,7 @@ class EquivalencyQueueItem:
             applicant_name=r.applicant_name,
             status=Status(r.status),
             country=r.country,
-            level=r.level,
+            level=ForeignLevel(r.level),
             complete_on=date.fromisoformat(r.complete_on) if r.complete_on else None,
             working_days=working_days,
         )

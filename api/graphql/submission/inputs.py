@@ -7,16 +7,19 @@ from typing import Annotated
 
 import strawberry
 
-from api.graphql.enums import CatalogProposalStatusEnum, SubmissionStatusEnum
+from api.graphql.enums import (
+    CatalogProposalStatusEnum,
+    GradingTypeEnum,
+    IssuerOriginEnum,
+    OutcomeEnum,
+    SubmissionStatusEnum,
+)
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.submission.claims import ClaimInput
 from domain.submission.claim import GradingType, Outcome
 from domain.submission.entry import EntryDetails, IssuerKind, IssuerOrigin
 
 IssuerKindEnum = strawberry.enum(IssuerKind, name="IssuerKind")
-IssuerOriginEnum = strawberry.enum(IssuerOrigin, name="IssuerOrigin")
-GradingTypeEnum = strawberry.enum(GradingType, name="GradingType")
-OutcomeEnum = strawberry.enum(Outcome, name="CertificationOutcome")
 
 
 @strawberry.input

@@ -8,8 +8,17 @@ import strawberry
 
 from api.graphql.assessment.types import CompetencyCertificate
 from api.graphql.connection import Connection
-from api.graphql.enums import CatalogProposalStatusEnum, DpiStatusEnum, IssuerKindEnum, SubmissionStatusEnum
-from domain.submission.entry import IssuerKind
+from api.graphql.enums import (
+    CatalogProposalStatusEnum,
+    DpiStatusEnum,
+    GradingTypeEnum,
+    IssuerKindEnum,
+    IssuerOriginEnum,
+    OutcomeEnum,
+    SubmissionStatusEnum,
+)
+from domain.submission.claim import GradingType, Outcome
+from domain.submission.entry import IssuerKind, IssuerOrigin
 from domain.submission.status import DpiStatus, ProposalStatus, SubmissionStatus
 from projections.assessment.rows import CertificateRow
 from projections.submission.rows import CatalogRow, DpiLine, DpiRow, ProposalRow, SubmissionRow
@@ -21,7 +30,7 @@ class CatalogEntry:
     revision: int
     issuer: str
     issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
-    origin: str
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
     withdrawn: bool
@@ -33,7 +42,7 @@ class CatalogEntry:
             revision=r.revision,
             issuer=r.issuer,
             issuer_kind=IssuerKind(r.issuer_kind),
-            origin=r.origin,
+            origin=IssuerOrigin(r.origin),
             category=r.category,
             name=r.name,
             withdrawn=bool(r.withdrawn),
@@ -46,7 +55,7 @@ class CatalogProposal:
     nim: str
     issuer: str
     issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
-    origin: str
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
     status: CatalogProposalStatusEnum  # type: ignore[valid-type]
@@ -61,7 +70,7 @@ class CatalogProposal:
             nim=r.nim,
             issuer=r.issuer,
             issuer_kind=IssuerKind(r.issuer_kind),
-            origin=r.origin,
+            origin=IssuerOrigin(r.origin),
             category=r.category,
             name=r.name,
             status=ProposalStatus(r.status),
@@ -89,8 +98,8 @@ class Submission:
     issuer: str
     category: str
     name: str
-    outcome: str
-    grading_type: str
+    outcome: OutcomeEnum  # type: ignore[valid-type]
+    grading_type: GradingTypeEnum  # type: ignore[valid-type]
     result: str
     issued_on: date
     valid_thru: date | None = strawberry.field(description="Null: without expiry, as the student stated (SUB-4).")
@@ -116,8 +125,8 @@ class Submission:
             issuer=r.issuer,
             category=r.category,
             name=r.name,
-            outcome=r.outcome,
-            grading_type=r.grading,
+            outcome=Outcome(r.outcome),
+            grading_type=GradingType(r.grading),
             result=r.result,
             issued_on=date.fromisoformat(r.issued_on),
             valid_thru=date.fromisoformat(r.valid_thru) if r.valid_thru else None,
@@ -149,7 +158,7 @@ class DpiCertification:
     catalog_revision: int
     issuer: str
     issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
-    origin: str
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
     result: str
@@ -165,7 +174,7 @@ class DpiCertification:
             catalog_revision=line.revision,
             issuer=line.issuer,
             issuer_kind=IssuerKind(line.issuer_kind),
-            origin=line.origin,
+            origin=IssuerOrigin(line.origin),
             category=line.category,
             name=line.name,
             result=line.result,
