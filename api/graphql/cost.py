@@ -88,7 +88,9 @@ def _max_operations(maximum: int) -> type[ValidationRule]:
 
 
 class ListBudget(SchemaExtension):
-    """Refuses, before execution, a request whose list fields could return more rows than allowed.
+    """Refuses, before execution, a request whose list fields could return more rows than allowed in all
+    (``QUERY_TOO_LARGE``). One field's page over ``max_page`` is that field's own refusal (a RuleViolation, as a
+    page of 0 is: issue 32), counted here as a full page.
 
     It runs at execution time rather than validation because ``first`` may come from a variable.
     """
