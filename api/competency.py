@@ -18,15 +18,26 @@ from strawberry.types import Info
 
 from api.competency_trail import CertificateTrail
 from api.graphql.cost import Limits, extensions
+from api.graphql.enums import CertificateStatusEnum
 from api.graphql.transport import Router, Schema
 from api.public_lane import PublicLane
+from api.public_lookup import (
+    Challenge,
+    ChallengeRefused,
+    RateLimitedResult,
+    RuleViolation,
+    Unavailable,
+    refusal,
+    unavailable,
+)
 from api.sdl import mount
 from api.sivil import challenge as ch
 from api.sivil.address import ClientAddress
 from api.sivil.lookup import SCOPE as LOOKUP_SCOPE
 from api.sivil.rate_limit import RateLimited, RateLimiter
-from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, UnavailableErrors, noted
+from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
+from domain.assessment.kinds import CertificateStatus
 from domain.assessment.numbers import parse_number
 from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
@@ -35,6 +46,7 @@ T = TypeVar("T")
 # Counted within SIVIL's window (PIN-6), as the README says: one budget per address whichever register it probes, so
 # that /sertifikat is not a second 30 a minute beside /sivil (issue 27).
 SCOPE = LOOKUP_SCOPE
+RULE = "ASM-7"  # the look-up's rule: its challenge and its rate limit
 NOT_FOUND = (
     "Tidak ada sertifikat kompetensi terbit dengan nomor registrasi ini. / "
     "No issued competency certificate has this registration number."
@@ -87,13 +99,6 @@ class PublicContext(BaseContext):
         return await self.lane.run(fn)
 
 
-@strawberry.type(name="Challenge", description="A question for a person; send its token and answer with the look-up.")
-class PublicChallenge:
-    question: str
-    token: str
-    expires_at: datetime
-
-
 @strawberry.type(description="Only what ASM-7 lets the public see.")
 class VerifiedCertificate:
     registration_number: str
@@ -101,84 +106,83 @@ class VerifiedCertificate:
     skema_code: str
     skema_title: str
     lsp_code: str
-    status: str = strawberry.field(description="VALID, EXPIRED or REVOKED, as of today")
+    status: CertificateStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="VALID, EXPIRED or REVOKED, as of today"
+    )
     valid_from: date
     valid_until: date
+    verified_at: datetime
 
-
-@strawberry.type
-class CertificateNotFoundResult:
-    message: str
-
-
-@strawberry.type
-class Refused:
-    rule_id: str
-    field: str
-    message: str
-
-
-@strawberry.type
-class RateLimitedResult:
-    rule_id: str
-    message: str
-    retry_after_seconds: int
-
-
-@strawberry.type
-class UnavailableResult:
-    message: str
-    retry_after: int
-
-
-VerifyResult = Annotated[
-    VerifiedCertificate | CertificateNotFoundResult | Refused | RateLimitedResult | UnavailableResult,
-    strawberry.union("VerifyCertificateResult"),
-]
-
-
-@strawberry.type(name="Query")
-class Query:
-    @strawberry.field(description="A fresh challenge; it expires within minutes and answers one look-up.")
-    def challenge(self, info: Info[PublicContext, None]) -> PublicChallenge:
-        c = info.context.lookup.challenges.issue()
-        return PublicChallenge(question=c.question, token=c.token, expires_at=c.expires_at)
-
-    @strawberry.field(description="A competency certificate by its registration number (ASM-7).")
-    async def verify_certificate(
-        self, info: Info[PublicContext, None], registration_number: str, challenge_token: str, answer: str
-    ) -> VerifyResult:
-        ctx = info.context
-        try:
-            row = await ctx.run(lambda: ctx.lookup.verify(registration_number, challenge_token, answer, ctx.address))
-        except CertificateNotFound:
-            return CertificateNotFoundResult(message=NOT_FOUND)
-        except errors.RuleViolation as e:
-            first = e.failures[0]
-            return Refused(rule_id=first.rule_id, field=first.field, message=first.message)
-        except ch.ChallengeRefused as e:
-            return Refused(rule_id="ASM-7", field=e.field, message=e.message)
-        except RateLimited as e:
-            return RateLimitedResult(rule_id="ASM-7", message=e.message, retry_after_seconds=e.retry_after)
-        except TEMPORARY as e:
-            noted(e)
-            return UnavailableResult(message=MESSAGE, retry_after=RETRY_AFTER)
+    @classmethod
+    def from_row(cls, row: CertificateRow, today: date, verified_at: datetime) -> VerifiedCertificate:
         assert row.issued_on is not None and row.valid_until is not None
-        return VerifiedCertificate(
+        return cls(
             registration_number=row.registration_number,
             holder_name=row.holder_name,
             skema_code=row.skema_code,
             skema_title=row.skema_title,
             lsp_code=row.lsp_code,
-            status=row.status(ctx.lookup.today()),
+            status=CertificateStatus(row.status(today)),
             valid_from=date.fromisoformat(row.issued_on),
             valid_until=date.fromisoformat(row.valid_until),
+            verified_at=verified_at,
         )
+
+
+@strawberry.type(description="The same answer for every miss: it never tells whether another certificate exists.")
+class CertificateNotFoundResult:
+    message: str
+
+
+VerifyResult = Annotated[
+    VerifiedCertificate
+    | CertificateNotFoundResult
+    | RuleViolation
+    | ChallengeRefused
+    | RateLimitedResult
+    | Unavailable,
+    strawberry.union("VerifyCertificateResult"),
+]
+
+
+@strawberry.input
+class VerifyCertificateInput:
+    registration_number: str = strawberry.field(description="as printed on the certificate")
+    challenge_token: str
+    answer: str
+
+
+@strawberry.type(name="Query")
+class Query:
+    @strawberry.field(description="A fresh challenge; it expires within minutes and answers one look-up.")
+    def challenge(self, info: Info[PublicContext, None]) -> Challenge:
+        return Challenge.issue(info.context.lookup.challenges)
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Verify a competency certificate by its registration number and an answered challenge (ASM-7). "
+        "It spends the challenge and is recorded for the holder (UU PDP)."
+    )
+    async def verify_certificate(self, info: Info[PublicContext, None], input: VerifyCertificateInput) -> VerifyResult:
+        ctx = info.context
+        try:
+            row = await ctx.run(
+                lambda: ctx.lookup.verify(input.registration_number, input.challenge_token, input.answer, ctx.address)
+            )
+        except CertificateNotFound:
+            return CertificateNotFoundResult(message=NOT_FOUND)
+        except TEMPORARY as e:
+            return unavailable(e)
+        except (errors.RuleViolation, ch.ChallengeRefused, RateLimited) as e:
+            return refusal(e, RULE)
+        return VerifiedCertificate.from_row(row, ctx.lookup.today(), ctx.lookup.clock())
 
 
 # A public document is one question: shallow, few aliases, few tokens.
 LIMITS = Limits(max_depth=4, max_aliases=4, max_tokens=200)
-schema = Schema(query=Query, extensions=[*extensions(LIMITS), UnavailableErrors])
+schema = Schema(query=Query, mutation=Mutation, extensions=[*extensions(LIMITS), UnavailableErrors])
 
 
 def create_certificate_router(

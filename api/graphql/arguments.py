@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from api.graphql.cost import Limits
-from domain.errors import Failure, RuleViolation, violation
+from domain.errors import violation
 from domain.registry.codes import ProdiCode
 
 MAX_PAGE = Limits.max_page  # the cost limits refuse a larger page before resolving; this bound names the rule
 PAGE_RULE = "API.page"  # not a PIN rule: how much one request may read
-
-
-@dataclass(frozen=True)
-class Page:
-    first: int
-    offset: int
-
-    @classmethod
-    def parse(cls, first: int, offset: int) -> Page:
-        failures = []
-        if not 1 <= first <= MAX_PAGE:
-            failures.append(Failure(PAGE_RULE, "first", f"first is 1-{MAX_PAGE}; got {first}"))
-        if offset < 0:
-            failures.append(Failure(PAGE_RULE, "offset", f"offset is 0 or more; got {offset}"))
-        if failures:
-            raise RuleViolation(*failures)
-        return cls(first, offset)
 
 
 def optional_prodi(code: str | None) -> str | None:

@@ -1,8 +1,10 @@
 """Lists as connections (issue 32, item 3): ``edges { cursor node }``, ``pageInfo`` and ``totalCount``.
 
-One generic type serves every list (``Connection[Student]`` is named ``StudentConnection`` in the schema). A cursor
-is opaque to clients: it encodes the row's position in the list's stable order, so ``after: endCursor`` reads the
-next page. A page is at most ``MAX_PAGE`` rows (``first``), refused the same way as the offset lists' (API.page).
+One generic type serves every list (``Connection[Student]`` is named ``StudentConnection`` in the schema; a list
+with more to say subclasses it, as ``ReviewQueue`` does). A cursor is opaque to clients: it encodes the row's
+position in the list's stable order, so ``after: endCursor`` reads the next page. ``first`` is 1 to ``MAX_PAGE``:
+0 and 501 are refused alike, as the field's RuleViolation (API.page); only a request's total over its budget is
+refused before resolving (api/graphql/cost.py).
 """
 
 from __future__ import annotations
@@ -107,3 +109,8 @@ def connection(page: Slice, rows: Sequence[R], total: int, node: Callable[[R], T
 def whole(rows: Sequence[R], node: Callable[[R], T]) -> Connection[T]:
     """A short list read whole (a student's semesters, their submissions) in the same shape as a paged one."""
     return connection(Slice(offset=0, limit=max(len(rows), 1)), rows, len(rows), node)
+
+
+def sliced(page: Slice, rows: Sequence[R], node: Callable[[R], T]) -> Connection[T]:
+    """A page cut from a list a read model answers whole (a university's catalog, a student's submissions)."""
+    return connection(page, rows[page.offset : page.offset + page.limit], len(rows), node)

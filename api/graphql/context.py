@@ -12,7 +12,7 @@ from api.graphql.waiting import TooManyWaiting
 from api.services import Services
 from application.authorization import STAFF_READERS, require
 from application.diploma.diplomas import Diplomas
-from domain.audit import Actor, Cause
+from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError, NotAuthorized
 
 T = TypeVar("T")
@@ -52,32 +52,44 @@ class Context(BaseContext):
         self, projection: str, position: int | None, fn: Callable[[], T], application: str = Diplomas.name
     ) -> T:
         """Waits (bounded, on the event loop: no thread is held while waiting) until the read model has reached
-        ``position`` of ``application``'s log (the one whose commands returned it), then reads it in a thread."""
+        ``position`` of ``application``'s log (the one whose commands returned it), then reads it in a thread.
+
+        A read that cannot be answered from the read model yet is the one coded error a field raises (issue 32):
+        ``NOT_YET_PROJECTED``, with ``reason`` saying why (the wait timed out, the position was never written, or
+        too many requests wait already); every other refusal is a member of the field's union."""
         if position is not None:
             log = self.services.applications[application].recorder
             written = await self.run(lambda: log.max_notification_id() or 0)
             if position > written:  # would only wait until the timeout
-                raise GraphQLError(
-                    f"position {position} has not been written (the log ends at {written})",
-                    extensions={"code": "UNKNOWN_POSITION"},
+                raise not_yet_projected(
+                    f"position {position} has not been written (the log ends at {written})", NOT_WRITTEN
                 )
             try:
                 await self.services.waiter.wait(projection, position, application)
             except TimeoutError as e:
-                raise GraphQLError(str(e), extensions={"code": "NOT_YET_PROJECTED"}) from None
+                raise not_yet_projected(str(e), TIMED_OUT) from None
             except TooManyWaiting as e:
-                raise GraphQLError(str(e), extensions={"code": "TOO_MANY_WAITING"}) from None
+                raise not_yet_projected(str(e), TOO_MANY_WAITING) from None
         return await self.run(fn)
 
-    def require_staff(self, university_code: str) -> Actor:
-        """Personal data in staff views: only the university's own people and national staff."""
-        try:
-            if self.actor is None:
-                raise NotAuthorized(self.auth_error or "sign in: send 'Authorization: Bearer <token>'")
-            require(self.actor, STAFF_READERS, university_code)
-        except DomainError as e:
-            raise GraphQLError(str(e), extensions={"code": "NOT_AUTHORIZED"}) from None
-        return self.actor
+    def require_staff(self, university_code: str, nim: str | None = None) -> Actor:
+        """Personal data in staff views: only the university's own people and national staff, or (given ``nim``)
+        the student themself. Refused with NotAuthorized, which the field answers as a union member."""
+        actor = self.signed_in()
+        if nim is not None and actor.role is Role.STUDENT:
+            if actor.institution != university_code or actor.id != nim:
+                raise NotAuthorized("a student reads only their own record")
+            return actor
+        require(actor, STAFF_READERS, university_code)
+        return actor
+
+
+NOT_YET_PROJECTED = "NOT_YET_PROJECTED"
+TIMED_OUT, NOT_WRITTEN, TOO_MANY_WAITING = "TIMED_OUT", "NOT_WRITTEN", "TOO_MANY_WAITING"  # its reasons
+
+
+def not_yet_projected(message: str, reason: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": NOT_YET_PROJECTED, "reason": reason})
 
 
 def domain_error_extensions(e: DomainError) -> dict[str, Any]:

@@ -88,7 +88,9 @@ def _max_operations(maximum: int) -> type[ValidationRule]:
 
 
 class ListBudget(SchemaExtension):
-    """Refuses, before execution, a request whose list fields could return more rows than allowed.
+    """Refuses, before execution, a request whose list fields could return more rows than allowed in all
+    (``QUERY_TOO_LARGE``). One field's page over ``max_page`` is that field's own refusal (a RuleViolation, as a
+    page of 0 is: issue 32), counted here as a full page.
 
     It runs at execution time rather than validation because ``first`` may come from a variable.
     """
@@ -152,13 +154,10 @@ class _Walk:
         rows = 1
         for argument in PAGE_ARGUMENTS:
             if argument in definition.args:
-                rows = self.page_size(node, argument, definition.args[argument].default_value)
-                if rows > self.limits.max_page:
-                    raise GraphQLError(
-                        f"{node.name.value}({argument}: {rows}) asks for more than {self.limits.max_page} rows; "
-                        "page through them with offset",
-                        extensions={"code": "QUERY_TOO_LARGE"},
-                    )
+                # A page over max_page is the field's own refusal (RuleViolation API.page, answered as data like
+                # first: 0): it reads nothing, so it counts as no more than a full page towards the request's total.
+                asked = self.page_size(node, argument, definition.args[argument].default_value)
+                rows = max(min(asked, self.limits.max_page), 0)
                 self.total += multiplier * rows
                 if self.total > self.limits.max_list_items:
                     raise GraphQLError(

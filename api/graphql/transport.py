@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext
 
 from api import graphiql
+from api.graphql.scalars import SCALARS
 from api.problems import problem
 from domain.errors import DomainError
 
@@ -87,7 +88,12 @@ class Router(GraphQLRouter):  # type: ignore[type-arg,unused-ignore]  # generic 
 
 
 class Schema(strawberry.Schema):
-    """A strawberry schema that logs a request's errors in one line (plus one traceback if something broke)."""
+    """A strawberry schema that logs a request's errors in one line (plus one traceback if something broke), and
+    answers every instant with its offset, in Asia/Jakarta (api/graphql/scalars.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["scalar_overrides"] = SCALARS
+        super().__init__(*args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         log_errors(errors, execution_context)

@@ -15,16 +15,29 @@ from strawberry.types import Info
 
 from api.graphql.arguments import optional_day
 from api.graphql.cost import Limits, extensions
+from api.graphql.enums import PublicStatusEnum, StatusOnDayEnum
 from api.graphql.transport import Schema
 from api.public_lane import PublicLane
+from api.public_lookup import (
+    Challenge,
+    ChallengeRefused,
+    RateLimitedResult,
+    Refusal,
+    RuleViolation,
+    Unavailable,
+    refusal,
+    unavailable,
+)
 from api.sivil import challenge as ch
 from api.sivil.download import DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Status, Verified, status_label
 from api.sivil.rate_limit import RateLimited
-from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, UnavailableErrors, noted
+from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
+from domain.diploma.status import PublicStatus, StatusOnDay
 
 T = TypeVar("T")
+RULE = "PIN-6"  # the look-up's rule: its challenge and its rate limit
 
 
 class SivilContext(BaseContext):
@@ -48,15 +61,6 @@ class SivilContext(BaseContext):
         return await self.lane.run(fn)
 
 
-@strawberry.type(description="A question for a person (angka pengaman); send its token and answer with the look-up.")
-class Challenge:
-    question: str = strawberry.field(description="Bahasa Indonesia / English")
-    question_indonesian: str
-    question_english: str
-    token: str
-    expires_at: datetime
-
-
 @strawberry.type(description="A diploma as SIVIL shows it to anyone who asked rightly (PIN-6).")
 class VerifiedDiploma:
     university_code: str
@@ -68,7 +72,9 @@ class VerifiedDiploma:
     nim: str
     full_name: str
     graduation_date: date
-    status: str = strawberry.field(description="VALID, VOID (annulled from the start) or CANCELLED_IN_ERROR")
+    status: PublicStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="VALID, VOID (annulled from the start) or CANCELLED_IN_ERROR"
+    )
     status_label: str
     status_date: date
     verified_at: datetime
@@ -87,7 +93,7 @@ class VerifiedDiploma:
             nim=e.nim,
             full_name=e.full_name,
             graduation_date=date.fromisoformat(e.graduation_date),
-            status=e.status,
+            status=PublicStatus(e.status),
             status_label=status_label(e.status),
             status_date=date.fromisoformat(e.status_date),
             verified_at=v.verified_at,
@@ -98,20 +104,20 @@ class VerifiedDiploma:
 @strawberry.type(description="The status category on a day (VOID when a later annulment reaches back to it).")
 class DiplomaStatus:
     on: date
-    status: str = strawberry.field(description="VALID, VOID, CANCELLED_IN_ERROR or NOT_YET_RECORDED")
+    status: StatusOnDayEnum  # type: ignore[valid-type]
     status_label: str
     status_date: date | None
-    current_status: str | None
+    current_status: PublicStatusEnum | None  # type: ignore[valid-type]
     current_status_date: date | None
 
     @classmethod
     def from_status(cls, s: Status, on: date) -> DiplomaStatus:
         return cls(
             on=on,
-            status=s.status,
+            status=StatusOnDay(s.status),
             status_label=s.label,
             status_date=optional_day(s.status_date),
-            current_status=s.current_status,
+            current_status=PublicStatus(s.current_status) if s.current_status else None,
             current_status_date=optional_day(s.current_status_date),
         )
 
@@ -121,61 +127,13 @@ class DiplomaNotFoundResult:
     message: str
 
 
-@strawberry.type
-class Failure:
-    rule_id: str
-    field: str
-    message: str
-
-
-@strawberry.type(description="The question is malformed (PIN-0, PIN-1); nothing was looked up or spent.")
-class RuleViolation:
-    rule_id: str
-    field: str
-    message: str
-    failures: list[Failure]
-
-    @classmethod
-    def from_error(cls, e: errors.RuleViolation) -> RuleViolation:
-        failures = [Failure(rule_id=f.rule_id, field=f.field, message=f.message) for f in e.failures]
-        return cls(rule_id=failures[0].rule_id, field=failures[0].field, message=failures[0].message, failures=failures)
-
-
-ChallengeRefusal = ch.Refusal  # exposed to GraphQL as the enum ChallengeRefusal (registered below)
-strawberry.enum(ch.Refusal, name="ChallengeRefusal")
-
-
-@strawberry.type
-class ChallengeRefused:
-    rule_id: str
-    field: str
-    reason: ChallengeRefusal
-    message: str
-
-
-@strawberry.type
-class RateLimitedResult:
-    rule_id: str
-    message: str
-    retry_after_seconds: int
-
-
-@strawberry.type(
-    description="Temporary: the database could not be reached; nothing was looked up and the challenge was not "
-    "spent. Ask again with the same challenge after retryAfter seconds."
-)
-class Unavailable:
-    message: str
-    retry_after: int = strawberry.field(description="seconds")
-
-
 VerifyResult = Annotated[
     VerifiedDiploma | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable,
     strawberry.union("VerifyDiplomaResult"),
 ]
 StatusResult = Annotated[
     DiplomaStatus | DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable,
-    strawberry.union("DiplomaStatusResult"),
+    strawberry.union("StatusOnQueryResult"),
 ]
 
 
@@ -188,21 +146,12 @@ class VerifyDiplomaInput:
     answer: str
 
 
-def _refusal(
-    e: Exception,
-) -> DiplomaNotFoundResult | RuleViolation | ChallengeRefused | RateLimitedResult | Unavailable:
+def _refusal(e: Exception) -> DiplomaNotFoundResult | Refusal:
     if isinstance(e, TEMPORARY):
-        noted(e)
-        return Unavailable(message=MESSAGE, retry_after=RETRY_AFTER)
+        return unavailable(e)
     if isinstance(e, DiplomaNotFound):
         return DiplomaNotFoundResult(message=e.message)
-    if isinstance(e, errors.RuleViolation):
-        return RuleViolation.from_error(e)
-    if isinstance(e, ch.ChallengeRefused):
-        return ChallengeRefused(rule_id=e.rule_id, field=e.field, reason=e.reason, message=e.message)
-    if isinstance(e, RateLimited):
-        return RateLimitedResult(rule_id=e.rule_id, message=e.message, retry_after_seconds=e.retry_after)
-    raise e
+    return refusal(e, RULE)
 
 
 REFUSALS: tuple[type[Exception], ...] = (
@@ -218,14 +167,7 @@ REFUSALS: tuple[type[Exception], ...] = (
 class Query:
     @strawberry.field(description="A fresh challenge; it expires within minutes and answers one look-up.")
     def challenge(self, info: Info[SivilContext, None]) -> Challenge:
-        c = info.context.challenges.issue()
-        return Challenge(
-            question=c.question,
-            question_indonesian=c.question_id,
-            question_english=c.question_en,
-            token=c.token,
-            expires_at=c.expires_at,
-        )
+        return Challenge.issue(info.context.challenges)
 
 
 @strawberry.type(name="Query")

@@ -8,23 +8,16 @@ too; the NIK is not in the certificate's events at all.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import StrEnum
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.assessment.kinds import CertificateStatus
 from domain.audit import Cause
 from domain.errors import violation
 from domain.personal import Sealed
 
 VALID_YEARS = 3  # ASM-7 (decided)
-
-
-class CertificateStatus(StrEnum):
-    PRINTED = "PRINTED"  # not yet signed: not a certificate to the public
-    VALID = "VALID"
-    EXPIRED = "EXPIRED"
-    REVOKED = "REVOKED"
 
 
 def valid_until(issued_on: date) -> date:

@@ -38,3 +38,12 @@ class ApplicationStatus(StrEnum):
     PENDING = "PENDING"  # with BNSP
     APPROVED = "APPROVED"
     REFUSED = "REFUSED"
+
+
+class CertificateStatus(StrEnum):
+    """A competency certificate's status on a day (ASM-7); the API names it in answers too."""
+
+    PRINTED = "PRINTED"  # not yet signed: not a certificate to the public
+    VALID = "VALID"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"

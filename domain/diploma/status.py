@@ -25,6 +25,15 @@ class PublicStatus(StrEnum):
     CANCELLED_IN_ERROR = AnnulmentKind.CANCELLED_IN_ERROR.value
 
 
+class StatusOnDay(StrEnum):
+    """What SIVIL answers for a past day (PIN-5): the public status then, or NOT_YET_RECORDED before the pairing."""
+
+    VALID = PublicStatus.VALID.value
+    VOID = PublicStatus.VOID.value
+    CANCELLED_IN_ERROR = PublicStatus.CANCELLED_IN_ERROR.value
+    NOT_YET_RECORDED = "NOT_YET_RECORDED"
+
+
 class ProposalStatus(StrEnum):
     """Where a university's annulment proposal stands (PIN-5), as the university's register shows it."""
 

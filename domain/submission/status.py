@@ -15,3 +15,10 @@ class SubmissionStatus(StrEnum):
     WAITING_FOR_APPROVAL = "WAITING_FOR_APPROVAL"
     APPROVED = "APPROVED"
     REJECTED = "REJECTED"
+
+
+class DpiStatus(StrEnum):
+    """A student's DPI (SUB-8): open while they study, finished once printed at graduation."""
+
+    OPEN = "OPEN"
+    FINISHED = "FINISHED"

@@ -197,15 +197,37 @@ class AssessmentView:
         )
         return [CertificateRow(**r) for r in rows]
 
-    def pipeline_count(self, lsp_code: str, *, step: int | None) -> int:
+    def pipeline_count(self, lsp_code: str, *, step: int | None, include_assessing: bool = False) -> int:
+        """The rows ``pipeline`` pages through, counted by the same condition."""
         row = one(
             self.store.query(
-                "SELECT COUNT(*) AS n FROM asm_assessments WHERE lsp_code = :lsp AND stage = 'IN_SOP'"
-                " AND (CAST(:step AS INTEGER) IS NULL OR next_step = :step)",
-                {"lsp": lsp_code, "step": step},
+                f"SELECT COUNT(*) AS n FROM asm_assessments a WHERE a.lsp_code = :lsp AND (({_IN_SOP}) OR"
+                " (:assessing = 1 AND a.stage IN (:assessing_stage, :appealed)))"
+                " AND (CAST(:step AS INTEGER) IS NULL OR a.next_step = :step)",
+                {
+                    "lsp": lsp_code,
+                    "step": step,
+                    "assessing": int(include_assessing),
+                    "assessing_stage": Stage.ASSESSING.value,
+                    "appealed": Stage.APPEALED.value,
+                    **_OPEN,
+                },
             )
         )
         return int(row["n"]) if row else 0
+
+    def reviews_due_count(self, lsp_code: str) -> int:
+        rows = self.store.query(
+            "SELECT COUNT(*) AS n FROM asm_assessments WHERE lsp_code = :lsp AND review_due_at IS NOT NULL",
+            {"lsp": lsp_code},
+        )
+        return int(rows[0]["n"]) if rows else 0
+
+    def process_review_count(self, lsp_code: str) -> int:
+        rows = self.store.query(
+            "SELECT COUNT(*) AS n FROM asm_process_reviews WHERE lsp_code = :lsp", {"lsp": lsp_code}
+        )
+        return int(rows[0]["n"]) if rows else 0
 
     def assignment_count(self, asesor_number: str, *, active_only: bool) -> int:
         row = one(

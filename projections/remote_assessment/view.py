@@ -28,6 +28,14 @@ class RemoteAssessmentView:
         )
         return [RemoteApplicationRow(**r) for r in rows]
 
+    def application_count(self, lsp_code: str | None, *, status: str | None) -> int:
+        rows = self.store.query(
+            "SELECT COUNT(*) AS n FROM asm_remote_applications WHERE (CAST(:lsp AS TEXT) IS NULL OR lsp_code = :lsp)"
+            " AND (CAST(:status AS TEXT) IS NULL OR status = :status)",
+            {"lsp": lsp_code, "status": status},
+        )
+        return int(rows[0]["n"]) if rows else 0
+
     def requirements(self, lsp_code: str) -> list[RemoteRequirementsRow]:
         rows = self.store.query(
             "SELECT lsp_code, skema_code, requirements FROM asm_remote_requirements WHERE lsp_code = :lsp"

@@ -100,12 +100,12 @@ class SubmissionView:
         )
         return int(row["n"]) if row else 0
 
-    def proposal_count(self, university_code: str, *, status: str | None) -> int:
+    def proposal_count(self, university_code: str, *, status: str | None, nim: str | None = None) -> int:
         row = one(
             self.store.query(
                 "SELECT COUNT(*) AS n FROM sub_proposals WHERE university_code = :u"
-                " AND (CAST(:s AS TEXT) IS NULL OR status = :s)",
-                {"u": university_code, "s": status},
+                " AND (CAST(:s AS TEXT) IS NULL OR status = :s) AND (CAST(:nim AS TEXT) IS NULL OR nim = :nim)",
+                {"u": university_code, "s": status, "nim": nim},
             )
         )
         return int(row["n"]) if row else 0

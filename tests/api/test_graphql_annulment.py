@@ -21,9 +21,9 @@ OTHER_LEADER = mint(SECRET, subject="rektor@lain", role=Role.UNIVERSITY_LEADER, 
 
 DIPLOMA = """
 query($p: Int) {
-  diploma(universityCode: "001002", nim: "2020001", position: $p) {
+  diploma(universityCode: "001002", nim: "2020001", position: $p) { ... on Diploma {
     nina status annulledOn annulledBy annulmentReason annulmentLegalBasis proposalStatus proposalReason proposalRemark
-  }
+  } }
 }
 """
 

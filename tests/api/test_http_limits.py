@@ -37,10 +37,10 @@ def test_every_event_names_its_request_and_a_callers_id_is_kept_only_when_sane(
 def test_a_query_refuses_a_position_the_log_has_not_reached(http: TestClient) -> None:
     body = http.post(
         "/graphql",
-        json={"query": '{ diploma(universityCode: "001002", nim: "1", position: 999999) { nina } }'},
+        json={"query": '{ diploma(universityCode: "001002", nim: "1", position: 999999) { ... on Diploma { nina } } }'},
         headers={"Authorization": f"Bearer {OPERATOR}"},
     ).json()
-    assert body["errors"][0]["extensions"]["code"] == "UNKNOWN_POSITION"
+    assert body["errors"][0]["extensions"] == {"code": "NOT_YET_PROJECTED", "reason": "NOT_WRITTEN"}
 
 
 def test_a_body_over_the_limit_is_refused_before_parsing(http: TestClient) -> None:

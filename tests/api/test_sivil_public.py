@@ -200,7 +200,7 @@ def test_PIN_6_a_found_diploma_shows_what_a_verifier_needs_and_nothing_more(
         "status": "VALID",
         "statusLabel": "Sah / Valid",
         "statusDate": paired_on(container, nina),
-        "verifiedAt": "2024-08-01T03:00:00+00:00",
+        "verifiedAt": "2024-08-01T10:00:00+07:00",  # the instant in Asia/Jakarta (issue 32)
     }
 
 

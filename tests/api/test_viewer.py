@@ -161,8 +161,8 @@ def test_bad_pages_and_filters_are_rule_violations_naming_the_field(ask: Asker) 
 
 @pytest.mark.parametrize("store", ["sqlite"])
 def test_an_operator_reads_a_students_semesters_and_the_reservations(ask: Asker, seeded: Seeded) -> None:
-    selection = """... on UniversityViewer { student(nim: "2020001") { nim standing }
-      semesters(nim: "2020001") { totalCount edges { node { period sksPassed } } }
+    selection = """... on UniversityViewer { student(nim: "2020001") { ... on Student { nim standing } }
+      semesters(nim: "2020001") { ... on SemesterConnection { totalCount edges { node { period sksPassed } } } }
       reservations { ... on DiplomaConnection { totalCount edges { node { nina status aggregateId } } } } }"""
     mine = ask.viewer(token("university_operator"), selection)
     assert mine["student"] == {"nim": "2020001", "standing": "GRADUATED"}
@@ -250,8 +250,13 @@ def test_national_staff_read_their_queues(ask: Asker, seeded: Seeded) -> None:
         token("legal_staff"), "... on LegalViewer { openReviews { ... on OpenReviewConnection { totalCount } } }"
     )
     assert legal["openReviews"]["totalCount"] == 0
-    auditor = ask.viewer(token("auditor"), "... on AuditorViewer { logs { name lastPosition } }")
-    assert {log["name"] for log in auditor["logs"]} >= {"diplomas", "submissions", "assessments", "equivalencies"}
+    auditor = ask.viewer(token("auditor"), "... on AuditorViewer { logs { edges { node { name lastPosition } } } }")
+    assert {log["node"]["name"] for log in auditor["logs"]["edges"]} >= {
+        "diplomas",
+        "submissions",
+        "assessments",
+        "equivalencies",
+    }
     dirjen = ask.viewer(
         token("director_general"),
         "... on NationalViewer { annulmentProposals { ... on DiplomaConnection { totalCount } } }",

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api.auth import mint
 from api.http import create_app
+from domain.assessment.sop import Step
 from domain.audit import Actor, Cause, Role
 from infra.bootstrap import Container
 from tests.api.test_graphql import REFUSALS, SECRET, Client, register_cohort
@@ -215,7 +216,7 @@ def test_from_skema_to_signed_certificate_on_the_dpi_then_expired(
         id=assessment_id,
     )["data"]["assessment"]
     assert detail["summary"] == {"stage": "CERTIFIED", "candidateName": "Siti Aminah"}
-    assert [s["step"] for s in detail["steps"]] == [1, 2, 3, 4, 6, 7, 8]
+    assert [s["step"] for s in detail["steps"]] == [Step(n).name for n in (1, 2, 3, 4, 6, 7, 8)]
     assert detail["certificate"] == {"registrationNumber": "REG 2024 0001", "status": "EXPIRED"}
 
 
@@ -223,17 +224,19 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     setup_lsp(client)
     assessment_id = assessed(client, container)
     pipeline = (
-        '{ lspPipeline(lspCode: "%s") { __typename ... on Pipeline { items { assessmentId overdue }'
+        '{ lspPipeline(lspCode: "%s") { __typename ... on Pipeline { edges { node { assessmentId overdue } }'
         " perStep { step candidates overdue } } ... on NotAuthorized { message } } }"
     )
     mine = client.gql(pipeline % LSP, SERT)["data"]["lspPipeline"]
-    assert [i["assessmentId"] for i in mine["items"]] == [assessment_id]
+    assert [e["node"]["assessmentId"] for e in mine["edges"]] == [assessment_id]
     assert client.gql(pipeline % LSP, OTHER_SERT)["data"]["lspPipeline"]["__typename"] == "NotAuthorized"
     assert client.gql(pipeline % LSP, ASESI)["data"]["lspPipeline"]["__typename"] == "NotAuthorized"
-    own = "{ myAssessments { __typename ... on AssessmentList { items { assessmentId } } } }"
-    assert [i["assessmentId"] for i in client.gql(own, ASESI)["data"]["myAssessments"]["items"]] == [assessment_id]
+    own = "{ myAssessments { __typename ... on AssessmentSummaryConnection { edges { node { assessmentId } } } } }"
+    assert [e["node"]["assessmentId"] for e in client.gql(own, ASESI)["data"]["myAssessments"]["edges"]] == [
+        assessment_id
+    ]
     other = mint(SECRET, subject="ASESI-999", role=Role.ASESI, institution=LSP)
-    assert client.gql(own, other)["data"]["myAssessments"]["items"] == []
+    assert client.gql(own, other)["data"]["myAssessments"]["edges"] == []
     one = "query($id: String!) { assessment(assessmentId: $id) { __typename } }"
     assert client.gql(one, other, id=assessment_id)["data"]["assessment"] is None
     # Another LSP's staff, or an asesor never assigned: as absent, so a refusal never tells that it exists.
@@ -243,8 +246,8 @@ def test_who_reads_what(client: Client, container: Container) -> None:
     assert client.gql(one, stranger, id=assessment_id)["data"]["assessment"] is None
     outsider = mint(SECRET, subject="op", role=Role.UNIVERSITY_OPERATOR, institution="001002")
     assert client.gql(one, outsider, id=assessment_id)["data"]["assessment"]["__typename"] == "NotAuthorized"
-    assigned = "{ myAssignments { __typename ... on AssessmentList { items { assessmentId } } } }"
-    assert [i["assessmentId"] for i in client.gql(assigned, ASESOR)["data"]["myAssignments"]["items"]] == [
+    assigned = "{ myAssignments { __typename ... on AssessmentSummaryConnection { edges { node { assessmentId } } } } }"
+    assert [e["node"]["assessmentId"] for e in client.gql(assigned, ASESOR)["data"]["myAssignments"]["edges"]] == [
         assessment_id
     ]
     # Evidence (ASM-5): the LSP, its assigned asesors and the candidate; anyone else reads it as unknown.
@@ -302,12 +305,13 @@ def test_the_public_verifies_a_certificate_after_a_challenge(client: Client, con
         data = challenge.json()["data"]["challenge"]
         right = str(sum(int(n) for n in re.findall(r"\d+", data["question"])[:2]))
         query = (
-            "query($n: String!, $t: String!, $a: String!) { verifyCertificate(registrationNumber: $n,"
-            " challengeToken: $t, answer: $a) { __typename ... on VerifiedCertificate { registrationNumber holderName"
-            " skemaCode skemaTitle lspCode status validFrom validUntil } ... on Refused { ruleId field }"
+            "mutation($i: VerifyCertificateInput!) { verifyCertificate(input: $i) { __typename"
+            " ... on VerifiedCertificate { registrationNumber holderName skemaCode skemaTitle lspCode status validFrom"
+            " validUntil } ... on RuleViolation { ruleId field } ... on ChallengeRefused { ruleId field reason }"
             " ... on CertificateNotFoundResult { message } } }"
         )
-        variables = {"n": number, "t": data["token"], "a": answer if answer is not None else right}
+        given = {"registrationNumber": number, "challengeToken": data["token"], "answer": answer or right}
+        variables = {"i": given}
         response = client.http.post("/sertifikat/graphql", json={"query": query, "variables": variables})
         assert response.status_code == 200, response.text
         return dict(response.json()["data"]["verifyCertificate"])
@@ -324,8 +328,9 @@ def test_the_public_verifies_a_certificate_after_a_challenge(client: Client, con
         "validUntil": "2027-07-31",
     }
     assert verify("REG 2024 0002")["__typename"] == "CertificateNotFoundResult"
-    assert verify("REG 2024 0001", answer="999")["__typename"] == "Refused"
-    assert verify("REG\x002024")["__typename"] == "Refused"
+    wrong = verify("REG 2024 0001", answer="999")
+    assert (wrong["__typename"], wrong["ruleId"], wrong["reason"]) == ("ChallengeRefused", "ASM-7", "WRONG_ANSWER")
+    assert verify("REG\x002024")["__typename"] == "RuleViolation"
     # UU PDP: the one answered look-up is in the certificate's verification trail, for its holder's report.
     [(_, via, address)] = container.services.assessment.verification_trail.for_certificate("REG 2024 0001")
     assert via == "graphql" and address

@@ -18,7 +18,7 @@ from tests.api.test_graphql import SECRET, Client
 from tests.assessment.test_api import ACCEPTED, ASSESSMENT, BNSP, KETUA, LSP, OTHER_SERT, SERT, ok, run, setup_lsp
 
 STATUS = (
-    "... on RemoteAssessmentStatus { applications { lspCode number status technology sopSha256 reason decidedBy }"
+    "... on RemoteAssessmentStatus { edges { node { lspCode number status technology sopSha256 reason decidedBy } }"
     " requirements { skemaCode requirements } } ... on NotAuthorized { message }"
     " ... on RuleViolation { ruleId field }"
 )
@@ -60,8 +60,9 @@ def test_asm_5_the_application_flow_through_the_api(client: Client) -> None:
     )
 
     queue = status(client, BNSP, applied["position"], status="PENDING")
-    assert [(a["lspCode"], a["number"], a["status"]) for a in queue["applications"]] == [(LSP, 1, "PENDING")]
-    assert queue["applications"][0]["sopSha256"] == sop
+    applications = [e["node"] for e in queue["edges"]]
+    assert [(a["lspCode"], a["number"], a["status"]) for a in applications] == [(LSP, 1, "PENDING")]
+    assert applications[0]["sopSha256"] == sop
     assert status(client, OTHER_SERT, lspCode=f'"{LSP}"')["__typename"] == "NotAuthorized"
     assert status(client, SERT)["__typename"] == "NotAuthorized"  # an LSP reads its own, by its code
     assert status(client, SERT, lspCode='"bad code"')["__typename"] == "RuleViolation"
@@ -85,7 +86,7 @@ def test_asm_5_the_application_flow_through_the_api(client: Client) -> None:
         "Accepted",
     )
     own = status(client, KETUA, decided["position"], lspCode=f'"{LSP}"')
-    assert [(a["status"], a["reason"], a["decidedBy"]) for a in own["applications"]] == [
+    assert [(e["node"]["status"], e["node"]["reason"], e["node"]["decidedBy"]) for e in own["edges"]] == [
         ("APPROVED", "SOP dan teknologi memadai", "officer@bnsp")
     ]
 

@@ -32,9 +32,14 @@ OTHER_LSP = mint(SECRET, subject="administrasi@lain", role=Role.KABAG_ADMINISTRA
 ASSESSMENT = "... on AssessmentAccepted { position assessmentIds stage nextStep dueAt }"
 PIPELINE = (
     "query($lsp: String!, $position: Int) { lspPipeline(lspCode: $lsp, position: $position) { __typename"
-    " ... on Pipeline { items { assessmentId stage nextStep overdue } perStep { step candidates overdue }"
-    " reviewsDue { assessmentId reviewDueAt reviewOverdue } reviewsOverdue } ... on NotAuthorized { message } } }"
+    " ... on Pipeline { edges { node { assessmentId stage nextStep overdue } } perStep { step candidates overdue }"
+    " reviewsDue { totalCount edges { node { assessmentId reviewDueAt reviewOverdue } } } reviewsOverdue }"
+    " ... on NotAuthorized { message } } }"
 )
+
+
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in connection["edges"]]
 
 
 @pytest.fixture
@@ -64,14 +69,14 @@ def test_asm_6_and_asm_9_the_pipeline_shows_the_last_steps_and_overdue_reviews(w
     office.at(wib(DAY + timedelta(days=8), 10))  # a week and a day later: every step and review is overdue
 
     body = client.gql(PIPELINE, ADM, lsp=LSP, position=office.position())["data"]["lspPipeline"]
-    steps = {i["assessmentId"]: (i["stage"], i["nextStep"], i["overdue"]) for i in body["items"]}
-    assert steps == {certified: ("CERTIFIED", 9, True), str(bk): ("NOT_YET_COMPETENT", 10, True)}
+    steps = {i["assessmentId"]: (i["stage"], i["nextStep"], i["overdue"]) for i in nodes(body)}
+    assert steps == {certified: ("CERTIFIED", Step(9).name, True), str(bk): ("NOT_YET_COMPETENT", Step(10).name, True)}
     assert body["perStep"] == [
-        {"step": 9, "candidates": 1, "overdue": 1},
-        {"step": 10, "candidates": 1, "overdue": 1},
+        {"step": Step(9).name, "candidates": 1, "overdue": 1},
+        {"step": Step(10).name, "candidates": 1, "overdue": 1},
     ]
-    assert {r["assessmentId"] for r in body["reviewsDue"]} == {certified, str(bk)}
-    assert all(r["reviewOverdue"] for r in body["reviewsDue"]) and body["reviewsOverdue"] == 2
+    assert {r["assessmentId"] for r in nodes(body["reviewsDue"])} == {certified, str(bk)}
+    assert all(r["reviewOverdue"] for r in nodes(body["reviewsDue"])) and body["reviewsOverdue"] == 2
     assert client.gql(PIPELINE, OTHER_LSP, lsp=LSP)["data"]["lspPipeline"]["__typename"] == "NotAuthorized"
 
     archived = run(
@@ -111,13 +116,13 @@ def test_asm_6_and_asm_9_the_pipeline_shows_the_last_steps_and_overdue_reviews(w
     assert reviewed["__typename"] == "AssessmentAccepted", reviewed
 
     body = client.gql(PIPELINE, ADM, lsp=LSP, position=reviewed["position"])["data"]["lspPipeline"]
-    assert [i["assessmentId"] for i in body["items"]] == [str(bk)]  # the certificate is handed over
-    assert [r["assessmentId"] for r in body["reviewsDue"]] == [str(bk)] and body["reviewsOverdue"] == 1
+    assert [i["assessmentId"] for i in nodes(body)] == [str(bk)]  # the certificate is handed over
+    assert [r["assessmentId"] for r in nodes(body["reviewsDue"])] == [str(bk)] and body["reviewsOverdue"] == 1
 
-    reviews = "query($lsp: String!) { processReviews(lspCode: $lsp) { __typename ... on ProcessReviewList { items {"
-    reviews += " assessmentId reviewer planning followUp overdue } } } }"
+    reviews = "query($lsp: String!) { processReviews(lspCode: $lsp) { __typename ... on ProcessReviewConnection {"
+    reviews += " edges { node { assessmentId reviewer planning followUp overdue } } } } }"
     for reader in (BNSP, AUDITOR, ADM):
-        (only,) = client.gql(reviews, reader, lsp=LSP)["data"]["processReviews"]["items"]
+        (only,) = nodes(client.gql(reviews, reader, lsp=LSP)["data"]["processReviews"])
         assert (only["assessmentId"], only["reviewer"], only["overdue"]) == (certified, "komite-a", True)
     for outsider in (ASESI, ASESOR_TOKEN, OTHER_LSP):
         assert client.gql(reviews, outsider, lsp=LSP)["data"]["processReviews"]["__typename"] == "NotAuthorized"
@@ -125,7 +130,7 @@ def test_asm_6_and_asm_9_the_pipeline_shows_the_last_steps_and_overdue_reviews(w
     detail = "query($id: String!) { assessment(assessmentId: $id) { ... on AssessmentDetail {"
     detail += " steps { step overdue } handOvers { receiver representativeName relation overdue } } } }"
     mine = client.gql(detail, ADM, id=certified)["data"]["assessment"]
-    assert [s["step"] for s in mine["steps"]] == [1, 2, 3, 4, 6, 7, 8, 9, 10]
+    assert [s["step"] for s in mine["steps"]] == [Step(n).name for n in (1, 2, 3, 4, 6, 7, 8, 9, 10)]
     assert mine["handOvers"] == [  # step 10 came straight after step 9: on time
         {"receiver": "REPRESENTATIVE", "representativeName": "Budi", "relation": "ayah", "overdue": False}
     ]

@@ -98,12 +98,12 @@ def registered_and_complete(client: Client) -> tuple[str, str, int]:
 def test_registration_to_sk_and_a_pk(client: Client, clock: Clock) -> None:
     number, code, at = registered_and_complete(client)
     queue = client.gql(
-        "query($p: Int) { equivalencyQueue(position: $p) { __typename ... on EquivalencyQueue { items"
-        " { registrationNumber workingDays } } } }",
+        "query($p: Int) { equivalencyQueue(position: $p) { __typename ... on EquivalencyQueue { edges"
+        " { node { registrationNumber workingDays } } } } }",
         TEAM,
         p=at,
     )["data"]["equivalencyQueue"]
-    assert queue["items"] == [{"registrationNumber": number, "workingDays": 0}]
+    assert queue["edges"] == [{"node": {"registrationNumber": number, "workingDays": 0}}]
     ref = {"registrationNumber": number}
     ok(run(client, "escalateApplication", "EscalateInput", TEAM, **ref, kind="EXPERT", request="Honours?"))
     early = run(client, "equaliseApplication", "EqualiseInput", TEAM, **ref, skNumber="1/E.E3/KM/2026")

@@ -218,7 +218,8 @@ def test_PIN_0_read_models_keep_projecting_after_refused_inputs(client: Client, 
     reserved = mutate(client, "reserveNina", "ReserveNinaInput", OPERATOR, universityCode=UNIVERSITY, nim="2020001")
     assert reserved["__typename"] == "NinaAccepted"
     body = client.gql(
-        'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) { nina status } }',
+        'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) '
+        "{ ... on Diploma { nina status } } }",
         OPERATOR,
         p=reserved["position"],
     )

@@ -17,7 +17,7 @@ from api.http import create_app
 from infra.bootstrap import Container
 from tests.api.test_graphql import OPERATOR
 
-STAFF_FIELD = 'diploma(universityCode: "001002", nim: "1") { ... on DiplomaPage { items { nina } } }'
+STAFF_FIELD = 'diploma(universityCode: "001002", nim: "1") { ... on Diploma { nina } }'
 
 
 @pytest.fixture
@@ -72,37 +72,50 @@ def test_the_public_sivil_schema_refuses_an_alias_bomb_before_issuing_a_single_c
 def test_a_document_over_the_alias_limit_is_refused_whole_before_resolving(
     http: TestClient, register_calls: list[Any]
 ) -> None:
-    field = 'diplomas(universityCode: "001002", first: 10) { ... on DiplomaPage { items { nina } } }'
+    field = 'diplomas(universityCode: "001002", first: 10) { ... on DiplomaConnection { edges { node { nina } } } }'
     body = post(http, "/graphql", aliased(field, 21), OPERATOR)
     assert body.get("data") is None and "aliases" in body["errors"][0]["message"]
+    assert register_calls == []
+
+
+PAGE_RESULT = "{ __typename ... on RuleViolation { ruleId field } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ('{ diplomas(universityCode: "001002", first: 501) ' + PAGE_RESULT + " }", {}),
+        ('query($n: Int!) { diplomas(universityCode: "001002", first: $n) ' + PAGE_RESULT + " }", {"n": 100_000}),
+        ('query($n: Int! = 600) { diplomas(universityCode: "001002", first: $n) ' + PAGE_RESULT + " }", {}),
+        ('{ diplomas(universityCode: "001002", first: 0) ' + PAGE_RESULT + " }", {}),
+    ],
+)
+def test_a_page_over_the_limit_is_refused_as_data_like_an_empty_page_before_reading(
+    http: TestClient, register_calls: list[Any], query: str, variables: dict[str, Any]
+) -> None:
+    """One page limit, answered one way (issue 32): first is 1-500, and 0 or 501 is the field's RuleViolation."""
+    body = post(http, "/graphql", query, OPERATOR, **variables)
+    assert body == {"data": {"diplomas": {"__typename": "RuleViolation", "ruleId": "API.page", "field": "first"}}}
     assert register_calls == []
 
 
 @pytest.mark.parametrize(
     ("query", "variables"),
     [
-        ('{ diplomas(universityCode: "001002", first: 501) { ... on DiplomaPage { items { nina } } } }', {}),
         (
-            'query($n: Int!) { diplomas(universityCode: "001002", first: $n) '
-            "{ ... on DiplomaPage { items { nina } } } }",
-            {"n": 100_000},
-        ),
-        (
-            'query($n: Int! = 600) { diplomas(universityCode: "001002", first: $n) '
-            "{ ... on DiplomaPage { items { nina } } } }",
-            {},
-        ),
-        (
-            aliased('diplomas(universityCode: "001002", first: 400) { ... on DiplomaPage { items { nina } } }', 3),
+            aliased(
+                'diplomas(universityCode: "001002", first: 400) { ... on DiplomaConnection { totalCount } }',
+                3,
+            ),
             {},
         ),  # 1,200 rows in all
         (
-            aliased('diplomas(universityCode: "001002") { ... on DiplomaPage { items { nina } } }', 11),
+            aliased('diplomas(universityCode: "001002") { ... on DiplomaConnection { edges { node { nina } } } }', 11),
             {},
         ),  # the default page of 100, 11 times
     ],
 )
-def test_list_sizes_are_bounded_per_field_and_per_request_before_resolving(
+def test_list_sizes_are_bounded_per_request_before_resolving(
     http: TestClient, register_calls: list[Any], query: str, variables: dict[str, Any]
 ) -> None:
     body = post(http, "/graphql", query, OPERATOR, **variables)
@@ -115,10 +128,12 @@ def test_pages_within_the_limits_are_answered(http: TestClient, register_calls: 
     body = post(
         http,
         "/graphql",
-        aliased('diplomas(universityCode: "001002", first: 500) { ... on DiplomaPage { items { nina } } }', 2),
+        aliased(
+            'diplomas(universityCode: "001002", first: 500) { ... on DiplomaConnection { edges { node { nina } } } }', 2
+        ),
         OPERATOR,
     )
-    assert body == {"data": {"a0": {"items": []}, "a1": {"items": []}}}
+    assert body == {"data": {"a0": {"edges": []}, "a1": {"edges": []}}}
     assert len(register_calls) == 2
 
 
@@ -143,7 +158,10 @@ def test_graphiqls_introspection_still_passes_the_limits(http: TestClient) -> No
 
 def test_per_field_refusals_log_one_line_without_tracebacks(http: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    body = post(http, "/graphql", aliased(STAFF_FIELD, 15))  # under the limits: each field refuses the caller
+    # Under the limits, each field waits for a position never written: an error per field (a refusal of the caller
+    # is a union member since issue 32, and logs nothing).
+    field = 'diploma(universityCode: "001002", nim: "1", position: 999999) { ... on Diploma { nina } }'
+    body = post(http, "/graphql", aliased(field, 15), OPERATOR)
     assert len(body["errors"]) == 15
     records = [r for r in caplog.records if r.name.startswith(("strawberry", "kredensial"))]
     assert len(records) == 1 and records[0].exc_info is None

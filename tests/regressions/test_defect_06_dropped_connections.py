@@ -49,7 +49,7 @@ OPERATOR = mint(SECRET, subject="operator@contoh", role=Role.UNIVERSITY_OPERATOR
 ASKER = ("203.0.113.7", 50000)
 ONLY_POSTGRES = pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)])
 
-DIPLOMA = '{ diploma(universityCode: "001002", nim: "2020001") { nina status fullName } }'
+DIPLOMA = '{ diploma(universityCode: "001002", nim: "2020001") { ... on Diploma { nina status fullName } } }'
 RESULT = "__typename ... on Accepted { position changed } ... on Unavailable { message retryAfter }"
 REGISTER_STUDENT = f"mutation($i: RegisterStudentInput!) {{ registerStudent(input: $i) {{ {RESULT} }} }}"
 REGISTER_UNIVERSITY = f"mutation($i: RegisterUniversityInput!) {{ registerUniversity(input: $i) {{ {RESULT} }} }}"

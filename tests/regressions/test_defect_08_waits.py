@@ -20,7 +20,7 @@ from tests.api.test_graphql import ADMIN, OPERATOR
 from tests.world import World
 
 WAITERS = 40  # more than the default thread pool of any machine (at most 32 threads)
-WAITING_QUERY = '{ diploma(universityCode: "001002", nim: "2020001", position: %d) { nina } }'
+WAITING_QUERY = '{ diploma(universityCode: "001002", nim: "2020001", position: %d) { ... on Diploma { nina } } }'
 REGISTER = 'mutation { registerUniversity(input: {code: "001003", name: "Universitas Lain"}) { __typename } }'
 
 

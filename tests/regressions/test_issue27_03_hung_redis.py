@@ -39,7 +39,7 @@ VERIFY = (
     "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { __typename "
     "... on Unavailable { retryAfter } ... on ChallengeRefused { reason } } }"
 )
-STAFF = 'query { diploma(universityCode: "001002", nim: "2024001") { nina } }'
+STAFF = 'query { diploma(universityCode: "001002", nim: "2024001") { ... on Diploma { nina } } }'
 LOOK_UPS = 60
 PROMPT = 2.0  # seconds: the bound for the typed temporary error while Redis hangs
 

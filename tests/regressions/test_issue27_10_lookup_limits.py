@@ -25,8 +25,7 @@ KREDENSIAL = [sys.executable, "-m", "infra.main"]
 NINA = f"{PRODI}202400001" + damm.check_digit(f"{PRODI}202400001")
 NOT_OURS = "c1.x.1.y.z"  # a well-formed question whose challenge is refused: counted all the same
 VERIFY = "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { __typename } }"
-CERTIFICATE = 'query($c: String!) { verifyCertificate(registrationNumber: $c, challengeToken: $c, answer: "1") '
-CERTIFICATE += "{ __typename } }"
+CERTIFICATE = "mutation($i: VerifyCertificateInput!) { verifyCertificate(input: $i) { __typename } }"
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +52,10 @@ def diploma(base: str, client: str) -> str:
 def certificate(base: str, client: str) -> str:
     response = httpx.post(
         base + "/sertifikat/graphql",
-        json={"query": CERTIFICATE, "variables": {"c": "REG 2024 0001"}},
+        json={
+            "query": CERTIFICATE,
+            "variables": {"i": {"registrationNumber": "REG 2024 0001", "challengeToken": NOT_OURS, "answer": "1"}},
+        },
         headers={"X-Forwarded-For": client},
     )
     return str(response.json()["data"]["verifyCertificate"]["__typename"])
@@ -70,13 +72,13 @@ def test_PIN_6_certificate_lookups_count_within_sivils_window(server: str) -> No
     client = "203.0.113.27"
     assert [diploma(server, client), certificate(server, client), diploma(server, client)] == [
         "ChallengeRefused",
-        "Refused",  # ASM-7: the challenge is not ours
+        "ChallengeRefused",  # ASM-7: the challenge is not ours; the same refusal as SIVIL's (issue 32)
         "ChallengeRefused",
     ]
     assert certificate(server, client) == "RateLimitedResult"
     assert diploma(server, client) == "RateLimitedResult"
     other = "203.0.113.28"
-    assert [certificate(server, other) for _ in range(3)] == ["Refused"] * 3
+    assert [certificate(server, other) for _ in range(3)] == ["ChallengeRefused"] * 3
     assert diploma(server, other) == "RateLimitedResult"  # three certificate look-ups spent SIVIL's window
 
 

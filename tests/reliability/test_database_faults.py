@@ -47,7 +47,7 @@ RESERVE = (
     "mutation($i: ReserveNinaInput!) { reserveNina(input: $i) { __typename ... on NinaAccepted { nina } "
     "... on RuleViolation { ruleId } ... on Unavailable { retryAfter } } }"
 )
-DIPLOMAS = '{ diplomas(universityCode: "001002", first: 20, offset: 0) { __typename } }'
+DIPLOMAS = '{ diplomas(universityCode: "001002", first: 20) { __typename } }'
 CHALLENGE = "{ challenge { token } }"
 
 

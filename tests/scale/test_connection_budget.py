@@ -30,7 +30,7 @@ from tests.signed_pdfs import pdf_signing_env
 pytestmark = pytest.mark.postgres
 KREDENSIAL = [sys.executable, "-m", "infra.main"]
 SECRET = "test-secret-" + "x" * 32
-READ = '{ diploma(universityCode: "001002", nim: "2001") { nina status } }'
+READ = '{ diploma(universityCode: "001002", nim: "2001") { ... on Diploma { nina status } } }'
 RESERVE = (  # refused (no such student), after reading the registry's log: the event store's side of the pool
     'mutation { reserveNina(input: {universityCode: "001002", prodiCode: "55201", nim: "2001"}) { __typename } }'
 )

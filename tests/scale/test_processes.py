@@ -45,7 +45,10 @@ RESERVE = (
     "mutation($i: ReserveNinaInput!) { reserveNina(input: $i) { __typename ... on NinaAccepted { nina position }"
     " ... on RuleViolation { ruleId message } } }"
 )
-READ = 'query($n: String!, $p: Int) { diploma(universityCode: "001002", nim: $n, position: $p) { nina status } }'
+READ = (
+    'query($n: String!, $p: Int) { diploma(universityCode: "001002", nim: $n, position: $p) '
+    "{ ... on Diploma { nina status } } }"
+)
 GRADUATE = (
     "mutation($i: RecordGraduationInput!) { recordGraduation(input: $i) { __typename ... on Accepted { position } } }"
 )

@@ -65,7 +65,10 @@ def test_queries_read_the_standby_and_a_position_waits_for_its_copy_of_the_read_
     replicated.start_worker()  # projections write to the primary, in their own thread, as `serve` runs them
     services = replicated.services
     token = mint(services.token_secret, subject="op", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
-    query = 'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) { nina status } }'
+    query = (
+        'query($p: Int) { diploma(universityCode: "001002", nim: "2020001", position: $p) '
+        "{ ... on Diploma { nina status } } }"
+    )
 
     with TestClient(create_app(services)) as http:
         answer = http.post(

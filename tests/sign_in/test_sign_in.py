@@ -21,15 +21,21 @@ from tests.sign_in.provider import ES256, RS256, OpenIDProvider
 from tests.world import PRODI, UNIVERSITY
 
 MY_SUBMISSIONS = (
-    "{ mySubmissions { __typename ... on Submissions { items { nim universityCode } } "
+    "{ mySubmissions { __typename ... on SubmissionConnection { edges { node { nim universityCode } } } "
     "... on NotAuthorized { message } } }"
 )
-DIPLOMAS = "query($u: String!) { diplomas(universityCode: $u) { __typename ... on DiplomaPage { items { nim } } } }"
+DIPLOMAS = (
+    "query($u: String!) { diplomas(universityCode: $u) { __typename "
+    "... on DiplomaConnection { edges { node { nim } } } ... on NotAuthorized { message } } }"
+)
 PIPELINE = (
-    "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { items { candidateNumber } } "
+    "query($l: String!) { lspPipeline(lspCode: $l) { __typename ... on Pipeline { edges { node { candidateNumber } } } "
     "... on NotAuthorized { message } } }"
 )
-MY_APPLICATIONS = "{ myEquivalencyApplications { registrationNumber applicantName } }"
+MY_APPLICATIONS = (
+    "{ myEquivalencyApplications { __typename ... on EquivalencyApplicationViewConnection "
+    "{ edges { node { registrationNumber applicantName } } } } }"
+)
 CATALOG = "query($u: String!) { catalog(universityCode: $u) { __typename ... on NotAuthorized { message } } }"
 REGISTER_STUDENT = (
     "mutation($i: RegisterStudentInput!) { registerStudent(input: $i) { __typename "
@@ -53,8 +59,9 @@ def test_a_student_signs_in_with_code_and_pkce_and_reads_their_own_submissions(
 ) -> None:
     token = campus.authorization_code_pkce("budi")
     answer = served.data(token, MY_SUBMISSIONS)["mySubmissions"]
-    assert answer["__typename"] == "Submissions", answer
-    assert answer["items"] and {(i["universityCode"], i["nim"]) for i in answer["items"]} == {(UNIVERSITY, "2020001")}
+    assert answer["__typename"] == "SubmissionConnection", answer
+    nodes = [e["node"] for e in answer["edges"]]
+    assert nodes and {(n["universityCode"], n["nim"]) for n in nodes} == {(UNIVERSITY, "2020001")}
 
 
 def test_an_operator_signs_in_and_reads_their_own_universitys_diplomas_and_no_others(
@@ -63,7 +70,7 @@ def test_an_operator_signs_in_and_reads_their_own_universitys_diplomas_and_no_ot
     token = campus.authorization_code_pkce("siti", resource=ES256)  # the provider signs this one ES256
     assert jwt.get_unverified_header(token)["alg"] == "ES256"
     own = served.data(token, DIPLOMAS, {"u": UNIVERSITY})["diplomas"]
-    assert own["__typename"] == "DiplomaPage" and [d["nim"] for d in own["items"]] == ["2020001"], own
+    assert own["__typename"] == "DiplomaConnection" and [e["node"]["nim"] for e in own["edges"]] == ["2020001"], own
     other = served.graphql(token, DIPLOMAS, {"u": OTHER_UNIVERSITY})
     assert other.status_code == 200 and kept_out(other.json(), "diplomas"), other.text
 
@@ -73,7 +80,9 @@ def test_an_lsp_staff_member_signs_in_through_the_ministrys_provider_and_reads_t
 ) -> None:
     token = ministry.authorization_code_pkce("kabag-s")
     pipeline = served.data(token, PIPELINE, {"l": LSP})["lspPipeline"]
-    assert pipeline["__typename"] == "Pipeline" and CANDIDATE in {i["candidateNumber"] for i in pipeline["items"]}
+    assert pipeline["__typename"] == "Pipeline" and CANDIDATE in {
+        e["node"]["candidateNumber"] for e in pipeline["edges"]
+    }
     other = served.data(token, PIPELINE, {"l": "LSP-P3-LAIN"})["lspPipeline"]
     assert other["__typename"] == "NotAuthorized", other
 
@@ -83,7 +92,8 @@ def test_an_applicant_signs_in_and_reads_their_own_equivalency_application(
 ) -> None:
     token = ministry.authorization_code_pkce("akun-rina", resource=ES256)
     applications = served.data(token, MY_APPLICATIONS)["myEquivalencyApplications"]
-    assert [a["registrationNumber"] for a in applications] == [served.seeded.values["registrationNumber"]]
+    numbers = [e["node"]["registrationNumber"] for e in applications["edges"]]
+    assert numbers == [served.seeded.values["registrationNumber"]]
 
 
 def test_the_pddikti_feed_signs_in_with_client_credentials_and_reports_only_for_its_own_university(
@@ -115,14 +125,14 @@ def test_keys_rotated_mid_run_new_tokens_are_taken_and_a_removed_keys_tokens_ref
     kids = rotating.rotate()
     new = rotating.client_credentials(FEED)
     assert kid(new) == kids[0] and kid(old) in kids[2:]
-    assert catalog(new) == "Catalog"
-    assert catalog(old) == "Catalog", "a key still published was refused"
+    assert catalog(new) == "CatalogEntryConnection"
+    assert catalog(old) == "CatalogEntryConnection", "a key still published was refused"
     rotating.retire()
     newest_kids = rotating.rotate()
     newest = rotating.client_credentials(FEED)
     assert kid(newest) == newest_kids[0] and kid(old) not in newest_kids
-    assert catalog(newest) == "Catalog", "a key the server had never seen was refused"
-    assert catalog(new) == "Catalog"
+    assert catalog(newest) == "CatalogEntryConnection", "a key the server had never seen was refused"
+    assert catalog(new) == "CatalogEntryConnection"
     assert catalog(old) == "NotAuthorized", "a removed key's token was still taken"
 
 
@@ -178,7 +188,7 @@ def test_every_refused_token_is_answered_exactly_alike(
     assert file_status in (401, 403, 404), first
     # And the same feed, with a real token, is let in: the refusals above are about the tokens alone.
     let_in = served.data(campus.client_credentials(FEED), CATALOG, {"u": UNIVERSITY})["catalog"]
-    assert let_in["__typename"] == "Catalog", let_in
+    assert let_in["__typename"] == "CatalogEntryConnection", let_in
 
 
 def test_no_token_reaches_the_servers_log(served: Served, campus: OpenIDProvider, ministry: OpenIDProvider) -> None:

@@ -126,13 +126,13 @@ def test_the_submission_flow_from_upload_to_the_dpi(client: Client, cohort: str,
     queue = query(
         client,
         "reviewQueue",
-        f"{{ __typename ... on ReviewQueue {{ overdueCount items {{ {SUBMISSION_FIELDS} }} }} }}",
+        f"{{ __typename ... on ReviewQueue {{ overdueCount totalCount edges {{ node {{ {SUBMISSION_FIELDS} }} }} }} }}",
         SSC,
         universityCode=UNIVERSITY,
         position=at,
     )
-    assert [item["submissionId"] for item in queue["items"]] == [submission_id]
-    assert queue["items"][0]["evidence"] == {"sha256": sha256, "mediaType": "image/png", "url": None}
+    assert [e["node"]["submissionId"] for e in queue["edges"]] == [submission_id] and queue["totalCount"] == 1
+    assert queue["edges"][0]["node"]["evidence"] == {"sha256": sha256, "mediaType": "image/png", "url": None}
 
     rejected = command(
         client,
@@ -161,11 +161,11 @@ def test_the_submission_flow_from_upload_to_the_dpi(client: Client, cohort: str,
     mine = query(
         client,
         "mySubmissions",
-        f"{{ __typename ... on Submissions {{ items {{ {SUBMISSION_FIELDS} }} }} }}",
+        f"{{ __typename ... on SubmissionConnection {{ edges {{ node {{ {SUBMISSION_FIELDS} }} }} }} }}",
         STUDENT,
         position=approved["position"],
     )
-    assert [(s["status"], s["uploads"], s["evidence"]["mediaType"]) for s in mine["items"]] == [
+    assert [(e["node"]["status"], e["node"]["uploads"], e["node"]["evidence"]["mediaType"]) for e in mine["edges"]] == [
         ("APPROVED", 2, "application/pdf")
     ]
     dpi_selection = (
@@ -217,8 +217,8 @@ def test_who_may_read_and_act(client: Client, cohort: str, container: Container)
         "NotAuthorized"
     )
     assert query(client, "submission", refused, OTHER_STUDENT, submissionId=submitted["submissionId"]) is None
-    others = query(client, "mySubmissions", "{ ... on Submissions { items { submissionId } } }", OTHER_STUDENT)
-    assert others == {"items": []}
+    others = query(client, "mySubmissions", "{ ... on SubmissionConnection { totalCount } }", OTHER_STUDENT)
+    assert others == {"totalCount": 0}
     # Evidence: its student and their SSC download it; nobody else.
     headers = lambda token: {"Authorization": f"Bearer {token}"}  # noqa: E731
     assert client.http.get(f"/files/{sha256}", headers=headers(STUDENT)).content == PNG
@@ -365,12 +365,12 @@ def test_students_propose_entries_and_read_only_their_own_proposals(client: Clie
         at = proposed["position"]
     doc = (  # read your own write: wait for the last proposal's position
         "query($u: String!, $p: Int) { catalogProposals(universityCode: $u, position: $p) "
-        "{ __typename ... on CatalogProposals { items { nim name } } } }"
+        "{ __typename ... on CatalogProposalConnection { edges { node { nim name } } } } }"
     )
     seen = {
         who: [
-            (p["nim"], p["name"])
-            for p in client.gql(doc, token, u=UNIVERSITY, p=at)["data"]["catalogProposals"]["items"]
+            (e["node"]["nim"], e["node"]["name"])
+            for e in client.gql(doc, token, u=UNIVERSITY, p=at)["data"]["catalogProposals"]["edges"]
         ]
         for who, token in (("student", STUDENT), ("ssc", SSC))
     }

@@ -9,11 +9,13 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page, parse_id
+from api.graphql.arguments import parse_id
 from api.graphql.assessment.inputs import AssessmentResult
 from api.graphql.assessment.mutations import _app, _assessment
 from api.graphql.commands import run_command
+from api.graphql.connection import Connection, Slice, connection
 from api.graphql.context import Context
+from api.graphql.enums import ReceiverEnum
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.authorization import may_read_process_reviews
 from domain import errors
@@ -22,9 +24,6 @@ from domain.assessment.lsp_code import parse_lsp_code
 from projections.assessment.rows import ProcessReviewRow
 
 LOG = "assessments"
-ReceiverEnum = strawberry.enum(
-    Receiver, name="Receiver", description="Who received it: the holder, or a representative"
-)
 
 
 @strawberry.input(
@@ -127,15 +126,8 @@ class ProcessReview:
         )
 
 
-@strawberry.type
-class ProcessReviewList:
-    items: list[ProcessReview]
-    first: int
-    offset: int
-
-
 ReviewListResult = Annotated[
-    ProcessReviewList | NotAuthorized | RuleViolation, strawberry.union("ProcessReviewListResult")
+    Connection[ProcessReview] | NotAuthorized | RuleViolation, strawberry.union("ProcessReviewsQueryResult")
 ]
 
 
@@ -150,22 +142,20 @@ class ProcessReviewQuery:
         info: Info[Context, None],
         lsp_code: str,
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> ReviewListResult:
         ctx = info.context
         try:
-            page, actor, lsp = Page.parse(first, offset), ctx.signed_in(), parse_lsp_code(lsp_code)
+            page, actor, lsp = Slice.parse(first, after), ctx.signed_in(), parse_lsp_code(lsp_code)
             if not may_read_process_reviews(actor, lsp):
                 raise errors.NotAuthorized("an LSP's process reviews are for BNSP, auditors and the LSP's people")
         except errors.DomainError as e:
             return read_refusal(e)
         view = ctx.services.assessment.view
 
-        def read() -> ProcessReviewList:
-            rows = view.process_reviews(lsp, limit=page.first, offset=page.offset)
-            return ProcessReviewList(
-                items=[ProcessReview.from_row(r) for r in rows], first=page.first, offset=page.offset
-            )
+        def read() -> Connection[ProcessReview]:
+            rows = view.process_reviews(lsp, limit=page.limit, offset=page.offset)
+            return connection(page, rows, view.process_review_count(lsp), ProcessReview.from_row)
 
         return await ctx.read(LOG, position, read, LOG)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.enums import CertificateStatusEnum, StageEnum
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.assessment.inputs import CandidateInput, EvidenceInput, UnitInput
 from domain.assessment.kinds import LicenceKind, Mode, TukKind
@@ -254,7 +255,7 @@ class DecideAppealInput:
 class AssessmentAccepted:
     position: int | None
     assessment_ids: list[str]
-    stage: str
+    stage: StageEnum  # type: ignore[valid-type]
     next_step: StepEnum | None  # type: ignore[valid-type]
     due_at: datetime | None
 
@@ -263,7 +264,7 @@ class AssessmentAccepted:
 class CertificateAccepted:
     position: int | None
     registration_number: str
-    status: str
+    status: CertificateStatusEnum  # type: ignore[valid-type]
 
 
 AssessmentResult = Annotated[

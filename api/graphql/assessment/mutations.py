@@ -43,7 +43,7 @@ from api.graphql.commands import CommandResult, accepted, run_command
 from api.graphql.context import Context
 from application.assessment.assessments import Assessments
 from application.assessment.receipt import AssessmentReceipt, CertificateReceipt
-from domain.assessment.kinds import LicenceKind, Mode, TukKind
+from domain.assessment.kinds import CertificateStatus, LicenceKind, Mode, Stage, TukKind
 from domain.assessment.sop import Result, Step
 
 RULE = "ASM-6"  # an assessment id names the assessment in the SOP
@@ -53,14 +53,16 @@ def _assessment(r: AssessmentReceipt) -> AssessmentAccepted:
     return AssessmentAccepted(
         position=r.position,
         assessment_ids=[str(i) for i in r.assessment_ids],
-        stage=r.stage,
+        stage=Stage(r.stage),
         next_step=Step(r.next_step) if r.next_step is not None else None,
         due_at=r.due_at,
     )
 
 
 def _certificate(r: CertificateReceipt) -> CertificateAccepted:
-    return CertificateAccepted(position=r.position, registration_number=r.registration_number, status=r.status)
+    return CertificateAccepted(
+        position=r.position, registration_number=r.registration_number, status=CertificateStatus(r.status)
+    )
 
 
 def _app(info: Info[Context, None]) -> Assessments:

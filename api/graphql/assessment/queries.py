@@ -8,12 +8,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page, parse_id
+from api.graphql.arguments import parse_id
+from api.graphql.assessment.inputs import StepEnum
 from api.graphql.assessment.types import (
     Appeal,
     AssessmentDetail,
     AssessmentEvidence,
-    AssessmentList,
     AssessmentSummary,
     CompetencyCertificate,
     HandOver,
@@ -22,21 +22,25 @@ from api.graphql.assessment.types import (
     StepLoad,
     UnitRecommendation,
 )
+from api.graphql.connection import Connection, Slice, connection, sliced
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.authorization import LSP_READERS, may_read_assessment
 from domain import errors
-from domain.assessment.sop import Step
 from domain.audit import Actor, Role
 from domain.calendar import JAKARTA
 from projections.assessment.projection import utc_text
 
-LAST_STEP = int(max(Step))  # ASM-6: steps 1 to 10
 LOG = "assessments"  # the application whose positions these queries wait for
 
-PipelineResult = Annotated[Pipeline | NotAuthorized | RuleViolation, strawberry.union("PipelineResult")]
-ListResult = Annotated[AssessmentList | NotAuthorized | RuleViolation, strawberry.union("AssessmentListResult")]
-DetailResult = Annotated[AssessmentDetail | NotAuthorized | RuleViolation, strawberry.union("AssessmentResultQuery")]
+PipelineResult = Annotated[Pipeline | NotAuthorized | RuleViolation, strawberry.union("LspPipelineQueryResult")]
+AssignmentsResult = Annotated[
+    Connection[AssessmentSummary] | NotAuthorized | RuleViolation, strawberry.union("MyAssignmentsQueryResult")
+]
+AssessmentsResult = Annotated[
+    Connection[AssessmentSummary] | NotAuthorized | RuleViolation, strawberry.union("MyAssessmentsQueryResult")
+]
+DetailResult = Annotated[AssessmentDetail | NotAuthorized | RuleViolation, strawberry.union("AssessmentQueryResult")]
 
 
 def _lsp_reader(ctx: Context, lsp_code: str) -> Actor:
@@ -56,36 +60,35 @@ class AssessmentQuery:
         self,
         info: Info[Context, None],
         lsp_code: str,
-        step: int | None = None,
+        step: StepEnum | None = None,  # type: ignore[valid-type]
         include_assessing: bool = False,
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> PipelineResult:
         ctx = info.context
         try:
-            page = Page.parse(first, offset)
+            page = Slice.parse(first, after)
             actor = _lsp_reader(ctx, lsp_code)
-            if step is not None and not 1 <= step <= LAST_STEP:
-                raise errors.violation("ASM-6", "step", f"a step of the SOP is 1 to {LAST_STEP}")
         except errors.DomainError as e:
             return read_refusal(e)
-        lsp = actor.institution or ""
+        lsp, number = actor.institution or "", None if step is None else int(step)
         view, now = ctx.services.assessment.view, ctx.services.registry.clock().astimezone(JAKARTA)
 
         def read() -> Pipeline:
             rows = view.pipeline(
-                lsp, step=step, limit=page.first, offset=page.offset, include_assessing=include_assessing
+                lsp, step=number, limit=page.limit, offset=page.offset, include_assessing=include_assessing
             )
-            reviews = view.reviews_due(lsp, limit=page.first, offset=page.offset)
+            total = view.pipeline_count(lsp, step=number, include_assessing=include_assessing)
+            reviews = view.reviews_due(lsp, limit=page.limit, offset=page.offset)
+            summary = lambda r: AssessmentSummary.from_row(r, now)  # noqa: E731
+            candidates = connection(page, rows, total, summary)
             return Pipeline(
-                items=[AssessmentSummary.from_row(r, now) for r in rows],
+                **vars(candidates),
                 per_step=[StepLoad.from_row(c) for c in view.pipeline_counts(lsp, utc_text(now))],
-                reviews_due=[AssessmentSummary.from_row(r, now) for r in reviews],
+                reviews_due=connection(page, reviews, view.reviews_due_count(lsp), summary),
                 reviews_overdue=view.reviews_overdue(lsp, utc_text(now)),
                 now=now,
-                first=page.first,
-                offset=page.offset,
             )
 
         return await ctx.read(LOG, position, read, LOG)
@@ -96,35 +99,41 @@ class AssessmentQuery:
         info: Info[Context, None],
         active_only: bool = True,
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
-    ) -> ListResult:
+    ) -> AssignmentsResult:
         ctx = info.context
         try:
-            page, actor = Page.parse(first, offset), ctx.signed_in()
+            page, actor = Slice.parse(first, after), ctx.signed_in()
             if actor.role is not Role.ASESOR:
                 raise errors.NotAuthorized("myAssignments is an asesor's own list: sign in with an asesor token")
         except errors.DomainError as e:
             return read_refusal(e)
         view, now = ctx.services.assessment.view, ctx.services.registry.clock()
-        rows = await ctx.read(
-            LOG,
-            position,
-            lambda: view.assignments(actor.id, active_only=active_only, limit=page.first, offset=page.offset),
-            LOG,
-        )
-        return AssessmentList(items=[AssessmentSummary.from_row(r, now) for r in rows])
+
+        def read() -> Connection[AssessmentSummary]:
+            rows = view.assignments(actor.id, active_only=active_only, limit=page.limit, offset=page.offset)
+            total = view.assignment_count(actor.id, active_only=active_only)
+            return connection(page, rows, total, lambda r: AssessmentSummary.from_row(r, now))
+
+        return await ctx.read(LOG, position, read, LOG)
 
     @strawberry.field(description="The calling candidate's own assessments, newest first.")
-    async def my_assessments(self, info: Info[Context, None], position: int | None = None) -> ListResult:
+    async def my_assessments(
+        self, info: Info[Context, None], first: int = 100, after: str | None = None, position: int | None = None
+    ) -> AssessmentsResult:
         ctx = info.context
         actor = ctx.actor
         if actor is None or actor.role is not Role.ASESI or actor.institution is None:
             return NotAuthorized(message="myAssessments is a candidate's own list: sign in with an asesi token")
+        try:
+            page = Slice.parse(first, after)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         lsp = actor.institution
         view, now = ctx.services.assessment.view, ctx.services.registry.clock()
         rows = await ctx.read(LOG, position, lambda: view.of_candidate(lsp, actor.id), LOG)
-        return AssessmentList(items=[AssessmentSummary.from_row(r, now) for r in rows])
+        return sliced(page, rows, lambda r: AssessmentSummary.from_row(r, now))
 
     @strawberry.field(description="One assessment with its steps, units, evidence, appeals and certificate.")
     async def assessment(

@@ -4,15 +4,17 @@ command itself (application.authorization)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page
 from api.graphql.commands import CommandResult, accepted
+from api.graphql.connection import Connection, Slice, connection
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from api.graphql.scalars import instant
 from application.assessment.remote import RemoteApplicationInput, parse_lsp
 from application.authorization import LSP_READERS
 from domain import errors
@@ -60,15 +62,20 @@ class RemoteApplication:
     sop_sha256: str
     technology_sha256: str
     technology: str
-    applied_at: str
+    applied_at: datetime
     applied_by: str
-    decided_at: str | None
+    decided_at: datetime | None
     decided_by: str | None
     reason: str | None
 
     @classmethod
     def from_row(cls, row: RemoteApplicationRow) -> RemoteApplication:
-        return cls(**{**row.__dict__, "status": ApplicationStatus(row.status)})
+        fields = {
+            "status": ApplicationStatus(row.status),
+            "applied_at": instant(row.applied_at),
+            "decided_at": instant(row.decided_at),
+        }
+        return cls(**{**row.__dict__, **fields})
 
 
 @strawberry.type
@@ -81,14 +88,15 @@ class RemoteRequirements:
         return cls(skema_code=row.skema_code, requirements=row.requirements.split())
 
 
-@strawberry.type
-class RemoteAssessmentStatus:
-    applications: list[RemoteApplication]
-    requirements: list[RemoteRequirements]  # one LSP's only; empty in BNSP's queue of every LSP
+@strawberry.type(description="Applications for remote assessment (a page of them), and one LSP's requirements.")
+class RemoteAssessmentStatus(Connection[RemoteApplication]):
+    requirements: list[RemoteRequirements] = strawberry.field(
+        description="One LSP's, one per skema; empty in BNSP's queue of every LSP"
+    )
 
 
 RemoteStatusResult = Annotated[
-    RemoteAssessmentStatus | NotAuthorized | RuleViolation, strawberry.union("RemoteAssessmentStatusResult")
+    RemoteAssessmentStatus | NotAuthorized | RuleViolation, strawberry.union("RemoteAssessmentQueryResult")
 ]
 
 
@@ -141,12 +149,12 @@ class RemoteAssessmentQuery:
         lsp_code: str | None = None,
         status: StatusEnum | None = None,  # type: ignore[valid-type]
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> RemoteStatusResult:
         ctx = info.context
         try:
-            page, actor = Page.parse(first, offset), ctx.signed_in()
+            page, actor = Slice.parse(first, after), ctx.signed_in()
             lsp = parse_lsp(lsp_code) if lsp_code is not None else None
             if actor.role is not Role.BNSP_OFFICER and (
                 actor.role not in LSP_READERS or lsp is None or actor.institution != lsp
@@ -158,9 +166,10 @@ class RemoteAssessmentQuery:
         wanted = ApplicationStatus(status).value if status is not None else None
 
         def read() -> RemoteAssessmentStatus:
-            rows = view.applications(lsp, status=wanted, limit=page.first, offset=page.offset)
+            rows = view.applications(lsp, status=wanted, limit=page.limit, offset=page.offset)
+            found = connection(page, rows, view.application_count(lsp, status=wanted), RemoteApplication.from_row)
             return RemoteAssessmentStatus(
-                applications=[RemoteApplication.from_row(r) for r in rows],
+                **vars(found),
                 requirements=[RemoteRequirements.from_row(r) for r in view.requirements(lsp)] if lsp else [],
             )
 

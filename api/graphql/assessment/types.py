@@ -7,6 +7,12 @@ from datetime import date, datetime
 import strawberry
 
 from api.graphql.arguments import optional_day
+from api.graphql.assessment.inputs import ModeEnum, ResultEnum, StepEnum
+from api.graphql.connection import Connection
+from api.graphql.enums import CertificateStatusEnum, ReceiverEnum, StageEnum
+from domain.assessment.handover import Receiver
+from domain.assessment.kinds import CertificateStatus, Mode, Stage
+from domain.assessment.sop import Result, Step
 from projections.assessment.rows import (
     AppealRow,
     AssessmentRow,
@@ -28,7 +34,7 @@ def _instant(text: str | None) -> datetime | None:
 
 @strawberry.type(description="A step of the SOP as it was done (ASM-6).")
 class SopStepDone:
-    step: int
+    step: StepEnum  # type: ignore[valid-type]
     done_at: datetime
     overdue: bool
     reference: str | None
@@ -38,18 +44,20 @@ class SopStepDone:
     def from_row(cls, r: StepRow) -> SopStepDone:
         done_at = _instant(r.done_at)
         assert done_at is not None
-        return cls(step=r.step, done_at=done_at, overdue=bool(r.overdue), reference=r.reference, done_by=r.done_by)
+        return cls(
+            step=Step(r.step), done_at=done_at, overdue=bool(r.overdue), reference=r.reference, done_by=r.done_by
+        )
 
 
 @strawberry.type
 class UnitRecommendation:
     unit_code: str
-    recommendation: str
+    recommendation: ResultEnum  # type: ignore[valid-type]
     asesor_number: str
 
     @classmethod
     def from_row(cls, r: UnitRow) -> UnitRecommendation:
-        return cls(unit_code=r.unit_code, recommendation=r.recommendation, asesor_number=r.asesor_number)
+        return cls(unit_code=r.unit_code, recommendation=Result(r.recommendation), asesor_number=r.asesor_number)
 
 
 @strawberry.type(description="Evidence for one element: its file by SHA-256, judged by the rules of evidence.")
@@ -117,7 +125,7 @@ class CompetencyCertificate:
     skema_code: str
     skema_title: str
     holder_name: str
-    status: str = strawberry.field(description="PRINTED (not yet signed), VALID, EXPIRED or REVOKED")
+    status: CertificateStatusEnum  # type: ignore[valid-type]
     issued_on: date | None
     valid_until: date | None
     revoked_on: date | None
@@ -132,7 +140,7 @@ class CompetencyCertificate:
             skema_code=r.skema_code,
             skema_title=r.skema_title,
             holder_name=r.holder_name,
-            status=r.status(today),
+            status=CertificateStatus(r.status(today)),
             issued_on=optional_day(r.issued_on),
             valid_until=optional_day(r.valid_until),
             revoked_on=optional_day(r.revoked_on),
@@ -150,11 +158,11 @@ class AssessmentSummary:
     skema_version: int
     assessed_on: date
     tuk_code: str
-    mode: str
-    stage: str
-    recommendation: str | None
-    result: str | None
-    next_step: int | None
+    mode: ModeEnum  # type: ignore[valid-type]
+    stage: StageEnum  # type: ignore[valid-type]
+    recommendation: ResultEnum | None  # type: ignore[valid-type]
+    result: ResultEnum | None  # type: ignore[valid-type]
+    next_step: StepEnum | None  # type: ignore[valid-type]
     due_at: datetime | None
     overdue: bool
     appeals: int
@@ -177,11 +185,11 @@ class AssessmentSummary:
             skema_version=r.skema_version,
             assessed_on=date.fromisoformat(r.assessed_on),
             tuk_code=r.tuk_code,
-            mode=r.mode,
-            stage=r.stage,
-            recommendation=r.recommendation,
-            result=r.result,
-            next_step=r.next_step if r.stage in SOP_OPEN else None,
+            mode=Mode(r.mode),
+            stage=Stage(r.stage),
+            recommendation=Result(r.recommendation) if r.recommendation else None,
+            result=Result(r.result) if r.result else None,
+            next_step=Step(r.next_step) if r.stage in SOP_OPEN and r.next_step is not None else None,
             due_at=due,
             overdue=due is not None and due < now,
             appeals=r.appeals,
@@ -192,7 +200,7 @@ class AssessmentSummary:
 
 @strawberry.type(description="Tanda Terima Sertifikat Kompetensi: who received the certificate or BK letter (ASM-6).")
 class HandOver:
-    receiver: str = strawberry.field(description="HOLDER (in person) or REPRESENTATIVE")
+    receiver: ReceiverEnum  # type: ignore[valid-type]
     representative_name: str | None = strawberry.field(description="for the LSP's people and the holder only")
     relation: str | None
     received_at: datetime
@@ -204,7 +212,7 @@ class HandOver:
         received = _instant(r.received_at)
         assert received is not None
         return cls(
-            receiver=r.receiver,
+            receiver=Receiver(r.receiver),
             representative_name=r.representative_name if with_name else None,
             relation=r.relation,
             received_at=received,
@@ -227,28 +235,20 @@ class AssessmentDetail:
 
 @strawberry.type
 class StepLoad:
-    step: int
+    step: StepEnum  # type: ignore[valid-type]
     candidates: int
     overdue: int
 
     @classmethod
     def from_row(cls, r: StepCount) -> StepLoad:
-        return cls(step=r.step, candidates=r.candidates, overdue=r.overdue)
+        return cls(step=Step(r.step), candidates=r.candidates, overdue=r.overdue)
 
 
 @strawberry.type(description="An LSP's candidates in the SOP, the overdue first (ASM-6), and the reviews owed (ASM-9).")
-class Pipeline:
-    items: list[AssessmentSummary]
+class Pipeline(Connection[AssessmentSummary]):
     per_step: list[StepLoad]
-    reviews_due: list[AssessmentSummary] = strawberry.field(
-        description="Assessments whose process review is owed, the overdue first (ASM-9); paged as items are"
+    reviews_due: Connection[AssessmentSummary] = strawberry.field(
+        description="Assessments whose process review is owed, the overdue first (ASM-9); paged as the candidates are"
     )
     reviews_overdue: int
     now: datetime
-    first: int
-    offset: int
-
-
-@strawberry.type
-class AssessmentList:
-    items: list[AssessmentSummary]

@@ -15,6 +15,7 @@ from strawberry.types import Info
 from api.graphql.arguments import parse_id
 from api.graphql.audit.inputs import RecordKeyInput
 from api.graphql.audit.types import AuditHistory, AuditState, PersonalDataReportView, ReplayedDecisionView
+from api.graphql.connection import Slice
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.audit.personal_data_access import Subject, report_for
@@ -23,14 +24,14 @@ from application.audit.trail import AUDIT_RULE, AggregateHistory, PastState
 from application.authorization import AUDIT_READERS, require
 from domain import errors
 
-HistoryResult = Annotated[AuditHistory | NotAuthorized | RuleViolation, strawberry.union("AuditHistoryResult")]
+HistoryResult = Annotated[AuditHistory | NotAuthorized | RuleViolation, strawberry.union("HistoryQueryResult")]
 ReplayResult = Annotated[
-    ReplayedDecisionView | NotAuthorized | RuleViolation, strawberry.union("ReplayedDecisionResult")
+    ReplayedDecisionView | NotAuthorized | RuleViolation, strawberry.union("ReplayDecisionQueryResult")
 ]
 PersonalDataResult = Annotated[
-    PersonalDataReportView | NotAuthorized | RuleViolation, strawberry.union("PersonalDataReportResult")
+    PersonalDataReportView | NotAuthorized | RuleViolation, strawberry.union("PersonalDataReportQueryResult")
 ]
-AsOfResult = Annotated[AuditState | NotAuthorized | RuleViolation, strawberry.union("AuditStateResult")]
+AsOfResult = Annotated[AuditState | NotAuthorized | RuleViolation, strawberry.union("AsOfQueryResult")]
 
 
 T = TypeVar("T")
@@ -69,15 +70,22 @@ class AuditQuery:
         self,
         info: Info[Context, None],
         aggregate_id: str | None = None,
-        after_version: int = 0,
         first: int = 100,
+        after: str | None = None,
         record: RecordKeyInput | None = None,
     ) -> HistoryResult | None:
         trail = info.context.services.audit.trail
+        try:
+            page = Slice.parse(first, after)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         found = await _audited(
-            info.context, aggregate_id, record, lambda a: trail.history(a, after_version=after_version, first=first)
+            info.context,
+            aggregate_id,
+            record,
+            lambda a: trail.history(a, after_version=page.offset, first=page.limit),
         )
-        return AuditHistory.of(found) if isinstance(found, AggregateHistory) else found
+        return AuditHistory.of(found, page) if isinstance(found, AggregateHistory) else found
 
     @strawberry.field(
         description="An aggregate's state as of a version or an instant (with its zone), named by aggregateId or by "

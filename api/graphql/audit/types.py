@@ -8,6 +8,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
+from api.graphql.connection import Connection, Slice, connection
 from application.audit.trail import AggregateHistory, PastState
 from domain.audit.record import EventRecord
 from domain.audit.replayed import ReplayedDecision
@@ -70,23 +71,20 @@ class AuditEvent:
         )
 
 
-@strawberry.type(description="An aggregate's events, a page at a time in version order.")
-class AuditHistory:
+@strawberry.type(
+    description="An aggregate's events, a page at a time in version order (totalCount: its latest version)."
+)
+class AuditHistory(Connection[AuditEvent]):
     aggregate_id: str
     context: str
     type: str
     version: int = strawberry.field(description="Its latest version")
-    events: list[AuditEvent]
 
     @classmethod
-    def of(cls, h: AggregateHistory) -> AuditHistory:
-        return cls(
-            aggregate_id=str(h.aggregate_id),
-            context=h.context,
-            type=h.type,
-            version=h.version,
-            events=[AuditEvent.of(e) for e in h.events],
-        )
+    def of(cls, h: AggregateHistory, page: Slice) -> AuditHistory:
+        # An event's cursor is its position in the aggregate's own order: version v is row v - 1.
+        events = connection(page, h.events, h.version, AuditEvent.of)
+        return cls(**vars(events), aggregate_id=str(h.aggregate_id), context=h.context, type=h.type, version=h.version)
 
 
 @strawberry.type(description="An aggregate's state as it stood at a version or an instant, replayed from its log.")

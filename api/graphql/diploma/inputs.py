@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 
 
@@ -26,7 +27,7 @@ class AnnulmentAccepted:
 
     position: int
     nina: str
-    status: str = strawberry.field(description="RESERVED, PAIRED, VOID or CANCELLED_IN_ERROR.")
+    status: DiplomaStatusEnum  # type: ignore[valid-type]
 
 
 AnnulmentResult = Annotated[

@@ -23,6 +23,7 @@ from api.graphql.diploma.inputs import (
 from api.graphql.errors import Refusal
 from application.diploma.receipt import NinaReceipt
 from domain.audit import Cause
+from domain.diploma.status import DiplomaStatus
 
 NinaCommand = Callable[[Cause], NinaReceipt]
 
@@ -33,7 +34,9 @@ async def _nina(info: Info[Context, None], command: NinaCommand) -> NinaAccepted
 
 async def _annulment(info: Info[Context, None], command: NinaCommand) -> AnnulmentAccepted | Refusal:
     return await run_command(
-        info, command, lambda r: AnnulmentAccepted(position=known(r.position), nina=r.nina, status=r.status)
+        info,
+        command,
+        lambda r: AnnulmentAccepted(position=known(r.position), nina=r.nina, status=DiplomaStatus(r.status)),
     )
 
 

@@ -1,4 +1,5 @@
-"""Queries read read models only; each accepts the position of the caller's last write."""
+"""Queries read read models only; each accepts the position of the caller's last write. A refusal (a malformed
+argument, a caller not entitled to the record) is a member of the field's union, never a GraphQL error."""
 
 from __future__ import annotations
 
@@ -8,29 +9,26 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page, optional_prodi
+from api.graphql.arguments import optional_prodi
+from api.graphql.connection import Connection, Slice, connection, whole
 from api.graphql.context import Context
-from api.graphql.diploma.types import Diploma, DiplomaPage, NinaEligibility, Verification
-from api.graphql.errors import RuleViolation
+from api.graphql.diploma.types import Diploma, NinaEligibility, Verification
+from api.graphql.enums import DiplomaStatusEnum
+from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.diploma.eligibility_as_of import eligibility_as_of
 from domain import errors
 from domain.diploma.nina import NINA
 from domain.diploma.status import DiplomaStatus
-from domain.errors import violation
 from domain.registry.codes import ProdiCode, UniversityCode, student_key
 
-EligibilityResult = Annotated[NinaEligibility | RuleViolation, strawberry.union("EligibilityResult")]
-DiplomasResult = Annotated[DiplomaPage | RuleViolation, strawberry.union("DiplomasResult")]
-
-
-def optional_status(status: str | None) -> str | None:
-    if status is None:
-        return None
-    try:
-        return DiplomaStatus(status).value
-    except ValueError:
-        known = ", ".join(s.value for s in DiplomaStatus)
-        raise violation("PIN-0", "status", f"status is one of {known}") from None
+EligibilityResult = Annotated[
+    NinaEligibility | NotAuthorized | RuleViolation, strawberry.union("NinaEligibilityQueryResult")
+]
+DiplomaResult = Annotated[Diploma | NotAuthorized | RuleViolation, strawberry.union("DiplomaQueryResult")]
+DiplomasResult = Annotated[Connection[Diploma] | NotAuthorized | RuleViolation, strawberry.union("DiplomasQueryResult")]
+VerificationsResult = Annotated[
+    Connection[Verification] | NotAuthorized | RuleViolation, strawberry.union("VerificationsQueryResult")
+]
 
 
 @strawberry.type
@@ -38,7 +36,7 @@ class DiplomaQuery:
     @strawberry.field(
         description="May this student be reserved or paired now (or on a date), and if not, which rule ids fail "
         "and why (PIN-8). A past date applies the rules in force then to the records as they stood then (see "
-        "recordsAsOf). Changes nothing."
+        "recordsAsOf). For the university's staff, national staff and the student themself. Changes nothing."
     )
     async def nina_eligibility(
         self,
@@ -49,11 +47,11 @@ class DiplomaQuery:
         position: int | None = None,
     ) -> EligibilityResult | None:
         ctx = info.context
-        ctx.require_staff(university_code)
         today = ctx.services.today()
         day = on or today
         try:
             university_code, nim = student_key(university_code, nim)
+            ctx.require_staff(university_code, nim)
             if day < today:  # as the records stood then, from the log (issue 12), not today's read model
                 diplomas = ctx.services.diploma.commands
                 row = await ctx.run(lambda: eligibility_as_of(diplomas, diplomas.rulesets, university_code, nim, day))
@@ -63,20 +61,23 @@ class DiplomaQuery:
                     position,
                     lambda: ctx.services.diploma.eligibility.eligibility(university_code, nim, day),
                 )
-        except errors.RuleViolation as e:  # e.g. PIN-8: no ruleset in force on that day
-            return RuleViolation.from_error(e)
+        except errors.DomainError as e:  # e.g. PIN-8: no ruleset in force on that day
+            return read_refusal(e)
         return NinaEligibility.from_row(row) if row else None
 
-    @strawberry.field(description="A university's own record of one student's NINA (staff view, with the full name).")
+    @strawberry.field(
+        description="A university's own record of one student's NINA (with the full name): for the university's "
+        "staff, national staff and the student themself. Null: none reserved."
+    )
     async def diploma(
         self, info: Info[Context, None], university_code: str, nim: str, position: int | None = None
-    ) -> Diploma | None:
+    ) -> DiplomaResult | None:
         ctx = info.context
-        ctx.require_staff(university_code)
         try:
             university_code, nim = student_key(university_code, nim)
-        except errors.RuleViolation:
-            return None  # no diploma is kept under a key that cannot be given
+            ctx.require_staff(university_code, nim)
+        except errors.DomainError as e:
+            return read_refusal(e)
         row = await ctx.read(
             "numbering", position, lambda: ctx.services.diploma.numbering.diploma(university_code, nim)
         )
@@ -88,26 +89,27 @@ class DiplomaQuery:
         info: Info[Context, None],
         university_code: str,
         prodi_code: str | None = None,
-        status: str | None = None,
+        status: DiplomaStatusEnum | None = None,  # type: ignore[valid-type]
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> DiplomasResult:
         ctx = info.context
-        ctx.require_staff(university_code)
         try:
-            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
-            prodi, wanted = optional_prodi(prodi_code), optional_status(status)
-        except errors.RuleViolation as e:
-            return RuleViolation.from_error(e)
-        rows = await ctx.read(
-            "numbering",
-            position,
-            lambda: ctx.services.diploma.numbering.register(
-                code, prodi_code=prodi, status=wanted, limit=page.first, offset=page.offset
-            ),
-        )
-        return DiplomaPage(items=[Diploma.from_row(r) for r in rows], first=page.first, offset=page.offset)
+            code, page = UniversityCode.parse(university_code).value, Slice.parse(first, after)
+            prodi = optional_prodi(prodi_code)
+            ctx.require_staff(code)
+        except errors.DomainError as e:
+            return read_refusal(e)
+        wanted = DiplomaStatus(status).value if status else None
+        numbering = ctx.services.diploma.numbering
+
+        def read() -> Connection[Diploma]:
+            rows = numbering.register(code, prodi_code=prodi, status=wanted, limit=page.limit, offset=page.offset)
+            total = numbering.register_count(code, prodi_code=prodi, status=wanted)
+            return connection(page, rows, total, Diploma.from_row)
+
+        return await ctx.read("numbering", position, read)
 
     @strawberry.field(
         description="Who verified one diploma in SIVIL, and when (UU PDP processing trail): for its holder's "
@@ -115,14 +117,14 @@ class DiplomaQuery:
     )
     async def verifications(
         self, info: Info[Context, None], university_code: str, prodi_code: str, nina: str
-    ) -> list[Verification]:
+    ) -> VerificationsResult:
         ctx = info.context
-        ctx.require_staff(university_code)
         trail = ctx.services.diploma.sivil_public.trail
         try:
             code, prodi = UniversityCode.parse(university_code).value, ProdiCode.parse(prodi_code).value
             number = NINA.parse(nina, prodi_code=prodi).value
-        except errors.RuleViolation:
-            return []  # nothing was verified under a key that cannot exist
+            ctx.require_staff(code)
+        except errors.DomainError as e:
+            return read_refusal(e)
         rows = await ctx.run(lambda: trail.for_diploma(code, prodi, number))
-        return [Verification.from_row(r) for r in rows]
+        return whole(rows, Verification.from_row)

@@ -6,10 +6,14 @@ from datetime import date, datetime
 
 import strawberry
 
+from api.graphql.arguments import optional_day
+from api.graphql.enums import AnnulmentProposalStatusEnum, DiplomaStatusEnum
 from api.graphql.errors import Failure
+from api.graphql.scalars import instant
 from api.sivil.trail import Verification as TrailRow
 from domain.diploma.eligibility import Eligibility
 from domain.diploma.ruleset import Decision
+from domain.diploma.status import DiplomaStatus, ProposalStatus
 from projections.numbering.rows import RegisteredDiploma
 
 
@@ -39,7 +43,7 @@ class NinaEligibility:
     prodi_code: str
     on: date
     nina: str | None
-    diploma_status: str | None
+    diploma_status: DiplomaStatusEnum | None  # type: ignore[valid-type]
     reservation: RuleDecision
     pairing: RuleDecision
     records_as_of: datetime | None = strawberry.field(
@@ -55,7 +59,7 @@ class NinaEligibility:
             prodi_code=e.prodi_code,
             on=e.on,
             nina=e.nina,
-            diploma_status=e.diploma_status,
+            diploma_status=DiplomaStatus(e.diploma_status) if e.diploma_status else None,
             reservation=RuleDecision.from_decision(e.reservation),
             pairing=RuleDecision.from_decision(e.pairing),
             records_as_of=e.records_as_of,
@@ -71,23 +75,23 @@ class Diploma:
     full_name: str
     prodi_code: str
     nina: str
-    status: str = strawberry.field(description="RESERVED, PAIRED, VOID or CANCELLED_IN_ERROR (PIN-5).")
-    reserved_at: str
+    status: DiplomaStatusEnum  # type: ignore[valid-type]
+    reserved_at: datetime
     reserved_by: str
     reservation_ruleset: str
-    paired_at: str | None
+    paired_at: datetime | None
     paired_by: str | None
     pairing_ruleset: str | None
-    graduation_date: str | None
+    graduation_date: date | None
     yudisium_number: str | None
-    annulled_on: str | None = strawberry.field(description="Effective date of the annulment, in Jakarta.")
+    annulled_on: date | None = strawberry.field(description="Effective date of the annulment, in Jakarta.")
     annulled_by: str | None
     annulment_reason: str | None
     annulment_legal_basis: str | None
-    proposal_status: str | None = strawberry.field(
-        description="The latest annulment proposal: OPEN, REJECTED, ACCEPTED or SUPERSEDED."
+    proposal_status: AnnulmentProposalStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="The latest annulment proposal."
     )
-    proposed_on: str | None
+    proposed_on: date | None
     proposed_by: str | None
     proposal_reason: str | None
     proposal_remark: str | None = strawberry.field(description="The Director General's remark on a rejection.")
@@ -98,16 +102,16 @@ class Diploma:
 
     @classmethod
     def from_row(cls, row: RegisteredDiploma) -> Diploma:
-        return cls(**vars(row), aggregate_id=row.record_id)
-
-
-@strawberry.type
-class DiplomaPage:
-    """One page of a university's diplomas, in NINA order; ask again with ``offset + first`` for the next."""
-
-    items: list[Diploma]
-    first: int
-    offset: int
+        fields = vars(row) | {
+            "status": DiplomaStatus(row.status),
+            "reserved_at": instant(row.reserved_at),
+            "paired_at": instant(row.paired_at),
+            "graduation_date": optional_day(row.graduation_date),
+            "annulled_on": optional_day(row.annulled_on),
+            "proposal_status": ProposalStatus(row.proposal_status) if row.proposal_status else None,
+            "proposed_on": optional_day(row.proposed_on),
+        }
+        return cls(**fields, aggregate_id=row.record_id)
 
 
 @strawberry.type

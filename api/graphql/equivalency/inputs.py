@@ -7,13 +7,12 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum, ForeignLevelEnum
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.equivalency.forms import ApplicationForm, AttorneyForm
 from domain.equivalency.checklist import ForeignLevel
-from domain.equivalency.kinds import Collector, Escalation
+from domain.equivalency.kinds import Collector
 
-ForeignLevelEnum = strawberry.enum(ForeignLevel, name="ForeignLevel")
-EscalationEnum = strawberry.enum(Escalation, name="Escalation", description="EQV-3")
 CollectorEnum = strawberry.enum(Collector, name="Collector", description="EQV-5")
 
 
@@ -183,7 +182,7 @@ class DecideReviewInput:
 class ApplicationAccepted:
     position: int | None
     registration_number: str
-    status: str
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]
     missing: list[str]
     access_code: str | None = strawberry.field(description="the second factor: shown once, at registration")
 

@@ -31,7 +31,7 @@ from api.graphql.equivalency.inputs import (
 )
 from application.equivalency.equivalencies import Equivalencies
 from application.equivalency.receipt import ApplicationReceipt
-from domain.equivalency.kinds import Collector, Escalation
+from domain.equivalency.kinds import Collector, Escalation, Status
 
 MAX_LIST = 31  # longer lists are refused by the commands; this bounds what reaches them
 
@@ -40,7 +40,7 @@ def _accepted(r: ApplicationReceipt) -> ApplicationAccepted:
     return ApplicationAccepted(
         position=r.position,
         registration_number=r.registration_number,
-        status=r.status,
+        status=Status(r.status),
         missing=list(r.missing),
         access_code=r.access_code,
     )

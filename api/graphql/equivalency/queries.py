@@ -12,9 +12,10 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page
 from api.graphql.audit.inputs import RecordKeyInput
+from api.graphql.connection import Connection, Slice, connection, sliced
 from api.graphql.context import Context
+from api.graphql.enums import EquivalencyStatusEnum
 from api.graphql.equivalency.types import (
     DecisionBasisView,
     EquivalencyApplicationView,
@@ -35,8 +36,14 @@ LOG = "equivalencies"
 ApplicationQueryResult = Annotated[
     EquivalencyApplicationView | NotAuthorized | RuleViolation, strawberry.union("EquivalencyApplicationQueryResult")
 ]
-QueueResult = Annotated[EquivalencyQueue | NotAuthorized | RuleViolation, strawberry.union("EquivalencyQueueResult")]
-BasisResult = Annotated[DecisionBasisView | NotAuthorized | RuleViolation, strawberry.union("DecisionBasisResult")]
+QueueResult = Annotated[
+    EquivalencyQueue | NotAuthorized | RuleViolation, strawberry.union("EquivalencyQueueQueryResult")
+]
+MyApplicationsResult = Annotated[
+    Connection[EquivalencyApplicationView] | NotAuthorized | RuleViolation,
+    strawberry.union("MyEquivalencyApplicationsQueryResult"),
+]
+BasisResult = Annotated[DecisionBasisView | NotAuthorized | RuleViolation, strawberry.union("DecisionBasisQueryResult")]
 
 
 def _code_matches(stored_hash: str, registration_number: str, code: str) -> bool:
@@ -126,16 +133,20 @@ class EquivalencyQuery:
 
     @strawberry.field(description="The calling applicant's own applications.")
     async def my_equivalency_applications(
-        self, info: Info[Context, None], position: int | None = None
-    ) -> list[EquivalencyApplicationView]:
+        self, info: Info[Context, None], first: int = 100, after: str | None = None, position: int | None = None
+    ) -> MyApplicationsResult:
         ctx = info.context
         actor = ctx.actor
         if actor is None or actor.role is not Role.APPLICANT:
-            return []
+            return NotAuthorized(message="myEquivalencyApplications is an applicant's own list: sign in as one")
+        try:
+            page = Slice.parse(first, after)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         view, today = ctx.services.equivalency.view, ctx.services.today()
 
-        def read() -> list[EquivalencyApplicationView]:
-            return [_application_view(view, row, today) for row in view.of_account(actor.id)]
+        def read() -> Connection[EquivalencyApplicationView]:
+            return sliced(page, view.of_account(actor.id), lambda row: _application_view(view, row, today))
 
         return await ctx.read(LOG, position, read, LOG)
 
@@ -143,27 +154,26 @@ class EquivalencyQuery:
     async def equivalency_queue(
         self,
         info: Info[Context, None],
-        status: str = Status.IN_REVIEW.value,
+        status: EquivalencyStatusEnum = Status.IN_REVIEW,  # type: ignore[valid-type]
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> QueueResult:
         ctx = info.context
         try:
-            page, actor = Page.parse(first, offset), ctx.signed_in()
+            page, actor = Slice.parse(first, after), ctx.signed_in()
             if actor.role not in EQUIVALENCY_READERS:
                 raise errors.NotAuthorized("the queue is the directorate's")
-            wanted = Status(status)
-        except ValueError:
-            return RuleViolation.from_error(errors.violation("EQV-1", "status", f"one of {[s.value for s in Status]}"))
         except errors.DomainError as e:
             return read_refusal(e)
+        wanted = Status(status)
         view, today = ctx.services.equivalency.view, ctx.services.today()
 
         def read() -> EquivalencyQueue:
-            rows = view.work_queue(wanted.value, limit=page.first, offset=page.offset)
-            items = [EquivalencyQueueItem.from_row(r, view.working_days(r, today)) for r in rows]
-            return EquivalencyQueue(status=wanted.value, items=items, first=page.first, offset=page.offset)
+            rows = view.work_queue(wanted.value, limit=page.limit, offset=page.offset)
+            total = view.work_queue_count(wanted.value)
+            item = lambda r: EquivalencyQueueItem.from_row(r, view.working_days(r, today))  # noqa: E731
+            return EquivalencyQueue(**vars(connection(page, rows, total, item)), status=wanted)
 
         return await ctx.read(LOG, position, read, LOG)
 

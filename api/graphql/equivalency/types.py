@@ -7,6 +7,10 @@ from datetime import date
 import strawberry
 
 from api.graphql.arguments import optional_day
+from api.graphql.connection import Connection
+from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum, ForeignLevelEnum
+from domain.equivalency.checklist import ForeignLevel
+from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
 from projections.equivalency.rows import (
     ApplicationRow,
@@ -66,7 +70,7 @@ class EquivalencyDocument:
 @strawberry.type(description="EQV-3: what the team asked, who asked and when, and the outcome.")
 class EscalationRecord:
     number: int
-    kind: str
+    kind: EscalationEnum  # type: ignore[valid-type]
     request: str
     asked_by: str | None
     asked_on: date | None
@@ -78,7 +82,7 @@ class EscalationRecord:
     def from_row(cls, r: EscalationRow) -> EscalationRecord:
         return cls(
             number=r.number,
-            kind=r.kind,
+            kind=Escalation(r.kind),
             request=r.request,
             asked_by=r.asked_by or None,
             asked_on=optional_day(r.asked_on),
@@ -132,9 +136,9 @@ class EquivalencyApplicationView:
     aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     registration_number: str
     applicant_name: str
-    status: str
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
-    level: str
+    level: ForeignLevelEnum  # type: ignore[valid-type]
     university: str
     programme: str
     honours: bool
@@ -183,9 +187,9 @@ class EquivalencyApplicationView:
             aggregate_id=row.application_id,
             registration_number=row.registration_number,
             applicant_name=row.applicant_name,
-            status=row.status,
+            status=Status(row.status),
             country=row.country,
-            level=row.level,
+            level=ForeignLevel(row.level),
             university=row.university,
             programme=row.programme,
             honours=bool(row.honours),
@@ -253,9 +257,9 @@ class EquivalencyQueueItem:
     aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     registration_number: str
     applicant_name: str
-    status: str
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]
     country: str
-    level: str
+    level: ForeignLevelEnum  # type: ignore[valid-type]
     complete_on: date | None
     working_days: int
 
@@ -265,17 +269,14 @@ class EquivalencyQueueItem:
             aggregate_id=r.application_id,
             registration_number=r.registration_number,
             applicant_name=r.applicant_name,
-            status=r.status,
+            status=Status(r.status),
             country=r.country,
-            level=r.level,
+            level=ForeignLevel(r.level),
             complete_on=optional_day(r.complete_on),
             working_days=working_days,
         )
 
 
 @strawberry.type(description="The team's work queue (EQV-1): complete files by how long they have been complete.")
-class EquivalencyQueue:
-    status: str
-    items: list[EquivalencyQueueItem]
-    first: int
-    offset: int
+class EquivalencyQueue(Connection[EquivalencyQueueItem]):
+    status: EquivalencyStatusEnum  # type: ignore[valid-type]

@@ -7,15 +7,19 @@ from typing import Annotated
 
 import strawberry
 
+from api.graphql.enums import (
+    CatalogProposalStatusEnum,
+    GradingTypeEnum,
+    IssuerOriginEnum,
+    OutcomeEnum,
+    SubmissionStatusEnum,
+)
 from api.graphql.errors import Conflict, NotAuthorized, NotFound, RuleViolation, Unavailable
 from application.submission.claims import ClaimInput
 from domain.submission.claim import GradingType, Outcome
 from domain.submission.entry import EntryDetails, IssuerKind, IssuerOrigin
 
 IssuerKindEnum = strawberry.enum(IssuerKind, name="IssuerKind")
-IssuerOriginEnum = strawberry.enum(IssuerOrigin, name="IssuerOrigin")
-GradingTypeEnum = strawberry.enum(GradingType, name="GradingType")
-OutcomeEnum = strawberry.enum(Outcome, name="CertificationOutcome")
 
 
 @strawberry.input
@@ -141,7 +145,7 @@ class CatalogAccepted:
 class ProposalAccepted:
     position: int | None
     proposal_id: str
-    status: str = strawberry.field(description="PROPOSED, ACCEPTED or REJECTED.")
+    status: CatalogProposalStatusEnum  # type: ignore[valid-type]
     entry_id: str | None
 
 
@@ -149,7 +153,7 @@ class ProposalAccepted:
 class SubmissionAccepted:
     position: int | None
     submission_id: str
-    status: str = strawberry.field(description="WAITING_FOR_APPROVAL, APPROVED or REJECTED (SUB-8).")
+    status: SubmissionStatusEnum  # type: ignore[valid-type]
     due_on: date = strawberry.field(description="The review is due by this day: 3 working days (SUB-9).")
 
 

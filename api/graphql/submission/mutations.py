@@ -30,6 +30,7 @@ from api.graphql.submission.inputs import (
 )
 from application.submission.receipt import CatalogReceipt, ProposalReceipt, SubmissionReceipt
 from domain.audit import Cause
+from domain.submission.status import ProposalStatus, SubmissionStatus
 
 
 def _catalog(r: CatalogReceipt) -> CatalogAccepted:
@@ -38,13 +39,15 @@ def _catalog(r: CatalogReceipt) -> CatalogAccepted:
 
 def _proposal(r: ProposalReceipt) -> ProposalAccepted:
     return ProposalAccepted(
-        position=r.position, proposal_id=str(r.proposal_id), status=r.status, entry_id=_str(r.entry_id)
+        position=r.position, proposal_id=str(r.proposal_id), status=ProposalStatus(r.status), entry_id=_str(r.entry_id)
     )
 
 
 def _submission(r: SubmissionReceipt) -> SubmissionAccepted:
     assert r.due_on is not None
-    return SubmissionAccepted(position=r.position, submission_id=str(r.submission_id), status=r.status, due_on=r.due_on)
+    return SubmissionAccepted(
+        position=r.position, submission_id=str(r.submission_id), status=SubmissionStatus(r.status), due_on=r.due_on
+    )
 
 
 def _str(value: object | None) -> str | None:

@@ -8,8 +8,10 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import Page, parse_id
+from api.graphql.arguments import parse_id
+from api.graphql.connection import Connection, Slice, connection, sliced
 from api.graphql.context import Context
+from api.graphql.enums import CatalogProposalStatusEnum
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from api.graphql.submission.types import CatalogEntry, CatalogProposal, Dpi, ReviewQueue, Submission
 from application.authorization import DPI_READERS, NATIONAL_ROLES, SSC, may_read_student
@@ -22,31 +24,18 @@ LOG = "submissions"  # the application whose positions these queries wait for
 ASSESSMENTS = "assessments"  # the DPI also lists competency certificates (ASM-7), from that log
 
 
-@strawberry.type(description="The university's Certification Catalog (SUB-1).")
-class Catalog:
-    entries: list[CatalogEntry]
-
-
-@strawberry.type
-class CatalogProposals:
-    items: list[CatalogProposal]
-
-
-@strawberry.type
-class Submissions:
-    items: list[Submission]
-
-
-CatalogResult = Annotated[Catalog | NotAuthorized | RuleViolation, strawberry.union("CatalogQueryResult")]
-ProposalsResult = Annotated[
-    CatalogProposals | NotAuthorized | RuleViolation, strawberry.union("CatalogProposalsResult")
+CatalogResult = Annotated[
+    Connection[CatalogEntry] | NotAuthorized | RuleViolation, strawberry.union("CatalogQueryResult")
 ]
-
-
-SubmissionsResult = Annotated[Submissions | NotAuthorized, strawberry.union("SubmissionsResult")]
+ProposalsResult = Annotated[
+    Connection[CatalogProposal] | NotAuthorized | RuleViolation, strawberry.union("CatalogProposalsQueryResult")
+]
+SubmissionsResult = Annotated[
+    Connection[Submission] | NotAuthorized | RuleViolation, strawberry.union("MySubmissionsQueryResult")
+]
 OneSubmissionResult = Annotated[Submission | NotAuthorized | RuleViolation, strawberry.union("SubmissionQueryResult")]
-QueueResult = Annotated[ReviewQueue | NotAuthorized | RuleViolation, strawberry.union("ReviewQueueResult")]
-DpiResult = Annotated[Dpi | NotAuthorized | RuleViolation, strawberry.union("DpiResult")]
+QueueResult = Annotated[ReviewQueue | NotAuthorized | RuleViolation, strawberry.union("ReviewQueueQueryResult")]
+DpiResult = Annotated[Dpi | NotAuthorized | RuleViolation, strawberry.union("DpiQueryResult")]
 
 
 def _member(ctx: Context, university_code: str) -> Actor:
@@ -72,59 +61,64 @@ class SubmissionQuery:
         info: Info[Context, None],
         university_code: str,
         include_withdrawn: bool = False,
+        first: int = 100,
+        after: str | None = None,
         position: int | None = None,
     ) -> CatalogResult:
         ctx = info.context
         try:
-            code = UniversityCode.parse(university_code).value
+            code, page = UniversityCode.parse(university_code).value, Slice.parse(first, after)
             _member(ctx, code)
         except errors.DomainError as e:
             return read_refusal(e)
         view = ctx.services.submission.view
         rows = await ctx.read(LOG, position, lambda: view.catalog(code, include_withdrawn=include_withdrawn), LOG)
-        return Catalog(entries=[CatalogEntry.from_row(r) for r in rows])
+        return sliced(page, rows, CatalogEntry.from_row)
 
     @strawberry.field(description="Proposals of new catalog entries (SUB-2): SSC staff see all, a student their own.")
     async def catalog_proposals(
         self,
         info: Info[Context, None],
         university_code: str,
-        status: str | None = None,
+        status: CatalogProposalStatusEnum | None = None,  # type: ignore[valid-type]
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> ProposalsResult:
         ctx = info.context
         try:
-            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
-            wanted = ProposalStatus(status).value if status else None
+            code, page = UniversityCode.parse(university_code).value, Slice.parse(first, after)
             actor = _member(ctx, code)
             if actor.role not in SSC and actor.role is not Role.STUDENT:
                 raise errors.NotAuthorized("proposals are read by SSC staff and by the students who made them")
-        except ValueError:
-            return RuleViolation.from_error(errors.violation("SUB-2", "status", "PROPOSED, ACCEPTED or REJECTED"))
         except errors.DomainError as e:
             return read_refusal(e)
+        wanted = ProposalStatus(status).value if status else None
         view = ctx.services.submission.view
         own = actor.id if actor.role is Role.STUDENT else None  # a student reads only their own proposals
-        rows = await ctx.read(
-            LOG,
-            position,
-            lambda: view.proposals(code, status=wanted, limit=page.first, offset=page.offset, nim=own),
-            LOG,
-        )
-        return CatalogProposals(items=[CatalogProposal.from_row(r) for r in rows])
+
+        def read() -> Connection[CatalogProposal]:
+            rows = view.proposals(code, status=wanted, limit=page.limit, offset=page.offset, nim=own)
+            return connection(page, rows, view.proposal_count(code, status=wanted, nim=own), CatalogProposal.from_row)
+
+        return await ctx.read(LOG, position, read, LOG)
 
     @strawberry.field(description="The calling student's own submissions, newest first.")
-    async def my_submissions(self, info: Info[Context, None], position: int | None = None) -> SubmissionsResult:
+    async def my_submissions(
+        self, info: Info[Context, None], first: int = 100, after: str | None = None, position: int | None = None
+    ) -> SubmissionsResult:
         ctx = info.context
         actor = ctx.actor
         if actor is None or actor.role is not Role.STUDENT or actor.institution is None:
             return NotAuthorized(message="mySubmissions is a student's own list: sign in with a student token")
+        try:
+            page = Slice.parse(first, after)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         university_code = actor.institution
         view, today = ctx.services.submission.view, ctx.services.today()
         rows = await ctx.read(LOG, position, lambda: view.of_student(university_code, actor.id), LOG)
-        return Submissions(items=[Submission.from_row(r, today) for r in rows])
+        return sliced(page, rows, lambda r: Submission.from_row(r, today))
 
     @strawberry.field(description="One submission: for its student, or their university's SSC staff.")
     async def submission(
@@ -149,26 +143,21 @@ class SubmissionQuery:
         info: Info[Context, None],
         university_code: str,
         first: int = 100,
-        offset: int = 0,
+        after: str | None = None,
         position: int | None = None,
     ) -> QueueResult:
         ctx = info.context
         try:
-            code, page = UniversityCode.parse(university_code).value, Page.parse(first, offset)
+            code, page = UniversityCode.parse(university_code).value, Slice.parse(first, after)
             _ssc(ctx, code)
         except errors.DomainError as e:
             return read_refusal(e)
         view, today = ctx.services.submission.view, ctx.services.today()
 
         def read() -> ReviewQueue:
-            rows = view.review_queue(code, limit=page.first, offset=page.offset)
-            return ReviewQueue(
-                items=[Submission.from_row(r, today) for r in rows],
-                overdue_count=view.overdue_count(code, today),
-                today=today,
-                first=page.first,
-                offset=page.offset,
-            )
+            rows = view.review_queue(code, limit=page.limit, offset=page.offset)
+            found = connection(page, rows, view.review_queue_count(code), lambda r: Submission.from_row(r, today))
+            return ReviewQueue(**vars(found), overdue_count=view.overdue_count(code, today), today=today)
 
         return await ctx.read(LOG, position, read, LOG)
 

@@ -7,6 +7,19 @@ from datetime import date
 import strawberry
 
 from api.graphql.assessment.types import CompetencyCertificate
+from api.graphql.connection import Connection
+from api.graphql.enums import (
+    CatalogProposalStatusEnum,
+    DpiStatusEnum,
+    GradingTypeEnum,
+    IssuerKindEnum,
+    IssuerOriginEnum,
+    OutcomeEnum,
+    SubmissionStatusEnum,
+)
+from domain.submission.claim import GradingType, Outcome
+from domain.submission.entry import IssuerKind, IssuerOrigin
+from domain.submission.status import DpiStatus, ProposalStatus, SubmissionStatus
 from projections.assessment.rows import CertificateRow
 from projections.submission.rows import CatalogRow, DpiLine, DpiRow, ProposalRow, SubmissionRow
 
@@ -16,8 +29,8 @@ class CatalogEntry:
     entry_id: str
     revision: int
     issuer: str
-    issuer_kind: str
-    origin: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
     withdrawn: bool
@@ -28,8 +41,8 @@ class CatalogEntry:
             entry_id=r.entry_id,
             revision=r.revision,
             issuer=r.issuer,
-            issuer_kind=r.issuer_kind,
-            origin=r.origin,
+            issuer_kind=IssuerKind(r.issuer_kind),
+            origin=IssuerOrigin(r.origin),
             category=r.category,
             name=r.name,
             withdrawn=bool(r.withdrawn),
@@ -42,11 +55,11 @@ class CatalogProposal:
     proposal_id: str
     nim: str
     issuer: str
-    issuer_kind: str
-    origin: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
-    status: str
+    status: CatalogProposalStatusEnum  # type: ignore[valid-type]
     proposed_on: date
     remark: str | None
     entry_id: str | None
@@ -58,11 +71,11 @@ class CatalogProposal:
             proposal_id=r.proposal_id,
             nim=r.nim,
             issuer=r.issuer,
-            issuer_kind=r.issuer_kind,
-            origin=r.origin,
+            issuer_kind=IssuerKind(r.issuer_kind),
+            origin=IssuerOrigin(r.origin),
             category=r.category,
             name=r.name,
-            status=r.status,
+            status=ProposalStatus(r.status),
             proposed_on=date.fromisoformat(r.proposed_on),
             remark=r.remark,
             entry_id=r.entry_id,
@@ -88,13 +101,13 @@ class Submission:
     issuer: str
     category: str
     name: str
-    outcome: str
-    grading_type: str
+    outcome: OutcomeEnum  # type: ignore[valid-type]
+    grading_type: GradingTypeEnum  # type: ignore[valid-type]
     result: str
     issued_on: date
     valid_thru: date | None = strawberry.field(description="Null: without expiry, as the student stated (SUB-4).")
     evidence: Evidence
-    status: str = strawberry.field(description="WAITING_FOR_APPROVAL, APPROVED or REJECTED (SUB-8).")
+    status: SubmissionStatusEnum  # type: ignore[valid-type]
     submitted_on: date
     due_on: date = strawberry.field(description="3 Indonesian working days after the (re-)upload (SUB-9).")
     overdue: bool = strawberry.field(description="Waiting past its due date, or decided after it (SUB-9).")
@@ -116,15 +129,15 @@ class Submission:
             issuer=r.issuer,
             category=r.category,
             name=r.name,
-            outcome=r.outcome,
-            grading_type=r.grading,
+            outcome=Outcome(r.outcome),
+            grading_type=GradingType(r.grading),
             result=r.result,
             issued_on=date.fromisoformat(r.issued_on),
             valid_thru=date.fromisoformat(r.valid_thru) if r.valid_thru else None,
             evidence=Evidence(
                 sha256=r.evidence_sha256, size=r.evidence_size, media_type=r.evidence_type, url=r.evidence_url
             ),
-            status=r.status,
+            status=SubmissionStatus(r.status),
             submitted_on=date.fromisoformat(r.submitted_on),
             due_on=due,
             overdue=(today > due) if waiting else bool(r.overdue),
@@ -134,15 +147,12 @@ class Submission:
         )
 
 
-@strawberry.type
-class ReviewQueue:
-    """Waiting submissions by due date, overdue first (SUB-9)."""
-
-    items: list[Submission]
+@strawberry.type(
+    description="Waiting submissions by due date, overdue first (SUB-9): a page, and the whole queue's overdue."
+)
+class ReviewQueue(Connection[Submission]):
     overdue_count: int
     today: date
-    first: int
-    offset: int
 
 
 @strawberry.type
@@ -151,8 +161,8 @@ class DpiCertification:
     catalog_entry_id: str
     catalog_revision: int
     issuer: str
-    issuer_kind: str
-    origin: str
+    issuer_kind: IssuerKindEnum  # type: ignore[valid-type]
+    origin: IssuerOriginEnum  # type: ignore[valid-type]
     category: str
     name: str
     result: str
@@ -167,8 +177,8 @@ class DpiCertification:
             catalog_entry_id=line.entry_id,
             catalog_revision=line.revision,
             issuer=line.issuer,
-            issuer_kind=line.issuer_kind,
-            origin=line.origin,
+            issuer_kind=IssuerKind(line.issuer_kind),
+            origin=IssuerOrigin(line.origin),
             category=line.category,
             name=line.name,
             result=line.result,
@@ -183,7 +193,9 @@ class Dpi:
     aggregate_id: str = strawberry.field(description="The record's id, for the audit tools (history, asOf)")
     university_code: str
     nim: str
-    status: str = strawberry.field(description="OPEN, or FINISHED once printed at graduation.")
+    status: DpiStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="OPEN, or FINISHED once printed at graduation."
+    )
     thesis_deadline: date | None = strawberry.field(description="The last day to submit (SUB-7).")
     finished_on: date | None
     certifications: list[DpiCertification]
@@ -198,7 +210,7 @@ class Dpi:
             aggregate_id=r.record_id,
             university_code=r.university_code,
             nim=r.nim,
-            status=r.status,
+            status=DpiStatus(r.status),
             thesis_deadline=date.fromisoformat(r.deadline) if r.deadline else None,
             finished_on=date.fromisoformat(r.finished_on) if r.finished_on else None,
             certifications=[DpiCertification.from_line(line) for line in r.lines],

@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from api.graphql.assessment.inputs import StepEnum
 from api.graphql.assessment.types import AssessmentSummary, CompetencyCertificate
 from api.graphql.connection import Connection, Slice, whole
 from api.graphql.context import Context
@@ -133,20 +134,22 @@ class LspViewer(Viewer):
 
     @strawberry.field(description="Candidates in the SOP, by the due time of their next step: the overdue first.")
     async def pipeline(
-        self, info: Info[Context, None], step: int | None = None, first: int = DEFAULT_PAGE, after: str | None = None
+        self,
+        info: Info[Context, None],
+        step: StepEnum | None = None,  # type: ignore[valid-type]
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
     ) -> AssessmentsPage:
         page = _slice(first, after)
         if isinstance(page, RuleViolation):
             return page
-        if step is not None and not 1 <= step <= 8:
-            return RuleViolation.from_error(errors.violation("ASM-6", "step", "a step of the SOP is 1 to 8"))
-        view, code = info.context.services.assessment.view, self.lsp_code
+        view, code, number = info.context.services.assessment.view, self.lsp_code, None if step is None else int(step)
         now = info.context.services.registry.clock().astimezone(JAKARTA)
         return await paged(
             info.context,
             page,
-            lambda p: view.pipeline(code, step=step, limit=p.limit, offset=p.offset),
-            lambda: view.pipeline_count(code, step=step),
+            lambda p: view.pipeline(code, step=number, limit=p.limit, offset=p.offset),
+            lambda: view.pipeline_count(code, step=number),
             lambda r: AssessmentSummary.from_row(r, now),
         )
 

@@ -12,23 +12,23 @@ from strawberry.types import Info
 from api.graphql.connection import Connection, Slice, whole
 from api.graphql.context import Context
 from api.graphql.diploma.types import Diploma
+from api.graphql.enums import EquivalencyStatusEnum
 from api.graphql.equivalency.queries import _application_view
 from api.graphql.equivalency.types import EquivalencyApplicationView, EquivalencyQueueItem
 from api.graphql.errors import RuleViolation
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
 from api.graphql.viewer.records import OpenReview
+from api.graphql.viewer.university import DiplomasPage
 from domain import errors
 from domain.diploma.status import ProposalStatus
 from domain.equivalency.kinds import Status
 
 EQUIVALENCIES = "equivalencies"
 
-DiplomasPage = Annotated[Connection[Diploma] | RuleViolation, strawberry.union("AnnulmentProposalsResult")]
 QueuePage = Annotated[
     Connection[EquivalencyQueueItem] | RuleViolation, strawberry.union("EquivalencyQueueConnectionResult")
 ]
 ReviewsPage = Annotated[Connection[OpenReview] | RuleViolation, strawberry.union("OpenReviewConnectionResult")]
-EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
 
 
 @strawberry.type(description="The ministry's administrator or the Director General: national.")
@@ -118,14 +118,14 @@ class AuditedLog:
 @strawberry.type(description="An auditor: every context's logs, read through history, asOf and replayDecision.")
 class AuditorViewer(Viewer):
     @strawberry.field(description="The event logs, by name, with their last position.")
-    async def logs(self, info: Info[Context, None]) -> list[AuditedLog]:
+    async def logs(self, info: Info[Context, None]) -> Connection[AuditedLog]:
         applications = info.context.services.applications
 
-        def read() -> list[AuditedLog]:
-            return [
-                AuditedLog(name=name, last_position=app.recorder.max_notification_id() or 0)
-                for name, app in sorted(applications.items())
-            ]
+        def read() -> Connection[AuditedLog]:
+            return whole(
+                sorted(applications.items()),
+                lambda item: AuditedLog(name=item[0], last_position=item[1].recorder.max_notification_id() or 0),
+            )
 
         return await info.context.run(read)
 

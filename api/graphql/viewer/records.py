@@ -12,7 +12,6 @@ from api.graphql.assessment.inputs import LicenceKindEnum, TukKindEnum
 from api.graphql.registry.inputs import SemesterStatusEnum
 from domain.assessment.kinds import LicenceKind, TukKind
 from domain.calendar import JAKARTA
-from domain.diploma.status import DiplomaStatus
 from domain.registry.record import SemesterStatus
 from projections.eligibility.register import ReportRow, Standing, StudentRow
 from projections.equivalency.rows import ReviewRow
@@ -29,7 +28,6 @@ from projections.registers.rows import (
 StandingEnum = strawberry.enum(
     Standing, name="StudentStanding", description="GRADUATED once a yudisium is recorded, else the latest semester's"
 )
-DiplomaStatusEnum = strawberry.enum(DiplomaStatus, name="DiplomaStatus", description="PIN-5")
 
 
 def instant(text: str | None) -> datetime | None:

@@ -15,11 +15,13 @@ from api.graphql.connection import Connection, Slice, whole
 from api.graphql.context import Context
 from api.graphql.diploma.queries import EligibilityResult
 from api.graphql.diploma.types import Diploma, NinaEligibility, Verification
+from api.graphql.enums import CatalogProposalStatusEnum as ProposalStatusEnum
+from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import RuleViolation
 from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
 from api.graphql.viewer.imports import IMPORTS, ImportsPage, PddiktiImport
-from api.graphql.viewer.records import DiplomaStatusEnum, Semester, StandingEnum, Student
+from api.graphql.viewer.records import Semester, StandingEnum, Student
 from domain import errors
 from domain.diploma.status import DiplomaStatus
 from domain.registry.codes import NIM
@@ -28,13 +30,14 @@ from projections.eligibility.register import Standing
 
 DIPLOMAS, SUBMISSIONS = "diplomas", "submissions"  # the logs whose positions the fields take
 
-StudentsPage = Annotated[Connection[Student] | RuleViolation, strawberry.union("StudentsPage")]
+StudentsPage = Annotated[Connection[Student] | RuleViolation, strawberry.union("StudentConnectionResult")]
+StudentResult = Annotated[Student | RuleViolation, strawberry.union("StudentResult")]
+SemestersPage = Annotated[Connection[Semester] | RuleViolation, strawberry.union("SemesterConnectionResult")]
 DiplomasPage = Annotated[Connection[Diploma] | RuleViolation, strawberry.union("DiplomaConnectionResult")]
 SubmissionsPage = Annotated[Connection[Submission] | RuleViolation, strawberry.union("SubmissionConnectionResult")]
 ProposalsPage = Annotated[
     Connection[CatalogProposal] | RuleViolation, strawberry.union("CatalogProposalConnectionResult")
 ]
-ProposalStatusEnum = strawberry.enum(ProposalStatus, name="CatalogProposalStatus", description="SUB-2")
 
 
 @strawberry.type(description="A student (their token's subject is their NIM at their university): what is theirs.")
@@ -154,11 +157,11 @@ class UniversityViewer(Viewer):
         )
 
     @strawberry.field(description="One of the university's students. Null: no such student here.")
-    async def student(self, info: Info[Context, None], nim: str) -> Student | None:
+    async def student(self, info: Info[Context, None], nim: str) -> StudentResult | None:
         try:
             number = NIM.parse(nim).value
-        except errors.RuleViolation:
-            return None  # no student is kept under a NIM that cannot be given
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
         row = await info.context.run(lambda: register.student(code, number))
         return Student.from_row(row) if row else None
@@ -166,11 +169,11 @@ class UniversityViewer(Viewer):
     @strawberry.field(
         description="A student's semester reports that count, in period order (empty: none, or no such student here)."
     )
-    async def semesters(self, info: Info[Context, None], nim: str) -> Connection[Semester]:
+    async def semesters(self, info: Info[Context, None], nim: str) -> SemestersPage:
         try:
             number = NIM.parse(nim).value
-        except errors.RuleViolation:
-            return whole([], Semester.from_row)
+        except errors.RuleViolation as e:
+            return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
         return whole(await info.context.run(lambda: register.reports(code, number)), Semester.from_row)
 
