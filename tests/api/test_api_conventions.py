@@ -74,6 +74,7 @@ NOT_LISTS = {
     "Skema.unitCodes": VALUES,
     "Skema.remoteRequirements": VALUES,
     "Tuk.facilities": VALUES,
+    "Share.disclosed": VALUES,
     "RuleViolation.failures": "a refusal's broken rules: one per input field at most",
     "RuleDecision.failures": "a decision's failed rules: one per rule of the ruleset at most",
     "Asesor.skema": PARTS_OF_ONE_RECORD,
@@ -91,6 +92,8 @@ NOT_LISTS = {
     "EquivalencyApplicationView.escalations": PARTS_OF_ONE_RECORD,
     "EquivalencyApplicationView.reviews": PARTS_OF_ONE_RECORD,
     "ReplayedDecisionView.rules": PARTS_OF_ONE_RECORD + " (one result per rule of the ruleset)",
+    "PddiktiImport.refusedLines": PARTS_OF_ONE_RECORD + " (an import's first 1,000 line errors, kept with it)",
+    "Share.uses": PARTS_OF_ONE_RECORD + " (its latest 50 uses; every use is in the holder's UU PDP report)",
     "Pipeline.perStep": "one count per SOP step: ten at most",
     "RemoteAssessmentStatus.requirements": "one LSP's requirements, one per skema it is licensed for",
 }

@@ -158,7 +158,7 @@ def test_the_assessment_session_runs_the_sop_to_the_end_and_its_review(server: d
             "stage": "CERTIFIED",
             "nextStep": None,
         }
-        [review] = fields["processReviews"]["items"]
+        [review] = [e["node"] for e in fields["processReviews"]["edges"]]
         assert review["reviewer"] == "komite-1"
         verified = answers[-1]["data"]["verifyCertificate"]
         assert (verified["__typename"], verified["holderName"], verified["status"]) == (
@@ -166,6 +166,7 @@ def test_the_assessment_session_runs_the_sop_to_the_end_and_its_review(server: d
             "Dewi Lestari",
             "VALID",
         )
+        assert verified["verifiedAt"].endswith("+07:00"), verified  # a DateTime in Jakarta (issue 32, item 3)
 
 
 def test_the_remote_assessment_session_runs_from_requirements_to_a_remote_assessment(
@@ -174,7 +175,8 @@ def test_the_remote_assessment_session_runs_from_requirements_to_a_remote_assess
     """Issue 30, item 2 (ASM-5): requirements, the application, BNSP's decision, an assessment opened remotely."""
     for answers in twice("### Remote assessment (ASM-5)", server, tmp_path):
         statuses = [a["data"]["remoteAssessment"] for a in answers if "remoteAssessment" in a["data"]]
-        assert statuses[-1]["applications"][0]["status"] == "APPROVED"
+        [application] = [e["node"] for e in statuses[-1]["edges"]]  # the LSP's own, read by its Ketua
+        assert application["status"] == "APPROVED" and application["decidedAt"].endswith("+07:00"), application
         assert answers[-1]["data"]["openAssessment"]["stage"] == "ASSESSING"
 
 
@@ -198,8 +200,9 @@ def test_the_readme_audit_session_follows_a_diploma_from_its_nina_and_replays_an
         wanted = ("history", "asOf", "decisionBasis", "replayDecision")
         history, state, basis, sk, nina = (v for a in answers for k, v in a["data"].items() if k in wanted)
         assert history["__typename"] == "AuditHistory" and history["type"] == "Diploma", history
-        types = [e["type"] for e in history["events"]]
+        types = [e["node"]["type"] for e in history["edges"]]
         assert types[0] == "Diploma.NINAReserved" and len(types) == history["version"] > 1, types  # and its pairing
+        assert history["totalCount"] == history["version"] and not history["pageInfo"]["hasNextPage"], history
         assert state["__typename"] == "AuditState" and state["state"]["nim"].startswith("22"), state
         assert (basis["decision"], basis["level"], basis["ruleVersion"]) == (1, "D3", "AU-BACHELOR-2019"), basis
         assert basis["decisionId"].startswith(basis["aggregateId"])
@@ -218,3 +221,22 @@ def test_the_readme_audit_session_follows_a_diploma_from_its_nina_and_replays_an
         assert "intact" in cli and "TAMPERED" not in cli
         diplomas.add(history["aggregateId"])
     assert len(diplomas) == 2  # each run follows its own diploma
+
+
+def test_the_readme_sharing_session_shares_opens_lists_and_revokes(server: dict[str, str], tmp_path: Path) -> None:
+    """Issue 34: a graduate's share opened by an employer (a preview first, then the view), listed with its uses,
+    then revoked; each run by a graduate of its own."""
+    for n, answers in enumerate(twice("## Sharing a credential (issue 34)", server, tmp_path), start=1):
+        run = tmp_path / f"run-{n}"
+        created = next(a["data"]["createShare"] for a in answers if "createShare" in a["data"])
+        assert created["__typename"] == "ShareCreated" and created["expiresAt"].endswith("+07:00"), created
+        lines = (run / "session.out").read_text(encoding="utf-8").splitlines()
+        assert "Open this shared credential" in lines and "VALID — the diploma is recorded and in force" in lines
+        [mine] = [a["data"]["myShares"] for a in answers if "myShares" in a["data"]]
+        [node] = [e["node"] for e in mine["edges"]]
+        assert (mine["totalCount"], node["shareId"], node["status"]) == (1, created["shareId"], "LIVE"), mine
+        assert (node["views"], node["downloads"]) == (1, 1), node  # the GET preview counted no view (SHR-8)
+        assert sorted(u["kind"] for u in node["uses"]) == ["DOWNLOAD", "VIEW"], node
+        assert lines[-1] == "410", lines[-5:]
+        credential = json.loads((run / "shared-diploma.vc.json").read_text(encoding="utf-8"))
+        assert credential["credentialSubject"]["name"] == "Siti Aminah"

@@ -7,7 +7,6 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from api.graphql.arguments import MAX_PAGE
 from api.graphql.connection import Connection, Slice, connection
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
@@ -15,7 +14,7 @@ from api.graphql.sharing.types import Share
 from domain.errors import DomainError
 from domain.sharing.terms import Holder
 
-SharesPage = Annotated[Connection[Share] | RuleViolation | NotAuthorized, strawberry.union("MySharesResult")]
+SharesPage = Annotated[Connection[Share] | RuleViolation | NotAuthorized, strawberry.union("MySharesQueryResult")]
 USES_SHOWN = 50
 
 
@@ -23,7 +22,7 @@ USES_SHOWN = 50
 class SharingQuery:
     @strawberry.field(description="Your shares, the newest first, each with its latest uses (SHR-8).")
     async def my_shares(
-        self, info: Info[Context, None], first: int = MAX_PAGE, after: str | None = None, position: int | None = None
+        self, info: Info[Context, None], first: int = 100, after: str | None = None, position: int | None = None
     ) -> SharesPage:
         ctx = info.context
         try:

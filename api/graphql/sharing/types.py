@@ -23,16 +23,22 @@ class ShareStatus(Enum):
     USED_UP = "USED_UP"
 
 
+@strawberry.enum(description="What a use of a share was (SHR-8): the page opened, or the signed credential taken.")
+class ShareUseKind(Enum):
+    VIEW = "view"
+    DOWNLOAD = "download"
+
+
 @strawberry.type(description="One opening or download of a share (SHR-8): nothing more is recorded.")
 class ShareUse:
     used_at: datetime
-    kind: str = strawberry.field(description="view or download")
+    kind: ShareUseKind
     network: str = strawberry.field(description="the opener's network: an IPv4 /24 or an IPv6 /56")
     agent: str = strawberry.field(description="the browser's family (a link preview shows as bot)")
 
     @classmethod
     def from_use(cls, u: Use) -> ShareUse:
-        return cls(used_at=u.used_at, kind=u.kind, network=u.network, agent=u.agent)
+        return cls(used_at=u.used_at, kind=ShareUseKind(u.kind), network=u.network, agent=u.agent)
 
 
 @strawberry.type(description="A share the holder made: never its link or code, which are shown once, at creation.")
