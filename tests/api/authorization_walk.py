@@ -235,6 +235,7 @@ def seed(container: Container, world: World) -> Seeded:
             "number": 1,
             "technology": "Zoom",
             "RevokeCertificateInput.registrationNumber": "62090 2512 3 0000001 2024",
+            "CreateShareInput.number": None,  # a diploma's share names no record (SHR-1); number is an Int elsewhere
         }
     )
 

@@ -95,6 +95,9 @@ BAD: dict[tuple[str, str], Bad] = {
         "GET", "/equivalency/sk-status?registration=PI-2026-000001", 422, "invalid-request"
     ),
     ("GET", "/dpi/{university_code}/{nim}.pdf"): Bad("GET", "/dpi/001002/2022001.pdf", 401, "not-authorized"),
+    ("GET", "/dpi/{university_code}/{nim}/credential.json"): Bad(
+        "GET", "/dpi/001002/2022001/credential.json", 401, "not-authorized"
+    ),
     # Signing in to the pages (issue 29): an address elsewhere as next, a callback of no sign-in.
     ("GET", "/signin"): Bad("GET", "/signin?next=//evil.example", 400, "rule-violation"),
     ("GET", "/signin/callback"): Bad("GET", "/signin/callback?code=x&state=y", 400, "invalid-request"),
@@ -110,6 +113,14 @@ BAD: dict[tuple[str, str], Bad] = {
     ("GET", "/credentials/status/{kind}/annulment/{number}/{index}"): Bad(
         "GET", "/credentials/status/diploma/annulment/0/-1", 400, "rule-violation"
     ),
+    # Sharing (issue 34): the share pages answer a person with a page (a wrong code, an ended share: SHR-7, SHR-9);
+    # a method they do not take is a problem like any other route's.
+    ("GET", "/s"): Bad("PUT", "/s", 405, "method-not-allowed"),
+    ("POST", "/s"): Bad("DELETE", "/s", 405, "method-not-allowed"),
+    ("POST", "/s/credential"): Bad("DELETE", "/s/credential", 405, "method-not-allowed"),
+    ("GET", "/s/{link}"): Bad("PUT", "/s/x", 405, "method-not-allowed"),
+    ("POST", "/s/{link}"): Bad("PATCH", "/s/x", 405, "method-not-allowed"),
+    ("POST", "/s/{link}/credential"): Bad("GET", "/s/x/credential", 405, "method-not-allowed"),
 }
 
 
