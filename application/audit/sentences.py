@@ -467,6 +467,7 @@ NEVER_PERSONAL = frozenset(
         "StatusListKey.Drawn",
         "ShareLink.Claimed",  # a link's digest and the book it opens: the share's own event says what was shared
         "ShareCode.Claimed",
+        "PddiktiImport.Recorded",  # an import's counts and line errors by line, field and rule id, never a value
         "NINASequence.NumberClaimed",
         "NINASequence.Started",
         "RegistrationSequence.Issued",
