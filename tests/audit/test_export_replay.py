@@ -58,7 +58,7 @@ def test_an_export_of_every_log_replays_into_read_models_equal_to_the_live_ones(
     code, output = run(busy.container, "export", str(file))
     assert code == 0, output
     manifest = json.loads(manifest_path(file).read_text())
-    assert set(manifest["logs"]) == {"diplomas", "submissions", "assessments", "equivalencies", "credentials"}
+    assert set(manifest["logs"]) == {"diplomas", "submissions", "assessments", "equivalencies", "credentials", "shares"}
     assert (
         manifest["lines"] == sum(s["count"] for s in manifest["logs"].values()) == len(file.read_bytes().splitlines())
     )
