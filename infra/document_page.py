@@ -33,7 +33,9 @@ def text(value: str, style: ParagraphStyle = BODY) -> Paragraph:
 
 def fields(rows: Sequence[tuple[str, str]], label_width: float = 62 * mm) -> Table:
     """Labelled values, the label bold (``Indonesian / English``)."""
-    table = Table([[text(k, BOLD), text(v)] for k, v in rows], colWidths=[label_width, WIDTH - label_width])
+    table = Table(
+        [[text(k, BOLD), text(v)] for k, v in rows], colWidths=[label_width, WIDTH - label_width], hAlign="LEFT"
+    )
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 0)]))
     return table
 
@@ -43,6 +45,7 @@ def grid(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[
         [[text(h, BOLD) for h in header], *[[text(cell) for cell in row] for row in rows]],
         colWidths=list(widths),
         repeatRows=1,
+        hAlign="LEFT",
     )
     table.setStyle(
         TableStyle(
@@ -89,7 +92,7 @@ def compose(
     )
     closing: list[Flowable] = [text(line, BOLD if n == 0 else BODY) for n, line in enumerate(signed_by)]
     closing += [Spacer(0, 3 * mm), text(how_to_verify(server, link is not None), SMALL)]
-    foot = Table([[QrCode(link) if link else "", closing]], colWidths=[64 * mm, WIDTH - 64 * mm])
+    foot = Table([[QrCode(link) if link else "", closing]], colWidths=[64 * mm, WIDTH - 64 * mm], hAlign="LEFT")
     foot.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, -1), 0)]))
     story: list[Flowable] = [text(title[0], _TITLE), text(title[1], _SUBTITLE), Spacer(0, 6 * mm), *blocks]
     story += [Spacer(0, 8 * mm), KeepTogether([foot])]

@@ -107,7 +107,7 @@ def compose_dpi(
                 for n, line in enumerate(dpi.lines, start=1)
             ]
             or [["-", "tidak ada / none", "", "", "", ""]],
-            [10 * mm, 50 * mm, 36 * mm, 26 * mm, 22 * mm, 30 * mm],
+            [11 * mm, 49 * mm, 36 * mm, 26 * mm, 22 * mm, 30 * mm],
         ),
     ]
     if certificates:  # ASM-7: competency certificates the student holds, with their status when printed

@@ -53,9 +53,8 @@ def client(container: Container) -> Iterator[TestClient]:
 
 
 def bearer(container: Container, role: Role, subject: str, institution: str | None) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {mint(container.services.token_secret, subject=subject, role=role, institution=institution)}"
-    }
+    token = mint(container.services.token_secret, subject=subject, role=role, institution=institution)
+    return {"Authorization": f"Bearer {token}"}
 
 
 def pdf_of(client: TestClient, path: str, headers: dict[str, str]) -> bytes:

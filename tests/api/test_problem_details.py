@@ -95,6 +95,24 @@ BAD: dict[tuple[str, str], Bad] = {
         "GET", "/equivalency/sk-status?registration=PI-2026-000001", 422, "invalid-request"
     ),
     ("GET", "/dpi/{university_code}/{nim}.pdf"): Bad("GET", "/dpi/001002/2022001.pdf", 401, "not-authorized"),
+    ("GET", "/dpi/{university_code}/{nim}/credential.json"): Bad(
+        "GET", "/dpi/001002/2022001/credential.json", 401, "not-authorized"
+    ),
+    # Holder-controlled sharing (issue 34): the pages answer a wrong method as a problem.
+    ("GET", "/s"): Bad("PATCH", "/s", 405, "method-not-allowed"),
+    ("POST", "/s"): Bad("PUT", "/s", 405, "method-not-allowed"),
+    ("POST", "/s/credential"): Bad("DELETE", "/s/credential", 405, "method-not-allowed"),
+    ("GET", "/s/{link}"): Bad("POST", "/s/abc", 405, "method-not-allowed"),
+    ("GET", "/s/{link}/credential"): Bad("POST", "/s/abc/credential", 405, "method-not-allowed"),
+    ("GET", "/sertifikat/{registration_number}/certificate.pdf"): Bad(
+        "GET", "/sertifikat/1/certificate.pdf", 401, "not-authorized"
+    ),
+    ("GET", "/assessments/{assessment_id}/bk-letter.pdf"): Bad(
+        "GET", "/assessments/00000000-0000-0000-0000-000000000000/bk-letter.pdf", 401, "not-authorized"
+    ),
+    ("GET", "/equivalency/{registration_number}/replacement.pdf"): Bad(
+        "GET", "/equivalency/PI-2026-000001/replacement.pdf", 401, "not-authorized"
+    ),
     # Signing in to the pages (issue 29): an address elsewhere as next, a callback of no sign-in.
     ("GET", "/signin"): Bad("GET", "/signin?next=//evil.example", 400, "rule-violation"),
     ("GET", "/signin/callback"): Bad("GET", "/signin/callback?code=x&state=y", 400, "invalid-request"),
