@@ -29,12 +29,12 @@ from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import SERVER_KEY
 from infra.sivil.verify import Check, HttpGet, Verdict, file_signature
 
-NAMES = {
-    "DPI": "the DPI",
-    "CERTIFICATE": "the competency certificate",
-    "SK": "the SK of equivalency",
-    "SK_REPLACEMENT": "the replacement letter of the SK",
-    "BK_LETTER": "the letter of not yet competent",
+NAMES = {  # what the conclusion calls each kind, from its credential's subject
+    "DPI": "the DPI of NIM {nim}",
+    "CERTIFICATE": "certificate {registrationNumber}",
+    "SK": "SK {skNumber}",
+    "SK_REPLACEMENT": "the replacement letter of SK {skNumber}",
+    "BK_LETTER": "the letter of not yet competent {letterNumber}",
 }
 # The credential's fields each page must show (credentialSubject keys)
 SHOWN = {
@@ -69,7 +69,11 @@ def verify_document_pdf(
     credential = embedded_credential(data)
     checks = [signature, _credential(credential, kind, keys), _page(data, kind, credential)]
     lines = [f"{c.outcome.upper():<12} {c.name}: {c.detail}" for c in checks]
-    what = NAMES.get(kind, "the document")
+    subject = credential.get("credentialSubject") if credential is not None else None
+    try:
+        what = NAMES[kind].format_map(subject if isinstance(subject, dict) else {})
+    except (KeyError, ValueError):  # a document without its credential (a DPI before its NINA was paired)
+        what = "the DPI" if kind == "DPI" else "the document"
     if any(c.outcome == "failed" for c in checks):
         return Verdict.NOT_VERIFIED, [
             *lines,
@@ -82,7 +86,8 @@ def verify_document_pdf(
             f"AUTHENTIC, NO CREDENTIAL: {what} is unchanged and signed by "
             "kredensial; it was made before its student's NINA was paired",
         ]
-    fetch = _fetcher(base_url, http_get) if base_url and http_get else None
+    named = str(dict(PdfReader(io.BytesIO(data)).metadata or {}).get(SERVER_KEY, ""))
+    fetch = _fetcher(base_url, named, http_get) if base_url and http_get else None
     checked = verification.verify(credential, RingKeys(keys), fetch, now=datetime.now(UTC))
     statuses = ", ".join(
         f"{s.purpose} {'set' if s.set else 'unset' if s.set is False else '?'}" for s in checked.status
@@ -94,7 +99,9 @@ def verify_document_pdf(
     if checked.verdict == "VERIFIED":
         return Verdict.VERIFIED, [*lines, f"VERIFIED: {signed}, and it is in force"]
     if checked.verdict in ANNULLED:
-        return Verdict.ANNULLED, [*lines, f"{checked.verdict}: {signed}, but it is NOT in force"]
+        replaced = (checked.annulment or {}).get("annulmentKind") == "SUPERSEDED"  # a PK, a newer DPI version
+        label = "REPLACED" if replaced else checked.verdict
+        return Verdict.ANNULLED, [*lines, f"{label}: {signed}, but it is NOT in force"]
     why = "not asked (offline)" if fetch is None else "the lists could not be read"
     return Verdict.STATUS_UNKNOWN, [*lines, f"AUTHENTIC, STATUS NOT CHECKED: {signed}; its status: {why}"]
 
@@ -147,11 +154,15 @@ def _pattern(value: str) -> str:
     return "".join(parts)
 
 
-def _fetcher(base_url: str, http_get: HttpGet) -> verification.Fetch:
-    """Status lists and statements from the server the PDF names (or ``--server``), none from elsewhere."""
-    root = base_url.rstrip("/")
+def _fetcher(base_url: str, named: str, http_get: HttpGet) -> verification.Fetch:
+    """Status lists and statements from ``base_url`` (``--server``, else the server the PDF names): a list the
+    credential places at the server the PDF names is asked of ``--server`` instead; nothing from elsewhere. The lists
+    are signed, so where they come from decides only whom the verifier trusts to be current."""
+    root, named = base_url.rstrip("/"), named.rstrip("/")
 
     def fetch(url: str) -> Mapping[str, Any] | None:
+        if named and url.startswith(named + "/"):
+            url = root + url.removeprefix(named)
         if not url.startswith(root + "/"):
             return None
         try:
