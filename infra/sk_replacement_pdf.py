@@ -53,7 +53,7 @@ def render_replacement_pdf(
         ("Alasan / Reason", letter.reason),
     ]
     statement = (
-        f"Surat keterangan ini berlaku sebagai pengganti SK {sk.sk_number}, yang tidak dicetak ulang (EQV-7). / "
+        f"Surat keterangan ini berlaku sebagai pengganti SK {sk.sk_number}, yang tidak dicetak ulang. / "
         f"This letter stands in place of SK {sk.sk_number}, which is not reprinted."
     )
     page = compose(
