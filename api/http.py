@@ -16,6 +16,7 @@ from api.body_limit import BodyLimit
 from api.competency import create_certificate_router
 from api.credentials.downloads import create_credential_downloads
 from api.credentials.router import create_credentials_router
+from api.documents import create_documents_router
 from api.files import create_files_router
 from api.graphiql import create_graphiql_assets_router
 from api.graphql.context import Context
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(create_files_router(services))
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))
+    app.include_router(create_documents_router(services))
     app.include_router(create_sharing_router(services))
     app.include_router(create_pages_router(services))
 

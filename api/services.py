@@ -32,6 +32,7 @@ from application.service import Service
 from application.sharing.shares import Shares
 from application.submission.submissions import Submissions
 from domain.diploma.statement import StatementKeys
+from projections.assessment.rows import AssessmentRow, CertificateRow
 from projections.assessment.view import AssessmentView
 from projections.audit.chain import ChainKeeper, Signer
 from projections.eligibility.register import StudentRegister
@@ -101,6 +102,8 @@ class AssessmentServices:
     student_nik_digest: Callable[[str, str], str | None]  # (university, NIM): to find their certificates (ASM-7)
     verification_trail: CertificateTrail  # who verified which certificate (UU PDP)
     registers: RegistersView  # licences, skema, asesors, TUK, committees, blangko as written (issue 32)
+    certificate_pdf: Callable[[CertificateRow], bytes | None] = lambda _: None  # the signed certificate (ASM-7)
+    bk_letter_pdf: Callable[[AssessmentRow], bytes | None] = lambda _: None  # Surat Keterangan BK (ASM-6 step 5)
 
 
 @dataclass
@@ -110,6 +113,8 @@ class EquivalencyServices:
     commands: Equivalencies
     view: EquivalencyView
     sk_pdf: Callable[[str], bytes | None]  # (registration number): the signed SK, or None without one
+    # (registration number, letter number or None for the latest): the signed replacement letter (EQV-7)
+    replacement_pdf: Callable[[str, str | None], bytes | None] = lambda _, __: None
 
 
 @dataclass

@@ -169,32 +169,44 @@ def quick_recovery(application: Service) -> None:
         pool.reconnect_timeout = RECONNECT_TIMEOUT
 
 
+# Each document's module loads reportlab and pyHanko: on the first PDF, not at start-up.
 def _dpi_pdf(*args: Any) -> bytes | None:
-    from infra.dpi_pdf import dpi_document  # reportlab and pyHanko load on the first PDF
+    from infra.dpi_pdf import dpi_document
 
     return dpi_document(*args)
 
 
-def _sk_pdf(view: EquivalencyView, signer: DocumentSigner, clock: Any, server: str | None, number: str) -> bytes | None:
-    """The signed SK of equivalency (EQV-4), or None while the application has none."""
-    from infra.equivalency_pdf import SkFields, render_sk_pdf  # reportlab and pyHanko load on the first PDF
+def _sk_pdf(*args: Any) -> bytes | None:
+    from infra.equivalency_pdf import sk_document
 
-    row = view.application(number)
-    if row is None or not (row.sk_number and row.equal_level and row.rule_version and row.decided_on):
+    return sk_document(*args)
+
+
+def _replacement_pdf(*args: Any) -> bytes | None:
+    from infra.sk_replacement_pdf import replacement_document
+
+    return replacement_document(*args)
+
+
+def _certificate_pdf(*args: Any) -> bytes | None:
+    from infra.certificate_pdf import certificate_document
+
+    return certificate_document(*args)
+
+
+def _bk_letter_pdf(*args: Any) -> bytes | None:
+    from infra.bk_letter_pdf import bk_letter_document
+
+    return bk_letter_document(*args)
+
+
+def shown_diploma(numbering: NumberingView, sivil: SivilView, university_code: str, nim: str) -> SivilEntry | None:
+    """The diploma a DPI accompanies: the student's latest NINA, while SIVIL shows it valid (PIN-5)."""
+    registered = numbering.diploma(university_code, nim)
+    if registered is None or registered.status != "PAIRED":
         return None
-    fields = SkFields(
-        sk_number=row.sk_number,
-        registration_number=row.registration_number,
-        applicant_name=row.applicant_name,
-        university=row.university,
-        programme=row.programme,
-        country=row.country,
-        foreign_level=row.level,
-        level=row.equal_level,
-        rule_version=row.rule_version,
-        issued_on=row.decided_on,
-    )
-    return render_sk_pdf(fields, signer, clock(), server=server)
+    entry = sivil.entry(university_code, registered.prodi_code, registered.nina)
+    return entry if entry is not None and entry.status == "VALID" else None
 
 
 def _render_pdf(
@@ -537,6 +549,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
+    sk_documents = (equivalency_view, pdf_signer, diplomas.clock, public_url, settings.sk_signatory, credentials.sk)
     redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
     share_uses = ShareUseTrail(reads)
@@ -628,7 +641,16 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
                 exclusive=exclusive,
             ),
             dpi_pdf=functools.partial(
-                _dpi_pdf, SubmissionView(queries), dpi_certificates, diplomas, vault, pdf_signer, diplomas.clock
+                _dpi_pdf,
+                SubmissionView(queries),
+                dpi_certificates,
+                diplomas,
+                vault,
+                pdf_signer,
+                diplomas.clock,
+                functools.partial(shown_diploma, NumberingView(queries), SivilView(queries)),
+                credentials.dpi,
+                public_url,
             ),
         ),
         assessment=AssessmentServices(
@@ -638,11 +660,24 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             student_nik_digest=holder_digest,
             verification_trail=certificate_trail,
             registers=RegistersView(queries),
+            certificate_pdf=functools.partial(
+                _certificate_pdf,
+                certificates_view,
+                assessments,
+                pdf_signer,
+                diplomas.clock,
+                credentials.certificate,
+                public_url,
+            ),
+            bk_letter_pdf=functools.partial(
+                _bk_letter_pdf, certificates_view, assessments, pdf_signer, diplomas.clock, issuer, credentials.sign
+            ),
         ),
         equivalency=EquivalencyServices(
             commands=equivalencies,
             view=equivalency_view,
-            sk_pdf=functools.partial(_sk_pdf, equivalency_view, pdf_signer, diplomas.clock, public_url),
+            sk_pdf=functools.partial(_sk_pdf, *sk_documents),
+            replacement_pdf=functools.partial(_replacement_pdf, *sk_documents),
         ),
         applications=dict(applications),
         audit=AuditServices(

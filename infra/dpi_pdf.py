@@ -1,25 +1,20 @@
-"""The DPI (Dokumen Pendamping Ijazah) as a PDF (SUB-8): bilingual like the seed's example, listing the approved
-certifications, and certified like SIVIL's PDF (one PAdES signature over the whole file, the document-signing key
-of :mod:`infra.document_signing`).
+"""The DPI (Dokumen Pendamping Ijazah) as a PDF (SUB-8): bilingual, the student's diploma as SIVIL shows it (NINA,
+level, graduation date), the yudisium, the approved certifications and the competency certificates held (ASM-7);
+PDF/A-3b with the DPI's credential embedded and its QR, certified (:mod:`infra.document_pdf`).
 
-Before graduation the DPI is OPEN and each page says it is a draft; once FINISHED it is the printed document.
+Before graduation the DPI is open and each page says it is a draft; once printed at graduation it no longer changes.
+A DPI is a credential once its student's NINA is paired (:mod:`domain.credentials.dpi`): before, the PDF has no QR.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import escape
+from typing import Any
 
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable
 
 from api.sivil.wib import WIB
 from application.service import Service
@@ -27,42 +22,34 @@ from domain.personal import Unsealer
 from domain.registry.programme import Programme
 from domain.registry.student import Student
 from domain.registry.university import University
+from infra.document_page import compose, fields, grid, heading
+from infra.document_pdf import seal, verification_link
 from infra.document_signing import DocumentSigner
-from infra.sivil.pdf import certify
-from infra.sivil.pdf_layout import PageFonts, page_fonts, printable
 from projections.assessment.rows import CertificateRow
 from projections.personal import ERASED
+from projections.sivil.rows import SivilEntry
 from projections.submission.rows import DpiRow
 from projections.submission.view import SubmissionView
 
+KIND = "DPI"
 TITLE = ("DOKUMEN PENDAMPING IJAZAH", "DIPLOMA SUPPLEMENT")
-CERTIFICATE_HEADERS = (
-    ("Nomor registrasi", "Registration number"),
-    ("Skema", "Scheme"),
-    ("LSP", "LSP"),
-    ("Terbit", "Issued"),
-    ("Berlaku s.d.", "Valid until"),
-    ("Status", "Status"),
-)
 DRAFT = "DRAF: belum dicetak pada wisuda / DRAFT: not yet printed at graduation"
-HEADERS = (
-    ("No.", "No."),
-    ("Sertifikasi", "Certification"),
-    ("Penerbit", "Issuer"),
-    ("Kategori", "Category"),
-    ("Hasil", "Result"),
-    ("Berlaku s.d.", "Valid thru"),
-)
+STATUS = {"VALID": "Berlaku / Valid", "EXPIRED": "Kedaluwarsa / Expired", "REVOKED": "Dicabut / Revoked"}
 
 
 @dataclass(frozen=True)
 class DpiHolder:
-    """Who the DPI is for, from the registry at rendering time (an erased name prints as erased)."""
+    """Who the DPI is for, from the registry and SIVIL at rendering time (an erased name prints as erased)."""
 
     full_name: str
     university_name: str
     prodi_code: str
     prodi_name: str
+    level: str = "-"
+    nina: str | None = None  # once paired (PIN-3)
+    graduation_date: str | None = None
+    yudisium: str | None = None  # the decree's number
+    yudisium_date: str | None = None
 
 
 def render_dpi_pdf(
@@ -71,127 +58,97 @@ def render_dpi_pdf(
     signer: DocumentSigner,
     printed_at: datetime,
     certificates: Sequence[CertificateRow] = (),
+    *,
+    server: str,
+    credential: Mapping[str, Any] | None = None,
 ) -> bytes:
-    return certify(
-        IncrementalPdfFileWriter(io.BytesIO(compose_dpi(dpi, holder, printed_at, certificates=certificates))),
-        signer,
-        reason="Dokumen Pendamping Ijazah / Diploma Supplement",
-    )
+    page = compose_dpi(dpi, holder, printed_at, certificates, server=server, credential=credential)
+    reason = "Dokumen Pendamping Ijazah / Diploma Supplement"
+    return seal(page, kind=KIND, server=server, signer=signer, reason=reason, created=printed_at, credential=credential)
 
 
 def compose_dpi(
     dpi: DpiRow,
     holder: DpiHolder,
     printed_at: datetime,
-    fonts: PageFonts | None = None,
     certificates: Sequence[CertificateRow] = (),
+    *,
+    server: str,
+    credential: Mapping[str, Any] | None = None,
 ) -> bytes:
-    fonts = fonts or page_fonts()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"{TITLE[0]} / {TITLE[1]}: NIM {dpi.nim}",
-        author=holder.university_name,
-        subject="Sertifikasi Non Credit Earning / Non-credit-earning certifications",
-        creator="kredensial",
-        invariant=True,
-    )
-    style = ParagraphStyle("cell", fontName=fonts.regular, fontSize=8.5, leading=10.5)
-    bold = ParagraphStyle("bold", parent=style, fontName=fonts.bold)
-
-    def text(value: str, look: ParagraphStyle = style) -> Paragraph:
-        return Paragraph(escape(printable(value, fonts)), look)
-
-    story: list[Flowable] = [
-        text(TITLE[0], ParagraphStyle("title", fontName=fonts.bold, fontSize=17, leading=21)),
-        text(TITLE[1], ParagraphStyle("subtitle", fontName=fonts.italic, fontSize=13, leading=17)),
-        Spacer(0, 5 * mm),
-    ]
-    identity = [
-        ("Nama / Name", holder.full_name),
-        ("NIM / Student number", dpi.nim),
-        ("Perguruan tinggi / University", f"{holder.university_name} ({dpi.university_code})"),
-        ("Program studi / Study programme", f"{holder.prodi_name} ({holder.prodi_code})"),
-        ("Yudisium / Graduation decree", dpi.graduation_decree or "-"),
-    ]
-    facts = Table([[text(k, bold), text(v)] for k, v in identity], colWidths=[60 * mm, 114 * mm])
-    facts.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story.append(facts)
-    story.append(Spacer(0, 6 * mm))
-    story.append(text("Sertifikasi Non Credit Earning / Non-credit-earning certifications", bold))
-    story.append(Spacer(0, 2 * mm))
-    header = [text(i if i == e else f"{i} / {e}", bold) for i, e in HEADERS]
-    rows = [
-        [
-            text(str(number)),
-            text(line.name),
-            text(line.issuer),
-            text(line.category),
-            text(line.result),
-            text(line.valid_thru or "tanpa batas / no expiry"),
-        ]
-        for number, line in enumerate(dpi.lines, start=1)
-    ]
-    if not rows:
-        rows = [[text("-"), text("tidak ada / none"), text(""), text(""), text(""), text("")]]
-    table = Table([header, *rows], colWidths=[10 * mm, 52 * mm, 36 * mm, 28 * mm, 20 * mm, 28 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
+    yudisium = "-"
+    if holder.yudisium:
+        yudisium = holder.yudisium + (f", {holder.yudisium_date}" if holder.yudisium_date else "")
+    blocks: list[Flowable] = [
+        fields(
             [
-                ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("Nama / Name", holder.full_name),
+                ("NIM / Student number", dpi.nim),
+                ("NINA / National diploma number", holder.nina or "belum dipasangkan / not yet paired"),
+                ("Perguruan tinggi / University", f"{holder.university_name} ({dpi.university_code})"),
+                ("Program studi / Study programme", f"{holder.prodi_name} ({holder.prodi_code})"),
+                ("Jenjang / Level", holder.level),
+                ("Yudisium (nomor, tanggal) / Graduation decree (number, date)", yudisium),
+                ("Tanggal lulus / Graduation date", holder.graduation_date or "-"),
             ]
-        )
-    )
-    story += [table, Spacer(0, 6 * mm)]
+        ),
+        *heading("Sertifikasi Non Credit Earning / Non-credit-earning certifications"),
+        grid(
+            [
+                "No.",
+                "Sertifikasi / Certification",
+                "Penerbit / Issuer",
+                "Kategori / Category",
+                "Hasil / Result",
+                "Berlaku s.d. / Valid thru",
+            ],
+            [
+                [str(n), line.name, line.issuer, line.category, line.result, line.valid_thru or "tanpa batas / none"]
+                for n, line in enumerate(dpi.lines, start=1)
+            ]
+            or [["-", "tidak ada / none", "", "", "", ""]],
+            [11 * mm, 49 * mm, 36 * mm, 26 * mm, 22 * mm, 30 * mm],
+        ),
+    ]
     if certificates:  # ASM-7: competency certificates the student holds, with their status when printed
         today = printed_at.astimezone(WIB).date()
-        story += [text("Sertifikat kompetensi BNSP / BNSP competency certificates", bold), Spacer(0, 2 * mm)]
-        head = [text(i if i == e else f"{i} / {e}", bold) for i, e in CERTIFICATE_HEADERS]
-        lines = [
-            [
-                text(c.registration_number),
-                text(f"{c.skema_title} ({c.skema_code})"),
-                text(c.lsp_code),
-                text(c.issued_on or "-"),
-                text(c.valid_until or "-"),
-                text(c.status(today)),
-            ]
-            for c in certificates
-        ]
-        held = Table([head, *lines], colWidths=[30 * mm, 42 * mm, 30 * mm, 23 * mm, 23 * mm, 26 * mm], repeatRows=1)
-        held.setStyle(
-            TableStyle(
+        blocks += heading("Sertifikat kompetensi BNSP / BNSP competency certificates")
+        blocks.append(
+            grid(
                 [
-                    ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ]
+                    "Nomor registrasi / Registration number",
+                    "Skema / Scheme",
+                    "LSP",
+                    "Terbit / Issued",
+                    "Berlaku s.d. / Valid until",
+                    "Status",
+                ],
+                [
+                    [
+                        c.registration_number,
+                        f"{c.skema_title} ({c.skema_code})",
+                        c.lsp_code,
+                        c.issued_on or "-",
+                        c.valid_until or "-",
+                        STATUS.get(c.status(today), c.status(today)),
+                    ]
+                    for c in certificates
+                ],
+                [32 * mm, 44 * mm, 26 * mm, 22 * mm, 26 * mm, 24 * mm],
             )
         )
-        story += [held, Spacer(0, 6 * mm)]
-    if dpi.finished_on:
-        story.append(text(f"Dicetak / Printed: {dpi.finished_on} (FINISHED)", bold))
-    else:
-        story.append(text(DRAFT, bold))
-    story.append(text(f"Dibuat / Generated: {printed_at.astimezone(WIB).strftime('%Y-%m-%d %H:%M')} WIB"))
-
-    def on_page(canvas: Canvas, _: object) -> None:
-        if not dpi.finished_on:  # every page of a draft says so
-            canvas.saveState()
-            canvas.setFont(fonts.bold, 9)
-            canvas.setFillColor(colors.HexColor("#b3261e"))
-            canvas.drawString(18 * mm, 10 * mm, DRAFT)
-            canvas.restoreState()
-
-    document.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buffer.getvalue()
+    made = printed_at.astimezone(WIB).strftime("%Y-%m-%d %H:%M")
+    printed = f"Dicetak pada wisuda / Printed at graduation: {dpi.finished_on}" if dpi.finished_on else DRAFT
+    return compose(
+        TITLE,
+        blocks,
+        author=holder.university_name,
+        subject=f"DPI NIM {dpi.nim}",
+        server=server,
+        link=verification_link(credential, server),
+        signed_by=[holder.university_name, printed, f"Dibuat / Generated: {made} WIB"],
+        every_page=None if dpi.finished_on else DRAFT,
+    )
 
 
 def dpi_document(
@@ -201,10 +158,14 @@ def dpi_document(
     unsealer: Unsealer,
     signer: DocumentSigner,
     clock: Callable[[], datetime],
+    diploma: Callable[[str, str], SivilEntry | None],
+    credential: Callable[[DpiRow, SivilEntry | None], dict[str, Any] | None],
+    server: str,
     university_code: str,
     nim: str,
 ) -> bytes | None:
-    """The signed PDF of a student's DPI, or None when they have none; the caller has checked who asks."""
+    """The signed PDF of a student's DPI, or None when they have none; the caller has checked who asks.
+    ``diploma``: the diploma SIVIL shows for the student (their paired NINA), ``credential``: the DPI's."""
     dpi = view.dpi(university_code, nim)
     student = registry.find(Student, Student.create_id(university_code, nim))
     if dpi is None or student is None:
@@ -212,11 +173,21 @@ def dpi_document(
     programme = registry.find(Programme, Programme.create_id(university_code, student.prodi_code))
     university = registry.find(University, University.create_id(university_code))
     personal = unsealer.unseal(student.personal)
+    graduation = student.graduation
+    decree = dpi.graduation_decree or (graduation.decree_number if graduation else None)
+    dated = graduation is not None and graduation.decree_number == decree  # the decree the DPI was printed with
+    shown = diploma(university_code, nim)
     holder = DpiHolder(
         full_name=personal.full_name if personal is not None else ERASED,
         university_name=university.name if university is not None else university_code,
         prodi_code=student.prodi_code,
         prodi_name=programme.name if programme is not None else student.prodi_code,
+        level=shown.level if shown else (programme.level.value if programme is not None else "-"),
+        nina=shown.nina if shown else None,
+        graduation_date=shown.graduation_date if shown else None,
+        yudisium=decree,
+        yudisium_date=graduation.decree_date.isoformat() if graduation is not None and dated else None,
     )
     held = certificates(university_code, nim, dpi.finished_on)  # ASM-7
-    return render_dpi_pdf(dpi, holder, signer, clock(), held)
+    signed = credential(dpi, shown)
+    return render_dpi_pdf(dpi, holder, signer, clock(), held, server=server, credential=signed)

@@ -1,10 +1,13 @@
-"""The SK of foreign diploma equivalency as a signed PDF (EQV-4), and its verification by anyone.
+"""The SK of foreign diploma equivalency as a signed PDF (EQV-4), and the verification of SKs made before issue 33.
 
-The page shows the SK bilingually; the document information dictionary carries the SK's fields (``/EQVSKNumber``,
-``/EQVRegistration``, ``/EQVLevel``, and the server's address as ``/SIVILServer``), and the whole file is certified
-like SIVIL's own PDFs (PAdES, the document-signing key), so any PAdES verifier trusting the published kredensial root
-checks it, and ``kredensial verify-pdf`` checks it end to end: the signature over every byte, and the page against
-the fields. An SK signed before (an Ed25519 SIVIL key) is still checked against the published SIVIL keys.
+The page shows the SK bilingually: its number and date, the applicant, the foreign diploma, the level it is
+equivalent to, the SK a review replaced (EQV-8), and the office that signs (KREDENSIAL_SK_SIGNATORY; **decided**: an
+office, not a person's name, since the PDF is rendered again at each download and must say the same after the
+office changes hands; who decided is on the decision, EQV-8). No internal rule id is printed. The document
+information dictionary carries the SK's fields (``/EQVSKNumber``, ``/EQVRegistration``, ``/EQVLevel``) beside
+what every document carries (:mod:`infra.document_pdf`); ``kredensial verify-pdf`` checks a new SK as every
+document (:mod:`infra.document_verify`), and one made before (no credential; or signed by an Ed25519 SIVIL key)
+with :func:`verify_sk_pdf`.
 """
 
 from __future__ import annotations
@@ -13,29 +16,26 @@ import io
 import json
 import re
 import urllib.parse
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import escape
+from typing import Any
 
 from cryptography import x509
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
-from api.sivil.wib import WIB
-from api.well_known import ROOT_CERTIFICATE_PATH
+from infra.document_page import compose, fields, text
+from infra.document_pdf import seal, verification_link
 from infra.document_signing import DocumentSigner
 from infra.sivil.keys import KeyRing
-from infra.sivil.pdf import SERVER_KEY, certify
-from infra.sivil.pdf_layout import page_fonts, printable
 from infra.sivil.verify import Check, HttpGet, Verdict, file_signature, urllib_get
+from projections.equivalency.rows import ApplicationRow
+from projections.equivalency.view import EquivalencyView
 
 SK_KEY, REGISTRATION_KEY, LEVEL_KEY = "/EQVSKNumber", "/EQVRegistration", "/EQVLevel"
+KIND = "SK"
 TITLE = (
     "SURAT KEPUTUSAN PENYETARAAN IJAZAH LUAR NEGERI",
     "DECREE OF EQUIVALENCY OF A FOREIGN DIPLOMA",
@@ -52,70 +52,96 @@ class SkFields:
     country: str
     foreign_level: str
     level: str
-    rule_version: str
     issued_on: str
+    signatory: str  # the office that signs (KREDENSIAL_SK_SIGNATORY)
+    replaces: tuple[str, str] | None = None  # the SK a review (PK, EQV-8) replaced: its number and date
 
 
-def render_sk_pdf(sk: SkFields, signer: DocumentSigner, printed_at: datetime, *, server: str | None = None) -> bytes:
-    writer = IncrementalPdfFileWriter(io.BytesIO(_compose(sk, printed_at)))
-    info_reference = writer.trailer.raw_get("/Info")
-    info = info_reference.get_object()
-    for key, value in ((SK_KEY, sk.sk_number), (REGISTRATION_KEY, sk.registration_number), (LEVEL_KEY, sk.level)):
-        info[generic.NameObject(key)] = generic.TextStringObject(value)
-    if server:
-        info[generic.NameObject(SERVER_KEY)] = generic.TextStringObject(server.rstrip("/"))
-    writer.mark_update(info_reference)
-    return certify(writer, signer, reason="SK Penyetaraan Ijazah Luar Negeri / Foreign diploma equivalency")
-
-
-def _compose(sk: SkFields, printed_at: datetime) -> bytes:
-    fonts = page_fonts()
-    buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=20 * mm,
-        bottomMargin=20 * mm,
-        title=f"SK {sk.sk_number}",
-        author="Direktorat Jenderal Pendidikan Tinggi",
-        creator="kredensial",
-        invariant=True,
-    )
-    style = ParagraphStyle("cell", fontName=fonts.regular, fontSize=10, leading=13)
-    bold = ParagraphStyle("bold", parent=style, fontName=fonts.bold)
-
-    def text(value: str, look: ParagraphStyle = style) -> Paragraph:
-        return Paragraph(escape(printable(value, fonts)), look)
-
+def render_sk_pdf(
+    sk: SkFields,
+    signer: DocumentSigner,
+    printed_at: datetime,
+    *,
+    server: str,
+    credential: Mapping[str, Any] | None = None,
+) -> bytes:
+    """The SK (EQV-4), PDF/A-3b with its credential and QR (:mod:`infra.document_pdf`); the SK's numbers stay in
+    the information dictionary, where a verifier of an SK made before credentials looks for them."""
     rows = [
         ("Nomor SK / Decree number", sk.sk_number),
+        ("Tanggal / Date", sk.issued_on),
         ("Nomor registrasi / Registration number", sk.registration_number),
         ("Nama / Name", sk.applicant_name),
         ("Perguruan tinggi / University", f"{sk.university} ({sk.country})"),
         ("Program / Programme", f"{sk.programme} ({sk.foreign_level})"),
         ("Setara dengan / Equivalent to", sk.level),
-        ("Aturan / Rule", sk.rule_version),
-        ("Tanggal / Date", sk.issued_on),
     ]
-    table = Table([[text(k, bold), text(v)] for k, v in rows], colWidths=[62 * mm, 108 * mm])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story = [
-        text(TITLE[0], ParagraphStyle("title", fontName=fonts.bold, fontSize=14, leading=18)),
-        text(TITLE[1], ParagraphStyle("subtitle", fontName=fonts.italic, fontSize=12, leading=16)),
-        Spacer(0, 8 * mm),
-        table,
-        Spacer(0, 8 * mm),
-        text(
-            "Dokumen ini ditandatangani secara elektronik; keasliannya dapat diperiksa dengan sertifikat akar "
-            f"kredensial ({ROOT_CERTIFICATE_PATH}). / This document is signed electronically; its authenticity can "
-            f"be checked with the kredensial root certificate ({ROOT_CERTIFICATE_PATH})."
-        ),
-        text(f"Dibuat / Generated: {printed_at.astimezone(WIB).strftime('%Y-%m-%d %H:%M')} WIB"),
-    ]
-    document.build(story)
-    return buffer.getvalue()
+    if sk.replaces:
+        number, on = sk.replaces
+        rows.append(("Menggantikan / Replaces", f"SK {number} ({on}), setelah peninjauan kembali / after a review"))
+    statement = (
+        f"Ijazah tersebut setara dengan jenjang {sk.level} di Indonesia. / The diploma named is equivalent to the "
+        f"Indonesian level {sk.level}."
+    )
+    page = compose(
+        TITLE,
+        [fields(rows), Spacer(0, 4 * mm), text(statement)],
+        author="Direktorat Jenderal Pendidikan Tinggi",
+        subject=f"SK {sk.sk_number}",
+        server=server,
+        link=verification_link(credential, server),
+        signed_by=[f"a.n. {sk.signatory}", "Ditandatangani secara elektronik / Signed electronically"],
+    )
+    info = {SK_KEY: sk.sk_number, REGISTRATION_KEY: sk.registration_number, LEVEL_KEY: sk.level}
+    reason = "SK Penyetaraan Ijazah Luar Negeri / Foreign diploma equivalency"
+    return seal(
+        page,
+        kind=KIND,
+        server=server,
+        signer=signer,
+        reason=reason,
+        created=printed_at,
+        credential=credential,
+        info=info,
+    )
+
+
+def sk_fields(view: EquivalencyView, row: ApplicationRow, signatory: str) -> SkFields | None:
+    """The application's SK in force, with the SK a review replaced, or None while it has none."""
+    if not (row.sk_number and row.equal_level and row.decided_on):
+        return None
+    earlier = (view.decision(row.registration_number, n) for n in range(row.decisions - 1, 0, -1))
+    replaced = next((d for d in earlier if d is not None and d.sk_number and d.sk_number != row.sk_number), None)
+    return SkFields(
+        sk_number=row.sk_number,
+        registration_number=row.registration_number,
+        applicant_name=row.applicant_name,
+        university=row.university,
+        programme=row.programme,
+        country=row.country,
+        foreign_level=row.level,
+        level=row.equal_level,
+        issued_on=row.decided_on,
+        signatory=signatory,
+        replaces=(replaced.sk_number, replaced.decided_on) if replaced is not None and replaced.sk_number else None,
+    )
+
+
+def sk_document(
+    view: EquivalencyView,
+    signer: DocumentSigner,
+    clock: Callable[[], datetime],
+    server: str,
+    signatory: str,
+    credential: Callable[[ApplicationRow], dict[str, Any] | None],
+    number: str,
+) -> bytes | None:
+    """The signed SK of equivalency (EQV-4), or None while the application has none."""
+    row = view.application(number)
+    sk = sk_fields(view, row, signatory) if row is not None else None
+    if row is None or sk is None:
+        return None
+    return render_sk_pdf(sk, signer, clock(), server=server, credential=credential(row))
 
 
 def is_sk_pdf(data: bytes) -> bool:

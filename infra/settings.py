@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import unicodedata
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -76,6 +77,12 @@ class Settings(BaseModel):
     sivil_ipv6_prefix: int = _count(56, 32, 64, "bits of an IPv6 prefix counted as one client")
     trusted_proxies: tuple[str, ...] = Field((), description="comma-separated proxy addresses")
     public_url: str = Field("", description="empty (http://HOST:PORT) or an http(s) URL with a host")
+    sk_signatory: str = Field(
+        "Direktur Jenderal Pendidikan Tinggi",
+        min_length=3,
+        max_length=200,
+        description="the office (jabatan) that signs SKs of equivalency and replacement letters (EQV-4, EQV-7)",
+    )
     files_dir: Path = Field(NO_PATH, description="the file store (empty: DATA_DIR/files)")
     max_upload_bytes: int = _count(10485760, 1, 1 << 30, "bytes of one uploaded file")
     max_uploads: int = _count(8, 1, 1000, "uploads one API process receives at once")
@@ -152,6 +159,14 @@ class Settings(BaseModel):
         if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment):
             raise ValueError("expected empty or an http(s) URL with a host, no query")
         return value.rstrip("/")
+
+    @field_validator("sk_signatory")
+    @classmethod
+    def _sk_signatory(cls, value: str) -> str:
+        value = unicodedata.normalize("NFC", " ".join(value.split()))
+        if any(not char.isprintable() for char in value):
+            raise ValueError("expected printable text, the office that signs SKs")
+        return value
 
     @field_validator("tsa_url")
     @classmethod

@@ -162,6 +162,17 @@ CREDENTIAL_KINDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("registrationNumber", "Nomor registrasi / Registration number"),
         ),
     ),
+    "NotYetCompetentCredential": (
+        "Surat Keterangan Belum Kompeten / Letter of Not Yet Competent",
+        (
+            ("name", "Nama / Name"),
+            ("letterNumber", "Nomor surat / Letter number"),
+            ("skemaTitle", "Skema / Scheme"),
+            ("lspCode", "LSP"),
+            ("issuedOn", "Tanggal / Date"),
+            ("notYetCompetentUnits", "Unit belum kompeten / Units not yet competent"),
+        ),
+    ),
     "EquivalencyCredential": (
         "SK Penyetaraan Ijazah / Equivalency decree",
         (

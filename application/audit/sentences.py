@@ -446,7 +446,6 @@ NEVER_PERSONAL = frozenset(
         "Licence.Amended",
         "Licence.Granted",
         "Licence.RemoteAssessmentDecided",
-        "PddiktiImport.Recorded",  # counts and line numbers of a feed's run; no value of any line
         "Committee.AsesorNumberChanged",
         "Committee.AsesorNumberDeclared",
         "Committee.MemberAppointed",

@@ -215,6 +215,8 @@ _TYPES = (
     "EquivalencyHolder",
     "AnnulmentStatement",
     "CredentialAnnulment",
+    "NotYetCompetentCredential",
+    "NotYetCompetentHolder",
 )
 _TEXT_TERMS = (
     "nina",
@@ -242,8 +244,9 @@ _TEXT_TERMS = (
     "issuerKind",
     "category",
     "grade",
+    "letterNumber",
 )
-_LIST_TERMS = ("certifications", "competencyUnits")
+_LIST_TERMS = ("certifications", "competencyUnits", "notYetCompetentUnits")
 _DATE_TERMS = ("graduationDate", "effectiveOn", "decidedOn", "printedOn", "issuedOn", "validThru", "approvedOn")
 _BOOLEAN_TERMS = ("annulled", "voidFromStart")
 # Never define a term an Open Badges 3.0 type defines in its own protected scope (``result``, ``source``,

@@ -272,9 +272,14 @@ def verify_pdf_command(
             lines.append(f"root certificate: published at {url} (--server)")
         else:
             lines.append(f"root certificate: published at {url}, the server this PDF names")
-    from infra.equivalency_pdf import is_sk_pdf, verify_sk_pdf  # the SK of equivalency (EQV-4) is signed alike
+    from infra.document_verify import document_kind, verify_document_pdf  # every other document (issue 33)
+    from infra.equivalency_pdf import is_sk_pdf, verify_sk_pdf  # an SK made before issue 33
 
     asked = None if offline else (server or named)
+    if document_kind(data) is not None:
+        with _quiet_parsers():
+            verdict, checked = verify_document_pdf(data, keys, roots=roots or (), base_url=asked, http_get=get)
+        return verdict, [*lines, *checked]
     if is_sk_pdf(data):
         with _quiet_parsers():
             verdict, checked = verify_sk_pdf(data, keys, roots=roots or (), base_url=asked, http_get=get)

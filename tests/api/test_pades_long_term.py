@@ -55,7 +55,7 @@ from tests.tsa import LocalTsa, local_tsa
 
 SK = SkFields(
     "SK-0001/PENYETARAAN/2026", "PIJ-2026-0001", "Siti Rahma", "University of Melbourne", "Computer Science",
-    "AU", "Bachelor", "S1", "AU-BACHELOR-2019", "2026-03-02",
+    "AU", "Bachelor", "S1", "2026-03-02", "Direktur Jenderal Pendidikan Tinggi",
 )  # fmt: skip
 
 
@@ -97,7 +97,7 @@ def dpi(pki: tuple[DocumentSigner, Path]) -> bytes:
     )  # fmt: skip
     row = DpiRow("001002", "2020001", None, None, None, (line,))
     holder = DpiHolder("Siti Aminah", "Universitas Contoh", "55201", "Informatika")
-    return render_dpi_pdf(row, holder, pki[0], AT)
+    return render_dpi_pdf(row, holder, pki[0], AT, server=SERVER)
 
 
 KINDS = ["sivil", "sk", "dpi"]

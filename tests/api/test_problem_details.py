@@ -98,6 +98,15 @@ BAD: dict[tuple[str, str], Bad] = {
     ("GET", "/dpi/{university_code}/{nim}/credential.json"): Bad(
         "GET", "/dpi/001002/2022001/credential.json", 401, "not-authorized"
     ),
+    ("GET", "/sertifikat/{registration_number}/certificate.pdf"): Bad(
+        "GET", "/sertifikat/1/certificate.pdf", 401, "not-authorized"
+    ),
+    ("GET", "/assessments/{assessment_id}/bk-letter.pdf"): Bad(
+        "GET", "/assessments/00000000-0000-0000-0000-000000000000/bk-letter.pdf", 401, "not-authorized"
+    ),
+    ("GET", "/equivalency/{registration_number}/replacement.pdf"): Bad(
+        "GET", "/equivalency/PI-2026-000001/replacement.pdf", 401, "not-authorized"
+    ),
     # Signing in to the pages (issue 29): an address elsewhere as next, a callback of no sign-in.
     ("GET", "/signin"): Bad("GET", "/signin?next=//evil.example", 400, "rule-violation"),
     ("GET", "/signin/callback"): Bad("GET", "/signin/callback?code=x&state=y", 400, "invalid-request"),
