@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from api.sivil.page import HEADERS, STYLE
+from api.html_page import HEADERS, STYLE
 
 __all__ = ["HEADERS", "Shown", "code_form", "ended_page", "not_found_page", "shared_page"]
 
