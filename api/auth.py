@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
 from api.oidc.verifier import OIDCVerifier, Refused
+from api.verified_tokens import VerifiedTokens
 from application.authorization import lacks_institution
 from domain.assessment.numbers import parse_candidate_number, parse_number
 from domain.audit import Actor, Role
@@ -42,6 +44,7 @@ class SignIn:
     secret: str
     dev_tokens: bool = True  # False on a production install without KREDENSIAL_ALLOW_DEV_TOKENS=1
     oidc: OIDCVerifier | None = None
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens, compare=False, repr=False)
 
     def actor(self, authorization: str | None) -> Actor | None:
         """The caller, or None when no token was sent; a bad token is refused, never ignored. May fetch an issuer's
@@ -50,19 +53,23 @@ class SignIn:
         if token is None:
             return None
         try:
-            if self._is_development(token):
-                return self._development(token)
-            if self.oidc is None:
-                raise Refused("no OpenID Connect issuer is configured")
-            return self.oidc.verify(token)
+            return self.verified.actor(token, self._verify)
         except Refused as e:
             log.debug("bearer token refused: %s", e)  # the reason only: never the token
             raise NotAuthorized(NOT_VALID) from None
 
+    def _verify(self, token: str) -> tuple[Actor, Callable[[], bool]]:
+        """The actor, and whether its verdict still holds (an issuer's token: while its key set is current)."""
+        if self._is_development(token):
+            return self._development(token), _always
+        if self.oidc is None:
+            raise Refused("no OpenID Connect issuer is configured")
+        return self.oidc.verify_current(token)
+
     async def actor_async(self, authorization: str | None) -> Actor | None:
         """As :meth:`actor`; an issuer's token is verified in a thread, since its keys may have to be fetched."""
         token = _bearer(authorization)
-        if token is None or self.oidc is None or self._is_development(token):
+        if token is None or self.oidc is None or self.verified.known(token) or self._is_development(token):
             return self.actor(authorization)
         return await asyncio.to_thread(self.actor, authorization)
 
@@ -88,6 +95,10 @@ class SignIn:
             # Issue 27, defect 7: a bound role without its institution once acted nationally.
             raise Refused(f"a {actor.role} token names its institution")
         return actor
+
+
+def _always() -> bool:
+    return True
 
 
 def _bearer(authorization: str | None) -> str | None:

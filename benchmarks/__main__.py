@@ -12,12 +12,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import chain, imports, loads, rebuild, report, reservations, sivil
+from benchmarks import api_reservations, chain, imports, loads, rebuild, report, reservations, sivil
 from benchmarks.figures import Figure
 from benchmarks.stores import STORES
 
 FULL = {
     "reservations": 2000,
+    "api_reservations": 1000,
     "history": 1000,
     "students_per_programme": 680,  # about 100,000 semester reports
     "lookups": 500,
@@ -26,6 +27,7 @@ FULL = {
 }  # about 100,000 reports
 QUICK = {
     "reservations": 300,
+    "api_reservations": 300,
     "history": 300,
     "students_per_programme": 40,
     "lookups": 200,
@@ -54,6 +56,9 @@ def main() -> None:
     started = time.monotonic()
     benches: dict[str, Callable[[str], list[Figure]]] = {
         "reservations": lambda store: reservations.measure(store, sizes["reservations"], repeats),
+        "reservations through the API": lambda store: api_reservations.measure(
+            store, sizes["api_reservations"], repeats
+        ),
         "loads": lambda store: loads.measure(store, sizes["history"], repeats),
         # One run at full size: 100,000 lines are their own average, and three would not fit in 15 minutes.
         "import and catch-up": lambda store: imports.measure(store, sizes["students_per_programme"], heavy),

@@ -30,6 +30,10 @@ class Place:
     database_url: str  # empty for SQLite
 
     def settings(self) -> Settings:
+        return Settings.from_env(self.env())
+
+    def env(self) -> dict[str, str]:
+        """The settings as a ``kredensial`` process reads them from its environment."""
         env = {
             "KREDENSIAL_DATA_DIR": str(self.directory / "var"),
             "KREDENSIAL_SECRET": "bench-secret-" + "x" * 32,
@@ -41,7 +45,7 @@ class Place:
             key, chain = development_pki(self.directory / "pki")  # PostgreSQL wants the PDF signing files named
             env["KREDENSIAL_PDF_SIGNING_KEY"], env["KREDENSIAL_PDF_SIGNING_CHAIN"] = str(key), str(chain)
             env["KREDENSIAL_PUBLIC_URL"] = "http://127.0.0.1:8000"  # the credentials' issuer is named after it
-        return Settings.from_env(env)
+        return env
 
 
 @contextmanager

@@ -53,9 +53,9 @@ from domain.registry.student import Student
 from infra.credentials.keys import IssuerKeys
 from infra.database import (
     RECONNECT_TIMEOUT,
+    IdleCheck,
     PostgresReadStore,
     SQLiteReadStore,
-    check_or_purge,
     connection_pool,
     schema_lock,
 )
@@ -160,12 +160,15 @@ def event_store_env(settings: Settings, application: str = Diplomas.name, pool_k
 
 def quick_recovery(application: Service) -> None:
     """The event store's pool checks connections (POSTGRES_PRE_PING) with psycopg_pool's own check, which after
-    a restart finds its dead connections one backoff step at a time; ours drops them all at once, and it gives
+    a restart finds its dead connections one backoff step at a time; ours drops them all at once (and skips the
+    connections used within CHECK_AFTER_IDLE), and it gives
     up reconnecting as soon as the read stores' pools do (RECONNECT_TIMEOUT). The library builds that pool
     itself, so both are set on it here (``_check`` is where psycopg_pool keeps the check)."""
     pool = getattr(getattr(application.recorder, "datastore", None), "pool", None)
-    if pool is not None and getattr(pool, "_check", None) is not None:
-        pool._check = functools.partial(check_or_purge, pool)
+    if pool is not None and getattr(pool, "_check", None) is not None and not isinstance(pool._check, IdleCheck):
+        check = IdleCheck()  # and only connections idle for a while (issue 35, item 5), as the shared pool's
+        check.pool = pool
+        pool._check = check
         pool.reconnect_timeout = RECONNECT_TIMEOUT
 
 

@@ -7,8 +7,9 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -128,15 +129,48 @@ class _PostgresTransaction:
 RECONNECT_TIMEOUT = 10.0
 
 
+# A connection drawn again within this many seconds of its last checkout is not checked (issue 35, item 5): a round
+# trip per checkout was one of a command's five. One used that recently is rarely dead, and if it is, the first
+# statement fails before anything was written: the event store's retry and the read stores' retry take another,
+# and ``purge_if_broken`` has every idle connection tested at once.
+CHECK_AFTER_IDLE = 30.0
+_now = time.monotonic  # a test moves it on to make the pool's connections idle
+
+
+class IdleCheck:
+    """psycopg_pool's ``check``, for connections idle longer than ``after`` seconds (and new ones): a checkout is
+    stamped on the connection, and a recent stamp skips the round trip."""
+
+    def __init__(self, after: float = CHECK_AFTER_IDLE) -> None:
+        self.after = after
+        self.pool: ConnectionPool[Any] | None = None
+
+    def __call__(self, conn: psycopg.Connection[Any]) -> None:
+        now = _now()
+        last: float | None = getattr(conn, "_kredensial_checked_out", None)
+        conn._kredensial_checked_out = now  # type: ignore[attr-defined]
+        if last is not None and now - last < self.after:
+            return
+        assert self.pool is not None, "IdleCheck.pool is set once the pool exists"
+        check_or_purge(self.pool, conn)
+
+
 def check_or_purge(pool: ConnectionPool[Any], conn: psycopg.Connection[Any]) -> None:
-    """psycopg_pool's connection check, run as each connection leaves the pool; on the first dead one it tests
-    every idle connection at once. A restart or pg_terminate_backend kills them all together, and the pool
+    """psycopg_pool's connection check, run as a connection idle for a while leaves the pool; on the first dead one
+    it tests every idle connection at once. A restart or pg_terminate_backend kills them all together, and the pool
     would otherwise find them one by one, sleeping 1 s, 2 s, 4 s... between them (its backoff)."""
     try:
         ConnectionPool.check_connection(conn)
     except Exception:
         pool.check()  # drops the dead ones and opens replacements; the caller then gets a fresh one
         raise
+
+
+def purge_if_broken(pool: ConnectionPool[Any], conn: psycopg.Connection[Any]) -> None:
+    """A connection that broke in use (unchecked, as it was used recently): its idle siblings likely died with it
+    (a restart), so they are all tested now, and the retry draws a live one rather than the next dead one."""
+    if conn.broken or conn.closed:
+        pool.check()
 
 
 @contextmanager
@@ -167,16 +201,18 @@ def connection_pool(url: str, *, max_size: int) -> ConnectionPool[Any]:
     one (a short command never opens more than it uses; an idle pool shrinks back after ten minutes).
 
     Connections are in autocommit, as both the event store and the read stores expect; a session left idle inside a
-    transaction (a client that died mid-command) frees its locks after 5 s. ``check`` tests each connection as it
-    leaves the pool, so one dropped by a server restart or pg_terminate_backend (even while idle) is replaced
-    instead of failing the request that drew it. ``timeout``: the event store's wait for a connection, which the
-    library retries ten times (so an outage answers Unavailable in about 12 s); read stores wait longer, once.
+    transaction (a client that died mid-command) frees its locks after 5 s. ``check`` tests a connection idle for
+    CHECK_AFTER_IDLE as it leaves the pool, so one dropped by a server restart or pg_terminate_backend while idle is
+    replaced instead of failing the request that drew it (a recent one: see CHECK_AFTER_IDLE). ``timeout``: the event
+    store's wait for a connection, which the library retries ten times (so an outage answers Unavailable in about
+    12 s); read stores wait longer, once.
     ``reconnect_timeout``: see RECONNECT_TIMEOUT."""
 
     def configure(conn: psycopg.Connection[Any]) -> None:
         conn.autocommit = True
         conn.execute("SET idle_in_transaction_session_timeout = '5s'")
 
+    check = IdleCheck()
     pool: ConnectionPool[Any] = ConnectionPool(
         url,
         min_size=0,
@@ -185,11 +221,12 @@ def connection_pool(url: str, *, max_size: int) -> ConnectionPool[Any]:
         # Named by process, so that an operator (and the budget's test) can count what each process holds.
         kwargs={"autocommit": True, "row_factory": dict_row, "application_name": f"kredensial/{os.getpid()}"},
         configure=configure,
-        check=lambda conn: check_or_purge(pool, conn),
+        check=check,
         timeout=1.0,
         reconnect_timeout=RECONNECT_TIMEOUT,
         max_idle=600,
     )
+    check.pool = pool
     return pool
 
 
@@ -225,9 +262,23 @@ class PostgresReadStore:
 
     @contextmanager
     def transaction(self) -> Iterator[_PostgresTransaction]:
-        # A write is never retried here: whether a broken COMMIT took effect is unknown.
-        with _unavailable_on_failure(), self.pool.connection(self.wait) as conn, conn.transaction():
-            yield _PostgresTransaction(conn)
+        # A write is never retried once begun: whether a broken COMMIT took effect is unknown. Its BEGIN is: a
+        # connection that died while unchecked (used recently, CHECK_AFTER_IDLE) fails there, before any write.
+        with _unavailable_on_failure():
+            for attempt in (1, 2):
+                with self.pool.connection(self.wait) as conn:
+                    began = conn.transaction()
+                    try:
+                        began.__enter__()
+                    except psycopg.OperationalError:
+                        if attempt == 2 or not (conn.broken or conn.closed):
+                            raise
+                        purge_if_broken(self.pool, conn)
+                        continue
+                    with ExitStack() as stack:
+                        stack.push(began)  # commits, or rolls back on an error, as ``with conn.transaction()``
+                        yield _PostgresTransaction(conn)
+                    return
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         """A read is idempotent, so one whose connection broke under it is retried once, on a fresh connection."""
@@ -239,6 +290,7 @@ class PostgresReadStore:
                     except psycopg.OperationalError:
                         if attempt == 2 or not (conn.broken or conn.closed):
                             raise
+                        purge_if_broken(self.pool, conn)
         raise AssertionError("unreachable")
 
     def close(self) -> None:

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
+from psycopg import Connection
+from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
+
+from infra.database import purge_if_broken
 
 POOL_KEY = "KREDENSIAL_SHARED_POOL"
 
@@ -31,6 +37,17 @@ def register_pool(pool: ConnectionPool[Any]) -> str:
 
 
 class _SharedPoolDatastore(PostgresDatastore):
+    @contextmanager
+    def get_connection(self) -> Iterator[Connection[DictRow]]:
+        """The library's, and a connection that broke in use has its idle siblings tested before the library's
+        retry draws the next (connections used recently are not checked on checkout: infra/database.py)."""
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            except BaseException:
+                purge_if_broken(self.pool, conn)
+                raise
+
     def close(self) -> None:
         """Not the datastore's to close (the library closes it on ``Application.close`` and on garbage collection)."""
 

@@ -92,6 +92,15 @@ class IssuerKeys:
             raise KeysUnavailable(f"no key {kid!r} in the JWKS of {self.issuer.issuer}")
         return found
 
+    @property
+    def generation(self) -> int:
+        """Which fetched set is in use: a token verified under it may be kept while :meth:`current` holds."""
+        return self.fetches
+
+    def current(self, generation: int) -> bool:
+        """The set of ``generation`` is still the one in use, and young enough to be used without a refresh."""
+        return self._loaded and generation == self.fetches and self._clock() - self._fetched_at < MAX_AGE
+
     def endpoints(self) -> Endpoints:
         """The issuer's authorization and token endpoints, discovered once; after a failure, asked again at most
         every ten seconds (a flood of sign-in clicks while the provider is down is not passed on)."""

@@ -48,6 +48,11 @@ class OIDCVerifier:
         return self.issuers.named(iss) is not None
 
     def verify(self, token: str) -> Actor:
+        return self.verify_current(token)[0]
+
+    def verify_current(self, token: str) -> tuple[Actor, Callable[[], bool]]:
+        """The actor, and whether the issuer's key set it was verified with is still current: a token kept as
+        verified (api/verified_tokens.py) stops passing when its key is withdrawn, as :meth:`verify` would."""
         if len(token) > MAX_TOKEN_CHARS:
             raise Refused("the token is too long")
         try:
@@ -58,8 +63,10 @@ class OIDCVerifier:
         issuer = self.issuers.named(unverified.get("iss"))
         if issuer is None:
             raise Refused("no configured issuer has this iss")
+        keys = self.keys[issuer.issuer]
+        generation = keys.generation  # before: a set fetched meanwhile makes the verdict stale at once
         claims = self._verified(token, header, issuer)
-        return self._actor(issuer, claims)
+        return self._actor(issuer, claims), lambda: keys.current(generation)
 
     def verify_id_token(self, token: str, issuer: Issuer, *, client_id: str, nonce: str) -> dict[str, Any]:
         """An ID token this server asked for as ``client_id`` (OpenID Connect Core, 3.1.3.7): signed with the issuer's

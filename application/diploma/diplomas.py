@@ -39,9 +39,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
     def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
+        # The student's programme names the sequence whose turn this waits for; the first attempt decides on it as
+        # loaded here (it is saved with the decision, so a change meanwhile conflicts and the rerun reloads it).
+        loaded = [self._student(university_code, nim)]
+        # PIN-1: the reservations of one sequence (university, programme, year) take turns in this process; other
+        # sequences' go on meanwhile. The turn only spares reruns: uniqueness is the sequence's version and the claim
+        # (a year turning at midnight, or a programme changed meanwhile, only means a rerun).
+        serial = f"nina-sequences/{university_code}/{loaded[0].prodi_code}/{self.today().year}"
 
         def command() -> NinaReceipt:
-            student = self._student(university_code, nim)
+            student = loaded.pop() if loaded else self._student(university_code, nim)
             diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
@@ -73,8 +80,7 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             position = self.commit(sequence, diploma, claim, student)
             return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
 
-        # PIN-1: a university's reservations claim from its prodi-years' sequences: taken in turn in this process
-        return self.retrying(command, serial=f"nina-sequences/{university_code}")
+        return self.retrying(command, serial=serial)
 
     def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)

@@ -9,7 +9,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
+
+import pytest
 
 from application.receipt import Receipt
 from domain.diploma.diploma import Diploma
@@ -23,13 +25,14 @@ STUDENTS = 40
 T = TypeVar("T")
 
 
-def eligible_students(world: World, count: int) -> list[str]:
-    """``count`` S1 students eligible under PISN-2021: 6 semesters, 120 sks passed, IPK 3.50."""
-    world.university()
-    world.programme()
-    nims = [f"2020{i:03d}" for i in range(1, count + 1)]
+def eligible_students(world: World, count: int, prodi: str = PRODI, first: int = 1) -> list[str]:
+    """``count`` S1 students of ``prodi`` eligible under PISN-2021: 6 semesters, 120 sks passed, IPK 3.50."""
+    if first == 1:
+        world.university()
+    world.programme(prodi=prodi)
+    nims = [f"2020{i:03d}" for i in range(first, first + count)]
     for nim in nims:
-        world.student(nim)
+        world.student(nim, prodi=prodi)
         world.semesters(nim, 6, passed=120)
     return nims
 
@@ -94,3 +97,74 @@ def test_PIN_2_concurrent_reservations_for_the_same_student_reserve_exactly_one_
     events = reservation_events(world)
     assert sorted(e.nim for e in events) == nims
     assert sorted(e.nina.sequence for e in events) == list(range(1, len(nims) + 1))
+
+
+OTHER_PRODI = "55202"
+
+
+def sequences_of(results: list[Receipt | Exception], prodi: str) -> list[int]:
+    return sorted(
+        NINA.parse(r.nina, prodi_code=prodi).sequence
+        for r in results
+        if isinstance(r, Receipt) and r.nina and r.nina.startswith(prodi)
+    )
+
+
+def test_PIN_1_concurrent_reservations_in_two_prodis_of_one_university_number_each_sequence_from_1(
+    world: World,
+) -> None:
+    first = eligible_students(world, STUDENTS // 2)
+    other = eligible_students(world, STUDENTS // 2, prodi=OTHER_PRODI, first=STUDENTS // 2 + 1)
+
+    results = all_at_once([reserve(world, nim) for pair in zip(first, other, strict=True) for nim in pair])
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert sequences_of(results, PRODI) == list(range(1, STUDENTS // 2 + 1))
+    assert sequences_of(results, OTHER_PRODI) == list(range(1, STUDENTS // 2 + 1))
+
+
+def test_PIN_1_writers_take_turns_per_sequence_not_per_university(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a reservation of one prodi's sequence is held inside its command, another prodi's goes through, and a
+    second reservation of the held sequence waits for its turn (issue 35)."""
+    [held, waiting] = eligible_students(world, 2)
+    [elsewhere] = eligible_students(world, 1, prodi=OTHER_PRODI, first=3)
+    inside, release = threading.Event(), threading.Event()
+    commit = world.app.commit
+
+    def slow_commit(*aggregates: Any) -> Any:
+        sequence = next((a for a in aggregates if isinstance(a, NINASequence)), None)
+        if sequence is not None and sequence.prodi_code == PRODI and not release.is_set():
+            inside.set()
+            assert release.wait(timeout=30)
+        return commit(*aggregates)
+
+    monkeypatch.setattr(world.app, "commit", slow_commit)
+    outcomes: dict[str, Receipt | Exception] = {}
+
+    def run(nim: str) -> threading.Thread:
+        def body() -> None:
+            try:
+                outcomes[nim] = world.reserve(nim)
+            except Exception as error:
+                outcomes[nim] = error
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        return thread
+
+    holder = run(held)
+    assert inside.wait(timeout=30)
+    second, other = run(waiting), run(elsewhere)
+    other.join(timeout=30)
+    assert not other.is_alive(), "a reservation in another prodi waited for this prodi's turn"
+    second.join(timeout=0.3)
+    assert second.is_alive(), "the second reservation of the held sequence did not wait for its turn"
+    release.set()
+    holder.join(timeout=30)
+    second.join(timeout=30)
+    got = {nim: r.nina for nim, r in outcomes.items() if isinstance(r, Receipt)}
+    assert got.keys() == {held, waiting, elsewhere}, outcomes
+    assert NINA.parse(got[elsewhere], prodi_code=OTHER_PRODI).sequence == 1
+    assert sorted(NINA.parse(got[n], prodi_code=PRODI).sequence for n in (held, waiting)) == [1, 2]

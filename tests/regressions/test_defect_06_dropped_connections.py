@@ -162,6 +162,34 @@ def test_PIN_6_after_the_apps_backends_are_killed_the_next_query_mutation_and_lo
     assert trail_size(container, nina) == 3
 
 
+@ONLY_POSTGRES
+def test_PIN_6_connections_used_recently_are_not_checked_and_ones_killed_after_being_idle_are_replaced_by_the_check(
+    container: Container, world: World, http: Http, nina: str, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 35, item 5: no round trip per checkout; a connection idle for CHECK_AFTER_IDLE is checked as it leaves
+    the pool, so one killed while idle never reaches a request (the retries are for the recently used)."""
+    checks: list[object] = []
+    check = database.check_or_purge
+    monkeypatch.setattr(database, "check_or_purge", lambda pool, conn: (checks.append(conn), check(pool, conn)))
+    assert http.gql(DIPLOMA, OPERATOR)["data"]["diploma"]["fullName"] == "Siti Aminah"
+    assert http.register_student("2023004")["__typename"] == "Accepted"
+    checks.clear()
+    assert http.gql(DIPLOMA, OPERATOR)["data"]["diploma"]["fullName"] == "Siti Aminah"
+    assert http.register_student("2023005")["__typename"] == "Accepted"
+    assert checks == []  # every connection drawn had been used a moment ago
+
+    idle = time.monotonic() + database.CHECK_AFTER_IDLE + 1
+    monkeypatch.setattr(database, "_now", lambda: idle)  # every connection in the pool is now idle that long
+    assert kill_backends(postgres_url) > 0
+    body = http.gql(DIPLOMA, OPERATOR)
+    assert "errors" not in body, body
+    assert body["data"]["diploma"]["fullName"] == "Siti Aminah"
+    assert http.register_student("2023006")["__typename"] == "Accepted"
+    assert checks, "a connection idle that long was handed out unchecked"
+    found = http.verify(nina, *http.challenge())
+    assert (found["__typename"], found["fullName"]) == ("VerifiedDiploma", "Siti Aminah")
+
+
 # --- the store stays down: a typed temporary answer, and the challenge is still good afterwards ----------------
 
 
