@@ -241,8 +241,12 @@ def main() -> None:
     parser.add_argument("--only", help="mutate only the files whose path contains this text")
     parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once (default 1: a shared machine)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--ids", help="judge only these mutants (ids separated by commas), e.g. last run's survivors")
     args = parser.parse_args()
     todo = mutants(args.only)
+    if args.ids:
+        wanted = set(args.ids.replace(",", " ").split())
+        todo = [m for m in todo if m.id in wanted]
     known = equivalent()
     if args.list:
         for m in todo:
