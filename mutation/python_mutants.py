@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from mutation.targets import SKIPPED_FUNCTIONS
 
-RULE_ID = re.compile(r"(PIN|PDP|API|SUB|ASM|EQV)-\d+(\.[a-z_]+)?")
+# EQV-2.12, ASM-6.identity, PDP.erasure, FILE.uploader, IDEM-1: a sub-rule's number or name after a dot.
+RULE_ID = re.compile(r"(PIN|PDP|API|SUB|ASM|EQV|IDEM|FILE)(-\d+(\.[a-z0-9_]+)?|\.[a-z_]+)")
 DECIMAL = re.compile(r"\d+\.\d+")
 FLIPS: dict[type, type] = {
     ast.Lt: ast.LtE,
@@ -105,6 +106,18 @@ class _Finder(ast.NodeVisitor):
         self.in_function = True
         try:
             self._body(node.body)
+        finally:
+            self.in_function = False
+            self.names.pop()
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        if self.in_function:
+            self.visit(node.body)
+            return
+        self.names.append("<lambda>")  # a lambda at import time runs when called: its tests are those calling one
+        self.in_function = True
+        try:
+            self.visit(node.body)
         finally:
             self.in_function = False
             self.names.pop()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mutation.imports import importers, independent
 from mutation.json_mutants import json_mutants
-from mutation.python_mutants import python_mutants
+from mutation.python_mutants import python_mutants, rule_ids_in
 from mutation.targets import RULE_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,3 +90,8 @@ def test_every_module_of_a_deciding_context_is_a_target() -> None:
         "domain/assessment/assessment.py",
         "domain/calendar.py",
     } <= set(RULE_MODULES)
+
+
+def test_a_sub_rule_by_number_or_name_is_a_rule_id_too() -> None:
+    source = 'def f():\n    return ("EQV-2.12", "PDP.erasure", "FILE.uploader", "IDEM-1", "ASM-6.identity", "VOID")\n'
+    assert rule_ids_in(source) == ["ASM-6.identity", "EQV-2.12", "FILE.uploader", "IDEM-1", "PDP.erasure"]
