@@ -130,9 +130,13 @@ def test_EQV_4_a_decision_records_its_rules_deferral_and_refusal_theirs() -> Non
     application.answer_deferral("Diunggah ulang", DAY, TEAM)
     rule = equivalence("AU", ForeignLevel.S1, application.features, DAY)
     application.equalise(rule, "SK-1", ("tim-a",), date(2026, 3, 3), TEAM)
-    corrected, deferred, _, equalised = application.collect_events()
+    corrected, deferred, answered, equalised = application.collect_events()
     assert isinstance(corrected, EquivalencyApplication.FeaturesCorrected) and corrected.rule_ids == ("EQV-4",)
+    assert (corrected.features, corrected.reason) == ((), "Bukan Honours menurut transkrip")
     assert isinstance(deferred, EquivalencyApplication.Deferred) and deferred.rule_ids == ("EQV-4",)
+    assert (deferred.reasons, deferred.on) == (("Transkrip tidak terbaca",), DAY)
+    assert isinstance(answered, EquivalencyApplication.DeferralAnswered)
+    assert (answered.answer, answered.on) == ("Diunggah ulang", DAY)
     assert isinstance(equalised, EquivalencyApplication.Equalised)
     assert (equalised.rule_ids, equalised.sk_number, equalised.deciders, equalised.on) == (
         ("EQV-2", "EQV-4"),
@@ -144,6 +148,9 @@ def test_EQV_4_a_decision_records_its_rules_deferral_and_refusal_theirs() -> Non
     application = registered()
     complete(application)
     application.collect_events()
+    with pytest.raises(RuleViolation) as attempt:
+        application.refuse((), ("tim-a",), DAY, TEAM)
+    refused("EQV-4", "reasons", attempt)
     application.refuse(("Program tidak diakui",), ("tim-a",), DAY, TEAM)
     [refusal] = application.collect_events()
     assert isinstance(refusal, EquivalencyApplication.Refused) and refusal.rule_ids == ("EQV-4",)
@@ -168,12 +175,18 @@ def test_EQV_5_nothing_to_collect_before_an_sk_and_a_collection_records_its_rule
 
 
 def test_EQV_7_a_replacement_letter_records_its_rule() -> None:
+    with pytest.raises(RuleViolation) as attempt:
+        registered().issue_replacement("SKP-1", "Nama salah ketik", DAY, TEAM)
+    refused("EQV-7", "registrationNumber", attempt)
     application = decided()
     application.collect_events()
     application.issue_replacement("SKP-1", "Nama salah ketik", date(2026, 3, 5), TEAM)
     [event] = application.collect_events()
     assert isinstance(event, AfterDecision.ReplacementIssued) and event.rule_ids == ("EQV-7",)
     assert (event.letter_number, event.reason, event.on) == ("SKP-1", "Nama salah ketik", date(2026, 3, 5))
+    with pytest.raises(RuleViolation) as attempt:
+        application.issue_replacement("SKP-1", "Lagi", date(2026, 3, 6), TEAM)
+    refused("EQV-7", "letterNumber", attempt)
 
 
 def test_EQV_8_only_a_decision_is_reviewed_and_a_review_is_decided_once() -> None:
