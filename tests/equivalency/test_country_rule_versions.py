@@ -72,3 +72,9 @@ def test_EQV_4_a_countrys_own_rule_wins_over_the_general_one_of_its_version(monk
     with pytest.raises(RuleViolation) as attempt:
         equivalence("AU", ForeignLevel.S1, NONE, date(2019, 12, 31))
     refused("EQV-4.rule", "level", attempt)
+
+
+def test_EQV_4_a_version_holds_one_rule_per_country_and_level() -> None:
+    """What under_version relies on to take a version's rule by its country and level alone."""
+    keys = [(r.version, r.country, r.level) for r in country_rules.rules()]
+    assert len(keys) == len(set(keys))
