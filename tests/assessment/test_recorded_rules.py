@@ -73,6 +73,11 @@ def test_each_decision_of_a_certified_assessment_records_its_rules(office: Offic
     assert events["AsesorAssigned"] == [("ASM-3",)]
     assert set(events["UnitRecommended"]) == {("ASM-4",)} and len(events["UnitRecommended"]) == 2
     assert events["Concluded"] == [("ASM-4",)]
+    for event in office.app.repository.event_store.get(assessment_id):
+        if type(event).__name__ in ("UnitRecommended", "Concluded"):
+            assert event.asesor_number == ASESOR and event.recommendation is Result.K
+        if type(event).__name__ == "UnitRecommended":
+            assert event.unit_code in UNITS
     assert events["PlenaryDecided"] == [("ASM-4", "ASM-6", "ASM-6.identity")]
     before_blangko, with_blangko = Step.REQUEST_BLANGKO, []
     steps = office.app.repository.event_store.get(assessment_id)
@@ -90,5 +95,10 @@ def test_an_appeal_and_its_decision_record_their_rules(office: Office) -> None:
     events = recorded(office, assessment_id)
     assert events["Appealed"] == [("ASM-8",)]
     assert events["AppealDecided"] == [("ASM-8", "ASM-6.identity")]
+    by_kind = {type(e).__name__: e for e in office.app.repository.event_store.get(assessment_id)}
+    appealed, decided = by_kind["Appealed"], by_kind["AppealDecided"]
+    assert (appealed.grounds, appealed.on) == ("Asesor keliru", office.world.clock.now.date())
+    assert (decided.upheld, decided.decided_by, decided.remark) == (False, "ketua@lsp", "Ditolak")
+    assert decided.due is not None and decided.due.step is Step.ISSUE_BK_LETTER
     reopened = office.app.load(Assessment, assessment_id, "assessment", "")
     assert reopened.appealed and reopened.appeals == 1
