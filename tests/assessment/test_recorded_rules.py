@@ -5,6 +5,7 @@ supporting only that unit, each refusal's rule id and field, and the rule ids of
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -13,8 +14,21 @@ import pytest
 from domain.assessment.assessment import Assessment
 from domain.assessment.sop import Result, Step
 from domain.errors import RuleViolation
-from tests.assessment.lsp import ASESOR, KETUA, LSP, UNITS, Office, asesi
+from tests.assessment.lsp import (
+    ASESOR,
+    KABAG_ADMINISTRASI,
+    KABAG_SERTIFIKASI,
+    KETUA,
+    LSP,
+    UNITS,
+    Office,
+    asesi,
+    member,
+    wib,
+)
 from tests.world import World
+
+DAY = date(2024, 8, 1)  # a Thursday
 
 
 @pytest.fixture
@@ -102,3 +116,43 @@ def test_an_appeal_and_its_decision_record_their_rules(office: Office) -> None:
     assert decided.due is not None and decided.due.step is Step.ISSUE_BK_LETTER
     reopened = office.app.load(Assessment, assessment_id, "assessment", "")
     assert reopened.appealed and reopened.appeals == 1
+
+
+def appeal(office: Office, assessment_id: UUID) -> None:
+    office.app.appeal(lsp_code=LSP, assessment_id=assessment_id, grounds="Asesor keliru", cause=asesi())
+
+
+def test_ASM_8_only_an_announced_BK_is_appealed_once_each_refusal_naming_the_assessment(office: Office) -> None:
+    office.at(wib(DAY, 9))
+    assessment_id = office.assessed(Result.BK)
+    office.step(assessment_id, Step.INVITE_COMMITTEE, KABAG_SERTIFIKASI)
+    office.step(assessment_id, Step.PREPARE_DOCUMENTS, KABAG_ADMINISTRASI)
+    office.plenary(assessment_id, Result.BK)
+    refused(office, "ASM-8", "assessmentId", lambda: appeal(office, assessment_id))  # BK, not announced yet
+    office.step(assessment_id, Step.ANNOUNCE_RESULT, KABAG_SERTIFIKASI, reference="SK/LSP/2024/081")
+    decide = lambda who: office.app.decide_appeal(  # noqa: E731
+        lsp_code=LSP, assessment_id=assessment_id, upheld=False, remark="Ditolak", cause=who
+    )
+    refused(office, "ASM-8", "assessmentId", lambda: decide(KETUA))  # no appeal pending
+    office.at(wib(DAY + timedelta(days=15), 9))
+    refused(office, "ASM-8.deadline", "assessmentId", lambda: appeal(office, assessment_id))
+    office.at(wib(DAY + timedelta(days=14), 9))
+    appeal(office, assessment_id)
+    refused(office, "ASM-8", "assessmentId", lambda: appeal(office, assessment_id))  # pending
+    refused(office, "ASM-8.independence", "decidedBy", lambda: decide(member("komite-a")))
+    decide(KETUA)
+    refused(office, "ASM-8", "assessmentId", lambda: appeal(office, assessment_id))  # decided once
+
+
+def test_ASM_6_overdue_after_the_due_moment_while_in_the_SOP_only(office: Office) -> None:
+    assessment_id = office.assessed()
+    opened = office.app.load(Assessment, assessment_id, "assessment", "")
+    assert opened.due is not None
+    due = opened.due.at
+    assert not opened.overdue_at(due - timedelta(seconds=1))
+    assert not opened.overdue_at(due)
+    assert opened.overdue_at(due + timedelta(seconds=1))
+    appealed_id = office.decided(Result.BK)
+    appeal(office, appealed_id)
+    pending = office.app.load(Assessment, appealed_id, "assessment", "")
+    assert pending.due is not None and not pending.overdue_at(pending.due.at + timedelta(days=365))
