@@ -3,7 +3,12 @@ gave a recorded event one field's value in place of another's). Projections and 
 
 from __future__ import annotations
 
+from datetime import date
+
 from domain.assessment.asesor import Asesor
+from domain.assessment.evidence import RulesOfEvidence
+from domain.assessment.kinds import LicenceKind
+from domain.assessment.licence import Licence
 from domain.audit import Actor, Cause, Role
 
 BNSP = Cause(Actor("bnsp@test", Role.BNSP_OFFICER, None), request_id="r1")
@@ -25,3 +30,32 @@ def test_ASM_3_a_declared_relation_records_the_asesor_and_the_candidate() -> Non
         ASESOR,
         "PT Lain",
     )
+
+
+def test_ASM_2_an_amended_licence_records_its_lsp_and_terms() -> None:
+    licence = Licence.grant(
+        lsp_code="LSP-P1-UNIV",
+        kind=LicenceKind.FIRST_PARTY,
+        skema_codes=["SKM/OKUP/001"],
+        valid_from=date(2024, 1, 1),
+        valid_until=date(2026, 12, 31),
+        remote_assessment=False,
+        cause=BNSP,
+    )
+    licence.collect_events()
+    licence.amend(
+        skema_codes=["SKM/OKUP/001", "SKM/OKUP/002"],
+        valid_from=date(2024, 1, 1),
+        valid_until=date(2027, 12, 31),
+        remote_assessment=True,
+        cause=BNSP,
+    )
+    [amended] = licence.collect_events()
+    assert isinstance(amended, Licence.Amended) and amended.lsp_code == "LSP-P1-UNIV"
+    assert (amended.valid_until, amended.remote_assessment) == (date(2027, 12, 31), True)
+
+
+def test_ASM_4_the_rules_of_evidence_it_fails_are_named_in_order() -> None:
+    assert RulesOfEvidence(True, True, True, True).unmet() == []
+    assert RulesOfEvidence(True, False, True, False).unmet() == ["authentic", "sufficient"]
+    assert RulesOfEvidence(False, True, False, True).unmet() == ["valid", "current"]
