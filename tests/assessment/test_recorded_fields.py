@@ -3,13 +3,20 @@ gave a recorded event one field's value in place of another's). Projections and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from uuid import uuid4
+
+import pytest
 
 from domain.assessment.asesor import Asesor
 from domain.assessment.evidence import RulesOfEvidence
 from domain.assessment.kinds import LicenceKind
 from domain.assessment.licence import Licence
+from domain.assessment.people import Asesi
 from domain.audit import Actor, Cause, Role
+from domain.errors import RuleViolation
+from domain.personal import Sealed
 
 BNSP = Cause(Actor("bnsp@test", Role.BNSP_OFFICER, None), request_id="r1")
 ASESOR = "MET.000.001234 2019"
@@ -59,3 +66,15 @@ def test_ASM_4_the_rules_of_evidence_it_fails_are_named_in_order() -> None:
     assert RulesOfEvidence(True, True, True, True).unmet() == []
     assert RulesOfEvidence(True, False, True, False).unmet() == ["authentic", "sufficient"]
     assert RulesOfEvidence(False, True, False, True).unmet() == ["valid", "current"]
+
+
+def test_PDP_a_candidates_erasure_records_its_ground_once() -> None:
+    candidate = Asesi("LSP-P1-UNIV", "ASESI-0001", Sealed(uuid4(), "x"), "PT Contoh", BNSP)
+    with pytest.raises(RuleViolation) as attempt:
+        candidate.erase_personal_data(BNSP)
+    [failure] = attempt.value.failures
+    assert (failure.rule_id, failure.field) == ("PDP.erasure", "reason")
+    ground = replace(BNSP, reason="masa retensi berakhir")
+    assert candidate.erase_personal_data(ground) is True
+    assert candidate.erase_personal_data(ground) is False
+    assert [type(e).__name__ for e in candidate.collect_events()] == ["Registered", "PersonalDataErased"]
