@@ -13,7 +13,7 @@ from domain.assessment.asesor import Asesor
 from domain.assessment.evidence import RulesOfEvidence
 from domain.assessment.kinds import LicenceKind
 from domain.assessment.licence import Licence
-from domain.assessment.people import Asesi
+from domain.assessment.people import Asesi, Committee
 from domain.audit import Actor, Cause, Role
 from domain.errors import RuleViolation
 from domain.personal import Sealed
@@ -78,3 +78,23 @@ def test_PDP_a_candidates_erasure_records_its_ground_once() -> None:
     assert candidate.erase_personal_data(ground) is True
     assert candidate.erase_personal_data(ground) is False
     assert [type(e).__name__ for e in candidate.collect_events()] == ["Registered", "PersonalDataErased"]
+
+
+def test_ASM_6_identity_a_change_needs_a_reason_and_every_number_held_is_kept_once() -> None:
+    ketua = Cause(Actor("ketua@lsp", Role.KETUA_LSP, "LSP-P1-UNIV"), request_id="r2")
+    committee = Committee("LSP-P1-UNIV", ketua)
+    committee.appoint("komite-1", "MET.A", ketua)
+    with pytest.raises(RuleViolation) as attempt:  # no reason at all, not only an empty one
+        committee.change_asesor_number("komite-1", "MET.B", ketua)
+    [failure] = attempt.value.failures
+    assert (failure.rule_id, failure.field) == ("ASM-6.identity", "reason")
+    why = replace(ketua, reason="nomor baru dari BNSP")
+    committee.change_asesor_number("komite-1", "MET.B", why)
+    committee.change_asesor_number("komite-1", "MET.A", why)  # back to the first: held once
+    assert committee.held["komite-1"] == ["MET.A", "MET.B"]
+    assert committee.numbers_of("komite-1") == {"MET.A", "MET.B"}
+    committee.collect_events()
+    committee.dismiss("komite-9", ketua)  # not a member: nothing to dismiss
+    assert committee.collect_events() == []
+    committee.dismiss("komite-1", ketua)
+    assert [type(e).__name__ for e in committee.collect_events()] == ["MemberDismissed"]
