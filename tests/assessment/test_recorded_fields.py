@@ -80,6 +80,16 @@ def test_PDP_a_candidates_erasure_records_its_ground_once() -> None:
     assert [type(e).__name__ for e in candidate.collect_events()] == ["Registered", "PersonalDataErased"]
 
 
+def test_ASM_3_a_candidates_employer_change_is_recorded_only_when_it_changes() -> None:
+    candidate = Asesi("LSP-P1-UNIV", "ASESI-0001", Sealed(uuid4(), "x"), "PT Contoh", BNSP)
+    candidate.collect_events()
+    candidate.change_employer("PT Contoh", BNSP)
+    assert candidate.collect_events() == []
+    candidate.change_employer("PT Lain", BNSP)
+    [changed] = candidate.collect_events()
+    assert isinstance(changed, Asesi.EmployerChanged) and changed.employer == "PT Lain" == candidate.employer
+
+
 def test_ASM_6_identity_a_change_needs_a_reason_and_every_number_held_is_kept_once() -> None:
     ketua = Cause(Actor("ketua@lsp", Role.KETUA_LSP, "LSP-P1-UNIV"), request_id="r2")
     committee = Committee("LSP-P1-UNIV", ketua)
