@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
+from typing import cast
 from uuid import uuid4
 
 import pytest
 
 from domain.assessment.asesor import Asesor
 from domain.assessment.evidence import RulesOfEvidence
-from domain.assessment.kinds import LicenceKind
+from domain.assessment.kinds import LicenceKind, TukKind
 from domain.assessment.licence import Licence
 from domain.assessment.people import Asesi, Committee
+from domain.assessment.standards import Skema
+from domain.assessment.tuk import Tuk
 from domain.audit import Actor, Cause, Role
 from domain.errors import RuleViolation
 from domain.personal import Sealed
@@ -108,3 +112,17 @@ def test_ASM_6_identity_a_change_needs_a_reason_and_every_number_held_is_kept_on
     assert committee.collect_events() == []
     committee.dismiss("komite-1", ketua)
     assert [type(e).__name__ for e in committee.collect_events()] == ["MemberDismissed"]
+
+
+def test_ASM_5_a_tuk_records_a_facilities_change_only_and_names_itself_in_a_refusal() -> None:
+    tuk = Tuk("LSP-P1-UNIV", "TUK-01", "Lab Komputer 1", TukKind.SEWAKTU, ("internet",), BNSP)
+    tuk.collect_events()
+    tuk.verify_facilities(frozenset({"internet"}), BNSP)
+    assert tuk.collect_events() == []
+    for requirements in (frozenset(), frozenset({"internet", "webcam"})):
+        skema = cast(Skema, SimpleNamespace(code="SKM/OKUP/001", remote_requirements=requirements))
+        with pytest.raises(RuleViolation) as attempt:
+            tuk.check_remote_requirements(skema)
+        [failure] = attempt.value.failures
+        assert (failure.rule_id, failure.field) == ("ASM-5.tuk", "tukCode")
+    tuk.check_remote_requirements(cast(Skema, SimpleNamespace(code="S", remote_requirements=frozenset({"internet"}))))
