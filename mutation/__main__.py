@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -20,12 +22,21 @@ from pathlib import Path
 
 from mutation.json_mutants import json_mutants
 from mutation.python_mutants import PythonMutant, python_mutants, rule_ids_in
-from mutation.targets import CONTEXT_TESTS, PYTEST_ARGS, RULE_MODULES, RULESETS, TESTS, tests_for
+from mutation.targets import PYTEST_ARGS, RULE_MODULES, RULESETS, tests_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = ROOT / "mutation" / "equivalent.txt"
 COPIED = shutil.ignore_patterns(
-    ".venv", ".git", "var", "test-artifacts", "*.egg-info", ".pytest_cache", ".ruff_cache", "mutation-*"
+    ".venv",
+    ".git",
+    "var",
+    "test-artifacts",
+    "*.egg-info",
+    ".pytest_cache",
+    ".ruff_cache",
+    "mutation-*",
+    "node_modules",
+    ".mypy_cache",
 )
 TARGET = 0.97
 
@@ -38,6 +49,7 @@ class Mutant:
     what: str
     source_line: str
     text: str
+    scope: str | None  # "path::Outer.function" it is in; None: run at import time
 
 
 def mutants(only: str | None) -> list[Mutant]:
@@ -57,7 +69,8 @@ def mutants(only: str | None) -> list[Mutant]:
             key = (m.source_line, m.what)
             seen[key] += 1  # the same change twice on one line (e.g. two `<=`) is told apart by its order
             digest = hashlib.sha1(f"{path}|{m.source_line}|{m.what}|{seen[key]}".encode()).hexdigest()[:10]
-            found.append(Mutant(digest, path, m.line, m.what, m.source_line, m.text))
+            scope = f"{path}::{m.scope}" if m.scope else None
+            found.append(Mutant(digest, path, m.line, m.what, m.source_line, m.text, scope))
     return found
 
 
@@ -75,23 +88,24 @@ def equivalent() -> dict[str, str]:
     return known
 
 
-def run_tests(tree: Path, timeout: float, tests: tuple[str, ...]) -> tuple[str, float]:
-    """``survived``, ``killed`` or ``timeout`` (a mutant that loops is caught), and the seconds taken."""
-    env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("KREDENSIAL_REQUIRE_POSTGRES", None)
-    started = time.monotonic()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", *PYTEST_ARGS, *tests],
-            cwd=tree,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=timeout,
-        )
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - started
-    return ("survived" if done.returncode == 0 else "killed"), time.monotonic() - started
+@dataclass(frozen=True)
+class Baseline:
+    seconds: dict[str, float]  # node id -> seconds, unmutated
+    calls: dict[str, set[str]]  # "path::Outer.function" -> the node ids that call it
+
+    def tests(self, mutant: Mutant) -> list[str]:
+        """The tests that can see the mutant, quickest first: those calling its function, or for a mutant run at
+        import time every test of its target's list."""
+        pool = tests_for(mutant.path)
+        if mutant.scope is not None:
+            chosen = self.calls.get(mutant.scope, set())
+        else:
+            chosen = {
+                t
+                for t in self.seconds
+                if any(t == p or t.startswith(p.rstrip("/") + "/") or t.startswith(p + "::") for p in pool)
+            }
+        return sorted(chosen, key=lambda t: (self.seconds[t], t))
 
 
 def copy_tree(scratch: Path, name: str) -> Path:
@@ -100,20 +114,13 @@ def copy_tree(scratch: Path, name: str) -> Path:
     return tree
 
 
-def judge(mutant: Mutant, scratch: Path, timeout: float) -> str:
-    tree = copy_tree(scratch, mutant.id)  # its own copy: the working tree is never changed
-    try:
-        target = tree / mutant.path
-        target.write_text(mutant.text, "utf-8")
-        for cached in (target.parent / "__pycache__").glob(f"{target.stem}.*.pyc"):
-            cached.unlink()
-        return run_tests(tree, timeout, tests_for(mutant.path))[0]
-    finally:
-        shutil.rmtree(tree, ignore_errors=True)
+def pool(paths: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for p in paths for t in tests_for(p)))
 
 
-def baseline(scratch: Path) -> float:
-    """The unmutated copy must pass, and import from the copy, not from the working tree."""
+def baseline(scratch: Path, tests: tuple[str, ...]) -> tuple[Baseline, float]:
+    """The unmutated copy must pass, and import from the copy, not from the working tree. Its run records which
+    test calls which function of the targets (mutation/calls.py)."""
     tree = copy_tree(scratch, "baseline")
     probe = subprocess.run(
         [sys.executable, "-c", "import domain; print(domain.__file__)"],
@@ -124,12 +131,69 @@ def baseline(scratch: Path) -> float:
     )
     if not probe.stdout.strip().startswith(str(tree)):
         sys.exit(f"the copy imports {probe.stdout.strip()!r}, not its own modules: cannot mutate safely")
-    every = tuple(dict.fromkeys([*TESTS, *(t for tests in CONTEXT_TESTS.values() for t in tests)]))
-    outcome, seconds = run_tests(tree, 900, every)
+    out = scratch / "calls.json"
+    env = {**os.environ, "PYTHONPATH": str(tree), "MUTATION_CALLS": str(out)}
+    env.pop("KREDENSIAL_REQUIRE_POSTGRES", None)
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", *PYTEST_ARGS, "-p", "mutation.calls", *tests],
+        cwd=tree,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    seconds = time.monotonic() - started
     shutil.rmtree(tree, ignore_errors=True)
-    if outcome != "survived":
+    if done.returncode != 0:
+        print(done.stdout[-3000:])
         sys.exit("the fast tests fail without any mutation: fix them first (./run test tests/domain ...)")
-    return seconds
+    recorded = json.loads(out.read_text("utf-8"))
+    calls: dict[str, set[str]] = {}
+    for test, functions in recorded["calls"].items():
+        for function in functions:
+            calls.setdefault(function, set()).add(test)
+    return Baseline(recorded["tests"], calls), seconds
+
+
+class Worker:
+    """A warm process in its own copy of the tree (mutation/worker.py) that judges one mutant at a time."""
+
+    def __init__(self, tree: Path, tests: tuple[str, ...]) -> None:
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        env.pop("KREDENSIAL_REQUIRE_POSTGRES", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree)], check=False, stdout=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mutation.worker", *tests],
+            cwd=tree,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self._answer()  # ready
+
+    def _answer(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("a mutation worker died")
+        answer: dict[str, object] = json.loads(line)
+        return answer
+
+    def judge(self, mutant: Mutant, tests: list[str], timeout: float) -> tuple[str, float]:
+        assert self.process.stdin is not None
+        job = {"path": mutant.path, "text": mutant.text, "tests": tests, "timeout": timeout}
+        self.process.stdin.write(json.dumps(job) + "\n")
+        self.process.stdin.flush()
+        answer = self._answer()
+        return str(answer["outcome"]), float(answer["seconds"])  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
 
 
 def report(results: list[tuple[Mutant, str]], known: dict[str, str]) -> bool:
@@ -141,7 +205,7 @@ def report(results: list[tuple[Mutant, str]], known: dict[str, str]) -> bool:
             counts["equivalent"] += 1
             continue
         counts["killed" if outcome in ("killed", "timeout") else "survived"] += 1
-        if outcome == "survived":
+        if outcome in ("survived", "uncovered"):
             survivors.append(mutant)
     print(f"\n{'file':<46} {'mutants':>7} {'killed':>6} {'equiv':>5} {'alive':>5} {'score':>7}")
     ok = True
@@ -161,6 +225,7 @@ def report(results: list[tuple[Mutant, str]], known: dict[str, str]) -> bool:
         print("\nsurvived (add a test that fails on it, or list it in mutation/equivalent.txt with the reason):")
         for m in survivors:
             print(f"  {m.id}  {m.path}:{m.line}  {m.what}    | {m.source_line}")
+        # "uncovered": no test of the list calls the function the mutant is in
     stale = set(known) - {m.id for m, _ in results}
     if stale:
         print(f"\n(note: {len(stale)} id(s) in mutation/equivalent.txt matched no mutant of this run)")
@@ -174,10 +239,14 @@ def report(results: list[tuple[Mutant, str]], known: dict[str, str]) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(prog="./run mutation", description=__doc__)
     parser.add_argument("--only", help="mutate only the files whose path contains this text")
-    parser.add_argument("--jobs", type=int, default=2, help="mutants judged at once (default 2)")
+    parser.add_argument("--jobs", type=int, default=1, help="mutants judged at once (default 1: a shared machine)")
     parser.add_argument("--list", action="store_true", help="list the mutants and exit")
+    parser.add_argument("--ids", help="judge only these mutants (ids separated by commas), e.g. last run's survivors")
     args = parser.parse_args()
     todo = mutants(args.only)
+    if args.ids:
+        wanted = set(args.ids.replace(",", " ").split())
+        todo = [m for m in todo if m.id in wanted]
     known = equivalent()
     if args.list:
         for m in todo:
@@ -185,28 +254,42 @@ def main() -> None:
             print(f"{m.id}  {m.path}:{m.line}  {m.what}{flag}    | {m.source_line}")
         return
     started = time.monotonic()
+    pending = [m for m in todo if m.id not in known]
+    outcomes = {m.id: "equivalent" for m in todo if m.id in known}
+    tests = pool(sorted({m.path for m in pending}))
     with tempfile.TemporaryDirectory(prefix="kredensial-mutation-") as scratch_dir:
         scratch = Path(scratch_dir)
-        seconds = baseline(scratch)
-        timeout = max(60.0, 5 * seconds)
-        print(
-            f"{len(todo)} mutants, {args.jobs} at a time; the fast tests take {seconds:.1f}s unmutated "
-            f"(a mutant gets {timeout:.0f}s)",
-            flush=True,
-        )
-        pending = [m for m in todo if m.id not in known]
-        outcomes = {m.id: "equivalent" for m in todo if m.id in known}
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            for i, (mutant, outcome) in enumerate(
-                zip(pending, pool.map(lambda m: judge(m, scratch, timeout), pending), strict=True), start=1
-            ):
+        recorded, seconds = baseline(scratch, tests)
+        print(f"{len(todo)} mutants, {args.jobs} at a time; the fast tests take {seconds:.1f}s unmutated", flush=True)
+        idle: queue.Queue[Worker] = queue.Queue()
+        workers = [Worker(copy_tree(scratch, f"worker{i}"), tests) for i in range(args.jobs)]
+        for w in workers:
+            idle.put(w)
+
+        def judge(mutant: Mutant) -> tuple[str, float]:
+            selected = recorded.tests(mutant)
+            if not selected:
+                return "uncovered", 0.0  # no test calls its function: it survives without a run
+            timeout = 10 + 3 * sum(recorded.seconds[t] for t in selected)
+            worker = idle.get()
+            try:
+                return worker.judge(mutant, selected, timeout)
+            finally:
+                idle.put(worker)
+
+        spent = 0.0
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool_:
+            for i, (mutant, (outcome, took)) in enumerate(zip(pending, pool_.map(judge, pending), strict=True), 1):
                 outcomes[mutant.id] = outcome
-                if outcome == "survived":
-                    print(f"  [{i}/{len(pending)}] survived: {mutant.path}:{mutant.line}  {mutant.what}", flush=True)
+                spent += took
+                if outcome in ("survived", "uncovered"):
+                    print(f"  [{i}/{len(pending)}] {outcome}: {mutant.path}:{mutant.line}  {mutant.what}", flush=True)
                 elif i % 50 == 0:
-                    print(f"  [{i}/{len(pending)}] ...", flush=True)
+                    print(f"  [{i}/{len(pending)}] ... {spent / i:.2f}s a mutant", flush=True)
+        for w in workers:
+            w.close()
     ok = report([(m, outcomes[m.id]) for m in todo], known)
-    print(f"took {time.monotonic() - started:.0f}s")
+    print(f"took {time.monotonic() - started:.0f}s, {spent / max(len(pending), 1):.2f}s a mutant")
     sys.exit(0 if ok else 1)
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from mutation.targets import SKIPPED_FUNCTIONS
 
-RULE_ID = re.compile(r"(PIN|PDP|API|SUB|ASM|EQV)-\d+(\.[a-z_]+)?")
+# EQV-2.12, ASM-6.identity, PDP.erasure, FILE.uploader, IDEM-1: a sub-rule's number or name after a dot.
+RULE_ID = re.compile(r"(PIN|PDP|API|SUB|ASM|EQV|IDEM|FILE)(-\d+(\.[a-z0-9_]+)?|\.[a-z_]+)")
 DECIMAL = re.compile(r"\d+\.\d+")
 FLIPS: dict[type, type] = {
     ast.Lt: ast.LtE,
@@ -48,6 +49,9 @@ SYMBOLS: dict[type, str] = {
 ARITHMETIC: dict[type, type] = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.FloorDiv, ast.FloorDiv: ast.Mult}
 ARITHMETIC[ast.Mod] = ast.FloorDiv
 FAILURE_CALLS = {"Failure": 1, "violation": 1, "required": 2}  # position of the field argument
+# Date and count arithmetic moved by one: a deadline a day early or late.
+SHIFTED_CALLS = {"timedelta": ("days", "weeks", "hours"), "relativedelta": ("days", "months", "years")}
+SHIFTED_ARGUMENTS = {"add_working_days": 1, "add_working_days_from": 1, "add_working_hours": 1, "timedelta": 0}
 QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d+))?\}")
 DIGIT_RANGE = re.compile(r"\[(\d)-(\d)")
 
@@ -59,6 +63,7 @@ class Edit:
     node: ast.AST
     text: str
     what: str
+    scope: str | None = None  # the outermost function it is in (``Class.method``), None at import time
 
 
 def _paren(node: ast.AST) -> str:
@@ -81,18 +86,55 @@ class _Finder(ast.NodeVisitor):
         self.rule_ids = rule_ids
         self.damm_table = damm_table
         self.table_cells: set[int] = set()
+        self.names: list[str] = []  # the classes and function around the node visited
+        self.in_function = False
+        self.event_methods: set[str] = set()  # methods decorated with @event: calling one records an event
+
+    def _edit(self, node: ast.AST, text: str, what: str) -> None:
+        scope = ".".join(self.names) if self.in_function else None
+        self.edits.append(Edit(node, text, what, scope))
 
     # Where not to look -------------------------------------------------------------------------
 
     def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
         if node.name in SKIPPED_FUNCTIONS or any(_is_event_decorator(d) for d in node.decorator_list):
             return
-        self._body(node.body)
+        if self.in_function:  # a nested function runs only inside the outermost one: that is its scope
+            self._body(node.body)
+            return
+        self.names.append(node.name)
+        self.in_function = True
+        try:
+            self._body(node.body)
+        finally:
+            self.in_function = False
+            self.names.pop()
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        if self.in_function:
+            self.visit(node.body)
+            return
+        self.names.append("<lambda>")  # a lambda at import time runs when called: its tests are those calling one
+        self.in_function = True
+        try:
+            self.visit(node.body)
+        finally:
+            self.in_function = False
+            self.names.pop()
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._body(node.body)
+        self.names.append(node.name)
+        try:
+            self._body(node.body)
+        finally:
+            self.names.pop()
 
     def visit_Module(self, node: ast.Module) -> None:
+        self.event_methods = {
+            f.name
+            for f in ast.walk(node)
+            if isinstance(f, ast.FunctionDef) and any(_is_event_decorator(d) for d in f.decorator_list)
+        }
         self._body(node.body)
 
     def _body(self, body: list[ast.stmt]) -> None:
@@ -129,9 +171,7 @@ class _Finder(ast.NodeVisitor):
             for cell in ast.walk(node.value):
                 if isinstance(cell, ast.Constant) and isinstance(cell.value, int):
                     self.table_cells.add(id(cell))
-                    self.edits.append(
-                        Edit(cell, str((cell.value + 1) % 10), f"Damm cell {cell.value} -> {(cell.value + 1) % 10}")
-                    )
+                    self._edit(cell, str((cell.value + 1) % 10), f"Damm cell {cell.value} -> {(cell.value + 1) % 10}")
             return
         if (
             len(node.targets) == 1
@@ -151,42 +191,54 @@ class _Finder(ast.NodeVisitor):
                 ops = list(node.ops)
                 ops[i] = flipped()
                 what = f"{SYMBOLS[type(op)]} -> {SYMBOLS[flipped]}"
-                self.edits.append(Edit(node, _paren(_with(node, ops=ops)), what))
+                self._edit(node, _paren(_with(node, ops=ops)), what)
             right = node.comparators[i]
             if isinstance(op, ast.In | ast.NotIn) and isinstance(right, ast.Constant) and isinstance(right.value, str):
                 for j in range(len(right.value)):
                     shorter = right.value[:j] + right.value[j + 1 :]
-                    self.edits.append(Edit(right, repr(shorter), f"{right.value!r} -> {shorter!r}"))
+                    self._edit(right, repr(shorter), f"{right.value!r} -> {shorter!r}")
         self.generic_visit(node)
 
     def visit_BoolOp(self, node: ast.BoolOp) -> None:
         other = ast.Or() if isinstance(node.op, ast.And) else ast.And()
         names = ("and", "or") if isinstance(node.op, ast.And) else ("or", "and")
-        self.edits.append(Edit(node, _paren(_with(node, op=other)), f"{names[0]} -> {names[1]}"))
+        self._edit(node, _paren(_with(node, op=other)), f"{names[0]} -> {names[1]}")
         for i, value in enumerate(node.values):
             rest = node.values[:i] + node.values[i + 1 :]
             kept = rest[0] if len(rest) == 1 else _with(node, values=rest)
-            self.edits.append(Edit(node, _paren(kept), f"condition `{ast.unparse(value)}` dropped"))
+            self._edit(node, _paren(kept), f"condition `{ast.unparse(value)}` dropped")
         self.generic_visit(node)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
         if isinstance(node.op, ast.Not):
-            self.edits.append(Edit(node, _paren(node.operand), "`not` removed"))
+            self._edit(node, _paren(node.operand), "`not` removed")
         self.generic_visit(node)
 
     def visit_If(self, node: ast.If) -> None:
-        self.edits.append(Edit(node.test, f"(not ({ast.unparse(node.test)}))", "condition negated"))
+        self._edit(node.test, f"(not ({ast.unparse(node.test)}))", "condition negated")
+        if not isinstance(node.test, ast.Constant):
+            # Negating a check is caught by any test of the accepted case; a check that never fires only by a
+            # test of the refused case, one that always fires only by a test of the case it lets through.
+            refuses = any(isinstance(s, ast.Raise) for s in node.body)
+            self._edit(node.test, "False", "check never fires" if refuses else "condition never true")
+            self._edit(node.test, "True", "check always fires" if refuses else "condition always true")
+        self.generic_visit(node)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        for condition in node.ifs:  # a filter that lets everything through, or nothing
+            self._edit(condition, "True", "filter dropped")
+            self._edit(condition, "False", "filter lets nothing through")
         self.generic_visit(node)
 
     def visit_IfExp(self, node: ast.IfExp) -> None:
-        self.edits.append(Edit(node.test, f"(not ({ast.unparse(node.test)}))", "condition negated"))
+        self._edit(node.test, f"(not ({ast.unparse(node.test)}))", "condition negated")
         self.generic_visit(node)
 
     def visit_BinOp(self, node: ast.BinOp) -> None:
         other = ARITHMETIC.get(type(node.op))
         if other is not None and not (isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)):
             what = f"{SYMBOLS[type(node.op)]} -> {SYMBOLS[other]}"
-            self.edits.append(Edit(node, _paren(_with(node, op=other())), what))
+            self._edit(node, _paren(_with(node, op=other())), what)
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -199,6 +251,16 @@ class _Finder(ast.NodeVisitor):
         for keyword in node.keywords:
             if keyword.arg == "field" and isinstance(keyword.value, ast.Constant):
                 self._field(keyword.value)
+        if name in self.event_methods:
+            self._event_fields(node)
+        shifted = [k.value for k in node.keywords if k.arg in SHIFTED_CALLS.get(name, ())]
+        if name in SHIFTED_ARGUMENTS and len(node.args) > SHIFTED_ARGUMENTS[name]:
+            shifted.append(node.args[SHIFTED_ARGUMENTS[name]])
+        for value in shifted:
+            if not isinstance(value, ast.Constant):  # a constant is moved by one already, as any number
+                for op, sign in ((ast.Add(), "+"), (ast.Sub(), "-")):
+                    moved = ast.BinOp(value, op, ast.Constant(1))
+                    self._edit(value, _paren(moved), f"{name}({ast.unparse(value)} {sign} 1)")
         if name in ("_ascii", "compile") and node.args and isinstance(node.args[0], ast.Constant):
             self._regex(node.args[0])
             for arg in node.args[1:]:
@@ -209,25 +271,41 @@ class _Finder(ast.NodeVisitor):
     def visit_Constant(self, node: ast.Constant) -> None:
         value = node.value
         if isinstance(value, bool):
-            self.edits.append(Edit(node, repr(not value), f"{value} -> {not value}"))
+            self._edit(node, repr(not value), f"{value} -> {not value}")
         elif isinstance(value, int):
             for step in (1, -1):
-                self.edits.append(Edit(node, repr(value + step), f"{value} -> {value + step}"))
+                self._edit(node, repr(value + step), f"{value} -> {value + step}")
         elif isinstance(value, str) and RULE_ID.fullmatch(value):
             other = self._other_rule_id(value)
-            self.edits.append(Edit(node, repr(other), f"rule id {value!r} -> {other!r}"))
+            self._edit(node, repr(other), f"rule id {value!r} -> {other!r}")
         elif isinstance(value, str) and DECIMAL.fullmatch(value):
             places = len(value.split(".")[1])
             step = 10**-places
             for sign in (1, -1):
                 moved = f"{float(value) + sign * step:.{places}f}"
-                self.edits.append(Edit(node, repr(moved), f"{value!r} -> {moved!r}"))
+                self._edit(node, repr(moved), f"{value!r} -> {moved!r}")
 
     # Helpers -----------------------------------------------------------------------------------
 
+    def _event_fields(self, call: ast.Call) -> None:
+        """A recorded event given one field's value in place of another's (what a test of the event's content
+        catches, and one of the outcome alone does not)."""
+        values = [
+            k
+            for k in call.keywords
+            if isinstance(k.value, ast.Name | ast.Attribute | ast.Subscript)
+            and k.arg != "cause"  # tests/test_event_causes.py
+        ]
+        for i, keyword in enumerate(values):
+            for other in values[i + 1 :] + values[:i]:
+                if ast.unparse(other.value) != ast.unparse(keyword.value):
+                    what = f"event field {keyword.arg}={ast.unparse(other.value)}"
+                    self._edit(keyword.value, _paren(other.value), what)
+                    break
+
     def _field(self, node: ast.Constant) -> None:
         field = str(node.value)
-        self.edits.append(Edit(node, repr(f"{field}X"), f"field {field!r} -> {field + 'X'!r}"))
+        self._edit(node, repr(f"{field}X"), f"field {field!r} -> {field + 'X'!r}")
 
     def _regex(self, node: ast.Constant) -> None:
         pattern = str(node.value)
@@ -241,14 +319,14 @@ class _Finder(ast.NodeVisitor):
                         continue
                     start, end = match.span(group)
                     moved = pattern[:start] + str(number + step) + pattern[end:]
-                    self.edits.append(Edit(node, repr(moved), f"regex {pattern!r} -> {moved!r}"))
+                    self._edit(node, repr(moved), f"regex {pattern!r} -> {moved!r}")
         for match in DIGIT_RANGE.finditer(pattern):
             number = int(match.group(2))
             for step in (1, -1):
                 if int(match.group(1)) <= number + step <= 9:
                     start, end = match.span(2)
                     moved = pattern[:start] + str(number + step) + pattern[end:]
-                    self.edits.append(Edit(node, repr(moved), f"regex {pattern!r} -> {moved!r}"))
+                    self._edit(node, repr(moved), f"regex {pattern!r} -> {moved!r}")
 
     def _other_rule_id(self, value: str) -> str:
         others = [r for r in self.rule_ids if r != value]
@@ -269,6 +347,7 @@ class PythonMutant:
     what: str
     source_line: str
     text: str  # the whole mutated file
+    scope: str | None = None  # the outermost function it is in, None for code run at import time
 
 
 def python_mutants(source: str, rule_ids: list[str], *, damm_table: bool = False) -> Iterator[PythonMutant]:
@@ -285,7 +364,7 @@ def python_mutants(source: str, rule_ids: list[str], *, damm_table: bool = False
             continue
         if changed != original:
             line = edit.node.lineno  # type: ignore[attr-defined]
-            yield PythonMutant(line, edit.what, lines[line - 1].strip(), text)
+            yield PythonMutant(line, edit.what, lines[line - 1].strip(), text, edit.scope)
 
 
 def rule_ids_in(source: str) -> list[str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mutation.imports import importers, independent
 from mutation.json_mutants import json_mutants
-from mutation.python_mutants import python_mutants
+from mutation.python_mutants import python_mutants, rule_ids_in
+from mutation.targets import RULE_MODULES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +34,64 @@ def test_python_mutants_flip_boundaries_drop_conditions_and_swap_rule_ids() -> N
     assert {"<= -> <", "3 -> 4", "3 -> 2", "and -> or", "condition `y` dropped", "condition negated"} <= whats
     assert {"rule id 'PIN-2.ipk' -> 'PIN-2.sks'", "field 'ipk' -> 'ipkX'"} <= whats
     assert all('f"{x} <= 3"' in m.text for m in python_mutants(source, []))  # messages are left alone
+
+
+def test_a_check_never_fires_or_always_fires_and_a_recorded_event_is_given_a_wrong_field_or_rule_id() -> None:
+    source = (
+        "class A:\n"
+        "    def decide(self, x, on, by):\n"
+        "        if x > 3:\n"
+        "            raise violation('EQV-8', 'x', 'too many')\n"
+        "        self._decided(x=x, on=on, by=by, rule_ids=('EQV-8',), cause=by)\n"
+        "    @event(Decided)\n"
+        "    def _decided(self, x, on, by, rule_ids, cause):\n"
+        "        self.x = x\n"
+    )
+    made = list(python_mutants(source, ["EQV-8", "EQV-9"]))
+    whats = {m.what for m in made}
+    assert {"check never fires", "check always fires", "condition negated"} <= whats
+    assert {"event field x=on", "event field on=by", "event field by=x"} <= whats  # never the cause
+    assert [m.line for m in made if m.what == "rule id 'EQV-8' -> 'EQV-9'"] == [4, 5]  # refusal and event
+    assert {m.scope for m in made} == {"A.decide"}  # the event's own method is not mutated
+
+
+def test_dates_and_counts_are_shifted_by_one_and_code_run_at_import_has_no_function() -> None:
+    source = (
+        "LIMIT = 14\n"
+        "def last_day(day, days, calendar):\n"
+        "    pending = [d for d in days if d.open]\n"
+        "    return calendar.add_working_days(day, len(pending)) + timedelta(days=LIMIT)\n"
+    )
+    made = {(m.what, m.scope) for m in python_mutants(source, [])}
+    assert {("14 -> 15", None), ("14 -> 13", None)} <= made
+    assert {
+        ("timedelta(LIMIT + 1)", "last_day"),
+        ("timedelta(LIMIT - 1)", "last_day"),
+        ("add_working_days(len(pending) + 1)", "last_day"),
+        ("filter dropped", "last_day"),
+        ("filter lets nothing through", "last_day"),
+    } <= made
+
+
+def test_the_modules_importing_a_target_are_found_through_other_modules() -> None:
+    found = importers(ROOT, "domain/equivalency/clock.py")
+    assert {"domain.equivalency.clock", "domain.equivalency.application", "infra.bootstrap"} <= found
+    assert "domain.diploma.damm" not in found
+    assert "domain.equivalency.clock" not in independent(ROOT, "domain/equivalency/clock.py")
+    assert independent(ROOT, "domain/diploma/rulesets/pisn-2021.json") == []  # data: read by code, not imported
+
+
+def test_every_module_of_a_deciding_context_is_a_target() -> None:
+    assert {
+        "domain/equivalency/application.py",
+        "domain/equivalency/clock.py",
+        "domain/equivalency/sk.py",
+        "domain/equivalency/checklist.py",
+        "domain/assessment/assessment.py",
+        "domain/calendar.py",
+    } <= set(RULE_MODULES)
+
+
+def test_a_sub_rule_by_number_or_name_is_a_rule_id_too() -> None:
+    source = 'def f():\n    return ("EQV-2.12", "PDP.erasure", "FILE.uploader", "IDEM-1", "ASM-6.identity", "VOID")\n'
+    assert rule_ids_in(source) == ["ASM-6.identity", "EQV-2.12", "FILE.uploader", "IDEM-1", "PDP.erasure"]

@@ -93,7 +93,12 @@ def test_ASM_7_a_signed_certificate_is_revoked_once_and_stays_revoked() -> None:
     certificate.sign(SIGNED_ON, CAUSE)
     certificate.revoke(date(2026, 7, 1), "fraud", CAUSE)
     certificate.revoke(date(2026, 8, 1), "again", CAUSE)  # a repeat changes nothing
-    assert [type(e) for e in certificate.collect_events()].count(Certificate.Revoked) == 1
+    [revoked] = [e for e in certificate.collect_events() if isinstance(e, Certificate.Revoked)]
+    assert (revoked.registration_number, revoked.on, revoked.reason) == (
+        "62010 2512 3 0000001 2026",
+        date(2026, 7, 1),
+        "fraud",
+    )
     assert certificate.revoked_on == date(2026, 7, 1)
     assert certificate.status_on(SIGNED_ON) is CertificateStatus.REVOKED
 
