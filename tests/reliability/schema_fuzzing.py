@@ -178,8 +178,18 @@ class Seeding(graphql.Visitor):
         # an argument of the value's kind (an enum or an input object keeps its drawn value)
         kinds = graphql.StringValueNode | graphql.ListValueNode | graphql.IntValueNode | graphql.NullValueNode
         if name in self.chosen and name in self.values and isinstance(node.value, kinds):
-            return kind(name=node.name, value=literal(self.values[name]))
+            value = self.values[name]
+            if _fits(node.value, value):  # one name may be a String here and an Int there (``number``)
+                return kind(name=node.name, value=literal(value))
         return None
+
+
+def _fits(drawn: graphql.ValueNode, value: Any) -> bool:
+    if isinstance(drawn, graphql.IntValueNode):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(drawn, graphql.ListValueNode):
+        return isinstance(value, list)
+    return isinstance(value, str)  # a string, or a null drawn where the schema takes one
 
 
 def seeded(document: str, values: dict[str, Any], chosen: set[str]) -> str:
