@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from types import SimpleNamespace
-from typing import cast
 from uuid import uuid4
 
 import pytest
@@ -16,7 +14,6 @@ from domain.assessment.evidence import RulesOfEvidence
 from domain.assessment.kinds import LicenceKind, TukKind
 from domain.assessment.licence import Licence
 from domain.assessment.people import Asesi, Committee
-from domain.assessment.standards import Skema
 from domain.assessment.tuk import Tuk
 from domain.audit import Actor, Cause, Role
 from domain.errors import RuleViolation
@@ -50,7 +47,6 @@ def test_ASM_2_an_amended_licence_records_its_lsp_and_terms() -> None:
         skema_codes=["SKM/OKUP/001"],
         valid_from=date(2024, 1, 1),
         valid_until=date(2026, 12, 31),
-        remote_assessment=False,
         cause=BNSP,
     )
     licence.collect_events()
@@ -58,12 +54,12 @@ def test_ASM_2_an_amended_licence_records_its_lsp_and_terms() -> None:
         skema_codes=["SKM/OKUP/001", "SKM/OKUP/002"],
         valid_from=date(2024, 1, 1),
         valid_until=date(2027, 12, 31),
-        remote_assessment=True,
         cause=BNSP,
     )
     [amended] = licence.collect_events()
     assert isinstance(amended, Licence.Amended) and amended.lsp_code == "LSP-P1-UNIV"
-    assert (amended.valid_until, amended.remote_assessment) == (date(2027, 12, 31), True)
+    # since ASM-5's applications an amendment leaves BNSP's remote decision as it was: it carries no flag
+    assert (amended.valid_until, amended.remote_assessment) == (date(2027, 12, 31), None)
 
 
 def test_ASM_4_the_rules_of_evidence_it_fails_are_named_in_order() -> None:
@@ -120,9 +116,8 @@ def test_ASM_5_a_tuk_records_a_facilities_change_only_and_names_itself_in_a_refu
     tuk.verify_facilities(frozenset({"internet"}), BNSP)
     assert tuk.collect_events() == []
     for requirements in (frozenset(), frozenset({"internet", "webcam"})):
-        skema = cast(Skema, SimpleNamespace(code="SKM/OKUP/001", remote_requirements=requirements))
         with pytest.raises(RuleViolation) as attempt:
-            tuk.check_remote_requirements(skema)
+            tuk.check_remote_requirements("SKM/OKUP/001", requirements)
         [failure] = attempt.value.failures
         assert (failure.rule_id, failure.field) == ("ASM-5.tuk", "tukCode")
-    tuk.check_remote_requirements(cast(Skema, SimpleNamespace(code="S", remote_requirements=frozenset({"internet"}))))
+    tuk.check_remote_requirements("S", frozenset({"internet"}))

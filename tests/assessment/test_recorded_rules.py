@@ -84,15 +84,15 @@ def test_ASM_3_no_asesor_is_assigned_after_the_assessment_is_concluded(office: O
 def test_each_decision_of_a_certified_assessment_records_its_rules(office: Office) -> None:
     assessment_id = office.certified()
     events = recorded(office, assessment_id)
-    assert events["AsesorAssigned"] == [("ASM-3",)]
-    assert set(events["UnitRecommended"]) == {("ASM-4",)} and len(events["UnitRecommended"]) == 2
+    assert events["AsesorAssigned"] == [("ASM-3", "ASM-2.assessment-day")]  # the registration judged on that day
+    assert set(events["UnitRecommended"]) == {("ASM-4", "ASM-2.assessment-day")} and len(events["UnitRecommended"]) == 2
     assert events["Concluded"] == [("ASM-4",)]
     for event in office.app.repository.event_store.get(assessment_id):
         if type(event).__name__ in ("UnitRecommended", "Concluded"):
             assert event.asesor_number == ASESOR and event.recommendation is Result.K
         if type(event).__name__ == "UnitRecommended":
             assert event.unit_code in UNITS
-    assert events["PlenaryDecided"] == [("ASM-4", "ASM-6", "ASM-6.identity")]
+    assert events["PlenaryDecided"] == [("ASM-4", "ASM-6", "ASM-6.identity", "ASM-9")]  # and the review now due
     before_blangko, with_blangko = Step.REQUEST_BLANGKO, []
     steps = office.app.repository.event_store.get(assessment_id)
     for event in steps:
