@@ -37,7 +37,6 @@ NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 def create_pages_router(services: Services) -> APIRouter:
     router = APIRouter()
     pages = services.pages
-    _keep_codes_out_of_the_access_log()
 
     @router.get("/signin")
     async def sign_in(issuer: str | None = None, next: str | None = None) -> Response:
@@ -111,20 +110,3 @@ def _set(answer: Response, pages: PageSignIn, name: str, value: str, seconds: in
 def _unavailable(error: Exception) -> Response:
     logging.getLogger("kredensial.signin").warning("the identity provider cannot be reached: %s", error)
     return problem(503, "unavailable", PROVIDER_AWAY, headers={"Retry-After": str(RETRY_AFTER)})
-
-
-class _NoSignInQueries(logging.Filter):
-    """uvicorn logs each request's path with its query: under /signin that is a code and a state, kept out."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        args = record.args
-        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str) and args[2].startswith("/signin"):
-            path = args[2].split("?", 1)[0]
-            record.args = (*args[:2], path, *args[3:])
-        return True
-
-
-def _keep_codes_out_of_the_access_log() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, _NoSignInQueries) for f in access.filters):
-        access.addFilter(_NoSignInQueries())
