@@ -8,15 +8,18 @@ else it is told.
 
 from __future__ import annotations
 
+import random
 import threading
+import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.postgres import PostgresDatastore, PostgresFactory
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment
-from psycopg import Connection
+from psycopg import Connection, sql
 from psycopg.rows import DictRow
 from psycopg_pool import ConnectionPool
 
@@ -52,8 +55,66 @@ class _SharedPoolDatastore(PostgresDatastore):
         """Not the datastore's to close (the library closes it on ``Application.close`` and on garbage collection)."""
 
 
+class InDoubtRecorder(PostgresApplicationRecorder):
+    """The library's recorder, which also knows its own write after an in-doubt commit.
+
+    When the connection breaks while COMMIT is on its way, the client cannot tell whether the transaction landed.
+    The library retries the insert; if the first one had landed, the retry clashes with its own rows
+    (``IntegrityError``), and the command would be rerun and refused as if someone else had won ("already
+    reserved"). So after a broken attempt, a clash whose rows are byte for byte the ones this call sent (the state
+    holds the event's time and request id, so no other command's events are equal) is the first attempt's commit:
+    its notification ids are answered, as the commit would have.
+    """
+
+    attempts = 10  # as the library's own retry of insert_events
+    wait = 0.2
+
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        in_doubt = False
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return self.insert_once(stored_events, **kwargs)
+            except IntegrityError:
+                landed = self.landed(stored_events) if in_doubt else None
+                if landed is None:
+                    raise
+                return landed
+            except (InterfaceError, OperationalError):
+                if attempt == self.attempts:
+                    raise
+                in_doubt = True
+                time.sleep(self.wait * (1 + 0.1 * (random.random() - 0.5)))  # jitter, as the library's
+        raise AssertionError("unreachable")
+
+    def insert_once(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """The library's insert without its retry (this class retries)."""
+        body = PostgresApplicationRecorder.insert_events.__wrapped__
+        ids: Sequence[int] | None = body(self, stored_events, **kwargs)
+        return ids
+
+    def landed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
+        """The notification ids of ``stored_events`` if every one is stored exactly as sent; else None."""
+        ids = []
+        with self.datastore.get_connection() as conn:
+            for event in stored_events:
+                row = conn.execute(
+                    sql.SQL(
+                        "SELECT notification_id, topic, state FROM {}.{}"
+                        " WHERE originator_id = %s AND originator_version = %s"
+                    ).format(sql.Identifier(self.datastore.schema), sql.Identifier(self.events_table_name)),
+                    (event.originator_id, event.originator_version),
+                ).fetchone()
+                if row is None or row["topic"] != event.topic or bytes(row["state"]) != bytes(event.state):
+                    return None
+                ids.append(int(row["notification_id"]))
+        return ids
+
+
 class SharedPoolFactory(PostgresFactory):
-    """The library's PostgreSQL factory, with its datastore's pool replaced by the process's."""
+    """The library's PostgreSQL factory, with its datastore's pool replaced by the process's, and recorders that
+    know their own in-doubt commits."""
+
+    application_recorder_class = InDoubtRecorder
 
     def __init__(self, env: Environment) -> None:
         super().__init__(env)  # builds a pool that is never opened, so it holds no connection
