@@ -12,6 +12,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api import problems
+from api.api_docs import create_api_docs_router
 from api.body_limit import BodyLimit
 from api.competency import create_certificate_router
 from api.credentials.downloads import create_credential_downloads
@@ -94,7 +95,8 @@ def create_app(
             idempotency_key=request.headers.get("idempotency-key"),
         )
 
-    app = FastAPI(title="kredensial", lifespan=lifespan)
+    # /docs is ours (api/api_docs.py): FastAPI's pages load their scripts from a CDN.
+    app = FastAPI(title="kredensial", lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)  # every error outside GraphQL is an RFC 9457 problem (api/problems.py)
 
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
@@ -106,6 +108,7 @@ def create_app(
     app.include_router(sivil_router(services))
     app.include_router(certificate_router(services))
     app.include_router(create_graphiql_assets_router())
+    app.include_router(create_api_docs_router())
     app.include_router(create_files_router(services))
     app.include_router(create_credentials_router(services.credentials))
     app.include_router(create_credential_downloads(services))

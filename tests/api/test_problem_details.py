@@ -35,8 +35,6 @@ class Bad(NamedTuple):
 BAD: dict[tuple[str, str], Bad] = {
     ("GET", "/openapi.json"): Bad("POST", "/openapi.json", 405, "method-not-allowed"),
     ("GET", "/docs"): Bad("POST", "/docs", 405, "method-not-allowed"),
-    ("GET", "/docs/oauth2-redirect"): Bad("DELETE", "/docs/oauth2-redirect", 405, "method-not-allowed"),
-    ("GET", "/redoc"): Bad("PUT", "/redoc", 405, "method-not-allowed"),
     ("GET", "/problems/{kind}"): Bad("GET", "/problems/no-such-kind", 404, "not-found"),
     ("GET", "/"): Bad("POST", "/", 405, "method-not-allowed"),
     ("GET", "/health"): Bad("POST", "/health", 405, "method-not-allowed"),
@@ -46,6 +44,7 @@ BAD: dict[tuple[str, str], Bad] = {
     ),
     ("GET", "/audit/checkpoints"): Bad("GET", "/audit/checkpoints?after=soon", 422, "invalid-request"),
     ("GET", "/static/graphiql/{name:path}"): Bad("GET", "/static/graphiql/../http.py", 404, "not-found"),
+    ("GET", "/static/swagger-ui/{name:path}"): Bad("GET", "/static/swagger-ui/README.md", 404, "not-found"),
     # The GraphQL endpoints: what strawberry or our transport refuses before any GraphQL is read.
     ("GET", "/graphql"): Bad("GET", "/graphql", 400, "invalid-request", headers={"Accept": "application/json"}),
     ("POST", "/graphql"): Bad("POST", "/graphql", 400, "invalid-json", b"{not json", JSON),
