@@ -1,0 +1,152 @@
+"""``import-pddikti --jobs N``: a PDDIKTI file split by university across worker processes (issue 35).
+
+Each worker boots its own runtime and imports its part as the whole file would be imported (the same chunks, causes
+and line numbers), so every promise of the serial import holds per part, hence for the file: line errors with rule
+ids, the good lines applied, a rerun appends nothing. A killed importer takes its workers with it (they ask the
+kernel for it), and what any of them committed stays: running the file again completes it. The import's record
+(issue 32) is written by the parent once every part is decided, so a run cut short is never recorded as done.
+
+SQLite runs one worker: it takes one writer at a time, so more processes would only wait on its file lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import queue
+import signal
+from collections.abc import Callable
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from api.cli import Runtime
+from application.registry import pddikti_import, pddikti_parts
+from application.registry.pddikti_import import ImportCut, ImportReport
+from domain.audit import Actor
+
+PROGRESS_EVERY = 100  # lines a worker decides between two reports of its progress
+_PR_SET_PDEATHSIG = 1
+
+
+def import_file(
+    boot: Callable[[], Runtime],
+    path: Path,
+    *,
+    jobs: int,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    runtime = boot()  # also makes the schema before the workers boot theirs
+    try:
+        registry = runtime.services.registry
+        if jobs <= 1 or not isinstance(registry.recorder, PostgresApplicationRecorder):
+            return pddikti_import.import_file(registry, path, actor=actor, progress=progress)
+        content = path.read_bytes()
+        numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
+        source = pddikti_import.source_of(content)
+        parts = pddikti_parts.split(numbered, jobs)
+        reports = _run_parts(boot, parts, source=source, actor=actor, progress=progress)
+        return pddikti_import.record_run(registry, content, pddikti_parts.merge(source, reports), actor=actor)
+    finally:
+        runtime.close()
+
+
+def _run_parts(
+    boot: Callable[[], Runtime],
+    parts: list[pddikti_parts.Numbered],
+    *,
+    source: str,
+    actor: Actor,
+    progress: Callable[[int], None] | None,
+) -> list[ImportReport]:
+    # Forked, so the boot function (a closure) is inherited, not pickled. A worker boots its own runtime and never
+    # touches the parent's connections it inherits; it ends with os._exit (multiprocessing's), so they are not closed.
+    context = multiprocessing.get_context("fork")
+    done: Synchronized[int] = context.Value("q", 0)
+    results: multiprocessing.Queue[tuple[int, ImportReport | str]] = context.Queue()
+    workers = [
+        context.Process(target=_work, args=(boot, part, source, actor, done, results, index), daemon=True)
+        for index, part in enumerate(parts)
+    ]
+    for worker in workers:
+        worker.start()
+    reports: dict[int, ImportReport] = {}
+    try:
+        while len(reports) < len(workers):
+            try:
+                index, outcome = results.get(timeout=0.2)
+            except queue.Empty:
+                _check_alive(workers, reports)
+            else:
+                if isinstance(outcome, str):
+                    failed = f"import worker {index + 1} of {len(workers)} failed: {outcome}"
+                    raise ImportCut(f"{failed}; run the file again to complete it")
+                reports[index] = outcome
+            if progress is not None:
+                progress(done.value)
+        for worker in workers:
+            worker.join()
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+    return [reports[i] for i in range(len(workers))]
+
+
+def _check_alive(workers: list[Any], reports: dict[int, ImportReport]) -> None:
+    for index, worker in enumerate(workers):
+        if index not in reports and worker.exitcode is not None and worker.exitcode != 0:
+            raise ImportCut(
+                f"import worker {index + 1} of {len(workers)} ended with exit code {worker.exitcode}: what it "
+                "committed stays; run the file again to complete it"
+            )
+
+
+def _work(
+    boot: Callable[[], Runtime],
+    part: pddikti_parts.Numbered,
+    source: str,
+    actor: Actor,
+    done: Synchronized[int],
+    results: multiprocessing.Queue[tuple[int, ImportReport | str]],
+    index: int,
+) -> None:
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+    told = 0
+
+    def count(lines: int) -> None:
+        nonlocal told
+        if lines - told >= PROGRESS_EVERY or lines == len(part):
+            with done.get_lock():
+                done.value += lines - told
+            told = lines
+
+    try:
+        runtime = boot()
+        try:
+            report = pddikti_import.import_records(
+                runtime.services.registry, part, actor=actor, source=source, progress=count
+            )
+        finally:
+            runtime.close()
+    except BaseException as e:  # told to the parent, which reports it; the worker's own traceback would be lost
+        results.put((index, f"{type(e).__name__}: {e}"))
+        raise
+    results.put((index, report))
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent dies, so a killed import leaves no worker writing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
