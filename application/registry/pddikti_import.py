@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import IntegrityError
 
 from application.receipt import Receipt
@@ -254,7 +255,7 @@ class Fields:
 def parse_line(text: str) -> Command:
     """One record → its command; raises RuleViolation (PIN-0) naming each bad field."""
     try:
-        raw = json.loads(text)
+        raw = _json(text)
     except json.JSONDecodeError as e:
         raise RuleViolation(Failure("PIN-0", "line", f"not valid JSON: {e.msg} at column {e.colno}")) from None
     if not isinstance(raw, dict):
@@ -265,6 +266,15 @@ def parse_line(text: str) -> Command:
         known = ", ".join(_PARSERS)
         raise RuleViolation(Failure("PIN-0", "kind", f"kind must be one of {known}; got {kind!r}"))
     return parser(Fields(raw))
+
+
+def _json(text: str) -> Any:
+    """``json.loads``, a quarter of its cost (issue 35): orjson reads what json reads alike, and refuses more (NaN,
+    integers beyond 64 bits, lone surrogates), so a line it refuses is read by json, which words the refusal."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _university(f: Fields) -> Command:
