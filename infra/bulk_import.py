@@ -1,17 +1,19 @@
 """``import-pddikti --jobs N``: a PDDIKTI file split by university across worker processes (issue 35).
 
-Each worker boots its own runtime and imports its part as the whole file would be imported (the same chunks, causes
-and line numbers), so every promise of the serial import holds per part, hence for the file: line errors with rule
-ids, the good lines applied, a rerun appends nothing. A killed importer takes its workers with it (they ask the
-kernel for it), and what any of them committed stays: running the file again completes it. The import's record
-(issue 32) is written by the parent once every part is decided, so a run cut short is never recorded as done.
+This process imports the first part on its own runtime; each other part has a worker process, which boots a runtime
+of its own. Each part is imported as the whole file would be (the same chunks, causes and line numbers), so every
+promise of the serial import holds per part, hence for the file: line errors with rule ids, the good lines applied, a
+rerun appends nothing. A killed importer takes its workers with it (they ask the kernel for it), and what any of
+them committed stays: running the file again completes it. The import's record (issue 32) is written by this
+process once every part is decided, so a run cut short is never recorded as done.
 
-SQLite runs one worker: it takes one writer at a time, so more processes would only wait on its file lock.
+SQLite runs in one process: it takes one writer at a time, so more processes would only wait on its file lock.
 """
 
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import queue
@@ -49,13 +51,14 @@ def import_file(
         numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
         source = pddikti_import.source_of(content)
         parts = pddikti_parts.split(numbered, jobs)
-        reports = _run_parts(boot, parts, source=source, actor=actor, progress=progress)
+        reports = _run_parts(registry, boot, parts, source=source, actor=actor, progress=progress)
         return pddikti_import.record_run(registry, content, pddikti_parts.merge(source, reports), actor=actor)
     finally:
         runtime.close()
 
 
 def _run_parts(
+    registry: Any,
     boot: Callable[[], Runtime],
     parts: list[pddikti_parts.Numbered],
     *,
@@ -63,46 +66,56 @@ def _run_parts(
     actor: Actor,
     progress: Callable[[int], None] | None,
 ) -> list[ImportReport]:
+    """The first part in this process, on its runtime; each other in a worker of its own."""
     # Forked, so the boot function (a closure) is inherited, not pickled. A worker boots its own runtime and never
-    # touches the parent's connections it inherits; it ends with os._exit (multiprocessing's), so they are not closed.
+    # touches the connections it inherits; it ends with os._exit (multiprocessing's), and the objects it inherits
+    # are frozen out of its garbage collector, so none of them is closed there.
     context = multiprocessing.get_context("fork")
     done: Synchronized[int] = context.Value("q", 0)
     results: multiprocessing.Queue[tuple[int, ImportReport | str]] = context.Queue()
-    workers = [
-        context.Process(target=_work, args=(boot, part, source, actor, done, results, index), daemon=True)
+    workers = {
+        index: context.Process(target=_work, args=(boot, part, source, actor, done, results, index), daemon=True)
         for index, part in enumerate(parts)
-    ]
-    for worker in workers:
-        worker.start()
-    reports: dict[int, ImportReport] = {}
+        if index > 0
+    }
+    gc.freeze()
     try:
-        while len(reports) < len(workers):
+        for worker in workers.values():
+            worker.start()
+    finally:
+        gc.unfreeze()
+    told = progress or (lambda _: None)
+    try:
+        own = pddikti_import.import_records(
+            registry, parts[0], actor=actor, source=source, progress=lambda lines: told(lines + done.value)
+        )
+        reports = {0: own}
+        while len(reports) < len(parts):
             try:
                 index, outcome = results.get(timeout=0.2)
             except queue.Empty:
-                _check_alive(workers, reports)
+                _check_alive(workers, reports, len(parts))
             else:
                 if isinstance(outcome, str):
-                    failed = f"import worker {index + 1} of {len(workers)} failed: {outcome}"
+                    failed = f"import worker {index + 1} of {len(parts)} failed: {outcome}"
                     raise ImportCut(f"{failed}; run the file again to complete it")
                 reports[index] = outcome
-            if progress is not None:
-                progress(done.value)
-        for worker in workers:
+            told(len(parts[0]) + done.value)
+        for worker in workers.values():
             worker.join()
     finally:
-        for worker in workers:
+        for worker in workers.values():
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-    return [reports[i] for i in range(len(workers))]
+    return [reports[i] for i in range(len(parts))]
 
 
-def _check_alive(workers: list[Any], reports: dict[int, ImportReport]) -> None:
-    for index, worker in enumerate(workers):
+def _check_alive(workers: dict[int, Any], reports: dict[int, ImportReport], parts: int) -> None:
+    for index, worker in workers.items():
         if index not in reports and worker.exitcode is not None and worker.exitcode != 0:
             raise ImportCut(
-                f"import worker {index + 1} of {len(workers)} ended with exit code {worker.exitcode}: what it "
+                f"import worker {index + 1} of {parts} ended with exit code {worker.exitcode}: what it "
                 "committed stays; run the file again to complete it"
             )
 

@@ -161,10 +161,10 @@ def children(pid: int) -> list[int]:
 def test_a_worker_killed_mid_file_then_the_file_run_again_loses_nothing_and_duplicates_nothing(
     tmp_path: Path,
 ) -> None:
-    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=2, students=40)
+    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=3, students=30)
     urls = [create_database(), create_database()]
     killed_env, whole_env = environment(tmp_path / "killed", urls[0]), environment(tmp_path / "whole", urls[1])
-    run = [*KREDENSIAL, "import-pddikti", str(path), "--jobs", "2"]
+    run = [*KREDENSIAL, "import-pddikti", str(path), "--jobs", "3"]  # the first part in the importer, two workers
     try:
         subprocess.run(run, env=whole_env, check=False, capture_output=True)  # exit 1: the file has bad lines
         expected = stored(whole_env)
