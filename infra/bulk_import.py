@@ -51,8 +51,12 @@ def import_file(
         numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
         source = pddikti_import.source_of(content)
         parts = pddikti_parts.split(numbered, jobs)
-        reports = _run_parts(registry, boot, parts, source=source, actor=actor, progress=progress)
-        return pddikti_import.record_run(registry, content, pddikti_parts.merge(source, reports), actor=actor)
+        if len(parts) <= 1:  # one university, or none: nothing to share
+            report = pddikti_import.import_records(registry, numbered, actor=actor, source=source, progress=progress)
+        else:
+            reports = _run_parts(registry, boot, parts, source=source, actor=actor, progress=progress)
+            report = pddikti_parts.merge(source, reports)
+        return pddikti_import.record_run(registry, content, report, actor=actor)
     finally:
         runtime.close()
 

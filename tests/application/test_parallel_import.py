@@ -41,7 +41,7 @@ def interleaved_cohort(path: Path, universities: int = 3, students: int = 4) -> 
     lines: list[str] = []
     for i in range(max(len(b) for b in blocks)):
         lines.extend(b[i] for b in blocks if i < len(b))
-    university = json.loads(blocks[1][0])["code"]
+    university = json.loads(blocks[-1][0])["code"]
     bad = {
         7: '{"kind":"semester"',  # not JSON: names no university
         20: json.dumps({"kind": "student", "university": university, "nim": "2099", "prodi": "00000"}),
@@ -148,6 +148,23 @@ def test_a_parallel_rerun_appends_nothing_but_its_own_record(
         assert again.errors == first.errors
         assert after - before == Counter({k: 1 for k in after - before}) and len(after - before) == 1
         assert next(iter(after - before))[2].endswith("PddiktiImport.Recorded")  # the run's own record (issue 32)
+    finally:
+        container.close()
+
+
+@pytest.mark.postgres
+def test_a_file_of_one_university_or_none_is_imported_by_the_importer_alone(
+    tmp_path: Path, databases: tuple[str, str], clock: Clock
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("# nothing to report\n", "utf-8")
+    one = interleaved_cohort(tmp_path / "one.jsonl", universities=1, students=2)
+    nothing, container = imported(tmp_path, databases[0], empty, 4, clock)
+    container.close()
+    report, container = imported(tmp_path, databases[0], one, 4, clock)
+    try:
+        assert (nothing.lines_read, nothing.tallies) == (0, ())
+        assert report.applied > 0 and report.last_position == container.services.registry.recorder.max_notification_id()
     finally:
         container.close()
 
