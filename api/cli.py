@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
 from projections.worker import RebuildRunning
+
+if TYPE_CHECKING:
+    from application.registry.pddikti_import import ImportReport
 
 console = Console(stderr=True)
 
@@ -66,8 +69,9 @@ class OfflineTools:
     # (directory, database URL, public URL, Redis URL): one line per setting, made or kept (infra.install)
     init: Callable[[Path, str, str, str, Path | None], list[str]]
     check_config: Callable[[], list[str]]  # every problem of this environment's settings (infra.main)
-    # (boot, file, jobs, actor, progress) -> ImportReport: the file split by university across processes (infra)
-    import_pddikti: Callable[..., Any]
+    # (boot, file, jobs, actor, progress): the file split by university across processes, each booting through
+    # the boot it is given (infra.bulk_import)
+    import_pddikti: Callable[[Callable[[], Runtime], Path, int, Actor, Callable[[int], None]], ImportReport]
 
 
 def build_cli(

@@ -6,15 +6,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from api.cli import OfflineTools, Runtime, build_cli
-from application.registry.pddikti_import import ImportReport
-from domain.audit import Actor
 from infra.bootstrap import bootstrap
 from infra.settings import PREFIX, ConfigError, Settings
+
+if TYPE_CHECKING:
+    from application.registry.pddikti_import import ImportReport
+    from domain.audit import Actor
 
 
 def _write_cohort(*args: Any, **kw: Any) -> int:
