@@ -22,11 +22,13 @@ class CopiedEvents:
         store, table = recorder.datastore, recorder.events_table_name
         qualified = SQL("{}.{}").format(Identifier(store.schema), Identifier(table))
         self.datastore = store
-        self.lock = [
-            SQL("SET LOCAL lock_timeout = {}").format(Literal(f"{store.lock_timeout}s")),
-            SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(qualified),
-            SQL("NOTIFY {}").format(Identifier(recorder.channel_name)),
-        ]
+        self.lock = SQL("; ").join(  # one round trip: no parameters, so one simple query may hold the three
+            [
+                SQL("SET LOCAL lock_timeout = {}").format(Literal(f"{store.lock_timeout}s")),
+                SQL("LOCK TABLE {} IN EXCLUSIVE MODE").format(qualified),
+                SQL("NOTIFY {}").format(Identifier(recorder.channel_name)),
+            ]
+        )
         self.copy = SQL("COPY {} (originator_id, originator_version, topic, state) FROM STDIN").format(qualified)
         # The table is locked, so the sequence's last value in this session is this insert's last position.
         self.last = SQL("SELECT currval(pg_get_serial_sequence({}, 'notification_id')) AS last").format(
@@ -37,8 +39,7 @@ class CopiedEvents:
     def insert(self, events: Sequence[StoredEvent]) -> int:
         """Writes the events in one transaction and returns the position of the last."""
         with self.datastore.transaction(commit=True) as cursor:
-            for statement in self.lock:
-                cursor.execute(statement)
+            cursor.execute(self.lock)
             with cursor.copy(self.copy) as copy:
                 for e in events:
                     copy.write_row((e.originator_id, e.originator_version, e.topic, e.state))
