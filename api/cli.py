@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 import typer
 from rich.console import Console
@@ -27,6 +27,9 @@ from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
 from projections.worker import RebuildRunning
+
+if TYPE_CHECKING:
+    from application.registry.pddikti_import import ImportReport
 
 console = Console(stderr=True)
 
@@ -66,6 +69,9 @@ class OfflineTools:
     # (directory, database URL, public URL, Redis URL): one line per setting, made or kept (infra.install)
     init: Callable[[Path, str, str, str, Path | None], list[str]]
     check_config: Callable[[], list[str]]  # every problem of this environment's settings (infra.main)
+    # (boot, file, jobs, actor, progress): the file split by university across processes, each booting through
+    # the boot it is given (infra.bulk_import)
+    import_pddikti: Callable[[Callable[[], Runtime], Path, int, Actor, Callable[[int], None]], ImportReport]
 
 
 def build_cli(
@@ -229,23 +235,30 @@ def build_cli(
     @cli.command("import-pddikti")
     def import_pddikti(
         file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="JSON Lines file")],
+        jobs: Annotated[
+            int | None,
+            typer.Option(
+                min=1, max=64, help="Worker processes, each importing whole universities (default: cores; SQLite: 1)"
+            ),
+        ] = None,
     ) -> None:
         """Import a PDDIKTI bulk report; bad rows are reported by line and rule, good rows still apply."""
-        from application.registry.pddikti_import import import_file
+        from application.registry.pddikti_import import ImportCut
 
         records = sum(1 for line in file.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#"))
-        runtime = boot()
         try:
             with _progress() as progress:
                 task = progress.add_task(f"importing {file.name}", total=records)
-                report = import_file(
-                    runtime.services.registry,
+                report = tools.import_pddikti(
+                    boot,
                     file,
-                    actor=Actor("pddikti-import", Role.PDDIKTI_SYNC, None),
-                    progress=lambda done: progress.update(task, completed=done),
+                    jobs or os.cpu_count() or 1,
+                    Actor("pddikti-import", Role.PDDIKTI_SYNC, None),
+                    lambda done: progress.update(task, completed=done),
                 )
-        finally:
-            runtime.close()
+        except ImportCut as e:
+            console.print(f"[red]kredensial: {e}[/red]")
+            raise typer.Exit(code=1) from None
         for error in report.errors:
             console.print(f"[red]line {error.line_number}[/red] {error.rule_id} ({error.field}): {error.message}")
         console.print(

@@ -6,7 +6,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
@@ -15,7 +15,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import IntegrityError, Recording, StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
 from application.idempotency import Keyed
 from application.receipt import Receipt
@@ -40,6 +40,14 @@ class EventBatches(Protocol):
     """Many aggregates' stored events in one query (``infra.event_batches``)."""
 
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]: ...
+
+
+class BulkEvents(Protocol):
+    """Many aggregates' new events written the cheapest way the store has (``infra.bulk_events``)."""
+
+    def insert(self, events: Sequence[StoredEvent]) -> int:
+        """Writes them in one transaction; returns the position of the last."""
+        ...
 
 
 def active_unit() -> Unit | None:
@@ -96,6 +104,7 @@ class Service(Application[UUID]):
             env = {**(env or {}), "IS_SNAPSHOTTING_ENABLED": "y"}
         super().__init__(env)
         self.event_batches: EventBatches | None = None  # set by the composition root where the store has them
+        self.bulk_events: BulkEvents | None = None  # likewise: a unit's flush writes through it
         # Where an aggregate's events stand in the log (``EventBatches.positions``): set by the composition root.
         self.event_positions: Callable[[UUID, int, int], dict[int, int]] | None = None
         self.clock = clock
@@ -168,7 +177,18 @@ class Service(Application[UUID]):
         aggregates = unit.to_save()
         unit.seen.clear()
         unit.staged.clear()
-        return self._save_all(aggregates) if aggregates else None
+        if not aggregates:
+            return None
+        if self.bulk_events is None:
+            return self._save_all(aggregates)
+        # The library's save() less its per-event protocol checks and composite values (issue 35): the same stored
+        # events, in the same order, in one transaction.
+        events = [e for a in aggregates for e in a.collect_events()]
+        position = self.bulk_events.insert([self.mapper.to_stored_event(e) for e in events])
+        self._snapshot(tuple(aggregates), events)
+        if self._on_saved is not None:
+            self._on_saved(position)
+        return position
 
     def commit(self, *aggregates: Any) -> int | None:
         """Saves the aggregates in one transaction and returns the position; inside a unit, only stages them."""
@@ -182,7 +202,7 @@ class Service(Application[UUID]):
         if not recordings:
             return None
         position = recordings[-1].notification.id
-        self._snapshot(tuple(aggregates), recordings)
+        self._snapshot(tuple(aggregates), [r.domain_event for r in recordings])
         if self._on_saved is not None:
             self._on_saved(position)
         return position
@@ -206,7 +226,7 @@ class Service(Application[UUID]):
     def receipt(self, position: int | None) -> Receipt:
         return Receipt(self.name, position)
 
-    def _snapshot(self, aggregates: tuple[Any, ...], recordings: list[Recording[UUID]]) -> None:
+    def _snapshot(self, aggregates: tuple[Any, ...], events: list[Any]) -> None:
         """After the commit, not inside it: a snapshot that cannot be written costs only speed, so it never turns
         a committed command into a failed one."""
         if self.snapshots is None:
@@ -214,7 +234,7 @@ class Service(Application[UUID]):
         saved = {a.id: a for a in aggregates if type(a) in self.snapshot_every}
         due = {
             e.originator_id
-            for e in (r.domain_event for r in recordings)
+            for e in events
             if e.originator_id in saved
             and e.originator_version % self.snapshot_every[type(saved[e.originator_id])] == 0
         }

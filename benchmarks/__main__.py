@@ -1,4 +1,4 @@
-"""``./run bench [--quick] [--stores sqlite,postgres] [--repeats N] [--out DIR]``
+"""``./run bench [--quick] [--stores sqlite,postgres] [--only WORD,...] [--repeats N] [--out DIR]``
 
 Runs every benchmark on each store, each figure beside its raw baseline from the same run, repeated and
 reported as medians; prints the table and writes ``results.json`` and ``results.png`` under ``--out``.
@@ -40,6 +40,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="./run bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one repeat: a minute or two")
     parser.add_argument("--stores", default=",".join(STORES), help="comma-separated: sqlite, postgres")
+    parser.add_argument("--only", default="", help="comma-separated words: the benchmarks whose name holds one")
     parser.add_argument("--repeats", type=int, default=None, help="runs per figure (default 3, quick 1)")
     parser.add_argument("--out", type=Path, default=Path("var/benchmarks"))
     args = parser.parse_args()
@@ -66,8 +67,12 @@ def main() -> None:
         "rebuild": lambda store: rebuild.measure(store, sizes["rebuild_events"]),  # once: minutes at full size
         "audit chain": lambda store: chain.measure(store, sizes["chain_events"], repeats),
     }
+    words = [w.strip() for w in args.only.split(",") if w.strip()]
+    chosen = {n: b for n, b in benches.items() if not words or any(w in n for w in words)}
+    if not chosen:
+        parser.error(f"--only {args.only!r} names none of: {', '.join(benches)}")
     for store in stores:
-        for name, bench in benches.items():
+        for name, bench in chosen.items():
             began = time.monotonic()
             figures.extend(bench(store))
             print(f"[{store}] {name}: {time.monotonic() - began:.0f}s", flush=True)

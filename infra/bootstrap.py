@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 
@@ -50,6 +51,7 @@ from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
+from infra.bulk_events import CopiedEvents
 from infra.credentials.keys import IssuerKeys
 from infra.database import (
     RECONNECT_TIMEOUT,
@@ -408,6 +410,8 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     )
     quick_recovery(diplomas)
     diplomas.event_batches = EventBatches(diplomas.recorder)
+    if isinstance(diplomas.recorder, PostgresApplicationRecorder):
+        diplomas.bulk_events = CopiedEvents(diplomas.recorder)  # the import's chunks: COPY (issue 35)
     store = FileStore(settings.files_dir)
     store.sweep_incoming()  # what a crash cut off mid-upload
     quota = UploadQuota(

@@ -6,13 +6,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from api.cli import OfflineTools, Runtime, build_cli
 from infra.bootstrap import bootstrap
 from infra.settings import PREFIX, ConfigError, Settings
+
+if TYPE_CHECKING:
+    from application.registry.pddikti_import import ImportReport
+    from domain.audit import Actor
 
 
 def _write_cohort(*args: Any, **kw: Any) -> int:
@@ -65,6 +69,14 @@ def _check_config() -> list[str]:
     return unknown({c.client_secret_env for c in clients if c.client_secret_env})
 
 
+def _import_pddikti(
+    boot: Callable[[], Runtime], file: Path, jobs: int, actor: Actor, progress: Callable[[int], None]
+) -> ImportReport:
+    from infra.bulk_import import import_file
+
+    return import_file(boot, file, jobs=jobs, actor=actor, progress=progress)
+
+
 def _init(directory: Path, database_url: str, public_url: str, redis_url: str, oidc_issuers: Path | None) -> list[str]:
     from infra.install import init
 
@@ -80,6 +92,7 @@ TOOLS = OfflineTools(
     verify_credential=_verify_credential,
     init=_init,
     check_config=_check_config,
+    import_pddikti=_import_pddikti,
 )
 
 

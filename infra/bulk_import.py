@@ -1,0 +1,169 @@
+"""``import-pddikti --jobs N``: a PDDIKTI file split by university across worker processes (issue 35).
+
+This process imports the first part on its own runtime; each other part has a worker process, which boots a runtime
+of its own. Each part is imported as the whole file would be (the same chunks, causes and line numbers), so every
+promise of the serial import holds per part, hence for the file: line errors with rule ids, the good lines applied, a
+rerun appends nothing. A killed importer takes its workers with it (they ask the kernel for it), and what any of
+them committed stays: running the file again completes it. The import's record (issue 32) is written by this
+process once every part is decided, so a run cut short is never recorded as done.
+
+SQLite runs in one process: it takes one writer at a time, so more processes would only wait on its file lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import queue
+import signal
+from collections.abc import Callable
+from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.postgres import PostgresApplicationRecorder
+
+from api.cli import Runtime
+from application.registry import pddikti_import, pddikti_parts
+from application.registry.pddikti_import import ImportCut, ImportReport
+from domain.audit import Actor
+
+PROGRESS_EVERY = 100  # lines a worker decides between two reports of its progress
+_PR_SET_PDEATHSIG = 1
+
+
+def import_file(
+    boot: Callable[[], Runtime],
+    path: Path,
+    *,
+    jobs: int,
+    actor: Actor,
+    progress: Callable[[int], None] | None = None,
+) -> ImportReport:
+    runtime = boot()  # also makes the schema before the workers boot theirs
+    try:
+        registry = runtime.services.registry
+        if jobs <= 1 or not isinstance(registry.recorder, PostgresApplicationRecorder):
+            return pddikti_import.import_file(registry, path, actor=actor, progress=progress)
+        content = path.read_bytes()
+        numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
+        source = pddikti_import.source_of(content)
+        parts = pddikti_parts.split(numbered, jobs)
+        if len(parts) <= 1:  # one university, or none: nothing to share
+            report = pddikti_import.import_records(registry, numbered, actor=actor, source=source, progress=progress)
+        else:
+            reports = _run_parts(registry, boot, parts, source=source, actor=actor, progress=progress)
+            report = pddikti_parts.merge(source, reports)
+        return pddikti_import.record_run(registry, content, report, actor=actor)
+    finally:
+        runtime.close()
+
+
+def _run_parts(
+    registry: Any,
+    boot: Callable[[], Runtime],
+    parts: list[pddikti_parts.Numbered],
+    *,
+    source: str,
+    actor: Actor,
+    progress: Callable[[int], None] | None,
+) -> list[ImportReport]:
+    """The first part in this process, on its runtime; each other in a worker of its own."""
+    # Forked, so the boot function (a closure) is inherited, not pickled. A worker boots its own runtime and never
+    # touches the connections it inherits; it ends with os._exit (multiprocessing's), and the objects it inherits
+    # are frozen out of its garbage collector, so none of them is closed there.
+    context = multiprocessing.get_context("fork")
+    done: Synchronized[int] = context.Value("q", 0)
+    results: multiprocessing.Queue[tuple[int, ImportReport | str]] = context.Queue()
+    workers = {
+        index: context.Process(target=_work, args=(boot, part, source, actor, done, results, index), daemon=True)
+        for index, part in enumerate(parts)
+        if index > 0
+    }
+    gc.freeze()
+    try:
+        for worker in workers.values():
+            worker.start()
+    finally:
+        gc.unfreeze()
+    told = progress or (lambda _: None)
+    try:
+        own = pddikti_import.import_records(
+            registry, parts[0], actor=actor, source=source, progress=lambda lines: told(lines + done.value)
+        )
+        reports = {0: own}
+        while len(reports) < len(parts):
+            try:
+                index, outcome = results.get(timeout=0.2)
+            except queue.Empty:
+                _check_alive(workers, reports, len(parts))
+            else:
+                if isinstance(outcome, str):
+                    failed = f"import worker {index + 1} of {len(parts)} failed: {outcome}"
+                    raise ImportCut(f"{failed}; run the file again to complete it")
+                reports[index] = outcome
+            told(len(parts[0]) + done.value)
+        for worker in workers.values():
+            worker.join()
+    finally:
+        for worker in workers.values():
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+    return [reports[i] for i in range(len(parts))]
+
+
+def _check_alive(workers: dict[int, Any], reports: dict[int, ImportReport], parts: int) -> None:
+    for index, worker in workers.items():
+        if index not in reports and worker.exitcode is not None and worker.exitcode != 0:
+            raise ImportCut(
+                f"import worker {index + 1} of {parts} ended with exit code {worker.exitcode}: what it "
+                "committed stays; run the file again to complete it"
+            )
+
+
+def _work(
+    boot: Callable[[], Runtime],
+    part: pddikti_parts.Numbered,
+    source: str,
+    actor: Actor,
+    done: Synchronized[int],
+    results: multiprocessing.Queue[tuple[int, ImportReport | str]],
+    index: int,
+) -> None:
+    parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+    told = 0
+
+    def count(lines: int) -> None:
+        nonlocal told
+        if lines - told >= PROGRESS_EVERY or lines == len(part):
+            with done.get_lock():
+                done.value += lines - told
+            told = lines
+
+    try:
+        runtime = boot()
+        try:
+            report = pddikti_import.import_records(
+                runtime.services.registry, part, actor=actor, source=source, progress=count
+            )
+        finally:
+            runtime.close()
+    except BaseException as e:  # told to the parent, which reports it; the worker's own traceback would be lost
+        results.put((index, f"{type(e).__name__}: {e}"))
+        raise
+    results.put((index, report))
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when its parent dies, so a killed import leaves no worker writing."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
