@@ -4,6 +4,7 @@ review queue and proposals; the PDDIKTI feed its university."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
@@ -22,11 +23,13 @@ from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
 from api.graphql.viewer.imports import IMPORTS, ImportsPage, PddiktiImport
 from api.graphql.viewer.records import Semester, StandingEnum, Student
+from application.audit.reads import SeenView
 from domain import errors
 from domain.diploma.status import DiplomaStatus
 from domain.registry.codes import NIM
 from domain.submission.status import ProposalStatus
-from projections.eligibility.register import Standing
+from projections.eligibility.register import Standing, StudentRow, student_record_id
+from projections.numbering.rows import RegisteredDiploma
 
 DIPLOMAS, SUBMISSIONS = "diplomas", "submissions"  # the logs whose positions the fields take
 
@@ -122,6 +125,18 @@ class StudentViewer(Viewer):
         return self.actor.institution or "", self.actor.id
 
 
+def _seen(ctx: Context, rows: Sequence[StudentRow], view: SeenView = SeenView.STUDENT_LIST) -> Sequence[StudentRow]:
+    """PDP-R: the students whose data a staff member is shown, each by their record id."""
+    ctx.saw(view, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
+def _reserved(ctx: Context, rows: list[RegisteredDiploma]) -> list[RegisteredDiploma]:
+    """PDP-R: the students whose NINA (and name) a staff member is shown."""
+    ctx.saw(SeenView.DIPLOMA, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
 def _standing(value: Standing | None) -> Standing | None:
     return None if value is None else Standing(value)
 
@@ -149,8 +164,11 @@ class UniversityViewer(Viewer):
         return await paged(
             info.context,
             page,
-            lambda p: register.students(
-                code, prodi_code=prodi, standing=wanted, nim_prefix=prefix, limit=p.limit, offset=p.offset
+            lambda p: _seen(
+                info.context,
+                register.students(
+                    code, prodi_code=prodi, standing=wanted, nim_prefix=prefix, limit=p.limit, offset=p.offset
+                ),
             ),
             lambda: register.count(code, prodi_code=prodi, standing=wanted, nim_prefix=prefix),
             Student.from_row,
@@ -164,7 +182,10 @@ class UniversityViewer(Viewer):
             return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
         row = await info.context.run(lambda: register.student(code, number))
-        return Student.from_row(row) if row else None
+        if row is None:
+            return None
+        _seen(info.context, [row], SeenView.STUDENT_RECORD)
+        return Student.from_row(row)
 
     @strawberry.field(
         description="A student's semester reports that count, in period order (empty: none, or no such student here)."
@@ -175,7 +196,10 @@ class UniversityViewer(Viewer):
         except errors.RuleViolation as e:
             return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
-        return whole(await info.context.run(lambda: register.reports(code, number)), Semester.from_row)
+        rows = await info.context.run(lambda: register.reports(code, number))
+        if rows:  # PDP-R: keyed by the record the rows belong to, as found
+            info.context.saw(SeenView.SEMESTERS, [student_record_id(code, number)])
+        return whole(rows, Semester.from_row)
 
     @strawberry.field(description="The university's NINA reservations and pairings, in NINA order.")
     async def reservations(
@@ -197,7 +221,9 @@ class UniversityViewer(Viewer):
         return await paged(
             ctx,
             page,
-            lambda p: numbering.register(code, prodi_code=prodi, status=wanted, limit=p.limit, offset=p.offset),
+            lambda p: _reserved(
+                ctx, numbering.register(code, prodi_code=prodi, status=wanted, limit=p.limit, offset=p.offset)
+            ),
             lambda: numbering.register_count(code, prodi_code=prodi, status=wanted),
             Diploma.from_row,
         )
