@@ -82,7 +82,7 @@ def test_PDP_R_the_students_own_reads_are_not_listed_and_no_one_elses_report_nam
 def test_PDP_R_a_list_of_students_is_a_read_of_each_shown_and_the_operators_report_read_is_in_the_next(
     client: Client, students: World
 ) -> None:
-    listed = 'query { viewer { ... on UniversityViewer { students(first: 1) { ... on StudentConnection { totalCount'
+    listed = "query { viewer { ... on UniversityViewer { students(first: 1) { ... on StudentConnection { totalCount"
     client.gql(listed + " } } } } }", OPERATOR)  # the first page: 2020001 only
     assert [r["what"] for r in reads_in(client, STUDENT, "2020001")] == ["read student_list"]
     assert reads_in(client, OTHER_STUDENT, "2020002") == []
