@@ -100,6 +100,7 @@ class CertificateRow:
     valid_until: str | None
     revoked_on: str | None
     revoke_reason: str | None
+    lsp_name: str | None = None  # ASM-2.name, from the LSP's licence; None: licensed before names were recorded
 
     @property
     def record_id(self) -> str:
