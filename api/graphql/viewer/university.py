@@ -21,7 +21,7 @@ from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import RuleViolation
 from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
-from api.graphql.viewer.imports import IMPORTS, ImportsPage, PddiktiImport
+from api.graphql.viewer.imports import IMPORTS_DESCRIPTION, ImportsPage, imports_of
 from api.graphql.viewer.records import Semester, StandingEnum, Student
 from application.audit.reads import SeenView
 from domain import errors
@@ -228,9 +228,7 @@ class UniversityViewer(Viewer):
             Diploma.from_row,
         )
 
-    @strawberry.field(
-        description="What each PDDIKTI import did with the university's lines, newest first: counts and line errors."
-    )
+    @strawberry.field(description=IMPORTS_DESCRIPTION)
     async def imports(
         self,
         info: Info[Context, None],
@@ -238,19 +236,7 @@ class UniversityViewer(Viewer):
         after: str | None = None,
         position: int | None = None,
     ) -> ImportsPage:
-        try:
-            page = Slice.parse(first, after)
-        except errors.RuleViolation as e:
-            return RuleViolation.from_error(e)
-        ctx, code, view = info.context, self.university_code, info.context.services.diploma.imports
-        await ctx.read(IMPORTS, position, lambda: None)
-        return await paged(
-            ctx,
-            page,
-            lambda p: view.of_university(code, limit=p.limit, offset=p.offset),
-            lambda: view.count(code),
-            PddiktiImport.from_row,
-        )
+        return await imports_of(info.context, self.university_code, first, after, position)
 
 
 @strawberry.type(description="A university's student service centre: its review queue and catalog proposals.")
@@ -305,3 +291,13 @@ class SscViewer(Viewer):
 @strawberry.type(description="A university's PDDIKTI feed: it reports for its own university.")
 class FeedViewer(Viewer):
     university_code: str
+
+    @strawberry.field(description=IMPORTS_DESCRIPTION)
+    async def imports(
+        self,
+        info: Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        position: int | None = None,
+    ) -> ImportsPage:
+        return await imports_of(info.context, self.university_code, first, after, position)
