@@ -133,3 +133,7 @@ def test_a_universitys_feed_by_client_credentials_is_in_its_imports_a_day_at_a_t
         assert by_via["FILE"]["importedBy"] == "pddikti-import" and len(by_via["FILE"]["sha256"]) == 64
         own = read_as(feed)
         assert {e["node"]["via"] for e in own["edges"]} == {"FILE", "FEED"}
+    rows = "SELECT * FROM pddikti_imports ORDER BY import_id, university_code"
+    live = container.stores[0].query(rows)
+    container.worker.rebuild("pddikti_imports")
+    assert container.stores[0].query(rows) == live  # the feed's days are rebuilt from the log as they were
