@@ -28,6 +28,8 @@ class SeenView(StrEnum):
     SEMESTERS = "semesters"  # the semester reports
     DIPLOMA = "diploma"  # the NINA and diploma, with the full name
     ELIGIBILITY = "eligibility"  # whether a NINA may be reserved or paired, from the semesters
+    SUBMISSION = "submission"  # a certification submission, with its evidence's names (SUB)
+    DPI = "dpi"  # the diploma supplement (SUB-8)
     PERSONAL_DATA_REPORT = "personal_data_report"  # the whole UU PDP report
 
 

@@ -548,6 +548,8 @@ SEEN = {
     "semesters": ("data semester Anda", "your semester data"),
     "diploma": ("NINA dan ijazah Anda", "your NINA and diploma"),
     "eligibility": ("kelayakan NINA Anda", "your NINA eligibility"),
+    "submission": ("pengajuan sertifikasi Anda", "your certification submission"),
+    "dpi": ("DPI (Dokumen Pendamping Ijazah) Anda", "your DPI (diploma supplement)"),
     "personal_data_report": ("laporan data pribadi Anda", "your personal data report"),
 }
 

@@ -21,6 +21,7 @@ from domain.registry.student import Student
 from infra.audit.read_trail import BufferedReadTrail
 from infra.bootstrap import Container
 from tests.api.test_graphql import SECRET, Client
+from tests.submission.desk import Desk
 from tests.world import UNIVERSITY, World
 
 STUDENT = mint(SECRET, subject="2020001", role=Role.STUDENT, institution=UNIVERSITY)
@@ -94,6 +95,24 @@ def test_PDP_R_a_list_of_students_is_a_read_of_each_shown_and_the_operators_repo
     assert whats == ["read student_list", "read personal_data_report"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "melihat data Anda di daftar mahasiswa" in text  # the read before it, in words
+
+
+def test_PDP_R_ssc_staff_reading_a_students_submission_and_the_review_queue_are_in_the_students_report(
+    client: Client, students: World
+) -> None:
+    desk = Desk(students).catalog()
+    receipt = desk.submit()
+    students.project()
+    ssc = mint(SECRET, subject="ssc@contoh", role=Role.SSC_STAFF, institution=UNIVERSITY)
+    one = "query($id: String!) { submission(submissionId: $id) { __typename } }"
+    assert client.gql(one, ssc, id=str(receipt.submission_id))["data"]["submission"]["__typename"] == "Submission"
+    queue = "query { viewer { ... on SscViewer { reviewQueue { ... on SubmissionConnection { totalCount } } } } }"
+    assert client.gql(queue, ssc)["data"]["viewer"]["reviewQueue"]["totalCount"] == 1
+    client.gql(one, STUDENT, id=str(receipt.submission_id))  # the student's own: not listed
+    reads = reads_in(client, STUDENT, "2020001")
+    assert [r["what"] for r in reads] == ["read submission", "read submission"]
+    assert reads[0]["text"]["en"].startswith("Staff of Universitas Contoh (student service centre staff ssc@contoh)")
+    assert "viewed your certification submission on" in reads[0]["text"]["en"]
 
 
 def test_PDP_R_reads_still_waiting_are_written_when_the_trail_closes_and_kept_append_only(

@@ -30,6 +30,7 @@ from domain.registry.codes import NIM
 from domain.submission.status import ProposalStatus
 from projections.eligibility.register import Standing, StudentRow, student_record_id
 from projections.numbering.rows import RegisteredDiploma
+from projections.submission.rows import SubmissionRow
 
 DIPLOMAS, SUBMISSIONS = "diplomas", "submissions"  # the logs whose positions the fields take
 
@@ -128,6 +129,12 @@ class StudentViewer(Viewer):
 def _seen(ctx: Context, rows: Sequence[StudentRow], view: SeenView = SeenView.STUDENT_LIST) -> Sequence[StudentRow]:
     """PDP-R: the students whose data a staff member is shown, each by their record id."""
     ctx.saw(view, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
+def _queued(ctx: Context, rows: list[SubmissionRow]) -> list[SubmissionRow]:
+    """PDP-R: the students whose submissions SSC staff are shown."""
+    ctx.saw(SeenView.SUBMISSION, (student_record_id(r.university_code, r.nim) for r in rows))
     return rows
 
 
@@ -255,7 +262,7 @@ class SscViewer(Viewer):
         return await paged(
             info.context,
             page,
-            lambda p: view.review_queue(code, limit=p.limit, offset=p.offset),
+            lambda p: _queued(info.context, view.review_queue(code, limit=p.limit, offset=p.offset)),
             lambda: view.review_queue_count(code),
             lambda r: Submission.from_row(r, today),
         )
