@@ -43,7 +43,7 @@ class BufferedReadTrail:
         with store.transaction() as tx:
             for statement in DDL:
                 tx.execute(statement)
-        self._waiting: deque[Mapping[str, Any]] = deque()
+        self._waiting: deque[StaffRead] = deque()  # as recorded: turned into rows by the flush, off the request
         self._lock = threading.Lock()  # guards _waiting
         self._writing = threading.Lock()  # one batch written at a time, in recording order
         self._due = threading.Event()
@@ -51,11 +51,11 @@ class BufferedReadTrail:
         self._thread: threading.Thread | None = None
 
     def record(self, reads: Iterable[StaffRead]) -> None:
-        rows = [_row(r) for r in reads]
-        if not rows:
+        kept = list(reads)
+        if not kept:
             return
         with self._lock:
-            self._waiting.extend(rows)
+            self._waiting.extend(kept)
             dropped = max(0, len(self._waiting) - self.limit)
             for _ in range(dropped):
                 self._waiting.popleft()
@@ -70,18 +70,18 @@ class BufferedReadTrail:
         """Writes what waits; returns how many. On failure the batch goes back to the front, to be tried again."""
         with self._writing:
             with self._lock:
-                rows = list(self._waiting)
+                reads = list(self._waiting)
                 self._waiting.clear()
-            if not rows:
+            if not reads:
                 return 0
             try:
                 with self.store.transaction() as tx:
-                    tx.execute_many(_INSERT, rows)
+                    tx.execute_many(_INSERT, [_row(r) for r in reads])
             except Exception:
                 with self._lock:
-                    self._waiting.extendleft(reversed(rows))
+                    self._waiting.extendleft(reversed(reads))
                 raise
-            return len(rows)
+            return len(reads)
 
     def of_person(self, person_id: UUID, limit: int) -> list[StaffRead]:
         try:
