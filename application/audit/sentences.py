@@ -550,6 +550,7 @@ SEEN = {
     "eligibility": ("kelayakan NINA Anda", "your NINA eligibility"),
     "submission": ("pengajuan sertifikasi Anda", "your certification submission"),
     "dpi": ("DPI (Dokumen Pendamping Ijazah) Anda", "your DPI (diploma supplement)"),
+    "assessment": ("data asesmen kompetensi Anda", "your competency assessment"),
     "personal_data_report": ("laporan data pribadi Anda", "your personal data report"),
 }
 

@@ -21,6 +21,7 @@ from domain.registry.student import Student
 from infra.audit.read_trail import BufferedReadTrail
 from infra.bootstrap import Container
 from tests.api.test_graphql import SECRET, Client
+from tests.assessment.lsp import CANDIDATE, LSP, Office
 from tests.submission.desk import Desk
 from tests.world import UNIVERSITY, World
 
@@ -31,6 +32,10 @@ SEMESTERS = 'query { viewer { ... on UniversityViewer { semesters(nim: "2020001"
 SEMESTERS += " totalCount } } } ... on StudentViewer { semesters { totalCount } } } }"
 REPORT = (
     'query($nim: String!) { personalDataReport(universityCode: "001002", nim: $nim) { __typename'
+    " ... on PersonalDataReportView { report } } }"
+)
+CANDIDATE_REPORT = (
+    "query($lsp: String, $n: String) { personalDataReport(lspCode: $lsp, candidateNumber: $n) { __typename"
     " ... on PersonalDataReportView { report } } }"
 )
 
@@ -113,6 +118,21 @@ def test_PDP_R_ssc_staff_reading_a_students_submission_and_the_review_queue_are_
     assert [r["what"] for r in reads] == ["read submission", "read submission"]
     assert reads[0]["text"]["en"].startswith("Staff of Universitas Contoh (student service centre staff ssc@contoh)")
     assert "viewed your certification submission on" in reads[0]["text"]["en"]
+
+
+def test_PDP_R_an_lsps_staff_reading_a_candidates_assessment_is_in_the_candidates_report(
+    client: Client, world: World
+) -> None:
+    assessment_id = Office(world).setup().certified()
+    world.project()
+    staff = mint(SECRET, subject="sertifikasi@lsp", role=Role.KABAG_SERTIFIKASI, institution=LSP)
+    one = "query($id: String!) { assessment(assessmentId: $id) { __typename } }"
+    assert client.gql(one, staff, id=str(assessment_id))["data"]["assessment"]["__typename"] == "AssessmentDetail"
+    own = mint(SECRET, subject=CANDIDATE, role=Role.ASESI, institution=LSP)
+    body = client.gql(CANDIDATE_REPORT, own, lsp=LSP, n=CANDIDATE)["data"]["personalDataReport"]
+    [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
+    assert read["what"] == "read assessment" and read["by"] == f"kabag_sertifikasi:sertifikasi@lsp@{LSP}"
+    assert read["text"]["id"].startswith(f"Staf {LSP} (Kabag Sertifikasi sertifikasi@lsp) melihat data asesmen")
 
 
 def test_PDP_R_reads_still_waiting_are_written_when_the_trail_closes_and_kept_append_only(
