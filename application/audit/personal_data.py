@@ -209,6 +209,8 @@ class PersonalDataReports:
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
         trail = self._trail([a.id for a in found], lambda e: e.actor_role == "applicant" and e.actor_id == account_id)
         trail += self._shares(Holder(HolderKind.APPLICANT, "", account_id), records)
+        for application in found:  # PDP-R: an account's reads are its applications'
+            trail += self._seen(application.id)
         return self._report(f"applicant {account_id}", personal, records, trail)
 
     def _shares(self, holder: Holder, records: dict[str, Any]) -> list[Processing]:

@@ -30,6 +30,7 @@ class SeenView(StrEnum):
     ELIGIBILITY = "eligibility"  # whether a NINA may be reserved or paired, from the semesters
     SUBMISSION = "submission"  # a certification submission, with its evidence's names (SUB)
     DPI = "dpi"  # the diploma supplement (SUB-8)
+    APPLICATION = "application"  # an equivalency application (EQV), alone, in the queue or its decision's basis
     ASSESSMENT = "assessment"  # a candidate's competency assessment (ASM-6), alone or in the LSP's pipeline
     PERSONAL_DATA_REPORT = "personal_data_report"  # the whole UU PDP report
 

@@ -551,6 +551,7 @@ SEEN = {
     "submission": ("pengajuan sertifikasi Anda", "your certification submission"),
     "dpi": ("DPI (Dokumen Pendamping Ijazah) Anda", "your DPI (diploma supplement)"),
     "assessment": ("data asesmen kompetensi Anda", "your competency assessment"),
+    "application": ("permohonan penyetaraan ijazah Anda", "your diploma equivalency application"),
     "personal_data_report": ("laporan data pribadi Anda", "your personal data report"),
 }
 

@@ -22,6 +22,7 @@ from infra.audit.read_trail import BufferedReadTrail
 from infra.bootstrap import Container
 from tests.api.test_graphql import SECRET, Client
 from tests.assessment.lsp import CANDIDATE, LSP, Office
+from tests.equivalency.directorate import Directorate
 from tests.submission.desk import Desk
 from tests.world import UNIVERSITY, World
 
@@ -36,6 +37,11 @@ REPORT = (
 )
 CANDIDATE_REPORT = (
     "query($lsp: String, $n: String) { personalDataReport(lspCode: $lsp, candidateNumber: $n) { __typename"
+    " ... on PersonalDataReportView { report } } }"
+)
+
+APPLICANT_REPORT = (
+    "query($account: String) { personalDataReport(applicantAccount: $account) { __typename"
     " ... on PersonalDataReportView { report } } }"
 )
 
@@ -133,6 +139,22 @@ def test_PDP_R_an_lsps_staff_reading_a_candidates_assessment_is_in_the_candidate
     [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
     assert read["what"] == "read assessment" and read["by"] == f"kabag_sertifikasi:sertifikasi@lsp@{LSP}"
     assert read["text"]["id"].startswith(f"Staf {LSP} (Kabag Sertifikasi sertifikasi@lsp) melihat data asesmen")
+
+
+def test_PDP_R_the_directorates_read_of_an_application_is_in_its_applicants_report(
+    client: Client, world: World
+) -> None:
+    number = Directorate(world).register().registration_number
+    world.project()
+    team = mint(SECRET, subject="tim-a", role=Role.EQUIVALENCY_TEAM, institution=None)
+    one = "query($n: String!) { equivalencyApplication(registrationNumber: $n) { __typename } }"
+    assert client.gql(one, team, n=number)["data"]["equivalencyApplication"]["__typename"] != "RuleViolation"
+    own = mint(SECRET, subject="akun-rina", role=Role.APPLICANT, institution=None)
+    client.gql(one, own, n=number)  # their own: not listed
+    body = client.gql(APPLICANT_REPORT, own, account="akun-rina")["data"]["personalDataReport"]
+    [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
+    assert read["what"] == "read application" and read["by"] == "equivalency_team:tim-a"
+    assert read["text"]["en"].startswith("The directorate's equivalency team tim-a viewed your diploma equivalency")
 
 
 def test_PDP_R_reads_still_waiting_are_written_when_the_trail_closes_and_kept_append_only(
