@@ -18,6 +18,7 @@ from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from api.uploads import UploadSlots, busy, received
 from application.audit.personal_data_access import Subject, report_for
+from application.audit.reads import SeenView, staff_reads
 from application.authorization import (
     DPI_READERS,
     EQUIVALENCY_READERS,
@@ -182,6 +183,11 @@ def create_files_router(services: Services) -> APIRouter:
             return violation(400, e.failures)
         if report is None:
             return refused(404, "not-found", "no such person")
+        if report.person_id is not None:  # PDP-R: a staff member who reads the report is in the next one
+            read = staff_reads(
+                actor, SeenView.PERSONAL_DATA_REPORT, [report.person_id], report.generated_at, "http:/personal-data.pdf"
+            )
+            audit.staff_reads.record(read)
         data = await asyncio.to_thread(audit.personal_data_pdf, report)
         return Response(
             data,

@@ -22,6 +22,7 @@ from api.sivil.trail import ProcessingTrail
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReport, PersonalDataReports
+from application.audit.reads import ReadTrail
 from application.audit.trail import AuditTrail
 from application.credentials.issuing import CredentialIssuing
 from application.diploma.diplomas import Diplomas
@@ -141,6 +142,7 @@ class AuditServices:
     keys: Signer  # verifies the chain's signed checkpoints
     export: Export  # infra/audit/export.py
     replay: Replay  # infra/audit/replay.py
+    staff_reads: ReadTrail  # who of the staff saw whose data, and when (UU PDP; issue 32, item 5)
 
 
 class Export(Protocol):

@@ -51,6 +51,7 @@ from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
+from infra.audit.read_trail import BufferedReadTrail
 from infra.bulk_events import CopiedEvents
 from infra.credentials.keys import IssuerKeys
 from infra.database import (
@@ -331,6 +332,7 @@ class Container:
         for thread in (self._thread, self._outbox):
             if thread is not None:
                 thread.join(timeout=10)
+        self.services.audit.staff_reads.close()  # PDP-R: the reads still waiting are written before the store closes
         for application in self.services.applications.values():
             application.close()
         for store in self.stores:
@@ -560,6 +562,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
     share_uses = ShareUseTrail(reads)
+    staff_reads = BufferedReadTrail(reads)  # PDP-R: on the primary, like the other trails
     certificate_trail = CertificateVerificationTrail(reads)
     submission_view = SubmissionView(queries)
     sivil_public = SivilPublic(
@@ -700,10 +703,12 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
                     certificate_trail,
                     equivalency_view,
                     share_uses,
+                    staff_reads,
                 ),
                 clock=diplomas.clock,
             ),
             personal_data_pdf=_personal_data_pdf,
+            staff_reads=staff_reads,
             chain=chain,
             keys=keys_ring,
             export=functools.partial(_export, logs, reads, keys_ring, diplomas.clock),

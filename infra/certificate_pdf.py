@@ -35,7 +35,7 @@ def render_certificate_pdf(
 ) -> bytes:
     """``units``: (code, title) of each unit the holder was found competent in (ASM-4: all of the skema's)."""
     status = row.status(printed_at.astimezone(WIB).date())
-    lsp = f"Lembaga Sertifikasi Profesi {row.lsp_code}"
+    lsp = row.lsp_name or f"Lembaga Sertifikasi Profesi {row.lsp_code}"  # ASM-2.name
     blocks = [
         fields(
             [

@@ -6,6 +6,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.audit.personal_data import MAX_AGGREGATES, MAX_TRAIL, ShareUsed, Sources, Verified
+from application.audit.reads import ReadTrail
 from infra.sharing.uses import ShareUseTrail
 from infra.sivil.trail import CertificateVerificationTrail, VerificationTrail
 from projections.assessment.view import AssessmentView
@@ -20,6 +21,7 @@ def personal_data_sources(
     certificates: CertificateVerificationTrail,
     equivalency: EquivalencyView,
     share_uses: ShareUseTrail | None = None,
+    staff_reads: ReadTrail | None = None,
 ) -> Sources:
     def assessments_of(lsp_code: str, candidate_number: str) -> list[tuple[UUID, str | None]]:
         """A candidate's assessments, each with its certificate's registration number if one was printed."""
@@ -45,4 +47,5 @@ def personal_data_sources(
             for uses in (share_uses.of_shares(ids, MAX_TRAIL) if share_uses else {}).values()
             for u in uses
         ],
+        staff_reads=lambda person: staff_reads.of_person(person, MAX_TRAIL) if staff_reads else [],
     )

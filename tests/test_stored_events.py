@@ -95,8 +95,14 @@ def test_the_v1_log_loads_every_aggregate_and_rebuilds_every_read_model(containe
     assert read_models_of_v1(container, expected) == expected
 
 
-# Read models added since v1 that read events the v1 log has: each paired NINA there is a credential (issue 13).
-READ_FROM_V1_SINCE = {"credential_pending", "credential_status_changes", "credential_annulments"}
+# Read models added since v1 that read events the v1 log has: each paired NINA there is a credential (issue 13), and
+# a student whose paired NINA was annulled has a DPI citing no diploma in force (issue 33).
+READ_FROM_V1_SINCE = {
+    "credential_pending",
+    "credential_status_changes",
+    "credential_annulments",
+    "credential_dpi_annulled",
+}
 
 
 def read_models_of_v1(container: Container, expected: dict[str, object]) -> dict[str, object]:

@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
+from uuid import UUID
 
 from graphql import GraphQLError
 from strawberry.fastapi import BaseContext
 
 from api.graphql.waiting import TooManyWaiting
 from api.services import Services
+from application.audit.reads import SeenView, staff_reads
 from application.authorization import STAFF_READERS, require
 from application.diploma.diplomas import Diplomas
 from domain.audit import Actor, Cause, Role
@@ -71,6 +73,12 @@ class Context(BaseContext):
             except TooManyWaiting as e:
                 raise not_yet_projected(str(e), TOO_MANY_WAITING) from None
         return await self.run(fn)
+
+    def saw(self, view: SeenView, person_ids: Iterable[UUID]) -> None:
+        """PDP-R: a staff member's read of these people's data goes into their reports (their own reads do not)."""
+        if self.actor is not None:
+            at = self.services.registry.clock()
+            self.services.audit.staff_reads.record(staff_reads(self.actor, view, person_ids, at, self.request_id))
 
     def require_staff(self, university_code: str, nim: str | None = None) -> Actor:
         """Personal data in staff views: only the university's own people and national staff, or (given ``nim``)

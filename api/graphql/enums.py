@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import strawberry
 
+from api.sivil.trail import Door
 from domain.assessment.handover import Receiver
 from domain.assessment.kinds import CertificateStatus, Stage
 from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus, StatusOnDay
@@ -44,4 +45,5 @@ CertificateStatusEnum = strawberry.enum(
 EquivalencyStatusEnum = strawberry.enum(Status, name="EquivalencyStatus", description="EQV-1")
 EscalationEnum = strawberry.enum(Escalation, name="Escalation", description="EQV-3")
 ForeignLevelEnum = strawberry.enum(ForeignLevel, name="ForeignLevel")
+DoorEnum = strawberry.enum(Door, name="VerificationDoor", description="Through which door a SIVIL look-up came (PIN-6)")
 StageEnum = strawberry.enum(Stage, name="AssessmentStage", description="Where an assessment stands (ASM-6, ASM-8)")

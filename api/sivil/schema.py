@@ -16,6 +16,7 @@ from strawberry.types import Info
 from api.graphql.arguments import optional_day
 from api.graphql.cost import Limits, extensions
 from api.graphql.enums import PublicStatusEnum, StatusOnDayEnum
+from api.graphql.registry.inputs import LevelEnum
 from api.graphql.transport import Schema
 from api.public_lane import PublicLane
 from api.public_lookup import (
@@ -35,6 +36,7 @@ from api.sivil.rate_limit import RateLimited
 from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
 from domain.diploma.status import PublicStatus, StatusOnDay
+from domain.registry.level import Level
 
 T = TypeVar("T")
 RULE = "PIN-6"  # the look-up's rule: its challenge and its rate limit
@@ -67,7 +69,7 @@ class VerifiedDiploma:
     university_name: str
     prodi_code: str
     programme_name: str
-    level: str
+    level: LevelEnum  # type: ignore[valid-type]
     nina: str
     nim: str
     full_name: str
@@ -88,7 +90,7 @@ class VerifiedDiploma:
             university_name=e.university_name,
             prodi_code=e.prodi_code,
             programme_name=e.programme_name,
-            level=e.level,
+            level=Level(e.level),
             nina=e.nina,
             nim=e.nim,
             full_name=e.full_name,

@@ -9,7 +9,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
+
+
+class Door(StrEnum):
+    """Through which door a look-up came: the web form, a QR link, the status check, the public GraphQL API (and
+    its status query), the verification PDF or the credential download."""
+
+    WEB = "web"
+    QR = "qr"
+    STATUS = "status"
+    GRAPHQL = "graphql"
+    GRAPHQL_STATUS = "graphql-status"
+    PDF = "pdf"
+    CREDENTIAL = "credential"
 
 
 @dataclass(frozen=True)

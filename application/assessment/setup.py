@@ -66,11 +66,14 @@ class AssessmentSetup(AssessmentBase):
         valid_from: date,
         valid_until: date,
         cause: Cause,
+        lsp_name: str | None = None,
     ) -> Receipt:
         """Grants the licence, or amends it (a renewal or a change of scope is a new term of the same licence). Its
-        approval for remote assessment is the outcome of the LSP's application (ASM-5.approval), kept as it was."""
+        approval for remote assessment is the outcome of the LSP's application (ASM-5.approval), kept as it was.
+        The LSP's name (ASM-2.name) names the issuer of its certificates; an amendment without one keeps it."""
         require(cause.actor, BNSP)
         lsp = parse_lsp_code(lsp_code)
+        name = optional_text(lsp_name, field="lspName", max_chars=200, rule_id="ASM-2.name")
         codes = [parse_code(c, SKEMA_CODE, "skemaCodes", CODE_FORM, "ASM-2.scope") for c in skema_codes]
         check_term_days(valid_from, valid_until, self.today(), "ASM-2.validity")
 
@@ -82,6 +85,7 @@ class AssessmentSetup(AssessmentBase):
                 "valid_from": valid_from,
                 "valid_until": valid_until,
                 "cause": cause,
+                "lsp_name": name,
             }
             licence = self.find(Licence, Licence.create_id(lsp))
             if licence is None:

@@ -20,7 +20,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from application.audit.sentences import YOU, Fact, Words, sentence, who, written
+from application.audit.reads import StaffRead
+from application.audit.sentences import YOU, Fact, Words, seen, sentence, who, written
 from application.audit.trail import AuditTrail
 from domain.assessment.certificate import Certificate
 from domain.assessment.people import Asesi
@@ -88,6 +89,7 @@ class PersonalDataReport:
     records: dict[str, Any]  # what is held about the person, by aggregate, personal data unsealed
     trail: list[Processing]  # oldest first
     omitted: int = 0  # trail entries beyond MAX_TRAIL, left out of this report
+    person_id: UUID | None = None  # the person's record id, which staff reads are keyed by (PDP-R); not shown
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -123,6 +125,7 @@ class Sources:
     certificate_verifications: Callable[[str], Iterable[Verified]]  # (certificate registration number)
     applications_of: Callable[[str], Iterable[str]]  # (portal account): registration numbers
     share_uses: Callable[[list[str]], Iterable[ShareUsed]] = lambda ids: ()  # (share ids): each use (SHR-8)
+    staff_reads: Callable[[UUID], Iterable[StaffRead]] = lambda person: ()  # (record id): who saw it (PDP-R)
 
 
 class PersonalDataReports:
@@ -163,7 +166,8 @@ class PersonalDataReports:
                 looked_up = self.sources.sivil_verifications(university_code, diploma.prodi_code, nina.value)
                 what = f"SIVIL verification of {nina.value}"
                 trail += [_verified(what, v, seen) for v in islice(looked_up, MAX_TRAIL)]
-        return self._report(f"student {university_code}/{nim}", personal, records, trail)
+        trail += self._seen(student.id)
+        return self._report(f"student {university_code}/{nim}", personal, records, trail, student.id)
 
     def of_candidate(self, lsp_code: str, candidate_number: str) -> PersonalDataReport | None:
         """A competency candidate (asesi): their registration, assessments and certificates, and who verified
@@ -187,7 +191,8 @@ class PersonalDataReports:
                     )
                     for v in self.sources.certificate_verifications(number)
                 ]
-        return self._report(f"candidate {lsp_code}/{candidate_number}", personal, records, trail)
+        trail += self._seen(asesi.id)
+        return self._report(f"candidate {lsp_code}/{candidate_number}", personal, records, trail, asesi.id)
 
     def of_applicant(self, account_id: str) -> PersonalDataReport | None:
         """An equivalency applicant's account: every application of it; None when it has none."""
@@ -204,6 +209,8 @@ class PersonalDataReports:
             records[application.registration_number] = _unsealed(state_of(application), "applicant", data)
         trail = self._trail([a.id for a in found], lambda e: e.actor_role == "applicant" and e.actor_id == account_id)
         trail += self._shares(Holder(HolderKind.APPLICANT, "", account_id), records)
+        for application in found:  # PDP-R: an account's reads are its applications'
+            trail += self._seen(application.id)
         return self._report(f"applicant {account_id}", personal, records, trail)
 
     def _shares(self, holder: Holder, records: dict[str, Any]) -> list[Processing]:
@@ -218,6 +225,20 @@ class PersonalDataReports:
         for use in islice(self.sources.share_uses(list(labels)), MAX_TRAIL):
             trail.append(_used(use, labels.get(use.share_id, "")))
         return trail
+
+    def _seen(self, person_id: UUID) -> list[Processing]:
+        """PDP-R: who of the staff saw the person's data, and when (the person's own reads are not listed)."""
+        names: dict[str, str] = {}
+        found = []
+        for read in islice(self.sources.staff_reads(person_id), MAX_TRAIL):
+            a = read.actor
+            person = f"{a.subject}, {a.issuer}" if a.subject and a.issuer else a.id
+            institution = self._institution(a.institution, names)
+            said = seen(read.view.value, who(a.role.value, person, institution), institution is not None, read.at)
+            by = f"{a.role.value}:{a.id}" + (f"@{a.institution}" if a.institution else "")
+            by += f" ({a.subject} at {a.issuer})" if a.issuer and a.subject else ""
+            found.append(Processing(read.at, "reads", f"read {read.view.value}", by, None, read.request_id, said))
+        return found
 
     def _ninas(self, diploma_id: UUID) -> list[NINA]:
         """The NINAs a diploma's events name, in order, each once."""
@@ -239,7 +260,12 @@ class PersonalDataReports:
         return trail
 
     def _report(
-        self, subject: str, personal: PersonalData | None, records: dict[str, Any], trail: list[Processing]
+        self,
+        subject: str,
+        personal: PersonalData | None,
+        records: dict[str, Any],
+        trail: list[Processing],
+        person_id: UUID | None = None,
     ) -> PersonalDataReport:
         ordered = sorted(trail, key=lambda p: p.at)
         return PersonalDataReport(
@@ -250,6 +276,7 @@ class PersonalDataReports:
             records=records,
             trail=ordered[:MAX_TRAIL],
             omitted=max(0, len(ordered) - MAX_TRAIL),
+            person_id=person_id,
         )
 
     def _events(self, aggregate_id: UUID) -> list[EventRecord]:

@@ -539,3 +539,27 @@ def who(role: str | None, person: str | None, institution: str | None) -> Words:
     if institution:
         return Words(f"{institution} ({role_id}{named})", f"{institution} ({role_en}{named})")
     return Words(f"{role_id[:1].upper()}{role_id[1:]}{named}", f"{role_en[:1].upper()}{role_en[1:]}{named}")
+
+
+# What a staff member saw of the person's data (PDP-R), by ``SeenView`` value: the person's own words for it.
+SEEN = {
+    "student_record": ("data registrasi Anda", "your registry record"),
+    "student_list": ("data Anda di daftar mahasiswa", "your entry in the list of students"),
+    "semesters": ("data semester Anda", "your semester data"),
+    "diploma": ("NINA dan ijazah Anda", "your NINA and diploma"),
+    "eligibility": ("kelayakan NINA Anda", "your NINA eligibility"),
+    "submission": ("pengajuan sertifikasi Anda", "your certification submission"),
+    "dpi": ("DPI (Dokumen Pendamping Ijazah) Anda", "your DPI (diploma supplement)"),
+    "assessment": ("data asesmen kompetensi Anda", "your competency assessment"),
+    "application": ("permohonan penyetaraan ijazah Anda", "your diploma equivalency application"),
+    "personal_data_report": ("laporan data pribadi Anda", "your personal data report"),
+}
+
+
+def seen(view: str, by: Words, of_institution: bool, at: datetime) -> Words:
+    """A staff member's read of the person's data: "Staf Universitas Contoh (operator) melihat data semester Anda
+    pada ..."."""
+    what_id, what_en = SEEN.get(view, (f"data Anda ({view})", f"your data ({view})"))
+    on = written(at, with_time=True)
+    staff_id, staff_en = (f"Staf {by.id}", f"Staff of {by.en}") if of_institution else (by.id, by.en)
+    return Words(f"{staff_id} melihat {what_id} pada {on.id}", f"{staff_en} viewed {what_en} on {on.en}")

@@ -41,6 +41,7 @@ class Licence(Aggregate):
         valid_until: date
         cause: Cause
         remote_assessment: bool | None = None  # the flag of a licence granted before applications (ASM-5)
+        lsp_name: str | None = None  # ASM-2.name: the LSP's name (issue 33); None on licences granted before
 
     class Amended(Aggregate.Event):
         lsp_code: str
@@ -49,6 +50,7 @@ class Licence(Aggregate):
         valid_until: date
         cause: Cause
         remote_assessment: bool | None = None  # as in Granted
+        lsp_name: str | None = None  # ASM-2.name: a new name, or None: as it was
 
     class RemoteAssessmentDecided(Aggregate.Event):
         """BNSP's decision on the LSP's application for remote assessment (ASM-5.approval), by its number."""
@@ -69,6 +71,7 @@ class Licence(Aggregate):
         valid_from: date,
         valid_until: date,
         cause: Cause,
+        lsp_name: str | None = None,
     ) -> Licence:
         codes = _term(skema_codes, valid_from, valid_until)
         granted: Licence = cls(
@@ -78,6 +81,7 @@ class Licence(Aggregate):
             valid_from=valid_from,
             valid_until=valid_until,
             cause=cause,
+            lsp_name=lsp_name,
         )
         return granted
 
@@ -91,6 +95,7 @@ class Licence(Aggregate):
         valid_until: date,
         cause: Cause,
         remote_assessment: bool | None = None,
+        lsp_name: str | None = None,
     ) -> None:
         self.lsp_code = lsp_code
         self.kind = kind
@@ -108,10 +113,16 @@ class Licence(Aggregate):
         valid_from: date,
         valid_until: date,
         cause: Cause,
+        lsp_name: str | None = None,
     ) -> None:
         codes = _term(skema_codes, valid_from, valid_until)
         self._amended(
-            lsp_code=self.lsp_code, skema_codes=codes, valid_from=valid_from, valid_until=valid_until, cause=cause
+            lsp_code=self.lsp_code,
+            skema_codes=codes,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            cause=cause,
+            lsp_name=lsp_name,
         )
 
     def record_remote_decision(self, approved: bool, application: int, cause: Cause) -> None:
@@ -153,6 +164,7 @@ class Licence(Aggregate):
         valid_until: date,
         cause: Cause,
         remote_assessment: bool | None = None,
+        lsp_name: str | None = None,  # not state: no decision reads it (the read models and credentials do)
     ) -> None:
         self._set(skema_codes, valid_from, valid_until, remote_assessment)
 

@@ -34,6 +34,13 @@ class Certified(Protocol):
     def issued_on(self) -> str | None: ...
     @property
     def valid_until(self) -> str | None: ...
+    @property
+    def lsp_name(self) -> str | None: ...
+
+
+def issuer_name(row: Certified) -> str:
+    """ASM-2.name: the LSP by the name its licence gives it, else (licensed before names) by its code."""
+    return row.lsp_name or f"Lembaga Sertifikasi Profesi {row.lsp_code}"
 
 
 def achievement_id(issuer: Issuer, skema_code: str) -> str:
@@ -56,7 +63,7 @@ def certificate_credential(
     starts = datetime.combine(date.fromisoformat(row.issued_on), time.min, JAKARTA)
     ends = datetime.combine(date.fromisoformat(row.valid_until), time(23, 59, 59), JAKARTA)
     listed = ", ".join(units) if units else "-"
-    lsp = f"Lembaga Sertifikasi Profesi {row.lsp_code}"
+    lsp = issuer_name(row)
     return {
         "@context": issuer.badge_contexts,
         "id": issuer.credential_id(CredentialKind.CERTIFICATE, row.registration_number),

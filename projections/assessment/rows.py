@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from domain.assessment.certificate import Certificate
+from domain.assessment.people import Asesi
+
+
+def candidate_record_id(lsp_code: str, candidate_number: str) -> UUID:
+    """A candidate's (asesi's) record id: the key of what is held about them (PDP-R)."""
+    return Asesi.create_id(lsp_code, candidate_number)
 
 
 @dataclass(frozen=True)
@@ -100,6 +107,7 @@ class CertificateRow:
     valid_until: str | None
     revoked_on: str | None
     revoke_reason: str | None
+    lsp_name: str | None = None  # ASM-2.name, from the LSP's licence; None: licensed before names were recorded
 
     @property
     def record_id(self) -> str:

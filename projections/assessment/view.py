@@ -31,7 +31,10 @@ _REVIEW = (
 )
 _CERTIFICATE = (
     "SELECT registration_number, blangko_number, assessment_id, lsp_code, skema_code, skema_title, candidate_number,"
-    " holder_name, printed_on, issued_on, valid_until, revoked_on, revoke_reason FROM asm_certificates"
+    " holder_name, printed_on, issued_on, valid_until, revoked_on, revoke_reason,"
+    # ASM-2.name: the LSP's name as its licence has it (the registers read model, in the same database)
+    " (SELECT l.lsp_name FROM reg_licences l WHERE l.lsp_code = asm_certificates.lsp_code) AS lsp_name"
+    " FROM asm_certificates"
 )
 
 

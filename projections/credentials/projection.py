@@ -10,7 +10,10 @@ instant:
 - diploma (PIN-5): an annulment proposal suspends; its rejection lifts the suspension; an annulment revokes.
 - LSP certificate (ASM-7): a revocation revokes.
 - DPI (SUB-8): each change of what it lists opens a new version and supersedes the one before (revocation bit set,
-  annulment ``SUPERSEDED``) **(decided)**, so a DPI handed out before an approval reads superseded, not valid.
+  annulment ``SUPERSEDED``) **(decided)**, so a DPI handed out before an approval reads superseded, not valid. The
+  annulment of the paired NINA it cites (PIN-5) revokes its version with the diploma's annulment (``VOID`` or
+  ``CANCELLED_IN_ERROR``), and every version opened while the student has no paired NINA is revoked as it opens;
+  a new NINA paired after an error lets the next version stand (issue 33).
 - SK of equivalency (EQV-8): a review (PK) upheld revokes it, since the decision is taken again and any new SK is
   a credential of its own **(decided)**: while a review is under way the SK stays in force, as an administrative
   decision does until it is changed, so a review requested suspends nothing.
@@ -53,6 +56,7 @@ class CredentialStatusProjection(Projection):
         "credential_annulments",
         "credential_sk_applications",
         "credential_dpi_versions",
+        "credential_dpi_annulled",
     )
     ddl = (
         "CREATE TABLE IF NOT EXISTS credential_pending (kind TEXT NOT NULL, subject TEXT NOT NULL,"
@@ -76,6 +80,9 @@ class CredentialStatusProjection(Projection):
         "CREATE TABLE IF NOT EXISTS credential_dpi_versions (university_code TEXT NOT NULL, nim TEXT NOT NULL,"
         " version BIGINT NOT NULL, listings INTEGER NOT NULL, printed INTEGER NOT NULL,"
         " PRIMARY KEY (university_code, nim))",
+        # A student whose paired NINA was annulled and no new one paired since (PIN-5): their DPI cites no diploma.
+        "CREATE TABLE IF NOT EXISTS credential_dpi_annulled (university_code TEXT NOT NULL, nim TEXT NOT NULL,"
+        " annulment TEXT NOT NULL, effective_on TEXT NOT NULL, PRIMARY KEY (university_code, nim))",
     )
 
     # Slots ----------------------------------------------------------------------------------------------------
@@ -95,6 +102,10 @@ class CredentialStatusProjection(Projection):
     @handles
     def on_Diploma_NINAPaired(self, e: Diploma.NINAPaired, tx: Transaction) -> None:
         _open(tx, DIPLOMA, diploma_subject_key(e.university_code, e.prodi_code, e.nina.value), e.timestamp)
+        tx.execute(  # a new NINA after one cancelled in error: the DPI's next version cites it
+            "DELETE FROM credential_dpi_annulled WHERE university_code = :u AND nim = :nim",
+            {"u": e.university_code, "nim": e.nim},
+        )
 
     @handles
     def on_Diploma_AnnulmentProposed(self, e: Diploma.AnnulmentProposed, tx: Transaction) -> None:
@@ -109,6 +120,7 @@ class CredentialStatusProjection(Projection):
         if e.was_paired:  # a reserved NINA never was a diploma, so never a credential
             kind = CredentialAnnulment(e.kind.value)
             _revoke(tx, DIPLOMA, _diploma(e), kind, e.on.isoformat(), e.originator_version, e.timestamp)
+            _annul_dpi(tx, e.university_code, e.nim, kind, e.on.isoformat(), e.originator_version, e.timestamp)
 
     # LSP certificates (ASM-7) ----------------------------------------------------------------------------------
 
@@ -195,6 +207,29 @@ def _new_dpi_version(
         {**key, "v": version, "n": listings, "p": int(printed)},
     )
     _open(tx, DPI, dpi_subject_key(university_code, nim, version), at)
+    annulled = one(
+        tx.query(
+            "SELECT annulment, effective_on FROM credential_dpi_annulled WHERE university_code = :u AND nim = :nim", key
+        )
+    )
+    if annulled is not None:  # PIN-5: a DPI of a student whose NINA was annulled cites no diploma in force
+        kind, on = CredentialAnnulment(annulled["annulment"]), str(annulled["effective_on"])
+        _revoke(tx, DPI, dpi_subject_key(university_code, nim, version), kind, on, version, at)
+
+
+def _annul_dpi(
+    tx: Transaction, university_code: str, nim: str, kind: CredentialAnnulment, on: str, version: int, at: datetime
+) -> None:
+    """PIN-5, issue 33: the DPI built on an annulled NINA is revoked with it, its current version at once."""
+    key = {"u": university_code, "nim": nim}
+    tx.execute(
+        "INSERT INTO credential_dpi_annulled (university_code, nim, annulment, effective_on) VALUES (:u, :nim, :a, :on)"
+        " ON CONFLICT (university_code, nim) DO UPDATE SET annulment = :a, effective_on = :on",
+        {**key, "a": kind.value, "on": on},
+    )
+    row = one(tx.query("SELECT version FROM credential_dpi_versions WHERE university_code = :u AND nim = :nim", key))
+    if row is not None:
+        _revoke(tx, DPI, dpi_subject_key(university_code, nim, int(row["version"])), kind, on, version, at)
 
 
 def _open(tx: Transaction, kind: CredentialKind, subject: str, at: datetime) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+from uuid import UUID
 
 from domain.registry.record import SemesterStatus
 from domain.registry.student import Student
@@ -31,6 +32,11 @@ _OF_SEMESTER = {
 }
 
 
+def student_record_id(university_code: str, nim: str) -> UUID:
+    """A registered student's record id (the registry's aggregate): the key of what is held about them."""
+    return Student.create_id(university_code, nim)
+
+
 @dataclass(frozen=True)
 class StudentRow:
     university_code: str
@@ -46,7 +52,7 @@ class StudentRow:
     @property
     def record_id(self) -> str:
         """The student's aggregate id: what the audit tools take."""
-        return str(Student.create_id(self.university_code, self.nim))
+        return str(student_record_id(self.university_code, self.nim))
 
     @property
     def standing(self) -> Standing:

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from domain.equivalency.application import EquivalencyApplication
 
 
 def application_record_id(registration_number: str) -> str:
-    """An application's aggregate id: for the audit tools."""
+    """An application's aggregate id: for the audit tools, and the key of its staff reads (PDP-R)."""
     return str(EquivalencyApplication.create_id(registration_number))
+
+
+def application_uuid(registration_number: str) -> UUID:
+    return EquivalencyApplication.create_id(registration_number)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ class ImportView:
         """The university's imports, newest first."""
         rows = self.store.query(
             "SELECT import_id, university_code, sha256, imported_at, imported_by, accepted, refused, superseded,"
-            " refused_lines, unrecorded_errors FROM pddikti_imports WHERE university_code = :u"
+            " refused_lines, unrecorded_errors, via FROM pddikti_imports WHERE university_code = :u"
             " ORDER BY imported_at DESC, import_id LIMIT :limit OFFSET :offset",
             {"u": university_code, "limit": limit, "offset": offset},
         )

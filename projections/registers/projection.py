@@ -43,7 +43,7 @@ class RegistersProjection(Projection):
     ddl = (
         "CREATE TABLE IF NOT EXISTS reg_licences (lsp_code TEXT PRIMARY KEY, record_id TEXT NOT NULL,"
         " kind TEXT NOT NULL, skema_codes TEXT NOT NULL, valid_from TEXT NOT NULL, valid_until TEXT NOT NULL,"
-        " remote_assessment INTEGER NOT NULL, granted_at TEXT NOT NULL, amended_at TEXT)",
+        " remote_assessment INTEGER NOT NULL, granted_at TEXT NOT NULL, amended_at TEXT, lsp_name TEXT)",
         "CREATE TABLE IF NOT EXISTS reg_skema (code TEXT PRIMARY KEY, record_id TEXT NOT NULL, title TEXT NOT NULL,"
         " skema_version INTEGER NOT NULL, units TEXT NOT NULL, remote_requirements TEXT NOT NULL,"
         " published_at TEXT NOT NULL, revised_at TEXT)",
@@ -61,6 +61,7 @@ class RegistersProjection(Projection):
         "CREATE TABLE IF NOT EXISTS reg_blangko (number TEXT PRIMARY KEY, record_id TEXT NOT NULL,"
         " lsp_code TEXT NOT NULL, batch_reference TEXT NOT NULL, received_at TEXT NOT NULL, assessment_id TEXT)",
     )
+    added_columns = (("reg_licences", "lsp_name", "TEXT"),)  # issue 33: registers made before the LSP's name
 
     # Licences (ASM-2) ----------------------------------------------------------------------------------------
 
@@ -68,7 +69,8 @@ class RegistersProjection(Projection):
     def on_licence_granted(self, e: Licence.Granted, tx: Transaction) -> None:
         tx.execute(
             "INSERT INTO reg_licences (lsp_code, record_id, kind, skema_codes, valid_from, valid_until,"
-            " remote_assessment, granted_at) VALUES (:lsp, :id, :kind, :codes, :start, :end, :remote, :at)",
+            " remote_assessment, granted_at, lsp_name) VALUES (:lsp, :id, :kind, :codes, :start, :end, :remote, :at,"
+            " :name)",
             {
                 "lsp": e.lsp_code,
                 "id": str(e.originator_id),
@@ -78,6 +80,7 @@ class RegistersProjection(Projection):
                 "end": e.valid_until.isoformat(),
                 "remote": int(bool(e.remote_assessment)),  # a flag of old, else none until BNSP decides (ASM-5)
                 "at": _at(e),
+                "name": e.lsp_name,
             },
         )
 
@@ -85,7 +88,8 @@ class RegistersProjection(Projection):
     def on_licence_amended(self, e: Licence.Amended, tx: Transaction) -> None:
         tx.execute(
             "UPDATE reg_licences SET skema_codes = :codes, valid_from = :start, valid_until = :end,"
-            " remote_assessment = COALESCE(:remote, remote_assessment), amended_at = :at WHERE lsp_code = :lsp",
+            " remote_assessment = COALESCE(:remote, remote_assessment), amended_at = :at,"
+            " lsp_name = COALESCE(:name, lsp_name) WHERE lsp_code = :lsp",
             {
                 "lsp": e.lsp_code,
                 "codes": _codes(e.skema_codes),
@@ -94,6 +98,7 @@ class RegistersProjection(Projection):
                 # An amendment before applications carried BNSP's flag; one since leaves the decision as it was (ASM-5).
                 "remote": None if e.remote_assessment is None else int(e.remote_assessment),
                 "at": _at(e),
+                "name": e.lsp_name,  # ASM-2.name: None keeps the name (and old amendments carry none)
             },
         )
 

@@ -16,6 +16,7 @@ class LicenceRow:
     remote_assessment: int
     granted_at: str
     amended_at: str | None
+    lsp_name: str | None = None  # ASM-2.name; None for a licence granted before names were recorded
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,9 @@ new field is held to it without being listed here. README "API conventions" says
   ``after``, unless it is listed below as a deliberate exception with why; no ``offset`` anywhere;
 - every field taking an argument a caller can get wrong answers a union with ``RuleViolation`` (a staff query and
   mutation also ``NotAuthorized``): the only coded errors are ``QUERY_TOO_LARGE`` and ``NOT_YET_PROJECTED``;
-- statuses and kinds are enums in answers, as in inputs; ``*At`` is a DateTime, ``*On`` and ``*Date`` a Date, and
-  every DateTime answered carries its offset, in Asia/Jakarta (checked on a seeded world's real answers);
+- statuses, kinds, levels and doors (``via``) are enums in answers, as in inputs; ``*At`` is a DateTime, ``*On``
+  and ``*Date`` a Date, and every DateTime answered carries its offset, in Asia/Jakarta (checked on a seeded
+  world's real answers);
 - one spelling per name; a query's union is ``<Field>QueryResult``, a mutation's ``<Thing>Result``;
 - the public look-ups of diplomas and certificates have one shape.
 """
@@ -97,6 +98,8 @@ NOT_LISTS = {
     "Pipeline.perStep": "one count per SOP step: ten at most",
     "RemoteAssessmentStatus.requirements": "one LSP's requirements, one per skema it is licensed for",
 }
+# Names of fields that answer one of a closed set of values: a status, a kind, a level, a door (issue 32, item 3).
+STATUS_NAMES = r"(status|state|kind|stage|level|via)$"
 # A status held as anything but an enum, and why.
 NOT_STATUSES = {"AuditState.state": "an aggregate's whole state as it stood (JSON), not a status"}
 # Answer fields named as an enum input is, that are not that enum, and why.
@@ -231,7 +234,7 @@ def test_statuses_are_enums_and_times_are_typed_by_their_names(schemas: dict[str
     wrong = []
     for kind, name, field in object_fields(schemas[path]):
         named = get_named_type(field.type)
-        status = re.search(r"(status|state|kind|stage)$", name, re.I) and f"{kind.name}.{name}" not in NOT_STATUSES
+        status = re.search(STATUS_NAMES, name, re.I) and f"{kind.name}.{name}" not in NOT_STATUSES
         if status and not isinstance(named, GraphQLEnumType):
             wrong.append(f"{kind.name}.{name}: {named.name}, not an enum")
         if name.endswith("At") and named.name != "DateTime":

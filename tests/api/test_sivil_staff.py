@@ -67,7 +67,7 @@ def test_staff_of_the_university_see_who_verified_a_diploma_and_others_do_not(ht
     assert seen.json()["data"]["verifications"] == {
         "__typename": "VerificationConnection",
         "totalCount": 1,
-        "edges": [{"node": {"via": "web", "clientAddress": "testclient"}}],
+        "edges": [{"node": {"via": "WEB", "clientAddress": "testclient"}}],
     }
     refused = http.post(
         "/graphql", json={"query": TRAIL, "variables": {"n": nina}}, headers={"Authorization": f"Bearer {other}"}

@@ -56,6 +56,11 @@ class LicenseLspInput:
     skema_codes: list[str]
     valid_from: date
     valid_until: date
+    lsp_name: str | None = strawberry.field(
+        default=None,
+        description="The LSP's name, as its certificates name their issuer (ASM-2.name, 1 to 200 characters); "
+        "left out on an amendment: kept as it was.",
+    )
 
 
 @strawberry.input(description="BNSP registers an asesor for a skema, with its validity (ASM-3).")

@@ -91,6 +91,7 @@ class AssessmentMutation:
                 valid_from=input.valid_from,
                 valid_until=input.valid_until,
                 cause=c,
+                lsp_name=input.lsp_name,
             ),
         )
 

@@ -25,11 +25,13 @@ from api.graphql.assessment.types import (
 from api.graphql.connection import Connection, Slice, connection, sliced
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.audit.reads import SeenView
 from application.authorization import LSP_READERS, may_read_assessment
 from domain import errors
 from domain.audit import Actor, Role
 from domain.calendar import JAKARTA
 from projections.assessment.projection import utc_text
+from projections.assessment.rows import candidate_record_id
 
 LOG = "assessments"  # the application whose positions these queries wait for
 
@@ -81,6 +83,8 @@ class AssessmentQuery:
             )
             total = view.pipeline_count(lsp, step=number, include_assessing=include_assessing)
             reviews = view.reviews_due(lsp, limit=page.limit, offset=page.offset)
+            shown = [*rows, *reviews]  # PDP-R: each candidate shown, by their record id
+            ctx.saw(SeenView.ASSESSMENT, (candidate_record_id(r.lsp_code, r.candidate_number) for r in shown))
             summary = lambda r: AssessmentSummary.from_row(r, now)  # noqa: E731
             candidates = connection(page, rows, total, summary)
             return Pipeline(
@@ -155,6 +159,7 @@ class AssessmentQuery:
             assigned = actor.role is Role.ASESOR and view.is_assigned(key, actor.id)
             if not may_read_assessment(actor, row.lsp_code, row.candidate_number, assigned):
                 return None  # someone else's reads as absent: a refusal must not tell that it exists
+            ctx.saw(SeenView.ASSESSMENT, [candidate_record_id(row.lsp_code, row.candidate_number)])  # PDP-R
             now, today = services.registry.clock(), services.today()
             certificate = view.certificate_of(key)
             return AssessmentDetail(

@@ -19,6 +19,7 @@ from api.graphql.connection import Slice
 from api.graphql.context import Context
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from application.audit.personal_data_access import Subject, report_for
+from application.audit.reads import SeenView
 from application.audit.record_keys import record_id
 from application.audit.trail import AUDIT_RULE, AggregateHistory, PastState
 from application.authorization import AUDIT_READERS, require
@@ -157,4 +158,6 @@ class AuditQuery:
             found = await ctx.run(lambda: report_for(reports, actor, subject))
         except errors.DomainError as e:
             return read_refusal(e)
+        if found is not None and found.person_id is not None:
+            ctx.saw(SeenView.PERSONAL_DATA_REPORT, [found.person_id])  # PDP-R
         return PersonalDataReportView(report=cast(JSON, found.as_json())) if found is not None else None

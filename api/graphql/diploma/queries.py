@@ -15,11 +15,13 @@ from api.graphql.context import Context
 from api.graphql.diploma.types import Diploma, NinaEligibility, Verification
 from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.audit.reads import SeenView
 from application.diploma.eligibility_as_of import eligibility_as_of
 from domain import errors
 from domain.diploma.nina import NINA
 from domain.diploma.status import DiplomaStatus
 from domain.registry.codes import ProdiCode, UniversityCode, student_key
+from projections.eligibility.register import student_record_id
 
 EligibilityResult = Annotated[
     NinaEligibility | NotAuthorized | RuleViolation, strawberry.union("NinaEligibilityQueryResult")
@@ -63,7 +65,10 @@ class DiplomaQuery:
                 )
         except errors.DomainError as e:  # e.g. PIN-8: no ruleset in force on that day
             return read_refusal(e)
-        return NinaEligibility.from_row(row) if row else None
+        if row is None:
+            return None
+        ctx.saw(SeenView.ELIGIBILITY, [student_record_id(university_code, nim)])  # PDP-R: a student found
+        return NinaEligibility.from_row(row)
 
     @strawberry.field(
         description="A university's own record of one student's NINA (with the full name): for the university's "
@@ -81,7 +86,10 @@ class DiplomaQuery:
         row = await ctx.read(
             "numbering", position, lambda: ctx.services.diploma.numbering.diploma(university_code, nim)
         )
-        return Diploma.from_row(row) if row else None
+        if row is None:
+            return None
+        ctx.saw(SeenView.DIPLOMA, [student_record_id(row.university_code, row.nim)])  # PDP-R
+        return Diploma.from_row(row)
 
     @strawberry.field(description="A university's reservations and pairings, optionally for one prodi or status.")
     async def diplomas(
@@ -107,6 +115,7 @@ class DiplomaQuery:
         def read() -> Connection[Diploma]:
             rows = numbering.register(code, prodi_code=prodi, status=wanted, limit=page.limit, offset=page.offset)
             total = numbering.register_count(code, prodi_code=prodi, status=wanted)
+            ctx.saw(SeenView.DIPLOMA, (student_record_id(r.university_code, r.nim) for r in rows))  # PDP-R
             return connection(page, rows, total, Diploma.from_row)
 
         return await ctx.read("numbering", position, read)

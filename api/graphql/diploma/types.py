@@ -7,9 +7,10 @@ from datetime import date, datetime
 import strawberry
 
 from api.graphql.arguments import optional_day
-from api.graphql.enums import AnnulmentProposalStatusEnum, DiplomaStatusEnum
+from api.graphql.enums import AnnulmentProposalStatusEnum, DiplomaStatusEnum, DoorEnum
 from api.graphql.errors import Failure
 from api.graphql.scalars import instant
+from api.sivil.trail import Door
 from api.sivil.trail import Verification as TrailRow
 from domain.diploma.eligibility import Eligibility
 from domain.diploma.ruleset import Decision
@@ -120,8 +121,8 @@ class Verification:
 
     verified_at: datetime
     client_address: str
-    via: str
+    via: DoorEnum  # type: ignore[valid-type]
 
     @classmethod
     def from_row(cls, row: TrailRow) -> Verification:
-        return cls(verified_at=row.verified_at, client_address=row.client_address, via=row.via)
+        return cls(verified_at=row.verified_at, client_address=row.client_address, via=Door(row.via))

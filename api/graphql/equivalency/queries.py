@@ -23,12 +23,13 @@ from api.graphql.equivalency.types import (
     EquivalencyQueueItem,
 )
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
+from application.audit.reads import SeenView
 from application.authorization import EQUIVALENCY_READERS
 from application.equivalency.equivalencies import access_code_hash
 from domain import errors
 from domain.audit import Role
 from domain.equivalency.kinds import Status, parse_registration_number, parse_sk_number, sk_key
-from projections.equivalency.rows import ApplicationRow, DecisionRow
+from projections.equivalency.rows import ApplicationRow, DecisionRow, application_uuid
 from projections.equivalency.view import EquivalencyView
 
 LOG = "equivalencies"
@@ -127,6 +128,7 @@ class EquivalencyQuery:
             by_code = access_code is not None and _code_matches(row.access_code_hash, number, access_code[:64])
             if not (staff or own or by_code):
                 return None  # never tells whether the number exists
+            ctx.saw(SeenView.APPLICATION, [application_uuid(row.registration_number)])  # PDP-R: staff only
             return _application_view(view, row, today)
 
         return await ctx.read(LOG, position, read, LOG)
@@ -171,6 +173,7 @@ class EquivalencyQuery:
 
         def read() -> EquivalencyQueue:
             rows = view.work_queue(wanted.value, limit=page.limit, offset=page.offset)
+            ctx.saw(SeenView.APPLICATION, (application_uuid(r.registration_number) for r in rows))  # PDP-R
             total = view.work_queue_count(wanted.value)
             item = lambda r: EquivalencyQueueItem.from_row(r, view.working_days(r, today))  # noqa: E731
             return EquivalencyQueue(**vars(connection(page, rows, total, item)), status=wanted)
@@ -207,4 +210,7 @@ class EquivalencyQuery:
             return (number, view.decision(number, taken)) if number else ("", None)
 
         number, row = await ctx.read(LOG, position, read, LOG)
-        return DecisionBasisView.from_row(number, row) if row else None
+        if row is None:
+            return None
+        ctx.saw(SeenView.APPLICATION, [application_uuid(number)])  # PDP-R
+        return DecisionBasisView.from_row(number, row)

@@ -9,9 +9,11 @@ import strawberry
 from api.graphql.arguments import optional_day
 from api.graphql.connection import Connection
 from api.graphql.enums import EquivalencyStatusEnum, EscalationEnum, ForeignLevelEnum
+from api.graphql.registry.inputs import LevelEnum
 from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status
 from domain.equivalency.unclaimed import is_unclaimed, unclaimed_from
+from domain.registry.level import Level
 from projections.equivalency.rows import (
     ApplicationRow,
     ChecklistRow,
@@ -122,7 +124,7 @@ class ReviewRecord:
 @strawberry.type(description="The SK of equivalency and its collection (EQV-4 .. EQV-6).")
 class SkOfEquivalency:
     sk_number: str
-    level: str
+    level: LevelEnum = strawberry.field(description="The Indonesian level the foreign diploma is equal to (EQV-4)")  # type: ignore[valid-type]
     rule_version: str
     issued_on: date
     collected_on: date | None
@@ -175,7 +177,7 @@ class EquivalencyApplicationView:
             collected = optional_day(row.collected_on)
             sk = SkOfEquivalency(
                 sk_number=row.sk_number,
-                level=row.equal_level,
+                level=Level(row.equal_level),
                 rule_version=row.rule_version,
                 issued_on=issued,
                 collected_on=collected,
@@ -216,7 +218,7 @@ class DecisionBasisView:
     decision: int
     outcome: str
     sk_number: str | None
-    level: str | None
+    level: LevelEnum | None  # type: ignore[valid-type]
     rule_version: str | None
     rule_read: list[str] = strawberry.field(description="what the rule read: country, foreign level, features")
     reasons: list[str]
@@ -238,7 +240,7 @@ class DecisionBasisView:
             decision=r.decision,
             outcome=r.outcome,
             sk_number=r.sk_number,
-            level=r.equal_level,
+            level=Level(r.equal_level) if r.equal_level else None,
             rule_version=r.rule_version,
             rule_read=r.rule_read.split("\n") if r.rule_read else [],
             reasons=r.reasons.split("\n") if r.reasons else [],

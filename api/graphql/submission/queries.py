@@ -14,11 +14,13 @@ from api.graphql.context import Context
 from api.graphql.enums import CatalogProposalStatusEnum
 from api.graphql.errors import NotAuthorized, RuleViolation, read_refusal
 from api.graphql.submission.types import CatalogEntry, CatalogProposal, Dpi, ReviewQueue, Submission
+from application.audit.reads import SeenView
 from application.authorization import DPI_READERS, NATIONAL_ROLES, SSC, may_read_student
 from domain import errors
 from domain.audit import Actor, Role
 from domain.registry.codes import UniversityCode, student_key
 from domain.submission.status import ProposalStatus
+from projections.eligibility.register import student_record_id
 
 LOG = "submissions"  # the application whose positions these queries wait for
 ASSESSMENTS = "assessments"  # the DPI also lists competency certificates (ASM-7), from that log
@@ -135,6 +137,7 @@ class SubmissionQuery:
         row = await ctx.read(LOG, position, lambda: view.submission(key), LOG)
         if row is None or not may_read_student(actor, SSC, row.university_code, row.nim):
             return None  # someone else's reads as absent: a refusal must not tell that it exists
+        ctx.saw(SeenView.SUBMISSION, [student_record_id(row.university_code, row.nim)])  # PDP-R
         return Submission.from_row(row, ctx.services.today())
 
     @strawberry.field(description="SSC staff's queue: waiting submissions by due date, overdue first (SUB-9).")
@@ -156,6 +159,7 @@ class SubmissionQuery:
 
         def read() -> ReviewQueue:
             rows = view.review_queue(code, limit=page.limit, offset=page.offset)
+            ctx.saw(SeenView.SUBMISSION, (student_record_id(r.university_code, r.nim) for r in rows))  # PDP-R
             found = connection(page, rows, view.review_queue_count(code), lambda r: Submission.from_row(r, today))
             return ReviewQueue(**vars(found), overdue_count=view.overdue_count(code, today), today=today)
 
@@ -188,6 +192,7 @@ class SubmissionQuery:
             row = view.dpi(code, number)
             if row is None:
                 return None
+            ctx.saw(SeenView.DPI, [student_record_id(row.university_code, row.nim)])  # PDP-R
             digest = services.assessment.student_nik_digest(code, number)  # ASM-7: through the registry's NIK
             held = services.assessment.view.on_dpi(digest, row.finished_on)
             return Dpi.from_row(row, held, services.today())

@@ -24,8 +24,10 @@ from api.graphql.viewer.records import (
     Skema,
     Tuk,
 )
+from application.audit.reads import SeenView
 from domain import errors
 from domain.calendar import JAKARTA
+from projections.assessment.rows import AssessmentRow, candidate_record_id
 
 ASSESSMENTS = "assessments"
 
@@ -148,7 +150,7 @@ class LspViewer(Viewer):
         return await paged(
             info.context,
             page,
-            lambda p: view.pipeline(code, step=number, limit=p.limit, offset=p.offset),
+            lambda p: _seen(info.context, view.pipeline(code, step=number, limit=p.limit, offset=p.offset)),
             lambda: view.pipeline_count(code, step=number),
             lambda r: AssessmentSummary.from_row(r, now),
         )
@@ -204,3 +206,9 @@ class AsesiViewer(Viewer):
         today = info.context.services.today()
         rows = await info.context.run(lambda: view.certificates_of_candidate(lsp, number))
         return whole(rows, lambda r: CompetencyCertificate.from_row(r, today))
+
+
+def _seen(ctx: Context, rows: list[AssessmentRow]) -> list[AssessmentRow]:
+    """PDP-R: the candidates an LSP's people are shown in their pipeline, each by their record id."""
+    ctx.saw(SeenView.ASSESSMENT, (candidate_record_id(r.lsp_code, r.candidate_number) for r in rows))
+    return rows

@@ -19,9 +19,11 @@ from api.graphql.errors import RuleViolation
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
 from api.graphql.viewer.records import OpenReview
 from api.graphql.viewer.university import DiplomasPage
+from application.audit.reads import SeenView
 from domain import errors
 from domain.diploma.status import ProposalStatus
 from domain.equivalency.kinds import Status
+from projections.equivalency.rows import ApplicationRow, application_uuid
 
 EQUIVALENCIES = "equivalencies"
 
@@ -51,6 +53,12 @@ class NationalViewer(Viewer):
         )
 
 
+def _seen(ctx: Context, rows: list[ApplicationRow]) -> list[ApplicationRow]:
+    """PDP-R: the applications the directorate's people are shown in their queue."""
+    ctx.saw(SeenView.APPLICATION, (application_uuid(r.registration_number) for r in rows))
+    return rows
+
+
 async def _queue(info: Info[Context, None], status: Status, first: int, after: str | None) -> QueuePage:
     try:
         page = Slice.parse(first, after)
@@ -60,7 +68,7 @@ async def _queue(info: Info[Context, None], status: Status, first: int, after: s
     return await paged(
         info.context,
         page,
-        lambda p: view.work_queue(wanted, limit=p.limit, offset=p.offset),
+        lambda p: _seen(info.context, view.work_queue(wanted, limit=p.limit, offset=p.offset)),
         lambda: view.work_queue_count(wanted),
         lambda r: EquivalencyQueueItem.from_row(r, view.working_days(r, today)),
     )

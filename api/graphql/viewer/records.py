@@ -106,6 +106,7 @@ class Licence:
     remote_assessment: bool
     granted_at: datetime
     amended_at: datetime | None
+    lsp_name: str | None = strawberry.field(description="The LSP's name (ASM-2.name); null: licensed before names.")
 
     @classmethod
     def from_row(cls, r: LicenceRow) -> Licence:
@@ -119,6 +120,7 @@ class Licence:
             remote_assessment=bool(r.remote_assessment),
             granted_at=instant(r.granted_at),  # type: ignore[arg-type]
             amended_at=instant(r.amended_at),
+            lsp_name=r.lsp_name,
         )
 
 

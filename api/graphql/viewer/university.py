@@ -4,6 +4,7 @@ review queue and proposals; the PDDIKTI feed its university."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated
 
 import strawberry
@@ -20,13 +21,16 @@ from api.graphql.enums import DiplomaStatusEnum
 from api.graphql.errors import RuleViolation
 from api.graphql.submission.types import CatalogProposal, Dpi, Submission
 from api.graphql.viewer.base import DEFAULT_PAGE, Viewer, paged
-from api.graphql.viewer.imports import IMPORTS, ImportsPage, PddiktiImport
+from api.graphql.viewer.imports import IMPORTS_DESCRIPTION, ImportsPage, imports_of
 from api.graphql.viewer.records import Semester, StandingEnum, Student
+from application.audit.reads import SeenView
 from domain import errors
 from domain.diploma.status import DiplomaStatus
 from domain.registry.codes import NIM
 from domain.submission.status import ProposalStatus
-from projections.eligibility.register import Standing
+from projections.eligibility.register import Standing, StudentRow, student_record_id
+from projections.numbering.rows import RegisteredDiploma
+from projections.submission.rows import SubmissionRow
 
 DIPLOMAS, SUBMISSIONS = "diplomas", "submissions"  # the logs whose positions the fields take
 
@@ -122,6 +126,24 @@ class StudentViewer(Viewer):
         return self.actor.institution or "", self.actor.id
 
 
+def _seen(ctx: Context, rows: Sequence[StudentRow], view: SeenView = SeenView.STUDENT_LIST) -> Sequence[StudentRow]:
+    """PDP-R: the students whose data a staff member is shown, each by their record id."""
+    ctx.saw(view, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
+def _queued(ctx: Context, rows: list[SubmissionRow]) -> list[SubmissionRow]:
+    """PDP-R: the students whose submissions SSC staff are shown."""
+    ctx.saw(SeenView.SUBMISSION, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
+def _reserved(ctx: Context, rows: list[RegisteredDiploma]) -> list[RegisteredDiploma]:
+    """PDP-R: the students whose NINA (and name) a staff member is shown."""
+    ctx.saw(SeenView.DIPLOMA, (student_record_id(r.university_code, r.nim) for r in rows))
+    return rows
+
+
 def _standing(value: Standing | None) -> Standing | None:
     return None if value is None else Standing(value)
 
@@ -149,8 +171,11 @@ class UniversityViewer(Viewer):
         return await paged(
             info.context,
             page,
-            lambda p: register.students(
-                code, prodi_code=prodi, standing=wanted, nim_prefix=prefix, limit=p.limit, offset=p.offset
+            lambda p: _seen(
+                info.context,
+                register.students(
+                    code, prodi_code=prodi, standing=wanted, nim_prefix=prefix, limit=p.limit, offset=p.offset
+                ),
             ),
             lambda: register.count(code, prodi_code=prodi, standing=wanted, nim_prefix=prefix),
             Student.from_row,
@@ -164,7 +189,10 @@ class UniversityViewer(Viewer):
             return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
         row = await info.context.run(lambda: register.student(code, number))
-        return Student.from_row(row) if row else None
+        if row is None:
+            return None
+        _seen(info.context, [row], SeenView.STUDENT_RECORD)
+        return Student.from_row(row)
 
     @strawberry.field(
         description="A student's semester reports that count, in period order (empty: none, or no such student here)."
@@ -175,7 +203,10 @@ class UniversityViewer(Viewer):
         except errors.RuleViolation as e:
             return RuleViolation.from_error(e)
         register, code = info.context.services.diploma.students, self.university_code
-        return whole(await info.context.run(lambda: register.reports(code, number)), Semester.from_row)
+        rows = await info.context.run(lambda: register.reports(code, number))
+        if rows:  # PDP-R: keyed by the record the rows belong to, as found
+            info.context.saw(SeenView.SEMESTERS, [student_record_id(code, number)])
+        return whole(rows, Semester.from_row)
 
     @strawberry.field(description="The university's NINA reservations and pairings, in NINA order.")
     async def reservations(
@@ -197,14 +228,14 @@ class UniversityViewer(Viewer):
         return await paged(
             ctx,
             page,
-            lambda p: numbering.register(code, prodi_code=prodi, status=wanted, limit=p.limit, offset=p.offset),
+            lambda p: _reserved(
+                ctx, numbering.register(code, prodi_code=prodi, status=wanted, limit=p.limit, offset=p.offset)
+            ),
             lambda: numbering.register_count(code, prodi_code=prodi, status=wanted),
             Diploma.from_row,
         )
 
-    @strawberry.field(
-        description="What each PDDIKTI import did with the university's lines, newest first: counts and line errors."
-    )
+    @strawberry.field(description=IMPORTS_DESCRIPTION)
     async def imports(
         self,
         info: Info[Context, None],
@@ -212,19 +243,7 @@ class UniversityViewer(Viewer):
         after: str | None = None,
         position: int | None = None,
     ) -> ImportsPage:
-        try:
-            page = Slice.parse(first, after)
-        except errors.RuleViolation as e:
-            return RuleViolation.from_error(e)
-        ctx, code, view = info.context, self.university_code, info.context.services.diploma.imports
-        await ctx.read(IMPORTS, position, lambda: None)
-        return await paged(
-            ctx,
-            page,
-            lambda p: view.of_university(code, limit=p.limit, offset=p.offset),
-            lambda: view.count(code),
-            PddiktiImport.from_row,
-        )
+        return await imports_of(info.context, self.university_code, first, after, position)
 
 
 @strawberry.type(description="A university's student service centre: its review queue and catalog proposals.")
@@ -243,7 +262,7 @@ class SscViewer(Viewer):
         return await paged(
             info.context,
             page,
-            lambda p: view.review_queue(code, limit=p.limit, offset=p.offset),
+            lambda p: _queued(info.context, view.review_queue(code, limit=p.limit, offset=p.offset)),
             lambda: view.review_queue_count(code),
             lambda r: Submission.from_row(r, today),
         )
@@ -279,3 +298,13 @@ class SscViewer(Viewer):
 @strawberry.type(description="A university's PDDIKTI feed: it reports for its own university.")
 class FeedViewer(Viewer):
     university_code: str
+
+    @strawberry.field(description=IMPORTS_DESCRIPTION)
+    async def imports(
+        self,
+        info: Info[Context, None],
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
+        position: int | None = None,
+    ) -> ImportsPage:
+        return await imports_of(info.context, self.university_code, first, after, position)
