@@ -59,6 +59,7 @@ def measure(store: str, students_per_programme: int, repeats: int) -> list[Figur
     return [
         Figure(
             measure=f"import-pddikti, {int(runs['reports']):,} semester reports",
+            key="import",
             store=store,
             value=value,
             unit="reports/s",
@@ -70,6 +71,7 @@ def measure(store: str, students_per_programme: int, repeats: int) -> list[Figur
         ),
         Figure(
             measure=f"cold projection worker, all read models, {int(runs['events']):,} events",
+            key="catch_up",
             store=store,
             value=runs["events_per_s"],
             unit="events/s",
