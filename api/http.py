@@ -22,7 +22,7 @@ from api.files import create_files_router
 from api.graphiql import create_graphiql_assets_router
 from api.graphql.context import Context
 from api.graphql.schema import schema
-from api.graphql.transport import Router
+from api.graphql.transport import Endpoint, Posts, Router
 from api.health import health_report
 from api.pages.router import create_pages_router
 from api.problems import problem
@@ -99,6 +99,8 @@ def create_app(
     app = FastAPI(title="kredensial", lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)  # every error outside GraphQL is an RFC 9457 problem (api/problems.py)
 
+    # POSTs to /graphql past FastAPI's routing, inside the body limit (added after it, so it runs before this).
+    app.add_middleware(Posts, endpoints={"/graphql": Endpoint(schema, context)})
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/files": services.submission.max_upload_bytes})
 

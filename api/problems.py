@@ -122,6 +122,11 @@ async def _invalid(_: Request, error: Exception) -> Response:
 
 
 async def _unavailable(_: Request, error: Exception) -> Response:
+    return unavailable(error)
+
+
+def unavailable(error: Exception) -> Response:
+    """A store or service away for now: 503 with Retry-After, never a 500 (the cause logged, not answered)."""
     noted(error)
     return problem(503, "unavailable", UNAVAILABLE_MESSAGE, headers={"Retry-After": str(RETRY_AFTER)})
 

@@ -17,6 +17,7 @@ class Figure:
     target: str  # what the issue asks, in words
     met: bool | None  # None: no target for this figure
     details: dict[str, float] = field(default_factory=dict)
+    key: str = ""  # the issue's figure it measures, if any (benchmarks/targets.py)
 
     @property
     def ratio(self) -> float | None:

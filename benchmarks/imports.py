@@ -86,6 +86,7 @@ def measure(store: str, students_per_programme: int, repeats: int) -> list[Figur
     return [
         Figure(
             measure=f"import-pddikti --jobs {int(runs['jobs'])}, {int(runs['reports']):,} semester reports",
+            key="import",
             store=store,
             value=value,
             unit="reports/s",
@@ -108,6 +109,7 @@ def measure(store: str, students_per_programme: int, repeats: int) -> list[Figur
         ),
         Figure(
             measure=f"cold projection worker, all read models, {int(runs['events']):,} events",
+            key="catch_up",
             store=store,
             value=runs["events_per_s"],
             unit="events/s",

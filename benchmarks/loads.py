@@ -52,6 +52,7 @@ def measure(store: str, history: int, repeats: int) -> list[Figure]:
     return [
         Figure(
             measure=f"load a NINA sequence with {history} events",
+            key="loads",
             store=store,
             value=long_ms,
             unit="ms",

@@ -38,6 +38,7 @@ def measure(store: str, events: int) -> list[Figure]:
     return [
         Figure(
             measure=f"rebuild {READ_MODEL} over {int(large['events']):,} events: peak RSS",
+            key="rebuild_memory",
             store=store,
             value=large["peak_rss_mb"],
             unit="MB",

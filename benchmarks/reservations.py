@@ -64,6 +64,7 @@ def measure(store: str, count: int, repeats: int) -> list[Figure]:
     return [
         Figure(
             measure=f"NINA reservations, one prodi, {count} in a row",
+            key="reservations",
             store=store,
             value=overall,
             unit="reservations/s",

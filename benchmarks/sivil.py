@@ -136,6 +136,7 @@ def measure(store: str, requests: int, repeats: int) -> list[Figure]:
     return [
         Figure(
             measure=f"SIVIL look-up over HTTP, p99 of {requests} (challenge answered + verify)",
+            key="sivil_p99",
             store=store,
             value=value,
             unit="ms",

@@ -7,11 +7,14 @@ its syntax tree, never a read of the database. The numbers are generous for the 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -25,16 +28,10 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    parse,
 )
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
+from strawberry.schema.schema import validate_document
 
 PAGE_ARGUMENTS = ("first", "limit")  # the arguments that say how many rows a list field returns
 
@@ -50,28 +47,38 @@ class Limits:
 
 
 def extensions(limits: Limits) -> list[Any]:
-    """The schema extensions that enforce ``limits``; each request gets fresh instances.
+    """The schema extension that enforces ``limits``; each request gets a fresh instance.
 
-    A document seen before is neither parsed nor validated again (strawberry's ParserCache and
-    ValidationCache; validating was a quarter of a SIVIL look-up's time, issue 8). The validation cache keys
-    on the rule classes, so the limit rules are built once here rather than per request."""
-    rules = [
+    A document seen before, by its text, is neither parsed nor validated again (validating was a quarter of a
+    SIVIL look-up's time, issue 8), and one extension does what four of strawberry's did (token limit, parser
+    cache, added rules, validation cache): each extension costs every request its hooks (issue 35). The limit
+    rules are built once here: strawberry's validation keys on the rule classes."""
+    rules = (
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
         _max_operations(limits.max_operations),
-    ]
-    return [
-        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),  # stops the parser itself
-        lambda: ParserCache(maxsize=CACHED_DOCUMENTS),  # after the token limit: it parses with its options
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=CACHED_DOCUMENTS),
-        lambda: ListBudget(limits),
-    ]
+    )
+
+    @lru_cache(maxsize=CACHED_DOCUMENTS)
+    def prepared(query: str) -> Prepared:
+        # The token limit stops the parser itself; a document that fails to parse is not kept (it raises).
+        return Prepared(parse(query, max_tokens=limits.max_tokens))
+
+    return [lambda: Documents(limits, rules, prepared)]
 
 
 # Distinct documents kept parsed and validated: clients send a few fixed documents with variables; a hostile
 # stream of distinct ones only evicts (each entry is one small parsed document).
 CACHED_DOCUMENTS = 256
+
+
+@dataclass
+class Prepared:
+    """A document parsed once for its text, with what is known of it once it has been seen."""
+
+    document: DocumentNode
+    errors: list[GraphQLError] | None = None  # validation's, once validated
+    unpaged: set[str | None] = field(default_factory=set)  # operations that reach no list field: no budget walk
 
 
 def _max_operations(maximum: int) -> type[ValidationRule]:
@@ -87,27 +94,50 @@ def _max_operations(maximum: int) -> type[ValidationRule]:
     return MaxOperations
 
 
-class ListBudget(SchemaExtension):
-    """Refuses, before execution, a request whose list fields could return more rows than allowed in all
-    (``QUERY_TOO_LARGE``). One field's page over ``max_page`` is that field's own refusal (a RuleViolation, as a
-    page of 0 is: issue 32), counted here as a full page.
+class Documents(SchemaExtension):
+    """Parses (at most ``max_tokens``) and validates (with the depth, alias and operation limits) a document once
+    per text, and refuses before execution a request whose list fields could return more rows than allowed in
+    all (``QUERY_TOO_LARGE``). One field's page over ``max_page`` is that field's own refusal (a RuleViolation, as
+    a page of 0 is: issue 32), counted here as a full page.
 
-    It runs at execution time rather than validation because ``first`` may come from a variable.
-    """
+    The budget runs at execution time rather than validation because ``first`` may come from a variable; an
+    operation that reaches no list field at all is not walked again."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(
+        self, limits: Limits, rules: tuple[type[ASTValidationRule], ...], prepared: Callable[[str], Prepared]
+    ) -> None:
         self.limits = limits
+        self.rules = rules
+        self.prepared = prepared
+        self.entry: Prepared | None = None
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        if ec.query is not None:
+            self.entry = self.prepared(ec.query)
+            ec.graphql_document = self.entry.document
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        ec, entry = self.execution_context, self.entry
+        if entry is not None and ec.graphql_document is entry.document:
+            if entry.errors is None:
+                entry.errors = validate_document(ec.schema._schema, entry.document, (*ec.validation_rules, *self.rules))
+            ec.pre_execution_errors = list(entry.errors)
+        yield
 
     def on_execute(self) -> Iterator[None]:
-        ec = self.execution_context
+        ec, entry = self.execution_context, self.entry
         document = ec.graphql_document
-        if document is not None and not ec.result:
+        if document is not None and not ec.result and (entry is None or ec.operation_name not in entry.unpaged):
+            walk = _Walk(ec.schema._schema, document.definitions, ec.variables or {}, self.limits)
             try:
-                _Walk(ec.schema._schema, document.definitions, ec.variables or {}, self.limits).operation(
-                    ec.operation_name
-                )
+                walk.operation(ec.operation_name)
             except GraphQLError as refused:
                 ec.result = ExecutionResult(data=None, errors=[refused])
+            else:
+                if entry is not None and not walk.paged:
+                    entry.unpaged.add(ec.operation_name)  # which fields it reaches does not depend on variables
         yield
 
 
@@ -120,6 +150,7 @@ class _Walk:
         self.fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
         self.defaults: dict[str, Any] = {}
         self.total = 0
+        self.paged = False  # whether a field with a page size was reached
 
     def operation(self, name: str | None) -> None:
         chosen = [o for o in self.operations if name is None or (o.name and o.name.value == name)]
@@ -154,6 +185,7 @@ class _Walk:
         rows = 1
         for argument in PAGE_ARGUMENTS:
             if argument in definition.args:
+                self.paged = True
                 # A page over max_page is the field's own refusal (RuleViolation API.page, answered as data like
                 # first: 0): it reads nothing, so it counts as no more than a full page towards the request's total.
                 asked = self.page_size(node, argument, definition.args[argument].default_value)
