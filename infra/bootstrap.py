@@ -19,6 +19,7 @@ from api.files import students_holding
 from api.graphql.waiting import PositionWaiter
 from api.oidc.verifier import OIDCVerifier
 from api.pages.signin import PageSignIn
+from api.public_lookup.rate_limit import RateLimiter
 from api.services import (
     AssessmentServices,
     AuditServices,
@@ -30,7 +31,6 @@ from api.services import (
     SubmissionServices,
 )
 from api.sharing.limits import SHARE_CLIENT, SHARE_OPENINGS, WRONG_CODES
-from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays
 from application.audit.personal_data import PersonalDataReports
@@ -50,7 +50,6 @@ from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
-from infra.credentials.keys import IssuerKeys
 from infra.database import (
     RECONNECT_TIMEOUT,
     IdleCheck,
@@ -59,7 +58,9 @@ from infra.database import (
     connection_pool,
     schema_lock,
 )
-from infra.document_signing import DocumentSigner
+from infra.documents.credentials.keys import IssuerKeys
+from infra.documents.key_ring import KeyRing
+from infra.documents.signing import DocumentSigner
 from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.eventstore import POOL_KEY, register_pool
@@ -69,13 +70,12 @@ from infra.locks import file_locks, postgres_locks
 from infra.outbox import OutboxSender
 from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
-from infra.redis_challenges import RedisSpentChallenges
+from infra.public_lookup.redis_challenges import RedisSpentChallenges
+from infra.public_lookup.spent_challenges import SpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import NO_PATH, Settings
 from infra.sharing.erasure import ErasedHolders
 from infra.sharing.uses import ShareUseTrail
-from infra.sivil.keys import KeyRing
-from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
 from infra.smtp import SmtpSettings
 from infra.topics import register_moved_topics
@@ -174,31 +174,31 @@ def quick_recovery(application: Service) -> None:
 
 # Each document's module loads reportlab and pyHanko: on the first PDF, not at start-up.
 def _dpi_pdf(*args: Any) -> bytes | None:
-    from infra.dpi_pdf import dpi_document
+    from infra.submission.dpi_pdf import dpi_document
 
     return dpi_document(*args)
 
 
 def _sk_pdf(*args: Any) -> bytes | None:
-    from infra.equivalency_pdf import sk_document
+    from infra.equivalency.sk_pdf import sk_document
 
     return sk_document(*args)
 
 
 def _replacement_pdf(*args: Any) -> bytes | None:
-    from infra.sk_replacement_pdf import replacement_document
+    from infra.equivalency.sk_replacement_pdf import replacement_document
 
     return replacement_document(*args)
 
 
 def _certificate_pdf(*args: Any) -> bytes | None:
-    from infra.certificate_pdf import certificate_document
+    from infra.assessment.certificate_pdf import certificate_document
 
     return certificate_document(*args)
 
 
 def _bk_letter_pdf(*args: Any) -> bytes | None:
-    from infra.bk_letter_pdf import bk_letter_document
+    from infra.assessment.bk_letter_pdf import bk_letter_document
 
     return bk_letter_document(*args)
 
@@ -342,7 +342,7 @@ def nik_index_key(master_key: bytes) -> bytes:
 
 
 def _personal_data_pdf(report: Any) -> bytes:
-    from infra.personal_data_pdf import render_personal_data_pdf  # reportlab loads on the first PDF
+    from infra.audit.personal_data_pdf import render_personal_data_pdf  # reportlab loads on the first PDF
 
     return render_personal_data_pdf(report)
 
@@ -494,7 +494,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     )
     slots = SlotAllocator(credentials_log, status_key, CredentialStatusView(reads))
     # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
-    # With a time-stamp authority, PAdES B-LTA: valid after the signing certificate expired (infra/pades.py).
+    # With a time-stamp authority, PAdES B-LTA: valid after the signing certificate expired (infra/documents/pades.py).
     pdf_signer = DocumentSigner.from_files(
         settings.pdf_signing_key,
         settings.pdf_signing_chain,

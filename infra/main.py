@@ -32,7 +32,7 @@ def _verify_pdf(
 def _verify_credential(
     file: Path, did_document: Path | None, status: list[Path], server: str | None, offline: bool
 ) -> tuple[int, list[str]]:
-    from infra.credentials.verify_cli import verify_credential_cli
+    from infra.documents.credentials.verify_cli import verify_credential_cli
 
     return verify_credential_cli(file, did_document, status, server, offline)
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from api.sivil.challenge import Challenges
-from api.sivil.rate_limit import RateLimiter
+from api.public_lookup.challenge import Challenges
+from api.public_lookup.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail, Verification
 from domain.diploma.nina import NINA
 from domain.errors import Failure, RuleViolation

@@ -2,7 +2,8 @@
 
 Only successful look-ups are recorded, since only they touch a holder's personal data. The public never
 reads it; the holder and staff read it through ``for_diploma``. The composition root hands over the store
-that keeps it (``infra/sivil/trail.py``), as it does the spent challenges (``api.sivil.challenge.ChallengeLedger``).
+that keeps it (``infra/sivil/trail.py``), as it does the spent challenges
+(``api.public_lookup.challenge.ChallengeLedger``).
 """
 
 from __future__ import annotations

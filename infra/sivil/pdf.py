@@ -3,17 +3,17 @@ what verifies it again.
 
 The page (:mod:`infra.sivil.pdf_layout`) shows the diploma fields, the status with its date and a QR code
 (:mod:`infra.sivil.qr`). The signed statement token (:mod:`domain.diploma.statement`, signed with Ed25519 by
-:mod:`infra.sivil.keys`) is stored twice, so that checking it never needs the QR image: in the document
+:mod:`infra.documents.key_ring`) is stored twice, so that checking it never needs the QR image: in the document
 information dictionary (``/SIVILStatement``) and as the embedded file ``sivil-statement.txt``. Where the server's
 public address is configured it is stored as ``/SIVILServer``: the verifier fetches the published keys and asks the
 current status there. Other files (:class:`Attachment`, e.g. a W3C Verifiable Credential) may be embedded beside
 it.
 
-The file is made PDF/A-3b (:mod:`infra.pdfa`, checked by ``tests/api/test_pdfa.py``), the statement
+The file is made PDF/A-3b (:mod:`infra.documents.pdfa`, checked by ``tests/api/test_pdfa.py``), the statement
 (``/Source``) and every attachment as associated files. The whole file is then signed as a PDF certification
 signature (no changes permitted), in an incremental update that keeps it PDF/A and PDF 1.7: PAdES baseline B-B
 (CMS, ECDSA P-256 over SHA-256, the signing-certificate-v2 attribute) by the document-signing certificate of
-:mod:`infra.document_signing`, its chain up to the kredensial root embedded, so that any PDF validator trusting the
+:mod:`infra.documents.signing`, its chain up to the kredensial root embedded, so that any PDF validator trusting the
 published root accepts it. The signature covers every byte except its own ``/Contents``, which
 :mod:`infra.sivil.verify` checks byte for byte; so any change to the file fails verification. Every signed document
 of ours (the SIVIL verification, the DPI, the SK of equivalency) is certified by :func:`certify`.
@@ -41,13 +41,14 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko.sign.signers import constants
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from api.sivil.wib import WIB
 from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
-from infra import pades, pdfa
-from infra.document_signing import DocumentSigner
-from infra.sivil.blocking import outside_event_loop
-from infra.sivil.keys import KeyRing
+from domain.wib import WIB
+from infra.documents import pades, pdfa
+from infra.documents.blocking import outside_event_loop
+from infra.documents.key_ring import KeyRing
+from infra.documents.signing import DocumentSigner
+from infra.documents.timestamping import HttpTimeStamper
 from infra.sivil.pdf_layout import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,
@@ -61,7 +62,6 @@ from infra.sivil.pdf_layout import (
     visible_rows,
     wrapped,
 )
-from infra.timestamping import HttpTimeStamper
 from projections.sivil.rows import SivilEntry
 
 __all__ = [
@@ -149,7 +149,7 @@ def sign_pdf(
     attachments: Sequence[Attachment] = (),
 ) -> bytes:
     """Embed the statement token (and the server's public address, and any other attachments), make the file
-    PDF/A-3b (:mod:`infra.pdfa`) and certify it whole with the document-signing key."""
+    PDF/A-3b (:mod:`infra.documents.pdfa`) and certify it whole with the document-signing key."""
     verified_at = keys.verify(token, max_length=MAX_DOCUMENT_TOKEN_LENGTH).verified_at
     writer = pdfa.archival_writer(unsigned)
     info = writer.trailer_view["/Info"]
@@ -200,7 +200,7 @@ def certify(writer: IncrementalPdfFileWriter, signer: DocumentSigner, *, reason:
     """A certification signature over the whole file with the document-signing key; no later change is permitted
     but the validation data and document timestamps PAdES adds. Every signed document of ours (the SIVIL
     verification, the DPI, the SK) is signed so: PAdES B-LTA when a time-stamp authority is configured
-    (:mod:`infra.pades`; one that does not answer raises :class:`TimestampUnavailable`, nothing is signed), else
+    (:mod:`~.pades`; one that does not answer raises :class:`TimestampUnavailable`, nothing is signed), else
     B-B."""
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,

@@ -4,7 +4,7 @@ The page shows the diploma fields, the status category with its date, the instan
 a QR code (:mod:`infra.sivil.qr`) and how to verify. Its text is set in DejaVu Sans, embedded as TrueType subsets,
 so that names outside Windows-1252 (Vietnamese, Ṣ, ...) show as themselves; where the font files are absent
 (Debian package ``fonts-dejavu-core``) it falls back to Bitstream Vera, shipped with reportlab and embedded alike,
-which shows such characters as "?". Every font is embedded, as PDF/A requires (:mod:`infra.pdfa`); pages made
+which shows such characters as "?". Every font is embedded, as PDF/A requires (:mod:`infra.documents.pdfa`); pages made
 before drew with Helvetica, not embedded.
 
 Any stored value fits the one page: a value longer than its display limit is shown cut, with the number of
@@ -31,8 +31,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from api.sivil.wib import wib_and_utc
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH, Statement
+from domain.wib import wib_and_utc
 from infra.sivil.qr import QR_SIZE, QR_X, QR_Y, credential_link, qr_operators, qr_payload
 
 # Bahasa Indonesia / English, per category; the public sees the category and its date, never a reason (PIN-5)

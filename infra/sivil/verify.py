@@ -62,10 +62,10 @@ from pypdf import PdfReader
 
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, WELL_KNOWN_KEYS_PATH, Statement, StatementRejected
-from infra.credentials.in_pdf import credential_check, embedded_credential
-from infra.pades import archival_updates_only
-from infra.sivil.blocking import outside_event_loop
-from infra.sivil.keys import KeyRing, kid_of
+from infra.documents.blocking import outside_event_loop
+from infra.documents.credentials.in_pdf import credential_check, embedded_credential
+from infra.documents.key_ring import KeyRing, kid_of
+from infra.documents.pades import archival_updates_only
 from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, displayed, shown_pattern, status_label, visible_rows
 from infra.sivil.qr import accepted_payloads, qr_operators
 
@@ -272,8 +272,8 @@ def verify_pdf_command(
             lines.append(f"root certificate: published at {url} (--server)")
         else:
             lines.append(f"root certificate: published at {url}, the server this PDF names")
-    from infra.document_verify import document_kind, verify_document_pdf  # every other document (issue 33)
-    from infra.equivalency_pdf import is_sk_pdf, verify_sk_pdf  # an SK made before issue 33
+    from infra.documents.verify import document_kind, verify_document_pdf  # every other document (issue 33)
+    from infra.equivalency.sk_pdf import is_sk_pdf, verify_sk_pdf  # an SK made before issue 33
 
     asked = None if offline else (server or named)
     if document_kind(data) is not None:

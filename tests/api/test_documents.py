@@ -26,7 +26,7 @@ from domain.assessment.sop import Result, Step
 from domain.audit import Actor, Cause, Role
 from domain.credentials.packing import unpack
 from infra.bootstrap import Container
-from infra.credentials.in_pdf import embedded_credential
+from infra.documents.credentials.in_pdf import embedded_credential
 from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf_command
 from tests.api.test_pdf_signature_tools import TRUSTED, VALID, nss_database, pdfsig
 from tests.api.test_pdfa import PDFA_1_ONLY, PREFLIGHT_JARS

@@ -16,8 +16,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
 from domain.diploma.statement import BadSignature, MalformedStatement, Statement, UnknownKey
-from infra.document_signing import DocumentSigner
-from infra.sivil.keys import KeyRing, kid_of
+from infra.documents.key_ring import KeyRing, kid_of
+from infra.documents.signing import DocumentSigner
 from infra.sivil.pdf import (
     DEJAVU_DIRECTORY,
     STANDARD_FONTS,

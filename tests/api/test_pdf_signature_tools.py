@@ -31,12 +31,12 @@ from domain.credentials.diploma import diploma_credential
 from domain.credentials.documents import Issuer
 from domain.credentials.status_list import StatusSlot
 from infra.bootstrap import Container
-from infra.credentials.keys import IssuerKeys
-from infra.credentials.verify_cli import read_credential, verify_credential_cli
-from infra.document_signing import DocumentSigner, development_pki, renew_signing_certificate
+from infra.documents.credentials.keys import IssuerKeys
+from infra.documents.credentials.verify_cli import read_credential, verify_credential_cli
+from infra.documents.key_ring import KeyRing
+from infra.documents.signing import DocumentSigner, development_pki, renew_signing_certificate
 from infra.main import cli as build_cli
 from infra.settings import Settings
-from infra.sivil.keys import KeyRing
 from infra.sivil.pdf import Attachment, render_verification_pdf
 from infra.sivil.qr import credential_link, qr_operators
 from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf, verify_pdf_cli

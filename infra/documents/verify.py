@@ -1,5 +1,5 @@
 """Verifying a signed document of ours other than the SIVIL statement (issue 33): a DPI, an LSP certificate, an SK
-and its replacement letter, a BK letter (:mod:`infra.document_pdf` names its kind in ``/KredensialDocument``).
+and its replacement letter, a BK letter (:mod:`infra.documents.sealing` names its kind in ``/KredensialDocument``).
 
 Offline: the file signature (:func:`infra.sivil.verify.file_signature`: PAdES over the whole file, chained to the
 kredensial root), the embedded credential's proof (a key of the issuer's ring), the page showing the credential's
@@ -22,10 +22,10 @@ from pypdf import PdfReader
 
 from application.credentials import verification
 from domain.credentials import proof
-from infra.credentials.in_pdf import embedded_credential
-from infra.credentials.keys import RingKeys
-from infra.document_pdf import KIND_KEY, qr_runs, verification_link
-from infra.sivil.keys import KeyRing
+from infra.documents.credentials.in_pdf import embedded_credential
+from infra.documents.credentials.keys import RingKeys
+from infra.documents.key_ring import KeyRing
+from infra.documents.sealing import KIND_KEY, qr_runs, verification_link
 from infra.sivil.pdf import SERVER_KEY
 from infra.sivil.verify import Check, HttpGet, Verdict, file_signature
 

@@ -12,8 +12,8 @@ from datetime import datetime
 
 import strawberry
 
-from api.sivil import challenge as ch
-from api.sivil.rate_limit import RateLimited
+from api.public_lookup import challenge as ch
+from api.public_lookup.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, noted
 from domain import errors
 

@@ -1,7 +1,7 @@
 """The personal data report as a readable PDF (UU PDP; issue 12, item 6; issue 32, item 5): the person's data, what
 was done with it and who saw it, one fact a line in Bahasa Indonesia with English under it, and what is held about
 them. The machine-readable JSON (the GraphQL answer) is embedded whole as ``personal-data.json``, a PDF/A-3
-associated file, so the file is archival (PDF/A-3b, :mod:`infra.pdfa`) and both readings travel together."""
+associated file, so the file is archival (PDF/A-3b, :mod:`infra.documents.pdfa`) and both readings travel together."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemp
 
 from application.audit.personal_data import PersonalDataReport
 from application.audit.sentences import period, written
-from infra import pdfa
+from infra.documents import pdfa
 from infra.sivil.pdf_layout import page_fonts, printable
 
 ATTACHMENT = "personal-data.json"

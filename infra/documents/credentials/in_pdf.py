@@ -10,8 +10,8 @@ from typing import Any, Literal
 from domain.credentials import proof
 from domain.credentials.documents import CREDENTIAL_FILE
 from domain.diploma.statement import Statement
-from infra.credentials.keys import RingKeys
-from infra.sivil.keys import KeyRing
+from infra.documents.credentials.keys import RingKeys
+from infra.documents.key_ring import KeyRing
 
 MAX_BYTES = 1024 * 1024
 # credentialSubject key -> the statement's attribute: PIN-6's minimal result, the same on both

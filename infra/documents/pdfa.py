@@ -4,8 +4,8 @@
 that PDF/A requires before ``endstream``. Then :func:`embed_associated` embeds each file as a PDF/A-3 associated
 file (``/AFRelationship``, a MIME ``/Subtype``, ``/Params /ModDate``, listed in the catalog's ``/AF``) without
 the ``/Version /2.0`` pyHanko declares for ``/AF`` (PDF/A-3 is PDF 1.7), and :func:`conform` writes the XMP
-metadata (:mod:`infra.pdfa_xmp`: ``pdfaid`` part 3, conformance B, agreeing with the information dictionary) and
-the sRGB output intent (:mod:`infra.srgb_profile`). :func:`keep_metadata` keeps pyHanko from rewriting that
+metadata (:mod:`.pdfa_xmp`: ``pdfaid`` part 3, conformance B, agreeing with the information dictionary) and
+the sRGB output intent (:mod:`infra.documents.srgb_profile`). :func:`keep_metadata` keeps pyHanko from rewriting that
 metadata when it writes the file, and signs it (an incremental update, which keeps it PDF/A).
 
 Fonts are the page's business: :mod:`infra.sivil.pdf_layout` embeds every font it uses.
@@ -21,8 +21,8 @@ from pyhanko.pdf_utils.metadata.model import VENDOR
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, PdfFileWriter, copy_into_new_writer
 
-from infra.pdfa_xmp import xmp_packet
-from infra.srgb_profile import DESCRIPTION, srgb_profile
+from infra.documents.pdfa_xmp import xmp_packet
+from infra.documents.srgb_profile import DESCRIPTION, srgb_profile
 
 PRODUCER = f"kredensial; ReportLab; {VENDOR}"
 

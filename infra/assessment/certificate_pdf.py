@@ -1,6 +1,6 @@
 """The LSP competency certificate as a PDF (ASM-7): what the printed blangko says, bilingual (its blangko and
 registration numbers, the holder, the skema with its units, the LSP, the issue date and validity), PDF/A-3b with
-the certificate's credential (an Open Badge) embedded and its QR, certified (:mod:`infra.document_pdf`)."""
+the certificate's credential (an Open Badge) embedded and its QR, certified (:mod:`infra.documents.sealing`)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from api.sivil.wib import WIB
 from application.service import Service
 from domain.assessment.standards import Skema
-from infra.document_page import compose, fields, grid, heading
-from infra.document_pdf import seal, verification_link
-from infra.document_signing import DocumentSigner
+from domain.wib import WIB
+from infra.documents.page import compose, fields, grid, heading
+from infra.documents.sealing import seal, verification_link
+from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import AssessmentRow, CertificateRow
 from projections.assessment.view import AssessmentView
 

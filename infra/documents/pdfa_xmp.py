@@ -1,4 +1,4 @@
-"""The XMP metadata packet of a PDF/A-3b file (:mod:`infra.pdfa`), made from its information dictionary.
+"""The XMP metadata packet of a PDF/A-3b file (:mod:`infra.documents.pdfa`), made from its information dictionary.
 
 Each standard entry has its XMP twin (ISO 19005-3 asks that the two agree): ``/Title`` dc:title, ``/Author``
 dc:creator, ``/Subject`` dc:description, ``/Creator`` xmp:CreatorTool, ``/Producer`` pdf:Producer,

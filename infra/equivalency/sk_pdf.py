@@ -5,8 +5,8 @@ equivalent to, the SK a review replaced (EQV-8), and the office that signs (KRED
 office, not a person's name, since the PDF is rendered again at each download and must say the same after the
 office changes hands; who decided is on the decision, EQV-8). No internal rule id is printed. The document
 information dictionary carries the SK's fields (``/EQVSKNumber``, ``/EQVRegistration``, ``/EQVLevel``) beside
-what every document carries (:mod:`infra.document_pdf`); ``kredensial verify-pdf`` checks a new SK as every
-document (:mod:`infra.document_verify`), and one made before (no credential; or signed by an Ed25519 SIVIL key)
+what every document carries (:mod:`infra.documents.sealing`); ``kredensial verify-pdf`` checks a new SK as every
+document (:mod:`infra.documents.verify`), and one made before (no credential; or signed by an Ed25519 SIVIL key)
 with :func:`verify_sk_pdf`.
 """
 
@@ -26,10 +26,10 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from infra.document_page import compose, fields, text
-from infra.document_pdf import seal, verification_link
-from infra.document_signing import DocumentSigner
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
+from infra.documents.page import compose, fields, text
+from infra.documents.sealing import seal, verification_link
+from infra.documents.signing import DocumentSigner
 from infra.sivil.verify import Check, HttpGet, Verdict, file_signature, urllib_get
 from projections.equivalency.rows import ApplicationRow
 from projections.equivalency.view import EquivalencyView
@@ -65,7 +65,7 @@ def render_sk_pdf(
     server: str,
     credential: Mapping[str, Any] | None = None,
 ) -> bytes:
-    """The SK (EQV-4), PDF/A-3b with its credential and QR (:mod:`infra.document_pdf`); the SK's numbers stay in
+    """The SK (EQV-4), PDF/A-3b with its credential and QR (:mod:`infra.documents.sealing`); the SK's numbers stay in
     the information dictionary, where a verifier of an SK made before credentials looks for them."""
     rows = [
         ("Nomor SK / Decree number", sk.sk_number),

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from application.credentials.verification import Verification, issuer_id, verify
 from domain.credentials.documents import CREDENTIAL_FILE, DID_PATH
 from domain.credentials.proof import MAX_DOCUMENT_BYTES
-from infra.credentials.keys import DidDocumentKeys
+from infra.documents.credentials.keys import DidDocumentKeys
 
 HttpGet = Callable[[str], tuple[int, bytes]]
 

@@ -1,6 +1,6 @@
 """The DPI (Dokumen Pendamping Ijazah) as a PDF (SUB-8): bilingual, the student's diploma as SIVIL shows it (NINA,
 level, graduation date), the yudisium, the approved certifications and the competency certificates held (ASM-7);
-PDF/A-3b with the DPI's credential embedded and its QR, certified (:mod:`infra.document_pdf`).
+PDF/A-3b with the DPI's credential embedded and its QR, certified (:mod:`infra.documents.sealing`).
 
 Before graduation the DPI is open and each page says it is a draft; once printed at graduation it no longer changes.
 A DPI is a credential once its student's NINA is paired (:mod:`domain.credentials.dpi`): before, the PDF has no QR.
@@ -16,15 +16,15 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable
 
-from api.sivil.wib import WIB
 from application.service import Service
 from domain.personal import Unsealer
 from domain.registry.programme import Programme
 from domain.registry.student import Student
 from domain.registry.university import University
-from infra.document_page import compose, fields, grid, heading
-from infra.document_pdf import seal, verification_link
-from infra.document_signing import DocumentSigner
+from domain.wib import WIB
+from infra.documents.page import compose, fields, grid, heading
+from infra.documents.sealing import seal, verification_link
+from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import CertificateRow
 from projections.personal import ERASED
 from projections.sivil.rows import SivilEntry

@@ -11,7 +11,7 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
-from api.sivil.address import DEFAULT_IPV6_PREFIX, rate_key
+from api.public_lookup.address import DEFAULT_IPV6_PREFIX, rate_key
 from domain.unavailable import Unavailable
 
 T = TypeVar("T")

@@ -1,6 +1,6 @@
 """The Surat Keterangan Pengganti SK (EQV-7) as a PDF: issued instead of reprinting an SK, it names the SK it stands
 for (number and date) and says why, bilingual; PDF/A-3b with that SK's credential embedded and its QR, so whoever
-holds the letter verifies the SK itself; certified (:mod:`infra.document_pdf`)."""
+holds the letter verifies the SK itself; certified (:mod:`infra.documents.sealing`)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from typing import Any
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
-from infra.document_page import compose, fields, text
-from infra.document_pdf import seal, verification_link
-from infra.document_signing import DocumentSigner
-from infra.equivalency_pdf import SkFields, sk_fields
+from infra.documents.page import compose, fields, text
+from infra.documents.sealing import seal, verification_link
+from infra.documents.signing import DocumentSigner
+from infra.equivalency.sk_pdf import SkFields, sk_fields
 from projections.equivalency.rows import ApplicationRow
 from projections.equivalency.view import EquivalencyView
 

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from infra.document_pdf import QrCode, how_to_verify
+from infra.documents.sealing import QrCode, how_to_verify
 from infra.sivil.pdf_layout import page_fonts, printable
 
 WIDTH = A4[0] - 36 * mm

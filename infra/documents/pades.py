@@ -8,7 +8,7 @@ A TSA whose answer leaves out its root needs it configured (``KREDENSIAL_TSA_ROO
 validator then proves that the signature existed while its certificate was valid, with nothing to fetch.
 
 The updates keep the file PDF/A-3b: pyHanko would rewrite the XMP metadata in each revision it writes, so the DSS
-and the document timestamp are written here by one writer that keeps it (:func:`infra.pdfa.keep_metadata`).
+and the document timestamp are written here by one writer that keeps it (:func:`infra.documents.pdfa.keep_metadata`).
 Without a TSA the signature stays B-B, as before: valid until the signing certificate expires.
 """
 
@@ -33,9 +33,9 @@ from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverage
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.errors import CertificateFetchError, InsufficientRevinfoError, PathError
 
-from infra import pdfa
-from infra.document_signing import DocumentSigner
-from infra.timestamping import TimestampUnavailable
+from infra.documents import pdfa
+from infra.documents.signing import DocumentSigner
+from infra.documents.timestamping import TimestampUnavailable
 
 TIMESTAMP_FIELD = "SIVILArchiveTimestamp"
 MD = "sha256"

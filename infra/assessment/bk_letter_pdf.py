@@ -1,7 +1,7 @@
 """The Surat Keterangan Belum Kompeten (ASM-6 step 5) as a PDF: the letter an LSP gives a candidate found not yet
 competent (BK), bilingual, with its number and date, the SK of results it follows (step 4), the skema and each
 unit's K or BK (ASM-4); PDF/A-3b with the letter's credential embedded and its QR, certified
-(:mod:`infra.document_pdf`). The Kabag Administrasi issues it (step 5); the LSP signs it."""
+(:mod:`infra.documents.sealing`). The Kabag Administrasi issues it (step 5); the LSP signs it."""
 
 from __future__ import annotations
 
@@ -11,15 +11,15 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from api.sivil.wib import WIB
 from application.service import Service
 from domain.assessment.sop import Step
 from domain.assessment.standards import Skema
 from domain.credentials.bk_letter import bk_letter_credential
 from domain.credentials.documents import Issuer
-from infra.document_page import compose, fields, grid, heading, text
-from infra.document_pdf import seal, verification_link
-from infra.document_signing import DocumentSigner
+from domain.wib import WIB
+from infra.documents.page import compose, fields, grid, heading, text
+from infra.documents.sealing import seal, verification_link
+from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import AssessmentRow
 from projections.assessment.view import AssessmentView
 

@@ -1,4 +1,4 @@
-"""The issuer's keys as Data Integrity sees them: SIVIL's Ed25519 key ring (``infra.sivil.keys``), each key a
+"""The issuer's keys as Data Integrity sees them: SIVIL's Ed25519 key ring (``infra.documents.key_ring``), each key a
 Multikey in the ``did:web`` DID document, named ``<did>#<kid>``.
 
 One ring signs SIVIL statements, the audit chain's checkpoints and credentials: one rotation
@@ -17,7 +17,7 @@ from domain.credentials.documents import Issuer, PublicKey
 from domain.credentials.multibase import MultibaseError, ed25519_from_multikey, ed25519_multikey
 from domain.credentials.proof import ProofRejected
 from domain.diploma.statement import StatementRejected
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
 
 
 class IssuerKeys:

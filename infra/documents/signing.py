@@ -12,7 +12,7 @@ On a development machine (SQLite) :func:`development_pki` makes both once under 
 
 Long-term validity (issue 33): ``KREDENSIAL_PDF_SIGNING_CRL`` names the root's CRL (``root.crl``, made beside the
 root and re-issued with each signing certificate, valid as long as one), embedded in every PDF signed with a
-timestamp from ``KREDENSIAL_TSA_URL`` (:mod:`infra.pades`), so that a validator has the root's revocation answer for
+timestamp from ``KREDENSIAL_TSA_URL`` (:mod:`~.pades`), so that a validator has the root's revocation answer for
 the signing time without asking anyone. Rotation: issue a
 new signing certificate from the same root and replace the two files; PDFs signed before still validate, as they
 chain to the same root. The root's own key is needed only to issue; keep it offline.
@@ -287,11 +287,11 @@ def _public(certificate: x509.Certificate) -> bytes:
     return certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
 
-if __name__ == "__main__":  # python -m infra.document_signing new|renew DIRECTORY
+if __name__ == "__main__":  # python -m infra.documents.signing new|renew DIRECTORY
     import sys
 
     if len(sys.argv) != 3 or sys.argv[1] not in ("new", "renew"):
-        sys.exit("usage: python -m infra.document_signing new|renew DIRECTORY")
+        sys.exit("usage: python -m infra.documents.signing new|renew DIRECTORY")
     made = (development_pki if sys.argv[1] == "new" else renew_signing_certificate)(Path(sys.argv[2]).resolve())
     print(f"KREDENSIAL_PDF_SIGNING_KEY={made[0]}\nKREDENSIAL_PDF_SIGNING_CHAIN={made[1]}")
     print(f"KREDENSIAL_PDF_SIGNING_CRL={made[1].with_name('root.crl')}")

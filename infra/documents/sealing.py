@@ -1,9 +1,9 @@
 """What every signed document of ours shares besides the signature (issue 33): the QR that opens the public
 verification page with the document's credential, the bilingual "how to verify" lines with absolute addresses, and
-sealing: PDF/A-3b (:mod:`infra.pdfa`), the credential embedded as ``credential.json`` (an associated file), the
+sealing: PDF/A-3b (:mod:`.pdfa`), the credential embedded as ``credential.json`` (an associated file), the
 document's kind and the server in the information dictionary (``/KredensialDocument``, ``/SIVILServer``), then one
 PAdES certification over the whole file (:func:`infra.sivil.pdf.certify`). ``kredensial verify-pdf`` reads them
-back (:mod:`infra.document_verify`).
+back (:mod:`infra.documents.verify`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from reportlab.platypus import Flowable
 
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.credentials.packing import VERIFY_PATH, pack
-from infra import pdfa
-from infra.document_signing import DocumentSigner
+from infra.documents import pdfa
+from infra.documents.signing import DocumentSigner
 from infra.sivil.pdf import SERVER_KEY, attach, certify, credential_attachment
 from infra.sivil.qr import QR_CAPACITY
 

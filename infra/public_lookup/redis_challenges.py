@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 
 import redis
 
+from infra.public_lookup.spent_challenges import KEEP_AFTER_EXPIRY
 from infra.redis_guard import RedisBreaker, client_options
-from infra.sivil.spent_challenges import KEEP_AFTER_EXPIRY
 
 KEY_PREFIX = "kredensial:sivil:spent:"
 

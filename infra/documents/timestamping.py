@@ -1,5 +1,5 @@
 """An RFC 3161 time-stamp authority asked over HTTP (``KREDENSIAL_TSA_URL``): it dates our PDF signatures, so that
-they stay valid after the document-signing certificate expires (PAdES B-LTA, :mod:`infra.pades`).
+they stay valid after the document-signing certificate expires (PAdES B-LTA, :mod:`infra.documents.pades`).
 
 The standard library's ``urllib`` posts the request (``application/timestamp-query``, RFC 3161 section 3.4): pyHanko's
 own clients need ``requests`` or an aiohttp session, neither of which signing otherwise needs.
