@@ -24,7 +24,7 @@ def _write_cohort(*args: Any, **kw: Any) -> int:
 def _verify_pdf(
     file: Path, keys: Path | None, server: str | None, offline: bool, root: Path | None
 ) -> tuple[int, list[str]]:
-    from infra.sivil.verify import verify_pdf_cli  # pyHanko and pypdf load only for this command
+    from infra.verify_pdf import verify_pdf_cli  # pyHanko and pypdf load only for this command
 
     return verify_pdf_cli(file, keys, server, offline, root)
 

@@ -18,7 +18,8 @@ from domain.credentials.bk_letter import bk_letter_credential
 from domain.credentials.documents import Issuer
 from domain.wib import WIB
 from infra.documents.page import compose, fields, grid, heading, text
-from infra.documents.sealing import seal, verification_link
+from infra.documents.qr import verification_link
+from infra.documents.sealing import seal
 from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import AssessmentRow
 from projections.assessment.view import AssessmentView

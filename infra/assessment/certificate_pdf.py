@@ -14,7 +14,8 @@ from application.service import Service
 from domain.assessment.standards import Skema
 from domain.wib import WIB
 from infra.documents.page import compose, fields, grid, heading
-from infra.documents.sealing import seal, verification_link
+from infra.documents.qr import verification_link
+from infra.documents.sealing import seal
 from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import AssessmentRow, CertificateRow
 from projections.assessment.view import AssessmentView

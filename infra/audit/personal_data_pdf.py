@@ -20,7 +20,7 @@ from reportlab.platypus import KeepTogether, LongTable, Paragraph, SimpleDocTemp
 from application.audit.personal_data import PersonalDataReport
 from application.audit.sentences import period, written
 from infra.documents import pdfa
-from infra.sivil.pdf_layout import page_fonts, printable
+from infra.documents.fonts import page_fonts, printable
 
 ATTACHMENT = "personal-data.json"
 MAX_HELD_LINES = 120  # per record: the rest is in the attachment

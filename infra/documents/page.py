@@ -1,6 +1,6 @@
 """The A4 page of a signed document (issue 33): a bilingual title, blocks of labelled fields and tables, then the QR
 code that opens the public verification page beside the "how to verify" lines. Every font embedded (DejaVu Sans,
-or Vera: :func:`infra.sivil.pdf_layout.page_fonts`), as PDF/A requires."""
+or Vera: :func:`.fonts.page_fonts`), as PDF/A requires."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from infra.documents.sealing import QrCode, how_to_verify
-from infra.sivil.pdf_layout import page_fonts, printable
+from infra.documents.fonts import page_fonts, printable
+from infra.documents.qr import QrCode
+from infra.documents.sealing import how_to_verify
 
 WIDTH = A4[0] - 36 * mm
 _FONTS = page_fonts()

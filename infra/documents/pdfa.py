@@ -8,7 +8,7 @@ metadata (:mod:`.pdfa_xmp`: ``pdfaid`` part 3, conformance B, agreeing with the 
 the sRGB output intent (:mod:`infra.documents.srgb_profile`). :func:`keep_metadata` keeps pyHanko from rewriting that
 metadata when it writes the file, and signs it (an incremental update, which keeps it PDF/A).
 
-Fonts are the page's business: :mod:`infra.sivil.pdf_layout` embeds every font it uses.
+Fonts are the page's business: :mod:`.fonts` has every font a page uses, embedded.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Verifying a signed document of ours other than the SIVIL statement (issue 33): a DPI, an LSP certificate, an SK
 and its replacement letter, a BK letter (:mod:`infra.documents.sealing` names its kind in ``/KredensialDocument``).
 
-Offline: the file signature (:func:`infra.sivil.verify.file_signature`: PAdES over the whole file, chained to the
+Offline: the file signature (:func:`.file_signature.file_signature`: PAdES over the whole file, chained to the
 kredensial root), the embedded credential's proof (a key of the issuer's ring), the page showing the credential's
 fields, and its QR code being the link that carries that credential. Online (the server the PDF names, or
 ``--server``): the credential's status in the issuer's signed lists, as the verification page reads it. A DPI
@@ -22,12 +22,14 @@ from pypdf import PdfReader
 
 from application.credentials import verification
 from domain.credentials import proof
+from infra.documents.certification import SERVER_KEY
+from infra.documents.checks import Check, HttpGet, Verdict
 from infra.documents.credentials.in_pdf import embedded_credential
 from infra.documents.credentials.keys import RingKeys
+from infra.documents.file_signature import file_signature
 from infra.documents.key_ring import KeyRing
-from infra.documents.sealing import KIND_KEY, qr_runs, verification_link
-from infra.sivil.pdf import SERVER_KEY
-from infra.sivil.verify import Check, HttpGet, Verdict, file_signature
+from infra.documents.qr import qr_runs, verification_link
+from infra.documents.sealing import KIND_KEY
 
 NAMES = {  # what the conclusion calls each kind, from its credential's subject
     "DPI": "the DPI of NIM {nim}",

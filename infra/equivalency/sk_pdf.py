@@ -26,11 +26,14 @@ from pypdf import PdfReader
 from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
+from infra.documents.checks import Check, HttpGet, Verdict
+from infra.documents.file_signature import file_signature
 from infra.documents.key_ring import KeyRing
 from infra.documents.page import compose, fields, text
-from infra.documents.sealing import seal, verification_link
+from infra.documents.published import urllib_get
+from infra.documents.qr import verification_link
+from infra.documents.sealing import seal
 from infra.documents.signing import DocumentSigner
-from infra.sivil.verify import Check, HttpGet, Verdict, file_signature, urllib_get
 from projections.equivalency.rows import ApplicationRow
 from projections.equivalency.view import EquivalencyView
 

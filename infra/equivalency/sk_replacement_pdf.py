@@ -13,7 +13,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Spacer
 
 from infra.documents.page import compose, fields, text
-from infra.documents.sealing import seal, verification_link
+from infra.documents.qr import verification_link
+from infra.documents.sealing import seal
 from infra.documents.signing import DocumentSigner
 from infra.equivalency.sk_pdf import SkFields, sk_fields
 from projections.equivalency.rows import ApplicationRow

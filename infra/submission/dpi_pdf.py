@@ -23,7 +23,8 @@ from domain.registry.student import Student
 from domain.registry.university import University
 from domain.wib import WIB
 from infra.documents.page import compose, fields, grid, heading
-from infra.documents.sealing import seal, verification_link
+from infra.documents.qr import verification_link
+from infra.documents.sealing import seal
 from infra.documents.signing import DocumentSigner
 from projections.assessment.rows import CertificateRow
 from projections.personal import ERASED
