@@ -32,9 +32,8 @@ from api.public_lookup.answers import (
     unavailable,
 )
 from api.public_lookup.lane import PublicLane
-from api.public_lookup.rate_limit import RateLimited, RateLimiter
+from api.public_lookup.rate_limit import LOOKUP_SCOPE, RateLimited, RateLimiter
 from api.sdl import mount
-from api.sivil.lookup import SCOPE as LOOKUP_SCOPE
 from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
 from domain.assessment.kinds import CertificateStatus

@@ -50,6 +50,7 @@ from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
 from domain.registry.student import Student
+from infra.assessment.certificate_trail import CertificateVerificationTrail
 from infra.database import (
     RECONNECT_TIMEOUT,
     IdleCheck,
@@ -71,12 +72,13 @@ from infra.outbox import OutboxSender
 from infra.periodic import Every
 from infra.personal_data_sources import personal_data_sources
 from infra.public_lookup.redis_challenges import RedisSpentChallenges
+from infra.public_lookup.retention import TrailRetention
 from infra.public_lookup.spent_challenges import SpentChallenges
 from infra.redis_guard import RedisBreaker, client_options
 from infra.settings import NO_PATH, Settings
 from infra.sharing.erasure import ErasedHolders
 from infra.sharing.uses import ShareUseTrail
-from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
+from infra.sivil.trail import VerificationTrail
 from infra.smtp import SmtpSettings
 from infra.topics import register_moved_topics
 from infra.uploads import Uploads

@@ -6,8 +6,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.audit.personal_data import MAX_AGGREGATES, MAX_TRAIL, ShareUsed, Sources, Verified
+from infra.assessment.certificate_trail import CertificateVerificationTrail
 from infra.sharing.uses import ShareUseTrail
-from infra.sivil.trail import CertificateVerificationTrail, VerificationTrail
+from infra.sivil.trail import VerificationTrail
 from projections.assessment.view import AssessmentView
 from projections.equivalency.view import EquivalencyView
 from projections.submission.view import SubmissionView

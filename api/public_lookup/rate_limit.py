@@ -14,6 +14,9 @@ from limits.strategies import MovingWindowRateLimiter
 from api.public_lookup.address import DEFAULT_IPV6_PREFIX, rate_key
 from domain.unavailable import Unavailable
 
+# The public look-ups' one budget per address, whichever register it probes (/sivil, /sertifikat: PIN-6, issue 27)
+LOOKUP_SCOPE = "lookup"
+
 T = TypeVar("T")
 
 
