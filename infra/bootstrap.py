@@ -41,6 +41,7 @@ from domain.files import UploadQuota
 from domain.personal import Unsealer
 from infra.assessment.certificate_trail import CertificateVerificationTrail
 from infra.assessment.services import assessment_services, student_nik_digest
+from infra.audit.personal_data_sources import personal_data_sources
 from infra.audit.services import audit_services
 from infra.composition import Shared
 from infra.database import (
@@ -62,7 +63,6 @@ from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.locks import file_locks, postgres_locks
 from infra.periodic import Every
-from infra.personal_data_sources import personal_data_sources
 from infra.public_lookup.retention import TrailRetention
 from infra.redis_guard import RedisBreaker
 from infra.settings import NO_PATH, Settings
