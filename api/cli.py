@@ -139,7 +139,8 @@ def build_cli(
             console.print(f"kredensial: health at {base}/health (read models' lag, the outbox)", soft_wrap=True)
             console.print(f"kredensial: every address, with the published keys and root, at {base}/", soft_wrap=True)
             # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
-            # address; KREDENSIAL_TRUSTED_PROXIES (api/sivil/address.py) must be the only trust that counts (PIN-6).
+            # address; KREDENSIAL_TRUSTED_PROXIES (api/public_lookup/address.py) must be the only trust that
+            # counts (PIN-6).
             uvicorn.run(
                 app,
                 host=listen_host,

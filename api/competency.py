@@ -20,8 +20,9 @@ from api.competency_trail import CertificateTrail
 from api.graphql.cost import Limits, extensions
 from api.graphql.enums import CertificateStatusEnum
 from api.graphql.transport import Router, Schema
-from api.public_lane import PublicLane
-from api.public_lookup import (
+from api.public_lookup import challenge as ch
+from api.public_lookup.address import ClientAddress
+from api.public_lookup.answers import (
     Challenge,
     ChallengeRefused,
     RateLimitedResult,
@@ -30,11 +31,9 @@ from api.public_lookup import (
     refusal,
     unavailable,
 )
+from api.public_lookup.lane import PublicLane
+from api.public_lookup.rate_limit import LOOKUP_SCOPE, RateLimited, RateLimiter
 from api.sdl import mount
-from api.sivil import challenge as ch
-from api.sivil.address import ClientAddress
-from api.sivil.lookup import SCOPE as LOOKUP_SCOPE
-from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
 from domain.assessment.kinds import CertificateStatus

@@ -1,5 +1,5 @@
 """Who verified which competency certificate, and when (UU PDP), as the public look-up records it and the holder's
-report reads it; kept by the composition root (``infra/sivil/trail.py``)."""
+report reads it; kept by the composition root (``infra/assessment/certificate_trail.py``)."""
 
 from __future__ import annotations
 

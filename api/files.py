@@ -12,9 +12,9 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.problems import problem, violation
+from api.public_lookup.address import ClientAddress
+from api.public_lookup.rate_limit import RateLimited
 from api.services import Services
-from api.sivil.address import ClientAddress
-from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from api.uploads import UploadSlots, busy, received
 from application.audit.personal_data_access import Subject, report_for

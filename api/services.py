@@ -14,10 +14,10 @@ from api.auth import SignIn
 from api.competency_trail import CertificateTrail
 from api.graphql.waiting import PositionWaiter
 from api.pages.signin import PageSignIn
-from api.public_lane import PublicLane
+from api.public_lookup.challenge import ChallengeLedger
+from api.public_lookup.lane import PublicLane
+from api.public_lookup.rate_limit import RateLimiter
 from api.sharing.uses import ShareUses
-from api.sivil.challenge import ChallengeLedger
-from api.sivil.rate_limit import RateLimiter
 from api.sivil.trail import ProcessingTrail
 from application.assessment.assessments import Assessments
 from application.audit.decisions import DecisionReplays

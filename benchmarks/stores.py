@@ -14,7 +14,7 @@ from pathlib import Path
 import psycopg
 
 from infra.bootstrap import Container, bootstrap
-from infra.document_signing import development_pki
+from infra.documents.signing import development_pki
 from infra.settings import Settings
 
 ADMIN_URL = os.environ.get("KREDENSIAL_BENCH_POSTGRES_URL", "postgresql://root@127.0.0.1:5432/root")

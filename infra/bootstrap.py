@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.conninfo import conninfo_to_dict
@@ -21,20 +21,9 @@ from api.graphql.waiting import PositionWaiter
 from api.oidc.verifier import OIDCVerifier
 from api.pages.signin import PageSignIn
 from api.services import (
-    AssessmentServices,
-    AuditServices,
-    DiplomaServices,
-    EquivalencyServices,
     Services,
-    SharingServices,
-    SivilPublic,
-    SubmissionServices,
 )
-from api.sharing.limits import SHARE_CLIENT, SHARE_OPENINGS, WRONG_CODES
-from api.sivil.rate_limit import RateLimiter
 from application.assessment.assessments import Assessments
-from application.audit.decisions import DecisionReplays
-from application.audit.personal_data import PersonalDataReports
 from application.audit.trail import AuditTrail
 from application.credentials.allocation import SlotAllocator
 from application.credentials.credentials import Credentials
@@ -42,18 +31,22 @@ from application.credentials.issuing import CredentialIssuing
 from application.credentials.status_key import status_list_key
 from application.diploma.diplomas import Diplomas
 from application.equivalency.equivalencies import Equivalencies
-from application.service import Service
+from application.service import Service, utc_now
 from application.sharing.shares import Shares
 from application.submission.submissions import Submissions
+from domain.calendar import WorkingCalendar
 from domain.credentials.documents import Issuer
 from domain.credentials.holder import holders_key
 from domain.diploma.ruleset import RulesetBook
 from domain.files import UploadQuota
 from domain.personal import Unsealer
-from domain.registry.student import Student
+from infra.assessment.certificate_trail import CertificateVerificationTrail
+from infra.assessment.services import assessment_services, student_nik_digest
+from infra.audit.personal_data_sources import personal_data_sources
 from infra.audit.read_trail import BufferedReadTrail
+from infra.audit.services import audit_services
 from infra.bulk_events import CopiedEvents
-from infra.credentials.keys import IssuerKeys
+from infra.composition import Shared
 from infra.database import (
     RECONNECT_TIMEOUT,
     IdleCheck,
@@ -62,54 +55,48 @@ from infra.database import (
     connection_pool,
     schema_lock,
 )
-from infra.document_signing import DocumentSigner
+from infra.documents.credentials.keys import IssuerKeys
+from infra.documents.key_ring import KeyRing
+from infra.documents.signing import DocumentSigner
+from infra.equivalency.services import equivalency_services
 from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.eventstore import POOL_KEY, register_pool
 from infra.files import FileStore
 from infra.keys import KeyVault
 from infra.locks import file_locks, postgres_locks
-from infra.outbox import OutboxSender
 from infra.periodic import Every
-from infra.personal_data_sources import personal_data_sources
-from infra.redis_challenges import RedisSpentChallenges
-from infra.redis_guard import RedisBreaker, client_options
+from infra.public_lookup.retention import TrailRetention
+from infra.redis_guard import RedisBreaker
 from infra.settings import NO_PATH, Settings
 from infra.sharing.erasure import ErasedHolders
+from infra.sharing.services import sharing_services
 from infra.sharing.uses import ShareUseTrail
-from infra.sivil.keys import KeyRing
-from infra.sivil.spent_challenges import SpentChallenges
-from infra.sivil.trail import CertificateVerificationTrail, TrailRetention, VerificationTrail
-from infra.smtp import SmtpSettings
+from infra.sivil.services import diploma_services
+from infra.sivil.trail import VerificationTrail
+from infra.submission.services import submission_services
 from infra.topics import register_moved_topics
 from infra.uploads import Uploads
 from infra.working_days import indonesian_calendar
 from projections import tracking
-from projections.assessment.projection import AssessmentProjection, nik_digest
+from projections.assessment.projection import AssessmentProjection
 from projections.assessment.rows import CertificateRow
 from projections.assessment.view import AssessmentView
 from projections.audit.chain import ChainKeeper
 from projections.credentials.projection import CredentialStatusProjection
 from projections.credentials.view import CredentialStatusView
 from projections.eligibility.projection import EligibilityProjection
-from projections.eligibility.register import StudentRegister
-from projections.eligibility.view import EligibilityView
 from projections.equivalency.projection import EquivalencyProjection
 from projections.equivalency.view import EquivalencyView
 from projections.imports.projection import ImportProjection
-from projections.imports.view import ImportView
 from projections.numbering.projection import NumberingProjection
 from projections.numbering.view import NumberingView
 from projections.projection import Projection
 from projections.registers.projection import RegistersProjection
-from projections.registers.view import RegistersView
 from projections.remote_assessment.projection import RemoteAssessmentProjection
 from projections.remote_assessment.view import RemoteAssessmentView
 from projections.sharing.projection import SharesProjection
-from projections.sharing.view import SharesView
 from projections.sivil.projection import SivilProjection
-from projections.sivil.rows import SivilEntry
-from projections.sivil.view import SivilView
 from projections.store import ReadStore
 from projections.submission.outbox import OutboxProjection
 from projections.submission.projection import SubmissionProjection
@@ -175,78 +162,6 @@ def quick_recovery(application: Service) -> None:
         pool.reconnect_timeout = RECONNECT_TIMEOUT
 
 
-# Each document's module loads reportlab and pyHanko: on the first PDF, not at start-up.
-def _dpi_pdf(*args: Any) -> bytes | None:
-    from infra.dpi_pdf import dpi_document
-
-    return dpi_document(*args)
-
-
-def _sk_pdf(*args: Any) -> bytes | None:
-    from infra.equivalency_pdf import sk_document
-
-    return sk_document(*args)
-
-
-def _replacement_pdf(*args: Any) -> bytes | None:
-    from infra.sk_replacement_pdf import replacement_document
-
-    return replacement_document(*args)
-
-
-def _certificate_pdf(*args: Any) -> bytes | None:
-    from infra.certificate_pdf import certificate_document
-
-    return certificate_document(*args)
-
-
-def _bk_letter_pdf(*args: Any) -> bytes | None:
-    from infra.bk_letter_pdf import bk_letter_document
-
-    return bk_letter_document(*args)
-
-
-def shown_diploma(numbering: NumberingView, sivil: SivilView, university_code: str, nim: str) -> SivilEntry | None:
-    """The diploma a DPI accompanies: the student's latest NINA, while SIVIL shows it valid (PIN-5)."""
-    registered = numbering.diploma(university_code, nim)
-    if registered is None or registered.status != "PAIRED":
-        return None
-    entry = sivil.entry(university_code, registered.prodi_code, registered.nina)
-    return entry if entry is not None and entry.status == "VALID" else None
-
-
-def _render_pdf(
-    entry: SivilEntry,
-    verified_at: datetime,
-    *,
-    keys: KeyRing,
-    signer: DocumentSigner,
-    base_url: str | None,
-    credentials: CredentialIssuing,
-) -> bytes:
-    """The verification PDF, carrying the diploma's W3C credential (issue 13) once its status slot is projected."""
-    from infra.sivil.pdf import render_verification_pdf  # reportlab and pyHanko load on the first PDF
-
-    credential = credentials.diploma(entry)
-    return render_verification_pdf(entry, verified_at, keys, signer=signer, base_url=base_url, credential=credential)
-
-
-def student_address(registry: Service, unsealer: Unsealer, university_code: str, nim: str) -> str | None:
-    """Where a student's e-mail goes (SUB-10): their address in the registry, unsealed when sending; None when
-    none was given or it was erased (UU PDP)."""
-    student = registry.find(Student, Student.create_id(university_code, nim))
-    personal = unsealer.unseal(student.personal) if student is not None else None
-    return personal.email if personal is not None else None
-
-
-def student_nik_digest(registry: Service, unsealer: Unsealer, key: bytes, university_code: str, nim: str) -> str | None:
-    """ASM-7: the keyed digest of the NIK the registry holds for a student, to find the certificates they hold;
-    None without a NIK (a foreign student) or once erased (UU PDP)."""
-    student = registry.find(Student, Student.create_id(university_code, nim))
-    personal = unsealer.unseal(student.personal) if student is not None else None
-    return nik_digest(key, personal.nik) if personal is not None and personal.nik is not None else None
-
-
 def local_address(settings: Settings) -> str:
     """Where this server answers when no public address is configured (development): the issuer's did:web."""
     host = "127.0.0.1" if settings.host in ("", "0.0.0.0", "::") else settings.host
@@ -258,40 +173,6 @@ def exclusive_locks(settings: Settings, pool: ConnectionPool[Any] | None) -> Exc
     if pool is not None:
         return postgres_locks(pool)
     return file_locks(settings.data_dir / "locks")
-
-
-def rate_limiter(settings: Settings, breaker: RedisBreaker) -> RateLimiter:
-    """Look-ups per client (PIN-6): in memory, or in Redis within its timeout and behind the process's breaker."""
-    if not settings.redis_url:
-        return RateLimiter(settings.sivil_rate_limit, ipv6_prefix=settings.sivil_ipv6_prefix)
-    return RateLimiter(
-        settings.sivil_rate_limit,
-        settings.redis_url,
-        storage_options=client_options(settings.redis_timeout),
-        guard=breaker,
-        ipv6_prefix=settings.sivil_ipv6_prefix,
-    )
-
-
-def _limiter(
-    settings: Settings, breaker: RedisBreaker, rate: str, prefix: str, rule_id: str, about: tuple[str, str]
-) -> RateLimiter:
-    """Openings of shares (SHR-8, SHR-9): per client, per share or across networks, in Redis when the processes
-    share one; each refusal names its rule."""
-    if not settings.redis_url:
-        return RateLimiter(
-            rate, key_prefix=prefix, ipv6_prefix=settings.sivil_ipv6_prefix, rule_id=rule_id, about=about
-        )
-    return RateLimiter(
-        rate,
-        settings.redis_url,
-        key_prefix=prefix,
-        storage_options=client_options(settings.redis_timeout),
-        guard=breaker,
-        ipv6_prefix=settings.sivil_ipv6_prefix,
-        rule_id=rule_id,
-        about=about,
-    )
 
 
 def read_store(settings: Settings, name: str, pool: ConnectionPool[Any] | None = None) -> ReadStore:
@@ -345,24 +226,6 @@ def nik_index_key(master_key: bytes) -> bytes:
     return hmac.new(master_key, b"kredensial/nik-index/v1", hashlib.sha256).digest()
 
 
-def _personal_data_pdf(report: Any) -> bytes:
-    from infra.personal_data_pdf import render_personal_data_pdf  # reportlab loads on the first PDF
-
-    return render_personal_data_pdf(report)
-
-
-def _export(sources: list[EventLog], store: ReadStore, keys: KeyRing, clock: Any, file: Any, **filters: Any) -> Any:
-    from infra.audit.export import ExportFilter, export
-
-    return export(sources, store, keys, file, ExportFilter(**filters), clock())
-
-
-def _replay(file: Any, *, keep: Any, **parts: Any) -> Any:
-    from infra.audit.replay import replay
-
-    return replay(file, keep=keep, **parts)
-
-
 def read_models(vault: Unsealer, nik_key: bytes) -> list[Projection]:
     """Every read model, as the worker keeps them and an export's replay rebuilds them (issue 12)."""
     return [
@@ -402,79 +265,18 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     nik_key = nik_index_key(settings.master_key)
     rulesets = RulesetBook.shipped()
     worker_ref: list[ProjectionWorker] = []
-    extra = {"clock": clock} if clock else {}
-    diplomas = Diplomas(
-        event_store_env(settings, pool_key=pool_key),
-        sealer=vault,
-        rulesets=rulesets,
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(diplomas)
-    diplomas.event_batches = EventBatches(diplomas.recorder)
-    if isinstance(diplomas.recorder, PostgresApplicationRecorder):
-        diplomas.bulk_events = CopiedEvents(diplomas.recorder)  # the import's chunks: COPY (issue 35)
-    store = FileStore(settings.files_dir)
-    store.sweep_incoming()  # what a crash cut off mid-upload
-    quota = UploadQuota(
-        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(seconds=settings.upload_quota_seconds)
-    )
-    files = Uploads(store, reads, quota, diplomas.clock)  # FILE.uploader, FILE.quota; on the process's pool
-    submissions = Submissions(
-        event_store_env(settings, Submissions.name, pool_key=pool_key),
-        registry=diplomas,
-        calendar=indonesian_calendar(settings.collective_leave, settings.collective_leave_removed),
-        proposals_closed_from=settings.catalog_proposals_closed_from,
-        own_file=files.uploaded,
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(submissions)
-    assessments = Assessments(
-        event_store_env(settings, Assessments.name, pool_key=pool_key),
-        sealer=vault,
-        calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
-        own_file=files.uploaded,
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(assessments)
-    equivalencies = Equivalencies(
-        event_store_env(settings, Equivalencies.name, pool_key=pool_key),
-        sealer=vault,
-        calendar=submissions.calendar,
-        own_file=files.uploaded,
-        access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(equivalencies)
-    credentials_log = Credentials(
-        event_store_env(settings, Credentials.name, pool_key=pool_key),
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(credentials_log)
-    shares = Shares(
-        event_store_env(settings, Shares.name, pool_key=pool_key),
-        diplomas=diplomas,
-        assessments=assessments,
-        equivalencies=equivalencies,
-        # SHR-9: codes are kept as HMACs under a key derived from the master key, never stored beside them
-        code_key=hmac.new(settings.master_key, b"kredensial/share-codes/v1", hashlib.sha256).digest(),
-        live_limit=settings.shares_per_holder,
-        on_saved=lambda position: worker_ref[0].wake(position) if worker_ref else None,
-        **extra,
-    )
-    quick_recovery(shares)
-    applications: dict[str, Service] = {
-        diplomas.name: diplomas,
-        submissions.name: submissions,
-        assessments.name: assessments,
-        equivalencies.name: equivalencies,
-        credentials_log.name: credentials_log,
-        shares.name: shares,
-    }
+
+    def wake(position: int) -> None:  # a command saved: the worker projects it now, not at its next poll
+        if worker_ref:
+            worker_ref[0].wake(position)
+
+    extra: dict[str, Any] = {"on_saved": wake, **({"clock": clock} if clock else {})}
+    files = _uploads(settings, reads, clock or utc_now)
+    contexts = _applications(settings, pool_key, vault, rulesets, files, extra)
+    diplomas, submissions, assessments, equivalencies, credentials_log, shares = contexts
+    applications: dict[str, Service] = {app.name: app for app in contexts}
+    for app in applications.values():
+        quick_recovery(app)
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
     for name, app in applications.items():  # a retried creating command answers its first position (IDEM-1)
@@ -499,14 +301,19 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         issuer, IssuerKeys(keys_ring, issuer), CredentialStatusView(queries), diplomas.clock
     )
     slots = SlotAllocator(credentials_log, status_key, CredentialStatusView(reads))
-    # Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here.
-    # With a time-stamp authority, PAdES B-LTA: valid after the signing certificate expired (infra/pades.py).
-    pdf_signer = DocumentSigner.from_files(
-        settings.pdf_signing_key,
-        settings.pdf_signing_chain,
-        crl_path=settings.pdf_signing_crl if settings.pdf_signing_crl != NO_PATH else None,
-        tsa_url=settings.tsa_url,
-        tsa_root_path=settings.tsa_root if settings.tsa_root != NO_PATH else None,
+    shared = Shared(
+        settings=settings,
+        reads=reads,
+        queries=queries,
+        registry=diplomas,
+        vault=vault,
+        clock=diplomas.clock,
+        keys=keys_ring,
+        pdf_signer=pdf_signer(settings),
+        credentials=credentials,
+        issuer=issuer,
+        public_url=public_url,
+        redis_breaker=RedisBreaker(),  # one per process: the rate limit and the spent challenges share one Redis
     )
     chain = ChainKeeper(
         logs,
@@ -516,35 +323,16 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         checkpoint_every=timedelta(minutes=settings.audit_checkpoint_minutes),
     )
 
-    erased_holders = ErasedHolders(
-        shares, ShareUseTrail(reads), registry=diplomas, assessments=assessments, equivalencies=equivalencies
-    )
-
-    def complete_erasures() -> None:
-        diplomas.complete_erasures()
-        assessments.complete_erasures()
-        equivalencies.complete_erasures()
-        erased_holders.step()  # SHR-10: an erased holder's shares end and their uses are forgotten
-
-    worker = ProjectionWorker(
-        logs=logs,
-        store=reads,
-        projections=read_models(vault, nik_key),
-        # An erasure interrupted before its key was destroyed is finished first (UU PDP).
-        on_start=complete_erasures,
-        keepers=[  # credentials' status slots; tamper evidence: every event chained, checkpoints signed; the SIVIL
-            slots.step,  # trail's retention; erased people's files; erasures interrupted while it runs
-            chain.step,
-            TrailRetention(
-                [VerificationTrail(reads), CertificateVerificationTrail(reads), ShareUseTrail(reads)],
-                diplomas.clock,
-                timedelta(days=settings.sivil_trail_retention_days),
-            ).step,
-            lambda: erased_files.step(),  # built below, with the views it asks
-            # An erasure interrupted in another process must not stay readable until a restart (issue 27, item 10).
-            Every(settings.erasure_sweep_seconds, complete_erasures).step,
-        ],
-        exclusive=exclusive,
+    erased_files = _erased_files(settings, reads, files, submissions.calendar, diplomas.clock)
+    worker = _worker(
+        settings,
+        logs,
+        reads,
+        read_models(vault, nik_key),
+        exclusive,
+        [slots.step, chain.step],
+        erased_files,
+        (diplomas, assessments, equivalencies, shares),
     )
     worker_ref.append(worker)
 
@@ -558,167 +346,41 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     def dpi_certificates(university_code: str, nim: str, finished_on: str | None) -> list[CertificateRow]:
         return certificates_view.on_dpi(holder_digest(university_code, nim), finished_on)
 
-    sk_documents = (equivalency_view, pdf_signer, diplomas.clock, public_url, settings.sk_signatory, credentials.sk)
-    redis_breaker = RedisBreaker()  # one per process: the rate limit and the spent challenges share one Redis
     verification_trail = VerificationTrail(reads)
     share_uses = ShareUseTrail(reads)
     staff_reads = BufferedReadTrail(reads)  # PDP-R: on the primary, like the other trails
     certificate_trail = CertificateVerificationTrail(reads)
-    submission_view = SubmissionView(queries)
-    sivil_public = SivilPublic(
-        keys=keys_ring,
-        render_pdf=functools.partial(
-            _render_pdf,
-            keys=keys_ring,
-            signer=pdf_signer,
-            base_url=public_url,
-            credentials=credentials,
-        ),
-        root_certificate=pdf_signer.root_pem(),
-        limiter=rate_limiter(settings, redis_breaker),
-        spent_challenges=(
-            RedisSpentChallenges.from_url(settings.redis_url, timeout=settings.redis_timeout, breaker=redis_breaker)
-            if settings.redis_url
-            else SpentChallenges(reads)
-        ),
-        challenge_ttl=timedelta(seconds=settings.sivil_challenge_ttl),
-        trusted_proxies=settings.trusted_proxies,
-        public_url=public_url,
-        clock=diplomas.clock,
-        trail=verification_trail,
-    )
-
-    on_primary = SubmissionView(reads), NumberingView(reads), AssessmentView(reads)
-    submissions_written, numbering_written, assessments_written = on_primary
-    equivalency_written = EquivalencyView(reads, submissions.calendar)
-
-    def still_named(sha256: str) -> bool:
-        """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for,
-        read on the primary (a standby's older copy could miss a record that names it since a moment ago)."""
-        return (
-            bool(students_holding(submissions_written, numbering_written, sha256))
-            or bool(assessments_written.evidence_holders(sha256))
-            or bool(RemoteAssessmentView(reads).file_holders(sha256))
-            or bool(equivalency_written.document_holders(sha256))
-        )
-
-    erased_files = ErasedFiles(
-        reads,
-        files,
-        still_named,
-        diplomas.clock,
-        every=timedelta(seconds=settings.file_sweep_seconds),
-        grace=timedelta(seconds=settings.upload_grace_seconds),
-    )
     trail = AuditTrail(
         applications, positions=lambda log, aggregate_id, *span: batches[log].positions(aggregate_id, *span)
+    )
+    sources = personal_data_sources(
+        SubmissionView(queries),
+        verification_trail,
+        certificates_view,
+        certificate_trail,
+        equivalency_view,
+        share_uses,
+        staff_reads,
     )
     sign_in = _sign_in(settings)
     services = Services(
         registry=diplomas,
-        diploma=DiplomaServices(
-            commands=diplomas,
-            eligibility=EligibilityView(queries, rulesets),
-            numbering=NumberingView(queries),
-            sivil=SivilView(queries),
-            sivil_public=sivil_public,
-            students=StudentRegister(queries),
-            imports=ImportView(queries),
-        ),
-        submission=SubmissionServices(
-            commands=submissions,
-            view=SubmissionView(queries),
-            files=files,
-            max_upload_bytes=settings.max_upload_bytes,
-            max_uploads=settings.max_uploads,
-            outbox=OutboxSender(
-                reads,
-                SmtpSettings(
-                    host=settings.smtp_host,
-                    port=settings.smtp_port,
-                    sender=settings.smtp_sender,
-                    starttls=settings.smtp_starttls,
-                    username=settings.smtp_username,
-                    password=settings.smtp_password,
-                    timeout=settings.smtp_timeout,
-                    data_timeout=settings.smtp_data_timeout,
-                    retry_seconds=settings.smtp_retry_seconds,
-                    attempts=settings.smtp_attempts,
-                    uncertain_retry_seconds=settings.smtp_uncertain_retry_seconds,
-                    uncertain_sends=settings.smtp_uncertain_sends,
-                ),
-                addresses=functools.partial(student_address, diplomas, vault),
-                exclusive=exclusive,
-            ),
-            dpi_pdf=functools.partial(
-                _dpi_pdf,
-                SubmissionView(queries),
-                dpi_certificates,
-                diplomas,
-                vault,
-                pdf_signer,
-                diplomas.clock,
-                functools.partial(shown_diploma, NumberingView(queries), SivilView(queries)),
-                credentials.dpi,
-                public_url,
-            ),
-        ),
-        assessment=AssessmentServices(
-            commands=assessments,
-            view=certificates_view,
-            remote=RemoteAssessmentView(queries),
-            student_nik_digest=holder_digest,
-            verification_trail=certificate_trail,
-            registers=RegistersView(queries),
-            certificate_pdf=functools.partial(
-                _certificate_pdf,
-                certificates_view,
-                assessments,
-                pdf_signer,
-                diplomas.clock,
-                credentials.certificate,
-                public_url,
-            ),
-            bk_letter_pdf=functools.partial(
-                _bk_letter_pdf, certificates_view, assessments, pdf_signer, diplomas.clock, issuer, credentials.sign
-            ),
-        ),
-        equivalency=EquivalencyServices(
-            commands=equivalencies,
-            view=equivalency_view,
-            sk_pdf=functools.partial(_sk_pdf, *sk_documents),
-            replacement_pdf=functools.partial(_replacement_pdf, *sk_documents),
-        ),
+        diploma=diploma_services(shared, rulesets, verification_trail),
+        submission=submission_services(shared, submissions, files, exclusive, dpi_certificates),
+        assessment=assessment_services(shared, assessments, certificates_view, holder_digest, certificate_trail),
+        equivalency=equivalency_services(shared, equivalencies, equivalency_view),
         applications=dict(applications),
-        audit=AuditServices(
-            trail=trail,
-            decisions=DecisionReplays(trail, rulesets),
-            personal_data=PersonalDataReports(
-                trail,
-                vault,
-                personal_data_sources(
-                    submission_view,
-                    verification_trail,
-                    certificates_view,
-                    certificate_trail,
-                    equivalency_view,
-                    share_uses,
-                    staff_reads,
-                ),
-                clock=diplomas.clock,
-            ),
-            personal_data_pdf=_personal_data_pdf,
-            staff_reads=staff_reads,
-            chain=chain,
-            keys=keys_ring,
-            export=functools.partial(_export, logs, reads, keys_ring, diplomas.clock),
-            replay=functools.partial(
-                _replay,
-                live=worker,
-                mappers={name: app.mapper for name, app in applications.items()},
-                read_models=functools.partial(read_models, vault, nik_key),
-                keys=keys_ring,
-            ),
+        audit=audit_services(
+            shared,
+            trail,
+            rulesets,
+            sources,
+            chain,
+            logs,
+            worker,
+            applications,
+            functools.partial(read_models, vault, nik_key),
+            staff_reads,
         ),
         worker=worker,
         wait=wait,
@@ -731,25 +393,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         pages=PageSignIn(sign_in.oidc, public_url, settings.secret),
         today=diplomas.today,
         credentials=credentials,
-        sharing=SharingServices(
-            commands=shares,
-            view=SharesView(queries),
-            uses=share_uses,
-            client_limiter=_limiter(
-                settings, redis_breaker, settings.share_rate_limit, "kredensial-share-client", "SHR-9", SHARE_CLIENT
-            ),
-            share_limiter=_limiter(
-                settings, redis_breaker, settings.share_open_rate_limit, "kredensial-share", "SHR-8", SHARE_OPENINGS
-            ),
-            wrong_codes=_limiter(
-                settings,
-                redis_breaker,
-                settings.share_wrong_code_limit,
-                "kredensial-share-codes",
-                "SHR-9.codes",
-                WRONG_CODES,
-            ),
-        ),
+        sharing=sharing_services(shared, shares, share_uses),
     )
     stores = list({id(store): store for store in (reads, keys, queries)}.values())
     return Container(settings=settings, services=services, stores=stores, allocate_slots=slots.step)
@@ -760,3 +404,161 @@ def _sign_in(settings: Settings) -> SignIn:
     issuers = settings.issuers
     oidc = OIDCVerifier(issuers, canonical=canonical_id) if issuers.issuers else None
     return SignIn(settings.secret, dev_tokens=settings.dev_tokens_allowed, oidc=oidc)
+
+
+def pdf_signer(settings: Settings) -> DocumentSigner:
+    """Signs PDFs (ECDSA, chained to the published kredensial root); a bad key or chain stops start-up here. With a
+    time-stamp authority, PAdES B-LTA: valid after the signing certificate expired (infra/documents/pades.py)."""
+    return DocumentSigner.from_files(
+        settings.pdf_signing_key,
+        settings.pdf_signing_chain,
+        crl_path=settings.pdf_signing_crl if settings.pdf_signing_crl != NO_PATH else None,
+        tsa_url=settings.tsa_url,
+        tsa_root_path=settings.tsa_root if settings.tsa_root != NO_PATH else None,
+    )
+
+
+def _erased_files(
+    settings: Settings, reads: ReadStore, files: Uploads, calendar: WorkingCalendar, clock: Callable[[], datetime]
+) -> ErasedFiles:
+    """Deletes the files no record of someone not erased names any more (UU PDP)."""
+    submissions, numbering, assessments = SubmissionView(reads), NumberingView(reads), AssessmentView(reads)
+    equivalency = EquivalencyView(reads, calendar)
+
+    def still_named(sha256: str) -> bool:
+        """Whether a record of someone not erased names the file: the holders ``GET /files`` would serve it for,
+        read on the primary (a standby's older copy could miss a record that names it since a moment ago)."""
+        return (
+            bool(students_holding(submissions, numbering, sha256))
+            or bool(assessments.evidence_holders(sha256))
+            or bool(RemoteAssessmentView(reads).file_holders(sha256))
+            or bool(equivalency.document_holders(sha256))
+        )
+
+    return ErasedFiles(
+        reads,
+        files,
+        still_named,
+        clock,
+        every=timedelta(seconds=settings.file_sweep_seconds),
+        grace=timedelta(seconds=settings.upload_grace_seconds),
+    )
+
+
+def _worker(
+    settings: Settings,
+    logs: list[EventLog],
+    reads: ReadStore,
+    projections: list[Projection],
+    exclusive: Exclusive,
+    keepers: list[Callable[[], object]],
+    erased_files: ErasedFiles,
+    contexts: tuple[Diplomas, Assessments, Equivalencies, Shares],
+) -> ProjectionWorker:
+    """The projection worker and its keepers: ``keepers`` (credentials' status slots; tamper evidence: every event
+    chained, checkpoints signed), then the trails' retention, erased people's files, and erasures interrupted while
+    it runs."""
+    diplomas, assessments, equivalencies, shares = contexts
+    erased_holders = ErasedHolders(
+        shares, ShareUseTrail(reads), registry=diplomas, assessments=assessments, equivalencies=equivalencies
+    )
+
+    def complete_erasures() -> None:
+        diplomas.complete_erasures()
+        assessments.complete_erasures()
+        equivalencies.complete_erasures()
+        erased_holders.step()  # SHR-10: an erased holder's shares end and their uses are forgotten
+
+    return ProjectionWorker(
+        logs=logs,
+        store=reads,
+        projections=projections,
+        # An erasure interrupted before its key was destroyed is finished first (UU PDP).
+        on_start=complete_erasures,
+        keepers=[
+            *keepers,
+            TrailRetention(
+                [VerificationTrail(reads), CertificateVerificationTrail(reads), ShareUseTrail(reads)],
+                diplomas.clock,
+                timedelta(days=settings.sivil_trail_retention_days),
+            ).step,
+            erased_files.step,
+            # An erasure interrupted in another process must not stay readable until a restart (issue 27, item 10).
+            Every(settings.erasure_sweep_seconds, complete_erasures).step,
+        ],
+        exclusive=exclusive,
+    )
+
+
+class Applications(NamedTuple):
+    """Every context's application, in the order their logs are followed."""
+
+    diplomas: Diplomas
+    submissions: Submissions
+    assessments: Assessments
+    equivalencies: Equivalencies
+    credentials: Credentials
+    shares: Shares
+
+
+def _applications(
+    settings: Settings, pool_key: str, vault: KeyVault, rulesets: RulesetBook, files: Uploads, extra: dict[str, Any]
+) -> Applications:
+    """Each context's log and commands; ``extra``: the clock, if given, and what to call when a command saved."""
+    diplomas = Diplomas(
+        event_store_env(settings, pool_key=pool_key),
+        sealer=vault,
+        rulesets=rulesets,
+        **extra,
+    )
+    diplomas.event_batches = EventBatches(diplomas.recorder)
+    if isinstance(diplomas.recorder, PostgresApplicationRecorder):
+        diplomas.bulk_events = CopiedEvents(diplomas.recorder)  # the import's chunks: COPY (issue 35)
+    submissions = Submissions(
+        event_store_env(settings, Submissions.name, pool_key=pool_key),
+        registry=diplomas,
+        calendar=indonesian_calendar(settings.collective_leave, settings.collective_leave_removed),
+        proposals_closed_from=settings.catalog_proposals_closed_from,
+        own_file=files.uploaded,
+        **extra,
+    )
+    assessments = Assessments(
+        event_store_env(settings, Assessments.name, pool_key=pool_key),
+        sealer=vault,
+        calendar=submissions.calendar,  # one working calendar for every context (ASM-6 as SUB-9)
+        own_file=files.uploaded,
+        **extra,
+    )
+    equivalencies = Equivalencies(
+        event_store_env(settings, Equivalencies.name, pool_key=pool_key),
+        sealer=vault,
+        calendar=submissions.calendar,
+        own_file=files.uploaded,
+        access_code_secret=hmac.new(settings.master_key, b"kredensial/eqv/access-codes", hashlib.sha256).digest(),
+        **extra,
+    )
+    credentials_log = Credentials(
+        event_store_env(settings, Credentials.name, pool_key=pool_key),
+        **extra,
+    )
+    shares = Shares(
+        event_store_env(settings, Shares.name, pool_key=pool_key),
+        diplomas=diplomas,
+        assessments=assessments,
+        equivalencies=equivalencies,
+        # SHR-9: codes are kept as HMACs under a key derived from the master key, never stored beside them
+        code_key=hmac.new(settings.master_key, b"kredensial/share-codes/v1", hashlib.sha256).digest(),
+        live_limit=settings.shares_per_holder,
+        **extra,
+    )
+    return Applications(diplomas, submissions, assessments, equivalencies, credentials_log, shares)
+
+
+def _uploads(settings: Settings, reads: ReadStore, clock: Callable[[], datetime]) -> Uploads:
+    """The content-addressed file store (FILE.uploader, FILE.quota), on the process's pool."""
+    store = FileStore(settings.files_dir)
+    store.sweep_incoming()  # what a crash cut off mid-upload
+    quota = UploadQuota(
+        settings.upload_quota_files, settings.upload_quota_bytes, timedelta(seconds=settings.upload_quota_seconds)
+    )
+    return Uploads(store, reads, quota, clock)

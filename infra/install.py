@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from api.oidc.issuers import IssuersRefused, load_issuers
-from infra.document_signing import development_pki
-from infra.sivil.keys import new_seed_hex
+from infra.documents.key_ring import new_seed_hex
+from infra.documents.signing import development_pki
 
 ENV_FILE = "kredensial.env"
 EXAMPLE_ISSUERS = Path(__file__).with_name("issuers.example.json")

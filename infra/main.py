@@ -28,7 +28,7 @@ def _write_cohort(*args: Any, **kw: Any) -> int:
 def _verify_pdf(
     file: Path, keys: Path | None, server: str | None, offline: bool, root: Path | None
 ) -> tuple[int, list[str]]:
-    from infra.sivil.verify import verify_pdf_cli  # pyHanko and pypdf load only for this command
+    from infra.verify_pdf import verify_pdf_cli  # pyHanko and pypdf load only for this command
 
     return verify_pdf_cli(file, keys, server, offline, root)
 
@@ -36,7 +36,7 @@ def _verify_pdf(
 def _verify_credential(
     file: Path, did_document: Path | None, status: list[Path], server: str | None, offline: bool
 ) -> tuple[int, list[str]]:
-    from infra.credentials.verify_cli import verify_credential_cli
+    from infra.documents.credentials.verify_cli import verify_credential_cli
 
     return verify_credential_cli(file, did_document, status, server, offline)
 

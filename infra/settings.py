@@ -313,7 +313,7 @@ def _development_secrets(settings: Settings) -> dict[str, Any]:
     if not settings.sivil_signing_keys:
         update["sivil_signing_keys"] = (bytes.fromhex(_dev_secret(data_dir, "sivil-signing-key")),)
     if "pdf_signing_key" not in update:
-        from infra.document_signing import (
+        from infra.documents.signing import (
             crl_path,
             development_pki,  # cryptography loads only where it is needed
         )

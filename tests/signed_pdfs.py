@@ -25,10 +25,11 @@ from pyhanko.sign.fields import MDPPerm
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from domain.diploma.statement import MAX_DOCUMENT_TOKEN_LENGTH, Statement
-from infra.document_signing import DocumentSigner, development_pki
-from infra.sivil.blocking import outside_event_loop
-from infra.sivil.keys import KeyRing, kid_of
-from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, SERVER_KEY, compose_page
+from infra.documents.blocking import outside_event_loop
+from infra.documents.certification import SERVER_KEY
+from infra.documents.key_ring import KeyRing, kid_of
+from infra.documents.signing import DocumentSigner, development_pki
+from infra.sivil.pdf import ATTACHMENT_NAME, INFO_KEY, compose_page
 from projections.sivil.rows import SivilEntry
 
 SIGNER, _ = DocumentSigner.generate()  # one throwaway PKI for the tests that need no files

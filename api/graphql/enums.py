@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import strawberry
 
-from api.sivil.trail import Door
 from domain.assessment.handover import Receiver
 from domain.assessment.kinds import CertificateStatus, Stage
+from domain.diploma.door import Door
 from domain.diploma.status import DiplomaStatus, ProposalStatus, PublicStatus, StatusOnDay
 from domain.equivalency.checklist import ForeignLevel
 from domain.equivalency.kinds import Escalation, Status

@@ -18,13 +18,13 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.public_lane import PublicLane
+from api.public_lookup.address import ClientAddress
+from api.public_lookup.lane import PublicLane
+from api.public_lookup.rate_limit import RateLimited
 from api.services import Services
 from api.sharing import page
 from api.sharing.shown import shown, signed
 from api.sharing.uses import Use, agent_family, network_prefix
-from api.sivil.address import ClientAddress
-from api.sivil.rate_limit import RateLimited
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from application.sharing.shares import Opening
 from domain.credentials.documents import MEDIA_TYPE

@@ -12,12 +12,12 @@ from typing import Any
 
 from api.services import Services
 from api.sharing import page
-from api.sivil.wib import wib_and_utc
 from application.sharing.shares import Opening
 from domain.calendar import JAKARTA
 from domain.credentials.status_list import CredentialKind as StatusKind
 from domain.credentials.status_list import Purpose
 from domain.sharing.terms import CredentialKind, Fact, HolderKind
+from domain.wib import wib_and_utc
 from projections.assessment.rows import CertificateRow
 from projections.equivalency.rows import ApplicationRow
 from projections.sivil.rows import SivilEntry

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from api.sivil.challenge import Challenges
-from api.sivil.rate_limit import RateLimiter
+from api.public_lookup.challenge import Challenges
+from api.public_lookup.rate_limit import LOOKUP_SCOPE, RateLimiter
 from api.sivil.trail import ProcessingTrail, Verification
 from domain.diploma.nina import NINA
 from domain.errors import Failure, RuleViolation
@@ -87,7 +87,7 @@ def status_label(status: str) -> str:
 
 # Every look-up door (verify, statusOn, /sivil/status) counts against one budget per address, so that an
 # address cannot probe through one door once another is closed to it (PIN-6).
-SCOPE = "lookup"
+SCOPE = LOOKUP_SCOPE
 
 
 class DiplomaNotFound(Exception):

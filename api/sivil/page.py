@@ -12,9 +12,9 @@ from datetime import datetime
 from html import escape
 
 from api.html_page import STYLE
-from api.sivil.challenge import Challenge
+from api.public_lookup.challenge import Challenge
 from api.sivil.lookup import Verified, status_label
-from api.sivil.wib import wib_and_utc
+from domain.wib import wib_and_utc
 
 FIELDS = (
     ("university", "Kode perguruan tinggi / University code", "6", "001002"),

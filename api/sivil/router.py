@@ -24,14 +24,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from api.graphql.transport import Router
 from api.html_page import HEADERS
 from api.problems import problem, violation, wants_html
-from api.public_lane import PublicLane
+from api.public_lookup.address import ClientAddress
+from api.public_lookup.challenge import ChallengeLedger, ChallengeRefused, Challenges
+from api.public_lookup.lane import PublicLane
+from api.public_lookup.rate_limit import RateLimited, RateLimiter
 from api.sdl import mount
 from api.sivil import page
-from api.sivil.address import ClientAddress
-from api.sivil.challenge import ChallengeLedger, ChallengeRefused, Challenges
 from api.sivil.download import DownloadRefused, DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Verified, public_notices
-from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.schema import SivilContext, public_schema
 from api.sivil.trail import ProcessingTrail
 from api.sivil.trail import Verification as TrailEntry

@@ -18,8 +18,8 @@ from api.graphql.cost import Limits, extensions
 from api.graphql.enums import PublicStatusEnum, StatusOnDayEnum
 from api.graphql.registry.inputs import LevelEnum
 from api.graphql.transport import Schema
-from api.public_lane import PublicLane
-from api.public_lookup import (
+from api.public_lookup import challenge as ch
+from api.public_lookup.answers import (
     Challenge,
     ChallengeRefused,
     RateLimitedResult,
@@ -29,10 +29,10 @@ from api.public_lookup import (
     refusal,
     unavailable,
 )
-from api.sivil import challenge as ch
+from api.public_lookup.lane import PublicLane
+from api.public_lookup.rate_limit import RateLimited
 from api.sivil.download import DownloadTokens
 from api.sivil.lookup import Asked, DiplomaNotFound, PublicLookup, Status, Verified, status_label
-from api.sivil.rate_limit import RateLimited
 from api.unavailable import TEMPORARY, UnavailableErrors
 from domain import errors
 from domain.diploma.status import PublicStatus, StatusOnDay

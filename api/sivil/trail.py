@@ -2,28 +2,15 @@
 
 Only successful look-ups are recorded, since only they touch a holder's personal data. The public never
 reads it; the holder and staff read it through ``for_diploma``. The composition root hands over the store
-that keeps it (``infra/sivil/trail.py``), as it does the spent challenges (``api.sivil.challenge.ChallengeLedger``).
+that keeps it (``infra/sivil/trail.py``), as it does the spent challenges
+(``api.public_lookup.challenge.ChallengeLedger``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
-
-
-class Door(StrEnum):
-    """Through which door a look-up came: the web form, a QR link, the status check, the public GraphQL API (and
-    its status query), the verification PDF or the credential download."""
-
-    WEB = "web"
-    QR = "qr"
-    STATUS = "status"
-    GRAPHQL = "graphql"
-    GRAPHQL_STATUS = "graphql-status"
-    PDF = "pdf"
-    CREDENTIAL = "credential"
 
 
 @dataclass(frozen=True)

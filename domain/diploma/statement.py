@@ -12,7 +12,7 @@ Keys of the canonical JSON: ``v`` (format version, 1), ``u`` / ``un`` (universit
 
 The format is pure: :func:`sign` and :func:`verify` take a :class:`Signer` / :class:`SignatureChecker`, like
 ``domain.personal.Sealer``. The Ed25519 key ring that implements them (key ids, rotation, the key set published
-at :data:`WELL_KNOWN_KEYS_PATH`) is ``infra/sivil/keys.py``.
+at :data:`WELL_KNOWN_KEYS_PATH`) is ``infra/documents/key_ring.py``.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ _FIELDS = {  # JSON key -> attribute; short keys keep the QR code small
 
 
 class Signer(Protocol):
-    """Signs the canonical JSON of statements with its active key (``infra.sivil.keys.KeyRing``)."""
+    """Signs the canonical JSON of statements with its active key (``infra.documents.key_ring.KeyRing``)."""
 
     @property
     def active_kid(self) -> str: ...

@@ -4,7 +4,7 @@ The page shows the diploma fields, the status category with its date, the instan
 a QR code (:mod:`infra.sivil.qr`) and how to verify. Its text is set in DejaVu Sans, embedded as TrueType subsets,
 so that names outside Windows-1252 (Vietnamese, Ṣ, ...) show as themselves; where the font files are absent
 (Debian package ``fonts-dejavu-core``) it falls back to Bitstream Vera, shipped with reportlab and embedded alike,
-which shows such characters as "?". Every font is embedded, as PDF/A requires (:mod:`infra.pdfa`); pages made
+which shows such characters as "?". Every font is embedded, as PDF/A requires (:mod:`infra.documents.pdfa`); pages made
 before drew with Helvetica, not embedded.
 
 Any stored value fits the one page: a value longer than its display limit is shown cut, with the number of
@@ -14,25 +14,21 @@ QR code, and a word wider than the column is broken inside. :func:`shown_pattern
 
 from __future__ import annotations
 
-import functools
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import reportlab
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from api.sivil.wib import wib_and_utc
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH, Statement
+from domain.wib import wib_and_utc
+from infra.documents.fonts import PageFonts, in_cp1252, page_fonts, printable
 from infra.sivil.qr import QR_SIZE, QR_X, QR_Y, credential_link, qr_operators, qr_payload
 
 # Bahasa Indonesia / English, per category; the public sees the category and its date, never a reason (PIN-5)
@@ -56,66 +52,6 @@ _LABEL_WIDTH = 80 * mm  # room for the bold bilingual labels in DejaVu Sans
 _VALUE_X = _MARGIN + _LABEL_WIDTH
 _VALUE_WIDTH = _PAGE_WIDTH - _MARGIN - _VALUE_X
 _ROWS_BOTTOM = QR_Y + QR_SIZE + 4 * mm  # the rows stay above the QR code and the "how to verify" text
-DEJAVU_DIRECTORY = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@dataclass(frozen=True)
-class PageFonts:
-    """The fonts of the page text. ``glyphs``: the code points the regular (value) font draws; None for the
-    standard PDF fonts, which draw Windows-1252 only."""
-
-    regular: str
-    bold: str
-    italic: str
-    glyphs: frozenset[int] | None = None
-
-    def shows(self, char: str) -> bool:
-        if self.glyphs is None:
-            return _in_cp1252(char)
-        # reportlab writes a character beyond U+FFFF into the ToUnicode map as odd-length hex, which readers drop
-        return ord(char) <= 0xFFFF and ord(char) in self.glyphs and char.isprintable()
-
-
-# The standard PDF fonts: never embedded, so no longer used (PDF/A embeds every font); pages made before drew with
-# them, and the verifier still reads those (:func:`shown_pattern`).
-STANDARD_FONTS = PageFonts("Helvetica", "Helvetica-Bold", "Helvetica-Oblique")
-# Bitstream Vera, which reportlab ships and DejaVu derives from (the same Latin glyphs and widths); it draws all of
-# Windows-1252, so a page set in it shows what the standard fonts showed.
-VERA_DIRECTORY = Path(reportlab.__file__).parent / "fonts"
-_VERA = {"": "Vera.ttf", "-Bold": "VeraBd.ttf", "-Oblique": "VeraIt.ttf"}
-
-
-@functools.cache
-def page_fonts(directory: Path = DEJAVU_DIRECTORY) -> PageFonts:
-    """DejaVu Sans (Bold; Oblique where installed, else Vera's) registered with reportlab, or Vera: every one
-    embedded as a TrueType subset."""
-    regular, bold, oblique = (directory / f"DejaVuSans{style}.ttf" for style in ("", "-Bold", "-Oblique"))
-    if not (regular.is_file() and bold.is_file()):
-        return _vera()
-    try:
-        value_font = _registered("DejaVuSans", regular)
-        _registered("DejaVuSans-Bold", bold)
-        italic = _vera().italic  # the italic lines are fixed ASCII text; fonts-dejavu-core has no oblique
-        if oblique.is_file():
-            _registered("DejaVuSans-Oblique", oblique)
-            italic = "DejaVuSans-Oblique"
-    except (OSError, TTFError):
-        return _vera()
-    return PageFonts("DejaVuSans", "DejaVuSans-Bold", italic, frozenset(value_font.face.charToGlyph))
-
-
-@functools.cache
-def _vera() -> PageFonts:
-    regular = _registered("Vera", VERA_DIRECTORY / _VERA[""])
-    for style in ("-Bold", "-Oblique"):
-        _registered(f"Vera{style}", VERA_DIRECTORY / _VERA[style])
-    return PageFonts("Vera", "Vera-Bold", "Vera-Oblique", frozenset(regular.face.charToGlyph))
-
-
-def _registered(name: str, path: Path) -> TTFont:
-    font = TTFont(name, str(path))
-    pdfmetrics.registerFont(font)
-    return font
 
 
 def status_label(status: str) -> str:
@@ -149,15 +85,6 @@ def displayed(label: str, value: str) -> str:
     return f"{value[:limit].rstrip()} … [+{len(value) - limit} karakter / characters]"
 
 
-def printable(text: str, fonts: PageFonts | None = None) -> str:
-    """The text as ``fonts`` (default :func:`page_fonts`) show it: a character they have no glyph for becomes
-    '?'. With the standard PDF fonts that is every character outside Windows-1252."""
-    fonts = fonts or page_fonts()
-    if fonts.glyphs is None:
-        return text.encode("cp1252", "replace").decode("cp1252")
-    return "".join(char if fonts.shows(char) else "?" for char in text)
-
-
 def shown_pattern(value: str) -> str:
     """A regular expression for ``value`` as a page made by :func:`compose_page` shows it in its text, whitespace
     collapsed, whichever fonts the maker had: a printable Windows-1252 character as itself, any other character
@@ -174,20 +101,12 @@ def shown_pattern(value: str) -> str:
             continue
         if previous_was_char:
             parts.append(r"\s?")
-        if _in_cp1252(piece) and piece.isprintable():
+        if in_cp1252(piece) and piece.isprintable():
             parts.append(re.escape(piece))
         else:
             parts.append(f"(?:{re.escape(piece)}|\\?)")
         previous_was_char = True
     return "".join(parts)
-
-
-def _in_cp1252(text: str) -> bool:
-    try:
-        text.encode("cp1252")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def wrapped(value: str, fonts: PageFonts | None = None, size: float = VALUE_SIZES[0]) -> list[str]:

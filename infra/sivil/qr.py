@@ -20,15 +20,14 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
-from domain.credentials.packing import VERIFY_PATH, pack
 from domain.diploma.statement import Statement
+from infra.documents import qr as documents_qr
+from infra.documents.qr import QR_CAPACITY, verification_link  # PDFs made before QR_TOKEN_LIMIT held up to QR_CAPACITY
 
 QR_TOKEN_LIMIT = 1000  # characters; about QR version 23 at level M, still readable when printed at 55 mm
-QR_CAPACITY = 2331  # bytes a QR code holds at level M (version 40): PDFs made before QR_TOKEN_LIMIT held up to this
 QR_SIZE = 55 * mm
 _PAGE_WIDTH = A4[0]
 QR_X, QR_Y = _PAGE_WIDTH - 20 * mm - QR_SIZE, 20 * mm + 30 * mm
@@ -36,10 +35,7 @@ QR_X, QR_Y = _PAGE_WIDTH - 20 * mm - QR_SIZE, 20 * mm + 30 * mm
 
 def credential_link(credential: Mapping[str, Any] | None, server: str | None) -> str | None:
     """The link that verifies ``credential`` on ``server``, or None when there is none or it is too long."""
-    if credential is None or not server:
-        return None
-    link = f"{server.rstrip('/')}{VERIFY_PATH}#vc={pack(credential)}"  # a fragment: never sent, never logged
-    return link if len(link) <= QR_TOKEN_LIMIT else None
+    return verification_link(credential, server, limit=QR_TOKEN_LIMIT) if server else None
 
 
 def qr_payload(
@@ -73,33 +69,5 @@ def accepted_payloads(
 
 
 def qr_operators(payload: str) -> str:
-    """The page operators that draw the QR code of ``payload``: written as literal PDF so that a verifier can
-    regenerate them from the embedded statement and find them byte for byte in the page (QR module units, one
-    rectangle per run of dark modules, 4 modules of quiet zone)."""
-    rows: list[list[int]] = [
-        list(row) for row in segno.make(payload, error="m", micro=False).matrix_iter(scale=1, border=4)
-    ]
-    size = len(rows)
-    module = QR_SIZE / size
-    runs = []
-    for row_index, row in enumerate(rows):
-        column = 0
-        while column < size:
-            if not row[column]:
-                column += 1
-                continue
-            start = column
-            while column < size and row[column]:
-                column += 1
-            runs.append(f"{start} {size - 1 - row_index} {column - start} 1 re")
-    return "\n".join(
-        [
-            "q",
-            f"{module:.5f} 0 0 {module:.5f} {QR_X:.5f} {QR_Y:.5f} cm",
-            f"1 g 0 0 {size} {size} re f",
-            "0 g",
-            *runs,
-            "f",
-            "Q",
-        ]
-    )
+    """The page operators that draw the QR code of ``payload`` where the SIVIL page has it."""
+    return documents_qr.qr_operators(payload, QR_X, QR_Y, QR_SIZE)

@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 
 
 class Signer(Protocol):
-    """The SIVIL key ring's raw signing (``infra.sivil.keys.KeyRing``)."""
+    """The SIVIL key ring's raw signing (``infra.documents.key_ring.KeyRing``)."""
 
     @property
     def active_kid(self) -> str: ...

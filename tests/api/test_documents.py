@@ -26,8 +26,10 @@ from domain.assessment.sop import Result, Step
 from domain.audit import Actor, Cause, Role
 from domain.credentials.packing import unpack
 from infra.bootstrap import Container
-from infra.credentials.in_pdf import embedded_credential
-from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf_command
+from infra.documents.checks import Verdict
+from infra.documents.credentials.in_pdf import embedded_credential
+from infra.documents.published import roots_from_pem
+from infra.verify_pdf import verify_pdf_command
 from tests.api.test_pdf_signature_tools import TRUSTED, VALID, nss_database, pdfsig
 from tests.api.test_pdfa import PDFA_1_ONLY, PREFLIGHT_JARS
 from tests.assessment.lsp import CANDIDATE, KABAG_ADMINISTRASI, LSP, Office

@@ -39,14 +39,14 @@ from pyhanko_certvalidator.context import CertValidationPolicySpec, SimpleTrustM
 from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy
 
-from infra.document_signing import DocumentSigner, development_pki
-from infra.dpi_pdf import DpiHolder, render_dpi_pdf
-from infra.equivalency_pdf import SkFields, render_sk_pdf
-from infra.pades import TsaRootUnknown
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
+from infra.documents.pades import TsaRootUnknown
+from infra.documents.signing import DocumentSigner, development_pki
+from infra.documents.timestamping import TimestampUnavailable
+from infra.equivalency.sk_pdf import SkFields, render_sk_pdf
 from infra.sivil.pdf import render_verification_pdf
 from infra.sivil.verify import verify_pdf
-from infra.timestamping import TimestampUnavailable
+from infra.submission.dpi_pdf import DpiHolder, render_dpi_pdf
 from projections.submission.rows import DpiLine, DpiRow
 from tests.api.test_pdf import AT, ENTRY, OLD_SEED, SERVER
 from tests.api.test_pdf_signature_tools import TRUSTED, VALID, nss_database, signed_credential

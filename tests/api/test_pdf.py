@@ -16,20 +16,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
 from domain.diploma.statement import BadSignature, MalformedStatement, Statement, UnknownKey
-from infra.document_signing import DocumentSigner
-from infra.sivil.keys import KeyRing, kid_of
-from infra.sivil.pdf import (
-    DEJAVU_DIRECTORY,
-    STANDARD_FONTS,
-    PageFonts,
-    compose_page,
-    page_fonts,
-    render_verification_pdf,
-    shown_pattern,
-    sign_pdf,
-    wrapped,
-)
-from infra.sivil.verify import HttpGet, Verdict, VerificationResult, verify_pdf, verify_pdf_command
+from infra.documents.checks import HttpGet, Verdict
+from infra.documents.fonts import DEJAVU_DIRECTORY, STANDARD_FONTS, PageFonts, page_fonts
+from infra.documents.key_ring import KeyRing, kid_of
+from infra.documents.signing import DocumentSigner
+from infra.sivil.pdf import compose_page, render_verification_pdf, shown_pattern, sign_pdf, wrapped
+from infra.sivil.verify import VerificationResult, verify_pdf
+from infra.verify_pdf import verify_pdf_command
 from projections.sivil.rows import SivilEntry
 from tests.signed_pdfs import ROOTS, SIGNER, old_style_verification_pdf
 

@@ -31,15 +31,19 @@ from domain.credentials.diploma import diploma_credential
 from domain.credentials.documents import Issuer
 from domain.credentials.status_list import StatusSlot
 from infra.bootstrap import Container
-from infra.credentials.keys import IssuerKeys
-from infra.credentials.verify_cli import read_credential, verify_credential_cli
-from infra.document_signing import DocumentSigner, development_pki, renew_signing_certificate
+from infra.documents.certification import Attachment
+from infra.documents.checks import Verdict
+from infra.documents.credentials.keys import IssuerKeys
+from infra.documents.credentials.verify_cli import read_credential, verify_credential_cli
+from infra.documents.key_ring import KeyRing
+from infra.documents.published import roots_from_pem
+from infra.documents.signing import DocumentSigner, development_pki, renew_signing_certificate
 from infra.main import cli as build_cli
 from infra.settings import Settings
-from infra.sivil.keys import KeyRing
-from infra.sivil.pdf import Attachment, render_verification_pdf
+from infra.sivil.pdf import render_verification_pdf
 from infra.sivil.qr import credential_link, qr_operators
-from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf, verify_pdf_cli
+from infra.sivil.verify import verify_pdf
+from infra.verify_pdf import verify_pdf_cli
 from tests.api.test_pdf import AT, ENTRY, OLD_SEED, SERVER
 from tests.signed_pdfs import old_style_verification_pdf, pdf_signing_env
 

@@ -25,11 +25,13 @@ from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject, StreamObject
 
 from domain.diploma.statement import Statement
-from infra.pdfa_xmp import NAMESPACE
-from infra.sivil.keys import KeyRing
-from infra.sivil.pdf import Attachment, PageFonts, compose_page, page_fonts, render_verification_pdf, sign_pdf
+from infra.documents.certification import Attachment
+from infra.documents.fonts import PageFonts, page_fonts
+from infra.documents.key_ring import KeyRing
+from infra.documents.pdfa_xmp import NAMESPACE
+from infra.documents.srgb_profile import srgb_profile
+from infra.sivil.pdf import compose_page, render_verification_pdf, sign_pdf
 from infra.sivil.verify import verify_pdf
-from infra.srgb_profile import srgb_profile
 from tests.api.test_pdf import AT, ENTRY, OLD_SEED, SERVER
 from tests.api.test_pdf_signature_tools import signed_credential
 from tests.signed_pdfs import ROOTS, SIGNER

@@ -23,8 +23,9 @@ from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.credentials.packing import pack
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from infra.bootstrap import Container
-from infra.sivil.keys import KeyRing
-from infra.sivil.verify import roots_from_pem, verify_pdf
+from infra.documents.key_ring import KeyRing
+from infra.documents.published import roots_from_pem
+from infra.sivil.verify import verify_pdf
 from tests.credentials.test_verify_page_kinds import KINDS
 from tests.world import PRODI, UNIVERSITY, Clock, World
 

@@ -22,18 +22,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
-from api.sivil.challenge import Challenges
+from api.public_lookup.challenge import Challenges
+from api.public_lookup.rate_limit import RateLimited, RateLimiter
 from api.sivil.lookup import NOT_FOUND, STATUS_LABELS
-from api.sivil.rate_limit import RateLimited, RateLimiter
 from api.sivil.router import create_sivil_router
 from domain.credentials import proof
 from domain.diploma.nina import NINA
 from domain.diploma.statement import MAX_TOKEN_LENGTH, Statement
 from infra.bootstrap import Container
-from infra.redis_challenges import RedisSpentChallenges
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
+from infra.public_lookup.redis_challenges import RedisSpentChallenges
+from infra.public_lookup.spent_challenges import SpentChallenges
 from infra.sivil.pdf import INFO_KEY, render_verification_pdf
-from infra.sivil.spent_challenges import SpentChallenges
 from infra.sivil.trail import VerificationTrail
 from infra.sivil.verify import verify_pdf
 from projections.sivil.rows import SivilEntry

@@ -20,8 +20,9 @@ from api.sivil.trail import Verification
 from domain.audit import Role
 from domain.diploma.diploma import Diploma
 from infra.bootstrap import Container
+from infra.public_lookup.retention import TrailRetention
 from infra.settings import Settings
-from infra.sivil.trail import TrailRetention, VerificationTrail
+from infra.sivil.trail import VerificationTrail
 from tests.api.test_graphql import SECRET, Client
 from tests.assessment.lsp import CANDIDATE, LSP, Office
 from tests.equivalency.directorate import TEAM, Directorate

@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from application.audit.sentences import NEVER_PERSONAL, SENTENCES, Fact, Words, sentence, who, written
+from infra.audit.personal_data_pdf import ATTACHMENT, render_personal_data_pdf
 from infra.bootstrap import Container
-from infra.personal_data_pdf import ATTACHMENT, render_personal_data_pdf
 from tests.api.test_pdfa import PDFA_1_ONLY, PREFLIGHT_JARS
 from tests.audit.test_personal_data import verified  # noqa: F401 (a fixture)
 from tests.test_stored_events import event_classes

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from api.http import create_app
 from domain.audit.chain import Tamper, event_hash, link
 from infra.bootstrap import Container
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
 from projections.audit.chain import ChainKeeper, Checkpoint, chain_head
 from projections.audit.verify import LogReport, verify_logs
 from tests.world import World

@@ -25,9 +25,9 @@ from domain.credentials.documents import Issuer
 from domain.credentials.packing import pack, unpack
 from domain.credentials.status_list import LIST_SIZE, CredentialKind, Purpose, StatusSlot, decode, is_set, position
 from infra.bootstrap import Container
-from infra.credentials.keys import DidDocumentKeys, IssuerKeys
-from infra.credentials.verify_cli import verify_credential_cli
-from infra.sivil.keys import KeyRing
+from infra.documents.credentials.keys import DidDocumentKeys, IssuerKeys
+from infra.documents.credentials.verify_cli import verify_credential_cli
+from infra.documents.key_ring import KeyRing
 from infra.sivil.qr import QR_TOKEN_LIMIT
 from projections.sivil.rows import SivilEntry
 from tests.credentials import digital_bazaar

@@ -24,9 +24,9 @@ from domain.credentials.multibase import (
 )
 from domain.credentials.packing import Unreadable, pack, unpack
 from domain.credentials.status_list import LIST_SIZE, StatusListError, decode, encode, is_set, permuted
-from infra.credentials.keys import DidDocumentKeys, IssuerKeys
-from infra.credentials.verify_cli import did_web_url
-from infra.sivil.keys import KeyRing
+from infra.documents.credentials.keys import DidDocumentKeys, IssuerKeys
+from infra.documents.credentials.verify_cli import did_web_url
+from infra.documents.key_ring import KeyRing
 
 ISSUER = Issuer("https://sivil.example.go.id")
 AT = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)

@@ -211,7 +211,9 @@ def test_documents_are_read_by_their_applicant_and_the_directorate(client: Clien
 
 
 def test_the_sk_is_a_signed_pdf_anyone_verifies(client: Client, container: Container, tmp_path: Any) -> None:
-    from infra.sivil.verify import Verdict, roots_from_pem, verify_pdf_command
+    from infra.documents.checks import Verdict
+    from infra.documents.published import roots_from_pem
+    from infra.verify_pdf import verify_pdf_command
 
     number, _, _ = registered_and_complete(client)
     decided = ok(

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from infra.document_signing import DocumentSigner
+from infra.documents.signing import DocumentSigner
 from infra.install import read_env_file
 from infra.settings import Settings
 from tests.servers import clean_env

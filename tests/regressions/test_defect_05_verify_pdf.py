@@ -151,7 +151,7 @@ def test_defect_05_PIN_7_a_rate_limited_status_check_is_status_unknown_not_verif
 
 
 def test_defect_05_verify_pdf_without_keys_or_a_named_server_says_so_and_creates_nothing(elsewhere: Path) -> None:
-    from infra.sivil.keys import KeyRing
+    from infra.documents.key_ring import KeyRing
     from infra.sivil.pdf import render_verification_pdf
     from tests.api.test_pdf import AT, ENTRY
     from tests.signed_pdfs import SIGNER

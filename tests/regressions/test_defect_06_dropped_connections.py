@@ -28,15 +28,15 @@ from fastapi.testclient import TestClient
 
 from api.auth import mint
 from api.http import create_app
-from api.sivil.challenge import ChallengeRefused, Challenges, Refusal
+from api.public_lookup.challenge import ChallengeRefused, Challenges, Refusal
+from api.public_lookup.rate_limit import RateLimiter
 from api.sivil.lookup import PublicLookup, Verified
-from api.sivil.rate_limit import RateLimiter
 from domain.audit import Role
 from domain.diploma.statement import Statement
 from domain.unavailable import Unavailable
 from infra import database
 from infra.bootstrap import Container
-from infra.sivil.spent_challenges import SpentChallenges
+from infra.public_lookup.spent_challenges import SpentChallenges
 from infra.sivil.trail import VerificationTrail
 from projections.sivil.view import SivilView
 from tests.api.test_sivil_public import paired_diploma

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from infra.bootstrap import Container
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
 from infra.sivil.pdf import render_verification_pdf
 from infra.sivil.qr import QR_TOKEN_LIMIT
 from infra.sivil.verify import verify_pdf

@@ -17,7 +17,7 @@ import pytest
 from pypdf import PdfReader
 
 from infra.bootstrap import Container
-from infra.sivil.keys import KeyRing
+from infra.documents.key_ring import KeyRing
 from infra.sivil.pdf import render_verification_pdf
 from tests.api.test_pdf import AT, ENTRY
 from tests.api.test_sivil_public import Public, fake_pdf, malformed, paired_diploma, sivil_app

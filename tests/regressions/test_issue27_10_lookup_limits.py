@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.sivil.rate_limit import RateLimited, RateLimiter
+from api.public_lookup.rate_limit import RateLimited, RateLimiter
 from domain.diploma import damm
 from infra.settings import Settings
 from tests.servers import clean_env, free_port, served_process

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from api.auth import mint
 from domain.audit import Role
 from infra.bootstrap import Container
-from infra.credentials.verify_cli import verify_credential_cli
+from infra.documents.credentials.verify_cli import verify_credential_cli
 from tests.api.test_sivil_browser import ARTIFACTS, CHROMIUM, FLAGS
 from tests.servers import free_port, process_env, served_process
 from tests.world import UNIVERSITY, World

@@ -304,7 +304,8 @@ def pdf_text(data: bytes) -> str:
 def test_the_dpi_pdf_is_bilingual_signed_and_only_for_its_readers(
     client: Client, cohort: str, container: Container
 ) -> None:
-    from infra.sivil.verify import file_signature, roots_from_pem
+    from infra.documents.file_signature import file_signature
+    from infra.documents.published import roots_from_pem
 
     submitted = command(
         client,

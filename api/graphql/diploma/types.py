@@ -10,8 +10,8 @@ from api.graphql.arguments import optional_day
 from api.graphql.enums import AnnulmentProposalStatusEnum, DiplomaStatusEnum, DoorEnum
 from api.graphql.errors import Failure
 from api.graphql.scalars import instant
-from api.sivil.trail import Door
 from api.sivil.trail import Verification as TrailRow
+from domain.diploma.door import Door
 from domain.diploma.eligibility import Eligibility
 from domain.diploma.ruleset import Decision
 from domain.diploma.status import DiplomaStatus, ProposalStatus

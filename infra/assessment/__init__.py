@@ -1,0 +1,1 @@
+"""The documents of assessments: the LSP certificate and the BK letter PDFs."""

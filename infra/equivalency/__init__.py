@@ -1,0 +1,1 @@
+"""The documents of equivalency: the SK, its replacement letter."""

@@ -1,0 +1,1 @@
+"""The documents of submissions: the DPI PDF."""
