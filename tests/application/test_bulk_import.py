@@ -51,10 +51,10 @@ def test_a_file_is_saved_a_chunk_of_lines_per_transaction(
     monkeypatch.setattr(pddikti_import, "CHUNK", 40)
     path = cohort(tmp_path)
     lines = len(rows_of(path))
-    saves: list[int] = []
-    save = world.app.save
+    saves: list[int] = []  # the events of each transaction (a unit's flush, or a command's group commit)
+    insert = world.app.recorder.insert_events
     monkeypatch.setattr(
-        world.app, "save", lambda *aggregates, **kw: saves.append(len(aggregates)) or save(*aggregates, **kw)
+        world.app.recorder, "insert_events", lambda events, **kw: saves.append(len(events)) or insert(events, **kw)
     )
 
     result = import_file(world.app, path, actor=SYNC)
