@@ -79,6 +79,9 @@ class GroupCommit:
                 batch = self._take()
             self._write(batch)
         finally:
+            for member in batch:  # an interrupt mid-batch: whoever was not answered must not read it as success
+                if member.notification_ids is None and member.error is None:
+                    member.error = RuntimeError("the transaction was interrupted; retry the command")
             with self._lock:
                 following = self._queue[0] if self._queue else None
                 if following is None:
@@ -124,12 +127,12 @@ class GroupCommit:
         start = 0
         for member in batch:
             end = start + len(member.stored)
-            member.notification_ids = None if ids is None else ids[start:end]
+            member.notification_ids = [] if ids is None else ids[start:end]  # None: a log without positions
             start = end
 
     def _write_alone(self, member: _Member) -> None:
         try:
-            member.notification_ids = self._insert(member.stored)
+            member.notification_ids = self._insert(member.stored) or []
         except BaseException as e:
             member.error = e
             if not isinstance(e, Exception):

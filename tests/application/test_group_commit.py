@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from application.group_commit import GroupCommit
 from domain.diploma.diploma import Diploma
 from domain.diploma.nina import NINA
 from domain.errors import RuleViolation
@@ -176,3 +177,48 @@ def test_a_transaction_failing_mid_batch_appends_nothing_and_every_member_is_ans
     failing.clear()
     again = [cohort.reserve(nim) for nim in NIMS[1:]]
     assert [NINA.parse(r.nina, prodi_code=p).sequence for r, p in zip(again, PRODIS[1:], strict=True)] == [1] * 4
+
+
+def test_a_lone_command_is_written_at_once_on_its_own_thread_and_alone() -> None:
+    """No batching window: with nothing else committing, the caller writes its own transaction straight away."""
+    writers: list[tuple[int, int]] = []
+
+    def insert(events: Any) -> list[int]:
+        writers.append((threading.get_ident(), len(events)))
+        return list(range(1, len(events) + 1))
+
+    group = GroupCommit(insert)
+    event = StoredEvent(uuid4(), 1, "topic", b"{}")
+    started = time.perf_counter()
+    assert group.insert([event]) == [1]
+    assert time.perf_counter() - started < 0.05
+    assert writers == [(threading.get_ident(), 1)] and group.queued == 0
+
+
+def test_an_interrupt_mid_batch_answers_every_member_not_written_with_an_error() -> None:
+    """A member written alone after a failed batch is interrupted: the ones after it are not told they succeeded."""
+    calls = 0
+    gate = threading.Event()
+
+    def insert(events: Any) -> list[int]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            gate.wait(10)  # the first, alone, while the others queue
+            return [1]
+        if calls == 2:
+            raise IntegrityError("a member's aggregate changed meanwhile")
+        raise KeyboardInterrupt
+
+    group = GroupCommit(insert)
+    with ThreadPoolExecutor(3) as pool:
+        first = pool.submit(group.insert, [StoredEvent(uuid4(), 1, "topic", b"{}")])
+        while calls == 0:
+            time.sleep(0.001)
+        others = [pool.submit(group.insert, [StoredEvent(uuid4(), 1, "topic", b"{}")]) for _ in range(2)]
+        while group.queued < 2:
+            time.sleep(0.001)
+        gate.set()
+        assert first.result(10) == [1]
+        errors = [f.exception(10) for f in others]
+    assert sorted(type(e).__name__ for e in errors) == ["KeyboardInterrupt", "RuntimeError"]
