@@ -59,7 +59,7 @@ def concurrent_one_row_transactions(place: Place, count: int, callers: int) -> f
                     conn.execute("INSERT INTO raw_concurrent VALUES (%s, %s)", (i, PAYLOAD))
                     conn.commit()
 
-    ready = threading.Barrier(callers + 1)  # connected, all of them: only the transactions are timed
+    ready = threading.Barrier(callers + 1, timeout=60)  # connected, all of them: only the transactions are timed
     with ThreadPoolExecutor(callers) as pool:
         done = [pool.submit(caller, range(c, count, callers)) for c in range(callers)]
         ready.wait()
