@@ -13,10 +13,11 @@ from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.domain import Aggregate, Snapshot
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import IntegrityError, Notification, Recording, StoredEvent
 
+from application.group_commit import GroupCommit
 from application.idempotency import Keyed
 from application.receipt import Receipt
 from application.unit import STAGED, Unit
@@ -110,6 +111,8 @@ class Service(Application[UUID]):
         self.clock = clock
         self._turns = Turns()
         self._on_saved = on_saved
+        # Looked up on each write, so that a recorder replaced later (a test's fault) is the one written to.
+        self._group = GroupCommit(lambda stored: self.recorder.insert_events(stored))
 
     def today(self) -> date:
         """The day in Jakarta, by this application's clock."""
@@ -180,7 +183,7 @@ class Service(Application[UUID]):
         if not aggregates:
             return None
         if self.bulk_events is None:
-            return self._save_all(aggregates)
+            return self._saved(aggregates, self.save(*aggregates))
         # The library's save() less its per-event protocol checks and composite values (issue 35): the same stored
         # events, in the same order, in one transaction.
         events = [e for a in aggregates for e in a.collect_events()]
@@ -191,14 +194,34 @@ class Service(Application[UUID]):
         return position
 
     def commit(self, *aggregates: Any) -> int | None:
-        """Saves the aggregates in one transaction and returns the position; inside a unit, only stages them."""
+        """Saves the aggregates in one transaction and returns the position; inside a unit, only stages them.
+        Commands of this process committing at the same moment share the transaction (application/group_commit.py)."""
         unit = _unit.get()
         if unit is not None:
             return STAGED if unit.stage(aggregates) else None
-        return self._save_all(list(aggregates))
+        return self._saved(list(aggregates), self._save_grouped(aggregates))
 
-    def _save_all(self, aggregates: list[Any]) -> int | None:
-        recordings = self.save(*aggregates)
+    def _save_grouped(self, aggregates: tuple[Any, ...]) -> list[Recording[UUID]]:
+        """The library's ``save``, with its one INSERT shared with concurrent commands: the events are collected and
+        mapped here, on the command's own thread, and only written by the group."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        processing.collect_events(*aggregates)
+        if not processing.events:
+            return []
+        stored = [self.mapper.to_stored_event(e) for e in processing.events]
+        ids = self._group.insert(stored)
+        recordings = [
+            Recording(event, Notification(s.originator_id, s.originator_version, s.topic, s.state, id=i))
+            for event, s, i in zip(processing.events, stored, ids or (), strict=False)
+        ]
+        if self.repository.cache and not self.repository.fastforward:
+            for aggregate_id, aggregate in processing.aggregates.items():
+                self.repository.cache.put(aggregate_id, aggregate)
+        self._take_snapshots(processing)
+        self._notify(recordings)
+        return recordings
+
+    def _saved(self, aggregates: list[Any], recordings: list[Recording[UUID]]) -> int | None:
         if not recordings:
             return None
         position = recordings[-1].notification.id

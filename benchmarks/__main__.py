@@ -15,7 +15,17 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import api_reservations, chain, imports, loads, rebuild, report, reservations, sivil
+from benchmarks import (
+    api_reservations,
+    chain,
+    concurrent_reservations,
+    imports,
+    loads,
+    rebuild,
+    report,
+    reservations,
+    sivil,
+)
 from benchmarks.figures import Figure
 from benchmarks.stores import STORES
 from benchmarks.targets import ISSUE_35
@@ -25,6 +35,7 @@ FULL_RUN_MINUTES = 15  # issue 35, item 7: the full run (both stores, three repe
 FULL = {
     "reservations": 2000,
     "api_reservations": 1000,
+    "concurrent_reservations": 1600,  # 100 for each of 16 callers
     "history": 1000,
     "students_per_programme": 680,  # about 100,000 semester reports
     "lookups": 500,
@@ -34,6 +45,7 @@ FULL = {
 QUICK = {
     "reservations": 300,
     "api_reservations": 300,
+    "concurrent_reservations": 480,
     "history": 300,
     "students_per_programme": 40,
     "lookups": 200,
@@ -65,6 +77,9 @@ def main() -> None:
         "reservations": lambda store: reservations.measure(store, sizes["reservations"], repeats),
         "reservations through the API": lambda store: api_reservations.measure(
             store, sizes["api_reservations"], repeats
+        ),
+        "concurrent reservations": lambda store: concurrent_reservations.measure(
+            store, sizes["concurrent_reservations"], repeats, api_repeats=heavy
         ),
         "loads": lambda store: loads.measure(store, sizes["history"], repeats),
         # One run at full size: 100,000 lines are their own average, and three would not fit in 15 minutes.

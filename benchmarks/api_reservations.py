@@ -37,11 +37,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def served(place: Place) -> Iterator[tuple[str, int]]:
+def served(place: Place, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
     """``kredensial serve`` on the place's store, without the projection thread (the request path is timed)."""
     port = _free_port()
-    env = {**os.environ, **place.env(), "KREDENSIAL_ALLOW_DEV_TOKENS": "1"}
+    env = {**os.environ, **place.env(), "KREDENSIAL_ALLOW_DEV_TOKENS": "1", **(env or {})}
     command = [sys.executable, "-c", "from infra.main import main; main()", "serve", "--no-projections"]
+    command += ["--workers", str(workers)] if workers > 1 else []
     process = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -28,12 +28,17 @@ def nims(count: int) -> list[str]:
     return [f"2020{i:05d}" for i in range(1, count + 1)]
 
 
-def eligible_cohort(app: Diplomas, count: int) -> list[str]:
+def operator(university: str) -> Cause:
+    """An operator of ``university`` (the numbering commands are for one's own university only)."""
+    return Cause(Actor(f"operator@{university}", Role.UNIVERSITY_OPERATOR, university), request_id="bench")
+
+
+def eligible_cohort(app: Diplomas, count: int, code: str = UNIVERSITY) -> list[str]:
     """``count`` S1 students of one prodi, each eligible for a NINA: 8 semesters, 160 sks, IPK 3.50."""
     today = app.today()
-    university = University(code=UNIVERSITY, name="Universitas Tolok Ukur", cause=ADMIN)
+    university = University(code=code, name="Universitas Tolok Ukur", cause=ADMIN)
     programme = Programme(
-        university_code=UNIVERSITY,
+        university_code=code,
         prodi_code=PRODI,
         name="Informatika",
         level=Level.S1,
@@ -50,9 +55,9 @@ def eligible_cohort(app: Diplomas, count: int) -> list[str]:
     for n, nim in enumerate(all_nims):
         if n % BATCH == 0 and hasattr(app.sealer, "prepared"):  # the batch's keys in two statements
             batch = all_nims[n : n + BATCH]
-            sealer = app.sealer.prepared([Student.create_id(UNIVERSITY, m) for m in batch])
+            sealer = app.sealer.prepared([Student.create_id(code, m) for m in batch])
         student = Student.register(
-            university_code=UNIVERSITY,
+            university_code=code,
             nim=nim,
             prodi_code=PRODI,
             entry_period=entry,

@@ -7,8 +7,10 @@ server with the same fsync; each baseline writes rows of the size an event has (
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 
 import psycopg
@@ -28,6 +30,43 @@ def one_row_transactions(place: Place, count: int) -> float:
             commit()
 
     return run(place, work, count)
+
+
+def concurrent_one_row_transactions(place: Place, count: int, callers: int) -> float:
+    """Rows per second when ``callers`` threads, each on a connection of its own, commit 1-row transactions at once
+    (``count`` in all): what concurrent commands are at best, the database grouping their flushes itself."""
+    if place.store == "sqlite":
+        path = place.directory / "raw-concurrent.sqlite3"
+        with closing(sqlite3.connect(path, isolation_level=None)) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE IF NOT EXISTS raw_rows (id INTEGER PRIMARY KEY, payload BLOB)")
+
+        def caller(ids: range) -> None:
+            with closing(sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)) as db:
+                ready.wait()
+                for i in ids:
+                    db.execute("BEGIN IMMEDIATE")
+                    db.execute("INSERT INTO raw_rows VALUES (?, ?)", (i, PAYLOAD))
+                    db.execute("COMMIT")
+    else:
+        with psycopg.connect(place.database_url, autocommit=True) as setup:
+            setup.execute("CREATE TABLE IF NOT EXISTS raw_concurrent (id BIGINT PRIMARY KEY, payload BYTEA)")
+
+        def caller(ids: range) -> None:
+            with psycopg.connect(place.database_url) as conn:
+                ready.wait()
+                for i in ids:
+                    conn.execute("INSERT INTO raw_concurrent VALUES (%s, %s)", (i, PAYLOAD))
+                    conn.commit()
+
+    ready = threading.Barrier(callers + 1, timeout=60)  # connected, all of them: only the transactions are timed
+    with ThreadPoolExecutor(callers) as pool:
+        done = [pool.submit(caller, range(c, count, callers)) for c in range(callers)]
+        ready.wait()
+        start = time.perf_counter()
+        for future in done:
+            future.result()
+        return count / (time.perf_counter() - start)
 
 
 def batched_inserts(place: Place, count: int, batch: int = 1000) -> float:

@@ -51,16 +51,14 @@ def test_a_file_is_saved_a_chunk_of_lines_per_transaction(
     monkeypatch.setattr(pddikti_import, "CHUNK", 40)
     path = cohort(tmp_path)
     lines = len(rows_of(path))
-    saves: list[int] = []  # the aggregates each transaction writes
-    save = world.app.save
+    saves: list[int] = []  # the events of each transaction (a unit's flush, or a command's group commit)
+    insert = world.app.recorder.insert_events
     monkeypatch.setattr(
-        world.app, "save", lambda *aggregates, **kw: saves.append(len(aggregates)) or save(*aggregates, **kw)
+        world.app.recorder, "insert_events", lambda events, **kw: saves.append(len(events)) or insert(events, **kw)
     )
     if (bulk := world.app.bulk_events) is not None:  # PostgreSQL: a chunk is written by COPY (issue 35)
-        insert = bulk.insert
-        monkeypatch.setattr(
-            bulk, "insert", lambda events: saves.append(len({e.originator_id for e in events})) or insert(events)
-        )
+        copy = bulk.insert
+        monkeypatch.setattr(bulk, "insert", lambda events: saves.append(len(events)) or copy(events))
 
     result = import_file(world.app, path, actor=SYNC)
 
