@@ -14,13 +14,12 @@ from uuid import UUID
 
 import typer
 
-from application.audit.trail import AggregateHistory, AuditTrail, PastState
 from domain.audit.record import EventRecord
 from domain.errors import DomainError
-from projections.audit.verify import verify_logs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the trail and the chain's verification load when a command runs: other commands start faster
     from api.cli import Runtime
+    from application.audit.trail import AggregateHistory, AuditTrail, PastState
 
 T = TypeVar("T")
 
@@ -138,6 +137,8 @@ def audit_cli(boot: Callable[[], Runtime]) -> typer.Typer:
         """Recompute every log's hash chain from the stored bytes; exit 1 at the first altered, removed, inserted
         or reordered event, or a signed checkpoint that disagrees. It chains nothing itself: events after the
         chain's last link (the worker chains them within a second) are counted, not judged."""
+        from projections.audit.verify import verify_logs
+
         runtime = boot()
         try:
             services = runtime.services

@@ -21,12 +21,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from api import access_log
 from api.audit_cli import audit_cli
-from api.auth import mint
-from api.services import Services
 from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
 from domain.errors import DomainError
-from projections.worker import RebuildRunning
+
+if TYPE_CHECKING:  # imported where used: `kredensial token` starts in a fraction of the time (issue 35)
+    from api.services import Services
 
 if TYPE_CHECKING:
     from application.registry.pddikti_import import ImportReport
@@ -215,6 +215,8 @@ def build_cli(
         hours: Annotated[float, typer.Option(help="Validity in hours")] = 8.0,
     ) -> None:
         """Mint a bearer token (development and tests)."""
+        from api.auth import mint
+
         if lacks_institution(role, institution):  # issue 27, defect 7: the server would refuse it at sign-in
             console.print(f"[red]a {role} token needs --institution (its university or LSP code)[/red]")
             raise typer.Exit(code=2)
@@ -296,6 +298,8 @@ def build_cli(
     @cli.command()
     def rebuild(name: Annotated[str, typer.Argument(help="Read model: sivil, eligibility or numbering")]) -> None:
         """Rebuild one read model from the event log beside the live one, then swap it in."""
+        from projections.worker import RebuildRunning
+
         runtime = boot()
         try:
             worker = runtime.services.worker

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from api.cli import OfflineTools, Runtime, build_cli
-from infra.bootstrap import bootstrap
 from infra.settings import PREFIX, ConfigError, Settings
 
 if TYPE_CHECKING:
@@ -124,6 +123,12 @@ def _token_secret() -> str | None:
     return s.secret if s.dev_tokens_allowed else None
 
 
+def _boot() -> Runtime:
+    from infra.bootstrap import bootstrap  # imported when a command boots: `token` never does
+
+    return bootstrap(settings())
+
+
 def main() -> None:
     def serve_settings() -> tuple[str, int, bool]:
         s = settings()
@@ -137,7 +142,7 @@ def main() -> None:
         return deadline_protocol(s.header_timeout, s.body_timeout)
 
     cli(
-        lambda: bootstrap(settings()),
+        _boot,
         serve_settings=serve_settings,
         http_protocol=http_protocol,
         token_secret=_token_secret,  # a token is signed with the secret alone: no database (issue 28)

@@ -191,7 +191,7 @@ def test_terminated_sessions_and_a_postgresql_restart_get_typed_temporary_errors
         for client in clients:
             client.start()
         try:
-            time.sleep(1)
+            recovered(traffic, Counter())  # traffic flows (each kind answered more often than there are clients)
             for _ in range(3):
                 before = traffic.answers.copy()
                 assert terminate_sessions(cluster) > 0
