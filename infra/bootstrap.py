@@ -539,6 +539,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
             Every(settings.erasure_sweep_seconds, complete_erasures).step,
         ],
         exclusive=exclusive,
+        keys=vault,  # a batch's names unsealed with one query for its keys (issue 35)
     )
     worker_ref.append(worker)
 
