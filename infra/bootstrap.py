@@ -114,6 +114,7 @@ from projections.submission.view import SubmissionView
 from projections.worker import EventLog, Exclusive, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
+MAPPER = "infra.transcoder:EventMapper"  # the typed stored format; both formats load (issue 35)
 
 register_moved_topics()  # before any stored event is read, in whichever process
 
@@ -146,6 +147,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name, pool_k
             # A session left idle inside a transaction (a client that died mid-command) frees its locks.
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
             "TRANSCODER_TOPIC": TRANSCODER,
+            "MAPPER_TOPIC": MAPPER,
             **shared,
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -155,6 +157,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name, pool_k
         "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
         "SQLITE_LOCK_TIMEOUT": "30",
         "TRANSCODER_TOPIC": TRANSCODER,
+        "MAPPER_TOPIC": MAPPER,
     }
 
 
