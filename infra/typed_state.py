@@ -64,7 +64,7 @@ def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
     if scalar is not None:
         return scalar
     if isinstance(hint, type) and issubclass(hint, Enum):
-        return Codec(lambda v: type(v) is hint, hint) if all(type(m.value) in (str, int) for m in hint) else None
+        return _enum(hint) if all(type(m.value) in (str, int) for m in hint) else None
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _value(hint, seen)
     origin, args = typing.get_origin(hint), typing.get_args(hint)
@@ -102,6 +102,15 @@ def _scalar(hint: Any) -> Codec | None:
         return _SCALARS.get(hint)
     except TypeError:  # an unhashable hint
         return None
+
+
+def _enum(kind: type[Enum]) -> Codec:
+    members = kind._value2member_map_  # the lookup Enum's own call makes, without the call
+
+    def decode(v: Any) -> Any:
+        return members[v] if v in members else kind(v)
+
+    return Codec(lambda v: type(v) is kind, decode)
 
 
 def _optional(inner: Codec) -> Codec:
@@ -146,9 +155,19 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     def check(v: Any) -> bool:
         return type(v) is cls and all(c(getattr(v, name)) for name, c in checks)
 
+    # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
+    # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
+    plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    names = frozenset(codecs)
+
     def decode(v: dict[str, Any]) -> Any:
         for name, convert in converted:
-            v[name] = convert(v[name])
-        return cls(**v)
+            if name in v:
+                v[name] = convert(v[name])
+        if not plain or v.keys() != names:
+            return cls(**v)
+        value: Any = object.__new__(cls)
+        object.__setattr__(value, "__dict__", v)
+        return value
 
     return Codec(check, decode)

@@ -13,10 +13,13 @@ import inspect
 import json
 import pkgutil
 
+import orjson
 from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.persistence import StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 import domain
+from domain.audit import Role
 from domain.moved import topics_of
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
@@ -159,3 +162,16 @@ def test_an_event_whose_value_is_not_what_its_field_declares_is_stored_in_the_fi
     again = mapper.to_stored_event(event)
     assert not again.state.startswith(TYPED)
     assert vars(mapper.to_domain_event(again)) == vars(event)
+
+
+def test_a_typed_value_stored_before_a_field_with_a_default_was_added_loads_with_that_default() -> None:
+    """An event evolves by an optional field with a default: the typed format, as the first, fills it in."""
+    mapper = EventMapper(OrjsonTranscoder())
+    stored = next(e for e in event_log.stored_events() if e.topic.endswith("University.Registered"))
+    typed = mapper.to_stored_event(mapper.to_domain_event(stored))
+    state = orjson.loads(typed.state)
+    del state["cause"]["actor"]["issuer"], state["cause"]["actor"]["subject"]  # as before issue 29 added them
+    older = StoredEvent(typed.originator_id, typed.originator_version, typed.topic, orjson.dumps(state))
+    assert older.state.startswith(TYPED)
+    actor = mapper.to_domain_event(older).cause.actor  # type: ignore[attr-defined]
+    assert actor.role is Role.MINISTRY_ADMIN and actor.issuer is None and actor.subject is None
