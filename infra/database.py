@@ -122,12 +122,16 @@ class _PostgresTransaction:
     def execute_many(self, sql: str, params: list[Params]) -> None:
         insert = multirow.shape(sql)
         types = self._types(insert.table, insert.columns) if insert is not None else None
+        try:
+            merged = multirow.statements(insert, types, params) if insert is not None and types is not None else None
+        except TypeError:  # a value JSON cannot hold: psycopg adapts it
+            merged = None
         with self.conn.cursor() as cur:
-            if insert is None or types is None:
+            if merged is None:
                 cur.executemany(to_pyformat(sql), params)  # psycopg pipelines them: one round trip, not one each
                 return
-            for statement, columns in multirow.statements(insert, types, params):
-                cur.execute(statement, columns)
+            for statement, rows in merged:
+                cur.execute(statement, (rows.decode(),))
 
     def _types(self, table: str, columns: tuple[str, ...]) -> dict[str, str] | None:
         """The table's column types, read once per connection and again when a column is new to them (a column

@@ -1,7 +1,7 @@
-"""A run of one ``INSERT ... VALUES (...)`` as one statement over arrays (issue 35): PostgreSQL parses, plans and
-executes one statement for many rows, ``INSERT INTO t (a, b) SELECT * FROM unnest(%s::text[], %s::bigint[])``,
-instead of one per row as a pipelined ``executemany`` still does. Its text has a parameter per column, not per
-value, so psycopg parses it once and the server may prepare it.
+"""A run of one ``INSERT ... VALUES (...)`` as one statement (issue 35): PostgreSQL parses, plans and executes one
+statement for many rows instead of one per row, as a pipelined ``executemany`` still does. The rows go as one JSON
+parameter, written by orjson, ``INSERT INTO t (a, b) SELECT "u", "n" FROM json_to_recordset(%s::json) AS r("u" text,
+"n" bigint)``: psycopg parses the text once, the server may prepare it, and no value is converted in Python.
 
 Only ``INSERT INTO t (columns) VALUES (:a, :b, ...)`` with a bare parameter per column is merged, optionally with
 ``ON CONFLICT (key) DO NOTHING | DO UPDATE`` that has no parameter of its own; anything else is left to
@@ -13,10 +13,13 @@ each would leave them.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from projections.store import Params
 
@@ -56,27 +59,40 @@ def shape(sql: str) -> Shape | None:
     return Shape(table=table, columns=columns, names=names, tail=tail, key=key)
 
 
-def statements(found: Shape, types: dict[str, str], rows: Sequence[Params]) -> Iterator[tuple[str, list[list[Any]]]]:
-    """The statements inserting ``rows``, each with a list of values per column."""
-    casts = ", ".join(f"%s::{types[c]}[]" for c in found.columns)
-    text = f"INSERT INTO {found.table} ({', '.join(found.columns)}) SELECT * FROM unnest({casts})" + found.tail.replace(
-        "%", "%%"
+def statements(found: Shape, types: dict[str, str], rows: Sequence[Params]) -> list[tuple[str, bytes]]:
+    """The statements inserting ``rows``, each with its rows as JSON; a value JSON cannot hold raises TypeError
+    before any is sent."""
+    return list(_statements(found, types, rows))
+
+
+_PLAIN = frozenset({str, int, type(None)})  # what JSON gives PostgreSQL exactly as psycopg's own adaptation does
+
+
+def _statements(found: Shape, types: dict[str, str], rows: Sequence[Params]) -> Iterator[tuple[str, bytes]]:
+    if not all(type(row[n]) in _PLAIN for row in rows for n in found.names):
+        raise TypeError("a value other than text, an integer or NULL: one statement each")
+    record = ", ".join(f"{_quoted(n)} {types[c]}" for n, c in zip(found.names, found.columns, strict=True))
+    text = (
+        f"INSERT INTO {found.table} ({', '.join(found.columns)})"
+        f" SELECT {', '.join(f'r.{_quoted(n)}' for n in found.names)} FROM json_to_recordset(%s::json) AS r({record})"
+        + found.tail.replace("%", "%%")
     )
-    part: list[Params] = []
-    keys: set[tuple[Any, ...]] = set()
-    for row in rows:
-        key = tuple(row[n] for n in found.key)
-        if found.key and key in keys:
-            yield text, _columns(found, part)
-            part, keys = [], set()
-        part.append(row)
-        keys.add(key)
-    if part:
-        yield text, _columns(found, part)
+    if not found.key:
+        yield text, orjson.dumps(rows)
+        return
+    key = operator.itemgetter(*found.key)
+    start, seen = 0, set[Any]()
+    for i, row in enumerate(rows):
+        k = key(row)
+        if k in seen:
+            yield text, orjson.dumps(rows[start:i])
+            start, seen = i, set()
+        seen.add(k)
+    yield text, orjson.dumps(rows[start:])
 
 
-def _columns(found: Shape, rows: list[Params]) -> list[list[Any]]:
-    return [[row[n] for row in rows] for n in found.names]
+def _quoted(name: str) -> str:
+    return f'"{name}"'
 
 
 def _names(text: str) -> tuple[str, ...]:

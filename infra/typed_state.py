@@ -158,13 +158,13 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
     # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
     plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
-    names = frozenset(codecs)
+    names = tuple(codecs)  # in the order orjson writes them
 
     def decode(v: dict[str, Any]) -> Any:
         for name, convert in converted:
             if name in v:
                 v[name] = convert(v[name])
-        if not plain or v.keys() != names:
+        if not plain or tuple(v) != names:
             return cls(**v)
         value: Any = object.__new__(cls)
         object.__setattr__(value, "__dict__", v)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -361,13 +362,29 @@ class ProjectionWorker:
 
 def _sealed_subjects(events: Events) -> set[Any]:
     """Whose personal data the batch's events carry sealed (as a field of their own): their keys are read together."""
-    return {
-        value.subject_id
-        for _, event in events
-        if not isinstance(event, _Undecodable)
-        for value in vars(event).values()
-        if isinstance(value, Sealed)
-    }
+    found = set()
+    for _, event in events:
+        for name in _sealed_fields(type(event)):
+            value = getattr(event, name, None)
+            if isinstance(value, Sealed):
+                found.add(value.subject_id)
+    return found
+
+
+_SEALED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _sealed_fields(event_class: type) -> tuple[str, ...]:
+    """The fields an event class declares ``Sealed`` (or ``Sealed | None``): most events carry none."""
+    known = _SEALED_FIELDS.get(event_class)
+    if known is None:
+        try:
+            hints = typing.get_type_hints(event_class)
+            known = tuple(name for name, hint in hints.items() if hint is Sealed or Sealed in typing.get_args(hint))
+        except Exception:  # a hint that no longer resolves: its fields are looked at one by one
+            known = tuple(getattr(event_class, "__annotations__", {}))
+        _SEALED_FIELDS[event_class] = known
+    return known
 
 
 def _decode(mapper: Mapper[Any], notification: Notification) -> Any:
