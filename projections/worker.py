@@ -255,7 +255,7 @@ class ProjectionWorker:
                 return
 
     def _run_once(self, log: EventLog, targets: list[_Target]) -> int:
-        positions = {t.key: tracking.position(self.store, t.key, log.application) for t in targets}
+        positions = tracking.positions(self.store, [t.key for t in targets], log.application)
         start = min(positions.values()) + 1
         batch = log.recorder.select_notifications(start=start, limit=self.batch_size)
         if not batch:
