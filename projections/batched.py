@@ -1,13 +1,13 @@
 """Set-based writes for a batch of events (issues 8 and 35): a batch's runs of the same statement are sent as one
 ``execute_many`` instead of a statement per event, so the store can send each run as one multi-row statement.
 
-A run is kept per table: statements on different tables may go out in another order than the handlers wrote them
-(a simple ``INSERT``, ``UPDATE`` or ``DELETE`` reads and writes its own table only, and no read model has foreign
-keys or triggers), while on one table the order is kept: a different statement on a table sends that table's run
-first. A statement that may read another table (a ``SELECT`` inside) and any read (``query``) send everything
-waiting first, so a handler reads every row written before it, exactly as with the plain transaction.
-``execute`` cannot know how many rows a waiting statement will change and returns 0: a projection that needs the
-count writes through the plain transaction (the worker's tracking does).
+A run is kept per table: statements on different tables may go out in another order than the handlers wrote them (a
+simple ``INSERT``, ``UPDATE`` or ``DELETE`` reads and writes its own table only, and no read model has foreign keys
+or triggers), while on one table the order is kept: a different statement on a table sends that table's run first. A
+statement that may read another table (a ``SELECT``, ``FROM``, ``USING`` or ``JOIN`` after its table's name) and any
+read (``query``) send everything waiting first, so a handler reads every row written before it, exactly as with the
+plain transaction. ``execute`` cannot know how many rows a waiting statement will change and returns 0: a projection
+that needs the count writes through the plain transaction (the worker's tracking does).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from projections.store import Params, Row, Transaction
 
 _WRITES = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+(\w+)\s", re.IGNORECASE)
+_READS_ANOTHER = re.compile(r"\b(?:select|from|using|join)\b", re.IGNORECASE)  # after the written table's name
 _ANYWHERE = "\0"  # the run of a statement that may read any table: nothing else waits beside it
 
 
@@ -25,7 +26,7 @@ _ANYWHERE = "\0"  # the run of a statement that may read any table: nothing else
 def written_table(sql: str) -> str:
     """The one table a statement reads and writes, or ``_ANYWHERE`` when it may read another."""
     found = _WRITES.match(sql)
-    if found is None or "select" in sql.lower():
+    if found is None or _READS_ANOTHER.search(sql, found.end()):
         return _ANYWHERE
     return found.group(1).lower()
 

@@ -15,6 +15,8 @@ from domain.personal import PersonalData
 from domain.registry.student import Student
 from infra import multirow
 from infra.bootstrap import Container
+from projections.batched import Batched
+from projections.store import Params, Row
 from tests.fixtures import event_log
 
 
@@ -82,3 +84,38 @@ def test_an_insert_run_is_cut_before_a_row_whose_conflict_key_the_statement_alre
         multirow.statements(found, types, [{**rows[0], "ipk": date(2026, 1, 1)}])
     assert multirow.shape("INSERT INTO r (u) VALUES (CAST(:u AS TEXT))") is None  # an expression: one by one
     assert multirow.shape("INSERT INTO r (u) VALUES (:u) ON CONFLICT (u) DO UPDATE SET n = :n") is None
+
+
+def test_runs_are_kept_per_table_in_the_order_of_each_table_and_a_statement_reading_another_table_waits_for_all() -> (
+    None
+):
+    tx = Recording()
+    batched = Batched(tx)
+    for i in range(3):  # a student's registration, then its reports, student after student
+        batched.execute("INSERT INTO students (nim) VALUES (:n)", {"n": i})
+        batched.execute("INSERT INTO reports (nim) VALUES (:n)", {"n": i})
+    batched.execute("UPDATE students SET g = :g WHERE nim = :n", {"g": 1, "n": 0})  # sends the students' run first
+    batched.execute("INSERT INTO reports (nim) VALUES (:n)", {"n": 3})
+    batched.execute("UPDATE reports SET x = s.g FROM students s WHERE s.nim = reports.nim", {})  # sends everything
+    batched.flush()
+    assert tx.sent == [  # other tables' runs in any order; each table's in its own
+        ("INSERT INTO students", 3),
+        ("INSERT INTO reports", 4),
+        ("UPDATE students SET", 1),
+        ("UPDATE reports SET", 1),
+    ]
+
+
+class Recording:
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, int]] = []
+
+    def execute(self, sql: str, params: Params | None = None) -> int:
+        self.sent.append((" ".join(sql.split()[:3]), 1))
+        return 1
+
+    def execute_many(self, sql: str, params: list[Params]) -> None:
+        self.sent.append((" ".join(sql.split()[:3]), len(params)))
+
+    def query(self, sql: str, params: Params | None = None) -> list[Row]:
+        return []
