@@ -47,7 +47,10 @@ class Plan:
 
 @functools.cache
 def plan(event_class: type) -> Plan:
-    hints = typing.get_type_hints(event_class)
+    try:
+        hints = typing.get_type_hints(event_class)
+    except Exception:  # a hint that does not resolve (a name imported only for type checking): every field tagged
+        hints = {}
     typed = {}
     for name, hint in hints.items():
         if name in _SKIPPED or typing.get_origin(hint) is typing.ClassVar:
@@ -145,7 +148,10 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     fields = dataclasses.fields(cls)
     if any(not f.init for f in fields):
         return None
-    hints = typing.get_type_hints(cls)
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:
+        return None
     codecs = {f.name: _codec(hints[f.name], seen | {cls}) for f in fields}
     if any(c is None for c in codecs.values()):
         return None
