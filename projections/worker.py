@@ -42,6 +42,9 @@ Events = Sequence[tuple[Notification, Any]]
 Exclusive = Callable[[str], AbstractContextManager[bool]]  # name -> whether this caller holds it (never waits)
 
 
+FIRST_BATCH = 500  # a catch-up's first batch; the next ones double while full, up to ``batch_size``
+
+
 class RebuildRunning(Exception):
     """Another rebuild of the same read model is under way, in this process or another: one at a time."""
 
@@ -106,7 +109,7 @@ class ProjectionWorker:
         logs: Sequence[EventLog],
         store: ReadStore,
         projections: Sequence[Projection],
-        batch_size: int = 2000,  # a batch's commit per read model, its log read and its key query, 2,000 events apart
+        batch_size: int = 2000,  # the largest batch (see ``_catch_up``)
         on_start: Callable[[], object] | None = None,
         keepers: Sequence[Callable[[], object]] = (),
         exclusive: Exclusive | None = None,
@@ -247,17 +250,22 @@ class ProjectionWorker:
     # -- applying ---------------------------------------------------------------------------------
 
     def _catch_up(self, log: EventLog, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
+        """Batch after batch until the log's head; a batch twice the last while they come full, up to ``batch_size``:
+        a worker far behind pays a batch's fixed costs (a commit per read model, the log read, the key query) once
+        per 2,000 events, while one that was nearly caught up commits its first events after 500."""
+        limit = min(FIRST_BATCH, self.batch_size)
         while True:
-            read = self._run_once(log, targets)
+            read = self._run_once(log, targets, limit)
             if progress:
                 progress(read)
-            if read < self.batch_size:
+            if read < limit:
                 return
+            limit = min(2 * limit, self.batch_size)
 
-    def _run_once(self, log: EventLog, targets: list[_Target]) -> int:
+    def _run_once(self, log: EventLog, targets: list[_Target], limit: int | None = None) -> int:
         positions = tracking.positions(self.store, [t.key for t in targets], log.application)
         start = min(positions.values()) + 1
-        batch = log.recorder.select_notifications(start=start, limit=self.batch_size)
+        batch = log.recorder.select_notifications(start=start, limit=limit or self.batch_size)
         if not batch:
             return 0
         with _collector_paused():
