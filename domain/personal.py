@@ -6,6 +6,8 @@ erases the data everywhere in history without rewriting an event.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -34,6 +36,13 @@ class Sealed:
 class Unsealer(Protocol):
     def unseal(self, sealed: Sealed) -> PersonalData | None:
         """The data, or None once the subject's key has been destroyed (erased)."""
+        ...
+
+
+class BatchUnsealer(Unsealer, Protocol):
+    def unsealing(self, subject_ids: Collection[UUID]) -> AbstractContextManager[None]:
+        """Within it, on this thread, unsealing these subjects' data reads their keys fetched together beforehand
+        (a catch-up batch's names in one query, not one each: issue 35)."""
         ...
 
 

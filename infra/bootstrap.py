@@ -104,6 +104,7 @@ from projections.submission.view import SubmissionView
 from projections.worker import EventLog, Exclusive, ProjectionWorker
 
 TRANSCODER = "infra.transcoder:OrjsonTranscoder"
+MAPPER = "infra.transcoder:EventMapper"  # the typed stored format; both formats load (issue 35)
 
 register_moved_topics()  # before any stored event is read, in whichever process
 
@@ -136,6 +137,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name, pool_k
             # A session left idle inside a transaction (a client that died mid-command) frees its locks.
             "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT": "5",
             "TRANSCODER_TOPIC": TRANSCODER,
+            "MAPPER_TOPIC": MAPPER,
             **shared,
         }
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -145,6 +147,7 @@ def event_store_env(settings: Settings, application: str = Diplomas.name, pool_k
         "SQLITE_DBNAME": str(settings.data_dir / sqlite_file),
         "SQLITE_LOCK_TIMEOUT": "30",
         "TRANSCODER_TOPIC": TRANSCODER,
+        "MAPPER_TOPIC": MAPPER,
     }
 
 
@@ -333,6 +336,7 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
         [slots.step, chain.step],
         erased_files,
         (diplomas, assessments, equivalencies, shares),
+        vault,  # a batch's names unsealed with one query for its keys (issue 35)
     )
     worker_ref.append(worker)
 
@@ -454,6 +458,7 @@ def _worker(
     keepers: list[Callable[[], object]],
     erased_files: ErasedFiles,
     contexts: tuple[Diplomas, Assessments, Equivalencies, Shares],
+    vault: KeyVault,
 ) -> ProjectionWorker:
     """The projection worker and its keepers: ``keepers`` (credentials' status slots; tamper evidence: every event
     chained, checkpoints signed), then the trails' retention, erased people's files, and erasures interrupted while
@@ -487,6 +492,8 @@ def _worker(
             Every(settings.erasure_sweep_seconds, complete_erasures).step,
         ],
         exclusive=exclusive,
+        keys=vault,
+        batch_size=settings.worker_batch,
     )
 
 

@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 from psycopg_pool import ConnectionPool
 
 from domain.unavailable import Unavailable
+from infra import multirow
 from projections.store import Params, Row
 
-_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+_NAMED = multirow.NAMED
 
 
 @functools.lru_cache(maxsize=1024)  # the same few statements, once per event
@@ -104,6 +105,11 @@ class SQLiteReadStore:
             self._all.clear()
 
 
+_column_types: weakref.WeakKeyDictionary[psycopg.Connection[Any], dict[str, dict[str, str]]] = (
+    weakref.WeakKeyDictionary()
+)  # per connection: {table: {column: type}}, for multi-row inserts
+
+
 class _PostgresTransaction:
     def __init__(self, conn: psycopg.Connection[Any]) -> None:
         self.conn = conn
@@ -114,8 +120,33 @@ class _PostgresTransaction:
             return cur.rowcount
 
     def execute_many(self, sql: str, params: list[Params]) -> None:
+        insert = multirow.shape(sql)
+        types = self._types(insert.table, insert.columns) if insert is not None else None
+        try:
+            merged = multirow.statements(insert, types, params) if insert is not None and types is not None else None
+        except TypeError:  # a value JSON cannot hold: psycopg adapts it
+            merged = None
         with self.conn.cursor() as cur:
-            cur.executemany(to_pyformat(sql), params)  # psycopg pipelines them: one round trip, not one each
+            if merged is None:
+                cur.executemany(to_pyformat(sql), params)  # psycopg pipelines them: one round trip, not one each
+                return
+            for statement, rows in merged:
+                cur.execute(statement, (rows.decode(),))
+
+    def _types(self, table: str, columns: tuple[str, ...]) -> dict[str, str] | None:
+        """The table's column types, read once per connection and again when a column is new to them (a column
+        added since); None when the table has not all of ``columns``."""
+        known = _column_types.setdefault(self.conn, {})
+        if not set(columns) <= known.get(table, {}).keys():
+            with self.conn.cursor(row_factory=tuple_row) as cur:
+                cur.execute(
+                    "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+                    " WHERE attrelid = to_regclass(%s) AND attnum > 0 AND NOT attisdropped",
+                    (table,),
+                )
+                known[table] = {str(name): str(kind) for name, kind in cur.fetchall()}
+        types = known[table]
+        return types if set(columns) <= types.keys() else None
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         with self.conn.cursor(row_factory=dict_row) as cur:

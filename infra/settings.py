@@ -113,6 +113,7 @@ class Settings(BaseModel):
     )
     smtp_uncertain_sends: int = _count(2, 1, 100, "sends of a message without an answer")
     erasure_sweep_seconds: float = _seconds(30, 7 * DAY, "how often the worker finishes interrupted erasures")
+    worker_batch: int = _count(2000, 1, 100_000, "events the worker reads and projects at most in one batch")
     audit_checkpoint_minutes: float = Field(60, gt=0, le=7 * 24 * 60, description="minutes, above 0, at most a week")
     sivil_trail_retention_days: int = _count(365, 1, 36500, "days the SIVIL verification trail is kept")
     pdf_signing_key: Path = Field(NO_PATH, description="a PEM file: the ECDSA P-256 key that signs PDFs")

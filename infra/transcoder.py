@@ -1,19 +1,38 @@
-"""orjson transcoding of event state: fast, and explicit about every non-JSON type it keeps."""
+"""orjson transcoding of event state: fast, and explicit about every non-JSON type it keeps.
+
+Two stored formats (issue 35), told apart by their first bytes, so the log holds both and every event loads:
+
+- the first (``{"timestamp":{"_type_":"datetime",...``): every non-JSON value tagged with its type, read back by
+  a walk over every value. Events stored before issue 35 have it, and an event whose values are not exactly
+  what its class declares is still written in it.
+- the typed (``{"_v":2,"timestamp":"2026-...``): orjson's native types, read back by the event class's type
+  hints (``infra.typed_state``); a field whose hint says too little (``Any``, a union of two value types) holds
+  its value in the first format's tagged form. :class:`EventMapper` writes it, handing the event class over.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Hashable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 import orjson
-from eventsourcing.persistence import Transcoder
+from eventsourcing.domain import DomainEventProtocol
+from eventsourcing.persistence import (
+    Mapper,
+    MapperDeserialisationError,
+    StoredEvent,
+    Transcoder,
+    find_id_convertor,
+)
 from eventsourcing.utils import get_topic, resolve_topic
 
+from infra import typed_state
 from infra.topics import register_moved_topics
 
 # Only our own value types are rebuilt from stored topics: stored data never names arbitrary code.
@@ -22,12 +41,94 @@ _ALLOWED_TOPIC_PREFIXES = ("domain.",)
 register_moved_topics()  # events stored before a class moved still load
 
 
+TYPED = b'{"_v":2'  # how a state in the typed format begins
+
+
 class OrjsonTranscoder(Transcoder):
     def encode(self, obj: Any) -> bytes:
+        """The first format (what ``encode_event`` falls back to)."""
         return orjson.dumps(_to_json(obj))
 
     def decode(self, data: bytes) -> Any:
+        """The first format only: a typed state needs its class (``decode_event``)."""
         return _from_json(orjson.loads(data))
+
+    def encode_event(self, event_class: type, state: dict[str, Any]) -> bytes:
+        """The typed format, or the first when a value is not exactly what its field declares."""
+        plan = typed_state.plan(event_class)
+        stored: dict[str, Any] = {"_v": 2}
+        for name, value in state.items():
+            codec = plan.typed.get(name)
+            if codec is None:
+                stored[name] = _to_json(value)  # tagged: the hint says too little
+            elif codec.check(value):
+                stored[name] = value
+            else:
+                return self.encode(state)
+        return orjson.dumps(stored, default=_decimal)
+
+    def decode_event(self, event_class: type, data: bytes) -> dict[str, Any]:
+        if not data.startswith(TYPED):
+            return self.decode(data)
+        state: dict[str, Any] = orjson.loads(data)
+        del state["_v"]
+        plan = typed_state.plan(event_class)
+        for name in state.keys() - plan.typed.keys():
+            state[name] = _from_json(state[name])
+        for name, convert in plan.converted:
+            value = state.get(name)
+            if value is not None:
+                state[name] = convert(value)
+        return state
+
+
+class EventMapper(Mapper[UUID]):
+    """The library's mapper, handing the event class to the transcoder (``MAPPER_TOPIC``): events are stored in
+    the typed format, and both formats are read. No compressor or cipher is configured here."""
+
+    transcoder: OrjsonTranscoder
+
+    def __init__(self, transcoder: Transcoder, compressor: Any = None, cipher: Any = None) -> None:
+        if not isinstance(transcoder, OrjsonTranscoder) or compressor or cipher:
+            raise TypeError("EventMapper needs the OrjsonTranscoder, and no compressor or cipher")
+        super().__init__(transcoder)
+
+    def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
+        state = dict(vars(domain_event))
+        originator_id, version = state.pop("originator_id"), state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
+        encoded = self.transcoder.encode_event(type(domain_event), state)
+        return StoredEvent(originator_id, version, get_topic(type(domain_event)), encoded)
+
+    def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
+        cls = resolve_topic(stored.topic)
+        try:
+            state = self.transcoder.decode_event(cls, bytes(stored.state))
+        except Exception as e:
+            raise MapperDeserialisationError(
+                f"Failed to deserialise state of stored event with topic '{stored.topic}', originator_id"
+                f" '{stored.originator_id}' and originator_version {stored.originator_version}: {e}"
+            ) from e
+        state["originator_id"] = find_id_convertor(cls, cast(Hashable, type(stored.originator_id)))(
+            stored.originator_id
+        )
+        state["originator_version"] = stored.originator_version
+        version, wanted = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+        while version < wanted:
+            getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+            version += 1
+        event = object.__new__(cls)
+        object.__setattr__(event, "__dict__", state)
+        return event
+
+
+def _decimal(o: Any) -> str:
+    """orjson's fallback: the one type of ours it does not write natively."""
+    if isinstance(o, Decimal):
+        return str(o)
+    raise TypeError(f"cannot store a {type(o).__qualname__} in an event")
 
 
 def _to_json(o: Any) -> Any:

@@ -30,6 +30,18 @@ def position(store: ReadStore | Transaction, projection: str, application: str) 
     return int(rows[0]["position"]) if rows else 0
 
 
+def positions(store: ReadStore, projections: list[str], application: str) -> dict[str, int]:
+    """Several projections' positions in one application's log, in one query (a catch-up asks before each batch)."""
+    names = {f"p{i}": name for i, name in enumerate(projections)}
+    rows = store.query(
+        "SELECT projection, position FROM projection_tracking WHERE application = :a"
+        f" AND projection IN ({', '.join(':' + n for n in names)})",
+        {"a": application, **names},
+    )
+    found = {row["projection"]: int(row["position"]) for row in rows}
+    return {name: found.get(name, 0) for name in projections}
+
+
 def advance(tx: Transaction, projection: str, application: str, old: int, new: int) -> None:
     """Moves the position from ``old`` to ``new``; fails if another worker moved it meanwhile."""
     params = {"p": projection, "a": application, "old": old, "new": new}

@@ -16,17 +16,20 @@ retried in a fresh transaction with a savepoint per event, and an event that fai
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
+import typing
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from eventsourcing.persistence import ApplicationRecorder, Mapper, Notification
 
+from domain.personal import BatchUnsealer, Sealed
 from projections import failures, shadow, tracking
 from projections.batched import Batched
 from projections.projection import Projection
@@ -37,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 Events = Sequence[tuple[Notification, Any]]
 Exclusive = Callable[[str], AbstractContextManager[bool]]  # name -> whether this caller holds it (never waits)
+
+
+FIRST_BATCH = 500  # a catch-up's first batch; the next ones double while full, up to ``batch_size``
 
 
 class RebuildRunning(Exception):
@@ -103,10 +109,12 @@ class ProjectionWorker:
         logs: Sequence[EventLog],
         store: ReadStore,
         projections: Sequence[Projection],
-        batch_size: int = 500,
+        batch_size: int = 2000,  # the largest batch (see ``_catch_up``)
         on_start: Callable[[], object] | None = None,
         keepers: Sequence[Callable[[], object]] = (),
         exclusive: Exclusive | None = None,
+        keys: BatchUnsealer | None = None,
+        batched: bool = True,
     ) -> None:
         self.logs = {log.application: log for log in logs}
         self.store = store
@@ -119,6 +127,10 @@ class ProjectionWorker:
         self.on_start = on_start  # run once by ``run`` before following the log (erasures left unfinished)
         self.keepers = keepers  # run by ``run`` after each catch-up: the audit chain (projections/audit)
         self.exclusive = exclusive or _in_process()  # one rebuild per read model at a time (issue 27, item 10)
+        # Catch-up at batch speed (issue 35): a batch's personal data keys in one query, its rows sent together.
+        # ``batched=False`` is the plain path, an event's statements one by one: a test proves both write the same.
+        self.keys = keys if batched else None
+        self.batched = batched
         self._wake = threading.Event()
         tracking.create_table(store)
         failures.create_table(store)
@@ -238,31 +250,39 @@ class ProjectionWorker:
     # -- applying ---------------------------------------------------------------------------------
 
     def _catch_up(self, log: EventLog, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
+        """Batch after batch until the log's head; a batch twice the last while they come full, up to ``batch_size``:
+        a worker far behind pays a batch's fixed costs (a commit per read model, the log read, the key query) once
+        per 2,000 events, while one that was nearly caught up commits its first events after 500."""
+        limit = min(FIRST_BATCH, self.batch_size)
         while True:
-            read = self._run_once(log, targets)
+            read = self._run_once(log, targets, limit)
             if progress:
                 progress(read)
-            if read < self.batch_size:
+            if read < limit:
                 return
+            limit = min(2 * limit, self.batch_size)
 
-    def _run_once(self, log: EventLog, targets: list[_Target]) -> int:
-        positions = {t.key: tracking.position(self.store, t.key, log.application) for t in targets}
+    def _run_once(self, log: EventLog, targets: list[_Target], limit: int | None = None) -> int:
+        positions = tracking.positions(self.store, [t.key for t in targets], log.application)
         start = min(positions.values()) + 1
-        batch = log.recorder.select_notifications(start=start, limit=self.batch_size)
+        batch = log.recorder.select_notifications(start=start, limit=limit or self.batch_size)
         if not batch:
             return 0
-        events = [(n, _decode(log.mapper, n)) for n in batch]
+        with _collector_paused():
+            events = [(n, _decode(log.mapper, n)) for n in batch]
         errors: list[Exception] = []
-        for target in targets:  # one broken read model must not hold the others back
-            try:
-                self._apply(target, positions[target.key], events)
-            except tracking.ConcurrentProjectionError:
-                continue  # another worker applied this batch first
-            except Exception as e:
-                logger.exception(
-                    "projection %s failed after position %s; will retry", target.key, positions[target.key]
-                )
-                errors.append(e)
+        subjects = _sealed_subjects(events)
+        with self.keys.unsealing(subjects) if self.keys is not None and subjects else nullcontext():
+            for target in targets:  # one broken read model must not hold the others back
+                try:
+                    self._apply(target, positions[target.key], events)
+                except tracking.ConcurrentProjectionError:
+                    continue  # another worker applied this batch first
+                except Exception as e:
+                    logger.exception(
+                        "projection %s failed after position %s; will retry", target.key, positions[target.key]
+                    )
+                    errors.append(e)
         if errors:
             raise errors[0]
         return len(batch)
@@ -292,7 +312,8 @@ class ProjectionWorker:
             tracking.advance(tx, target.key, target.log.application, old, last)
             # The fast path sends runs of the same statement together (projections.batched); a failure it
             # reports late is found exactly by the careful pass, one event per savepoint, unbatched.
-            view: Transaction = target.view(tx) if careful else Batched(target.view(tx))
+            plain = careful or not self.batched
+            view: Transaction = target.view(tx) if plain else Batched(target.view(tx))
             previous = old
             for notification, event in pending:
                 try:
@@ -349,11 +370,52 @@ class ProjectionWorker:
         )
 
 
+def _sealed_subjects(events: Events) -> set[Any]:
+    """Whose personal data the batch's events carry sealed (as a field of their own): their keys are read together."""
+    found = set()
+    for _, event in events:
+        for name in _sealed_fields(type(event)):
+            value = getattr(event, name, None)
+            if isinstance(value, Sealed):
+                found.add(value.subject_id)
+    return found
+
+
+_SEALED_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _sealed_fields(event_class: type) -> tuple[str, ...]:
+    """The fields an event class declares ``Sealed`` (or ``Sealed | None``): most events carry none."""
+    known = _SEALED_FIELDS.get(event_class)
+    if known is None:
+        try:
+            hints = typing.get_type_hints(event_class)
+            known = tuple(name for name, hint in hints.items() if hint is Sealed or Sealed in typing.get_args(hint))
+        except Exception:  # a hint that no longer resolves: its fields are looked at one by one
+            known = tuple(getattr(event_class, "__annotations__", {}))
+        _SEALED_FIELDS[event_class] = known
+    return known
+
+
 def _decode(mapper: Mapper[Any], notification: Notification) -> Any:
     try:
         return mapper.to_domain_event(notification)
     except Exception as e:
         return _Undecodable(e)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """A batch's events are decoded without the cyclic collector: decoding makes many small objects and no cycle,
+    and each collection it would start scans the young objects of the whole process for nothing (issue 35)."""
+    paused = gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 @contextmanager

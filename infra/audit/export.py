@@ -56,9 +56,12 @@ def manifest_path(file: Path) -> Path:
 
 
 def stamped_at(state: bytes) -> datetime | None:
-    """The event's own timestamp, read from its stored state (``infra.transcoder``'s datetime form)."""
+    """The event's own timestamp, read from its stored state (``infra.transcoder``'s datetime form: tagged in the
+    first format, plain text in the typed one)."""
     try:
         stamp = orjson.loads(state).get("timestamp")
+        if isinstance(stamp, str):
+            return datetime.fromisoformat(stamp)
         return datetime.fromisoformat(stamp["_data_"]) if isinstance(stamp, dict) else None
     except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
         return None  # an event no one can read still exports; only a time filter passes it over

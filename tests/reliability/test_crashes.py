@@ -51,6 +51,8 @@ pytestmark = pytest.mark.postgres
 KILLS = 3
 # Projections in a worker process of their own, and a look-up limit no client of these tests reaches
 SEPARATE_WORKER = {"KREDENSIAL_PROJECTIONS_IN_PROCESS": "0", "KREDENSIAL_SIVIL_RATE_LIMIT": "1000000/minute"}
+# Small batches, so that a kill lands part way however fast the worker is (a batch commits whole or not at all).
+SMALL_BATCHES = {"KREDENSIAL_WORKER_BATCH": "20"}
 
 
 @pytest.fixture
@@ -70,7 +72,7 @@ def test_a_worker_killed_mid_batch_and_restarted_ends_equal_to_a_clean_rebuild(
     container: Container, world: World, tmp_path: Path
 ) -> None:
     recorded_everywhere(container, world, tmp_path)
-    env = process_env(container, **SEPARATE_WORKER)
+    env = process_env(container, **SEPARATE_WORKER, **SMALL_BATCHES)
     _, total = progress(container)
     killed_at = []
     for _ in range(KILLS):

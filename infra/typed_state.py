@@ -1,0 +1,179 @@
+"""An event class's state read back by its type hints (issue 35): stored as orjson writes our types natively
+(a date as text, a value object as an object, an enum as its value), and rebuilt by what each field is declared
+to be, instead of every value carrying a tag that a recursive walk reads back.
+
+A field is *typed* when its hint is made only of str, int, float, bool, None, Decimal, date, datetime (naive or
+UTC), UUID, an enum of str or int values, a value dataclass of ``domain`` built from such fields, ``X | None``,
+``tuple[...]``, ``list[X]`` and ``dict[str, X]``; anything else (a union of two value types, ``Any``) is stored
+*tagged*, as the first format stores everything (``infra.transcoder``). Each typed field has a check, run before
+an event is stored: a value that is not exactly what its hint says (a subclass, a list for a tuple) makes the
+whole event stored in the first format, so the typed format never reads back anything but what was written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+Check = Callable[[Any], bool]
+Decode = Callable[[Any], Any] | None  # None: the JSON value is the value
+_ALLOWED_MODULES = ("domain.",)
+_SKIPPED = frozenset({"originator_id", "originator_version"})  # the recorder's columns, not the state
+
+
+@dataclass(frozen=True)
+class Codec:
+    check: Check
+    decode: Decode
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one event class's state is stored: its typed fields' codecs; every other field is tagged."""
+
+    typed: dict[str, Codec]
+    converted: tuple[tuple[str, Callable[[Any], Any]], ...]  # the typed fields whose JSON value needs rebuilding
+
+
+@functools.cache
+def plan(event_class: type) -> Plan:
+    try:
+        hints = typing.get_type_hints(event_class)
+    except Exception:  # a hint that does not resolve (a name imported only for type checking): every field tagged
+        hints = {}
+    typed = {}
+    for name, hint in hints.items():
+        if name in _SKIPPED or typing.get_origin(hint) is typing.ClassVar:
+            continue
+        codec = _codec(hint, frozenset())
+        if codec is not None:
+            typed[name] = codec
+    converted = tuple((n, c.decode) for n, c in typed.items() if c.decode is not None)
+    return Plan(typed, converted)
+
+
+def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
+    scalar = _scalar(hint)
+    if scalar is not None:
+        return scalar
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _enum(hint) if all(type(m.value) in (str, int) for m in hint) else None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _value(hint, seen)
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        others = [a for a in args if a is not type(None)]
+        inner = _codec(others[0], seen) if len(others) == 1 and len(args) == 2 else None
+        return None if inner is None else _optional(inner)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = _codec(args[0], seen)
+        return None if item is None else _sequence(tuple, item)
+    if origin is list and len(args) == 1:
+        item = _codec(args[0], seen)
+        return None if item is None else _sequence(list, item)
+    if origin is dict and len(args) == 2 and args[0] is str:
+        item = _codec(args[1], seen)
+        return None if item is None else _mapping(item)
+    return None  # a fixed-length tuple, a union of two value types, Any: tagged
+
+
+_SCALARS: dict[Any, Codec] = {
+    type(None): Codec(lambda v: v is None, None),
+    str: Codec(lambda v: type(v) is str, None),
+    int: Codec(lambda v: type(v) is int, None),
+    bool: Codec(lambda v: type(v) is bool, None),
+    float: Codec(lambda v: type(v) is float and math.isfinite(v), None),
+    Decimal: Codec(lambda v: type(v) is Decimal and v.is_finite(), Decimal),
+    datetime: Codec(lambda v: type(v) is datetime and v.tzinfo in (None, UTC), datetime.fromisoformat),
+    date: Codec(lambda v: type(v) is date, date.fromisoformat),
+    UUID: Codec(lambda v: type(v) is UUID, UUID),
+}
+
+
+def _scalar(hint: Any) -> Codec | None:
+    try:
+        return _SCALARS.get(hint)
+    except TypeError:  # an unhashable hint
+        return None
+
+
+def _enum(kind: type[Enum]) -> Codec:
+    members = kind._value2member_map_  # the lookup Enum's own call makes, without the call
+
+    def decode(v: Any) -> Any:
+        return members[v] if v in members else kind(v)
+
+    return Codec(lambda v: type(v) is kind, decode)
+
+
+def _optional(inner: Codec) -> Codec:
+    check, decode = inner.check, inner.decode
+    if decode is None:
+        return Codec(lambda v: v is None or check(v), None)
+    convert = decode
+    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v))
+
+
+def _sequence(kind: type[tuple[Any, ...]] | type[list[Any]], item: Codec) -> Codec:
+    check, decode = item.check, item.decode
+    if decode is None:
+        return Codec(lambda v: type(v) is kind and all(map(check, v)), None if kind is list else tuple)
+    convert = decode
+    return Codec(lambda v: type(v) is kind and all(map(check, v)), lambda v: kind(map(convert, v)))
+
+
+def _mapping(item: Codec) -> Codec:
+    check, decode = item.check, item.decode
+    checked: Check = lambda v: type(v) is dict and all(type(k) is str and check(x) for k, x in v.items())  # noqa: E731
+    if decode is None:
+        return Codec(checked, None)
+    convert = decode
+    return Codec(checked, lambda v: {k: convert(x) for k, x in v.items()})
+
+
+def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
+    """A value dataclass of ours: an object of its fields, rebuilt with its constructor."""
+    if cls in seen or not cls.__module__.startswith(_ALLOWED_MODULES):
+        return None
+    fields = dataclasses.fields(cls)
+    if any(not f.init for f in fields):
+        return None
+    try:
+        hints = typing.get_type_hints(cls)
+    except Exception:
+        return None
+    codecs = {f.name: _codec(hints[f.name], seen | {cls}) for f in fields}
+    if any(c is None for c in codecs.values()):
+        return None
+    checks = [(name, c.check) for name, c in codecs.items() if c]
+    converted = [(name, c.decode) for name, c in codecs.items() if c and c.decode is not None]
+
+    def check(v: Any) -> bool:
+        return type(v) is cls and all(c(getattr(v, name)) for name, c in checks)
+
+    # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
+    # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
+    plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
+    names = tuple(codecs)  # in the order orjson writes them
+
+    def decode(v: dict[str, Any]) -> Any:
+        for name, convert in converted:
+            if name in v:
+                v[name] = convert(v[name])
+        if not plain or tuple(v) != names:
+            return cls(**v)
+        value: Any = object.__new__(cls)
+        object.__setattr__(value, "__dict__", v)
+        return value
+
+    return Codec(check, decode)
