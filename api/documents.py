@@ -10,10 +10,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
+from api.document_reads import saw_document
 from api.files import reads_application, refused, signed_in
 from api.services import Services
+from application.audit.reads import SeenView
 from application.authorization import may_read_assessment
 from domain.errors import NotAuthorized
+from projections.assessment.rows import candidate_record_id
+from projections.equivalency.rows import application_uuid
 
 MAX_NUMBER = 64  # characters of a registration or letter number in a path
 
@@ -44,6 +48,8 @@ def create_documents_router(services: Services) -> APIRouter:
         data = await asyncio.to_thread(assessment.certificate_pdf, row)
         if data is None:
             return refused(404, "not-found", "the certificate is not signed yet (ASM-6 step 8)")
+        person = candidate_record_id(row.lsp_code, row.candidate_number)
+        saw_document(services, actor, SeenView.CERTIFICATE_PDF, [person], request)  # PDP-R
         return pdf(data, f"sertifikat-{row.registration_number}")
 
     @router.get("/assessments/{assessment_id}/bk-letter.pdf")
@@ -62,6 +68,8 @@ def create_documents_router(services: Services) -> APIRouter:
         data = await asyncio.to_thread(assessment.bk_letter_pdf, row)
         if data is None:
             return refused(404, "not-found", "no letter of not yet competent for this assessment (ASM-6 step 5)")
+        person = candidate_record_id(row.lsp_code, row.candidate_number)
+        saw_document(services, actor, SeenView.BK_LETTER_PDF, [person], request)  # PDP-R
         return pdf(data, f"surat-bk-{row.candidate_number}")
 
     @router.get("/equivalency/{registration_number}/replacement.pdf")
@@ -79,6 +87,7 @@ def create_documents_router(services: Services) -> APIRouter:
         data = await asyncio.to_thread(services.equivalency.replacement_pdf, number, chosen)
         if data is None:
             return refused(404, "not-found", "no replacement letter for this application's SK in force (EQV-7)")
+        saw_document(services, actor, SeenView.SK_PDF, [application_uuid(number)], request)  # PDP-R
         return pdf(data, f"pengganti-sk-{number}")
 
     return router

@@ -7,10 +7,12 @@ staff; the LSP, its assigned asesors and the candidate), and to no one else, who
 from __future__ import annotations
 
 import asyncio
+from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from api.document_reads import saw_document
 from api.problems import problem, violation
 from api.public_lookup.address import ClientAddress
 from api.public_lookup.rate_limit import RateLimited
@@ -18,7 +20,7 @@ from api.services import Services
 from api.unavailable import MESSAGE, RETRY_AFTER, TEMPORARY, noted
 from api.uploads import UploadSlots, busy, received
 from application.audit.personal_data_access import Subject, report_for
-from application.audit.reads import SeenView, staff_reads
+from application.audit.reads import SeenView, listed, staff_reads
 from application.authorization import (
     DPI_READERS,
     EQUIVALENCY_READERS,
@@ -31,6 +33,9 @@ from domain.audit import Actor, Role
 from domain.errors import Failure, NotAuthorized, RuleViolation
 from domain.files import SHA256, QuotaExceeded
 from domain.registry.codes import student_key
+from projections.assessment.rows import candidate_record_id
+from projections.eligibility.register import student_record_id
+from projections.equivalency.rows import application_uuid
 from projections.numbering.view import NumberingView
 from projections.submission.view import SubmissionView
 
@@ -129,6 +134,9 @@ def create_files_router(services: Services) -> APIRouter:
         stored, data = await asyncio.to_thread(lambda: (files.stat(sha256), files.read(sha256)))
         if stored is None or data is None:
             return refused(404, "not-found", "no such file")
+        if listed(actor):  # PDP-R: whose uploaded file a staff member downloaded
+            owners = await asyncio.to_thread(_file_owners, services, holders, assessed, applied)
+            saw_document(services, actor, SeenView.FILE, owners, request)
         return Response(
             data,
             media_type=stored.media_type,
@@ -153,6 +161,7 @@ def create_files_router(services: Services) -> APIRouter:
         data = await asyncio.to_thread(services.equivalency.sk_pdf, number)
         if data is None:
             return refused(404, "not-found", "no SK of equivalency for this application yet")
+        saw_document(services, actor, SeenView.SK_PDF, [application_uuid(number)], request)  # PDP-R
         return Response(
             data,
             media_type="application/pdf",
@@ -235,6 +244,7 @@ def create_files_router(services: Services) -> APIRouter:
         data = await asyncio.to_thread(services.submission.dpi_pdf, code, number)
         if data is None:
             return refused(404, "not-found", "no DPI for this student yet")
+        saw_document(services, actor, SeenView.DPI_PDF, [student_record_id(code, number)], request)  # PDP-R
         return Response(
             data,
             media_type="application/pdf",
@@ -245,3 +255,18 @@ def create_files_router(services: Services) -> APIRouter:
         )
 
     return router
+
+
+def _file_owners(
+    services: Services,
+    students: list[tuple[str, str]],
+    assessed: list[tuple[str, str, str]],
+    accounts: list[str],
+) -> list[UUID]:
+    """The people an uploaded file belongs to, by the record ids their data reports are keyed by: a student's
+    registry record, a candidate's, each application of an applicant's account."""
+    owners = [student_record_id(university, nim) for university, nim in students]
+    owners += [candidate_record_id(lsp, candidate) for _, lsp, candidate in assessed]
+    for account in accounts:
+        owners += [application_uuid(row.registration_number) for row in services.equivalency.view.of_account(account)]
+    return owners

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -26,6 +24,7 @@ from api.graphql.transport import Endpoint, Posts, Router
 from api.health import health_report
 from api.pages.router import create_pages_router
 from api.problems import problem
+from api.request_ids import request_id
 from api.sdl import mount
 from api.services import Services
 from api.sharing.router import create_sharing_router
@@ -57,16 +56,6 @@ signed PDF chains to (trust it in a PDF validator)</li>
 </ul>
 </body></html>
 """
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-
-
-def request_id(header: str | None) -> str:
-    """Every event names its request; a caller's own id is kept (prefixed) when it is a sane token."""
-    if header and _REQUEST_ID.match(header):
-        return f"client:{header}"
-    return f"http:{uuid.uuid4()}"
-
-
 CHECKPOINT_PAGE = 500  # per request; ?after=<last position> for the next page
 
 

@@ -33,6 +33,12 @@ class SeenView(StrEnum):
     APPLICATION = "application"  # an equivalency application (EQV), alone, in the queue or its decision's basis
     ASSESSMENT = "assessment"  # a candidate's competency assessment (ASM-6), alone or in the LSP's pipeline
     PERSONAL_DATA_REPORT = "personal_data_report"  # the whole UU PDP report
+    # Documents downloaded (a PDF or an uploaded file holds the same data as the view it comes from)
+    DPI_PDF = "dpi_pdf"  # the signed DPI
+    CERTIFICATE_PDF = "certificate_pdf"  # the signed LSP competency certificate (ASM-7)
+    BK_LETTER_PDF = "bk_letter_pdf"  # the letter of not yet competent (ASM-6 step 5)
+    SK_PDF = "sk_pdf"  # the signed SK of equivalency, or its replacement letter (EQV-4, EQV-7)
+    FILE = "file"  # a file the person uploaded (evidence, a supporting document)
 
 
 @dataclass(frozen=True)

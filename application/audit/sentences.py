@@ -553,6 +553,11 @@ SEEN = {
     "assessment": ("data asesmen kompetensi Anda", "your competency assessment"),
     "application": ("permohonan penyetaraan ijazah Anda", "your diploma equivalency application"),
     "personal_data_report": ("laporan data pribadi Anda", "your personal data report"),
+    "dpi_pdf": ("mengunduh DPI Anda", "downloaded your DPI"),
+    "certificate_pdf": ("mengunduh sertifikat kompetensi Anda", "downloaded your competency certificate"),
+    "bk_letter_pdf": ("mengunduh surat keterangan belum kompeten Anda", "downloaded your letter of not yet competent"),
+    "sk_pdf": ("mengunduh SK penyetaraan ijazah Anda", "downloaded your SK of diploma equivalency"),
+    "file": ("mengunduh berkas yang Anda unggah", "downloaded a file you uploaded"),
 }
 
 
@@ -562,4 +567,6 @@ def seen(view: str, by: Words, of_institution: bool, at: datetime) -> Words:
     what_id, what_en = SEEN.get(view, (f"data Anda ({view})", f"your data ({view})"))
     on = written(at, with_time=True)
     staff_id, staff_en = (f"Staf {by.id}", f"Staff of {by.en}") if of_institution else (by.id, by.en)
+    if what_id.startswith("mengunduh "):  # a download names its own verb
+        return Words(f"{staff_id} {what_id} pada {on.id}", f"{staff_en} {what_en} on {on.en}")
     return Words(f"{staff_id} melihat {what_id} pada {on.id}", f"{staff_en} viewed {what_en} on {on.en}")

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -172,3 +174,35 @@ def test_PDP_R_reads_still_waiting_are_written_when_the_trail_closes_and_kept_ap
 
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def test_PDP_R_staff_downloading_a_persons_documents_are_in_their_report_and_the_persons_own_are_not(
+    client: Client, world: World, clock: Any
+) -> None:
+    """An LSP's staff member downloads a candidate's certificate; the directorate downloads an applicant's SK: each is
+    named in that person's report ("... mengunduh ..."); the person downloading their own is not."""
+    clock.now = datetime(2026, 3, 2, 3, 0, tzinfo=UTC)
+    Office(world).setup().certified(blangko="0012345", registration="62090 2512 3 0000001 2024")
+    directorate = Directorate(world)
+    number = directorate.complete(directorate.register()).registration_number
+    directorate.equalise(number)
+    world.project()
+    staff = mint(SECRET, subject="sertifikasi@lsp", role=Role.KABAG_SERTIFIKASI, institution=LSP)
+    asesi = mint(SECRET, subject=CANDIDATE, role=Role.ASESI, institution=LSP)
+    team = mint(SECRET, subject="tim-a", role=Role.EQUIVALENCY_TEAM, institution=None)
+    applicant = mint(SECRET, subject="akun-rina", role=Role.APPLICANT, institution=None)
+    certificate = f"/sertifikat/{quote('62090 2512 3 0000001 2024')}/certificate.pdf"
+    for path, token in ((certificate, staff), (certificate, asesi), (f"/equivalency/{number}/sk.pdf", team)):
+        got = client.http.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert got.status_code == 200 and got.headers["content-type"] == "application/pdf", (path, got.text[:200])
+    client.http.get(f"/equivalency/{number}/sk.pdf", headers={"Authorization": f"Bearer {applicant}"})
+
+    body = client.gql(CANDIDATE_REPORT, asesi, lsp=LSP, n=CANDIDATE)["data"]["personalDataReport"]
+    [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
+    assert read["what"] == f"read {SeenView.CERTIFICATE_PDF}"
+    assert read["text"]["id"].startswith(f"Staf {LSP} (Kabag Sertifikasi sertifikasi@lsp) mengunduh sertifikat")
+    assert "downloaded your competency certificate on" in read["text"]["en"]
+    body = client.gql(APPLICANT_REPORT, applicant, account="akun-rina")["data"]["personalDataReport"]
+    [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
+    assert read["what"] == f"read {SeenView.SK_PDF}" and read["by"] == "equivalency_team:tim-a"
+    assert "downloaded your SK of diploma equivalency" in read["text"]["en"]
