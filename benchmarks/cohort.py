@@ -52,6 +52,7 @@ def eligible_cohort(app: Diplomas, count: int, code: str = UNIVERSITY) -> list[s
     students = []
     all_nims = nims(count)
     sealer = app.sealer
+    by = operator(code)  # the university's own operator reports its students
     for n, nim in enumerate(all_nims):
         if n % BATCH == 0 and hasattr(app.sealer, "prepared"):  # the batch's keys in two statements
             batch = all_nims[n : n + BATCH]
@@ -64,11 +65,11 @@ def eligible_cohort(app: Diplomas, count: int, code: str = UNIVERSITY) -> list[s
             personal=PersonalData(full_name=f"Mahasiswa {n}", nik=f"3171{n:012d}"),
             today=today,
             sealer=sealer,
-            cause=OPERATOR,
+            cause=by,
         )
         for i, period in enumerate(periods, start=1):
             report = SemesterReport(period, SemesterStatus.ACTIVE, 20, Decimal("3.50"), Decimal("3.50"), 20 * i)
-            student.report_semester(report, today, OPERATOR)
+            student.report_semester(report, today, by)
         students.append(student)
         if len(students) == BATCH:
             app.save(*students)

@@ -7,7 +7,8 @@ Two stored formats (issue 35), told apart by their first bytes, so the log holds
   what its class declares is still written in it.
 - the typed (``{"_v":2,"timestamp":"2026-...``): orjson's native types, read back by the event class's type
   hints (``infra.typed_state``); a field whose hint says too little (``Any``, a union of two value types) holds
-  its value in the first format's tagged form. :class:`EventMapper` writes it, handing the event class over.
+  its value in the first format's tagged form and is named in ``_t`` (so a class whose hints change later
+  still reads what was stored). :class:`EventMapper` writes it, handing the event class over.
 """
 
 from __future__ import annotations
@@ -57,14 +58,18 @@ class OrjsonTranscoder(Transcoder):
         """The typed format, or the first when a value is not exactly what its field declares."""
         plan = typed_state.plan(event_class)
         stored: dict[str, Any] = {"_v": 2}
+        tagged = []
         for name, value in state.items():
             codec = plan.typed.get(name)
             if codec is None:
                 stored[name] = _to_json(value)  # tagged: the hint says too little
+                tagged.append(name)
             elif codec.check(value):
                 stored[name] = value
             else:
                 return self.encode(state)
+        if tagged:  # the state says how each field was stored, so a class whose hints change later still reads it
+            stored["_t"] = tagged
         return orjson.dumps(stored, default=_decimal)
 
     def decode_event(self, event_class: type, data: bytes) -> dict[str, Any]:
@@ -72,12 +77,19 @@ class OrjsonTranscoder(Transcoder):
             return self.decode(data)
         state: dict[str, Any] = orjson.loads(data)
         del state["_v"]
+        tagged = set(state.pop("_t", ()))
         plan = typed_state.plan(event_class)
-        for name in state.keys() - plan.typed.keys():
+        for name in tagged:  # stored tagged, whatever the class declares now (a field made typed later included)
             state[name] = _from_json(state[name])
+        # Stored typed, but the class now declares a type the typed format cannot read: loading it as raw JSON would
+        # hand the aggregate a dict where it expects a value, so it is refused loudly (give the class an upcaster).
+        # A field the class no longer declares at all stays as stored, for its upcaster to drop.
+        unreadable = (state.keys() - tagged - plan.typed.keys()) & plan.declared
+        if unreadable:
+            raise TypeError(f"{event_class.__qualname__}: {sorted(unreadable)} stored typed, no longer typed")
         for name, convert in plan.converted:
             value = state.get(name)
-            if value is not None:
+            if value is not None and name not in tagged:
                 state[name] = convert(value)
         return state
 

@@ -43,14 +43,14 @@ class Plan:
 
     typed: dict[str, Codec]
     converted: tuple[tuple[str, Callable[[Any], Any]], ...]  # the typed fields whose JSON value needs rebuilding
+    declared: frozenset[str] = frozenset()  # every field the class declares (typed or not)
 
 
 @functools.cache
 def plan(event_class: type) -> Plan:
-    try:
-        hints = typing.get_type_hints(event_class)
-    except Exception:  # a hint that does not resolve (a name imported only for type checking): every field tagged
-        hints = {}
+    # A hint that does not resolve (a name imported only for type checking) is a bug to fix, not a reason to store
+    # every field tagged: it raises.
+    hints = typing.get_type_hints(event_class)
     typed = {}
     for name, hint in hints.items():
         if name in _SKIPPED or typing.get_origin(hint) is typing.ClassVar:
@@ -59,7 +59,7 @@ def plan(event_class: type) -> Plan:
         if codec is not None:
             typed[name] = codec
     converted = tuple((n, c.decode) for n, c in typed.items() if c.decode is not None)
-    return Plan(typed, converted)
+    return Plan(typed, converted, frozenset(hints))
 
 
 def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
@@ -146,7 +146,7 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     if cls in seen or not cls.__module__.startswith(_ALLOWED_MODULES):
         return None
     fields = dataclasses.fields(cls)
-    if any(not f.init for f in fields):
+    if any(not f.init or f.name.startswith("_") for f in fields):  # orjson writes no "_" attribute: it would be lost
         return None
     try:
         hints = typing.get_type_hints(cls)
@@ -159,12 +159,15 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     converted = [(name, c.decode) for name, c in codecs.items() if c and c.decode is not None]
 
     def check(v: Any) -> bool:
-        return type(v) is cls and all(c(getattr(v, name)) for name, c in checks)
+        # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
+        exact = not hasattr(v, "__dict__") or v.__dict__.keys() == names_set
+        return type(v) is cls and exact and all(c(getattr(v, name)) for name, c in checks)
 
     # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
     # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
     plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
     names = tuple(codecs)  # in the order orjson writes them
+    names_set = frozenset(names)
 
     def decode(v: dict[str, Any]) -> Any:
         for name, convert in converted:

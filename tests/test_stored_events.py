@@ -13,10 +13,13 @@ import inspect
 import json
 import pkgutil
 import typing
+from dataclasses import dataclass
+from typing import Any
 
 import orjson
+import pytest
 from eventsourcing.domain import Aggregate, DomainEvent
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import MapperDeserialisationError, StoredEvent
 from eventsourcing.utils import get_topic, resolve_topic
 
 import domain
@@ -28,7 +31,7 @@ from domain.registry.pddikti_import import PddiktiImport
 from domain.registry.student import Student
 from infra import typed_state
 from infra.bootstrap import Container
-from infra.transcoder import TYPED, EventMapper, OrjsonTranscoder
+from infra.transcoder import TYPED, EventMapper, OrjsonTranscoder, _to_json
 from tests.fixtures import event_log
 
 
@@ -192,3 +195,52 @@ def test_every_event_class_is_stored_typed_with_at_most_a_field_or_two_tagged() 
         tagged = set(typing.get_type_hints(cls)) - set(plan.typed) - {"originator_id", "originator_version"}
         tagged -= {n for n, h in typing.get_type_hints(cls).items() if typing.get_origin(h) is typing.ClassVar}
         assert "timestamp" in plan.typed and len(tagged) <= 2, (cls.__qualname__, tagged)
+
+
+def _typed_university_registered() -> tuple[EventMapper, StoredEvent, dict[str, Any]]:
+    mapper = EventMapper(OrjsonTranscoder())
+    stored = next(e for e in event_log.stored_events() if e.topic.endswith("University.Registered"))
+    typed = mapper.to_stored_event(mapper.to_domain_event(stored))
+    return mapper, typed, orjson.loads(typed.state)
+
+
+def test_a_field_stored_tagged_still_loads_once_its_class_declares_a_type_the_typed_format_reads() -> None:
+    """The typed state names its tagged fields (``_t``): they are read as tagged whatever the class says today."""
+    mapper, typed, state = _typed_university_registered()
+    event = mapper.to_domain_event(typed)
+    state["timestamp"] = _to_json(event.timestamp)  # as a field typed too loosely stored it
+    state["_t"] = ["timestamp"]
+    earlier = StoredEvent(typed.originator_id, typed.originator_version, typed.topic, orjson.dumps(state))
+    assert vars(mapper.to_domain_event(earlier)) == vars(event)
+
+
+def test_a_field_stored_typed_that_its_class_no_longer_types_is_refused_rather_than_loaded_as_raw_json(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapper, typed, _ = _typed_university_registered()
+    real = typed_state.plan(type(mapper.to_domain_event(typed)))
+    loose = typed_state.Plan(
+        {k: v for k, v in real.typed.items() if k != "timestamp"},
+        tuple((k, f) for k, f in real.converted if k != "timestamp"),
+        real.declared,
+    )
+    monkeypatch.setattr(typed_state, "plan", lambda cls: loose)
+    with pytest.raises(MapperDeserialisationError, match="timestamp"):
+        mapper.to_domain_event(typed)
+
+
+def test_a_field_its_class_no_longer_declares_stays_as_stored_for_its_upcaster() -> None:
+    mapper, typed, state = _typed_university_registered()
+    state["dropped_since"] = "2024-01-01"
+    older = StoredEvent(typed.originator_id, typed.originator_version, typed.topic, orjson.dumps(state))
+    assert vars(mapper.to_domain_event(older))["dropped_since"] == "2024-01-01"
+
+
+def test_a_value_class_with_a_field_orjson_would_not_write_is_not_stored_typed() -> None:
+    @dataclass(frozen=True)
+    class Hidden:
+        shown: str
+        _kept: int = 0
+
+    Hidden.__module__ = "domain.registry.hidden"  # as if it were one of ours
+    assert typed_state._codec(Hidden, frozenset()) is None

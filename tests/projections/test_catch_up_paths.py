@@ -10,7 +10,6 @@ import orjson
 import pytest
 
 from benchmarks import cohort
-from domain.audit import Actor, Cause, Role
 from domain.personal import PersonalData
 from domain.registry.student import Student
 from infra import multirow
@@ -24,9 +23,8 @@ def test_the_batched_path_and_the_plain_path_rebuild_every_read_model_to_the_sam
     container: Container, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     event_log.load_into(container)  # every event class of v1: corrections, withdrawals, an erasure, annulments
-    monkeypatch.setattr(cohort, "UNIVERSITY", "009009")  # beside the fixture's university
-    monkeypatch.setattr(cohort, "OPERATOR", Cause(Actor("operator@bench", Role.UNIVERSITY_OPERATOR, "009009"), "t"))
-    cohort.eligible_cohort(container.services.diploma.commands, 120)  # long runs of the same statements
+    # beside the fixture's university; long runs of the same statements
+    cohort.eligible_cohort(container.services.diploma.commands, 120, "009009")
     worker = container.worker
     worker.catch_up()
 

@@ -5,13 +5,18 @@ acknowledgement had come, rather than rerun and refuse itself ("already reserved
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
 from eventsourcing.persistence import OperationalError, StoredEvent
 
+from application.registry.pddikti_import import import_file
 from domain.diploma.diploma import Diploma
+from infra.bulk_events import CopiedEvents
 from infra.eventstore import InDoubtRecorder
+from tests.application.test_bulk_import import cohort
+from tests.application.test_pddikti_import import SYNC, rows_of
 from tests.world import World
 
 pytestmark = pytest.mark.postgres
@@ -68,3 +73,29 @@ def test_a_clash_with_someone_elses_rows_after_a_broken_attempt_is_still_a_confl
     altered = StoredEvent(first.originator_id, first.originator_version, first.topic, b"other" + first.state)
     assert recorder.landed([altered]) is None
     assert recorder.landed(stored) is not None
+
+
+def test_an_import_chunk_whose_copy_acknowledgement_was_lost_counts_its_lines_applied_once(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bulk path (COPY, issue 35) knows its own in-doubt commit too: the chunk is not redone line by line into
+    'unchanged' lines, and its events are in the log once."""
+    bulk = world.app.bulk_events
+    assert isinstance(bulk, CopiedEvents)
+    path = cohort(tmp_path)
+    lines = len(rows_of(path))
+    real, lost = CopiedEvents._copy, []
+
+    def committed_then_broken(self: CopiedEvents, events: Sequence[StoredEvent]) -> int:
+        position = real(self, events)
+        if not lost:
+            lost.append(len(events))
+            raise OperationalError("server closed the connection unexpectedly")
+        return position
+
+    monkeypatch.setattr(CopiedEvents, "_copy", committed_then_broken)
+    result = import_file(world.app, path, actor=SYNC)
+
+    assert lost and result.errors == [] and result.applied == lines and result.unchanged == 0
+    versions = [(e.originator_id, e.originator_version) for e in world.events()]
+    assert len(versions) == len(set(versions))
