@@ -212,7 +212,8 @@ def parse_line(text: str) -> Command:
 
 def _json(text: str) -> Any:
     """``json.loads``, a quarter of its cost (issue 35): orjson reads what json reads alike, and refuses more (NaN,
-    integers beyond 64 bits, lone surrogates), so a line it refuses is read by json, which words the refusal."""
+    lone surrogates; an integer beyond 64 bits it reads as a float, which ``Fields.integer`` refuses as json's would
+    be), so a line it refuses is read by json, which words the refusal."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
