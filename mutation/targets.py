@@ -61,6 +61,7 @@ CONTEXT_TESTS = {
         "tests/submission/test_submission_rules.py",
     ),
     "domain/calendar.py": (
+        "tests/domain/test_calendar.py",
         "tests/submission/test_working_days.py",
         "tests/assessment/test_working_hours.py",
         "tests/equivalency/test_application_domain.py",
