@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 JAKARTA = ZoneInfo("Asia/Jakarta")  # every rule's "day" and "hour" is in Jakarta (WIB)
 # Office hours (decided): 08:00 to 16:00 WIB, eight working hours a working day, as government offices keep them.
 OPENS, CLOSES = time(8), time(16)
-HOURS_A_DAY = 8
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,10 @@ def _imported(name: str, file: Path, known: dict[str, Path]) -> set[str]:
                 base = ".".join([*anchor, *([base] if base else [])])
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # `from package import module`
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.partition(":")[0] in known:
+            # A module named in a string is imported by name (domain.moved's topics, which infra.topics imports
+            # when the transcoder loads): left loaded, it would judge the mutant against the unmutated module.
+            found.add(node.value.partition(":")[0])
     # Importing a.b.c runs a and a.b first.
     return {".".join(m.split(".")[: i + 1]) for m in found for i in range(m.count(".") + 1)} & known.keys()
 

@@ -81,6 +81,15 @@ def test_the_modules_importing_a_target_are_found_through_other_modules() -> Non
     assert independent(ROOT, "domain/diploma/rulesets/pisn-2021.json") == []  # data: read by code, not imported
 
 
+def test_a_module_named_in_a_string_is_imported_by_the_module_naming_it() -> None:
+    """domain.moved names the registry's modules as topics, and infra.topics imports them by those names when the
+    transcoder loads: kept loaded in the warm worker, they judged every registry mutant against the original."""
+    found = importers(ROOT, "domain/registry/accreditation.py")
+    assert {"domain.moved", "infra.topics", "infra.transcoder"} <= found
+    assert "domain.registry.student" not in independent(ROOT, "domain/registry/student.py")
+    assert "infra.transcoder" not in independent(ROOT, "domain/registry/student.py")
+
+
 def test_every_module_of_a_deciding_context_is_a_target() -> None:
     assert {
         "domain/equivalency/application.py",

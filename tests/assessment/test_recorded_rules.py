@@ -156,3 +156,18 @@ def test_ASM_6_overdue_after_the_due_moment_while_in_the_SOP_only(office: Office
     appeal(office, appealed_id)
     pending = office.app.load(Assessment, appealed_id, "assessment", "")
     assert pending.due is not None and not pending.overdue_at(pending.due.at + timedelta(days=365))
+
+
+def test_ASM_8_an_upheld_appeal_or_one_dismissed_after_the_letter_records_no_new_due(office: Office) -> None:
+    upheld = office.decided(Result.BK)
+    appeal(office, upheld)
+    office.app.decide_appeal(lsp_code=LSP, assessment_id=upheld, upheld=True, remark="Diterima", cause=KETUA)
+    lettered = office.decided(Result.BK)
+    office.step(lettered, Step.ISSUE_BK_LETTER, KABAG_ADMINISTRASI, "SKBK/2024/007")
+    appeal(office, lettered)
+    office.app.decide_appeal(lsp_code=LSP, assessment_id=lettered, upheld=False, remark="Ditolak", cause=KETUA)
+    for assessment_id in (upheld, lettered):
+        (decided,) = [
+            e for e in office.app.repository.event_store.get(assessment_id) if type(e).__name__ == "AppealDecided"
+        ]
+        assert decided.due is None

@@ -104,6 +104,8 @@ def test_asm_6_archive_and_hand_over_each_within_ten_office_minutes_on_either_si
     ]
     assert (handed.overdue, handed.rule_ids, handed.receipt.receiver) == (True, ("ASM-6",), Receiver.HOLDER)
     assert handed.receipt.representative is None and handed.at == wib(DAY, 10, 20) + timedelta(seconds=1)
+    finished = office.app.load(Assessment, certified, "a", "")  # still CERTIFIED, with nothing left due (ASM-6)
+    assert finished.due is None and not finished.overdue_at(wib(DAY, 10, 20) + timedelta(days=365))
 
 
 def test_asm_6_ten_minutes_are_office_minutes(office: Office) -> None:

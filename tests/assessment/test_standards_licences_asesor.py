@@ -118,7 +118,9 @@ def test_asm_1_a_skema_is_a_versioned_set_of_distinct_units() -> None:
     assert skema.revise([unit()], CAUSE) is False  # nothing new
     assert skema.revise([unit(), unit("J.620100.005.02")], CAUSE) is True
     assert skema.current_version == 2 and len(skema.units_of(1)) == 1 and len(skema.units_of(2)) == 2
-    assert skema.pending_events[-1].skema_version == 2  # type: ignore[attr-defined]
+    revised = skema.pending_events[-1]
+    assert isinstance(revised, Skema.Revised)  # ASM-1: what a revision records
+    assert (revised.code, revised.skema_version, revised.units) == ("SKM/JWD/2024", 2, skema.units_of(2))
     assert skema.revise([unit()], CAUSE) is True  # back to version 1's units: still a new version
     assert skema.current_version == 3 and skema.pending_events[-1].skema_version == 3  # type: ignore[attr-defined]
     for missing in (0, 4):

@@ -44,3 +44,17 @@ def test_PIN_0_a_university_code_other_than_6_ascii_digits_is_refused(code: str)
 def test_PIN_0_and_PIN_1_well_formed_codes_are_accepted() -> None:
     assert ProdiCode.parse("55201").value == "55201"
     assert UniversityCode.parse("001002").value == "001002"
+
+
+@pytest.mark.parametrize("given", [None, 1002, b"001002"])
+def test_PIN_0_a_code_that_is_no_text_is_refused_naming_its_field(given: object) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        UniversityCode.parse(given, field="kodePT")
+    assert [(f.rule_id, f.field) for f in refused.value.failures] == [("PIN-0", "kodePT")]
+
+
+def test_PIN_0_a_code_with_an_invisible_character_says_which_and_where() -> None:
+    with pytest.raises(RuleViolation) as refused:
+        ProdiCode.parse("552\u200b01")
+    assert [(f.rule_id, f.field) for f in refused.value.failures] == [("PIN-1", "prodiCode")]
+    assert "U+200B (ZERO WIDTH SPACE) at character 4" in refused.value.failures[0].message

@@ -6,6 +6,7 @@ Fast, so the mutation tool (``./run mutation --only domain/submission``) judges 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -321,3 +322,120 @@ def test_sub_8_a_finished_dpi_is_final() -> None:
     assert broken(lambda: submitted(on_dpi)) == final
     assert broken(lambda: on_dpi.set_deadline(DAY, CAUSE)) == final
     assert broken(lambda: on_dpi.finish(on=DAY, graduation_decree="SK/1", cause=CAUSE)) == final
+
+
+def test_sub_3_a_certification_is_issued_from_1_january_1950() -> None:
+    def issued(day: date) -> Validity:
+        return Validity.parse(issued_on=day, valid_thru=None, no_expiry=True, today=DAY)
+
+    assert issued(date(1950, 1, 1)).issued_on == date(1950, 1, 1)
+    assert broken(lambda: issued(date(1949, 12, 31))) == [("SUB-3", "issuedOn")]
+
+
+def test_sub_4_a_valid_thru_date_is_at_most_30_years_after_today() -> None:
+    def until(day: date) -> Validity:
+        return Validity.parse(issued_on=DAY, valid_thru=day, no_expiry=False, today=DAY)
+
+    assert until(date(2054, 8, 1)).valid_thru == date(2054, 8, 1)
+    assert broken(lambda: until(date(2054, 8, 2))) == [("SUB-4", "validThru")]
+    leap = date(2024, 2, 29)  # 30 years on there is no 29 February: the 28th is the last day
+    assert Validity.parse(issued_on=leap, valid_thru=date(2054, 2, 28), no_expiry=False, today=leap).valid_thru
+    assert broken(lambda: Validity.parse(issued_on=leap, valid_thru=date(2054, 3, 1), no_expiry=False, today=leap)) == [
+        ("SUB-4", "validThru")
+    ]
+
+
+def test_sub_1_each_catalog_decision_records_its_university_entry_and_proposal() -> None:
+    catalog = Catalog(university_code="001002", cause=CAUSE)
+    proposal = uuid4()
+    added = catalog.add(AWS, CAUSE, proposal_id=proposal)
+    catalog.revise(added, TOEFL, CAUSE)
+    catalog.withdraw(added, CAUSE)
+    _opened, add, revise, withdraw = catalog.collect_events()
+    assert isinstance(add, Catalog.EntryAdded) and isinstance(revise, Catalog.EntryRevised)
+    assert isinstance(withdraw, Catalog.EntryWithdrawn)
+    assert (add.university_code, add.entry_id, add.details, add.proposal_id) == ("001002", added, AWS, proposal)
+    assert (revise.university_code, revise.entry_id, revise.revision, revise.details) == ("001002", added, 2, TOEFL)
+    assert (withdraw.university_code, withdraw.entry_id) == ("001002", added)
+
+
+def test_sub_7_a_thesis_deadline_is_from_2000_to_10_years_after_today() -> None:
+    Dpi.check_deadline_day(date(2000, 1, 1), DAY)
+    Dpi.check_deadline_day(date(2034, 8, 1), DAY)
+    for wrong in (date(1999, 12, 31), date(2034, 8, 2)):
+        assert broken(lambda d=wrong: Dpi.check_deadline_day(d, DAY)) == [("SUB-7", "deadline")]  # type: ignore[misc]
+
+
+def test_sub_7_and_sub_8_each_dpi_decision_records_its_university_and_nim() -> None:
+    on_dpi = dpi()
+    on_dpi.set_deadline(DAY, CAUSE)
+    submitted(on_dpi).approve(dpi=on_dpi, on=DAY, cause=CAUSE)
+    on_dpi.finish(on=DAY, graduation_decree="SK/YUD/1", cause=CAUSE)
+    _opened, deadline, listed, finished = on_dpi.collect_events()
+    assert isinstance(deadline, Dpi.ThesisDeadlineSet) and isinstance(finished, Dpi.Finished)
+    assert isinstance(listed, Dpi.CertificationListed)
+    assert (deadline.university_code, deadline.nim, deadline.deadline) == ("001002", "1", DAY)
+    assert (listed.university_code, listed.nim, listed.listing) == ("001002", "1", *on_dpi.listings.values())
+    assert (finished.university_code, finished.nim, finished.on, finished.listings) == ("001002", "1", DAY, 1)
+    assert (finished.graduation_decree, finished.rule_ids) == ("SK/YUD/1", ("SUB-8",))
+
+
+def test_sub_1_duplicate_the_same_name_from_another_issuer_is_another_certification() -> None:
+    assert TOEFL.same_certification(EntryDetails(**{**vars(TOEFL), "issuer": "ets"}))
+    assert not TOEFL.same_certification(EntryDetails(**{**vars(TOEFL), "issuer": "British Council"}))
+
+
+def test_sub_2_each_proposal_decision_records_its_university_nim_and_entry() -> None:
+    catalog = Catalog(university_code="001002", cause=CAUSE)
+    made = [
+        CatalogProposal(
+            university_code="001002",
+            nim="2020001",
+            details=AWS,
+            proposed_on=DAY,
+            closed_from=DAY,
+            rule_ids=("SUB-2",),
+            cause=CAUSE,
+        )
+        for _ in range(2)
+    ]
+    entry_id = made[0].accept(catalog, TOEFL, CAUSE)
+    made[1].reject("not a certification", CAUSE)
+    accepted, rejected = made[0].collect_events()[-1], made[1].collect_events()[-1]
+    assert isinstance(accepted, CatalogProposal.Accepted) and isinstance(rejected, CatalogProposal.Rejected)
+    assert (accepted.university_code, accepted.nim, accepted.entry_id, accepted.details) == (
+        "001002",
+        "2020001",
+        entry_id,
+        TOEFL,
+    )
+    assert (rejected.university_code, rejected.nim) == ("001002", "2020001")
+
+
+def test_sub_8_each_submission_decision_records_its_university_nim_and_day() -> None:
+    on_dpi = Dpi(university_code="001002", nim="2020001", student_id=uuid4(), cause=CAUSE)
+    decided = []
+    for verb in ("approve", "reject"):
+        made = Submission.submit(
+            university_code="001002",
+            nim="2020001",
+            student_id=on_dpi.student_id,
+            claim=claim(),
+            dpi=on_dpi,
+            today=DAY,
+            calendar=NO_HOLIDAYS,
+            cause=CAUSE,
+        )
+        if verb == "approve":
+            made.approve(dpi=on_dpi, on=DAY, cause=CAUSE)
+        else:
+            made.reject(dpi=on_dpi, remark="unreadable", on=DAY, cause=CAUSE)
+            corrected = replace(made.claim, evidence=UrlEvidence("https://example.com/new"))
+            made.reupload(claim=corrected, dpi=on_dpi, today=DAY, calendar=NO_HOLIDAYS, cause=CAUSE)
+        decided.append(made.collect_events())
+    (submitted_, approved), (_, rejected, reuploaded) = decided
+    assert isinstance(approved, Submission.Approved) and isinstance(rejected, Submission.Rejected)
+    assert isinstance(submitted_, Submission.Submitted) and isinstance(reuploaded, Submission.Reuploaded)
+    for event in (submitted_, approved, rejected, reuploaded):
+        assert (event.university_code, event.nim) == ("001002", "2020001")  # type: ignore[attr-defined]
+    assert (approved.on, rejected.on) == (DAY, DAY)
