@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from asn1crypto import cms
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
@@ -195,6 +196,15 @@ def test_PIN_7_the_page_check_accepts_each_character_as_itself_or_as_a_question_
 # Any change fails
 
 
+def _signature_value(pdf: bytes, gap_start: int, gap_end: int) -> int:
+    """The middle of the signer's signature in the /Contents hex: not a fixed offset, which may fall in a copy of the
+    root certificate (the CMS's certificates are a DER SET, sorted by their bytes), which no verifier relies on."""
+    contents = pdf[gap_start + 1 : gap_end - 1]
+    signed = cms.ContentInfo.load(bytes.fromhex(contents.decode()), strict=False)["content"]
+    signature = signed["signer_infos"][0]["signature"].native.hex().encode()
+    return gap_start + 1 + contents.lower().index(signature) + len(signature) // 2
+
+
 def _positions(pdf: bytes) -> dict[str, int]:
     start = pdf.index(b"/ByteRange [") + len(b"/ByteRange [")
     gap_start = int(pdf[start:].split()[1])
@@ -207,7 +217,7 @@ def _positions(pdf: bytes) -> dict[str, int]:
         "statement in the metadata": pdf.index(b"/SIVILStatement (") + 40,
         "title in the metadata": pdf.index(b"/Title (") + 10,
         "embedded statement file": embedded,
-        "signature value": gap_start + 200,
+        "signature value": _signature_value(pdf, gap_start, gap_end),
         "signature padding": gap_end - 3,
         "byte range": start + 1,
         "cross-reference table": pdf.rindex(b"startxref") - 20,
