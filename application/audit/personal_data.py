@@ -211,7 +211,8 @@ class PersonalDataReports:
         trail += self._shares(Holder(HolderKind.APPLICANT, "", account_id), records)
         for application in found:  # PDP-R: an account's reads are its applications'
             trail += self._seen(application.id)
-        return self._report(f"applicant {account_id}", personal, records, trail)
+        # A read of this report is kept under the account's first application, so the account's next report lists it
+        return self._report(f"applicant {account_id}", personal, records, trail, person_id=found[0].id)
 
     def _shares(self, holder: Holder, records: dict[str, Any]) -> list[Processing]:
         """The holder's shares (issue 34): their own events, and each use of each share (SHR-8), in words."""

@@ -206,3 +206,17 @@ def test_PDP_R_staff_downloading_a_persons_documents_are_in_their_report_and_the
     [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
     assert read["what"] == f"read {SeenView.SK_PDF}" and read["by"] == "equivalency_team:tim-a"
     assert "downloaded your SK of diploma equivalency" in read["text"]["en"]
+
+
+def test_PDP_R_the_directorate_reading_an_applicants_report_is_in_the_applicants_next_report(
+    client: Client, world: World
+) -> None:
+    Directorate(world).register()
+    world.project()
+    team = mint(SECRET, subject="tim-a", role=Role.EQUIVALENCY_TEAM, institution=None)
+    own = mint(SECRET, subject="akun-rina", role=Role.APPLICANT, institution=None)
+    first = client.gql(APPLICANT_REPORT, team, account="akun-rina")["data"]["personalDataReport"]
+    assert first["__typename"] == "PersonalDataReportView", first
+    body = client.gql(APPLICANT_REPORT, own, account="akun-rina")["data"]["personalDataReport"]
+    [read] = [e for e in body["report"]["trail"] if e["context"] == "reads"]
+    assert read["what"] == f"read {SeenView.PERSONAL_DATA_REPORT}" and read["by"] == "equivalency_team:tim-a"
