@@ -213,3 +213,14 @@ def test_asm_3_no_conflict_of_interest() -> None:
     assessor.change_employer(None, CAUSE)
     assessor.check_may_assess("SKM/JWD/2024", DAY, Candidate("a", "PT Maju Jaya"))  # no employer: no clash
     asesor(employer=None).check_may_assess("SKM/JWD/2024", DAY, Candidate("a", None))
+
+
+def test_asm_2_name_the_licence_records_the_lsps_name_when_granted_and_amended() -> None:
+    """ASM-2.name: the name given is the one recorded (an amendment without one records none: the name stays)."""
+    granted = licence(lsp_name="LSP Informatika Nusantara")
+    assert granted.collect_events()[-1].lsp_name == "LSP Informatika Nusantara"  # type: ignore[attr-defined]
+    term: dict[str, Any] = {"skema_codes": ["SKM/JWD/2024"], "valid_from": date(2024, 1, 1), "valid_until": DAY}
+    granted.amend(**term, cause=CAUSE, lsp_name="LSP Informatika Indonesia")
+    granted.amend(**term, cause=CAUSE)
+    renamed, unnamed = granted.collect_events()[-2:]
+    assert renamed.lsp_name == "LSP Informatika Indonesia" and unnamed.lsp_name is None  # type: ignore[attr-defined]
