@@ -4,15 +4,12 @@ party who reads the docs. ReDoc, which also needs a CDN, is not served: one page
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
-from api.problems import problem
+from api.offline_pages import assets_router, html, policy
 
 ASSETS = Path(__file__).parent / "static" / "swagger-ui"
 BASE = "/static/swagger-ui/"
@@ -20,7 +17,6 @@ BUNDLE = "swagger-ui-5.35.0/swagger-ui-bundle.js"
 STYLE = "swagger-ui-5.35.0/swagger-ui.css"
 ICON = "swagger-ui-5.35.0/favicon-32x32.png"
 MEDIA_TYPES = {BUNDLE: "text/javascript", STYLE: "text/css", ICON: "image/png"}
-IMMUTABLE = "public, max-age=31536000, immutable"  # a new version is a new path
 OPENAPI = "/openapi.json"
 
 SCRIPT = f"""
@@ -33,12 +29,7 @@ SwaggerUIBundle({{
   validatorUrl: null,
 }});
 """
-POLICY = (
-    "default-src 'none'; "
-    f"script-src 'self' 'sha256-{base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()}'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
+POLICY = policy(SCRIPT)
 PAGE = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -56,23 +47,11 @@ PAGE = f"""<!doctype html>
 """
 
 
-@functools.cache
-def _content(name: str) -> bytes:
-    return (ASSETS / name).read_bytes()
-
-
 def create_api_docs_router() -> APIRouter:
-    router = APIRouter()
+    router = assets_router(BASE, ASSETS, MEDIA_TYPES, "Swagger UI")
 
     @router.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
-        return HTMLResponse(PAGE, headers={"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff"})
-
-    @router.get(BASE + "{name:path}", include_in_schema=False)
-    def asset(name: str) -> Response:
-        if name not in MEDIA_TYPES:  # only the files listed: a path never reaches the file system unchecked
-            return problem(404, "not-found", "no such Swagger UI file")
-        headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
-        return Response(_content(name), media_type=MEDIA_TYPES[name], headers=headers)
+        return html(PAGE, POLICY)
 
     return router

@@ -4,15 +4,12 @@ Nothing on the page reaches beyond this server, so it works offline, and its Con
 
 from __future__ import annotations
 
-import base64
-import functools
-import hashlib
 from pathlib import Path
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
-from api.problems import problem
+from api.offline_pages import assets_router, html, policy
 
 ASSETS = Path(__file__).parent / "static" / "graphiql"
 BASE = "/static/graphiql/"
@@ -21,7 +18,6 @@ REACT_DOM = "react-dom-18.2.0/react-dom.production.min.js"
 GRAPHIQL = "graphiql-3.8.3/graphiql.min.js"
 STYLE = "graphiql-3.8.3/graphiql.min.css"
 MEDIA_TYPES = {REACT: "text/javascript", REACT_DOM: "text/javascript", GRAPHIQL: "text/javascript", STYLE: "text/css"}
-IMMUTABLE = "public, max-age=31536000, immutable"  # a new version is a new path
 
 # The page's own script: GraphiQL on this address, with the headers editor for a bearer token. No subscriptions.
 SCRIPT = """
@@ -37,12 +33,7 @@ ReactDOM.createRoot(document.getElementById("graphiql")).render(
   }),
 );
 """
-POLICY = (
-    "default-src 'none'; "
-    f"script-src 'self' 'sha256-{base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()}'; "
-    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-)
+POLICY = policy(SCRIPT)
 PAGE = f"""<!doctype html>
 <html lang="en">
 <head>
@@ -63,22 +54,8 @@ PAGE = f"""<!doctype html>
 
 
 def page() -> HTMLResponse:
-    return HTMLResponse(PAGE, headers={"Content-Security-Policy": POLICY, "X-Content-Type-Options": "nosniff"})
-
-
-@functools.cache
-def _content(name: str) -> bytes:
-    return (ASSETS / name).read_bytes()
+    return html(PAGE, POLICY)
 
 
 def create_graphiql_assets_router() -> APIRouter:
-    router = APIRouter()
-
-    @router.get(BASE + "{name:path}", include_in_schema=False)
-    def asset(name: str) -> Response:
-        if name not in MEDIA_TYPES:  # only the files listed: a path never reaches the file system unchecked
-            return problem(404, "not-found", "no such GraphiQL file")
-        headers = {"Cache-Control": IMMUTABLE, "X-Content-Type-Options": "nosniff"}
-        return Response(_content(name), media_type=MEDIA_TYPES[name], headers=headers)
-
-    return router
+    return assets_router(BASE, ASSETS, MEDIA_TYPES, "GraphiQL")

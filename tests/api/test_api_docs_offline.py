@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Route, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from api import api_docs
 from api.http import create_app
 from infra.bootstrap import Container
-from tests.api.test_graphiql_offline import server  # noqa: F401  (the fixture: a uvicorn on loopback)
+from tests.api.test_graphiql_offline import loopback_only, server  # noqa: F401  (server: the fixture)
 from tests.api.test_sivil_browser import CHROMIUM, FLAGS
 
 
@@ -27,18 +27,11 @@ def store() -> str:
 def test_the_docs_page_draws_the_routes_with_the_network_cut_off(server: str) -> None:  # noqa: F811
     refused: list[str] = []
 
-    def loopback_only(route: Route) -> None:
-        if route.request.url.startswith(server + "/"):
-            route.continue_()
-        else:
-            refused.append(route.request.url)
-            route.abort()
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             context = browser.new_context()
-            context.route("**/*", loopback_only)
+            context.route("**/*", loopback_only(server, refused))
             page = context.new_page()
             failures: list[str] = []
             page.on("pageerror", lambda error: failures.append(str(error)))

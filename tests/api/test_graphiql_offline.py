@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -48,21 +48,27 @@ def server(container: Container) -> Iterator[str]:
     sock.close()
 
 
-def test_graphiql_runs_a_query_on_each_endpoint_with_the_network_cut_off(server: str) -> None:
-    refused: list[str] = []
+def loopback_only(server: str, refused: list[str]) -> Callable[[Route], None]:
+    """A browser route handler: requests to ``server`` go through; any other is aborted and noted in ``refused``."""
 
-    def loopback_only(route: Route) -> None:
+    def handle(route: Route) -> None:
         if route.request.url.startswith(server + "/"):
             route.continue_()
         else:
             refused.append(route.request.url)
             route.abort()
 
+    return handle
+
+
+def test_graphiql_runs_a_query_on_each_endpoint_with_the_network_cut_off(server: str) -> None:
+    refused: list[str] = []
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             context = browser.new_context()
-            context.route("**/*", loopback_only)
+            context.route("**/*", loopback_only(server, refused))
             for path in PATHS:
                 page = context.new_page()
                 failures: list[str] = []
