@@ -25,6 +25,7 @@ class EventBatches:
         if not isinstance(recorder, PostgresAggregateRecorder | SQLiteAggregateRecorder):
             raise TypeError(f"no batched reads for {type(recorder).__name__}")
         self.recorder: Any = recorder
+        self._select_bytes: bytes | None = None
 
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]:
         """Every stored event of each aggregate, in version order; an aggregate with none is absent."""
@@ -38,12 +39,19 @@ class EventBatches:
     def _select(self, ids: list[UUID]) -> list[StoredEvent]:
         recorder = self.recorder
         if isinstance(recorder, PostgresAggregateRecorder):
-            statement = SQL(
-                "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
-                "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
-            ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
             with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
-                cursor.execute(statement, [ids])
+                if self._select_bytes is None:  # rendered once: a command's read runs it each time (issue 35)
+                    self._select_bytes = (
+                        SQL(
+                            "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
+                            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+                        )
+                        .format(
+                            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name)
+                        )
+                        .as_bytes(conn)
+                    )
+                cursor.execute(self._select_bytes, [ids], prepare=True)
                 rows = cursor.fetchall()
             return [
                 StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in rows

@@ -55,6 +55,14 @@ class _SharedPoolDatastore(PostgresDatastore):
         """Not the datastore's to close (the library closes it on ``Application.close`` and on garbage collection)."""
 
 
+def _as_bytes(statement: object) -> bytes:
+    if isinstance(statement, bytes):
+        return statement
+    if isinstance(statement, str):
+        return statement.encode()
+    raise TypeError(f"a lock statement the library has not used before: {statement!r}")
+
+
 class InDoubtRecorder(PostgresApplicationRecorder):
     """The library's recorder, which also knows its own write after an in-doubt commit.
 
@@ -68,6 +76,11 @@ class InDoubtRecorder(PostgresApplicationRecorder):
 
     attempts = 10  # as the library's own retry of insert_events
     wait = 0.2
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._inserts: dict[int, bytes] = {}  # the statement for so many rows, built once
+        self._head: list[bytes] | None = None
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         in_doubt = False
@@ -87,10 +100,62 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         raise AssertionError("unreachable")
 
     def insert_once(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        """The library's insert without its retry (this class retries)."""
-        body = PostgresApplicationRecorder.insert_events.__wrapped__
-        ids: Sequence[int] | None = body(self, stored_events, **kwargs)
-        return ids
+        """The library's insert without its retry (this class retries), in one round trip: the transaction's BEGIN,
+        its statements and its COMMIT are sent together (the library waits for the insert before it commits)."""
+        if kwargs or self.datastore.enable_db_functions or not stored_events:
+            body = PostgresApplicationRecorder.insert_events.__wrapped__
+            ids: Sequence[int] | None = body(self, stored_events, **kwargs)
+            return ids
+        with self.datastore.get_connection() as conn:
+            failed: BaseException | None = None
+            with conn.pipeline() as pipeline, conn.cursor() as cursor, conn.cursor() as bounds:
+                try:
+                    bounds.execute(b"BEGIN", prepare=True)
+                    self._insert_stored_events(cursor, stored_events)
+                    bounds.execute(b"COMMIT", prepare=True)
+                    pipeline.sync()
+                    rows = cursor.fetchall()
+                except BaseException as e:  # raised after the pipeline is left, as the library does (no warning)
+                    failed = e
+            if failed is not None:
+                conn.rollback()  # the transaction the error left open (autocommit: a no-op when none is)
+                raise failed
+        return [row["notification_id"] for row in rows]
+
+    def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        """The library's (the lock that orders positions, the notification, the rows), with the rows as plain
+        parameters of one multi-row INSERT rather than an array of composite values built in Python, and the
+        statements rendered once (psycopg renders a composed statement on each call)."""
+        conn = curs.connection
+        if self._head is None:
+            notify = sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel_name))
+            head = [*self.lock_table_statements, notify]
+            self._head = [s.as_bytes(conn) if isinstance(s, sql.Composable) else _as_bytes(s) for s in head]
+        for statement in self._head:
+            curs.execute(statement, prepare=True)
+        params: list[Any] = []
+        for e in stored_events:
+            params += (e.originator_id, e.originator_version, e.topic, e.state)
+        curs.execute(self._values_insert(conn, len(stored_events)), params, prepare=True)
+
+    def _values_insert(self, conn: Connection[DictRow], count: int) -> bytes:
+        statement = self._inserts.get(count)
+        if statement is None:
+            row = sql.SQL("(%s, %s, %s, %s)")
+            statement = (
+                sql.SQL(
+                    "INSERT INTO {}.{} (originator_id, originator_version, topic, state) VALUES {}"
+                    " RETURNING notification_id"
+                )
+                .format(
+                    sql.Identifier(self.datastore.schema),
+                    sql.Identifier(self.events_table_name),
+                    sql.SQL(", ").join([row] * count),
+                )
+                .as_bytes(conn)
+            )
+            self._inserts[count] = statement
+        return statement
 
     def landed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The notification ids of ``stored_events`` if every one is stored exactly as sent; else None."""

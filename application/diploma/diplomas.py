@@ -19,6 +19,7 @@ from domain.diploma.diploma import Diploma, not_reserved
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
 from domain.diploma.ruleset import RulesetBook
+from domain.errors import NotFound
 from domain.registry.codes import student_key
 from domain.registry.programme import Programme
 from domain.registry.record import AcademicRecord
@@ -39,22 +40,32 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
     def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
-        # The student's programme names the sequence whose turn this waits for; the first attempt decides on it as
-        # loaded here (it is saved with the decision, so a change meanwhile conflicts and the rerun reloads it).
-        loaded = [self._student(university_code, nim)]
-        # PIN-1: the reservations of one sequence (university, programme, year) take turns in this process; other
-        # sequences' go on meanwhile. The turn only spares reruns: uniqueness is the sequence's version and the claim
-        # (a year turning at midnight, or a programme changed meanwhile, only means a rerun).
-        serial = f"nina-sequences/{university_code}/{loaded[0].prodi_code}/{self.today().year}"
+        student_id, diploma_id = Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)
+
+        def student() -> Student:
+            # Lent (application/lending.py): the student, the diploma and the sequence are written by the decision,
+            # so a stale copy conflicts; the programme is only read, and a stale one can only refuse
+            # (``_academic_record``).
+            self.prefetch(student_id, diploma_id)
+            found = self.lend(Student, student_id)
+            if found is None:
+                raise NotFound("student", f"{university_code}/{nim}")
+            return found
+
+        def sequence_name() -> str:
+            # PIN-1: the reservations of one sequence (university, programme, year) take turns in this process; other
+            # sequences' go on meanwhile. The turn only spares reruns: uniqueness is the sequence's version and the
+            # claim (a year turning at midnight, or a programme changed meanwhile, only means a rerun).
+            return f"nina-sequences/{university_code}/{student().prodi_code}/{self.today().year}"
 
         def command() -> NinaReceipt:
-            student = loaded.pop() if loaded else self._student(university_code, nim)
-            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            reserving = student()
+            diploma = self.lend(Diploma, diploma_id)
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
-            programme, record = self._academic_record(student)
+            programme, record = self._academic_record(reserving, lent=True)
             today = self.today()
-            sequence = self.find(
+            sequence = self.lend(
                 NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
             ) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
@@ -67,20 +78,20 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                     university_code=university_code,
                     prodi_code=programme.prodi_code,
                     nim=nim,
-                    student_id=student.id,
+                    student_id=reserving.id,
                     nina=sequence.claim_next(cause),
                     ruleset=ruleset,
                     record=record,
                     cause=cause,
                 )
             claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
-            student.rely_on_record(
+            reserving.rely_on_record(
                 decision="Diploma.NINAReserved", diploma_id=diploma.id, nina=diploma.nina.value, cause=cause
             )
-            position = self.commit(sequence, diploma, claim, student)
+            position = self.commit(sequence, diploma, claim, reserving)
             return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
 
-        return self.retrying(command, serial=serial)
+        return self.retrying(command, serial=sequence_name)
 
     def pair_nina(self, *, university_code: str, nim: str, nina: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
@@ -108,14 +119,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
 
         return self.retrying(command)
 
-    def _academic_record(self, student: Student) -> tuple[Programme, AcademicRecord]:
+    def _academic_record(self, student: Student, *, lent: bool = False) -> tuple[Programme, AcademicRecord]:
         """The record a decision reads. The student is saved with the decision (``rely_on_record``), so a
         correction committed meanwhile makes the command rerun. The programme is not: its level never changes
         (``Programme.register_again``) and accreditations are only added, which can turn a refusal into an
-        acceptance but never take an accepted decision's ground away."""
-        programme = self.load(
-            Programme, Programme.create_id(student.university_code, student.prodi_code), "prodi", student.prodi_code
-        )
+        acceptance but never take an accepted decision's ground away; so it may be ``lent`` (a stale copy can only
+        refuse, and a refusal on a lent copy is decided again on fresh state)."""
+        programme_id = Programme.create_id(student.university_code, student.prodi_code)
+        programme = self.lend(Programme, programme_id) if lent else self.find(Programme, programme_id)
+        if programme is None:
+            raise NotFound("prodi", student.prodi_code)
         graduated_on = student.graduation.decree_date if student.graduation else None
         accredited = graduated_on is not None and programme.accredited_on(graduated_on)
         return programme, student.record(programme.level, accredited_at_graduation=accredited)

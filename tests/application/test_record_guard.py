@@ -28,8 +28,8 @@ def correct_once_between_load_and_save(world: World, correction: Callable[[], An
     runs: list[int] = []
     original = Diplomas._academic_record
 
-    def read_then_correct(self: Diplomas, student: Student) -> Any:
-        read = original(self, student)
+    def read_then_correct(self: Diplomas, student: Student, **kw: Any) -> Any:
+        read = original(self, student, **kw)
         runs.append(student.version)
         if len(runs) == 1:
             correction()  # its own command and transaction: the record moves on under the decision

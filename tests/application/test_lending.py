@@ -1,0 +1,126 @@
+"""Aggregates lent from one command to the next (issue 35; application/lending.py), on SQLite and PostgreSQL.
+
+A reservation leaves its sequence, programme, diploma and student on the shelf, and the next reservation takes them
+from there instead of reading them. Another process may have changed any of them meanwhile: a stale copy that the
+command writes conflicts and the command reruns on fresh state (PIN-1: no NINA twice); a refusal decided on a stale
+copy is decided again on fresh state before it is answered (PIN-5: an annulled NINA's student is reserved again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from application.lending import Attempt, Shelf
+from domain.diploma.diploma import Diploma
+from domain.diploma.nina import NINA
+from domain.registry.student import Student
+from infra.bootstrap import Container, bootstrap
+from tests.conftest import settings_for
+from tests.world import UNIVERSITY, Clock, World
+
+PRODI = "55201"
+
+
+@pytest.fixture
+def elsewhere(
+    world: World, store: str, tmp_path: Path, request: pytest.FixtureRequest, clock: Clock
+) -> Iterator[World]:
+    """Another process on the same store."""
+    other: Container = bootstrap(settings_for(store, tmp_path, request), clock=clock)
+    try:
+        yield World(other, clock)
+    finally:
+        other.close()
+
+
+@pytest.fixture
+def cohort(world: World) -> World:
+    world.university()
+    world.programme(prodi=PRODI)
+    for nim in ("2020001", "2020002", "2020003"):
+        world.eligible_s1(nim)
+    return world
+
+
+def sequence_number(nina: str | None) -> int:
+    assert nina is not None
+    return NINA.parse(nina, prodi_code=PRODI).sequence
+
+
+def test_the_next_reservation_reads_only_its_student_and_diploma(
+    cohort: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sequence and the programme come off the shelf; the student (one this process has not seen lately) and
+    the diploma in one query."""
+    cohort.reserve("2020001")
+    app: Any = cohort.app
+    app._shelf.take(Student.create_id(UNIVERSITY, "2020002"))  # its semesters were reported here
+    single_reads: list[Any] = []
+    batched_reads: list[list[Any]] = []
+    real_select, real_batch = app.recorder.select_events, app.event_batches.events_of
+    monkeypatch.setattr(
+        app.recorder, "select_events", lambda *a, **kw: single_reads.append((a, kw)) or real_select(*a, **kw)
+    )
+    monkeypatch.setattr(app.event_batches, "events_of", lambda ids: batched_reads.append(list(ids)) or real_batch(ids))
+
+    assert sequence_number(cohort.reserve("2020002").nina) == 2
+
+    assert single_reads == [] and len(batched_reads) == 1 and len(batched_reads[0]) == 2
+
+
+def test_a_stale_lent_sequence_conflicts_and_the_rerun_takes_the_next_number(cohort: World, elsewhere: World) -> None:
+    """PIN-1: this process's copy of the sequence is one NINA behind; its write conflicts, the rerun reads afresh."""
+    assert sequence_number(cohort.reserve("2020001").nina) == 1
+    assert sequence_number(elsewhere.reserve("2020002").nina) == 2  # the shelf here still holds the sequence at 1
+
+    assert sequence_number(cohort.reserve("2020003").nina) == 3
+    ninas = [str(e.nina) for e in cohort.events() if type(e).__name__ == "NINAReserved"]
+    assert len(ninas) == len(set(ninas)) == 3
+
+
+def test_a_refusal_on_a_stale_lent_copy_is_decided_again_on_fresh_state(cohort: World, elsewhere: World) -> None:
+    """PIN-5: another process annulled, on the university's proposal, the NINA this process's shelf still holds as
+    reserved; reserving again is not refused as PIN-2.once but gives a new number."""
+    first = cohort.reserve("2020001").nina
+    elsewhere.propose_annulment("2020001")
+    elsewhere.decide_annulment("2020001", accept=True)
+
+    again = cohort.reserve("2020001")
+
+    assert again.nina != first and sequence_number(again.nina) == 2
+
+
+def test_a_refused_command_gives_nothing_back(cohort: World) -> None:
+    """PIN-2.once refused on fresh state: what the command read is not lent to the next one (it is read again)."""
+    cohort.reserve("2020001")
+    app: Any = cohort.app
+    app._shelf.clear()
+    with pytest.raises(Exception, match="PIN-2"):
+        cohort.reserve("2020001")
+    assert app._shelf.take(Student.create_id(UNIVERSITY, "2020001")) is None
+    assert app._shelf.take(Diploma.create_id(UNIVERSITY, "2020001")) is None
+
+
+class _Aggregate:
+    def __init__(self, pending: int) -> None:
+        self.id = object()
+        self.pending_events = [object()] * pending
+
+
+def test_an_aggregate_with_uncommitted_events_is_not_given_back() -> None:
+    clean, dirty = _Aggregate(0), _Aggregate(1)
+    attempt = Attempt(owner=None, fresh=False, held={1: clean, 2: dirty, 3: None})  # type: ignore[dict-item]
+    assert attempt.given_back() == [clean]
+
+
+def test_the_shelf_keeps_the_most_recently_given_back() -> None:
+    shelf = Shelf(size=2)
+    a, b, c = _Aggregate(0), _Aggregate(0), _Aggregate(0)
+    shelf.give_back([a, b])
+    shelf.give_back([c])
+    assert shelf.take(a.id) is None and shelf.take(b.id) is b and shelf.take(c.id) is c
+    assert shelf.take(c.id) is None  # taken: no two commands hold one object
