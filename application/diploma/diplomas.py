@@ -97,13 +97,19 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
+        student_id, diploma_id = Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)
+
         def command() -> NinaReceipt:
-            student = self._student(university_code, nim)
+            # Lent as in ``reserve_nina``: the student and the diploma are written by the decision.
+            self.prefetch(student_id, diploma_id)
+            student = self.lend(Student, student_id)
+            if student is None:
+                raise NotFound("student", f"{university_code}/{nim}")
             given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
-            diploma = self.find(Diploma, Diploma.create_id(university_code, nim))
+            diploma = self.lend(Diploma, diploma_id)
             if diploma is None:
                 raise not_reserved(nim)
-            _, record = self._academic_record(student)
+            _, record = self._academic_record(student, lent=True)
             today = self.today()
             diploma.pair(
                 nina=given,
