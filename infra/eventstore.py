@@ -123,13 +123,13 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         return [row["notification_id"] for row in rows]
 
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
-        """The library's (the lock that orders positions, the notification, the rows), with the rows as plain
+        """The library's (the lock that orders positions, then the rows), with the rows as plain
         parameters of one multi-row INSERT rather than an array of composite values built in Python, and the
         statements rendered once (psycopg renders a composed statement on each call)."""
         conn = curs.connection
-        if self._head is None:
-            notify = sql.SQL("NOTIFY {}").format(sql.Identifier(self.channel_name))
-            head = [*self.lock_table_statements, notify]
+        if self._head is None:  # no NOTIFY: nothing here LISTENs (the worker polls, projections/worker.py), and a
+            # NOTIFY takes a lock at commit that every notifying transaction of the database waits for
+            head = self.lock_table_statements
             self._head = [s.as_bytes(conn) if isinstance(s, sql.Composable) else _as_bytes(s) for s in head]
         for statement in self._head:
             curs.execute(statement, prepare=True)
