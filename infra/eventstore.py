@@ -26,6 +26,9 @@ from psycopg_pool import ConnectionPool
 from infra.database import purge_if_broken
 
 POOL_KEY = "KREDENSIAL_SHARED_POOL"
+# Rows one multi-row INSERT takes (four parameters each, far below PostgreSQL's 65,535); a larger save (a setup's
+# or a bulk path's) goes the library's way, one array of composite values.
+MAX_ROWS = 1000
 
 _pools: weakref.WeakValueDictionary[str, ConnectionPool[Any]] = weakref.WeakValueDictionary()
 _lock = threading.Lock()
@@ -102,7 +105,7 @@ class InDoubtRecorder(PostgresApplicationRecorder):
     def insert_once(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         """The library's insert without its retry (this class retries), in one round trip: the transaction's BEGIN,
         its statements and its COMMIT are sent together (the library waits for the insert before it commits)."""
-        if kwargs or self.datastore.enable_db_functions or not stored_events:
+        if kwargs or self.datastore.enable_db_functions or not 0 < len(stored_events) <= MAX_ROWS:
             body = PostgresApplicationRecorder.insert_events.__wrapped__
             ids: Sequence[int] | None = body(self, stored_events, **kwargs)
             return ids

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 
@@ -124,3 +125,22 @@ def test_the_shelf_keeps_the_most_recently_given_back() -> None:
     shelf.give_back([c])
     assert shelf.take(a.id) is None and shelf.take(b.id) is b and shelf.take(c.id) is c
     assert shelf.take(c.id) is None  # taken: no two commands hold one object
+
+
+def test_a_write_of_more_rows_than_one_insert_takes_is_written_whole(store: str, world: World) -> None:
+    """The one-round-trip write puts up to ``MAX_ROWS`` events in one statement; more go the library's way, in one
+    transaction all the same, each answered its position."""
+    if store != "postgres":
+        pytest.skip("the multi-row INSERT is PostgreSQL's")
+    from eventsourcing.persistence import StoredEvent
+
+    from infra.eventstore import MAX_ROWS
+
+    recorder: Any = world.app.recorder
+    before = world.position()
+    for count in (3, MAX_ROWS, MAX_ROWS + 1):
+        events = [StoredEvent(uuid4(), 1, "tests.lending:Nothing", b"{}") for _ in range(count)]
+        ids = recorder.insert_events(events)
+        assert len(ids) == count and ids == sorted(ids) and ids[0] > before
+        before = ids[-1]
+    assert world.position() == before
