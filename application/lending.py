@@ -42,9 +42,12 @@ class Shelf:
             return self._kept.pop(aggregate_id, None)
 
     def give_back(self, aggregates: list[Any]) -> None:
+        """Keeps each, unless the shelf holds a later version of it (given back meanwhile by another thread)."""
         with self._lock:
             for aggregate in aggregates:
-                self._kept[aggregate.id] = aggregate
+                kept = self._kept.get(aggregate.id)
+                if kept is None or kept.version <= aggregate.version:
+                    self._kept[aggregate.id] = aggregate
                 self._kept.move_to_end(aggregate.id)
             while len(self._kept) > self._size:
                 self._kept.popitem(last=False)
@@ -62,6 +65,8 @@ class Attempt:
     fresh: bool  # a rerun: nothing from the shelf
     held: dict[UUID, Any] = field(default_factory=dict)  # what it lent or read through ``lend``; None: absent
     from_shelf: bool = False  # something it decides on came off the shelf (a refusal is then decided again)
+    lends: bool = False  # the command lends at all (one that never does leaves nothing on the shelf)
+    committed: bool = False  # it wrote something (a refusal after that is answered, never run again)
 
     def given_back(self) -> list[Any]:
         """What goes back to the shelf when the command ended well: every aggregate with no uncommitted event."""

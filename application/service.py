@@ -143,6 +143,7 @@ class Service(Application[UUID]):
         attempt = _attempt.get()
         if attempt is None or attempt.owner is not self or _unit.get() is not None:
             return self.find(cls, aggregate_id)
+        attempt.lends = True
         if aggregate_id not in attempt.held:
             lent = None if attempt.fresh else self._shelf.take(aggregate_id)
             if lent is not None:
@@ -158,6 +159,7 @@ class Service(Application[UUID]):
         attempt = _attempt.get()
         if attempt is None or attempt.owner is not self or _unit.get() is not None or self.event_batches is None:
             return
+        attempt.lends = True
         wanted = []
         for aggregate_id in aggregate_ids:
             if aggregate_id in attempt.held:
@@ -250,8 +252,11 @@ class Service(Application[UUID]):
         """What a command running in ``retrying`` wrote is given back when it ends well (application/lending.py);
         a copy on the shelf of what was written another way is stale: off the shelf (only a conflict would tell)."""
         attempt = _attempt.get()
+        mine = attempt is not None and attempt.owner is self
+        if mine and attempt is not None:
+            attempt.committed = True
         for aggregate in aggregates:
-            if attempt is not None and attempt.owner is self:
+            if mine and attempt is not None and attempt.lends:
                 attempt.held[aggregate.id] = aggregate
             else:
                 self._shelf.take(aggregate.id)
@@ -332,7 +337,8 @@ class Service(Application[UUID]):
         callable ``serial`` is called in the first run's context, so what it reads is lent to that run."""
         if _unit.get() is not None:  # nothing is saved until the flush, which decides what a conflict means
             return command()
-        first = Attempt(self, fresh=False)
+        outer = _attempt.get()  # a command run inside one of this application's reruns reads fresh too
+        first = Attempt(self, fresh=outer is not None and outer.owner is self and outer.fresh)
         token = _attempt.set(first)
         try:
             name = serial() if callable(serial) else serial
@@ -356,7 +362,7 @@ class Service(Application[UUID]):
                 attempt = Attempt(self, fresh=True)
                 continue
             except DomainError:
-                if not attempt.from_shelf:
+                if not attempt.from_shelf or attempt.committed or number == self.max_attempts:
                     raise
                 attempt = Attempt(self, fresh=True)  # refused on lent state: decided again on fresh state
                 continue

@@ -121,7 +121,8 @@ class InDoubtRecorder(PostgresApplicationRecorder):
                 except BaseException as e:  # raised after the pipeline is left, as the library does (no warning)
                     failed = e
             if failed is not None:
-                conn.rollback()  # the transaction the error left open (autocommit: a no-op when none is)
+                if not conn.broken:
+                    conn.rollback()  # the transaction the error left open (autocommit: a no-op when none is)
                 raise failed
         return [row["notification_id"] for row in rows]
 
@@ -129,6 +130,9 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         """The library's (the lock that orders positions, then the rows), with the rows as plain
         parameters of one multi-row INSERT rather than an array of composite values built in Python, and the
         statements rendered once (psycopg renders a composed statement on each call)."""
+        if len(stored_events) > MAX_ROWS:  # the library's own: one array parameter, however many rows
+            super()._insert_stored_events(curs, stored_events, **kwargs)
+            return
         conn = curs.connection
         if self._head is None:  # no NOTIFY: nothing here LISTENs (the worker polls, projections/worker.py), and a
             # NOTIFY takes a lock at commit that every notifying transaction of the database waits for

@@ -44,8 +44,7 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
 
         def student() -> Student:
             # Lent (application/lending.py): the student, the diploma and the sequence are written by the decision,
-            # so a stale copy conflicts; the programme is only read, and a stale one can only refuse
-            # (``_academic_record``).
+            # so a stale copy conflicts; the programme is only read (below).
             self.prefetch(student_id, diploma_id)
             found = self.lend(Student, student_id)
             if found is None:
@@ -63,7 +62,9 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             diploma = self.lend(Diploma, diploma_id)
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
-            programme, record = self._academic_record(reserving, lent=True)
+            # The programme enters a reservation by its level (never changed) and, once the student graduated, by its
+            # accreditation, which is then an input of the decision even when it refuses nothing: read afresh then.
+            programme, record = self._academic_record(reserving, lent=reserving.graduation is None)
             today = self.today()
             sequence = self.lend(
                 NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
@@ -129,8 +130,9 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         """The record a decision reads. The student is saved with the decision (``rely_on_record``), so a
         correction committed meanwhile makes the command rerun. The programme is not: its level never changes
         (``Programme.register_again``) and accreditations are only added, which can turn a refusal into an
-        acceptance but never take an accepted decision's ground away; so it may be ``lent`` (a stale copy can only
-        refuse, and a refusal on a lent copy is decided again on fresh state)."""
+        acceptance but never take an accepted decision's ground away; so a pairing may take it ``lent`` (a stale
+        copy can only refuse, the accreditation pairing needs, PIN-3, and a refusal on a lent copy is decided again on
+        fresh state)."""
         programme_id = Programme.create_id(student.university_code, student.prodi_code)
         programme = self.lend(Programme, programme_id) if lent else self.find(Programme, programme_id)
         if programme is None:

@@ -106,9 +106,27 @@ def test_a_refused_command_gives_nothing_back(cohort: World) -> None:
     assert app._shelf.take(Diploma.create_id(UNIVERSITY, "2020001")) is None
 
 
+def test_a_graduate_s_reservation_reads_the_programme_fresh(world: World, elsewhere: World) -> None:
+    """PIN-2, PIN-8: once the student graduated, the programme's accreditation on the yudisium date is an input the
+    reservation records, so it is never taken from the shelf (another process accredited the programme meanwhile)."""
+    world.university()
+    world.programme(prodi=PRODI, accredited=None)
+    for nim in ("2020001", "2020002"):
+        world.eligible_s1(nim)
+        world.graduate(nim)
+    world.reserve("2020001")  # leaves the programme, not accredited, on this process's shelf
+    elsewhere.programme(prodi=PRODI)  # registered again, now accredited
+
+    world.reserve("2020002")
+
+    [reserved] = [e for e in world.events() if type(e).__name__ == "NINAReserved" and e.nim == "2020002"]
+    assert reserved.decision.inputs["accredited_at_graduation"] == "true"
+
+
 class _Aggregate:
-    def __init__(self, pending: int) -> None:
+    def __init__(self, pending: int, version: int = 1) -> None:
         self.id = object()
+        self.version = version
         self.pending_events = [object()] * pending
 
 
@@ -127,6 +145,16 @@ def test_the_shelf_keeps_the_most_recently_given_back() -> None:
     assert shelf.take(c.id) is None  # taken: no two commands hold one object
 
 
+def test_the_shelf_keeps_the_later_version_of_an_aggregate() -> None:
+    """Two threads give back one aggregate: an older copy never replaces a newer one."""
+    shelf = Shelf()
+    newer, older = _Aggregate(0, version=5), _Aggregate(0, version=4)
+    older.id = newer.id
+    shelf.give_back([newer])
+    shelf.give_back([older])
+    assert shelf.take(newer.id) is newer
+
+
 def test_a_write_of_more_rows_than_one_insert_takes_is_written_whole(store: str, world: World) -> None:
     """The one-round-trip write puts up to ``MAX_ROWS`` events in one statement; more go the library's way, in one
     transaction all the same, each answered its position."""
@@ -138,7 +166,7 @@ def test_a_write_of_more_rows_than_one_insert_takes_is_written_whole(store: str,
 
     recorder: Any = world.app.recorder
     before = world.position()
-    for count in (3, MAX_ROWS, MAX_ROWS + 1):
+    for count in (3, MAX_ROWS, MAX_ROWS + 1, 65_535 // 4 + 1):  # the last: more parameters than a statement takes
         events = [StoredEvent(uuid4(), 1, "tests.lending:Nothing", b"{}") for _ in range(count)]
         ids = recorder.insert_events(events)
         assert len(ids) == count and ids == sorted(ids) and ids[0] > before
