@@ -125,6 +125,7 @@ def build_cli(
                     log_level="info",
                     proxy_headers=False,
                     http=http_protocol(),
+                    loop="infra.accepting:TakingTurns",  # each process takes its share of connections (issue 35)
                     log_config=access_log.log_config(),
                 )
                 return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -60,10 +62,19 @@ CHECKPOINT_PAGE = 500  # per request; ?after=<last position> for the next page
 
 
 def create_app(
-    services: Services, *, on_startup: Callable[[], None] | None = None, on_shutdown: Callable[[], None] | None = None
+    services: Services,
+    *,
+    on_startup: Callable[[], None] | None = None,
+    on_shutdown: Callable[[], None] | None = None,
+    threads: int | None = None,
 ) -> FastAPI:
+    """``threads``: how many of the event loop's threads run the stores' synchronous work (commands, reads) at once;
+    by default asyncio's (the cores plus four)."""
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if threads:  # asyncio.run shuts the default executor down when the loop ends
+            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="api"))
         if on_startup:
             on_startup()
         yield

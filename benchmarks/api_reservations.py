@@ -7,23 +7,23 @@ is at most 2 ms. The raw baseline of the reservation benchmark (1-row transactio
 
 from __future__ import annotations
 
-import http.client
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import orjson
 
 from api.auth import mint
 from benchmarks import raw
 from benchmarks.cohort import OPERATOR, UNIVERSITY, eligible_cohort
 from benchmarks.figures import Figure, median, median_details
+from benchmarks.lean_client import KeptAlive
 from benchmarks.stores import Place, container, fresh
 from domain.audit import Role
 
@@ -38,27 +38,49 @@ def _free_port() -> int:
 
 @contextmanager
 def served(place: Place, *, workers: int = 1, env: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """``kredensial serve`` on the place's store, without the projection thread (the request path is timed)."""
+    """``kredensial serve`` on the place's store, without the projection thread (the request path is timed); yields
+    once every one of its processes has started, so that clients connecting at once meet all of them."""
     port = _free_port()
     env = {**os.environ, **place.env(), "KREDENSIAL_ALLOW_DEV_TOKENS": "1", **(env or {})}
     command = [sys.executable, "-c", "from infra.main import main; main()", "serve", "--no-projections"]
     command += ["--workers", str(workers)] if workers > 1 else []
-    process = subprocess.Popen([*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [*command, "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    started = threading.Semaphore(0)
+    threading.Thread(target=_forward_log, args=(process, started), daemon=True).start()
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("kredensial serve did not start") from None
-                time.sleep(0.2)
-        yield url, process.pid
+        deadline, up = time.monotonic() + 60, 0
+        while up < workers:  # each process logs its startup; /health alone would answer once the first is up
+            if started.acquire(timeout=0.2):
+                up += 1
+            elif process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("kredensial serve did not start")
+        while not _listening(port):  # one process opens its socket just after its startup
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("kredensial serve did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}", process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def _listening(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def _forward_log(process: subprocess.Popen[str], started: threading.Semaphore) -> None:
+    """Passes the server's log on to this process's, counting its processes' startups."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        sys.stderr.write(line)
+        if "Application startup complete" in line:
+            started.release()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -81,11 +103,10 @@ def run_once(store: str, count: int) -> dict[str, float]:
                 institution=UNIVERSITY,
             )
             command, command_cpu, through_api = [], 0.0, []
-            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             with served(place) as (url, pid):
-                # The standard library's client on one kept-alive connection: httpx's own time per request (about
-                # half a millisecond of this process's CPU) is the client's, not the API's.
-                client = http.client.HTTPConnection(url.removeprefix("http://"))  # host:port
+                # A lean client on one kept-alive connection (benchmarks/lean_client.py): a client's own time per
+                # request is the client's, not the API's.
+                client = KeptAlive(url, "/graphql", {"Authorization": f"Bearer {token}"})
                 server_cpu = cpu_seconds(pid)
                 for here, there in zip(students[::2], students[1::2], strict=True):
                     started, cpu = time.perf_counter(), time.thread_time()
@@ -94,8 +115,7 @@ def run_once(store: str, count: int) -> dict[str, float]:
                     command_cpu += time.thread_time() - cpu
                     body = {"query": RESERVE, "variables": {"i": {"universityCode": UNIVERSITY, "nim": there}}}
                     started = time.perf_counter()
-                    client.request("POST", "/graphql", orjson.dumps(body), headers)
-                    answer = client.getresponse().read()
+                    answer = client.post(orjson.dumps(body))
                     through_api.append(time.perf_counter() - started)
                     if orjson.loads(answer)["data"]["reserveNina"]["__typename"] != "NinaAccepted":
                         raise RuntimeError(f"reservation refused: {answer!r}")

@@ -12,15 +12,17 @@ from __future__ import annotations
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
-import httpx
+import orjson
 
 from api.auth import mint
 from benchmarks import raw
-from benchmarks.api_reservations import RESERVE, served
+from benchmarks.api_reservations import RESERVE, cpu_seconds, served
 from benchmarks.cohort import eligible_cohort, operator
 from benchmarks.figures import Figure, median_details
+from benchmarks.lean_client import KeptAlive
 from benchmarks.stores import container, fresh
 from domain.audit import Role
 
@@ -46,11 +48,13 @@ def run_once(store: str, count: int, *, through_api: bool) -> dict[str, float]:
         with container(place) as built:
             app = built.services.diploma.commands
             cohorts = {u: eligible_cohort(app, per_caller, u) for u in UNIVERSITIES}
-            seconds = _through_api(place, cohorts) if through_api else _in_process(app, cohorts)
+            seconds, cpu = _through_api(place, cohorts) if through_api else (_in_process(app, cohorts), {})
+    reservations = per_caller * CALLERS
     return {
-        "per_s": per_caller * CALLERS / seconds,
+        "per_s": reservations / seconds,
         "concurrent_baseline_per_s": concurrent,
         "baseline_per_s": sequential,
+        **{f"{name}_cpu_ms": seconds * 1000 / reservations for name, seconds in cpu.items()},
     }
 
 
@@ -62,26 +66,44 @@ def _in_process(app: Any, cohorts: dict[str, list[str]]) -> float:
     return _in_turn([reserving(u) for u in cohorts])
 
 
-def _through_api(place: Any, cohorts: dict[str, list[str]]) -> float:
+def _through_api(place: Any, cohorts: dict[str, list[str]]) -> tuple[float, dict[str, float]]:
+    """The seconds the clients took, and the CPU seconds the API's processes and the clients spent meanwhile (on
+    the same cores, with PostgreSQL's)."""
     secret = place.settings().secret
     env = {"KREDENSIAL_REDIS_URL": REDIS_URL}
-    with served(place, workers=2, env=env) as (url, _):
+    with served(place, workers=2, env=env) as (url, pid):
 
         def reserving(university: str) -> Any:
             cause = operator(university)
             token = mint(secret, subject=cause.actor.id, role=Role.UNIVERSITY_OPERATOR, institution=university)
 
             def run() -> None:
-                with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+                # A lean client (benchmarks/lean_client.py): httpx spent about as much of the two cores per request
+                # as the server's workers did, in this same process.
+                with KeptAlive(url, "/graphql", {"Authorization": f"Bearer {token}"}) as client:
                     for nim in cohorts[university]:
                         body = {"query": RESERVE, "variables": {"i": {"universityCode": university, "nim": nim}}}
-                        answer = client.post("/graphql", json=body)
-                        if answer.json()["data"]["reserveNina"]["__typename"] != "NinaAccepted":
-                            raise RuntimeError(f"reservation refused: {answer.text}")
+                        answer = client.post(orjson.dumps(body))
+                        if orjson.loads(answer)["data"]["reserveNina"]["__typename"] != "NinaAccepted":
+                            raise RuntimeError(f"reservation refused: {answer!r}")
 
             return run
 
-        return _in_turn([reserving(u) for u in cohorts])
+        callers = [reserving(u) for u in cohorts]
+        processes = [pid, *_children(pid)]
+        server, client = sum(cpu_seconds(p) for p in processes), _own_cpu()
+        seconds = _in_turn(callers)
+        cpu = {"server": sum(cpu_seconds(p) for p in processes) - server, "client": _own_cpu() - client}
+        return seconds, cpu
+
+
+def _children(pid: int) -> list[int]:
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _own_cpu() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def measure(store: str, count: int, repeats: int, *, api_repeats: int = 1) -> list[Figure]:
