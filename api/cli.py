@@ -3,6 +3,7 @@ erase-personal-data, verify-pdf, verify-credential, schema, and the auditors' ``
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -139,6 +140,7 @@ def build_cli(
             console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
             console.print(f"kredensial: health at {base}/health (read models' lag, the outbox)", soft_wrap=True)
             console.print(f"kredensial: every address, with the published keys and root, at {base}/", soft_wrap=True)
+            gc.freeze()  # what boot made lives as long as the process: out of the collector's way (issue 35)
             # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
             # address; KREDENSIAL_TRUSTED_PROXIES (api/public_lookup/address.py) must be the only trust that
             # counts (PIN-6).

@@ -5,6 +5,8 @@ spent challenges and read models in PostgreSQL, sequences in the event store). P
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from api.http import create_app
@@ -20,7 +22,9 @@ def app() -> FastAPI:
     # four, requests queued for a thread while connections idled, and group commits (application/group_commit.py)
     # were smaller: 16 clients on two processes reserved 10-18 % more a second, PostgreSQL spending a fifth less
     # per reservation. More threads than connections would only wait for one.
-    return create_app(runtime.services, on_shutdown=runtime.close, threads=settings.database_pool_size)
+    app = create_app(runtime.services, on_shutdown=runtime.close, threads=settings.database_pool_size)
+    gc.freeze()  # what boot made lives as long as the process: out of the collector's way (issue 35)
+    return app
 
 
 def workers_refused(count: int, settings: Settings | None = None) -> str | None:
