@@ -120,10 +120,10 @@ class _PostgresTransaction:
             return cur.rowcount
 
     def execute_many(self, sql: str, params: list[Params]) -> None:
-        insert = multirow.shape(sql)
-        types = self._types(insert.table, insert.columns) if insert is not None else None
+        shaped = multirow.shape(sql)
+        types = self._types(shaped.table, shaped.typed) if shaped is not None else None
         try:
-            merged = multirow.statements(insert, types, params) if insert is not None and types is not None else None
+            merged = multirow.statements(shaped, types, params) if shaped is not None and types is not None else None
         except TypeError:  # a value JSON cannot hold: psycopg adapts it
             merged = None
         with self.conn.cursor() as cur:
