@@ -8,6 +8,10 @@ The SQLite recorder cannot ``subscribe()``, so instead of the library's Projecti
 ``select_notifications`` after each projection's tracked position. PostgreSQL commits notification ids
 in order (the recorder locks the table while inserting), so no event is skipped by polling.
 
+A batch is applied to every read model that follows the log in one transaction (issue 35), each read model's
+position moving with its rows; if anything fails there, it is rolled back and the batch is applied read model by
+read model, so that one broken read model does not hold the others back.
+
 A projection never stops on one event (issue 7, defect 1): a batch is applied in one transaction; when an
 event fails with an error of its own (not of the connection, see ``failures.transient``), the batch is
 retried in a fresh transaction with a savepoint per event, and an event that fails again is recorded in
@@ -255,7 +259,7 @@ class ProjectionWorker:
 
     def _catch_up(self, log: EventLog, targets: list[_Target], progress: Callable[[int], None] | None) -> None:
         """Batch after batch until the log's head; a batch twice the last while they come full, up to ``batch_size``:
-        a worker far behind pays a batch's fixed costs (a commit per read model, the log read, the key query) once
+        a worker far behind pays a batch's fixed costs (a commit, the log read, the key query) once
         per 2,000 events, while one that was nearly caught up commits its first events after 500."""
         limit = min(FIRST_BATCH, self.batch_size)
         while True:
