@@ -93,6 +93,18 @@ def _update(sql: str) -> Shape | None:
     return Shape(found.group(1), columns, names[: len(columns)], "", names[len(columns) :], where)
 
 
+OPTIMISTIC = 100  # rows: a run at least this long (a catch-up's) is first sent without its conflict clause
+
+
+def without_conflict(found: Shape, text: str) -> str | None:
+    """``text`` (one of ``statements``) without its ON CONFLICT clause, or None when it has none. A long run is first
+    tried as a plain INSERT in a savepoint, and only on a clash sent with its clause: checking each row's key before
+    inserting it cost a third of a catch-up's largest insert (issue 35), while a cold catch-up's rows are all new."""
+    if found.where or not found.tail.strip():
+        return None
+    return text.removesuffix(found.tail.replace("%", "%%"))
+
+
 def statements(found: Shape, types: dict[str, str], rows: Sequence[Params]) -> list[tuple[str, bytes]]:
     """The statements inserting ``rows``, each with its rows as JSON; a value JSON cannot hold raises TypeError
     before any is sent."""

@@ -141,3 +141,33 @@ class Recording:
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return []
+
+
+def test_a_long_upsert_run_lands_as_one_statement_each_would_whether_or_not_a_key_is_there_already(
+    container: Container,
+) -> None:
+    """A long run goes first without its conflict clause (PostgreSQL); a clash falls back to the clause."""
+    store = container.stores[0]
+    upsert = "INSERT INTO upserted (k, v) VALUES (:k, :v) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
+    rows = [{"k": f"k{i:03}", "v": i} for i in range(multirow.OPTIMISTIC + 20)]
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE upserted (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+        tx.execute_many(upsert, rows)  # all new
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO upserted (k, v) VALUES ('extra', 0)")
+        tx.execute_many(upsert, [{**row, "v": -row["v"]} for row in rows[: multirow.OPTIMISTIC]])  # all there
+        tx.execute_many(
+            "INSERT INTO upserted (k, v) VALUES (:k, :v) ON CONFLICT (k) DO NOTHING",
+            [{"k": f"n{i:03}", "v": 1} for i in range(multirow.OPTIMISTIC)] + [{"k": "k000", "v": 7}],  # one there
+        )
+    found = {r["k"]: r["v"] for r in store.query("SELECT k, v FROM upserted")}
+    assert found == {
+        **{row["k"]: -row["v"] for row in rows[: multirow.OPTIMISTIC]},
+        **{row["k"]: row["v"] for row in rows[multirow.OPTIMISTIC :]},
+        **{f"n{i:03}": 1 for i in range(multirow.OPTIMISTIC)},
+        "extra": 0,  # the transaction's own write before the clash stays
+    }
+    found_shape = multirow.shape(upsert)
+    assert found_shape is not None
+    [(text, _)] = multirow.statements(found_shape, {"k": "text", "v": "integer"}, rows[:1])
+    assert multirow.without_conflict(found_shape, text) == text.split(" ON CONFLICT")[0]
