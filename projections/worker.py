@@ -452,7 +452,9 @@ def _handled(events: Events, old: int, handlers: dict[type, Handler]) -> Handled
 
 
 class _Unwanted:
-    """A notification of a class no read model of the batch projects: not decoded at all (issue 35)."""
+    """A notification of a class no read model of the batch projects: not decoded at all (issue 35). One whose state
+    is broken is therefore skipped by them silently, as its class was; one whose topic no longer resolves is still
+    recorded as a failure by every read model."""
 
 
 _UNWANTED = _Unwanted()
