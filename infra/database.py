@@ -120,17 +120,25 @@ class _PostgresTransaction:
             return cur.rowcount
 
     def execute_many(self, sql: str, params: list[Params]) -> None:
-        insert = multirow.shape(sql)
-        types = self._types(insert.table, insert.columns) if insert is not None else None
+        shaped = multirow.shape(sql)
+        types = self._types(shaped.table, shaped.typed) if shaped is not None else None
         try:
-            merged = multirow.statements(insert, types, params) if insert is not None and types is not None else None
+            merged = multirow.statements(shaped, types, params) if shaped is not None and types is not None else None
         except TypeError:  # a value JSON cannot hold: psycopg adapts it
             merged = None
         with self.conn.cursor() as cur:
-            if merged is None:
+            if merged is None or shaped is None:
                 cur.executemany(to_pyformat(sql), params)  # psycopg pipelines them: one round trip, not one each
                 return
             for statement, rows in merged:
+                plain = multirow.without_conflict(shaped, statement) if len(params) >= multirow.OPTIMISTIC else None
+                if plain is not None:
+                    try:
+                        with self.conn.transaction():  # a savepoint: a clash undoes this attempt only
+                            cur.execute(plain, (rows.decode(),))
+                        continue
+                    except psycopg.errors.UniqueViolation:
+                        pass  # a key is there already: the statement with its clause decides, as it always did
                 cur.execute(statement, (rows.decode(),))
 
     def _types(self, table: str, columns: tuple[str, ...]) -> dict[str, str] | None:

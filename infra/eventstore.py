@@ -16,11 +16,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, InterfaceError, Notification, OperationalError, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
-from eventsourcing.utils import Environment
+from eventsourcing.utils import Environment, retry
 from psycopg import Connection, sql
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg_pool import ConnectionPool
 
 from infra.database import purge_if_broken
@@ -180,6 +180,34 @@ class InDoubtRecorder(PostgresApplicationRecorder):
                     return None
                 ids.append(int(row["notification_id"]))
         return ids
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's; a read from a position on (the projection worker's, the audit chain's) as tuples: a
+        catch-up reads 2,000 rows a batch, and a dictionary built for each was a tenth of its time (issue 35)."""
+        if start is None or stop is not None or topics or not inclusive_of_start:
+            return super().select_notifications(start, limit, stop, topics, inclusive_of_start=inclusive_of_start)
+        return self._notifications_from(start, limit)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library's select
+    def _notifications_from(self, start: int, limit: int) -> list[Notification]:
+        statement = sql.SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state FROM {}.{}"
+            " WHERE notification_id>=%s ORDER BY notification_id LIMIT %s"
+        ).format(sql.Identifier(self.datastore.schema), sql.Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (start, limit), prepare=True)
+            return [
+                Notification(id=i, originator_id=o, originator_version=v, topic=t, state=bytes(state))
+                for i, o, v, t, state in curs.fetchall()
+            ]
 
 
 class SharedPoolFactory(PostgresFactory):

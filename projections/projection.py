@@ -56,6 +56,11 @@ class Projection:
         for table in self.tables:
             tx.execute(f"DROP TABLE IF EXISTS {table}")
 
+    def bound_handlers(self) -> dict[type[DomainEvent], Callable[[Any, Transaction], None]]:
+        """Each event class it projects with its handler, bound now (the worker asks once per batch, so that a test may
+        replace one handler on one instance between batches)."""
+        return {event_class: getattr(self, name) for event_class, name in self.handlers.items()}
+
     def process(self, event: Any, tx: Transaction) -> None:
         """Writes the rows for one event; events this read model does not need are ignored."""
         name = self.handlers.get(type(event))

@@ -61,6 +61,26 @@ def advance(tx: Transaction, projection: str, application: str, old: int, new: i
         raise ConcurrentProjectionError(f"{projection} was advanced past {old} by another worker")
 
 
+def advance_together(tx: Transaction, application: str, olds: dict[str, int], new: int) -> None:
+    """Moves several projections' positions in one application's log to ``new``, each from its own in ``olds``, in one
+    statement (a new position in one each); fails if another worker moved any of them meanwhile."""
+    moved = {projection: old for projection, old in olds.items() if old}
+    for projection in olds.keys() - moved.keys():
+        advance(tx, projection, application, 0, new)
+    if not moved:
+        return
+    params: dict[str, object] = {"a": application, "new": new}
+    matches = []
+    for i, (projection, old) in enumerate(moved.items()):
+        params[f"p{i}"], params[f"o{i}"] = projection, old
+        matches.append(f"(projection = :p{i} AND position = :o{i})")
+    changed = tx.execute(
+        f"UPDATE projection_tracking SET position = :new WHERE application = :a AND ({' OR '.join(matches)})", params
+    )
+    if changed != len(moved):
+        raise ConcurrentProjectionError(f"one of {sorted(moved)} was advanced by another worker")
+
+
 def reset(tx: Transaction, projection: str) -> None:
     tx.execute("DELETE FROM projection_tracking WHERE projection = :p", {"p": projection})
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from domain.registry.university import University
+from projections import tracking
 from projections.batched import Batched
 from projections.projection import Projection, handles
 from projections.store import Params, Row, Transaction
@@ -77,3 +79,83 @@ def test_a_statement_that_fails_when_its_run_is_sent_skips_only_its_own_event(wo
 @pytest.fixture(autouse=True)
 def _quiet(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level("CRITICAL", logger="projections.worker")
+
+
+class Renames(Projection):
+    name = "renames"
+    ddl = ("CREATE TABLE IF NOT EXISTS renames (name TEXT PRIMARY KEY)",)
+    tables = ("renames",)
+
+    @handles
+    def on_renamed(self, e: University.Renamed, tx: Transaction) -> None:
+        tx.execute("INSERT INTO renames (name) VALUES (:n)", {"n": e.name})
+
+
+class Counting:
+    """The log's mapper, counting the events it decodes."""
+
+    def __init__(self, mapper: Any) -> None:
+        self.mapper, self.decoded = mapper, 0
+
+    def to_domain_event(self, stored: Any) -> Any:
+        self.decoded += 1
+        return self.mapper.to_domain_event(stored)
+
+
+def test_a_batch_commits_every_read_model_in_one_transaction_and_decodes_only_what_one_of_them_projects(
+    world: World,
+) -> None:
+    app = world.app
+    world.university()
+    world.programme()  # a programme's registration: neither read model here projects it
+    for code in ("002001", "002002"):
+        app.save(University(code=code, name=f"Universitas {code}", cause=ADMIN))
+    mapper = Counting(app.mapper)
+    store = world.container.worker.store
+    worker = ProjectionWorker(
+        logs=[EventLog(app.name, app.recorder, mapper)],  # type: ignore[arg-type]
+        store=store,
+        projections=[Names(), Renames()],
+    )
+    opened = 0
+    transaction = store.transaction
+
+    def counted() -> Any:
+        nonlocal opened
+        opened += 1
+        return transaction()
+
+    store.transaction = counted  # type: ignore[method-assign]
+    try:
+        worker.run_once()
+    finally:
+        store.transaction = transaction  # type: ignore[method-assign]
+    assert opened == 1  # both read models' rows and positions: one commit
+    registered = app.recorder.select_notifications(start=1, limit=1000, topics=[get_topic(University.Registered)])
+    assert mapper.decoded == len(registered) < world.position()  # the programme was read, passed over, not decoded
+    assert {s.name: s.position for s in worker.status()} == {"names": world.position(), "renames": world.position()}
+    assert len(store.query("SELECT code FROM names")) == len(registered)
+
+
+def test_a_read_model_another_worker_moved_on_is_left_alone_and_the_others_apply_the_batch(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = world.app
+    for code in ("002001", "002002"):
+        app.save(University(code=code, name=f"Universitas {code}", cause=ADMIN))
+    university = app.repository.get(University.create_id("002001"))
+    university.rename("Universitas Baru", cause=ADMIN)
+    app.save(university)
+    worker = ProjectionWorker(
+        logs=[EventLog(app.name, app.recorder, app.mapper)],
+        store=world.container.worker.store,
+        projections=[Names(), Renames()],
+    )
+    with worker.store.transaction() as tx:  # another worker applied the whole log to ``names`` meanwhile
+        tracking.advance(tx, "names", app.name, 0, world.position())
+    stale = tracking.positions
+    monkeypatch.setattr(tracking, "positions", lambda *a: {k: 0 for k in stale(*a)})  # read before it did
+    worker.run_once()
+    assert worker.store.query("SELECT COUNT(*) AS n FROM names")[0]["n"] == 0  # not applied a second time
+    assert [r["name"] for r in worker.store.query("SELECT name FROM renames")] == ["Universitas Baru"]
+    assert {s.name: s.position for s in worker.status()} == {"names": world.position(), "renames": world.position()}

@@ -84,6 +84,30 @@ def test_an_insert_run_is_cut_before_a_row_whose_conflict_key_the_statement_alre
     assert multirow.shape("INSERT INTO r (u) VALUES (:u) ON CONFLICT (u) DO UPDATE SET n = :n") is None
 
 
+def test_an_update_run_is_one_statement_matching_its_rows_and_is_cut_before_a_row_whose_key_it_already_has() -> None:
+    sql = "UPDATE s SET number = :n, day = :d WHERE u = :u AND nim = :nim"
+    found = multirow.shape(sql)
+    assert found is not None and found.key == ("u", "nim") and found.where == ("u", "nim")
+    rows = [{"u": "1", "nim": n, "n": x, "d": None} for n, x in [("a", "x"), ("b", "y"), ("a", "z")]]
+    types = {"number": "text", "day": "text", "u": "text", "nim": "text"}
+    sent = multirow.statements(found, types, rows)
+    assert [orjson.loads(r) for _, r in sent] == [rows[:2], rows[2:]]  # "a" twice: the later one lands last
+    assert sent[0][0] == (
+        'UPDATE s SET number = _rows."n", day = _rows."d" FROM json_to_recordset(%s::json)'
+        ' AS _rows("n" text, "d" text, "u" text, "nim" text) WHERE s.u = _rows."u" AND s.nim = _rows."nim"'
+    )
+    for other in (
+        "UPDATE s SET n = :n WHERE u = :u OR nim = :nim",  # OR, an expression, a constant: one by one
+        "UPDATE s SET n = :n + 1 WHERE u = :u",
+        "UPDATE s SET n = 'x' WHERE u = :u",
+        "UPDATE s SET n = :new WHERE u = :u AND n = :old",  # a row's match would depend on the update before it
+        "UPDATE s SET n = :n WHERE u = :n",
+        "UPDATE s SET n = t.n FROM t WHERE t.u = s.u",
+        "UPDATE s SET n = :n WHERE u = :u RETURNING n",
+    ):
+        assert multirow.shape(other) is None, other
+
+
 def test_runs_are_kept_per_table_in_the_order_of_each_table_and_a_statement_reading_another_table_waits_for_all() -> (
     None
 ):
@@ -117,3 +141,33 @@ class Recording:
 
     def query(self, sql: str, params: Params | None = None) -> list[Row]:
         return []
+
+
+def test_a_long_upsert_run_lands_as_one_statement_each_would_whether_or_not_a_key_is_there_already(
+    container: Container,
+) -> None:
+    """A long run goes first without its conflict clause (PostgreSQL); a clash falls back to the clause."""
+    store = container.stores[0]
+    upsert = "INSERT INTO upserted (k, v) VALUES (:k, :v) ON CONFLICT (k) DO UPDATE SET v = excluded.v"
+    rows = [{"k": f"k{i:03}", "v": i} for i in range(multirow.OPTIMISTIC + 20)]
+    with store.transaction() as tx:
+        tx.execute("CREATE TABLE upserted (k TEXT PRIMARY KEY, v INTEGER NOT NULL)")
+        tx.execute_many(upsert, rows)  # all new
+    with store.transaction() as tx:
+        tx.execute("INSERT INTO upserted (k, v) VALUES ('extra', 0)")
+        tx.execute_many(upsert, [{**row, "v": -row["v"]} for row in rows[: multirow.OPTIMISTIC]])  # all there
+        tx.execute_many(
+            "INSERT INTO upserted (k, v) VALUES (:k, :v) ON CONFLICT (k) DO NOTHING",
+            [{"k": f"n{i:03}", "v": 1} for i in range(multirow.OPTIMISTIC)] + [{"k": "k000", "v": 7}],  # one there
+        )
+    found = {r["k"]: r["v"] for r in store.query("SELECT k, v FROM upserted")}
+    assert found == {
+        **{row["k"]: -row["v"] for row in rows[: multirow.OPTIMISTIC]},
+        **{row["k"]: row["v"] for row in rows[multirow.OPTIMISTIC :]},
+        **{f"n{i:03}": 1 for i in range(multirow.OPTIMISTIC)},
+        "extra": 0,  # the transaction's own write before the clash stays
+    }
+    found_shape = multirow.shape(upsert)
+    assert found_shape is not None
+    [(text, _)] = multirow.statements(found_shape, {"k": "text", "v": "integer"}, rows[:1])
+    assert multirow.without_conflict(found_shape, text) == text.split(" ON CONFLICT")[0]
