@@ -44,6 +44,8 @@ class EventBatches(Protocol):
 
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]: ...
 
+    def events_after(self, versions: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]: ...
+
 
 class BulkEvents(Protocol):
     """Many aggregates' new events written the cheapest way the store has (``infra.bulk_events``)."""
@@ -154,28 +156,31 @@ class Service(Application[UUID]):
         aggregate = attempt.held[aggregate_id]
         return aggregate if isinstance(aggregate, cls) else None
 
-    def prefetch(self, *aggregate_ids: UUID) -> None:
-        """Reads in one query the aggregates a command is about to ``lend`` that are not on the shelf."""
+    def prefetch(self, *aggregate_ids: UUID, shelved_only: Collection[UUID] = ()) -> None:
+        """Reads in one query what a command is about to ``lend``: each aggregate it does not hold yet, whole, or,
+        when a copy is on the shelf, only the events after that copy's version, so that what another process wrote
+        meanwhile is seen here rather than met as a conflict. One in ``shelved_only`` (a snapshotted aggregate, whose
+        whole history is long) is read here only when on the shelf; else ``lend`` loads it from its snapshot."""
         attempt = _attempt.get()
         if attempt is None or attempt.owner is not self or _unit.get() is not None or self.event_batches is None:
             return
         attempt.lends = True
-        wanted = []
+        after: dict[UUID, int] = {}
+        copies: dict[UUID, Any] = {}
         for aggregate_id in aggregate_ids:
             if aggregate_id in attempt.held:
                 continue
-            lent = None if attempt.fresh else self._shelf.take(aggregate_id)
-            if lent is not None:
-                attempt.from_shelf = True
-                attempt.held[aggregate_id] = lent
-            else:
-                wanted.append(aggregate_id)
-        if not wanted:
+            copy = None if attempt.fresh else self._shelf.take(aggregate_id)
+            if copy is not None:
+                copies[aggregate_id], after[aggregate_id] = copy, copy.version
+            elif aggregate_id not in shelved_only:
+                after[aggregate_id] = 0
+        if not after:
             return
-        stored = self.event_batches.events_of(wanted)
-        for aggregate_id in wanted:
+        stored = self.event_batches.events_after(after)
+        for aggregate_id in after:
             events = (self.mapper.to_domain_event(e) for e in stored.get(aggregate_id, ()))
-            attempt.held[aggregate_id] = replay(None, events)
+            attempt.held[aggregate_id] = replay(copies.get(aggregate_id), events)
 
     def _get(self, cls: type[A], aggregate_id: UUID) -> Any:
         """Once per unit of work, if one is active; a snapshotted class loads from its latest snapshot, any

@@ -59,6 +59,9 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
 
         def command() -> NinaReceipt:
             reserving = student()
+            sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, self.today().year)
+            programme_id = Programme.create_id(university_code, reserving.prodi_code)
+            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id})  # copies brought up to date
             diploma = self.lend(Diploma, diploma_id)
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility

@@ -18,6 +18,8 @@ import pytest
 from application.lending import Attempt, Shelf
 from domain.diploma.diploma import Diploma
 from domain.diploma.nina import NINA
+from domain.diploma.numbering import NINASequence
+from domain.registry.programme import Programme
 from domain.registry.student import Student
 from infra.bootstrap import Container, bootstrap
 from tests.conftest import settings_for
@@ -52,31 +54,56 @@ def sequence_number(nina: str | None) -> int:
     return NINA.parse(nina, prodi_code=PRODI).sequence
 
 
-def test_the_next_reservation_reads_only_its_student_and_diploma(
+def test_the_next_reservation_reads_in_two_queries_and_writes_once(
     cohort: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The sequence and the programme come off the shelf; the student (one this process has not seen lately) and
-    the diploma in one query."""
+    """The student (one this process has not seen lately) and the diploma in one query; the programme and the
+    sequence, on the shelf, brought up to date in a second (their events after the copies' versions: none)."""
     cohort.reserve("2020001")
     app: Any = cohort.app
-    app._shelf.take(Student.create_id(UNIVERSITY, "2020002"))  # its semesters were reported here
+    app._shelf.take(Student.create_id(UNIVERSITY, "2020002"))
     single_reads: list[Any] = []
-    batched_reads: list[list[Any]] = []
-    real_select, real_batch = app.recorder.select_events, app.event_batches.events_of
-    monkeypatch.setattr(
-        app.recorder, "select_events", lambda *a, **kw: single_reads.append((a, kw)) or real_select(*a, **kw)
-    )
-    monkeypatch.setattr(app.event_batches, "events_of", lambda ids: batched_reads.append(list(ids)) or real_batch(ids))
+    batched_reads: list[dict[Any, int]] = []
+    real_select, real_batch = app.recorder.select_events, app.event_batches.events_after
+    monkeypatch.setattr(app.recorder, "select_events", lambda *a, **kw: single_reads.append(a) or real_select(*a, **kw))
+    monkeypatch.setattr(app.event_batches, "events_after", lambda v: batched_reads.append(dict(v)) or real_batch(v))
 
     assert sequence_number(cohort.reserve("2020002").nina) == 2
 
-    assert single_reads == [] and len(batched_reads) == 1 and len(batched_reads[0]) == 2
+    sequence = NINASequence.create_id(UNIVERSITY, PRODI, cohort.app.today().year)
+    assert single_reads == [] and len(batched_reads) == 2
+    assert set(batched_reads[0].values()) == {0}  # read whole: not on the shelf
+    assert set(batched_reads[1]) == {sequence, Programme.create_id(UNIVERSITY, PRODI)}
+    assert all(after > 0 for after in batched_reads[1].values())  # brought up from the copies' versions
 
 
-def test_a_stale_lent_sequence_conflicts_and_the_rerun_takes_the_next_number(cohort: World, elsewhere: World) -> None:
-    """PIN-1: this process's copy of the sequence is one NINA behind; its write conflicts, the rerun reads afresh."""
+def test_a_copy_on_the_shelf_sees_what_another_process_wrote(
+    cohort: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-1: this process's copy of the sequence is one NINA behind; it is brought up to date before the decision,
+    so the reservation takes the next number in one write, not after a conflict."""
     assert sequence_number(cohort.reserve("2020001").nina) == 1
     assert sequence_number(elsewhere.reserve("2020002").nina) == 2  # the shelf here still holds the sequence at 1
+    app: Any = cohort.app
+    writes: list[int] = []
+    real = app.recorder.insert_events
+    monkeypatch.setattr(app.recorder, "insert_events", lambda events, **kw: writes.append(1) or real(events, **kw))
+
+    assert sequence_number(cohort.reserve("2020003").nina) == 3
+    assert len(writes) == 1
+    ninas = [str(e.nina) for e in cohort.events() if type(e).__name__ == "NINAReserved"]
+    assert len(ninas) == len(set(ninas)) == 3
+
+
+def test_a_stale_lent_copy_conflicts_and_the_rerun_reads_afresh(
+    cohort: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-1: were a stale copy lent without being brought up to date, its write conflicts and the rerun decides on
+    fresh state (the write, not the read, is what keeps a NINA from being issued twice)."""
+    cohort.reserve("2020001")
+    elsewhere.reserve("2020002")
+    app: Any = cohort.app
+    monkeypatch.setattr(app, "prefetch", lambda *ids, **kw: None)  # the copies come off the shelf as they are
 
     assert sequence_number(cohort.reserve("2020003").nina) == 3
     ninas = [str(e.nina) for e in cohort.events() if type(e).__name__ == "NINAReserved"]
