@@ -4,6 +4,7 @@ unknown field is an error."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ class Fields:
         value = self._get(name)
         if isinstance(value, str):
             try:
-                return GPA.parse(value, field=self.prefix + name).value
+                return _gpa(value, self.prefix + name)
             except RuleViolation as e:
                 self.failures.extend(e.failures)
         elif name in self.raw:  # a JSON number would round-trip through float
@@ -165,7 +166,7 @@ class Fields:
     def period(self, name: str) -> Period:
         text = self.text(name)
         try:
-            return Period.parse(text, field=self.prefix + name)
+            return _period(text, self.prefix + name)
         except RuleViolation as e:
             if name in self.raw and isinstance(self.raw[name], str):
                 self.failures.extend(e.failures)
@@ -189,9 +190,23 @@ class Fields:
         ]
 
     def done(self, *nested: Fields | None) -> None:
+        if not nested and not self.failures and self.seen.issuperset(self.raw):  # a good line, at once
+            return
         failures = [*self.problems(), *(f for n in nested if n is not None for f in n.problems())]
         if failures:
             raise RuleViolation(*failures)
+
+
+# A file repeats a few periods and grades on every line: each is parsed once (both are immutable, so one object
+# serves every line; a refusal is not cached, so it is raised each time, naming its field).
+@functools.lru_cache(maxsize=1024)
+def _period(text: str, field: str) -> Period:
+    return Period.parse(text, field=field)
+
+
+@functools.lru_cache(maxsize=1024)
+def _gpa(text: str, field: str) -> Decimal:
+    return GPA.parse(text, field=field).value
 
 
 def parse_line(text: str) -> Command:
