@@ -1,10 +1,10 @@
 """Many aggregates' new events in one COPY: the bulk import's write path on PostgreSQL (issue 35).
 
 The library inserts a chunk as one array of composite values (``unnest(%s::stored_event[])``), which psycopg builds
-in Python value by value; COPY streams the same rows through psycopg's C encoder. Everything else is the library's
-insert: the same table and columns, its ``EXCLUSIVE`` table lock (so positions are committed in the order they are
-given out and a reader never passes a gap that fills later), its ``NOTIFY``, one transaction; a duplicate version
-is the library's ``IntegrityError``, so a unit that met a concurrent writer is redone line by line as before.
+in Python value by value; COPY streams the same rows, in binary, through psycopg's C encoder. Everything else is the
+library's insert: the same table and columns, its ``EXCLUSIVE`` table lock (so positions are committed in the order
+they are given out and a reader never passes a gap that fills later), its ``NOTIFY``, one transaction; a duplicate
+version is the library's ``IntegrityError``, so a unit that met a concurrent writer is redone line by line as before.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from psycopg.sql import SQL, Identifier, Literal
 from infra.eventstore import InDoubtRecorder
 
 ATTEMPTS, WAIT = 10, 0.2  # as the library's retry of its own insert
+COLUMN_TYPES = ["uuid", "int8", "text", "bytea"]  # the library's events table, as binary COPY must name them
 
 
 class CopiedEvents:
@@ -34,7 +35,10 @@ class CopiedEvents:
                 SQL("NOTIFY {}").format(Identifier(recorder.channel_name)),
             ]
         )
-        self.copy = SQL("COPY {} (originator_id, originator_version, topic, state) FROM STDIN").format(qualified)
+        # Binary: a state's bytes go as they are, not as hex text for the server to decode (a third less time)
+        self.copy = SQL("COPY {} (originator_id, originator_version, topic, state) FROM STDIN (FORMAT BINARY)").format(
+            qualified
+        )
         # The table is locked, so the sequence's last value in this session is this insert's last position.
         self.last = SQL("SELECT currval(pg_get_serial_sequence({}, 'notification_id')) AS last").format(
             Literal(f"{store.schema}.{table}")
@@ -66,6 +70,7 @@ class CopiedEvents:
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self.lock)
             with cursor.copy(self.copy) as copy:
+                copy.set_types(COLUMN_TYPES)
                 for e in events:
                     copy.write_row((e.originator_id, e.originator_version, e.topic, e.state))
             row = cursor.execute(self.last).fetchone()
