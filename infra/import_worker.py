@@ -47,7 +47,9 @@ def import_worker(settings: Settings, *, clock: Callable[[], datetime] | None = 
     keys = PostgresReadStore(pool, owns_pool=True)
     extra: dict[str, Any] = {"clock": clock} if clock else {}
     env = {**event_store_env(settings, pool_key=register_pool(pool)), "CREATE_TABLE": "n"}
-    registry = Diplomas(env, sealer=KeyVault(keys, settings.master_key), rulesets=RulesetBook.shipped(), **extra)
+    registry = Diplomas(
+        env, sealer=KeyVault(keys, settings.master_key, create_table=False), rulesets=RulesetBook.shipped(), **extra
+    )
     if not isinstance(registry.recorder, PostgresApplicationRecorder):
         raise TypeError(f"an import worker writes with COPY; got {type(registry.recorder).__name__}")
     registry.event_batches = EventBatches(registry.recorder)

@@ -30,12 +30,14 @@ PREPARED = (  # PostgreSQL: many subjects' keys made where missing, and every on
 class KeyVault:
     """Seals personal data with its subject's own AES-256-GCM key; keys are wrapped by a master key."""
 
-    def __init__(self, store: ReadStore, master_key: bytes) -> None:
+    def __init__(self, store: ReadStore, master_key: bytes, *, create_table: bool = True) -> None:
+        """``create_table=False``: the table is known to be there (an import worker, after its importer made it)."""
         self.store = store
         self._master = AESGCM(master_key)
         self._batch = threading.local()  # the keys ``unsealing`` fetched, on the thread that asked for them
-        with store.transaction() as tx:
-            tx.execute(DDL)
+        if create_table:
+            with store.transaction() as tx:
+                tx.execute(DDL)
 
     def seal(self, subject_id: UUID, data: PersonalData) -> Sealed:
         key = self._key(subject_id, create=True)
