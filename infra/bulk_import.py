@@ -1,11 +1,12 @@
 """``import-pddikti --jobs N``: a PDDIKTI file split by university across worker processes (issue 35).
 
 This process imports the first part on its own runtime; each other part has a worker process, which boots a runtime
-of its own. Each part is imported as the whole file would be (the same chunks, causes and line numbers), so every
-promise of the serial import holds per part, hence for the file: line errors with rule ids, the good lines applied, a
-rerun appends nothing. A killed importer takes its workers with it (they ask the kernel for it), and what any of
-them committed stays: running the file again completes it. The import's record (issue 32) is written by this
-process once every part is decided, so a run cut short is never recorded as done.
+of its own (the command line's workers the registry's alone: ``infra.import_worker``). Each part is imported as the
+whole file would be (the same chunks, causes and line numbers), so every promise of the serial import holds per part,
+hence for the file: line errors with rule ids, the good lines applied, a rerun appends nothing. A killed importer
+takes its workers with it (they ask the kernel for it), and what any of them committed stays: running the file again
+completes it. The import's record (issue 32) is written by this process once every part is decided, so a run cut
+short is never recorded as done.
 
 SQLite runs in one process: it takes one writer at a time, so more processes would only wait on its file lock.
 """
