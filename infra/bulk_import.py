@@ -95,16 +95,22 @@ def _import(
     if jobs <= 1 or not isinstance(registry.recorder, PostgresApplicationRecorder):
         return pddikti_import.import_file(registry, path, actor=actor, progress=progress)
     content = path.read_bytes()
-    numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
     source = pddikti_import.source_of(content)
-    parts = pddikti_parts.split(numbered, jobs)
-    if len(parts) <= 1:  # one university, or none: nothing to share
-        report = pddikti_import.import_records(registry, numbered, actor=actor, source=source, progress=progress)
-    else:
-        worker = boot_worker or (lambda: _Full(boot()))
-        reports = _run_parts(registry, worker, parts, source=source, actor=actor, progress=progress)
-        report = pddikti_parts.merge(source, reports)
-    return pddikti_import.record_run(registry, content, report, actor=actor)
+    # The workers are forked first: each boots while this process splits the file, then waits for its part.
+    crew = _Crew(boot_worker or (lambda: _Full(boot())), jobs - 1, source=source, actor=actor)
+    try:
+        numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
+        parts = pddikti_parts.split(numbered, jobs)
+        crew.hand_out(parts[1:])  # a worker left without a part (fewer universities than jobs) ends
+        if len(parts) <= 1:  # one university, or none: nothing to share
+            report = pddikti_import.import_records(registry, numbered, actor=actor, source=source, progress=progress)
+        else:
+            report = pddikti_parts.merge(source, crew.run(registry, parts, progress=progress))
+        recorded = pddikti_import.record_run(registry, content, report, actor=actor)
+        crew.join()  # each has sent its report: what is left of it is its exit
+        return recorded
+    finally:
+        crew.stop()
 
 
 @contextmanager
@@ -123,60 +129,73 @@ def _long_lived_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _run_parts(
-    registry: Any,
-    boot: Callable[[], PartRuntime],
-    parts: list[pddikti_parts.Numbered],
-    *,
-    source: str,
-    actor: Actor,
-    progress: Callable[[int], None] | None,
-) -> list[ImportReport]:
-    """The first part in this process, on its runtime; each other in a worker of its own."""
-    # Forked, so the boot function (a closure) is inherited, not pickled. A worker boots its own runtime and never
-    # touches the connections it inherits; it ends with os._exit (multiprocessing's), and the objects it inherits
-    # are frozen out of its garbage collector, so none of them is closed there.
-    context = multiprocessing.get_context("fork")
-    done: Synchronized[int] = context.Value("q", 0)
-    results: multiprocessing.Queue[tuple[int, ImportReport | str]] = context.Queue()
-    workers = {
-        index: context.Process(target=_work, args=(boot, part, source, actor, done, results, index), daemon=True)
-        for index, part in enumerate(parts)
-        if index > 0
-    }
-    gc.freeze()  # what was made since the run began, too; thawed with the rest at its end (_long_lived_heap)
-    for worker in workers.values():
-        worker.start()
-    told = progress or (lambda _: None)
-    try:
+class _Crew:
+    """The workers of one run, each forked at once and handed its part (the first part is this process's) when the
+    file is split."""
+
+    def __init__(self, boot: Callable[[], PartRuntime], workers: int, *, source: str, actor: Actor) -> None:
+        # Forked, so the boot function (a closure) is inherited, not pickled. A worker boots its own runtime and never
+        # touches the connections it inherits; it ends with os._exit (multiprocessing's), and the objects it inherits
+        # are frozen out of its garbage collector, so none of them is closed there.
+        context = multiprocessing.get_context("fork")
+        self.done: Synchronized[int] = context.Value("q", 0)
+        self.results: multiprocessing.Queue[tuple[int, ImportReport | str]] = context.Queue()
+        self.inboxes: list[multiprocessing.Queue[pddikti_parts.Numbered | None]] = [
+            context.Queue() for _ in range(workers)
+        ]
+        self.workers = {
+            index: context.Process(
+                target=_work, args=(boot, inbox, source, actor, self.done, self.results, index), daemon=True
+            )
+            for index, inbox in enumerate(self.inboxes, start=1)
+        }
+        self.source, self.actor = source, actor
+        gc.freeze()  # what was made since the run began, too; thawed with the rest at its end (_long_lived_heap)
+        for worker in self.workers.values():
+            worker.start()
+
+    def hand_out(self, parts: list[pddikti_parts.Numbered]) -> None:
+        for index, inbox in enumerate(self.inboxes):
+            inbox.put(parts[index] if index < len(parts) else None)
+
+    def run(
+        self, registry: Any, parts: list[pddikti_parts.Numbered], *, progress: Callable[[int], None] | None
+    ) -> list[ImportReport]:
+        """The first part in this process, on its runtime, while the workers import theirs; their reports."""
+        told, done = progress or (lambda _: None), self.done
         own = pddikti_import.import_records(
-            registry, parts[0], actor=actor, source=source, progress=lambda lines: told(lines + done.value)
+            registry, parts[0], actor=self.actor, source=self.source, progress=lambda lines: told(lines + done.value)
         )
         reports = {0: own}
         while len(reports) < len(parts):
             try:
-                index, outcome = results.get(timeout=0.2)
+                index, outcome = self.results.get(timeout=0.2)
             except queue.Empty:
-                _check_alive(workers, reports, len(parts))
+                _check_alive(self.workers, reports, len(parts))
             else:
+                if index >= len(parts):  # a worker left without a part: what became of it changes nothing
+                    continue
                 if isinstance(outcome, str):
                     failed = f"import worker {index + 1} of {len(parts)} failed: {outcome}"
                     raise ImportCut(f"{failed}; run the file again to complete it")
                 reports[index] = outcome
             told(len(parts[0]) + done.value)
-        for worker in workers.values():
+        return [reports[i] for i in range(len(parts))]
+
+    def join(self) -> None:
+        for worker in self.workers.values():
             worker.join()
-    finally:
-        for worker in workers.values():
+
+    def stop(self) -> None:
+        for worker in self.workers.values():
             if worker.is_alive():
                 worker.kill()
                 worker.join()
-    return [reports[i] for i in range(len(parts))]
 
 
 def _check_alive(workers: dict[int, Any], reports: dict[int, ImportReport], parts: int) -> None:
     for index, worker in workers.items():
-        if index not in reports and worker.exitcode is not None and worker.exitcode != 0:
+        if index < parts and index not in reports and worker.exitcode is not None and worker.exitcode != 0:
             raise ImportCut(
                 f"import worker {index + 1} of {parts} ended with exit code {worker.exitcode}: what it "
                 "committed stays; run the file again to complete it"
@@ -185,7 +204,7 @@ def _check_alive(workers: dict[int, Any], reports: dict[int, ImportReport], part
 
 def _work(
     boot: Callable[[], PartRuntime],
-    part: pddikti_parts.Numbered,
+    inbox: multiprocessing.Queue[pddikti_parts.Numbered | None],
     source: str,
     actor: Actor,
     done: Synchronized[int],
@@ -197,17 +216,20 @@ def _work(
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
     told = 0
-
-    def count(lines: int) -> None:
-        nonlocal told
-        if lines - told >= PROGRESS_EVERY or lines == len(part):
-            with done.get_lock():
-                done.value += lines - told
-            told = lines
-
     try:
         runtime = boot()
         try:
+            part = inbox.get()
+            if part is None:
+                return
+
+            def count(lines: int) -> None:
+                nonlocal told
+                if lines - told >= PROGRESS_EVERY or lines == len(part):
+                    with done.get_lock():
+                        done.value += lines - told
+                    told = lines
+
             report = pddikti_import.import_records(runtime.registry, part, actor=actor, source=source, progress=count)
         finally:
             runtime.close()

@@ -184,7 +184,7 @@ def children(pid: int) -> list[int]:
 def test_a_worker_killed_mid_file_then_the_file_run_again_loses_nothing_and_duplicates_nothing(
     tmp_path: Path,
 ) -> None:
-    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=3, students=30)
+    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=3, students=150)  # each part chunks enough
     urls = [create_database(), create_database()]
     killed_env, whole_env = environment(tmp_path / "killed", urls[0]), environment(tmp_path / "whole", urls[1])
     run = [*KREDENSIAL, "import-pddikti", str(path), "--jobs", "3"]  # the first part in the importer, two workers
