@@ -163,8 +163,17 @@ class _Crew:
     ) -> list[ImportReport]:
         """The first part in this process, on its runtime, while the workers import theirs; their reports."""
         told, done = progress or (lambda _: None), self.done
+
+        def own_progress(lines: int) -> None:  # every PROGRESS_EVERY lines: the shared count takes a lock to read
+            if lines % PROGRESS_EVERY == 0:
+                told(lines + done.value)
+
         own = pddikti_import.import_records(
-            registry, parts[0], actor=self.actor, source=self.source, progress=lambda lines: told(lines + done.value)
+            registry,
+            parts[0],
+            actor=self.actor,
+            source=self.source,
+            progress=own_progress if progress is not None else None,
         )
         reports = {0: own}
         while len(reports) < len(parts):
