@@ -35,6 +35,7 @@ Clock = Callable[[], datetime]
 
 log = logging.getLogger(__name__)
 
+_UNSEEN = object()  # not loaded in this unit (None: loaded, and not found)
 _unit: ContextVar[Unit | None] = ContextVar("unit", default=None)  # per thread: the API shares one application
 _attempt: ContextVar[Attempt | None] = ContextVar("attempt", default=None)  # the command running in ``retrying``
 
@@ -186,10 +187,10 @@ class Service(Application[UUID]):
         """Once per unit of work, if one is active; a snapshotted class loads from its latest snapshot, any
         other skips the snapshot query it cannot use."""
         unit = _unit.get()
-        if unit is not None and aggregate_id in unit.seen:
-            if unit.seen[aggregate_id] is None:
+        if unit is not None and (seen := unit.seen.get(aggregate_id, _UNSEEN)) is not _UNSEEN:
+            if seen is None:
                 raise AggregateNotFoundError(aggregate_id)
-            return unit.seen[aggregate_id]
+            return seen
         if cls in self.snapshot_every:
             aggregate = self.repository.get(aggregate_id, projector_func=replay)
         else:
@@ -322,6 +323,8 @@ class Service(Application[UUID]):
         if self.snapshots is None:
             return
         saved = {a.id: a for a in aggregates if type(a) in self.snapshot_every}
+        if not saved:
+            return
         due = {
             e.originator_id
             for e in events

@@ -3,8 +3,9 @@
 read model from that log, against a raw SELECT of the log with batched INSERTs (target: at least 40 %).
 
 The import runs as the command line runs it (issue 35): ``--jobs`` the cores, the first part in the importer, each
-other in a worker that boots its own runtime; timed from the importer's runtime built (as the figure before was) to
-the run's record, the workers' boots included. The import in one process on a runtime already built is reported in
+other in a worker that boots its own runtime (the registry's alone, ``infra.import_worker``, as the command line's
+workers do); timed from the importer's runtime built (as the figure before was) to the run's record, the workers'
+boots included. The import in one process on a runtime already built is reported in
 its details, on a second database of the same run."""
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from domain.audit import Actor, Role
 from infra import bulk_import
 from infra.bootstrap import Container, bootstrap
 from infra.demo_data import write_cohort
+from infra.import_worker import import_worker
 
 SYNC = Actor("pddikti-import", Role.PDDIKTI_SYNC, None)
 
@@ -47,8 +49,10 @@ def run_once(store: str, students_per_programme: int) -> dict[str, float]:
         def boot() -> Container:  # the importer's, then a new one for each worker (timed: parallelism's cost)
             return next(built, None) or bootstrap(place.settings())
 
+        chosen = place.settings()  # as the command line reads them, before it imports
+
         start = time.perf_counter()
-        result = bulk_import.import_file(boot, path, jobs=JOBS, actor=SYNC)
+        result = bulk_import.import_file(boot, path, jobs=JOBS, actor=SYNC, boot_worker=lambda: import_worker(chosen))
         seconds = time.perf_counter() - start
         assert not result.errors, result.errors[:3]
         one_process = _in_one_process(store, path)

@@ -37,6 +37,8 @@ def shown(text: str, limit: int = 40) -> str:
 
 def refused_character(text: str, *, multiline: bool = False) -> str | None:
     """The first character no stored text may hold, as ``U+XXXX`` with its name, or None."""
+    if text.isascii() and text.isprintable():  # the common case, at once: printable ASCII holds none of them
+        return None
     for position, char in enumerate(text, start=1):
         if multiline and char in MULTILINE_ALLOWED:
             continue

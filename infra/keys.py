@@ -18,17 +18,26 @@ from domain.personal import PersonalData, Sealed
 from projections.store import ReadStore, chunks
 
 DDL = "CREATE TABLE IF NOT EXISTS personal_data_keys ( subject_id TEXT PRIMARY KEY, wrapped_key TEXT, erased_at TEXT)"
+PREPARED = (  # PostgreSQL: many subjects' keys made where missing, and every one of them read, in one statement
+    "WITH made AS (INSERT INTO personal_data_keys (subject_id, wrapped_key)"
+    " SELECT * FROM unnest(CAST(:subjects AS text[]), CAST(:keys AS text[]))"
+    " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id, wrapped_key)"
+    " SELECT * FROM made UNION ALL"
+    " SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id = ANY(CAST(:subjects AS text[]))"
+)
 
 
 class KeyVault:
     """Seals personal data with its subject's own AES-256-GCM key; keys are wrapped by a master key."""
 
-    def __init__(self, store: ReadStore, master_key: bytes) -> None:
+    def __init__(self, store: ReadStore, master_key: bytes, *, create_table: bool = True) -> None:
+        """``create_table=False``: the table is known to be there (an import worker, after its importer made it)."""
         self.store = store
         self._master = AESGCM(master_key)
         self._batch = threading.local()  # the keys ``unsealing`` fetched, on the thread that asked for them
-        with store.transaction() as tx:
-            tx.execute(DDL)
+        if create_table:
+            with store.transaction() as tx:
+                tx.execute(DDL)
 
     def seal(self, subject_id: UUID, data: PersonalData) -> Sealed:
         key = self._key(subject_id, create=True)
@@ -43,24 +52,21 @@ class KeyVault:
         for part in chunks(sorted(set(subject_ids)), 500):
             rows = {f"s{i}": str(s) for i, s in enumerate(part)}
             wrapped = {f"k{i}": self._wrap(AESGCM.generate_key(bit_length=256), s) for i, s in enumerate(part)}
-            values = ", ".join(f"(:s{i}, :k{i})" for i in range(len(part)))
-            asked = ", ".join(":" + name for name in rows)
-            insert = (
-                f"INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES {values} "
-                "ON CONFLICT (subject_id) DO NOTHING"
-            )
-            select = f"SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id IN ({asked})"
             with self.store.transaction() as tx:
                 if self.store.dialect == "postgresql":
                     # The select's snapshot is the statement's, taken before the insert: it finds the keys that were
                     # there, RETURNING the ones made now. A key a concurrent writer made meanwhile is in neither, so
-                    # its subject is sealed by the vault itself (PreparedKeys.seal).
-                    found = tx.query(
-                        f"WITH made AS ({insert} RETURNING subject_id, wrapped_key) "
-                        f"SELECT * FROM made UNION ALL {select}",
-                        {**rows, **wrapped},
-                    )
+                    # its subject is sealed by the vault itself (PreparedKeys.seal). Two arrays, not a parameter per
+                    # value: one statement text whatever the count, which psycopg need not parse again (issue 35).
+                    found = tx.query(PREPARED, {"subjects": list(rows.values()), "keys": list(wrapped.values())})
                 else:
+                    values = ", ".join(f"(:s{i}, :k{i})" for i in range(len(part)))
+                    asked = ", ".join(":" + name for name in rows)
+                    insert = (
+                        f"INSERT INTO personal_data_keys (subject_id, wrapped_key) VALUES {values} "
+                        "ON CONFLICT (subject_id) DO NOTHING"
+                    )
+                    select = f"SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id IN ({asked})"
                     tx.execute(insert, {**rows, **wrapped})
                     found = tx.query(select, rows)
             for row in found:

@@ -72,8 +72,10 @@ def _import_pddikti(
     boot: Callable[[], Runtime], file: Path, jobs: int, actor: Actor, progress: Callable[[int], None]
 ) -> ImportReport:
     from infra.bulk_import import import_file
+    from infra.import_worker import import_worker
 
-    return import_file(boot, file, jobs=jobs, actor=actor, progress=progress)
+    chosen = settings()  # read here, once: the workers are forked from this process
+    return import_file(boot, file, jobs=jobs, actor=actor, progress=progress, boot_worker=lambda: import_worker(chosen))
 
 
 def _init(directory: Path, database_url: str, public_url: str, redis_url: str, oidc_issuers: Path | None) -> list[str]:

@@ -161,12 +161,16 @@ def _correction_key(command: Command) -> Key | None:
     return None
 
 
-def _last_by_key(parsed: list[Parsed]) -> dict[Key, Command]:
-    last: dict[Key, Command] = {}
-    for _, command in parsed:
+def _corrections(parsed: list[Parsed]) -> dict[int, Command]:
+    """Each line that a later line of the file corrects, by its number: the file's final word on its key. Made once,
+    so that deciding a line and counting it need not derive its key again (issue 35)."""
+    last: dict[Key, tuple[int, Command]] = {}
+    keyed: list[tuple[int, Key]] = []
+    for number, command in parsed:
         if not isinstance(command, RuleViolation) and (key := _correction_key(command)) is not None:
-            last[key] = command
-    return last
+            last[key] = (number, command)
+            keyed.append((number, key))
+    return {number: last[key][1] for number, key in keyed if last[key][0] != number}
 
 
 # Lines per transaction: large enough that BEGIN/COMMIT stop mattering, small enough that a rerun after a crash
@@ -193,7 +197,7 @@ class _Run:
     registry: Registry
     actor: Actor
     source: str
-    last: dict[Key, Command]  # the file's final word on each corrected semester or graduation
+    corrected: dict[int, Command]  # each corrected line's number: the file's final word on its semester or graduation
     report: ImportReport
     # The records as the last chunk saved them: a file ordered by semester touches each student again in every
     # later chunk, and replaying them all again was the import's largest cost (issue 8). A record changed by
@@ -236,7 +240,7 @@ class _Run:
             del self.carried[stale]
 
     def line(self, number: int, command: Command, outcome: _Outcome) -> int | None:
-        if self._replays_corrected(command):
+        if self._replays_corrected(number):
             outcome.unchanged += 1
             return None
         try:
@@ -264,14 +268,12 @@ class _Run:
         sealer = self.registry.sealer
         return sealer.prepared(subjects) if subjects and isinstance(sealer, KeyBatches) else None
 
-    def _replays_corrected(self, command: Command) -> bool:
+    def _replays_corrected(self, number: int) -> bool:
         """A line corrected later in the file is applied, so the history keeps it (PIN-0), unless the
         record already holds the correction: then the file was imported before, and applying the
         earlier line again would only make the correction supersede it once more."""
-        key = _correction_key(command)
-        if key is None or self.last[key] is command:
-            return False
-        return self._holds(self.last[key])
+        final = self.corrected.get(number)
+        return final is not None and self._holds(final)
 
     def _holds(self, final: Command) -> bool:
         if not isinstance(final, ReportSemester | RecordGraduation):
@@ -332,16 +334,16 @@ def import_records(
     """``import_pddikti`` of numbered records: the whole file's, or one part of it that holds every line of its
     universities (``application.registry.pddikti_parts``), whose lines keep their numbers in the file."""
     parsed = [_parse(number, text) for number, text in numbered]
-    run = _Run(registry, actor, source, _last_by_key(parsed), ImportReport(source=source))
+    run = _Run(registry, actor, source, _corrections(parsed), ImportReport(source=source))
     for start in range(0, len(parsed), CHUNK):
         run.chunk(parsed[start : start + CHUNK], progress)
     run.report.errors.sort(key=lambda e: e.line_number)
-    run.report.tallies = tallies(parsed, dict(numbered), run.last, run.report.errors)
+    run.report.tallies = tallies(parsed, dict(numbered), run.corrected, run.report.errors)
     return run.report
 
 
 def tallies(
-    parsed: list[Parsed], texts: dict[int, str], last: dict[Key, Command], errors: list[LineError]
+    parsed: list[Parsed], texts: dict[int, str], corrected: dict[int, Command], errors: list[LineError]
 ) -> tuple[UniversityTally, ...]:
     """Each university's accepted, refused and superseded lines, and the first ``MAX_RECORDED_ERRORS`` line errors
     of the file (field and rule only), each under the university its line names."""
@@ -364,8 +366,7 @@ def tallies(
                     tally[3] += 1
             continue
         tally[0] += 1
-        key = None if isinstance(command, RuleViolation) else _correction_key(command)
-        if key is not None and last[key] is not command:
+        if number in corrected:
             tally[2] += 1
     return tuple(
         UniversityTally(u, accepted, refused, superseded, tuple(recorded.get(u, ())), unrecorded)

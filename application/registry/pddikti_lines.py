@@ -4,13 +4,14 @@ unknown field is an error."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 import orjson
 
@@ -121,7 +122,7 @@ class Fields:
 
     def integer(self, name: str) -> int:
         value = self._get(name)
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INTEGER:
+        if _whole(value):
             return value
         if name in self.raw:
             self.fail(name, f"must be a whole number below {MAX_INTEGER}; got {value!r}")
@@ -131,7 +132,7 @@ class Fields:
         value = self._get(name)
         if isinstance(value, str):
             try:
-                return GPA.parse(value, field=self.prefix + name).value
+                return _gpa(value, self.prefix + name)
             except RuleViolation as e:
                 self.failures.extend(e.failures)
         elif name in self.raw:  # a JSON number would round-trip through float
@@ -165,7 +166,7 @@ class Fields:
     def period(self, name: str) -> Period:
         text = self.text(name)
         try:
-            return Period.parse(text, field=self.prefix + name)
+            return _period(text, self.prefix + name)
         except RuleViolation as e:
             if name in self.raw and isinstance(self.raw[name], str):
                 self.failures.extend(e.failures)
@@ -189,9 +190,23 @@ class Fields:
         ]
 
     def done(self, *nested: Fields | None) -> None:
+        if not nested and not self.failures and self.seen.issuperset(self.raw):  # a good line, at once
+            return
         failures = [*self.problems(), *(f for n in nested if n is not None for f in n.problems())]
         if failures:
             raise RuleViolation(*failures)
+
+
+# A file repeats a few periods and grades on every line: each is parsed once (both are immutable, so one object
+# serves every line; a refusal is not cached, so it is raised each time, naming its field).
+@functools.lru_cache(maxsize=1024)
+def _period(text: str, field: str) -> Period:
+    return Period.parse(text, field=field)
+
+
+@functools.lru_cache(maxsize=1024)
+def _gpa(text: str, field: str) -> Decimal:
+    return GPA.parse(text, field=field).value
 
 
 def parse_line(text: str) -> Command:
@@ -203,6 +218,8 @@ def parse_line(text: str) -> Command:
     if not isinstance(raw, dict):
         raise RuleViolation(Failure("PIN-0", "line", "a line must be a JSON object"))
     kind = raw.get("kind")
+    if kind == "semester" and (command := _semester_at_once(raw)) is not None:
+        return command
     parser = _PARSERS.get(kind) if isinstance(kind, str) else None
     if parser is None:
         known = ", ".join(_PARSERS)
@@ -278,6 +295,42 @@ def _semester(f: Fields) -> Command:
     )
     f.done()
     return command
+
+
+_SEMESTER_FIELDS = frozenset({"kind", "university", "nim", "period", "status", "sks_taken", "ips", "ipk", "sks_passed"})
+
+
+def _semester_at_once(raw: dict[str, Any]) -> Command | None:
+    """A good semester line (most of a file) read without ``Fields``' bookkeeping: exactly its fields, each of its
+    type and valid, gives the command ``_semester`` gives (issue 35). Any other is None, and ``_semester`` reads it
+    field by field, naming each failure."""
+    if raw.keys() != _SEMESTER_FIELDS:
+        return None
+    university, nim, period, status = raw["university"], raw["nim"], raw["period"], raw["status"]
+    taken, passed, ips, ipk = raw["sks_taken"], raw["sks_passed"], raw["ips"], raw["ipk"]
+    texts = (university, nim, period, status, ips, ipk)
+    if not all(isinstance(t, str) for t in texts) or not (_whole(taken) and _whole(passed)):
+        return None
+    try:
+        return ReportSemester(
+            university_code=UniversityCode.parse(university, "university").value,
+            nim=NIM.parse(nim, "nim").value,
+            report=SemesterReport(
+                period=_period(period, "period"),
+                status=SemesterStatus(status),
+                sks_taken=taken,
+                ips=_gpa(ips, "ips"),
+                ipk=_gpa(ipk, "ipk"),
+                sks_passed=passed,
+            ),
+        )
+    except (RuleViolation, ValueError):
+        return None
+
+
+def _whole(value: object) -> TypeGuard[int]:
+    """What ``Fields.integer`` takes."""
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) < MAX_INTEGER
 
 
 def _graduation(f: Fields) -> Command:

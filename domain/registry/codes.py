@@ -8,11 +8,12 @@ Surrounding spaces are trimmed (they are nobody's intent); anything else outside
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self, cast
 
-from domain.errors import violation
+from domain.errors import RuleViolation, violation
 from domain.text import refused_character, shown
 
 
@@ -27,9 +28,24 @@ class Code:
     field: ClassVar[str]
     form: ClassVar[str]
 
+    # Keys read again and again (a file names its university on every line, and a line's NIM is read by the import
+    # and again at the registry's door): each distinct one is checked once, in a bounded cache (issue 35). Only
+    # keys opt in: personal identifiers (NIK, passport) are never kept beyond their reading.
+    cached: ClassVar[bool] = False
+
     @classmethod
     def parse(cls, text: object, field: str | None = None) -> Self:
-        name = field or cls.field
+        if (
+            cls.cached
+            and isinstance(text, str)
+            and len(text) <= CACHED_CHARS
+            and (known := _known(cast(Any, cls), text))
+        ):
+            return cast(Self, known)
+        return cls._read(text, field or cls.field)
+
+    @classmethod
+    def _read(cls, text: object, name: str) -> Self:
         if not isinstance(text, str):
             raise violation(cls.rule_id, name, f"{cls.form}; got {text!r}")
         if (bad := refused_character(text)) is not None:
@@ -43,6 +59,18 @@ class Code:
         return self.value
 
 
+CACHED_CHARS = 40  # longer texts are no key (a NIM has at most 30 characters): never kept
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _known(kind: Any, text: str) -> Any:  # (a Code class, its text) -> the Code, or None
+    """The code ``text`` reads as, or None when it is refused (``parse`` then says why, naming its field)."""
+    try:
+        return kind._read(text, kind.field)
+    except RuleViolation:
+        return None
+
+
 def _ascii(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.ASCII)  # \d and [a-z] would otherwise admit other scripts' digits
 
@@ -54,6 +82,7 @@ class UniversityCode(Code):
     pattern = _ascii(r"[0-9]{6}")
     field = "universityCode"
     form = "a PDDIKTI university code has 6 ASCII digits"
+    cached = True
 
 
 @dataclass(frozen=True)
@@ -64,6 +93,7 @@ class ProdiCode(Code):
     rule_id = "PIN-1"
     field = "prodiCode"
     form = "a PDDIKTI prodi code has 5 ASCII digits"
+    cached = True
 
 
 @dataclass(frozen=True)
@@ -73,6 +103,7 @@ class NIM(Code):
     pattern = _ascii(r"[A-Za-z0-9][A-Za-z0-9./-]{0,29}")
     field = "nim"
     form = "a NIM has 1-30 ASCII letters or digits, and may use '.', '-' or '/' after the first"
+    cached = True
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -28,13 +29,20 @@ class Student(Aggregate):
         cause: Cause
 
     class SemesterReported(Aggregate.Event):
-        """Laporan semester. A report for an already reported period supersedes it (PIN-0)."""
+        """Laporan semester. A report for an already reported period supersedes it (PIN-0).
+
+        Applied by its own ``apply`` rather than an ``@event`` method: an import triggers one per report, and the
+        decorator's matching of arguments to parameters (twice per event, when triggered and when applied) was a
+        third of the aggregate's cost per report (issue 35). The topic and the stored fields are unchanged."""
 
         university_code: str
         nim: str
         report: SemesterReport
         supersedes: bool
         cause: Cause
+
+        def apply(self, aggregate: Student) -> None:
+            aggregate.reports[self.report.period] = self.report
 
     class SemesterReportWithdrawn(Aggregate.Event):
         """Penarikan laporan semester: a report made in error (a mistyped period) no longer counts (PIN-0).
@@ -142,6 +150,7 @@ class Student(Aggregate):
             raise violation("PIN-0", "nim", f"NIM {self.nim} is registered with other personal data")
 
     @staticmethod
+    @functools.lru_cache(maxsize=1 << 14)  # a line's import derives it three times over (issue 35)
     def create_id(university_code: str, nim: str) -> UUID:
         return uuid5(NAMESPACE_URL, f"/universities/{university_code}/students/{nim}")
 
@@ -151,20 +160,21 @@ class Student(Aggregate):
         current = self.reports.get(report.period)
         if current == report:
             return False
-        self._semester_reported(
-            university_code=self.university_code,
-            nim=self.nim,
-            report=report,
-            supersedes=current is not None,
-            cause=cause,
-        )
+        self._semester_reported(self.university_code, self.nim, report, current is not None, cause)
         return True
 
-    @event(SemesterReported)
     def _semester_reported(
         self, university_code: str, nim: str, report: SemesterReport, supersedes: bool, cause: Cause
     ) -> None:
-        self.reports[report.period] = report
+        """Records the report, unchecked (``SemesterReported.apply`` adds it to the record)."""
+        self.trigger_event(
+            self.SemesterReported,
+            university_code=university_code,
+            nim=nim,
+            report=report,
+            supersedes=supersedes,
+            cause=cause,
+        )
 
     def withdraw_semester_report(self, period: Period, cause: Cause) -> None:
         """PIN-0: an operator withdraws a report made in error, saying why; the rules then see the record

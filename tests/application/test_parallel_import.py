@@ -20,6 +20,7 @@ from application.registry.pddikti_import import ImportReport
 from infra.bootstrap import Container, bootstrap
 from infra.bulk_import import import_file
 from infra.demo_data import write_cohort
+from infra.import_worker import import_worker
 from infra.settings import Settings
 from tests.application.test_bulk_import import KREDENSIAL, environment, event_count, stored
 from tests.application.test_pddikti_import import SYNC
@@ -74,9 +75,13 @@ def settings(tmp_path: Path, url: str) -> Settings:
     )
 
 
-def imported(tmp_path: Path, url: str, path: Path, jobs: int, clock: Clock) -> tuple[ImportReport, Container]:
+def imported(
+    tmp_path: Path, url: str, path: Path, jobs: int, clock: Clock, *, lean: bool = False
+) -> tuple[ImportReport, Container]:
+    """``lean``: the workers boot as the command line's do (``infra.import_worker``), else each a full runtime."""
     chosen = settings(tmp_path, url)
-    report = import_file(lambda: bootstrap(chosen, clock=clock), path, jobs=jobs, actor=SYNC)
+    workers = (lambda: import_worker(chosen, clock=clock)) if lean else None
+    report = import_file(lambda: bootstrap(chosen, clock=clock), path, jobs=jobs, actor=SYNC, boot_worker=workers)
     return report, bootstrap(chosen, clock=clock)
 
 
@@ -107,12 +112,13 @@ def without_positions(models: dict[str, dict[str, list[dict[str, Any]]]]) -> dic
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("lean", [False, True], ids=["full-runtime-workers", "import-workers"])
 def test_a_file_imported_by_university_in_worker_processes_gives_the_serial_import_s_events_and_read_models(
-    tmp_path: Path, databases: tuple[str, str], clock: Clock
+    tmp_path: Path, databases: tuple[str, str], clock: Clock, lean: bool
 ) -> None:
     path = interleaved_cohort(tmp_path / "cohort.jsonl")
     serial, one = imported(tmp_path / "serial", databases[0], path, 1, clock)
-    parallel, many = imported(tmp_path / "parallel", databases[1], path, 3, clock)
+    parallel, many = imported(tmp_path / "parallel", databases[1], path, 3, clock, lean=lean)
     try:
         assert events(many) == events(one) and sum(events(one).values()) > 100
         assert parallel.tallies == serial.tallies and len(parallel.tallies) == 4  # three universities, and none
@@ -178,7 +184,7 @@ def children(pid: int) -> list[int]:
 def test_a_worker_killed_mid_file_then_the_file_run_again_loses_nothing_and_duplicates_nothing(
     tmp_path: Path,
 ) -> None:
-    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=3, students=30)
+    path = interleaved_cohort(tmp_path / "cohort.jsonl", universities=3, students=150)  # each part chunks enough
     urls = [create_database(), create_database()]
     killed_env, whole_env = environment(tmp_path / "killed", urls[0]), environment(tmp_path / "whole", urls[1])
     run = [*KREDENSIAL, "import-pddikti", str(path), "--jobs", "3"]  # the first part in the importer, two workers
