@@ -40,29 +40,21 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
     def reserve_nina(self, *, university_code: str, nim: str, cause: Cause) -> NinaReceipt:
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
-        student_id, diploma_id = Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)
-
-        def student() -> Student:
-            # Lent (application/lending.py): the student, the diploma and the sequence are written by the decision,
-            # so a stale copy conflicts; the programme is only read (below).
-            self.prefetch(student_id, diploma_id)
-            found = self.lend(Student, student_id)
-            if found is None:
-                raise NotFound("student", f"{university_code}/{nim}")
-            return found
 
         def sequence_name() -> str:
             # PIN-1: the reservations of one sequence (university, programme, year) take turns in this process; other
             # sequences' go on meanwhile. The turn only spares reruns: uniqueness is the sequence's version and the
             # claim (a year turning at midnight, or a programme changed meanwhile, only means a rerun).
-            return f"nina-sequences/{university_code}/{student().prodi_code}/{self.today().year}"
+            student, _ = self._lent_record(university_code, nim)
+            return f"nina-sequences/{university_code}/{student.prodi_code}/{self.today().year}"
 
         def command() -> NinaReceipt:
-            reserving = student()
+            # The sequence is written by the decision too, so a stale copy would conflict; the programme is only
+            # read (below).
+            reserving, diploma = self._lent_record(university_code, nim)
             sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, self.today().year)
             programme_id = Programme.create_id(university_code, reserving.prodi_code)
             self.prefetch(programme_id, sequence_id, shelved_only={sequence_id})  # copies brought up to date
-            diploma = self.lend(Diploma, diploma_id)
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
             # The programme enters a reservation by its level (never changed) and, once the student graduated, by its
@@ -101,16 +93,9 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
-        student_id, diploma_id = Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)
-
         def command() -> NinaReceipt:
-            # Lent as in ``reserve_nina``: the student and the diploma are written by the decision.
-            self.prefetch(student_id, diploma_id)
-            student = self.lend(Student, student_id)
-            if student is None:
-                raise NotFound("student", f"{university_code}/{nim}")
+            student, diploma = self._lent_record(university_code, nim)
             given = NINA.parse(nina, prodi_code=student.prodi_code)  # PIN-1 before any decision
-            diploma = self.lend(Diploma, diploma_id)
             if diploma is None:
                 raise not_reserved(nim)
             _, record = self._academic_record(student, lent=True)
@@ -128,6 +113,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             return NinaReceipt(self.name, position, nina=given.value, status=diploma.status.value)
 
         return self.retrying(command)
+
+    def _lent_record(self, university_code: str, nim: str) -> tuple[Student, Diploma | None]:
+        """The student and their diploma, if any, read together or lent (application/lending.py): a numbering
+        decision writes both, so a stale copy would conflict and the command rerun on fresh state."""
+        student_id, diploma_id = Student.create_id(university_code, nim), Diploma.create_id(university_code, nim)
+        self.prefetch(student_id, diploma_id)
+        student = self.lend(Student, student_id)
+        if student is None:
+            raise NotFound("student", f"{university_code}/{nim}")
+        return student, self.lend(Diploma, diploma_id)
 
     def _academic_record(self, student: Student, *, lent: bool = False) -> tuple[Programme, AcademicRecord]:
         """The record a decision reads. The student is saved with the decision (``rely_on_record``), so a
