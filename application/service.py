@@ -258,11 +258,12 @@ class Service(Application[UUID]):
         """What a command running in ``retrying`` wrote is given back when it ends well (application/lending.py);
         a copy on the shelf of what was written another way is stale: off the shelf (only a conflict would tell)."""
         attempt = _attempt.get()
-        mine = attempt is not None and attempt.owner is self
-        if mine and attempt is not None:
+        if attempt is not None and attempt.owner is not self:
+            attempt = None  # another application's command: this one's shelf only loses its stale copies
+        if attempt is not None:
             attempt.committed = True
         for aggregate in aggregates:
-            if mine and attempt is not None and attempt.lends:
+            if attempt is not None and attempt.lends:
                 attempt.held[aggregate.id] = aggregate
             else:
                 self._shelf.take(aggregate.id)

@@ -5,7 +5,7 @@ recorders write, with the same columns their own ``select_events`` reads."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 from uuid import UUID
 
@@ -30,11 +30,7 @@ class EventBatches:
 
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]:
         """Every stored event of each aggregate, in version order; an aggregate with none is absent."""
-        found: dict[UUID, list[StoredEvent]] = defaultdict(list)
-        for part in chunks(sorted(set(originator_ids)), PART):
-            for event in self._select(part):
-                found[event.originator_id].append(event)
-        return dict(found)
+        return _by_aggregate(e for part in chunks(sorted(set(originator_ids)), PART) for e in self._select(part))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def events_after(self, versions: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
@@ -58,13 +54,7 @@ class EventBatches:
                         .as_bytes(conn)
                     )
                 cursor.execute(self._after_bytes, [ids, [versions[i] for i in ids]], prepare=True)
-                rows = cursor.fetchall()
-            found: dict[UUID, list[StoredEvent]] = defaultdict(list)
-            for r in rows:
-                found[r["originator_id"]].append(
-                    StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"]))
-                )
-            return dict(found)
+                return _by_aggregate(self._stored(cursor.fetchall()))
         bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
@@ -72,12 +62,7 @@ class EventBatches:
                 f"WHERE {bounds} ORDER BY originator_id, originator_version",
                 [v for i in ids for v in (i.hex, versions[i])],
             )
-            rows = cursor.fetchall()
-        found = defaultdict(list)
-        for r in rows:
-            originator_id = recorder.convert_originator_id(r["originator_id"])
-            found[originator_id].append(StoredEvent(originator_id, r["originator_version"], r["topic"], r["state"]))
-        return dict(found)
+            return _by_aggregate(self._stored(cursor.fetchall()))
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _select(self, ids: list[UUID]) -> list[StoredEvent]:
@@ -96,10 +81,7 @@ class EventBatches:
                         .as_bytes(conn)
                     )
                 cursor.execute(self._select_bytes, [ids], prepare=True)
-                rows = cursor.fetchall()
-            return [
-                StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in rows
-            ]
+                return self._stored(cursor.fetchall())
         marks = ", ".join("?" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
@@ -107,13 +89,16 @@ class EventBatches:
                 f"WHERE originator_id IN ({marks}) ORDER BY originator_id, originator_version",
                 [i.hex for i in ids],
             )
-            rows = cursor.fetchall()
-        return [
-            StoredEvent(
-                recorder.convert_originator_id(r["originator_id"]), r["originator_version"], r["topic"], r["state"]
-            )
-            for r in rows
-        ]
+            return self._stored(cursor.fetchall())
+
+    def _stored(self, rows: list[Any]) -> list[StoredEvent]:
+        """The rows as the recorder's own ``select_events`` makes them (SQLite keeps ids as text)."""
+        if isinstance(self.recorder, PostgresAggregateRecorder):
+            return [
+                StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in rows
+            ]
+        convert = self.recorder.convert_originator_id
+        return [StoredEvent(convert(r["originator_id"]), r["originator_version"], r["topic"], r["state"]) for r in rows]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def positions(self, originator_id: UUID, after: int, upto: int) -> dict[int, int]:
@@ -137,3 +122,11 @@ class EventBatches:
                 )
                 rows = cursor.fetchall()
         return {int(r["originator_version"]): int(r["notification_id"]) for r in rows}
+
+
+def _by_aggregate(events: Iterable[StoredEvent]) -> dict[UUID, list[StoredEvent]]:
+    """Stored events in version order, grouped by aggregate; an aggregate with none is absent."""
+    found: defaultdict[Any, list[StoredEvent]] = defaultdict(list)  # ids are UUIDs here, as the recorders read them
+    for event in events:
+        found[event.originator_id].append(event)
+    return dict(found)
