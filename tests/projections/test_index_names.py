@@ -10,6 +10,7 @@ import pytest
 from projections.assessment.projection import AssessmentProjection
 from projections.eligibility.projection import EligibilityProjection
 from projections.equivalency.projection import EquivalencyProjection
+from projections.imports.projection import ImportProjection
 from projections.numbering.projection import NumberingProjection
 from projections.projection import Projection
 from projections.sivil.projection import SivilProjection
@@ -25,6 +26,7 @@ INDEX = re.compile(r"CREATE (?:UNIQUE )?INDEX IF NOT EXISTS (\w+) ON (\w+)", re.
         AssessmentProjection,
         EligibilityProjection,
         EquivalencyProjection,
+        ImportProjection,
         NumberingProjection,
         SivilProjection,
         OutboxProjection,
