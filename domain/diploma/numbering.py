@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -9,6 +10,11 @@ from eventsourcing.domain import Aggregate, event
 from domain.audit import Cause
 from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.errors import violation
+
+
+@functools.lru_cache(maxsize=1 << 12)  # one per programme and year, derived twice per reservation (issue 35)
+def _sequence_id(university_code: str, prodi_code: str, year: int) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}/nina-sequence/{year}")
 
 
 class NINASequence(Aggregate):
@@ -36,7 +42,7 @@ class NINASequence(Aggregate):
 
     @staticmethod
     def create_id(university_code: str, prodi_code: str, year: int) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}/nina-sequence/{year}")
+        return _sequence_id(university_code, prodi_code, year)  # by position: one cache key however it is called
 
     def claim_next(self, cause: Cause) -> NINA:
         if self.last >= MAX_SEQUENCE:
