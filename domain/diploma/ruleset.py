@@ -215,8 +215,9 @@ def _counted_semesters(record: AcademicRecord) -> int:
     regular = record.regular_reports
     if not regular:
         return 0
-    periods = record.entry_period.regular_until(max(regular))
-    return sum(1 for p in periods if not (p in regular and regular[p].status is SemesterStatus.ON_LEAVE))
+    # By ordinal, which tells regular periods apart one to one: no Period made or hashed per semester (issue 35).
+    on_leave = {p.ordinal for p, r in regular.items() if r.status is SemesterStatus.ON_LEAVE}
+    return sum(1 for o in range(record.entry_period.ordinal, max(regular).ordinal + 1) if o not in on_leave)
 
 
 def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
@@ -224,9 +225,11 @@ def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
     if not regular:
         yield Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI")
         return
-    # A short semester closes its academic year, so the even semester before it must be reported too.
-    last = max(Period(r.period.year, min(r.period.term, 2)) for r in record.reports)
-    missing = [p.code for p in record.entry_period.regular_until(last) if p not in regular]
+    # A short semester closes its academic year, so the even semester before it must be reported too: its ordinal is
+    # that semester's. By ordinal, as in _counted_semesters: a Period is made only for a missing semester.
+    last = max(r.period.ordinal for r in record.reports)
+    reported = {p.ordinal for p in regular}
+    missing = [Period.from_ordinal(o).code for o in range(record.entry_period.ordinal, last + 1) if o not in reported]
     if missing:
         yield Failure(
             rule_id,

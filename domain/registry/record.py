@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,6 +78,6 @@ class AcademicRecord:
     def latest(self) -> SemesterReport | None:
         return self.reports[-1] if self.reports else None
 
-    @property
-    def regular_reports(self) -> dict[Period, SemesterReport]:
+    @functools.cached_property  # read by five rules of each decision; the record never changes (frozen)
+    def regular_reports(self) -> Mapping[Period, SemesterReport]:
         return {r.period: r for r in self.reports if not r.is_short}
