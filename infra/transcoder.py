@@ -110,7 +110,7 @@ class EventMapper(Mapper[UUID]):
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         state = dict(vars(domain_event))
         originator_id, version = state.pop("originator_id"), state.pop("originator_version")
-        class_version = getattr(type(domain_event), "class_version", 1)
+        class_version = _class_version(type(domain_event))
         if class_version > 1:
             state["class_version"] = class_version
         encoded = self.transcoder.encode_event(type(domain_event), state)
@@ -129,13 +129,18 @@ class EventMapper(Mapper[UUID]):
             stored.originator_id
         )
         state["originator_version"] = stored.originator_version
-        version, wanted = state.pop("class_version", 1), getattr(cls, "class_version", 1)
+        version, wanted = state.pop("class_version", 1), _class_version(cls)
         while version < wanted:
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
         event = object.__new__(cls)
         object.__setattr__(event, "__dict__", state)
         return event
+
+
+@functools.cache  # per event stored or read; getattr is slow where, as on most classes, the attribute is missing
+def _class_version(cls: type) -> int:
+    return getattr(cls, "class_version", 1)
 
 
 def _decimal(o: Any) -> str:

@@ -35,6 +35,7 @@ _SKIPPED = frozenset({"originator_id", "originator_version"})  # the recorder's 
 class Codec:
     check: Check
     decode: Decode
+    kinds: tuple[type, ...] = ()  # when given, the check is ``type(v) in kinds``: a value checks it without a call
 
 
 @dataclass(frozen=True)
@@ -88,15 +89,15 @@ def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
 
 
 _SCALARS: dict[Any, Codec] = {
-    type(None): Codec(lambda v: v is None, None),
-    str: Codec(lambda v: type(v) is str, None),
-    int: Codec(lambda v: type(v) is int, None),
-    bool: Codec(lambda v: type(v) is bool, None),
+    type(None): Codec(lambda v: v is None, None, (type(None),)),
+    str: Codec(lambda v: type(v) is str, None, (str,)),
+    int: Codec(lambda v: type(v) is int, None, (int,)),
+    bool: Codec(lambda v: type(v) is bool, None, (bool,)),
     float: Codec(lambda v: type(v) is float and math.isfinite(v), None),
     Decimal: Codec(lambda v: type(v) is Decimal and v.is_finite(), Decimal),
     datetime: Codec(lambda v: type(v) is datetime and v.tzinfo in (None, UTC), datetime.fromisoformat),
-    date: Codec(lambda v: type(v) is date, date.fromisoformat),
-    UUID: Codec(lambda v: type(v) is UUID, UUID),
+    date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,)),
+    UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,)),
 }
 
 
@@ -111,17 +112,21 @@ def _enum(kind: type[Enum]) -> Codec:
     members = kind._value2member_map_  # the lookup Enum's own call makes, without the call
 
     def decode(v: Any) -> Any:
-        return members[v] if v in members else kind(v)
+        try:
+            return members[v]
+        except KeyError:  # not a value of today's members (a missing value, say): Enum decides, as it did
+            return kind(v)
 
-    return Codec(lambda v: type(v) is kind, decode)
+    return Codec(lambda v: type(v) is kind, decode, (kind,))
 
 
 def _optional(inner: Codec) -> Codec:
     check, decode = inner.check, inner.decode
+    kinds = (*inner.kinds, type(None)) if inner.kinds else ()
     if decode is None:
-        return Codec(lambda v: v is None or check(v), None)
+        return Codec(lambda v: v is None or check(v), None, kinds)
     convert = decode
-    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v))
+    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds)
 
 
 def _sequence(kind: type[tuple[Any, ...]] | type[list[Any]], item: Codec) -> Codec:
@@ -156,6 +161,8 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     if any(c is None for c in codecs.values()):
         return None
     checks = [(name, c.check) for name, c in codecs.items() if c]
+    by_kind = [(name, c.kinds) for name, c in codecs.items() if c and c.kinds]  # most fields: checked without a call
+    called = [(name, c.check) for name, c in codecs.items() if c and not c.kinds]
     converted = [(name, c.decode) for name, c in codecs.items() if c and c.decode is not None]
 
     def check(v: Any) -> bool:
@@ -167,7 +174,10 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
         # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
         if state.keys() != names_set:
             return False
-        for name, c in checks:  # noqa: SIM110 (a loop: all() over a generator costs twice as much, per value stored)
+        for name, kinds in by_kind:
+            if type(state[name]) not in kinds:
+                return False
+        for name, c in called:  # noqa: SIM110 (a loop: all() over a generator costs twice as much, per value stored)
             if not c(state[name]):
                 return False
         return True
@@ -177,15 +187,18 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
     names = tuple(codecs)  # in the order orjson writes them
     names_set = frozenset(names)
+    new, set_state = object.__new__, object.__setattr__  # looked up once, not per value read
 
     def decode(v: dict[str, Any]) -> Any:
+        if plain and tuple(v) == names:  # what this class writes: every field there, so none is looked for
+            for name, convert in converted:
+                v[name] = convert(v[name])
+            value: Any = new(cls)
+            set_state(value, "__dict__", v)
+            return value
         for name, convert in converted:
             if name in v:
                 v[name] = convert(v[name])
-        if not plain or tuple(v) != names:
-            return cls(**v)
-        value: Any = object.__new__(cls)
-        object.__setattr__(value, "__dict__", v)
-        return value
+        return cls(**v)
 
     return Codec(check, decode)

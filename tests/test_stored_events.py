@@ -8,12 +8,15 @@ read model must be rebuilt from the old log to exactly the rows it had.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import json
 import pkgutil
 import typing
+import uuid
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import orjson
@@ -24,15 +27,19 @@ from eventsourcing.utils import get_topic, resolve_topic
 
 import domain
 from domain.audit import Role
+from domain.diploma.numbering import NINASequence
 from domain.moved import topics_of
+from domain.personal import PersonalData, Sealed
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.registry.pddikti_import import PddiktiImport
+from domain.registry.period import Period
 from domain.registry.student import Student
 from infra import typed_state
 from infra.bootstrap import Container
 from infra.transcoder import TYPED, EventMapper, OrjsonTranscoder, _to_json
 from tests.fixtures import event_log
+from tests.world import OPERATOR, PRODI, UNIVERSITY
 
 
 def event_classes() -> set[type]:
@@ -175,6 +182,26 @@ def test_an_event_whose_value_is_not_what_its_field_declares_is_stored_in_the_fi
     assert vars(mapper.to_domain_event(again)) == vars(event)
 
 
+def test_a_value_whose_field_is_not_exactly_its_declared_type_is_stored_in_the_first_format_and_loads() -> None:
+    """A value's fields are checked by their exact type (issue 35: without a call per field): a str subclass in an
+    optional field, a plain str for an enum, a str for a UUID, an int for a bool each send the event to the first
+    format, and what loads is what was stored."""
+    mapper = EventMapper(OrjsonTranscoder())
+    stored = next(e for e in event_log.stored_events() if e.topic.endswith("University.Registered"))
+    event = mapper.to_domain_event(stored)
+    actor = event.cause.actor  # type: ignore[attr-defined]
+    assert mapper.to_stored_event(event).state.startswith(TYPED)
+    for field, value in (("institution", _Code("001002")), ("role", actor.role.value), ("issuer", 1)):
+        changed = dataclasses.replace(actor, **{field: value})
+        event.__dict__["cause"] = dataclasses.replace(event.cause, actor=changed)  # type: ignore[attr-defined]
+        again = mapper.to_stored_event(event)
+        assert not again.state.startswith(TYPED), field
+        assert vars(mapper.to_domain_event(again)) == vars(event)
+    sealed = Sealed(uuid.UUID(int=1), "x")
+    assert typed_state.plan(Student.Registered).typed["personal"].check(sealed)
+    assert not typed_state.plan(Student.Registered).typed["personal"].check(Sealed(str(sealed.subject_id), "x"))  # type: ignore[arg-type]
+
+
 def test_a_typed_value_stored_before_a_field_with_a_default_was_added_loads_with_that_default() -> None:
     """An event evolves by an optional field with a default: the typed format, as the first, fills it in."""
     mapper = EventMapper(OrjsonTranscoder())
@@ -244,3 +271,71 @@ def test_a_value_class_with_a_field_orjson_would_not_write_is_not_stored_typed()
 
     Hidden.__module__ = "domain.registry.hidden"  # as if it were one of ours
     assert typed_state._codec(Hidden, frozenset()) is None
+
+
+_OPERATOR_JSON = (
+    '{"actor":{"id":"university_operator@test","role":"university_operator","institution":"001002","issuer":null,'
+    '"subject":null},"request_id":"req-test","reason":null}'
+)
+
+
+def test_a_claimed_number_and_a_relied_on_record_are_stored_byte_for_byte_as_when_an_event_method_applied_them() -> (
+    None
+):
+    """Issue 35: NumberClaimed and RecordReliedOn are triggered and applied without the @event decorator; their topics,
+    their fields and the bytes stored for them are what the decorated methods stored, and they load and apply."""
+    mapper = EventMapper(OrjsonTranscoder())
+    sequence = NINASequence(university_code=UNIVERSITY, prodi_code=PRODI, year=2024, cause=OPERATOR)
+    sequence.claim_next(OPERATOR)
+    claimed = sequence.collect_events()[-1]
+    stored = mapper.to_stored_event(claimed)
+    assert stored.topic == "domain.diploma.numbering:NINASequence.NumberClaimed"
+    stamp = claimed.timestamp.isoformat()
+    assert stored.state == f'{{"_v":2,"timestamp":"{stamp}","number":1,"cause":{_OPERATOR_JSON}}}'.encode()
+    started = mapper.to_stored_event(NINASequence.Started(**_as_created(sequence)))  # type: ignore[arg-type]
+    loaded = None
+    for event in (mapper.to_domain_event(started), mapper.to_domain_event(stored)):
+        loaded = event.mutate(loaded)  # type: ignore[attr-defined]
+    assert loaded is not None and loaded.last == 1 and loaded.version == 2
+
+    student = Student.register(
+        university_code=UNIVERSITY,
+        nim="2020001",
+        prodi_code=PRODI,
+        entry_period=Period(2020, 1),
+        personal=PersonalData(full_name="Siti"),
+        today=date(2024, 8, 1),
+        sealer=_Sealer(),
+        cause=OPERATOR,
+    )
+    diploma_id = uuid.UUID(int=7)
+    student.rely_on_record(decision="Diploma.NINAReserved", diploma_id=diploma_id, nina="x", cause=OPERATOR)
+    relied = student.collect_events()[-1]
+    stored = mapper.to_stored_event(relied)
+    assert stored.topic == "domain.registry.student:Student.RecordReliedOn"
+    assert (
+        stored.state
+        == (
+            f'{{"_v":2,"timestamp":"{relied.timestamp.isoformat()}","university_code":"001002","nim":"2020001",'
+            f'"decision":"Diploma.NINAReserved","diploma_id":"{diploma_id}","nina":"x","cause":{_OPERATOR_JSON}}}'
+        ).encode()
+    )
+    assert vars(mapper.to_domain_event(stored)) == vars(relied) and student.version == 2
+
+
+def _as_created(sequence: NINASequence) -> dict[str, Any]:
+    return {
+        "originator_topic": "domain.diploma.numbering:NINASequence",
+        "originator_id": sequence.id,
+        "originator_version": 1,
+        "timestamp": sequence.created_on,
+        "university_code": UNIVERSITY,
+        "prodi_code": PRODI,
+        "year": 2024,
+        "cause": OPERATOR,
+    }
+
+
+class _Sealer:
+    def seal(self, subject_id: uuid.UUID, data: PersonalData) -> Sealed:
+        return Sealed(subject_id, "sealed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
@@ -180,7 +181,7 @@ class Diploma(Aggregate):
 
     @staticmethod
     def create_id(university_code: str, nim: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/diplomas/{nim}")
+        return _diploma_id(university_code, nim)  # by position: the library passes keywords, a separate cache key
 
     def pair(
         self, *, nina: NINA, ruleset: Ruleset, record: AcademicRecord, holder: Sealed, on: date, cause: Cause
@@ -425,6 +426,11 @@ class Diploma(Aggregate):
         self.nina = nina
         self.status = DiplomaStatus.RESERVED
         self.annulled_on = None
+
+
+@functools.lru_cache(maxsize=1 << 14)  # a reservation derives it twice, and a uuid5 is a SHA-1 (issue 35)
+def _diploma_id(university_code: str, nim: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/diplomas/{nim}")
 
 
 def not_reserved(nim: str) -> RuleViolation:

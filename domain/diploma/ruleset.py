@@ -12,7 +12,7 @@ from importlib import resources
 from domain.errors import Failure, RuleViolation
 from domain.registry.level import Level
 from domain.registry.period import Period
-from domain.registry.record import AcademicRecord, SemesterStatus
+from domain.registry.record import AcademicRecord
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ class Ruleset:
             "reported_periods": ",".join(r.period.code for r in record.reports),
             "ipk": str(latest.ipk) if latest else "",
             "sks_passed": str(latest.sks_passed) if latest else "",
-            "semesters_counted": str(_counted_semesters(record)),
+            "semesters_counted": str(record.counted_semesters),
             "has_identity_number": str(record.has_identity_number).lower(),
         }
         if record.graduation:
@@ -186,7 +186,7 @@ class Ruleset:
 
     def _study_time(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
         limit = self.max_study_years[record.level] * 2
-        counted = _counted_semesters(record)
+        counted = record.counted_semesters
         if counted > limit:
             yield Failure(
                 rule_id,
@@ -210,23 +210,16 @@ def _levels(raw: Mapping[str, int]) -> dict[Level, int]:
     return {Level(k): int(v) for k, v in raw.items()}
 
 
-def _counted_semesters(record: AcademicRecord) -> int:
-    """Regular semesters from entry to the latest reported one, inclusive, less approved leave."""
-    regular = record.regular_reports
-    if not regular:
-        return 0
-    periods = record.entry_period.regular_until(max(regular))
-    return sum(1 for p in periods if not (p in regular and regular[p].status is SemesterStatus.ON_LEAVE))
-
-
 def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
     regular = record.regular_reports
     if not regular:
         yield Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI")
         return
-    # A short semester closes its academic year, so the even semester before it must be reported too.
-    last = max(Period(r.period.year, min(r.period.term, 2)) for r in record.reports)
-    missing = [p.code for p in record.entry_period.regular_until(last) if p not in regular]
+    # A short semester closes its academic year, so the even semester before it must be reported too: its ordinal is
+    # that semester's. By ordinal, as AcademicRecord.counted_semesters: a Period is made only for a missing semester.
+    last = max(r.period.ordinal for r in record.reports)
+    reported = {p.ordinal for p in regular}
+    missing = [Period.from_ordinal(o).code for o in range(record.entry_period.ordinal, last + 1) if o not in reported]
     if missing:
         yield Failure(
             rule_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -12,6 +13,11 @@ from domain.errors import violation
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.text import NAME_CHARS, parse_text
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a few thousand programmes, each derived twice per reservation (issue 35)
+def _programme_id(university_code: str, prodi_code: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}")
 
 
 def parse_programme_name(name: object) -> str:
@@ -62,7 +68,7 @@ class Programme(Aggregate):
 
     @staticmethod
     def create_id(university_code: str, prodi_code: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}")
+        return _programme_id(university_code, prodi_code)  # by position: one cache key however it is called
 
     def register_again(
         self, *, name: str, level: Level, orientation: Orientation, accreditation: Accreditation | None, cause: Cause

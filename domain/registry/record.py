@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -76,6 +78,16 @@ class AcademicRecord:
     def latest(self) -> SemesterReport | None:
         return self.reports[-1] if self.reports else None
 
-    @property
-    def regular_reports(self) -> dict[Period, SemesterReport]:
+    @functools.cached_property  # read by five rules of each decision; the record never changes (frozen)
+    def regular_reports(self) -> Mapping[Period, SemesterReport]:
         return {r.period: r for r in self.reports if not r.is_short}
+
+    @functools.cached_property  # PIN-2.study_time's measure, and an input every decision records: counted once
+    def counted_semesters(self) -> int:
+        """Regular semesters from entry to the latest reported one, inclusive, less approved leave."""
+        regular = self.regular_reports
+        if not regular:
+            return 0
+        # By ordinal, which tells regular periods apart one to one: no Period made or hashed per semester (issue 35).
+        on_leave = {p.ordinal for p, r in regular.items() if r.status is SemesterStatus.ON_LEAVE}
+        return sum(1 for o in range(self.entry_period.ordinal, max(regular).ordinal + 1) if o not in on_leave)

@@ -74,7 +74,9 @@ class Student(Aggregate):
 
         Saved in the same transaction as the decision: a correction committed after the record was read
         takes this version first, the save fails, and the decision is taken again on the corrected record.
-        The decision's own event keeps what it saw (PIN-8); this one ties it to the record's version."""
+        The decision's own event keeps what it saw (PIN-8); this one ties it to the record's version. It changes
+        nothing else, so it has no ``apply`` and no @event method: one per decision, it skips the decorator's
+        matching of arguments to parameters (issue 35); the topic and the stored fields are unchanged."""
 
         university_code: str
         nim: str
@@ -231,11 +233,19 @@ class Student(Aggregate):
             cause=cause,
         )
 
-    @event(RecordReliedOn)
     def _record_relied_on(
         self, university_code: str, nim: str, decision: str, diploma_id: UUID, nina: str, cause: Cause
     ) -> None:
-        pass  # only the version moves: that is what a concurrent correction collides with
+        """Only the version moves: that is what a concurrent correction collides with."""
+        self.trigger_event(
+            self.RecordReliedOn,
+            university_code=university_code,
+            nim=nim,
+            decision=decision,
+            diploma_id=diploma_id,
+            nina=nina,
+            cause=cause,
+        )
 
     def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
         return AcademicRecord(
