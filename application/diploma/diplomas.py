@@ -58,16 +58,13 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             # no other process is seen writing them, both come as this process left them, without a read. Neither
             # refuses otherwise for being stale: a level is never changed, and a sequence refuses only when full
             # (PIN-1), which a later copy is too.
-            lent = reserving.graduation is None
-            sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, self.today().year)
+            lent, today = reserving.graduation is None, self.today()  # one day for the sequence and the ruleset
+            sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, today.year)
             programme_id = Programme.create_id(university_code, reserving.prodi_code)
             as_left = {sequence_id, programme_id} if lent else {sequence_id}
             self.prefetch(programme_id, sequence_id, shelved_only={sequence_id}, as_left=as_left, refuses_alike=as_left)
             programme, record = self._academic_record(reserving, lent=lent)
-            today = self.today()
-            sequence = self.lend(
-                NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
-            ) or NINASequence(
+            sequence = self.lend(NINASequence, sequence_id) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
             )
             ruleset = self.rulesets.in_force(today)
