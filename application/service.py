@@ -141,44 +141,87 @@ class Service(Application[UUID]):
 
     def lend(self, cls: type[A], aggregate_id: UUID) -> A | None:
         """``find``, but the aggregate may come as the last command of this process left it, without a read
-        (application/lending.py says when that is safe: the caller writes it, or a stale copy can only refuse).
-        Within one run of a command, the same object each time."""
+        (application/lending.py says when that is safe: the caller writes it, or a stale copy can only refuse), unless
+        a writer elsewhere was seen lately: the copy is then brought up to date. Within one run of a command, the same
+        object each time."""
         attempt = _attempt.get()
         if attempt is None or attempt.owner is not self or _unit.get() is not None:
             return self.find(cls, aggregate_id)
         attempt.lends = True
         if aggregate_id not in attempt.held:
             lent = None if attempt.fresh else self._shelf.take(aggregate_id)
-            if lent is not None:
-                attempt.from_shelf = True
+            if lent is None:
+                attempt.held[aggregate_id] = self.find(cls, aggregate_id)
+            elif self._shelf.calm(aggregate_id):
+                attempt.as_left.add(aggregate_id)
                 attempt.held[aggregate_id] = lent
+            elif self.event_batches is not None:
+                self._bring_up(attempt, {aggregate_id: lent}, [])
             else:
                 attempt.held[aggregate_id] = self.find(cls, aggregate_id)
         aggregate = attempt.held[aggregate_id]
         return aggregate if isinstance(aggregate, cls) else None
 
-    def prefetch(self, *aggregate_ids: UUID, shelved_only: Collection[UUID] = ()) -> None:
+    def read(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """``find``, or the copy this run of a command already read or brought up to date (as good as a read; never
+        one lent as left): what a decision must read fresh need not be read twice."""
+        attempt = _attempt.get()
+        if (
+            attempt is None
+            or attempt.owner is not self
+            or aggregate_id not in attempt.held
+            or aggregate_id in attempt.as_left
+            or _unit.get() is not None
+        ):
+            return self.find(cls, aggregate_id)
+        aggregate = attempt.held[aggregate_id]
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def prefetch(
+        self,
+        *aggregate_ids: UUID,
+        shelved_only: Collection[UUID] = (),
+        as_left: Collection[UUID] = (),
+        refuses_alike: Collection[UUID] = (),
+    ) -> None:
         """Reads in one query what a command is about to ``lend``: each aggregate it does not hold yet, whole, or,
         when a copy is on the shelf, only the events after that copy's version, so that what another process wrote
         meanwhile is seen here rather than met as a conflict. One in ``shelved_only`` (a snapshotted aggregate, whose
-        whole history is long) is read here only when on the shelf; else ``lend`` loads it from its snapshot."""
+        whole history is long) is read here only when on the shelf; else ``lend`` loads it from its snapshot. One in
+        ``as_left`` (the command writes it, or a stale copy can only refuse) is taken as the shelf has it while calm
+        (application/lending.py); when every copy asked is, and nothing is to be read whole, there is no query. A
+        refusal is decided again on fresh state if it may rest on such a copy, unless the copy is in ``refuses_alike``
+        (the caller says why a stale copy refuses exactly what a fresh one would)."""
         attempt = _attempt.get()
         if attempt is None or attempt.owner is not self or _unit.get() is not None or self.event_batches is None:
             return
         attempt.lends = True
-        after: dict[UUID, int] = {}
         copies: dict[UUID, Any] = {}
+        whole: list[UUID] = []
         for aggregate_id in aggregate_ids:
             if aggregate_id in attempt.held:
                 continue
             copy = None if attempt.fresh else self._shelf.take(aggregate_id)
             if copy is not None:
-                copies[aggregate_id], after[aggregate_id] = copy, copy.version
+                copies[aggregate_id] = copy
             elif aggregate_id not in shelved_only:
-                after[aggregate_id] = 0
+                whole.append(aggregate_id)
+        if not whole and all(i in as_left and self._shelf.calm(i) for i in copies):
+            attempt.held.update(copies)
+            attempt.as_left.update(copies)
+            attempt.alike.update(i for i in copies if i in refuses_alike)
+            return
+        self._bring_up(attempt, copies, whole)
+
+    def _bring_up(self, attempt: Attempt, copies: dict[UUID, Any], whole: Collection[UUID]) -> None:
+        """One query: the copies brought up to date (one that was behind is a sign of a writer elsewhere), and the
+        aggregates in ``whole`` read whole; all of them held by ``attempt``."""
+        assert self.event_batches is not None
+        after = {**{i: copy.version for i, copy in copies.items()}, **dict.fromkeys(whole, 0)}
         if not after:
             return
         stored = self.event_batches.events_after(after)
+        self._shelf.contest(i for i in copies if stored.get(i))
         for aggregate_id in after:
             events = (self.mapper.to_domain_event(e) for e in stored.get(aggregate_id, ()))
             attempt.held[aggregate_id] = replay(copies.get(aggregate_id), events)
@@ -250,7 +293,12 @@ class Service(Application[UUID]):
         unit = _unit.get()
         if unit is not None:
             return STAGED if unit.stage(aggregates) else None
-        position = self._saved(list(aggregates), self._save_grouped(aggregates))
+        try:
+            recordings = self._save_grouped(aggregates)
+        except IntegrityError:  # one of them was written elsewhere (which, the database does not say)
+            self._shelf.contest(a.id for a in aggregates)
+            raise
+        position = self._saved(list(aggregates), recordings)
         self._forget(aggregates)
         return position
 

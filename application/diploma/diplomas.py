@@ -49,21 +49,22 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             return f"nina-sequences/{university_code}/{student.prodi_code}/{self.today().year}"
 
         def command() -> NinaReceipt:
-            # The sequence is written by the decision too, so a stale copy would conflict; the programme is only
-            # read (below).
             reserving, diploma = self._lent_record(university_code, nim)
-            sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, self.today().year)
-            programme_id = Programme.create_id(university_code, reserving.prodi_code)
-            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id})  # copies brought up to date
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
-            # The programme enters a reservation by its level (never changed) and, once the student graduated, by its
-            # accreditation, which is then an input of the decision even when it refuses nothing: read afresh then.
-            programme, record = self._academic_record(reserving, lent=reserving.graduation is None)
-            today = self.today()
-            sequence = self.lend(
-                NINASequence, NINASequence.create_id(university_code, programme.prodi_code, today.year)
-            ) or NINASequence(
+            # The sequence is written by the decision too, so a stale copy would conflict. The programme enters a
+            # reservation by its level (never changed) and, once the student graduated, by its accreditation, which is
+            # then an input of the decision even when it refuses nothing: read afresh then, else lent (below). While
+            # no other process is seen writing them, both come as this process left them, without a read. Neither
+            # refuses otherwise for being stale: a level is never changed, and a sequence refuses only when full
+            # (PIN-1), which a later copy is too.
+            lent, today = reserving.graduation is None, self.today()  # one day for the sequence and the ruleset
+            sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, today.year)
+            programme_id = Programme.create_id(university_code, reserving.prodi_code)
+            as_left = {sequence_id, programme_id} if lent else {sequence_id}
+            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id}, as_left=as_left, refuses_alike=as_left)
+            programme, record = self._academic_record(reserving, lent=lent)
+            sequence = self.lend(NINASequence, sequence_id) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
             )
             ruleset = self.rulesets.in_force(today)
@@ -132,7 +133,7 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         copy can only refuse, the accreditation pairing needs, PIN-3, and a refusal on a lent copy is decided again on
         fresh state)."""
         programme_id = Programme.create_id(student.university_code, student.prodi_code)
-        programme = self.lend(Programme, programme_id) if lent else self.find(Programme, programme_id)
+        programme = self.lend(Programme, programme_id) if lent else self.read(Programme, programme_id)
         if programme is None:
             raise NotFound("prodi", student.prodi_code)
         graduated_on = student.graduation.decree_date if student.graduation else None

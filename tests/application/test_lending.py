@@ -8,14 +8,16 @@ copy is decided again on fresh state before it is answered (PIN-5: an annulled N
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import pytest
 
-from application.lending import Attempt, Shelf
+from application.lending import CONTESTED_FOR, Attempt, Shelf
 from domain.diploma.diploma import Diploma
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINASequence
@@ -54,45 +56,105 @@ def sequence_number(nina: str | None) -> int:
     return NINA.parse(nina, prodi_code=PRODI).sequence
 
 
-def test_the_next_reservation_reads_in_two_queries_and_writes_once(
-    cohort: World, monkeypatch: pytest.MonkeyPatch
-) -> None:
+class Reads:
+    """The queries of an application's commands: single aggregates' (``select_events``) and batches'."""
+
+    def __init__(self, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.single: list[Any] = []
+        self.batched: list[dict[Any, int]] = []
+        self.writes: list[int] = []
+        recorder, batches = app.recorder, app.event_batches
+        select, after, insert = recorder.select_events, batches.events_after, recorder.insert_events
+        monkeypatch.setattr(recorder, "select_events", lambda *a, **kw: self.single.append(a) or select(*a, **kw))
+        monkeypatch.setattr(batches, "events_after", lambda v: self.batched.append(dict(v)) or after(v))
+        monkeypatch.setattr(recorder, "insert_events", lambda e, **kw: self.writes.append(len(e)) or insert(e, **kw))
+
+    def clear(self) -> None:
+        self.single.clear(), self.batched.clear(), self.writes.clear()
+
+
+def sequence_id(world: World) -> Any:
+    return NINASequence.create_id(UNIVERSITY, PRODI, world.app.today().year)
+
+
+def ninas_reserved(world: World) -> list[str]:
+    return [str(e.nina) for e in world.events() if type(e).__name__ == "NINAReserved"]
+
+
+def test_the_next_reservation_reads_once_and_writes_once(cohort: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """The student (one this process has not seen lately) and the diploma in one query; the programme and the
-    sequence, on the shelf, brought up to date in a second (their events after the copies' versions: none)."""
+    sequence, on the shelf and written by no other process lately, as this process left them: no query."""
     cohort.reserve("2020001")
-    app: Any = cohort.app
-    app._shelf.take(Student.create_id(UNIVERSITY, "2020002"))
-    single_reads: list[Any] = []
-    batched_reads: list[dict[Any, int]] = []
-    real_select, real_batch = app.recorder.select_events, app.event_batches.events_after
-    monkeypatch.setattr(app.recorder, "select_events", lambda *a, **kw: single_reads.append(a) or real_select(*a, **kw))
-    monkeypatch.setattr(app.event_batches, "events_after", lambda v: batched_reads.append(dict(v)) or real_batch(v))
+    reads = Reads(cohort.app, monkeypatch)
 
     assert sequence_number(cohort.reserve("2020002").nina) == 2
 
-    sequence = NINASequence.create_id(UNIVERSITY, PRODI, cohort.app.today().year)
-    assert single_reads == [] and len(batched_reads) == 2
-    assert set(batched_reads[0].values()) == {0}  # read whole: not on the shelf
-    assert set(batched_reads[1]) == {sequence, Programme.create_id(UNIVERSITY, PRODI)}
-    assert all(after > 0 for after in batched_reads[1].values())  # brought up from the copies' versions
+    assert reads.single == [] and len(reads.batched) == 1 and len(reads.writes) == 1
+    assert set(reads.batched[0]) == {Student.create_id(UNIVERSITY, "2020002"), Diploma.create_id(UNIVERSITY, "2020002")}
+    assert set(reads.batched[0].values()) == {0}  # read whole: not on the shelf
 
 
-def test_a_copy_on_the_shelf_sees_what_another_process_wrote(
+def test_a_contested_sequence_is_brought_up_to_date_in_a_second_query(
+    cohort: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer elsewhere was seen lately: the programme and the sequence, on the shelf, are brought up to date in a
+    second query (their events after the copies' versions: none), before the decision."""
+    cohort.reserve("2020001")
+    app: Any = cohort.app
+    app._shelf.contest([sequence_id(cohort)])
+    reads = Reads(app, monkeypatch)
+
+    assert sequence_number(cohort.reserve("2020002").nina) == 2
+
+    assert reads.single == [] and len(reads.batched) == 2 and len(reads.writes) == 1
+    assert set(reads.batched[0].values()) == {0}
+    assert set(reads.batched[1]) == {sequence_id(cohort), Programme.create_id(UNIVERSITY, PRODI)}
+    assert all(after > 0 for after in reads.batched[1].values())  # brought up from the copies' versions
+    assert not app._shelf.calm(sequence_id(cohort))  # still contested, for a while
+
+
+def test_a_write_elsewhere_conflicts_once_then_copies_are_brought_up_to_date_first(
     cohort: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """PIN-1: this process's copy of the sequence is one NINA behind; it is brought up to date before the decision,
-    so the reservation takes the next number in one write, not after a conflict."""
+    """PIN-1: this process's calm copy of the sequence is one NINA behind: its write conflicts, which marks the
+    sequence contested, and the rerun takes the next number on fresh state. While contested, the next reservation
+    brings the copy up to date before the decision (another NINA taken elsewhere meanwhile), in one write."""
+    for nim in ("2020004", "2020005"):
+        cohort.eligible_s1(nim)
     assert sequence_number(cohort.reserve("2020001").nina) == 1
     assert sequence_number(elsewhere.reserve("2020002").nina) == 2  # the shelf here still holds the sequence at 1
     app: Any = cohort.app
-    writes: list[int] = []
-    real = app.recorder.insert_events
-    monkeypatch.setattr(app.recorder, "insert_events", lambda events, **kw: writes.append(1) or real(events, **kw))
+    reads = Reads(app, monkeypatch)
 
     assert sequence_number(cohort.reserve("2020003").nina) == 3
-    assert len(writes) == 1
-    ninas = [str(e.nina) for e in cohort.events() if type(e).__name__ == "NINAReserved"]
-    assert len(ninas) == len(set(ninas)) == 3
+    assert len(reads.writes) == 2  # one conflicted, the rerun's committed
+    assert not app._shelf.calm(sequence_id(cohort))
+
+    left = app.repository.get(sequence_id(cohort)).version
+    assert sequence_number(elsewhere.reserve("2020004").nina) == 4
+    reads.clear()
+    assert sequence_number(cohort.reserve("2020005").nina) == 5
+    assert len(reads.writes) == 1  # no conflict: the copy was brought up to date first
+    assert reads.batched[1][sequence_id(cohort)] == left  # from the rerun's version: the other's NINA read after it
+    ninas = ninas_reserved(cohort)
+    assert len(ninas) == len(set(ninas)) == 5
+
+
+def test_a_contest_ends_after_a_while_and_copies_are_taken_as_left_again(
+    cohort: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cohort.reserve("2020001")
+    app: Any = cohort.app
+    now = [0.0]
+    app._shelf = Shelf(clock=lambda: now[0])
+    cohort.reserve("2020002")  # puts the sequence and the programme back on the new shelf
+    app._shelf.contest([sequence_id(cohort)])
+    now[0] += CONTESTED_FOR
+    reads = Reads(app, monkeypatch)
+
+    assert sequence_number(cohort.reserve("2020003").nina) == 3
+
+    assert len(reads.batched) == 1 and reads.single == []
 
 
 def test_a_stale_lent_copy_conflicts_and_the_rerun_reads_afresh(
@@ -199,3 +261,100 @@ def test_a_write_of_more_rows_than_one_insert_takes_is_written_whole(store: str,
         assert len(ids) == count and ids == sorted(ids) and ids[0] > before
         before = ids[-1]
     assert world.position() == before
+
+
+def test_PIN_1_two_processes_racing_on_one_sequence_lose_and_repeat_no_nina(cohort: World, elsewhere: World) -> None:
+    """Two processes (each with its own shelf) reserve in one sequence at once, in rounds, so that each takes its
+    copies as left, meets the other's writes as conflicts and brings contested copies up to date: every student gets
+    one NINA, and the sequence's numbers are 1 to N, none twice, none skipped."""
+    nims = [f"2021{i:03d}" for i in range(1, 25)]
+    for nim in nims:
+        cohort.eligible_s1(nim)
+    here, there = nims[::2], nims[1::2]
+    start = threading.Barrier(4)
+
+    def reserving(world: World, mine: list[str]) -> list[str]:
+        start.wait(timeout=30)
+        return [str(world.reserve(nim).nina) for nim in mine]
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        runs = [pool.submit(reserving, w, m) for w, m in ((cohort, here[::2]), (cohort, here[1::2]))]
+        runs += [pool.submit(reserving, w, m) for w, m in ((elsewhere, there[::2]), (elsewhere, there[1::2]))]
+        answered = [nina for run in runs for nina in run.result(timeout=120)]
+
+    assert sorted(sequence_number(n) for n in answered) == list(range(1, len(nims) + 1))
+    assert sorted(ninas_reserved(cohort)) == sorted(answered)
+    claimed = [e.number for e in cohort.events() if type(e).__name__ == "NumberClaimed"]
+    assert sorted(claimed) == list(range(1, len(nims) + 1))
+
+
+def test_a_graduate_s_reservation_reads_the_programme_once(
+    world: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-2, PIN-8: the programme read fresh for a graduate is the copy the second query brought up to date (with the
+    sequence's), not read a third time."""
+    world.university()
+    world.programme(prodi=PRODI)
+    for nim in ("2020001", "2020002"):
+        world.eligible_s1(nim)
+        world.graduate(nim)
+    world.reserve("2020001")
+    reads = Reads(world.app, monkeypatch)
+
+    world.reserve("2020002")
+
+    assert reads.single == [] and len(reads.batched) == 2
+    assert set(reads.batched[1]) == {sequence_id(world), Programme.create_id(UNIVERSITY, PRODI)}
+
+
+def test_a_pairing_brings_a_contested_programme_up_to_date(
+    world: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-3: the programme a pairing lends is brought up to date when contested (here: accredited elsewhere since
+    this process's copy), so the pairing is decided once, on current state, not refused and run again."""
+    world.university()
+    world.programme(prodi=PRODI, accredited=None)
+    world.eligible_s1("2020001")
+    world.graduate("2020001")
+    nina = world.reserve("2020001").nina  # leaves the programme, not accredited, on this process's shelf
+    elsewhere.programme(prodi=PRODI)  # registered again, now accredited
+    app: Any = world.app
+    programme = Programme.create_id(UNIVERSITY, PRODI)
+    app._shelf.contest([programme])
+    reads = Reads(app, monkeypatch)
+
+    world.pair("2020001", nina)
+
+    assert [set(batch) for batch in reads.batched][-1] == {programme}  # its events after the copy's version
+    assert len(reads.batched) == 2 and len(reads.writes) == 1
+
+
+def test_a_contest_is_kept_for_a_while_and_for_a_bounded_number_of_aggregates() -> None:
+    now = [0.0]
+    shelf = Shelf(size=2, contested_for=10.0, clock=lambda: now[0])
+    a, b, c = uuid4(), uuid4(), uuid4()
+    shelf.contest([a])
+    now[0] = 5.0
+    shelf.contest([b, c])  # over the bound: the soonest to end, a's, is dropped
+    assert shelf.calm(a) and not shelf.calm(b) and not shelf.calm(c)
+    now[0] = 15.0
+    assert shelf.calm(b)
+    shelf.contest([b])  # renewed by a new sign
+    now[0] = 24.9
+    assert not shelf.calm(b)
+
+
+def test_a_refusal_on_copies_that_refuse_alike_is_answered_without_a_rerun(
+    cohort: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-2: a student short of semesters is refused on the programme and sequence as this process left them (a
+    stale level or sequence would refuse the same), in the one run: no fresh reads, nothing written."""
+    cohort.reserve("2020001")
+    cohort.student("2020009", prodi=PRODI)
+    cohort.semesters("2020009", 2, passed=40)
+    reads = Reads(cohort.app, monkeypatch)
+
+    with pytest.raises(Exception, match="PIN-2"):
+        cohort.reserve("2020009")
+
+    assert len(reads.batched) == 1 and reads.single == [] and reads.writes == []
