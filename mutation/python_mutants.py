@@ -251,7 +251,7 @@ class _Finder(ast.NodeVisitor):
         for keyword in node.keywords:
             if keyword.arg == "field" and isinstance(keyword.value, ast.Constant):
                 self._field(keyword.value)
-        if name in self.event_methods:
+        if name in self.event_methods or name == "trigger_event":  # an event recorded with or without ``@event``
             self._event_fields(node)
         shifted = [k.value for k in node.keywords if k.arg in SHIFTED_CALLS.get(name, ())]
         if name in SHIFTED_ARGUMENTS and len(node.args) > SHIFTED_ARGUMENTS[name]:
