@@ -55,6 +55,14 @@ def test_a_check_never_fires_or_always_fires_and_a_recorded_event_is_given_a_wro
     assert {m.scope for m in made} == {"A.decide"}  # the event's own method is not mutated
 
 
+def test_an_event_recorded_without_the_decorator_is_given_a_wrong_field_too() -> None:
+    source = (
+        "class A:\n    def decide(self, x, on, by):\n        self.trigger_event(self.Decided, x=x, on=on, cause=by)\n"
+    )
+    whats = {m.what for m in python_mutants(source, [])}
+    assert {"event field x=on", "event field on=x"} <= whats  # never the cause
+
+
 def test_dates_and_counts_are_shifted_by_one_and_code_run_at_import_has_no_function() -> None:
     source = (
         "LIMIT = 14\n"
