@@ -358,3 +358,20 @@ def test_a_refusal_on_copies_that_refuse_alike_is_answered_without_a_rerun(
         cohort.reserve("2020009")
 
     assert len(reads.batched) == 1 and reads.single == [] and reads.writes == []
+
+
+def test_PIN_5_a_stale_calm_sequence_does_not_refuse_a_new_nina_as_the_annulled_one(
+    cohort: World, elsewhere: World
+) -> None:
+    """PIN-5: another process reserved a NINA and had it cancelled in error while this process's calm copy of the
+    sequence stood one number behind. Reserving again here must give a new number (3), not take the stale copy's
+    next number, the annulled one, and answer PIN-5.reuse: that refusal rests on the stale sequence, which then does
+    not refuse as a fresh one would (only "full", PIN-1, is alike)."""
+    cohort.reserve("2020001")  # this process's shelf: the sequence at 1
+    annulled = elsewhere.reserve("2020002").nina  # 2, elsewhere
+    elsewhere.propose_annulment("2020002")
+    elsewhere.decide_annulment("2020002", accept=True)
+
+    again = cohort.reserve("2020002")
+
+    assert again.nina != annulled and sequence_number(again.nina) == 3
