@@ -358,3 +358,39 @@ def test_a_refusal_on_copies_that_refuse_alike_is_answered_without_a_rerun(
         cohort.reserve("2020009")
 
     assert len(reads.batched) == 1 and reads.single == [] and reads.writes == []
+
+
+def test_PIN_5_a_stale_calm_sequence_does_not_refuse_a_new_nina_as_the_annulled_one(
+    cohort: World, elsewhere: World
+) -> None:
+    """PIN-5: another process reserved a NINA and had it cancelled in error while this process's calm copy of the
+    sequence stood one number behind. Reserving again here must give a new number (3), not take the stale copy's
+    next number, the annulled one, and answer PIN-5.reuse: that refusal rests on the stale sequence, which then does
+    not refuse as a fresh one would (only "full", PIN-1, is alike)."""
+    cohort.reserve("2020001")  # this process's shelf: the sequence at 1
+    annulled = elsewhere.reserve("2020002").nina  # 2, elsewhere
+    elsewhere.propose_annulment("2020002")
+    elsewhere.decide_annulment("2020002", accept=True)
+
+    again = cohort.reserve("2020002")
+
+    assert again.nina != annulled and sequence_number(again.nina) == 3
+
+
+def test_PIN_1_a_full_sequence_refuses_first_even_when_this_process_s_calm_copy_is_not_full(
+    cohort: World, elsewhere: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PIN-1 before PIN-2: the sequence is claimed before the ruleset is asked, so on current state a full sequence
+    refuses a student (PIN-1) whatever their record. This process's calm copy is one number short of full (another
+    process took the last): a student short of semesters must be refused PIN-1, as on fresh state (and as before
+    lending adapted to contention), not PIN-2 on the stale copy."""
+    from domain.diploma import numbering
+
+    monkeypatch.setattr(numbering, "MAX_SEQUENCE", 2)
+    cohort.reserve("2020001")  # this process's shelf: the sequence at 1
+    elsewhere.reserve("2020002")  # 2: full
+    cohort.student("2020009", prodi=PRODI)
+    cohort.semesters("2020009", 2, passed=40)
+
+    with pytest.raises(Exception, match="PIN-1"):
+        cohort.reserve("2020009")
