@@ -55,14 +55,16 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             # The sequence is written by the decision too, so a stale copy would conflict. The programme enters a
             # reservation by its level (never changed) and, once the student graduated, by its accreditation, which is
             # then an input of the decision even when it refuses nothing: read afresh then, else lent (below). While
-            # no other process is seen writing them, both come as this process left them, without a read. Neither
-            # refuses otherwise for being stale: a level is never changed, and a sequence refuses only when full
-            # (PIN-1), which a later copy is too.
+            # no other process is seen writing them, both come as this process left them, without a read. A stale
+            # programme refuses exactly what a fresh one would (its level never changes); a stale sequence does not:
+            # its next number may be one annulled elsewhere meanwhile (PIN-5.reuse), or it may not know it is full
+            # (PIN-1 comes before PIN-2). A refusal that may rest on it is decided again on fresh state.
             lent, today = reserving.graduation is None, self.today()  # one day for the sequence and the ruleset
             sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, today.year)
             programme_id = Programme.create_id(university_code, reserving.prodi_code)
             as_left = {sequence_id, programme_id} if lent else {sequence_id}
-            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id}, as_left=as_left, refuses_alike=as_left)
+            alike = {programme_id} if lent else set()
+            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id}, as_left=as_left, refuses_alike=alike)
             programme, record = self._academic_record(reserving, lent=lent)
             sequence = self.lend(NINASequence, sequence_id) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
