@@ -13,6 +13,7 @@ from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Opera
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from projections.store import chunks
@@ -39,7 +40,7 @@ class EventBatches:
         recorder = self.recorder
         ids = list(versions)
         if isinstance(recorder, PostgresAggregateRecorder):
-            with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
+            with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
                 if self._after_bytes is None:
                     self._after_bytes = (
                         SQL(
@@ -53,7 +54,7 @@ class EventBatches:
                         )
                         .as_bytes(conn)
                     )
-                cursor.execute(self._after_bytes, [ids, [versions[i] for i in ids]], prepare=True)
+                cursor.execute(self._after_bytes, [ids, [versions[i] for i in ids]], prepare=True, binary=True)
                 return _by_aggregate(self._stored(cursor.fetchall()))
         bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
@@ -68,7 +69,7 @@ class EventBatches:
     def _select(self, ids: list[UUID]) -> list[StoredEvent]:
         recorder = self.recorder
         if isinstance(recorder, PostgresAggregateRecorder):
-            with recorder.datastore.get_connection() as conn, conn.cursor() as cursor:
+            with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
                 if self._select_bytes is None:  # rendered once: a command's read runs it each time (issue 35)
                     self._select_bytes = (
                         SQL(
@@ -80,7 +81,7 @@ class EventBatches:
                         )
                         .as_bytes(conn)
                     )
-                cursor.execute(self._select_bytes, [ids], prepare=True)
+                cursor.execute(self._select_bytes, [ids], prepare=True, binary=True)
                 return self._stored(cursor.fetchall())
         marks = ", ".join("?" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
@@ -92,11 +93,10 @@ class EventBatches:
             return self._stored(cursor.fetchall())
 
     def _stored(self, rows: list[Any]) -> list[StoredEvent]:
-        """The rows as the recorder's own ``select_events`` makes them (SQLite keeps ids as text)."""
+        """The rows as the recorder's own ``select_events`` makes them (SQLite keeps ids as text); PostgreSQL's are
+        tuples (psycopg loads bytea as bytes)."""
         if isinstance(self.recorder, PostgresAggregateRecorder):
-            return [
-                StoredEvent(r["originator_id"], r["originator_version"], r["topic"], bytes(r["state"])) for r in rows
-            ]
+            return [stored_event(o, v, t, bytes(s)) for o, v, t, s in rows]
         convert = self.recorder.convert_originator_id
         return [StoredEvent(convert(r["originator_id"]), r["originator_version"], r["topic"], r["state"]) for r in rows]
 
@@ -122,6 +122,21 @@ class EventBatches:
                 )
                 rows = cursor.fetchall()
         return {int(r["originator_version"]): int(r["notification_id"]) for r in rows}
+
+
+_new = object.__new__
+
+
+def stored_event(originator_id: UUID, originator_version: int, topic: str, state: bytes) -> StoredEvent:
+    """``StoredEvent(...)``, equal to it in every way, at a third of the cost: the frozen dataclass's ``__init__``
+    sets each field through ``object.__setattr__`` (a command's reads build one per event, issue 35)."""
+    event = _new(StoredEvent)
+    fields = event.__dict__
+    fields["originator_id"] = originator_id
+    fields["originator_version"] = originator_version
+    fields["topic"] = topic
+    fields["state"] = state
+    return event
 
 
 def _by_aggregate(events: Iterable[StoredEvent]) -> dict[UUID, list[StoredEvent]]:
