@@ -9,7 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from infra.event_batches import EventBatches, stored_event
+from infra.event_batches import EventBatches, _ints, _uuids, stored_event
 from tests.world import World
 
 
@@ -37,3 +37,13 @@ def test_batched_reads_answer_what_the_recorder_reads(world: World) -> None:
     assert batches.events_after(dict.fromkeys(ids, 0)) == whole
     assert batches.events_after(dict.fromkeys(ids, 1)) == {i: e[1:] for i, e in whole.items() if len(e) > 1}
     assert all(type(e.state) is bytes for events in batches.events_of(ids).values() for e in events)
+
+
+def test_ids_and_versions_go_as_array_text_only_when_each_is_exactly_a_uuid_or_an_int() -> None:
+    """The text of an array is parsed by the server: only values whose text has no ``,``, ``{`` or quote are put in
+    it; any other list goes to psycopg's array dumper."""
+    ids = [uuid4(), uuid4()]
+    assert _uuids(ids) == "{" + f"{ids[0]},{ids[1]}" + "}"
+    assert _uuids([*ids, "a,b}"]) == [*ids, "a,b}"]  # type: ignore[list-item]
+    assert _ints([0, 12]) == "{0,12}"
+    assert _ints([0, True]) == [0, True]
