@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
 
 from domain.errors import DomainError
+from infra.bootstrap import bootstrap
 from infra.database import connection_pool
 from infra.held_connection import CommandPool, one_connection
-from tests.world import World
+from tests.application.test_concurrency import all_at_once, eligible_students
+from tests.conftest import settings_for
+from tests.world import Clock, World
 
 pytestmark = pytest.mark.postgres
 
@@ -137,3 +141,26 @@ def test_a_transaction_left_open_is_committed_as_leaving_the_pools_block_would(p
             assert same is conn and same.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
             assert same.execute("SELECT count(*) FROM held_left_open").fetchone() is not None
             same.execute("DROP TABLE held_left_open")
+
+
+def test_more_commands_at_once_than_the_pool_has_connections_all_complete(
+    tmp_path: Path, request: pytest.FixtureRequest, clock: Clock
+) -> None:
+    """Each command holds its connection from its first read to its end (and while the group commit's leader writes
+    its events): sixteen reservations in four sequences on a pool of two still all complete, none waiting on another
+    for a connection."""
+    settings = settings_for("postgres", tmp_path, request).model_copy(update={"database_pool_size": 2})
+    container = bootstrap(settings, clock=clock)
+    try:
+        world = World(container, clock)
+        pool = world.app.recorder.datastore.pool  # type: ignore[attr-defined]
+        assert pool.max_size == 2
+        prodis = ["55201", "55202", "55203", "55204"]
+        nims = [nim for i, prodi in enumerate(prodis) for nim in eligible_students(world, 4, prodi, 1 + 4 * i)]
+        started = time.monotonic()
+        outcomes = all_at_once([lambda nim=nim: world.reserve(nim) for nim in nims])
+        assert [type(o).__name__ for o in outcomes] == ["NinaReceipt"] * len(nims)
+        assert time.monotonic() - started < 30
+        assert out_of_pool(pool) == 0
+    finally:
+        container.close()
