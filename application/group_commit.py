@@ -56,15 +56,21 @@ class GroupCommit:
         with self._lock:
             return len(self._queue)
 
-    def insert(self, stored: list[StoredEvent]) -> Sequence[int] | None:
+    def insert(
+        self, stored: list[StoredEvent], *, before_waiting: Callable[[], None] | None = None
+    ) -> Sequence[int] | None:
         """Writes ``stored`` (one command's events) in a transaction, shared with whatever commands queued meanwhile;
-        returns their notification ids, or raises what writing them alone would have raised."""
+        returns their notification ids, or raises what writing them alone would have raised. ``before_waiting`` is
+        called before a member waits for another to write (a command gives back the connection it holds: the one
+        writing may need it, when every other connection of the pool is held by a waiting member)."""
         member = _Member(stored, frozenset(e.originator_id for e in stored))
         with self._lock:
             self._queue.append(member)
             if not self._writing:
                 self._writing = member.lead = True
         if not member.lead:
+            if before_waiting is not None:
+                before_waiting()
             member.done.wait()
         if member.lead:  # first when idle, or handed the turn by the batch before
             self._lead()

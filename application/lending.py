@@ -117,6 +117,7 @@ class Attempt:
     alike: set[UUID] = field(default_factory=set)  # of those, the ones whose stale copy refuses as a fresh one would
     lends: bool = False  # the command lends at all (one that never does leaves nothing on the shelf)
     committed: bool = False  # it wrote something (a refusal after that is answered, never run again)
+    connection: Any = None  # the connection it holds between its reads and its write, if any (``Service.retrying``)
 
     @property
     def from_shelf(self) -> bool:

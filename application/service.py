@@ -7,7 +7,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -46,6 +46,14 @@ class EventBatches(Protocol):
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]: ...
 
     def events_after(self, versions: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]: ...
+
+
+class HeldConnection(Protocol):
+    """The connection a command holds between its reads and its write (``infra.held_connection``)."""
+
+    def give_back(self) -> None:
+        """Back to the pool now (the command is about to wait); its next read takes one again."""
+        ...
 
 
 class BulkEvents(Protocol):
@@ -92,6 +100,10 @@ class Service(Application[UUID]):
     # sees the winner's events and raises the precise domain error if one applies. Hot aggregates
     # (a NINA sequence during a graduation rush) need more than one rerun.
     max_attempts = 25
+
+    # Around a command (``retrying``): where the store can, its reads and its write share one connection, taken at
+    # the first and given back at the end (infra/held_connection.py); set by the composition root.
+    one_connection: Callable[[], AbstractContextManager[HeldConnection | None]] = nullcontext
 
     # Aggregates whose history grows without end in normal use (a NINA sequence gains an event per NINA), and how
     # many events apart they are snapshotted: a load then replays at most that many events after the latest
@@ -326,7 +338,9 @@ class Service(Application[UUID]):
         if not processing.events:
             return []
         stored = [self.mapper.to_stored_event(e) for e in processing.events]
-        ids = self._group.insert(stored)
+        attempt = _attempt.get()
+        held = attempt.connection if attempt is not None and attempt.owner is self else None
+        ids = self._group.insert(stored, before_waiting=held.give_back if held is not None else None)
         recordings = [
             Recording(event, Notification(s.originator_id, s.originator_version, s.topic, s.state, id=i))
             for event, s, i in zip(processing.events, stored, ids or (), strict=False)
@@ -396,25 +410,36 @@ class Service(Application[UUID]):
             return command()
         outer = _attempt.get()  # a command run inside one of this application's reruns reads fresh too
         first = Attempt(self, fresh=outer is not None and outer.owner is self and outer.fresh)
-        token = _attempt.set(first)
-        try:
-            name = serial() if callable(serial) else serial
-        finally:
-            _attempt.reset(token)
-        if name is None:
-            return self._rerun_on_conflict(command, first)
-        with self._turns.lock(name):
-            return self._rerun_on_conflict(command, first)
+        with self.one_connection() as held:  # from ``serial``'s read to the write, while nothing is waited for
+            token = _attempt.set(first)
+            try:
+                name = serial() if callable(serial) else serial
+            finally:
+                _attempt.reset(token)
+            if name is None:
+                return self._rerun_on_conflict(command, first, held)
+            turn = self._turns.lock(name)
+            if not turn.acquire(blocking=False):
+                if held is not None:
+                    held.give_back()  # no connection is kept waiting for the turn
+                turn.acquire()
+            try:
+                return self._rerun_on_conflict(command, first, held)
+            finally:
+                turn.release()
 
-    def _rerun_on_conflict(self, command: Callable[[], R], first: Attempt) -> R:
+    def _rerun_on_conflict(self, command: Callable[[], R], first: Attempt, held: HeldConnection | None) -> R:
         attempt = first
         for number in range(1, self.max_attempts + 1):
+            attempt.connection = held
             token = _attempt.set(attempt)
             try:
                 result = command()
             except IntegrityError:
                 if number == self.max_attempts:
                     raise Conflict("another change to the same record won; retry the command") from None
+                if held is not None:
+                    held.give_back()  # nor while the rerun waits
                 time.sleep(random.uniform(0, 0.005 * number))  # spread reruns of colliding writers
                 attempt = Attempt(self, fresh=True)
                 continue

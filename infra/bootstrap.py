@@ -63,6 +63,7 @@ from infra.erased_files import ErasedFiles
 from infra.event_batches import EventBatches
 from infra.eventstore import POOL_KEY, register_pool
 from infra.files import FileStore
+from infra.held_connection import one_connection
 from infra.keys import KeyVault
 from infra.locks import file_locks, postgres_locks
 from infra.periodic import Every
@@ -280,6 +281,8 @@ def _build(settings: Settings, *, clock=None) -> Container:  # type: ignore[no-u
     applications: dict[str, Service] = {app.name: app for app in contexts}
     for app in applications.values():
         quick_recovery(app)
+        if pool is not None:  # a command's reads and write on one connection of the process's pool (issue 35)
+            app.one_connection = one_connection
     status_key = status_list_key(credentials_log)  # the credentials' own log keeps it (issue 13)
     batches = {name: EventBatches(app.recorder) for name, app in applications.items()}
     for name, app in applications.items():  # a retried creating command answers its first position (IDEM-1)

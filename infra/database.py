@@ -19,6 +19,7 @@ from psycopg_pool import ConnectionPool
 
 from domain.unavailable import Unavailable
 from infra import multirow
+from infra.held_connection import CommandPool
 from projections.store import Params, Row
 
 _NAMED = multirow.NAMED
@@ -252,7 +253,7 @@ def connection_pool(url: str, *, max_size: int) -> ConnectionPool[Any]:
         conn.execute("SET idle_in_transaction_session_timeout = '5s'")
 
     check = IdleCheck()
-    pool: ConnectionPool[Any] = ConnectionPool(
+    pool: ConnectionPool[Any] = CommandPool(  # a command's checkouts share one connection (infra/held_connection.py)
         url,
         min_size=0,
         max_size=max_size,

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -148,6 +149,29 @@ def test_a_member_in_conflict_is_retried_or_refused_alone_while_its_batch_mates_
     assert sorted(str(e.nina)[:5] for e in reserved) == PRODIS  # one NINA each: NIMS[2]'s from the other process
 
 
+@contextmanager
+def failing_batches(recorder: Any) -> Iterator[None]:
+    """While inside, a statement inserting more than ten rows (a batch's: a reservation alone writes five events)
+    fails once its rows are in, so its transaction fails before the commit, however the rows were sent."""
+    table = recorder.events_table_name
+    with recorder.datastore.get_connection() as conn:
+        conn.execute(
+            "CREATE OR REPLACE FUNCTION fail_batches() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF (SELECT count(*) FROM inserted) > 10 THEN RAISE EXCEPTION 'the batch fails after its rows'; END IF;"
+            " RETURN NULL; END $$"
+        )
+        conn.execute(
+            f"CREATE TRIGGER fail_batches AFTER INSERT ON {table} REFERENCING NEW TABLE AS inserted"
+            " FOR EACH STATEMENT EXECUTE FUNCTION fail_batches()"
+        )
+    try:
+        yield
+    finally:
+        with recorder.datastore.get_connection() as conn:
+            conn.execute(f"DROP TRIGGER IF EXISTS fail_batches ON {table}")
+            conn.execute("DROP FUNCTION IF EXISTS fail_batches()")
+
+
 def test_a_transaction_failing_mid_batch_appends_nothing_and_every_member_is_answered_the_failure(
     cohort: World, monkeypatch: pytest.MonkeyPatch, store: str
 ) -> None:
@@ -155,26 +179,29 @@ def test_a_transaction_failing_mid_batch_appends_nothing_and_every_member_is_ans
     none of the four is written, each hears of it, and each sent again commits as if it never ran."""
     recorder: Any = cohort.app.recorder
     failing = threading.Event()
-    inserting = "_insert_stored_events" if store == "postgres" else "_insert_events"
-    rows = getattr(recorder, inserting)
+    with ExitStack() as stack:
+        if store == "postgres":  # in the database: the rows are in when it fails, whichever way they were sent
+            stack.enter_context(failing_batches(recorder))
+        else:
+            rows = recorder._insert_events
 
-    def then_fail(cursor: Any, events: Any, **kw: Any) -> Any:
-        inserted = rows(cursor, events, **kw)
-        if failing.is_set() and len(events) > 10:  # the batch's (a reservation alone writes five events)
-            cursor.execute("SELECT * FROM no_such_table")  # its transaction fails after its rows were inserted
-        return inserted
+            def then_fail(cursor: Any, events: Any, **kw: Any) -> Any:
+                inserted = rows(cursor, events, **kw)
+                if failing.is_set() and len(events) > 10:  # the batch's (a reservation alone writes five events)
+                    cursor.execute("SELECT * FROM no_such_table")  # its transaction fails after its rows were in
+                return inserted
 
-    monkeypatch.setattr(recorder, inserting, then_fail)
-    held = Held(cohort, monkeypatch)
-    held.hold(waiting=len(NIMS) - 1, meanwhile=failing.set)
-    futures = list(reserving(cohort, held))
-    first = futures[0].result(timeout=60)
-    before = cohort.position()
-    failed = [outcome(f) for f in futures[1:]]
+            monkeypatch.setattr(recorder, "_insert_events", then_fail)
+        held = Held(cohort, monkeypatch)
+        held.hold(waiting=len(NIMS) - 1, meanwhile=failing.set)
+        futures = list(reserving(cohort, held))
+        first = futures[0].result(timeout=60)
+        before = cohort.position()
+        failed = [outcome(f) for f in futures[1:]]
 
-    assert all(isinstance(f, Exception) and not isinstance(f, RuleViolation) for f in failed), failed
-    assert cohort.position() == before == first.position  # nothing of the batch, not even a part
-    failing.clear()
+        assert all(isinstance(f, Exception) and not isinstance(f, RuleViolation) for f in failed), failed
+        assert cohort.position() == before == first.position  # nothing of the batch, not even a part
+        failing.clear()
     again = [cohort.reserve(nim) for nim in NIMS[1:]]
     assert [NINA.parse(r.nina, prodi_code=p).sequence for r, p in zip(again, PRODIS[1:], strict=True)] == [1] * 4
 
@@ -222,3 +249,33 @@ def test_an_interrupt_mid_batch_answers_every_member_not_written_with_an_error()
         assert first.result(10) == [1]
         errors = [f.exception(10) for f in others]
     assert sorted(type(e).__name__ for e in errors) == ["KeyboardInterrupt", "RuntimeError"]
+
+
+def test_a_member_gives_back_what_it_holds_before_waiting_for_another_to_write() -> None:
+    """A command waiting for the leader gives back its connection first (``before_waiting``): the leader may need
+    one, when the pool's others are all held by waiting members; the leader itself holds on to its own."""
+    gate, released = threading.Event(), []
+
+    def insert(events: Any) -> list[int]:
+        gate.wait(10)
+        return list(range(1, len(events) + 1))
+
+    group = GroupCommit(insert)
+    with ThreadPoolExecutor(3) as pool:
+        leader = pool.submit(
+            group.insert, [StoredEvent(uuid4(), 1, "t", b"{}")], before_waiting=lambda: released.append(0)
+        )
+        while not group._writing:
+            time.sleep(0.001)
+        followers = [
+            pool.submit(
+                group.insert, [StoredEvent(uuid4(), 1, "t", b"{}")], before_waiting=lambda i=i: released.append(i)
+            )
+            for i in (1, 2)
+        ]
+        while group.queued < 2:
+            time.sleep(0.001)
+        assert sorted(released) == [1, 2]  # before they waited, while the leader writes
+        gate.set()
+        assert leader.result(10) == [1] and [f.result(10) for f in followers] == [[1], [2]]  # one batch after it
+    assert 0 not in released
