@@ -158,7 +158,8 @@ class ProjectionWorker:
         return tracking.position(self.store, name, application)
 
     def wake(self, _position: int | None = None) -> None:
-        self._wake.set()
+        if not self._wake.is_set():  # a command's save wakes it: the set, a lock and a notify, only when asleep
+            self._wake.set()
 
     def status(self, failures_shown: int = 20) -> list[ProjectionStatus]:
         """Each read model's position, the log's head, and the events it skipped (for /health and the CLI)."""

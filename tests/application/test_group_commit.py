@@ -279,3 +279,20 @@ def test_a_member_gives_back_what_it_holds_before_waiting_for_another_to_write()
         gate.set()
         assert leader.result(10) == [1] and [f.result(10) for f in followers] == [[1], [2]]  # one batch after it
     assert 0 not in released
+
+
+def test_a_member_woken_twice_or_before_it_waits_wakes_once_and_never_fails() -> None:
+    """The turn handed to the next member, then its own batch answered: two wakes, one wait (application/group_commit.py
+    ``_Wake``); a wake before the wait is not lost."""
+    from application.group_commit import _Wake
+
+    early = _Wake()
+    early.set()
+    early.set()
+    early.wait()  # returns at once: woken before it waited
+    waiting = _Wake()
+    with ThreadPoolExecutor(3) as pool:
+        waited = pool.submit(waiting.wait)
+        for wake in [pool.submit(waiting.set) for _ in range(2)]:
+            wake.result(10)
+        assert waited.result(10) is None
