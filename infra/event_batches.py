@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError, StoredEvent
@@ -17,6 +17,8 @@ from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from projections.store import chunks
+
+V = TypeVar("V", UUID, int)
 
 PART = 500  # ids per query: well under SQLite's variable limit and PostgreSQL's comfortable array size
 
@@ -54,9 +56,8 @@ class EventBatches:
                         )
                         .as_bytes(conn)
                     )
-                cursor.execute(
-                    self._after_bytes, [_uuids(ids), _ints([versions[i] for i in ids])], prepare=True, binary=True
-                )
+                params = [_array_text(ids, UUID), _array_text([versions[i] for i in ids], int)]
+                cursor.execute(self._after_bytes, params, prepare=True, binary=True)
                 return _by_aggregate(self._stored(cursor.fetchall()))
         bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
@@ -83,7 +84,7 @@ class EventBatches:
                         )
                         .as_bytes(conn)
                     )
-                cursor.execute(self._select_bytes, [_uuids(ids)], prepare=True, binary=True)
+                cursor.execute(self._select_bytes, [_array_text(ids, UUID)], prepare=True, binary=True)
                 return self._stored(cursor.fetchall())
         marks = ", ".join("?" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
@@ -126,15 +127,11 @@ class EventBatches:
         return {int(r["originator_version"]): int(r["notification_id"]) for r in rows}
 
 
-def _uuids(ids: list[UUID]) -> str | list[UUID]:
-    """The ids as the text of a uuid[], which the server parses for less than psycopg's array dumper costs (half a
-    command's read, issue 35); as a list (dumped by psycopg) unless each is exactly a UUID, whose text is its hex."""
-    return "{" + ",".join([str(i) for i in ids]) + "}" if all(type(i) is UUID for i in ids) else ids
-
-
-def _ints(values: list[int]) -> str | list[int]:
-    """Likewise for a bigint[]: digits only, unless a value is not exactly an int."""
-    return "{" + ",".join([str(v) for v in values]) + "}" if all(type(v) is int for v in values) else values
+def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
+    """The values as the text of a uuid[] or bigint[], which the server parses for less than psycopg's array dumper
+    costs (half a command's read, issue 35); as a list (dumped by psycopg) unless each is exactly ``kind``, whose
+    text is then only hex and dashes, or digits."""
+    return "{" + ",".join([str(v) for v in values]) + "}" if all(type(v) is kind for v in values) else values
 
 
 _new = object.__new__

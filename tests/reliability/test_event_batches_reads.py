@@ -4,12 +4,12 @@ on both stores, however cheaply they build it (issue 35)."""
 from __future__ import annotations
 
 import dataclasses
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from infra.event_batches import EventBatches, _ints, _uuids, stored_event
+from infra.event_batches import EventBatches, _array_text, stored_event
 from tests.world import World
 
 
@@ -43,7 +43,7 @@ def test_ids_and_versions_go_as_array_text_only_when_each_is_exactly_a_uuid_or_a
     """The text of an array is parsed by the server: only values whose text has no ``,``, ``{`` or quote are put in
     it; any other list goes to psycopg's array dumper."""
     ids = [uuid4(), uuid4()]
-    assert _uuids(ids) == "{" + f"{ids[0]},{ids[1]}" + "}"
-    assert _uuids([*ids, "a,b}"]) == [*ids, "a,b}"]  # type: ignore[list-item]
-    assert _ints([0, 12]) == "{0,12}"
-    assert _ints([0, True]) == [0, True]
+    assert _array_text(ids, UUID) == "{" + f"{ids[0]},{ids[1]}" + "}"
+    assert _array_text([*ids, "a,b}"], UUID) == [*ids, "a,b}"]  # type: ignore[list-item,misc]
+    assert _array_text([0, 12], int) == "{0,12}"
+    assert _array_text([0, True], int) == [0, True]
