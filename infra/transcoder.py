@@ -77,8 +77,8 @@ class OrjsonTranscoder(Transcoder):
             return self.decode(data)
         state: dict[str, Any] = orjson.loads(data)
         del state["_v"]
-        tagged = frozenset(state.pop("_t", ()))
         plan = typed_state.plan(event_class)
+        tagged: frozenset[str] = frozenset(state.pop("_t")) if "_t" in state else frozenset()
         for name in tagged:  # stored tagged, whatever the class declares now (a field made typed later included)
             state[name] = _from_json(state[name])
         # Stored typed, but the class now declares a type the typed format cannot read: loading it as raw JSON would
@@ -89,9 +89,10 @@ class OrjsonTranscoder(Transcoder):
             unreadable = (state.keys() - tagged - plan.typed.keys()) & plan.declared
             if unreadable:
                 raise TypeError(f"{event_class.__qualname__}: {sorted(unreadable)} stored typed, no longer typed")
+        get = state.get
         for name, convert in plan.converted:
-            value = state.get(name)
-            if value is not None and name not in tagged:
+            value = get(name)
+            if value is not None and (not tagged or name not in tagged):
                 state[name] = convert(value)
         return state
 
@@ -117,7 +118,7 @@ class EventMapper(Mapper[UUID]):
         return StoredEvent(originator_id, version, get_topic(type(domain_event)), encoded)
 
     def to_domain_event(self, stored: StoredEvent) -> DomainEventProtocol[UUID]:
-        cls = resolve_topic(stored.topic)
+        cls, wanted = _event_class(stored.topic)
         try:
             state = self.transcoder.decode_event(cls, bytes(stored.state))
         except Exception as e:
@@ -125,17 +126,30 @@ class EventMapper(Mapper[UUID]):
                 f"Failed to deserialise state of stored event with topic '{stored.topic}', originator_id"
                 f" '{stored.originator_id}' and originator_version {stored.originator_version}: {e}"
             ) from e
-        state["originator_id"] = find_id_convertor(cls, cast(Hashable, type(stored.originator_id)))(
-            stored.originator_id
-        )
+        originator_id = stored.originator_id
+        if type(originator_id) is not UUID:  # a UUID is kept as it is (the library's convertor passes it through)
+            originator_id = find_id_convertor(cls, cast(Hashable, type(originator_id)))(originator_id)
+        state["originator_id"] = originator_id
         state["originator_version"] = stored.originator_version
-        version, wanted = state.pop("class_version", 1), _class_version(cls)
+        version = state.pop("class_version", 1)
         while version < wanted:
             getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
             version += 1
-        event = object.__new__(cls)
-        object.__setattr__(event, "__dict__", state)
+        event: DomainEventProtocol[UUID] = _new(cls)
+        _set_state(event, "__dict__", state)
         return event
+
+
+_new, _set_state = object.__new__, object.__setattr__
+
+
+@functools.cache  # per event read: the library resolves the topic and finds the id's convertor each time
+def _event_class(topic: str) -> tuple[type, int]:
+    """The class a stored topic names, and its class version; its id convertor is checked once (the library's
+    raises if the class says nothing of its ids' type)."""
+    cls = resolve_topic(topic)
+    find_id_convertor(cls, UUID)
+    return cls, _class_version(cls)
 
 
 @functools.cache  # per event stored or read; getattr is slow where, as on most classes, the attribute is missing
