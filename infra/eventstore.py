@@ -8,6 +8,7 @@ else it is told.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import threading
@@ -18,11 +19,25 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, Notification, OperationalError, StoredEvent
+import psycopg
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    Notification,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore, PostgresFactory
 from eventsourcing.utils import Environment, retry
 from psycopg import Connection, sql
 from psycopg.rows import DictRow, tuple_row
+from psycopg.types.composite import register_composite
 from psycopg_pool import ConnectionPool
 
 from infra.database import purge_if_broken
@@ -44,17 +59,40 @@ def register_pool(pool: ConnectionPool[Any]) -> str:
     return key
 
 
+# The library's translation of the driver's errors (PostgresDatastore.get_connection), most specific first.
+_TRANSLATED = (
+    (psycopg.InterfaceError, InterfaceError),
+    (psycopg.OperationalError, OperationalError),
+    (psycopg.DataError, DataError),
+    (psycopg.IntegrityError, IntegrityError),
+    (psycopg.InternalError, InternalError),
+    (psycopg.ProgrammingError, ProgrammingError),
+    (psycopg.NotSupportedError, NotSupportedError),
+    (psycopg.DatabaseError, DatabaseError),
+    (psycopg.Error, PersistenceError),
+)
+
+
 class _SharedPoolDatastore(PostgresDatastore):
     @contextmanager
     def get_connection(self) -> Iterator[Connection[DictRow]]:
-        """The library's, and a connection that broke in use has its idle siblings tested before the library's
-        retry draws the next (connections used recently are not checked on checkout: infra/database.py)."""
-        with super().get_connection() as conn:
-            try:
-                yield conn
-            except BaseException:
-                purge_if_broken(self.pool, conn)
-                raise
+        """The library's, in one generator rather than two, and without its ``pool.open`` on each checkout (the
+        process's pool is opened when it is made, infra/database.py; a closed one refuses the checkout, as its
+        reopening would): a command's reads and its write each take one (issue 35). A connection that broke in use
+        has its idle siblings tested before the library's retry draws the next (connections used recently are not
+        checked on checkout: infra/database.py)."""
+        try:
+            with self.pool.connection() as conn:
+                for info in self.psycopg_type_adapters.values():  # as the library: the types its recorder registered
+                    if not conn.adapters.types.get(info.oid):
+                        register_composite(info, conn)
+                try:
+                    yield conn
+                except BaseException:
+                    purge_if_broken(self.pool, conn)
+                    raise
+        except psycopg.Error as e:
+            raise next(ours for theirs, ours in _TRANSLATED if isinstance(e, theirs))(str(e)) from e
 
     def close(self) -> None:
         """Not the datastore's to close (the library closes it on ``Application.close`` and on garbage collection)."""
@@ -74,6 +112,11 @@ _SAFE_TOPIC = re.compile(r"[A-Za-z0-9_.:]{1,500}")
 _TEXT_TAIL = b" RETURNING notification_id;COMMIT"
 
 
+@functools.lru_cache(maxsize=1024)  # the topics of the events classes: a handful, each written again and again
+def _safe_topic(topic: str) -> bool:
+    return _SAFE_TOPIC.fullmatch(topic) is not None
+
+
 def _literal_rows(stored_events: Sequence[StoredEvent]) -> bytes | None:
     """The rows of a VALUES list as SQL literals, or None when a value cannot be rendered safely. Every character
     comes from a fixed alphabet: a UUID's hex and dashes, an int's digits, a topic that ``_SAFE_TOPIC`` matched, a
@@ -85,7 +128,7 @@ def _literal_rows(stored_events: Sequence[StoredEvent]) -> bytes | None:
             type(oid) is not UUID  # exactly: a subclass could render itself otherwise
             or type(version) is not int
             or type(topic) is not str
-            or not _SAFE_TOPIC.fullmatch(topic)
+            or not _safe_topic(topic)
             or not isinstance(state, bytes | bytearray | memoryview)
         ):
             return None
@@ -139,7 +182,7 @@ class InDoubtRecorder(PostgresApplicationRecorder):
             return ids
         values = _literal_rows(stored_events) if self.datastore.originator_id_type == "uuid" else None
         with self.datastore.get_connection() as conn:
-            if values is not None and conn.info.parameter_status("standard_conforming_strings") == "on":
+            if values is not None and conn.pgconn.parameter_status(b"standard_conforming_strings") == b"on":
                 return self._insert_as_text(conn, values)
             return self._insert_pipelined(conn, stored_events)
 
