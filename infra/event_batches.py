@@ -16,6 +16,7 @@ from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from infra.transcoder import stored_event
 from projections.store import chunks
 
 V = TypeVar("V", UUID, int)
@@ -132,21 +133,6 @@ def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
     costs (half a command's read, issue 35); as a list (dumped by psycopg) unless each is exactly ``kind``, whose
     text is then only hex and dashes, or digits."""
     return "{" + ",".join([str(v) for v in values]) + "}" if all(type(v) is kind for v in values) else values
-
-
-_new = object.__new__
-
-
-def stored_event(originator_id: UUID, originator_version: int, topic: str, state: bytes) -> StoredEvent:
-    """``StoredEvent(...)``, equal to it in every way, at a third of the cost: the frozen dataclass's ``__init__``
-    sets each field through ``object.__setattr__`` (a command's reads build one per event, issue 35)."""
-    event = _new(StoredEvent)
-    fields = event.__dict__
-    fields["originator_id"] = originator_id
-    fields["originator_version"] = originator_version
-    fields["topic"] = topic
-    fields["state"] = state
-    return event
 
 
 def _by_aggregate(events: Iterable[StoredEvent]) -> dict[UUID, list[StoredEvent]]:
