@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import replace
 from datetime import date
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -22,6 +22,7 @@ from domain.diploma.nina import NINA
 from domain.diploma.ruleset import Decision, Ruleset
 from domain.diploma.status import ANNULLED, DiplomaStatus
 from domain.errors import Failure, RuleViolation, violation
+from domain.ids import url_id
 from domain.personal import Sealed
 from domain.registry.record import AcademicRecord, Graduation
 
@@ -430,7 +431,7 @@ class Diploma(Aggregate):
 
 @functools.lru_cache(maxsize=1 << 14)  # a reservation derives it twice, and a uuid5 is a SHA-1 (issue 35)
 def _diploma_id(university_code: str, nim: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/diplomas/{nim}")
+    return url_id(f"/universities/{university_code}/diplomas/{nim}")
 
 
 def not_reserved(nim: str) -> RuleViolation:

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import functools
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.errors import violation
+from domain.ids import url_id
 
 
 @functools.lru_cache(maxsize=1 << 12)  # one per programme and year, derived twice per reservation (issue 35)
 def _sequence_id(university_code: str, prodi_code: str, year: int) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}/nina-sequence/{year}")
+    return url_id(f"/universities/{university_code}/prodi/{prodi_code}/nina-sequence/{year}")
 
 
 class NINASequence(Aggregate):
@@ -79,4 +80,4 @@ class NINAClaim(Aggregate):
 
     @staticmethod
     def create_id(university_code: str, nina: NINA) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/nina/{nina.value}")
+        return url_id(f"/universities/{university_code}/nina/{nina.value}")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.errors import violation
+from domain.ids import url_id
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.text import NAME_CHARS, parse_text
@@ -17,7 +18,7 @@ from domain.text import NAME_CHARS, parse_text
 
 @functools.lru_cache(maxsize=1 << 12)  # a few thousand programmes, each derived twice per reservation (issue 35)
 def _programme_id(university_code: str, prodi_code: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/universities/{university_code}/prodi/{prodi_code}")
+    return url_id(f"/universities/{university_code}/prodi/{prodi_code}")
 
 
 def parse_programme_name(name: object) -> str:

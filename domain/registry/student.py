@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
 from domain.errors import violation
+from domain.ids import url_id
 from domain.personal import PersonalData, Sealed, Sealer
 from domain.registry.level import Level
 from domain.registry.period import Period
@@ -154,7 +155,7 @@ class Student(Aggregate):
     @staticmethod
     @functools.lru_cache(maxsize=1 << 14)  # a line's import derives it three times over (issue 35)
     def create_id(university_code: str, nim: str) -> UUID:
-        return uuid5(NAMESPACE_URL, f"/universities/{university_code}/students/{nim}")
+        return url_id(f"/universities/{university_code}/students/{nim}")
 
     def report_semester(self, report: SemesterReport, today: date, cause: Cause) -> bool:
         """PIN-0: one report per semester; a differing one supersedes, an identical one is a no-op."""
