@@ -306,11 +306,11 @@ class Service(Application[UUID]):
         if unit is not None:
             return STAGED if unit.stage(aggregates) else None
         try:
-            recordings = self._save_grouped(aggregates)
+            events, ids = self._save_grouped(aggregates)
         except IntegrityError:  # one of them was written elsewhere (which, the database does not say)
             self._shelf.contest(a.id for a in aggregates)
             raise
-        position = self._saved(list(aggregates), recordings)
+        position = self._after_commit(aggregates, events[: len(ids)], ids[-1]) if ids else None
         self._forget(aggregates)
         return position
 
@@ -328,35 +328,48 @@ class Service(Application[UUID]):
             else:
                 self._shelf.take(aggregate.id)
 
-    def _save_grouped(self, aggregates: tuple[Any, ...]) -> list[Recording[UUID]]:
+    def _save_grouped(self, aggregates: tuple[Any, ...]) -> tuple[list[Any], Sequence[int]]:
         """The library's ``save``, with its one INSERT shared with concurrent commands: the events are collected and
-        mapped here, on the command's own thread, and only written by the group."""
-        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        mapped here, on the command's own thread, and only written by the group. Returns the events and their
+        positions (none where the log has none)."""
+        events: list[Any] = []
         for aggregate in aggregates:  # the library's collect_events less its runtime Protocol checks (a tenth of a
-            processing.events += aggregate.collect_events()  # command's CPU): every argument here is an Aggregate
-            processing.aggregates[aggregate.id] = aggregate
-        if not processing.events:
-            return []
-        stored = [self.mapper.to_stored_event(e) for e in processing.events]
+            events += aggregate.collect_events()  # command's CPU): every argument here is an Aggregate
+        if not events:
+            return [], ()
+        stored = [self.mapper.to_stored_event(e) for e in events]
         attempt = _attempt.get()
         held = attempt.connection if attempt is not None and attempt.owner is self else None
-        ids = self._group.insert(stored, before_waiting=held.give_back if held is not None else None)
-        recordings = [
-            Recording(event, Notification(s.originator_id, s.originator_version, s.topic, s.state, id=i))
-            for event, s, i in zip(processing.events, stored, ids or (), strict=False)
-        ]
+        ids = self._group.insert(stored, before_waiting=held.give_back if held is not None else None) or ()
         if self.repository.cache and not self.repository.fastforward:
-            for aggregate_id, aggregate in processing.aggregates.items():
-                self.repository.cache.put(aggregate_id, aggregate)
+            for aggregate in aggregates:
+                self.repository.cache.put(aggregate.id, aggregate)
+        if self.snapshotting_intervals or type(self)._notify is not Application._notify:
+            self._library_hooks(aggregates, events, stored, ids)  # neither is used here: no recording is made
+        return events, ids
+
+    def _library_hooks(
+        self, aggregates: tuple[Any, ...], events: list[Any], stored: list[StoredEvent], ids: Sequence[int]
+    ) -> None:
+        """What the library's ``save`` does after its write: its own snapshots, and ``_notify``'s recordings."""
+        processing: ProcessingEvent[UUID] = ProcessingEvent()
+        processing.events += events
+        processing.aggregates.update((a.id, a) for a in aggregates)
         self._take_snapshots(processing)
-        self._notify(recordings)
-        return recordings
+        self._notify(
+            [
+                Recording(event, Notification(s.originator_id, s.originator_version, s.topic, s.state, id=i))
+                for event, s, i in zip(events, stored, ids, strict=False)
+            ]
+        )
 
     def _saved(self, aggregates: list[Any], recordings: list[Recording[UUID]]) -> int | None:
         if not recordings:
             return None
-        position = recordings[-1].notification.id
-        self._snapshot(tuple(aggregates), [r.domain_event for r in recordings])
+        return self._after_commit(aggregates, [r.domain_event for r in recordings], recordings[-1].notification.id)
+
+    def _after_commit(self, aggregates: Collection[Any], events: list[Any], position: int) -> int:
+        self._snapshot(tuple(aggregates), events)
         if self._on_saved is not None:
             self._on_saved(position)
         return position
