@@ -233,7 +233,8 @@ class Service(Application[UUID]):
         if not after:
             return
         stored = self.event_batches.events_after(after)
-        self._shelf.contest(i for i in copies if stored.get(i))
+        if copies:  # the shelf's lock and clock only when a copy was brought up to date
+            self._shelf.contest(i for i in copies if stored.get(i))
         for aggregate_id in after:
             events = (self.mapper.to_domain_event(e) for e in stored.get(aggregate_id, ()))
             attempt.held[aggregate_id] = replay(copies.get(aggregate_id), events)

@@ -59,7 +59,7 @@ class EventBatches:
                     )
                 params = [_array_text(ids, UUID), _array_text([versions[i] for i in ids], int)]
                 cursor.execute(self._after_bytes, params, prepare=True, binary=True)
-                return _by_aggregate(self._stored(cursor.fetchall()))
+                return _runs(cursor.fetchall())
         bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
@@ -133,6 +133,20 @@ def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
     costs (half a command's read, issue 35); as a list (dumped by psycopg) unless each is exactly ``kind``, whose
     text is then only hex and dashes, or digits."""
     return "{" + ",".join([str(v) for v in values]) + "}" if all(type(v) is kind for v in values) else values
+
+
+def _runs(rows: list[Any]) -> dict[UUID, list[StoredEvent]]:
+    """PostgreSQL's rows (ordered by aggregate, then version) as stored events, grouped as ``_by_aggregate`` groups
+    them: an aggregate's id is hashed once for its run of rows, not once per row (a UUID hashes in Python)."""
+    found: dict[UUID, list[StoredEvent]] = {}
+    run: list[StoredEvent] = []
+    last: object = None
+    for o, v, t, s in rows:
+        key = o.int if type(o) is UUID else o  # a UUID's int compares in C; its __eq__ is Python
+        if key != last:  # a new run (the same aggregate again, were the rows not ordered, joins its list)
+            run, last = found.setdefault(o, []), key
+        run.append(stored_event(o, v, t, bytes(s)))
+    return found
 
 
 def _by_aggregate(events: Iterable[StoredEvent]) -> dict[UUID, list[StoredEvent]]:
