@@ -83,6 +83,15 @@ class GroupCommit:
         returns their notification ids, or raises what writing them alone would have raised. ``before_waiting`` is
         called before a member waits for another to write (a command gives back the connection it holds: the one
         writing may need it, when every other connection of the pool is held by a waiting member)."""
+        with self._lock:
+            alone = not self._writing and not self._queue
+            if alone:
+                self._writing = True
+        if alone:  # none writing, none waiting (a lone caller, always): written at once, as a batch of one would be
+            try:
+                return self._insert(stored) or []
+            finally:
+                self._hand_over([])
         member = _Member(stored, frozenset(e.originator_id for e in stored))
         with self._lock:
             self._queue.append(member)
@@ -108,16 +117,20 @@ class GroupCommit:
             for member in batch:  # an interrupt mid-batch: whoever was not answered must not read it as success
                 if member.notification_ids is None and member.error is None:
                     member.error = RuntimeError("the transaction was interrupted; retry the command")
-            with self._lock:
-                following = self._queue[0] if self._queue else None
-                if following is None:
-                    self._writing = False
-                else:
-                    following.lead = True
-            for member in batch:
-                member.done.set()
-            if following is not None:
-                following.done.set()
+            self._hand_over(batch)
+
+    def _hand_over(self, batch: list[_Member]) -> None:
+        """The batch written is answered, and the turn goes to the first of those that queued meanwhile, if any."""
+        with self._lock:
+            following = self._queue[0] if self._queue else None
+            if following is None:
+                self._writing = False
+            else:
+                following.lead = True
+        for member in batch:
+            member.done.set()
+        if following is not None:
+            following.done.set()
 
     def _take(self) -> list[_Member]:
         """The queue's members in arrival order, up to the limit, skipping any that shares an aggregate with one
