@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
@@ -71,9 +72,13 @@ def fresh(store: str) -> Iterator[Place]:
 
 @contextmanager
 def container(place: Place) -> Iterator[Container]:
-    """The application as ``serve`` builds it, without the projection thread (commands are what is timed)."""
+    """The application as ``serve`` builds it, without the projection thread (commands are what is timed). As
+    ``serve`` does (api/cli.py, infra/asgi.py), what the process holds once booted is frozen out of the collector's
+    way; thawed when the container closes, since a benchmark builds many in one process."""
     built = bootstrap(place.settings())
+    gc.freeze()
     try:
         yield built
     finally:
         built.close()
+        gc.unfreeze()

@@ -18,6 +18,7 @@ import pytest
 
 from infra.bootstrap import Container, bootstrap
 from infra.settings import Settings
+from tests.scheduling import heaviest_first
 from tests.world import Clock, World
 
 
@@ -179,6 +180,10 @@ def world(container: Container, clock: Clock) -> World:
 # --- CI guard: with KREDENSIAL_REQUIRE_POSTGRES=1 the run fails unless PostgreSQL tests passed. ---
 
 _postgres_passed = 0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    heaviest_first(items)  # the longest files start first (tests/scheduling.py), in the order ./run test keeps
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
