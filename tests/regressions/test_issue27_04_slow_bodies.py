@@ -136,6 +136,20 @@ def test_slow_headers_and_slow_bodies_are_answered_408_and_closed_within_their_d
     assert HEADER_TIMEOUT - 0.2 < after < HEADER_TIMEOUT + 1.5
 
 
+def test_a_request_head_over_16_kib_is_refused_and_closed_at_once(server: Server) -> None:
+    """Bytes a head may hold are bounded as well as their time: the parser keeps an unfinished head in memory."""
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: k\r\nX-Pad: " + b"a" * 20 * 1024)  # and no end of headers
+        said, after = answer_or_close(conn, HEADER_TIMEOUT + 3)
+    assert said.startswith(b"HTTP/1.1 400 ") and after < HEADER_TIMEOUT, (said, after)
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:  # a head of 15 KiB is still read
+        conn.sendall(
+            b"GET /health HTTP/1.1\r\nHost: k\r\nConnection: close\r\nX-Pad: " + b"a" * 15 * 1024 + b"\r\n\r\n"
+        )
+        said, _ = answer_or_close(conn, 10)
+    assert said.startswith(b"HTTP/1.1 200 "), said[:80]
+
+
 def test_stalled_uploads_are_bounded_in_number_and_memory_and_leave_nothing_behind(server: Server) -> None:
     token = mint(SECRET, subject="2024001", role=Role.STUDENT, institution=UNIVERSITY)
     auth = {"Authorization": f"Bearer {token}"}
