@@ -21,6 +21,8 @@ from starlette.requests import ClientDisconnect
 from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from infra.coalesced_writes import CoalescedWrites
+
 MESSAGE = b"Permintaan tidak selesai dikirim tepat waktu. / The request was not sent in time.\n"
 TIMED_OUT = [
     (b"content-type", b"text/plain; charset=utf-8"),
@@ -59,6 +61,7 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = CoalescedWrites(transport, self.loop)  # the head and body of an answer in one write
         self._follow()
 
     def connection_lost(self, exc: Exception | None) -> None:
