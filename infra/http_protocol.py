@@ -8,7 +8,9 @@ and the whole body within ``body_timeout`` seconds of the headers. A request tha
 
 httptools rather than h11 (issue 35): h11's parsing and writing in Python were a fifth of the API's own CPU per
 request. httptools keeps a request's head in memory without a bound of its own; h11 refused a head over
-``MAX_HEAD_BYTES`` (uvicorn's default for it) with a 400, and so does this protocol.
+``MAX_HEAD_BYTES`` (uvicorn's default for it) with a 400, and so does this protocol. llhttp also takes what h11
+refused: a request line without a version (as HTTP/0.9, headers and all), an HTTP/1.1 request without a Host, a
+request with two (RFC 9112 section 3.2); those are refused with a 400 here too.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import functools
 from typing import Any
 
+import httptools
 from starlette.requests import ClientDisconnect
 from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -44,6 +47,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._in_message = False  # a request's first bytes have come and its end has not
         self._head_read = False  # ... and its headers are whole
         self._head_bytes = 0  # what has come of an unfinished head
+        self._begun = 0  # requests begun in the read being parsed
         self.app = self._quiet_when_cut_off(self.app)
 
     def _quiet_when_cut_off(self, app: ASGI3Application) -> ASGI3Application:
@@ -69,9 +73,14 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
+        from_idle, self._begun = not self._in_message, 0
         super().data_received(data)
         if self._in_message and not self._head_read and not self.transport.is_closing():
-            self._head_bytes += len(data)
+            # The read is all head when the head was under way before it or began it. A head that began after
+            # another request ended within the read (pipelined) starts at an offset httptools does not tell: that
+            # one read (at most asyncio's 256 KiB) goes uncounted, not the request before it counted as head.
+            if self._begun == 0 or (self._begun == 1 and from_idle):
+                self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self.send_400_response(TOO_LARGE)
         self._follow()
@@ -79,9 +88,14 @@ class DeadlineProtocol(HttpToolsProtocol):
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._in_message, self._head_read, self._head_bytes = True, False, 0
+        self._begun += 1
 
     def on_headers_complete(self) -> None:
         self._head_read = True
+        version = self.parser.get_http_version()
+        hosts = sum(name == b"host" for name, _ in self.headers)
+        if version not in ("1.0", "1.1") or hosts > 1 or (hosts == 0 and version == "1.1"):
+            raise httptools.HttpParserError("what h11 refused")  # uvicorn answers a parser's error 400 and closes
         super().on_headers_complete()
 
     def on_message_complete(self) -> None:
