@@ -65,7 +65,8 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.transport = CoalescedWrites(transport, self.loop)  # the head and body of an answer in one write
+        # the head and body of an answer in one write; flushed by on_response_complete
+        self.transport: CoalescedWrites = CoalescedWrites(transport, self.loop)
         self._follow()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -103,6 +104,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().on_message_complete()
 
     def on_response_complete(self) -> None:
+        self.transport.flush()  # the answer is whole: its client need not wait for the application to yield
         super().on_response_complete()
         self._follow()
 
