@@ -1,23 +1,30 @@
-"""uvicorn's HTTP/1.1 protocol with a deadline on reading each request (issue 27).
+"""uvicorn's HTTP/1.1 protocol (httptools) with a deadline on reading each request (issue 27).
 
 uvicorn bounds only the idle time after a response (keep-alive); a connection that trickles its headers or its
 body one byte at a time is held for ever, so a few hundred of them hold the server. Here the request line and
 headers must arrive within ``header_timeout`` seconds of the connection opening (or of the previous response),
 and the whole body within ``body_timeout`` seconds of the headers. A request that misses its deadline is answered
 408 and its connection closed; an application still waiting for that body sees the client as gone.
+
+httptools rather than h11 (issue 35): h11's parsing and writing in Python were a fifth of the API's own CPU per
+request. httptools keeps a request's head in memory without a bound of its own; h11 refused a head over
+``MAX_HEAD_BYTES`` (uvicorn's default for it) with a 400, and so does this protocol. llhttp also takes what h11
+refused: a request line without a version (as HTTP/0.9, headers and all), an HTTP/1.1 request without a Host, a
+request with two (RFC 9112 section 3.2); those are refused with a 400 here too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 from typing import Any
 
-import h11
+import httptools
 from starlette.requests import ClientDisconnect
 from uvicorn._types import ASGI3Application
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from infra.coalesced_writes import CoalescedWrites
 
 MESSAGE = b"Permintaan tidak selesai dikirim tepat waktu. / The request was not sent in time.\n"
 TIMED_OUT = [
@@ -25,9 +32,11 @@ TIMED_OUT = [
     (b"content-length", str(len(MESSAGE)).encode()),
     (b"connection", b"close"),
 ]
+MAX_HEAD_BYTES = 16 * 1024  # a request line and headers: h11's bound under uvicorn (h11_max_incomplete_event_size)
+TOO_LARGE = "Invalid HTTP request received."  # what uvicorn answered h11's refusal with
 
 
-class DeadlineProtocol(H11Protocol):
+class DeadlineProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, header_timeout: float, body_timeout: float, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self.header_timeout = header_timeout
@@ -35,6 +44,10 @@ class DeadlineProtocol(H11Protocol):
         self._phase: str | None = None  # "head" or "body" while a deadline runs
         self._deadline: asyncio.TimerHandle | None = None
         self._cut_off = False
+        self._in_message = False  # a request's first bytes have come and its end has not
+        self._head_read = False  # ... and its headers are whole
+        self._head_bytes = 0  # what has come of an unfinished head
+        self._begun = 0  # requests begun in the read being parsed
         self.app = self._quiet_when_cut_off(self.app)
 
     def _quiet_when_cut_off(self, app: ASGI3Application) -> ASGI3Application:
@@ -50,29 +63,66 @@ class DeadlineProtocol(H11Protocol):
 
         return quiet
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        super().connection_made(transport)  # type: ignore[arg-type]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        # the head and body of an answer in one write; flushed by on_response_complete
+        self.transport: CoalescedWrites = CoalescedWrites(transport, self.loop)
         self._follow()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel()
         super().connection_lost(exc)
 
-    def handle_events(self) -> None:
-        super().handle_events()
+    def data_received(self, data: bytes) -> None:
+        from_idle, self._begun = not self._in_message, 0
+        super().data_received(data)
+        if self._in_message and not self._head_read and not self.transport.is_closing():
+            # The read is all head when the head was under way before it or began it. A head that began after
+            # another request ended within the read (pipelined) starts at an offset httptools does not tell: that
+            # one read (at most asyncio's 256 KiB) goes uncounted, not the request before it counted as head.
+            if self._begun == 0 or (self._begun == 1 and from_idle):
+                self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self.send_400_response(TOO_LARGE)
         self._follow()
 
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._in_message, self._head_read, self._head_bytes = True, False, 0
+        self._begun += 1
+
+    def on_headers_complete(self) -> None:
+        self._head_read = True
+        version = self.parser.get_http_version()
+        hosts = sum(name == b"host" for name, _ in self.headers)
+        if version not in ("1.0", "1.1") or hosts > 1 or (hosts == 0 and version == "1.1"):
+            raise httptools.HttpParserError("what h11 refused")  # uvicorn answers a parser's error 400 and closes
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._in_message = False
+        super().on_message_complete()
+
     def on_response_complete(self) -> None:
+        self.transport.flush()  # the answer is whole: its client need not wait for the application to yield
         super().on_response_complete()
         self._follow()
+
+    def _reading(self) -> str | None:
+        """The part of a request being waited for: its head while no request is being answered, its body once its
+        head has come; nothing while the application answers (h11's states IDLE, SEND_BODY and DONE)."""
+        if self.pipeline:  # pipelined requests wait, unread, for the one being answered
+            return None
+        if self._in_message and self._head_read:
+            return "body"
+        return "head" if self.cycle is None or self.cycle.response_complete else None
 
     def _follow(self) -> None:
         """Arms the deadline of the part of the request now being read, when that part changes."""
         if self.transport is None or self.transport.is_closing():
             self._cancel()
             return
-        state = self.conn.their_state
-        phase = "head" if state is h11.IDLE else "body" if state is h11.SEND_BODY else None
+        phase = self._reading()
         if phase == self._phase:
             return
         self._cancel()
@@ -91,15 +141,12 @@ class DeadlineProtocol(H11Protocol):
         if self.transport.is_closing():
             return
         if phase == "head":
-            if self.conn.trailing_data[0]:  # part of a request came: say why it is cut off
+            if self._in_message:  # part of a request came: say why it is cut off
                 self.transport.write(_raw_408())
         elif phase == "body" and self.cycle is not None:
             cycle = self.cycle
             if not cycle.response_started:
-                with contextlib.suppress(h11.LocalProtocolError):  # h11 refusing: the connection closes all the same
-                    response = h11.Response(status_code=408, headers=TIMED_OUT, reason=b"Request Timeout")
-                    for event in (response, h11.Data(data=MESSAGE), h11.EndOfMessage()):
-                        self.transport.write(self.conn.send(event) or b"")
+                self.transport.write(_raw_408())
                 cycle.response_started = cycle.response_complete = True
             self._cut_off = True
             cycle.disconnected = True  # the application's receive() answers http.disconnect; its sends are dropped
@@ -108,7 +155,6 @@ class DeadlineProtocol(H11Protocol):
 
 
 def _raw_408() -> bytes:
-    """Before a request line is whole, h11 has no request to answer: the bytes of a 408 written by hand."""
     head = b"".join(name + b": " + value + b"\r\n" for name, value in TIMED_OUT)
     return b"HTTP/1.1 408 Request Timeout\r\n" + head + b"\r\n" + MESSAGE
 

@@ -136,6 +136,47 @@ def test_slow_headers_and_slow_bodies_are_answered_408_and_closed_within_their_d
     assert HEADER_TIMEOUT - 0.2 < after < HEADER_TIMEOUT + 1.5
 
 
+def test_a_request_head_over_16_kib_is_refused_and_closed_at_once(server: Server) -> None:
+    """Bytes a head may hold are bounded as well as their time: the parser keeps an unfinished head in memory."""
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(b"GET /health HTTP/1.1\r\nHost: k\r\nX-Pad: " + b"a" * 20 * 1024)  # and no end of headers
+        said, after = answer_or_close(conn, HEADER_TIMEOUT + 3)
+    assert said.startswith(b"HTTP/1.1 400 ") and after < HEADER_TIMEOUT, (said, after)
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:  # a head of 15 KiB is still read
+        conn.sendall(
+            b"GET /health HTTP/1.1\r\nHost: k\r\nConnection: close\r\nX-Pad: " + b"a" * 15 * 1024 + b"\r\n\r\n"
+        )
+        said, _ = answer_or_close(conn, 10)
+    assert said.startswith(b"HTTP/1.1 200 "), said[:80]
+
+
+def test_a_long_request_and_the_start_of_the_next_in_one_read_are_not_taken_for_a_long_head(server: Server) -> None:
+    """A pipelined client's 20 KiB request and the first line of its next arrive together: the first is answered,
+    the unfinished second cut off at its deadline, as h11 did (issue 35)."""
+    body = b"a" * 20 * 1024
+    first = b"GET /health HTTP/1.1\r\nHost: k\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(first + b"GET /health HTTP/1.1\r\n")
+        said, _ = answer_or_close(conn, HEADER_TIMEOUT + 3)
+    assert said.startswith(b"HTTP/1.1 200 ") and b"HTTP/1.1 408 " in said, said[:80]
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"GET /health\r\nHost: k\r\n\r\n",  # no version: llhttp reads it as HTTP/0.9, with headers
+        b"GET /health HTTP/1.1\r\nConnection: close\r\n\r\n",  # no Host (RFC 9112 section 3.2)
+        b"GET /health HTTP/1.1\r\nHost: a\r\nHost: b\r\nConnection: close\r\n\r\n",  # two
+        b"GET /health HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+    ],
+)
+def test_requests_h11_refused_are_refused_by_httptools_as_well(server: Server, head: bytes) -> None:
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        conn.sendall(head)
+        said, _ = answer_or_close(conn, 10)
+    assert said.startswith(b"HTTP/1.1 400 "), said[:80]
+
+
 def test_stalled_uploads_are_bounded_in_number_and_memory_and_leave_nothing_behind(server: Server) -> None:
     token = mint(SECRET, subject="2024001", role=Role.STUDENT, institution=UNIVERSITY)
     auth = {"Authorization": f"Bearer {token}"}
