@@ -28,7 +28,7 @@ from typing import Any, Protocol
 WELL_KNOWN_KEYS_PATH = "/.well-known/sivil-keys.json"
 FORMAT_VERSION = 1
 # A token is usually about 600 characters and asked about in a URL (/sivil/status), whose request line HTTP servers
-# bound (uvicorn's h11: 16 KiB for the whole head); refuse to parse anything larger there.
+# bound (this server: 16 KiB for the whole head, infra/http_protocol.py); refuse to parse anything larger there.
 MAX_TOKEN_LENGTH = 12_000
 # A token read from a PDF carries names whole, and the names (and NIM) stored before they were bounded can each
 # be as long as a request body (256 KiB): such a PDF still verifies offline.
