@@ -1,9 +1,9 @@
-"""The order the suite's files start in: the heaviest first, so that two workers end together.
+"""The order the suite's files start in: the heaviest first, so that the workers end together.
 
-``./run test`` runs the files on two workers (pytest-xdist, ``--dist loadfile``), each worker taking the next file when
-it runs out. xdist would order them by their number of tests, which sends a few long files (real servers, real
-processes) to the end, where one worker runs them alone while the other waits. Started first, they are spread over
-both workers, and the many short files fill in at the end.
+``./run test`` runs the files on three workers (pytest-xdist, ``--dist loadfile``), each taking the next file when it
+runs out. xdist would order them by their number of tests, which sends a few long files (real servers, real
+processes) to the end, where one worker runs them alone while the others wait. Started first, they are spread over
+the workers, and the many short files fill in at the end.
 
 The figures are seconds each file took in a run of the whole suite on this 2-core machine (2026-12-07); they only
 order the run, so a file's drift or a new file (counted 0, after these) costs a little balance, never a test.
