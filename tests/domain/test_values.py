@@ -89,3 +89,12 @@ def test_PIN_0_text_that_draws_nothing_is_refused_so_a_required_name_or_reason_n
     with pytest.raises(RuleViolation) as refused:
         parse_text(filler, field="fullName", max_chars=200)
     assert [(f.rule_id, f.field) for f in refused.value.failures] == [("PIN-0", "fullName")]
+
+
+def test_regular_periods_from_one_to_another_both_included() -> None:
+    """The regular semesters a student should have reported (demo cohorts, the import tests): a short term is none."""
+    codes = [p.code for p in Period.parse("20231").regular_until(Period.parse("20242"))]
+    assert codes == ["20231", "20232", "20241", "20242"]
+    assert [p.code for p in Period.parse("20241").regular_until(Period.parse("20241"))] == ["20241"]
+    assert [p.code for p in Period.parse("20241").regular_until(Period.parse("20243"))] == ["20241", "20242"]
+    assert Period.parse("20242").regular_until(Period.parse("20241")) == []
