@@ -112,3 +112,25 @@ def test_every_module_of_a_deciding_context_is_a_target() -> None:
 def test_a_sub_rule_by_number_or_name_is_a_rule_id_too() -> None:
     source = 'def f():\n    return ("EQV-2.12", "PDP.erasure", "FILE.uploader", "IDEM-1", "ASM-6.identity", "VOID")\n'
     assert rule_ids_in(source) == ["ASM-6.identity", "EQV-2.12", "FILE.uploader", "IDEM-1", "PDP.erasure"]
+
+
+def test_a_copy_of_the_tree_links_the_node_tools_and_leaves_the_environment_out(tmp_path: Path) -> None:
+    from mutation.__main__ import copy_tree
+
+    tree = copy_tree(tmp_path, "copy")
+    for modules in ROOT.glob("tests/*/node_modules"):  # the verifiers and the identity provider, where installed
+        linked = tree / modules.relative_to(ROOT)
+        assert linked.is_symlink() and linked.resolve() == modules.resolve()
+    assert (tree / "domain" / "ids.py").is_file()
+    assert not (tree / ".venv").exists() and not (tree / ".git").exists()
+
+
+def test_a_path_that_is_no_rule_module_is_refused_before_any_test_runs() -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "mutation", "--only", "domain/ids.py"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 1
+    assert "matches none of the rule modules" in done.stderr
