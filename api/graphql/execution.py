@@ -7,8 +7,8 @@ per request, which cost more of a request than graphql-core's execution of it. H
 strawberry's order, as plain calls: the document parsed and validated (or taken from the cache), the list budget,
 execution, the errors logged (``Schema.process_errors``) before they are masked, masking only when the operation
 ended without raising, and the result built by strawberry's own ``_handle_execution_result``. The answer and the log
-are the same; tests/api/test_lean_execution.py compares the two on many documents. A schema with any other
-extension, with directives or with incremental execution is executed by strawberry itself.
+are the same; tests/api/test_plain_posts.py compares the two on many documents, for each of our schemas. A schema
+with any other extension, with directives or with incremental execution is executed by strawberry itself.
 """
 
 from __future__ import annotations

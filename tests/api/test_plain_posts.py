@@ -16,14 +16,18 @@ from typing import Any
 
 import orjson
 import pytest
+import strawberry
 from eventsourcing.persistence import OperationalError
 from fastapi import FastAPI
 
+from api import competency
 from api.auth import SignIn
 from api.graphql.context import Context
 from api.graphql.plain_posts import PlainPosts
 from api.graphql.schema import schema
+from api.graphql.transport import Schema
 from api.http import MAX_BODY_BYTES, App, create_app
+from api.sivil import schema as sivil
 from domain.unavailable import Unavailable
 from tests.api.test_graphql import ADMIN, OPERATOR, OTHER_OPERATOR
 from tests.world import UNIVERSITY, World
@@ -356,3 +360,52 @@ def test_the_short_path_answers_the_common_request_and_leaves_the_others(
         taken.clear()
         answer = asyncio.run(call(app, sent))
         assert answer.messages and (taken == [True]) == short, sent
+
+
+PUBLIC_DOCUMENTS = [
+    {"query": "{ __typename }"},
+    {"query": "{ challenge { __typename } }"},  # its question is new each time
+    {"query": "{ __typename"},
+    {"query": "{ nope }"},
+    {"query": "{ " + " ".join(f"a{i}: __typename" for i in range(30)) + " }"},
+    {"query": "{ __schema { types { name fields { name type { name ofType { name ofType { name } } } } } } }"},
+    {"query": "mutation { verifyDiploma(input: {universityCode: %s, prodiCode: %s, nina: %s, %s}) { __typename } }"},
+    {"query": 'mutation { verifyCertificate(input: {registrationNumber: "X", %s}) { __typename } }'},
+    {"query": "mutation($i: VerifyDiplomaInput!) { verifyDiploma(input: $i) { __typename } }", "variables": {"i": {}}},
+    {"query": "subscription { x }"},
+    {"query": "query A { __typename } query B { __typename }"},
+    {"query": "query A { __typename } query B { __typename }", "operationName": "B"},
+]
+
+
+@pytest.mark.parametrize("failure", [None, Unavailable("away"), OperationalError("gone"), RuntimeError("broken")])
+def test_the_public_schemas_are_executed_as_strawberry_executes_them(
+    container: Any, monkeypatch: pytest.MonkeyPatch, failure: Exception | None
+) -> None:
+    """SIVIL's and the certificates' schemas have the same two extensions: strawberry's view (the long path, theirs
+    is not short) executes them the lean way too."""
+    app = create_app(container.services)
+    if failure is not None:
+
+        async def failing(*args: Any, error: Exception = failure, **kw: Any) -> Any:
+            raise error
+
+        monkeypatch.setattr(competency.PublicContext, "run", failing)
+        monkeypatch.setattr(sivil.SivilContext, "run", failing)
+    challenge = 'challengeToken: "t", answer: "a"'
+    universities = '"001002", "12345", "1"'
+
+    async def both() -> None:
+        for path in ("/sivil/graphql", "/sertifikat/graphql"):
+            for document in PUBLIC_DOCUMENTS:
+                query = str(document["query"])
+                if "%s" in query:
+                    query = query % (*universities.split(", "), challenge) if "Diploma" in query else query % challenge
+                sent = Sent(orjson.dumps({**document, "query": query}), path=path)
+                new = await call(app, sent)
+                with monkeypatch.context() as strawberrys:
+                    strawberrys.setattr(Schema, "execute", strawberry.Schema.execute)
+                    old = await call(app, sent)
+                assert new == old, (path, document)
+
+    asyncio.run(both())
