@@ -105,12 +105,12 @@ def create_app(
     problems.install(app)  # every error outside GraphQL is an RFC 9457 problem (api/problems.py)
 
     endpoint = Endpoint(schema, context)
-    # The common POST to /graphql before the middleware (api/graphql/plain_posts.py); the others past FastAPI's
-    # routing, inside the body limit (added after it, so it runs before this).
-    app.plain_posts = PlainPosts("/graphql", endpoint, signed_in, max_bytes=MAX_BODY_BYTES, failed=app.failed)
+    # POSTs to /graphql past FastAPI's routing, inside the body limit (added after it, so it runs before this).
     app.add_middleware(Posts, endpoints={"/graphql": endpoint})
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/files": services.submission.max_upload_bytes})
+    # The common POST to /graphql before the middleware (api/graphql/plain_posts.py), which it stands in for.
+    app.short_path(PlainPosts("/graphql", endpoint, signed_in, max_bytes=MAX_BODY_BYTES, failed=app.failed))
 
     staff = APIRouter()
     mount(staff, Router(schema, context_getter=context), "/graphql", schema)
@@ -166,9 +166,15 @@ def create_app(
 
 class App(FastAPI):
     """FastAPI, with the common GraphQL POST (api/graphql/plain_posts.py) answered before its middleware, as that
-    middleware would answer it: telemetry off, no root path, not in debug (each would change the answer)."""
+    middleware would answer it: telemetry off, no root path, not in debug, no body limit of FastAPI's and no
+    middleware but the one it stands in for (each would change the answer, or be skipped)."""
 
     plain_posts: PlainPosts | None = None
+    _stands_in_for: list[Any] | None = None  # the user middleware when the short path was installed
+
+    def short_path(self, posts: PlainPosts) -> None:
+        """Installs ``posts`` in front of the middleware added so far; a middleware added later turns it off."""
+        self.plain_posts, self._stands_in_for = posts, list(self.user_middleware)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         posts = self.plain_posts
@@ -179,6 +185,8 @@ class App(FastAPI):
             and scope["path"] == posts.path
             and posts.takes(scope)
             and not (self.root_path or self.debug or self._native_telemetry.enabled())
+            and self.max_body_size is None
+            and self.user_middleware == self._stands_in_for
         ):
             scope["app"] = self  # as Starlette sets it
             await posts(scope, receive, send)
