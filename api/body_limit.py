@@ -29,9 +29,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.per_path.get(scope.get("path", ""), self.max_bytes)
-        declared = _content_length(scope)
-        if declared is not None and (declared < 0 or declared > limit):
-            await self._refuse(send, limit)  # refused before a byte of the body is read
+        if over(_content_length(scope), limit):
+            await refuse(send, limit)  # refused before a byte of the body is read
             return
 
         received = 0
@@ -58,31 +57,42 @@ class BodyLimit:
         with contextlib.suppress(_TooLarge):  # the app did not catch it: the 413 below answers
             await self.app(scope, counting_receive, guarded_send)
         if exceeded and not started:
-            await self._refuse(send, limit)
+            await refuse(send, limit)
 
-    async def _refuse(self, send: Send, limit: int) -> None:
-        title, _ = KINDS["request-too-large"]
-        detail = f"the request body is over {limit} bytes"
-        body = json.dumps(
-            {"type": PREFIX + "request-too-large", "title": title, "status": 413, "detail": detail, "maxBytes": limit}
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", MEDIA_TYPE.encode()),
-                    (b"content-length", str(len(body)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+
+def over(declared: int | None, limit: int) -> bool:
+    """Whether a declared Content-Length (None: none declared, -1: unreadable) is refused before the body."""
+    return declared is not None and (declared < 0 or declared > limit)
+
+
+async def refuse(send: Send, limit: int) -> None:
+    """The 413 answer to a body over ``limit`` bytes."""
+    title, _ = KINDS["request-too-large"]
+    detail = f"the request body is over {limit} bytes"
+    body = json.dumps(
+        {"type": PREFIX + "request-too-large", "title": title, "status": 413, "detail": detail, "maxBytes": limit}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", MEDIA_TYPE.encode()),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
 
 
 def _content_length(scope: Scope) -> int | None:
     for name, value in scope.get("headers", ()):
         if name == b"content-length":
-            text = value.decode("latin-1").strip()
-            return int(text) if text.isdigit() else -1  # an unreadable length is refused, not trusted
+            return content_length(value)
     return None
+
+
+def content_length(value: bytes) -> int:
+    text = value.decode("latin-1").strip()
+    return int(text) if text.isdigit() else -1  # an unreadable length is refused, not trusted

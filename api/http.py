@@ -6,10 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette._utils import is_async_callable
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware.errors import ServerErrorMiddleware
+from starlette.types import Receive, Scope, Send
 
 from api import problems
 from api.api_docs import create_api_docs_router
@@ -21,6 +25,7 @@ from api.documents import create_documents_router
 from api.files import create_files_router
 from api.graphiql import create_graphiql_assets_router
 from api.graphql.context import Context
+from api.graphql.plain_posts import PlainPosts
 from api.graphql.schema import schema
 from api.graphql.transport import Endpoint, Posts, Router
 from api.health import health_report
@@ -81,28 +86,31 @@ def create_app(
         if on_shutdown:
             on_shutdown()
 
-    async def context(request: Request) -> Context:
+    async def signed_in(authorization: str | None, request_id_header: str | None, key: str | None) -> Context:
         try:
-            actor, error = await services.sign_in.actor_async(request.headers.get("authorization")), None
+            actor, error = await services.sign_in.actor_async(authorization), None
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)
-        return Context(
-            services,
-            actor,
-            request_id(request.headers.get("x-request-id")),
-            auth_error=error,
-            idempotency_key=request.headers.get("idempotency-key"),
+        return Context(services, actor, request_id(request_id_header), auth_error=error, idempotency_key=key)
+
+    async def context(request: Request) -> Context:
+        headers = request.headers
+        return await signed_in(
+            headers.get("authorization"), headers.get("x-request-id"), headers.get("idempotency-key")
         )
 
     # /docs is ours (api/api_docs.py): FastAPI's pages load their scripts from a CDN.
-    app = FastAPI(title="kredensial", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = App(title="kredensial", lifespan=lifespan, docs_url=None, redoc_url=None)
     problems.install(app)  # every error outside GraphQL is an RFC 9457 problem (api/problems.py)
 
+    endpoint = Endpoint(schema, context)
     # POSTs to /graphql past FastAPI's routing, inside the body limit (added after it, so it runs before this).
-    app.add_middleware(Posts, endpoints={"/graphql": Endpoint(schema, context)})
+    app.add_middleware(Posts, endpoints={"/graphql": endpoint})
     # GraphQL documents and forms are small: a body over the limit is refused on the bytes read, chunked or not.
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES, per_path={"/files": services.submission.max_upload_bytes})
+    # The common POST to /graphql before the middleware (api/graphql/plain_posts.py), which it stands in for.
+    app.short_path(PlainPosts("/graphql", endpoint, signed_in, max_bytes=MAX_BODY_BYTES, failed=app.failed))
 
     staff = APIRouter()
     mount(staff, Router(schema, context_getter=context), "/graphql", schema)
@@ -154,6 +162,49 @@ def create_app(
         return JSONResponse(body, status_code=code)
 
     return app
+
+
+class App(FastAPI):
+    """FastAPI, with the common GraphQL POST (api/graphql/plain_posts.py) answered before its middleware, as that
+    middleware would answer it: telemetry off, no root path, not in debug, no body limit of FastAPI's and no
+    middleware but the one it stands in for (each would change the answer, or be skipped)."""
+
+    plain_posts: PlainPosts | None = None
+    _stands_in_for: list[Any] | None = None  # the user middleware when the short path was installed
+
+    def short_path(self, posts: PlainPosts) -> None:
+        """Installs ``posts`` in front of the middleware added so far; a middleware added later turns it off."""
+        self.plain_posts, self._stands_in_for = posts, list(self.user_middleware)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        posts = self.plain_posts
+        if (
+            posts is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and scope["path"] == posts.path
+            and posts.takes(scope)
+            and not (self.root_path or self.debug or self._native_telemetry.enabled())
+            and self.max_body_size is None
+            and self.user_middleware == self._stands_in_for
+        ):
+            scope["app"] = self  # as Starlette sets it
+            await posts(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def failed(self, request: Request, error: Exception) -> Response:
+        """What Starlette's ServerErrorMiddleware answers an error that escaped with: the handler installed for
+        500 or Exception (api/problems.py), else its plain 500."""
+        handler = None
+        for key, value in self.exception_handlers.items():
+            if key in (500, Exception):
+                handler = value
+        if handler is None:
+            return ServerErrorMiddleware(self).error_response(request, error)
+        if is_async_callable(handler):
+            return await handler(request, error)
+        return cast(Response, await run_in_threadpool(handler, request, error))
 
 
 def certificate_router(services: Services):  # type: ignore[no-untyped-def]

@@ -11,8 +11,10 @@ import logging
 from collections.abc import Callable
 
 from eventsourcing.persistence import InterfaceError, OperationalError
+from graphql import ExecutionResult as GraphQLExecutionResult
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionResult
 
 from domain.unavailable import Unavailable
 
@@ -55,3 +57,8 @@ class UnavailableErrors(MaskErrors):
             original_error=None,
             extensions={"code": CODE, "retryAfter": RETRY_AFTER},
         )
+
+    def mask(self, result: object) -> None:
+        """What ``on_operation`` does with the operation's result once it ends (api/graphql/execution.py)."""
+        if isinstance(result, GraphQLExecutionResult | ExecutionResult) and result.errors:
+            result.errors = [self.anonymise_error(e) if self.should_mask_error(e) else e for e in result.errors]

@@ -32,6 +32,7 @@ from graphql import (
 )
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter, SchemaExtension
 from strawberry.schema.schema import validate_document
+from strawberry.types import ExecutionContext
 
 PAGE_ARGUMENTS = ("first", "limit")  # the arguments that say how many rows a list field returns
 
@@ -47,24 +48,35 @@ class Limits:
 
 
 def extensions(limits: Limits) -> list[Any]:
-    """The schema extension that enforces ``limits``; each request gets a fresh instance.
+    """The schema extension that enforces ``limits``: a :class:`DocumentCache`, which makes a fresh
+    :class:`Documents` for each request."""
+    return [DocumentCache(limits)]
+
+
+class DocumentCache:
+    """A schema's documents parsed and validated once per text, and the rules that enforce its limits.
 
     A document seen before, by its text, is neither parsed nor validated again (validating was a quarter of a
     SIVIL look-up's time, issue 8), and one extension does what four of strawberry's did (token limit, parser
     cache, added rules, validation cache): each extension costs every request its hooks (issue 35). The limit
-    rules are built once here: strawberry's validation keys on the rule classes."""
-    rules = (
-        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
-        _max_operations(limits.max_operations),
-    )
+    rules are built once here: strawberry's validation keys on the rule classes. Called, it is the extension's
+    factory strawberry asks for each request; api/graphql/execution.py runs the same steps without the hooks."""
 
-    @lru_cache(maxsize=CACHED_DOCUMENTS)
-    def prepared(query: str) -> Prepared:
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.rules: tuple[type[ASTValidationRule], ...] = (
+            *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+            _max_operations(limits.max_operations),
+        )
+        self.prepared: Callable[[str], Prepared] = lru_cache(maxsize=CACHED_DOCUMENTS)(self._prepare)
+
+    def _prepare(self, query: str) -> Prepared:
         # The token limit stops the parser itself; a document that fails to parse is not kept (it raises).
-        return Prepared(parse(query, max_tokens=limits.max_tokens))
+        return Prepared(parse(query, max_tokens=self.limits.max_tokens))
 
-    return [lambda: Documents(limits, rules, prepared)]
+    def __call__(self) -> Documents:
+        return Documents(self.limits, self.rules, self.prepared)
 
 
 # Distinct documents kept parsed and validated: clients send a few fixed documents with variables; a hostile
@@ -112,22 +124,32 @@ class Documents(SchemaExtension):
         self.entry: Prepared | None = None
 
     def on_parse(self) -> Iterator[None]:
-        ec = self.execution_context
-        if ec.query is not None:
-            self.entry = self.prepared(ec.query)
-            ec.graphql_document = self.entry.document
+        self.parse(self.execution_context)
         yield
 
     def on_validate(self) -> Iterator[None]:
-        ec, entry = self.execution_context, self.entry
+        self.validate(self.execution_context)
+        yield
+
+    def on_execute(self) -> Iterator[None]:
+        self.budget(self.execution_context)
+        yield
+
+    def parse(self, ec: ExecutionContext) -> None:
+        if ec.query is not None:
+            self.entry = self.prepared(ec.query)
+            ec.graphql_document = self.entry.document
+
+    def validate(self, ec: ExecutionContext) -> None:
+        entry = self.entry
         if entry is not None and ec.graphql_document is entry.document:
             if entry.errors is None:
                 entry.errors = validate_document(ec.schema._schema, entry.document, (*ec.validation_rules, *self.rules))
             ec.pre_execution_errors = list(entry.errors)
-        yield
 
-    def on_execute(self) -> Iterator[None]:
-        ec, entry = self.execution_context, self.entry
+    def budget(self, ec: ExecutionContext) -> None:
+        """Sets the request's result to the refusal when its lists could return more rows than allowed."""
+        entry = self.entry
         document = ec.graphql_document
         if document is not None and not ec.result and (entry is None or ec.operation_name not in entry.unpaged):
             walk = _Walk(ec.schema._schema, document.definitions, ec.variables or {}, self.limits)
@@ -138,7 +160,6 @@ class Documents(SchemaExtension):
             else:
                 if entry is not None and not walk.paged:
                     entry.unpaged.add(ec.operation_name)  # which fields it reaches does not depend on variables
-        yield
 
 
 class _Walk:

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import orjson
@@ -18,12 +18,15 @@ from cross_web import HTTPException
 from fastapi.responses import HTMLResponse
 from graphql import GraphQLError
 from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from api import graphiql
+from api.graphql.execution import Lean
 from api.graphql.scalars import SCALARS
 from api.problems import problem, unavailable
 from api.unavailable import TEMPORARY
@@ -110,15 +113,32 @@ class Endpoint(_Bounded, GraphQL):  # type: ignore[type-arg,unused-ignore]
         self._context = context
 
     async def get_context(self, request: Any, response: Any) -> Any:
-        context = await self._context(request)
+        context = request.scope.get(SIGNED_IN)
+        if context is None:
+            context = await self._context(request)
         context.request, context.response = request, response  # as strawberry's FastAPI router sets them
         return context
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def answer(self, request: Request) -> Response:
+        """The view's answer, as strawberry's ``__call__`` makes it (a store away raises)."""
         try:
+            return await self.run(request)
+        except HTTPException as e:
+            return PlainTextResponse(e.reason, status_code=e.status_code)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
             await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.answer(Request(scope, receive))
+            await response(scope, receive, send)
         except TEMPORARY as e:  # as the app's own handler answers it (api/problems.py), which is not around this
             await unavailable(e)(scope, receive, send)
+
+
+# The scope key of a caller already signed in (api/graphql/plain_posts.py): the view does not sign them in again.
+SIGNED_IN = "kredensial.signed_in"
 
 
 class Posts:
@@ -145,6 +165,30 @@ class Schema(strawberry.Schema):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["scalar_overrides"] = SCALARS
         super().__init__(*args, **kwargs)
+        self._lean = Lean.of(self)
+
+    async def execute(  # strawberry's signature
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Strawberry's execution without its extension runner, when the schema's extensions are ours
+        (api/graphql/execution.py)."""
+        run = super().execute if self._lean is None else self._lean.execute
+        return await run(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         log_errors(errors, execution_context)
