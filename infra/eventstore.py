@@ -157,7 +157,7 @@ class InDoubtRecorder(PostgresApplicationRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._inserts: dict[int, bytes] = {}  # the statement for so many rows, built once
+        self._inserts = ValuesInserts(returning=" RETURNING notification_id")
         self._head: list[bytes] | None = None
         self._text: bytes | None = None  # the text write's statements up to its VALUES
 
@@ -239,10 +239,8 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         conn = curs.connection
         for statement in self._lock_statements(conn):
             curs.execute(statement, prepare=True)
-        params: list[Any] = []
-        for e in stored_events:
-            params += (e.originator_id, e.originator_version, e.topic, e.state)
-        curs.execute(self._values_insert(conn, len(stored_events)), params, prepare=True)
+        statement = self._inserts.statement(conn, len(stored_events), self.datastore.schema, self.events_table_name)
+        curs.execute(statement, row_parameters(stored_events), prepare=True)
 
     def _lock_statements(self, conn: Connection[Any]) -> list[bytes]:
         """The library's lock that orders positions, rendered once. No NOTIFY: nothing here LISTENs (the worker
@@ -259,25 +257,6 @@ class InDoubtRecorder(PostgresApplicationRecorder):
             .format(sql.Identifier(self.datastore.schema), sql.Identifier(self.events_table_name))
             .as_bytes(conn)
         )
-
-    def _values_insert(self, conn: Connection[DictRow], count: int) -> bytes:
-        statement = self._inserts.get(count)
-        if statement is None:
-            row = sql.SQL("(%s, %s, %s, %s)")
-            statement = (
-                sql.SQL(
-                    "INSERT INTO {}.{} (originator_id, originator_version, topic, state) VALUES {}"
-                    " RETURNING notification_id"
-                )
-                .format(
-                    sql.Identifier(self.datastore.schema),
-                    sql.Identifier(self.events_table_name),
-                    sql.SQL(", ").join([row] * count),
-                )
-                .as_bytes(conn)
-            )
-            self._inserts[count] = statement
-        return statement
 
     def landed(self, stored_events: Sequence[StoredEvent]) -> list[int] | None:
         """The notification ids of ``stored_events`` if every one is stored exactly as sent; else None."""
@@ -325,6 +304,38 @@ class InDoubtRecorder(PostgresApplicationRecorder):
             ]
 
 
+class ValuesInserts:
+    """One table's multi-row INSERT of stored events with the rows as plain parameters, rendered once per number of
+    rows (psycopg renders a composed statement on each call)."""
+
+    def __init__(self, returning: str = "") -> None:
+        self._returning = sql.SQL(returning)
+        self._by_count: dict[int, bytes] = {}
+
+    def statement(self, conn: Connection[Any], count: int, schema: str, table: str) -> bytes:
+        statement = self._by_count.get(count)
+        if statement is None:
+            statement = (
+                sql.SQL("INSERT INTO {}.{} (originator_id, originator_version, topic, state) VALUES {}{}")
+                .format(
+                    sql.Identifier(schema),
+                    sql.Identifier(table),
+                    sql.SQL(", ").join([sql.SQL("(%s, %s, %s, %s)")] * count),
+                    self._returning,
+                )
+                .as_bytes(conn)
+            )
+            self._by_count[count] = statement
+        return statement
+
+
+def row_parameters(stored_events: Sequence[StoredEvent]) -> list[Any]:
+    params: list[Any] = []
+    for e in stored_events:
+        params += (e.originator_id, e.originator_version, e.topic, e.state)
+    return params
+
+
 class SnapshotRecorder(PostgresAggregateRecorder):
     """The library's recorder of snapshots, writing its rows as plain parameters of one multi-row INSERT rendered
     once, rather than an array of composite values built in Python: a NINA sequence is snapshotted every twentieth
@@ -332,31 +343,16 @@ class SnapshotRecorder(PostgresAggregateRecorder):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._inserts: dict[int, bytes] = {}  # the statement for so many rows, built once
+        self._inserts = ValuesInserts()
 
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         if len(stored_events) > MAX_ROWS:  # the library's own: one array parameter, however many rows
             super()._insert_stored_events(curs, stored_events, **kwargs)
             return
-        params: list[Any] = []
-        for e in stored_events:
-            params += (e.originator_id, e.originator_version, e.topic, e.state)
-        curs.execute(self._values_insert(curs.connection, len(stored_events)), params, prepare=True)
-
-    def _values_insert(self, conn: Connection[Any], count: int) -> bytes:
-        statement = self._inserts.get(count)
-        if statement is None:
-            statement = (
-                sql.SQL("INSERT INTO {}.{} (originator_id, originator_version, topic, state) VALUES {}")
-                .format(
-                    sql.Identifier(self.datastore.schema),
-                    sql.Identifier(self.events_table_name),
-                    sql.SQL(", ").join([sql.SQL("(%s, %s, %s, %s)")] * count),
-                )
-                .as_bytes(conn)
-            )
-            self._inserts[count] = statement
-        return statement
+        statement = self._inserts.statement(
+            curs.connection, len(stored_events), self.datastore.schema, self.events_table_name
+        )
+        curs.execute(statement, row_parameters(stored_events), prepare=True)
 
 
 class SharedPoolFactory(PostgresFactory):

@@ -114,11 +114,8 @@ class Lean:
         documents.parse(ec)  # on_parse: what it raises ends the operation
         try:
             _parse_operation_document(ec)
-        except GraphQLError as error:
-            ec.pre_execution_errors = [error]
-            return True, await schema._handle_execution_result(ec, PreExecutionError(data=None, errors=[error]), runner)
-        except Exception as error:
-            error = GraphQLError(str(error), original_error=error)
+        except Exception as e:  # a syntax error as it is, anything else wrapped (as strawberry's _parse_and_validate)
+            error = e if isinstance(e, GraphQLError) else GraphQLError(str(e), original_error=e)
             ec.pre_execution_errors = [error]
             return True, await schema._handle_execution_result(ec, PreExecutionError(data=None, errors=[error]), runner)
         try:

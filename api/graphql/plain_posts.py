@@ -87,20 +87,15 @@ class PlainPosts:
             raise
 
     async def _answer(self, scope: Scope, receive: Receive) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-        length = authorization = request_id = key = None
+        first: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:  # the first of each, as Starlette's headers read them
-            if name == b"content-length":
-                length = content_length(value) if length is None else length
-            elif name == b"authorization":
-                authorization = value.decode("latin-1") if authorization is None else authorization
-            elif name == b"x-request-id":
-                request_id = value.decode("latin-1") if request_id is None else request_id
-            elif name == b"idempotency-key":
-                key = value.decode("latin-1") if key is None else key
-        if over(length, self.max_bytes):
+            first.setdefault(name, value)
+        length = first.get(b"content-length")
+        if length is not None and over(content_length(length), self.max_bytes):
             return _TooLarge(self.max_bytes)
         try:
-            context = await self.sign_in(authorization, request_id, key)
+            authorization, request_id = _text(first.get(b"authorization")), _text(first.get(b"x-request-id"))
+            context = await self.sign_in(authorization, request_id, _text(first.get(b"idempotency-key")))
             body = await self._body(receive)
             if body is None:
                 return _TooLarge(self.max_bytes)
@@ -161,6 +156,10 @@ class PlainPosts:
         if result.errors:
             endpoint._handle_errors(result.errors, response_data)
         return endpoint.create_response(response_data, sub_response)
+
+
+def _text(header: bytes | None) -> str | None:
+    return None if header is None else header.decode("latin-1")
 
 
 def _plain(data: object) -> tuple[str, dict[str, Any] | None, str | None, dict[str, Any] | None] | None:

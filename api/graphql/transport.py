@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -23,7 +23,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
 from strawberry.types import ExecutionContext, ExecutionResult
-from strawberry.types.graphql import OperationType
 
 from api import graphiql
 from api.graphql.execution import Lean
@@ -167,28 +166,11 @@ class Schema(strawberry.Schema):
         super().__init__(*args, **kwargs)
         self._lean = Lean.of(self)
 
-    async def execute(  # strawberry's signature
-        self,
-        query: str | None,
-        variable_values: dict[str, Any] | None = None,
-        context_value: Any | None = None,
-        root_value: Any | None = None,
-        operation_name: str | None = None,
-        allowed_operation_types: Iterable[OperationType] | None = None,
-        operation_extensions: dict[str, Any] | None = None,
-    ) -> ExecutionResult:
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Strawberry's execution without its extension runner, when the schema's extensions are ours
-        (api/graphql/execution.py)."""
+        (api/graphql/execution.py); strawberry's arguments, passed on as given."""
         run = super().execute if self._lean is None else self._lean.execute
-        return await run(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        return await run(*args, **kwargs)
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         log_errors(errors, execution_context)
