@@ -59,7 +59,7 @@ def _verify_log(log: EventLog, store: ReadStore, keys: Signer, max_findings: int
         else:
             heads.append(head)
 
-    def locate(hash_: str) -> int | None:
+    def locate(hash_: str) -> int | None:  # a scan of the log's chain, once per tampered event (no hash index)
         rows = store.query(
             "SELECT position FROM audit_chain WHERE log = :log AND event_hash = :h ORDER BY position LIMIT 1",
             {"log": name, "h": hash_},

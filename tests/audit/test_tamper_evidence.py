@@ -236,3 +236,20 @@ def test_a_chain_cut_back_is_never_chained_again_over_a_changed_log(chained: Wor
     fresh.catch_up()
     assert LOG in fresh.halted and chain_head(store, LOG)[0] == 19
     assert [f.kind for f in report(container).findings] == [Tamper.CHAIN_REWRITTEN]
+
+
+def test_a_store_made_with_the_chain_s_hash_index_loses_it_and_still_names_a_reordering(chained: World) -> None:
+    """The chain kept no index on its event hashes from issue 35 on (their random order made it most of the chain's
+    write cost): a database an earlier version made has it dropped as the application starts, and ``verify``
+    still finds where a moved event was chained, by a scan."""
+    store = chained.container.services.worker.store
+    with store.transaction() as tx:  # as the earlier version made it
+        tx.execute("CREATE INDEX IF NOT EXISTS audit_chain_by_event_hash ON audit_chain (log, event_hash)")
+    services = chained.container.services
+    ChainKeeper(list(services.worker.logs.values()), store, services.audit.keys, chained.clock, timedelta(hours=1))
+    if store.dialect == "postgresql":
+        rows = store.query("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_chain'")
+    else:
+        rows = store.query("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_chain'")
+    assert "audit_chain_by_event_hash" not in {row["name"] for row in rows}
+    test_two_events_swapped_are_caught_at_the_first_of_them(chained)
