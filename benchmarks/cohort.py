@@ -1,5 +1,6 @@
 """A graduating cohort of one prodi, saved straight through the aggregates in large transactions: setting up
-is not what is measured, so it is done the fast way."""
+is not what is measured, so it is done the fast way. The students are saved as an import's chunk saves them (a
+unit's flush), so that they are snapshotted as imported students are (issue 35)."""
 
 from __future__ import annotations
 
@@ -72,8 +73,14 @@ def eligible_cohort(app: Diplomas, count: int, code: str = UNIVERSITY) -> list[s
             student.report_semester(report, today, by)
         students.append(student)
         if len(students) == BATCH:
-            app.save(*students)
+            _save_as_imported(app, students)
             students = []
     if students:
-        app.save(*students)
+        _save_as_imported(app, students)
     return all_nims
+
+
+def _save_as_imported(app: Diplomas, students: list[Student]) -> None:
+    with app.unit() as unit:
+        app.commit(*students)
+        app.flush(unit)

@@ -521,7 +521,9 @@ def _applications(
         rulesets=rulesets,
         **extra,
     )
-    diplomas.event_batches = EventBatches(diplomas.recorder)
+    diplomas.event_batches = EventBatches(
+        diplomas.recorder, snapshots=diplomas.snapshots.recorder if diplomas.snapshots else None
+    )
     if isinstance(diplomas.recorder, PostgresApplicationRecorder):
         diplomas.bulk_events = CopiedEvents(diplomas.recorder)  # the import's chunks: COPY (issue 35)
     submissions = Submissions(

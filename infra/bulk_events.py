@@ -19,10 +19,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder
 from psycopg.pq import TransactionStatus
 from psycopg.sql import SQL, Identifier, Literal
 
-from infra.eventstore import InDoubtRecorder
+from infra.eventstore import COLUMN_TYPES, InDoubtRecorder
 
 ATTEMPTS, WAIT = 10, 0.2  # as the library's retry of its own insert
-COLUMN_TYPES = ["uuid", "int8", "text", "bytea"]  # the library's events table, as binary COPY must name them
 
 
 class CopiedEvents:

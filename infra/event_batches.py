@@ -9,12 +9,18 @@ from collections.abc import Collection, Iterable
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.persistence import ApplicationRecorder, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import retry
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from infra.transcoder import stored_event
 from projections.store import chunks
@@ -29,9 +35,10 @@ PART = 500  # ids per query: well under SQLite's variable limit and PostgreSQL's
 # the generic one, which the server then keeps; the lateral subquery (OFFSET 0 keeps it apart) fixes that plan as one
 # index probe per aggregate, whatever the table's statistics (a stale table could otherwise have it hash-join a
 # sequential scan of the whole log).
+_KEYS = "unnest((SELECT %s::uuid[]), (SELECT %s::bigint[])) AS k(id, after)"
 _AFTER = (
     "SELECT e.originator_id, e.originator_version, e.topic, e.state"
-    " FROM unnest((SELECT %s::uuid[]), (SELECT %s::bigint[])) AS k(id, after)"
+    f" FROM {_KEYS}"
     " CROSS JOIN LATERAL (SELECT originator_id, originator_version, topic, state FROM {schema}.{table}"
     " WHERE originator_id = k.id AND originator_version > k.after OFFSET 0) AS e"
     " ORDER BY e.originator_id, e.originator_version"
@@ -39,10 +46,17 @@ _AFTER = (
 
 
 class EventBatches:
-    def __init__(self, recorder: ApplicationRecorder) -> None:
+    """``snapshots``: the application's recorder of snapshots (the library's table, ``<name>_snapshots`` on PostgreSQL,
+    ``stored_snapshots`` on SQLite, in the same database); with it, an aggregate read whole starts from its latest
+    snapshot, read in the same query as its events (issue 35)."""
+
+    def __init__(self, recorder: ApplicationRecorder, snapshots: AggregateRecorder | None = None) -> None:
         if not isinstance(recorder, PostgresAggregateRecorder | SQLiteAggregateRecorder):
             raise TypeError(f"no batched reads for {type(recorder).__name__}")
+        if snapshots is not None and getattr(snapshots, "datastore", None) is not recorder.datastore:
+            raise TypeError("the snapshots are read in the events' query: they must be in the same database")
         self.recorder: Any = recorder
+        self.snapshots: Any = snapshots
         self._select_bytes: bytes | None = None
         self._after_bytes: bytes | None = None
 
@@ -52,31 +66,60 @@ class EventBatches:
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def events_after(self, versions: dict[UUID, int]) -> dict[UUID, list[StoredEvent]]:
-        """Each aggregate's stored events after the version given for it (0: all), in version order, in one query:
-        a command's reads, with the copies it already holds brought up to date (application/lending.py)."""
+        """Each aggregate's stored events after the version given for it, in version order, in one query: a command's
+        reads, with the copies it already holds brought up to date (application/lending.py). One given 0 is read
+        whole: from its latest snapshot, if it has one and snapshots are read here (that snapshot first, then the
+        events after it), else from its first event. A copy is brought up to date from its own version."""
         recorder = self.recorder
         ids = list(versions)
         if isinstance(recorder, PostgresAggregateRecorder):
             with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
                 if self._after_bytes is None:
-                    self._after_bytes = (
-                        SQL(_AFTER)
-                        .format(
-                            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name)
-                        )
-                        .as_bytes(conn)
-                    )
+                    self._after_bytes = self._after_statement().as_bytes(conn)
                 params = [_array_text(ids, UUID), _array_text([versions[i] for i in ids], int)]
                 cursor.execute(self._after_bytes, params, prepare=True, binary=True)
                 return _runs(cursor.fetchall())
-        bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute(
-                f"SELECT originator_id, originator_version, topic, state FROM {recorder.events_table_name} "
-                f"WHERE {bounds} ORDER BY originator_id, originator_version",
-                [v for i in ids for v in (i.hex, versions[i])],
-            )
+            cursor.execute(self._after_sqlite(len(ids)), [v for i in ids for v in (i.hex, versions[i])])
             return _by_aggregate(self._stored(cursor.fetchall()))
+
+    def _after_statement(self) -> SQL | Composed:
+        schema, events = Identifier(self.recorder.datastore.schema), Identifier(self.recorder.events_table_name)
+        if self.snapshots is None:
+            return SQL(_AFTER).format(schema=schema, table=events)
+        # The latest snapshot of each aggregate read whole (its primary key's index, backwards, one row), and the
+        # events after it, or after the version given when there is none; planned once, as ``_AFTER`` is.
+        return SQL(
+            f"WITH k AS MATERIALIZED (SELECT * FROM {_KEYS}), "
+            "s AS MATERIALIZED (SELECT k.id, s.originator_version, s.topic, s.state FROM k CROSS JOIN LATERAL ("
+            "SELECT originator_version, topic, state FROM {schema}.{snapshots} WHERE originator_id = k.id "
+            "ORDER BY originator_version DESC LIMIT 1) s WHERE k.after = 0) "
+            "SELECT id, originator_version, topic, state FROM s UNION ALL "
+            "SELECT e.originator_id, e.originator_version, e.topic, e.state FROM k LEFT JOIN s ON s.id = k.id "
+            "CROSS JOIN LATERAL (SELECT originator_id, originator_version, topic, state FROM {schema}.{events} "
+            "WHERE originator_id = k.id AND originator_version > COALESCE(s.originator_version, k.after) OFFSET 0) e "
+            "ORDER BY 1, 2"
+        ).format(schema=schema, events=events, snapshots=Identifier(self.snapshots.events_table_name))
+
+    def _after_sqlite(self, count: int) -> str:
+        events = self.recorder.events_table_name
+        if self.snapshots is None:
+            bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in range(count))
+            return (
+                f"SELECT originator_id, originator_version, topic, state FROM {events} "
+                f"WHERE {bounds} ORDER BY originator_id, originator_version"
+            )
+        keys = ", ".join("(?, ?)" for _ in range(count))
+        snapshots = self.snapshots.events_table_name
+        return (
+            f"WITH k(id, after) AS (VALUES {keys}), s(id, v) AS (SELECT k.id, (SELECT max(originator_version) "
+            f"FROM {snapshots} WHERE originator_id = k.id) FROM k WHERE k.after = 0) "
+            f"SELECT n.originator_id, n.originator_version, n.topic, n.state FROM s JOIN {snapshots} n "
+            "ON n.originator_id = s.id AND n.originator_version = s.v UNION ALL "
+            f"SELECT e.originator_id, e.originator_version, e.topic, e.state FROM k LEFT JOIN s ON s.id = k.id "
+            f"JOIN {events} e ON e.originator_id = k.id AND e.originator_version > COALESCE(s.v, k.after) "
+            "ORDER BY 1, 2"
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _select(self, ids: list[UUID]) -> list[StoredEvent]:

@@ -52,7 +52,9 @@ def import_worker(settings: Settings, *, clock: Callable[[], datetime] | None = 
     )
     if not isinstance(registry.recorder, PostgresApplicationRecorder):
         raise TypeError(f"an import worker writes with COPY; got {type(registry.recorder).__name__}")
-    registry.event_batches = EventBatches(registry.recorder)
+    registry.event_batches = EventBatches(
+        registry.recorder, snapshots=registry.snapshots.recorder if registry.snapshots else None
+    )
     registry.bulk_events = CopiedEvents(registry.recorder)
     quick_recovery(registry)
     return ImportWorker(registry, keys)

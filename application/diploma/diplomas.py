@@ -28,8 +28,11 @@ from domain.registry.student import Student
 
 class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/annulment.py
     name = "diplomas"
-    # An event per NINA: a graduation rush would otherwise replay thousands per reservation (issue 8).
-    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {NINASequence: 20}
+    # An event per NINA: a graduation rush would otherwise replay thousands per reservation (issue 8). A student's
+    # registration and semester reports are read whole by every reservation: from a typed snapshot, taken when its
+    # history passes each eighth event (an import's chunk or a command's save), they decode in half the time
+    # (issue 35). Every eighth, not every save: an import ordered by semester touches each student in every chunk.
+    snapshot_every: ClassVar[dict[type[Aggregate], int]] = {NINASequence: 20, Student: 8}
 
     def __init__(self, env: dict[str, str] | None = None, *, rulesets: RulesetBook, **kw: Any):
         super().__init__(env, **kw)

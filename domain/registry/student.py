@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import functools
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import Aggregate, CanSnapshotAggregate, DomainEvent, event
 
 from domain.audit import Cause
 from domain.errors import violation
@@ -17,8 +19,83 @@ from domain.registry.period import Period
 from domain.registry.record import AcademicRecord, Graduation, SemesterReport
 
 
+@dataclass(frozen=True)
+class StudentState:
+    """A student as it stood at one version, every field declared, so that the typed transcoder stores it natively and
+    reads it back exactly (``infra.typed_state``): the reports as a tuple in the record's order, since JSON keys a
+    dict by text only. A field added to the aggregate is added here too, with a default so that the snapshots
+    already stored still load (tests/application/test_student_snapshots.py compares a snapshot's student with the
+    events' whole, attribute for attribute)."""
+
+    university_code: str
+    nim: str
+    prodi_code: str
+    entry_period: Period
+    identity_kind: str | None
+    personal: Sealed
+    reports: tuple[SemesterReport, ...]
+    graduation: Graduation | None
+    erased: bool
+    created_on: datetime
+    modified_on: datetime
+
+
 class Student(Aggregate):
     """Mahasiswa, identified by university code and NIM."""
+
+    class Snapshot(CanSnapshotAggregate[UUID], DomainEvent):
+        """A typed snapshot (issue 35): a reservation reads the student whole, and decoding and replaying its
+        registration and semester reports was a fifth of the command's CPU; this state decodes in half the time.
+        Not an aggregate event: it is stored only in the snapshots table, never in the log."""
+
+        topic: str
+        state: StudentState
+
+        @classmethod
+        def take(cls, aggregate: Any) -> Student.Snapshot:
+            s: Student = aggregate
+            state = StudentState(
+                university_code=s.university_code,
+                nim=s.nim,
+                prodi_code=s.prodi_code,
+                entry_period=s.entry_period,
+                identity_kind=s.identity_kind,
+                personal=s.personal,
+                reports=tuple(s.reports.values()),
+                graduation=s.graduation,
+                erased=s.erased,
+                created_on=s.created_on,
+                modified_on=s.modified_on,
+            )
+            return cls(  # type: ignore[call-arg]  # the library declares its fields for dataclasses only
+                originator_id=s.id,
+                originator_version=s.version,
+                timestamp=cls.create_timestamp(),
+                topic=f"{type(s).__module__}:{type(s).__qualname__}",  # as the library's get_topic names it
+                state=state,
+            )
+
+        def mutate(self, _: Any) -> Student:
+            """The student as its events would leave it, attribute for attribute, in the same order."""
+            s = self.state
+            student: Student = object.__new__(Student)
+            student.__dict__.update(
+                _id=self.originator_id,
+                _version=self.originator_version,
+                _created_on=s.created_on,
+                _modified_on=s.modified_on,
+                _pending_events=[],
+                university_code=s.university_code,
+                nim=s.nim,
+                prodi_code=s.prodi_code,
+                entry_period=s.entry_period,
+                identity_kind=s.identity_kind,
+                personal=s.personal,
+                reports={r.period: r for r in s.reports},
+                graduation=s.graduation,
+                erased=s.erased,
+            )
+            return student
 
     class Registered(Aggregate.Created):
         university_code: str

@@ -1,6 +1,7 @@
 """The snapshots' write on PostgreSQL as plain parameters of one multi-row INSERT (issue 35; infra/eventstore.py
 ``SnapshotRecorder``): what is read back is exactly what was written, hostile bytes included; a version taken twice is
-refused as the library's write refuses it; and a write larger than one statement's rows goes the library's way."""
+refused as the library's write refuses it; many at once go as one binary COPY, and a write larger than one statement's
+rows goes the library's way."""
 
 from __future__ import annotations
 
@@ -58,3 +59,24 @@ def test_more_rows_than_one_statement_takes_go_the_library_s_way(
     events = [StoredEvent(oid, n, "a:B", bytes([n])) for n in range(1, 6)]
     snapshots.insert_events(events)
     assert list(snapshots.select_events(oid)) == events
+
+
+def test_many_snapshots_at_once_go_as_one_binary_copy_and_read_back_exactly(snapshots: SnapshotRecorder) -> None:
+    """An import's chunk snapshots its students together (issue 35): one COPY in the library's transaction."""
+    oid = uuid4()
+    events = [
+        StoredEvent(oid, n, "x'y:Z\\", STATES[n % len(STATES)] + bytes([n % 256]))
+        for n in range(1, eventstore.COPY_FROM + 6)
+    ]
+    snapshots.insert_events(events)
+    assert list(snapshots.select_events(oid)) == events
+
+
+def test_a_copy_with_a_version_already_taken_is_refused_and_nothing_of_it_lands(snapshots: SnapshotRecorder) -> None:
+    oid = uuid4()
+    first = StoredEvent(oid, 1, "a:B", b"1")
+    snapshots.insert_events([first])
+    clashing = [StoredEvent(oid, n, "a:B", bytes([n])) for n in range(eventstore.COPY_FROM, 0, -1)]
+    with pytest.raises(IntegrityError):
+        snapshots.insert_events(clashing)
+    assert list(snapshots.select_events(oid)) == [first]
