@@ -13,9 +13,11 @@ from eventsourcing.persistence import ApplicationRecorder, InterfaceError, Opera
 from eventsourcing.postgres import PostgresAggregateRecorder
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import retry
+from psycopg import Connection
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from infra import raw_pq
 from infra.transcoder import stored_event
 from projections.store import chunks
 
@@ -31,6 +33,7 @@ class EventBatches:
         self.recorder: Any = recorder
         self._select_bytes: bytes | None = None
         self._after_bytes: bytes | None = None
+        self._after_statement: raw_pq.Statement | None = None
 
     def events_of(self, originator_ids: Collection[UUID]) -> dict[UUID, list[StoredEvent]]:
         """Every stored event of each aggregate, in version order; an aggregate with none is absent."""
@@ -43,23 +46,19 @@ class EventBatches:
         recorder = self.recorder
         ids = list(versions)
         if isinstance(recorder, PostgresAggregateRecorder):
-            with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+            id_text, after_text = _array_text(ids, UUID), _array_text([versions[i] for i in ids], int)
+            params = [id_text, after_text]
+            with recorder.datastore.get_connection() as conn:
+                if isinstance(id_text, str) and isinstance(after_text, str) and raw_pq.usable(conn):
+                    # past psycopg's cursor: half the CPU of the round trip (infra/raw_pq.py)
+                    statement = self._after_statement or raw_pq.Statement(self._after_sql(SQL("$1"), SQL("$2"), conn))
+                    self._after_statement = statement
+                    return _runs(raw_pq.query(conn, statement, [id_text.encode(), after_text.encode()], binary=True))
                 if self._after_bytes is None:
-                    self._after_bytes = (
-                        SQL(
-                            "SELECT e.originator_id, e.originator_version, e.topic, e.state FROM {schema}.{table} e "
-                            "JOIN unnest(%s::uuid[], %s::bigint[]) AS k(id, after) "
-                            "ON e.originator_id = k.id AND e.originator_version > k.after "
-                            "ORDER BY e.originator_id, e.originator_version"
-                        )
-                        .format(
-                            schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name)
-                        )
-                        .as_bytes(conn)
-                    )
-                params = [_array_text(ids, UUID), _array_text([versions[i] for i in ids], int)]
-                cursor.execute(self._after_bytes, params, prepare=True, binary=True)
-                return _runs(cursor.fetchall())
+                    self._after_bytes = self._after_sql(SQL("%s"), SQL("%s"), conn)
+                with conn.cursor(row_factory=tuple_row) as cursor:
+                    cursor.execute(self._after_bytes, params, prepare=True, binary=True)
+                    return _runs(cursor.fetchall())
         bounds = " OR ".join("(originator_id = ? AND originator_version > ?)" for _ in ids)
         with recorder.datastore.transaction(commit=False) as cursor:
             cursor.execute(
@@ -68,6 +67,24 @@ class EventBatches:
                 [v for i in ids for v in (i.hex, versions[i])],
             )
             return _by_aggregate(self._stored(cursor.fetchall()))
+
+    def _after_sql(self, ids: SQL, after: SQL, conn: Connection[Any]) -> bytes:
+        recorder = self.recorder
+        return (
+            SQL(
+                "SELECT e.originator_id, e.originator_version, e.topic, e.state FROM {schema}.{table} e "
+                "JOIN unnest({ids}::uuid[], {after}::bigint[]) AS k(id, after) "
+                "ON e.originator_id = k.id AND e.originator_version > k.after "
+                "ORDER BY e.originator_id, e.originator_version"
+            )
+            .format(
+                schema=Identifier(recorder.datastore.schema),
+                table=Identifier(recorder.events_table_name),
+                ids=ids,
+                after=after,
+            )
+            .as_bytes(conn)
+        )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def _select(self, ids: list[UUID]) -> list[StoredEvent]:
