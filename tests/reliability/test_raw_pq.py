@@ -160,12 +160,29 @@ def test_the_errors_are_psycopgs_own_for_the_same_statement(postgres_url: str) -
             assert raised.value.diag.constraint_name == by_cursor.value.diag.constraint_name == "t_pkey"
 
 
+@contextmanager
+def counted(monkeypatch: pytest.MonkeyPatch, name: str) -> Iterator[list[int]]:
+    """Counts the calls of raw_pq's ``name`` while the body runs."""
+    calls: list[int] = []
+    real = getattr(raw_pq, name)
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(raw_pq, name, spy)
+        yield calls
+
+
 def our_statements(conn: psycopg.Connection[Any]) -> int:
     return len(conn.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'kred\\_%'").fetchall())
 
 
 @pytest.mark.parametrize("dropping", ["DEALLOCATE ALL", "DISCARD ALL"])
-def test_statements_the_session_lost_are_prepared_again(world: World, recorder: InDoubtRecorder, dropping: str) -> None:
+def test_statements_the_session_lost_are_prepared_again(
+    world: World, recorder: InDoubtRecorder, dropping: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ids = reserved_world(world)
     batches = EventBatches(recorder)
     whole = batches.events_after(dict.fromkeys(ids, 0))
@@ -178,11 +195,16 @@ def test_statements_the_session_lost_are_prepared_again(world: World, recorder: 
             assert our_statements(conn) == 0
         stored = events()  # first the write: it meets "does not exist" inside its transaction
         assert recorder.landed(stored) is None
-        ids_written = recorder.insert_events(stored)
+        with counted(monkeypatch, "_run") as runs:
+            ids_written = recorder.insert_events(stored)
+        assert runs == [1, 1]  # the pipeline that met it, then the one that prepared them again
         assert recorder.landed(stored) == ids_written
+        batches.events_after(dict.fromkeys(ids, 0))  # prepared again (the write's recovery forgot it)
         with recorder.datastore.get_connection() as conn:
             conn.execute(dropping)
-        assert batches.events_after(dict.fromkeys(ids, 0)) == whole  # then the read
+        with counted(monkeypatch, "execute") as round_trips:
+            assert batches.events_after(dict.fromkeys(ids, 0)) == whole  # then the read
+        assert round_trips == [1, 1, 1]  # the statement that met it, its preparation, the statement again
         with recorder.datastore.get_connection() as conn:
             assert our_statements(conn) == 1
             assert conn.info.transaction_status == TransactionStatus.IDLE
