@@ -41,10 +41,12 @@ from eventsourcing.postgres import (
 )
 from eventsourcing.utils import Environment, retry
 from psycopg import Connection, sql
+from psycopg.postgres import types as pg_types
 from psycopg.rows import DictRow, tuple_row
 from psycopg.types.composite import register_composite
 from psycopg_pool import ConnectionPool
 
+from infra import raw_pq
 from infra.database import purge_if_broken
 
 POOL_KEY = "KREDENSIAL_SHARED_POOL"
@@ -53,6 +55,11 @@ POOL_KEY = "KREDENSIAL_SHARED_POOL"
 MAX_ROWS = 1000
 COPY_FROM = 20  # snapshots written at once from which one binary COPY is cheaper than a multi-row INSERT
 COLUMN_TYPES = ["uuid", "int8", "text", "bytea"]  # the library's events table, as binary COPY must name them
+# Rows the prepared write takes (infra/raw_pq.py): a statement per number of rows is prepared on each connection,
+# so their number is bounded; a larger save goes as text. A group commit of sixteen reservations is 64.
+PREPARED_ROWS = 64
+_INT8 = range(-(2**63), 2**63)
+_ROW_TYPES = [pg_types[name].oid for name in COLUMN_TYPES]
 
 _pools: weakref.WeakValueDictionary[str, ConnectionPool[Any]] = weakref.WeakValueDictionary()
 _lock = threading.Lock()
@@ -124,6 +131,30 @@ def _safe_topic(topic: str) -> bool:
     return _SAFE_TOPIC.fullmatch(topic) is not None
 
 
+@functools.lru_cache(maxsize=1024)
+def _topic_bytes(topic: str) -> bytes | None:
+    return topic.encode("ascii") if _safe_topic(topic) else None
+
+
+def _binary_rows(stored_events: Sequence[StoredEvent]) -> list[bytes] | None:
+    """The rows as the binary parameters of the prepared write, or None when a value is not one ``_literal_rows``
+    renders (those go the ways they always went), or an int is beyond bigint (the server refuses it there)."""
+    params: list[bytes] = []
+    for e in stored_events:
+        oid, version, topic, state = e.originator_id, e.originator_version, e.topic, e.state
+        if (
+            type(oid) is not UUID
+            or type(version) is not int
+            or version not in _INT8
+            or type(topic) is not str
+            or (topic_bytes := _topic_bytes(topic)) is None
+            or not isinstance(state, bytes | bytearray | memoryview)
+        ):
+            return None
+        params += (oid.bytes, version.to_bytes(8, "big", signed=True), topic_bytes, bytes(state))
+    return params
+
+
 def _literal_rows(stored_events: Sequence[StoredEvent]) -> bytes | None:
     """The rows of a VALUES list as SQL literals, or None when a value cannot be rendered safely. Every character
     comes from a fixed alphabet: a UUID's hex and dashes, an int's digits, a topic that ``_SAFE_TOPIC`` matched, a
@@ -162,6 +193,8 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         self._inserts = ValuesInserts(returning=" RETURNING notification_id")
         self._head: list[bytes] | None = None
         self._text: bytes | None = None  # the text write's statements up to its VALUES
+        self._bounds: tuple[list[raw_pq.Statement], raw_pq.Statement] | None = None  # BEGIN and locks, COMMIT
+        self._prepared: dict[int, raw_pq.Statement] = {}  # the INSERT of n rows
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         in_doubt = False
@@ -187,8 +220,13 @@ class InDoubtRecorder(PostgresApplicationRecorder):
             body = PostgresApplicationRecorder.insert_events.__wrapped__
             ids: Sequence[int] | None = body(self, stored_events, **kwargs)
             return ids
-        values = _literal_rows(stored_events) if self.datastore.originator_id_type == "uuid" else None
+        uuids = self.datastore.originator_id_type == "uuid"
         with self.datastore.get_connection() as conn:
+            if uuids and len(stored_events) <= PREPARED_ROWS and raw_pq.usable(conn):
+                params = _binary_rows(stored_events)
+                if params is not None:
+                    return self._insert_prepared(conn, params, len(stored_events))
+            values = _literal_rows(stored_events) if uuids else None
             if values is not None and conn.pgconn.parameter_status(b"standard_conforming_strings") == b"on":
                 return self._insert_as_text(conn, values)
             return self._insert_pipelined(conn, stored_events)
@@ -208,6 +246,35 @@ class InDoubtRecorder(PostgresApplicationRecorder):
                 if not conn.broken:
                     conn.rollback()  # the transaction the error left open (autocommit: a no-op when none is)
                 raise
+
+    def _insert_prepared(self, conn: Connection[Any], params: list[bytes], count: int) -> list[int]:
+        """The transaction in one round trip of prepared statements, past psycopg's cursor (infra/raw_pq.py), the
+        rows as binary parameters: a third less CPU here than the text, and a fifth less in PostgreSQL, which parsed
+        and planned the text's INSERT each time (issue 35). A failed statement leaves the rest unrun and the
+        transaction aborted, as the text did."""
+        head, commit = self._bounds or self._bound_statements(conn)
+        insert = self._prepared.get(count) or self._insert_statement(conn, count)
+        commands = [*((s, None) for s in head), (insert, params), (commit, None)]
+        try:
+            results = raw_pq.pipeline(conn, commands, binary=True)
+        except BaseException:
+            if not conn.closed:
+                conn.rollback()  # the transaction the error left open (autocommit: a no-op when none is)
+            raise
+        return [row[0] for row in raw_pq.rows(conn, results[len(head)])]
+
+    def _bound_statements(self, conn: Connection[Any]) -> tuple[list[raw_pq.Statement], raw_pq.Statement]:
+        head = [raw_pq.Statement(s) for s in [b"BEGIN", *self._lock_statements(conn)]]
+        self._bounds = head, raw_pq.Statement(b"COMMIT")
+        return self._bounds
+
+    def _insert_statement(self, conn: Connection[Any], count: int) -> raw_pq.Statement:
+        rows = b",".join(b"($%d,$%d,$%d,$%d)" % (n + 1, n + 2, n + 3, n + 4) for n in range(0, 4 * count, 4))
+        statement = raw_pq.Statement(
+            self._insert_into(conn) + rows + b" RETURNING notification_id", _ROW_TYPES * count, binary=True
+        )
+        self._prepared[count] = statement
+        return statement
 
     def _text_head(self, conn: Connection[Any]) -> bytes:
         if self._text is None:

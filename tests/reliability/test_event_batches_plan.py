@@ -29,17 +29,16 @@ def test_the_read_keeps_one_plan_that_probes_the_index_per_aggregate(world: Worl
     recorder = world.app.recorder
     ids = list(dict.fromkeys(n.originator_id for n in world.notifications()))
     batches = EventBatches(recorder, world.app.snapshots.recorder if with_snapshots else None)
-    expected = batches.events_after(dict.fromkeys(ids, 0))  # renders the statement
-    statement = batches._after_bytes
-    assert statement is not None
+    expected = batches.events_after(dict.fromkeys(ids, 0))
     params = [_array_text(ids, UUID), _array_text([0] * len(ids), int)]
     with recorder.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as cursor:
+        statement = batches._after_sql(sql.SQL("%s"), sql.SQL("%s")).as_bytes(conn)  # as the cursor's path runs it
         for _ in range(8):  # the server plans the first five runs for their values, then weighs its generic plan
             cursor.execute(statement, params, prepare=True, binary=True)
             assert len(cursor.fetchall()) == sum(len(events) for events in expected.values())
-        cursor.execute(  # this statement: the application's own read (the other form) is prepared here too
-            "SELECT name, generic_plans FROM pg_prepared_statements"
-            " WHERE statement LIKE '%%unnest(%%' AND (statement LIKE '%%MATERIALIZED%%') = %s",
+        cursor.execute(  # psycopg's (the application's own reads, through libpq, are prepared here too)
+            "SELECT name, generic_plans FROM pg_prepared_statements WHERE name LIKE '\\_pg3%%'"
+            " AND statement LIKE '%%unnest(%%' AND (statement LIKE '%%MATERIALIZED%%') = %s",
             (with_snapshots,),
         )
         [(name, generic_plans)] = cursor.fetchall()
