@@ -37,6 +37,7 @@ _PIPELINE_OFF = pq.PipelineStatus.OFF
 _FATAL = pq.ExecStatus.FATAL_ERROR
 _COMMAND_OK = pq.ExecStatus.COMMAND_OK
 _SYNC = pq.ExecStatus.PIPELINE_SYNC
+_SUCCEEDED = (pq.ExecStatus.TUPLES_OK, _COMMAND_OK)
 _BINARY = pq.Format.BINARY
 _TEXT = pq.Format.TEXT
 _GONE = b"26000"  # invalid_sql_statement_name: not prepared in this session (any more)
@@ -80,14 +81,14 @@ def query(
             if statement.name not in names:
                 pgconn.send_prepare(statement.name, statement.text, statement.types)
                 (prepared,) = conn.wait(execute(pgconn))
-                if prepared.status == _FATAL and _sqlstate(prepared) != _THERE:
+                if prepared.status != _COMMAND_OK and _sqlstate(prepared) != _THERE:
                     raise _error(conn, prepared)
                 names.add(statement.name)
             pgconn.send_query_prepared(
                 statement.name, params, statement.formats, result_format=_BINARY if binary else _TEXT
             )
             (result,) = conn.wait(execute(pgconn))
-            if result.status != _FATAL:
+            if result.status in _SUCCEEDED:
                 return rows(conn, result)
             if attempt == 1 and _sqlstate(result) == _GONE:
                 names.clear()  # dropped together (DEALLOCATE ALL, DISCARD ALL): prepared again as they are met
@@ -102,12 +103,13 @@ def pipeline(
     """Each command's result, the commands sent together in one round trip (libpq's pipeline mode, one sync), each
     statement the session lacks prepared just before its first command (so inside a transaction the commands
     began, after the statements before it: an INSERT's preparation takes its table's lock after a LOCK TABLE and its
-    lock_timeout, as the INSERT's text would). On an error, a transaction the commands began is rolled back, then
-    the first error is raised."""
+    lock_timeout, as the INSERT's text would). On an error the server answers, a transaction the commands began is
+    rolled back, then the first error is raised; an interrupt while waiting (psycopg cancels the query) leaves that
+    transaction failed, for the caller to roll back."""
     for attempt in (1, 2):
         with conn.lock:
             prepared, results = _run(conn, commands, binary)
-            failed = next((r for r in results if r.status == _FATAL), None)
+            failed = next((r for r in results if r.status not in _SUCCEEDED), None)  # then "aborted" for the rest
             if failed is None:
                 return [r for r in results if r not in prepared]
             if conn.pgconn.transaction_status != _IDLE:
@@ -187,7 +189,7 @@ def _rollback(conn: Connection[Any]) -> None:
     pgconn = conn.pgconn
     pgconn.send_query(b"ROLLBACK")
     for result in conn.wait(execute(pgconn)):
-        if result.status == _FATAL:
+        if result.status not in _SUCCEEDED:
             raise _error(conn, result)
 
 
@@ -214,4 +216,6 @@ def _sqlstate(result: PGresult) -> bytes | None:
 
 
 def _error(conn: Connection[Any], result: PGresult) -> psycopg.Error:
+    if result.status != _FATAL:  # a status no command of ours should answer (a protocol out of step): as the cursor
+        return psycopg.InternalError(f"unexpected result status from query: {pq.ExecStatus(result.status).name}")
     return error_from_result(result, encoding=conn.info.encoding)

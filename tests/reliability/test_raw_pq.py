@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError, OperationalError, StoredEvent
-from psycopg import errors
+from psycopg import errors, pq
 from psycopg.pq import TransactionStatus
 
 from infra import eventstore, raw_pq
@@ -306,3 +306,16 @@ def test_a_write_whose_connection_breaks_mid_way_lands_once(
     assert broken and broken[0].status == psycopg.pq.ConnStatus.BAD
     assert ids is not None and recorder.landed(stored) == list(ids)
     assert idle(recorder)
+
+
+def test_a_result_of_a_status_no_command_answers_is_an_internal_error_as_under_the_cursor(
+    recorder: InDoubtRecorder,
+) -> None:
+    """A protocol out of step (libpq's BAD_RESPONSE) is never read as rows or as a write's success."""
+
+    class OutOfStep:
+        status = pq.ExecStatus.BAD_RESPONSE
+
+    with recorder.datastore.get_connection() as conn:
+        error = raw_pq._error(conn, OutOfStep())  # type: ignore[arg-type]
+    assert isinstance(error, psycopg.InternalError) and "BAD_RESPONSE" in str(error)
