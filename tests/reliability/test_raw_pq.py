@@ -16,7 +16,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError, StoredEv
 from psycopg import errors, pq
 from psycopg.pq import TransactionStatus
 
-from infra import eventstore, raw_pq
+from infra import raw_pq
 from infra.event_batches import EventBatches
 from infra.eventstore import InDoubtRecorder
 from infra.held_connection import one_connection
@@ -30,21 +30,6 @@ TOPIC = "tests.raw_pq:Happened"
 @pytest.fixture
 def store() -> str:
     return "postgres"
-
-
-@pytest.fixture
-def recorder(world: World) -> InDoubtRecorder:
-    recorder = world.app.recorder
-    assert isinstance(recorder, InDoubtRecorder)
-    return recorder
-
-
-@pytest.fixture(params=["prepared", "text"])
-def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The write past the cursor, or the text through it (none prepared)."""
-    if request.param == "text":
-        monkeypatch.setattr(eventstore, "PREPARED_ROWS", 0)
-    return str(request.param)
 
 
 @pytest.fixture

@@ -22,7 +22,6 @@ from psycopg.pq import TransactionStatus
 from infra import eventstore
 from infra.eventstore import InDoubtRecorder, _binary_rows, _literal_rows
 from infra.held_connection import one_connection
-from tests.world import World
 
 pytestmark = pytest.mark.postgres
 
@@ -56,21 +55,6 @@ STATES = [
 @pytest.fixture
 def store() -> str:
     return "postgres"
-
-
-@pytest.fixture
-def recorder(world: World) -> InDoubtRecorder:
-    recorder = world.app.recorder
-    assert isinstance(recorder, InDoubtRecorder)
-    return recorder
-
-
-@pytest.fixture(params=["prepared", "text"])
-def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The way a write of a few safe rows goes: prepared, or (none prepared) as text."""
-    if request.param == "text":
-        monkeypatch.setattr(eventstore, "PREPARED_ROWS", 0)
-    return str(request.param)
 
 
 @pytest.fixture
