@@ -56,7 +56,13 @@ class OrjsonTranscoder(Transcoder):
 
     def encode_event(self, event_class: type, state: dict[str, Any]) -> bytes:
         """The typed format, or the first when a value is not exactly what its field declares."""
-        typed = typed_state.plan(event_class).typed
+        plan = typed_state.plan(event_class)
+        fits = plan.fits(state) if plan.fits is not None else None
+        if fits:  # most events: every field typed, and every value exactly what its hint says
+            return orjson.dumps({"_v": 2, **state}, default=_decimal)
+        if fits is False:
+            return self.encode(state)
+        typed = plan.typed
         tagged = False
         for name, value in state.items():
             codec = typed.get(name)

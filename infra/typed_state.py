@@ -33,6 +33,10 @@ import msgspec
 
 Check = Callable[[Any], bool]
 Decode = Callable[[Any], Any] | None  # None: the JSON value is the value
+# A check as Python source (issue 35): given the name of a value and the namespace of the function being generated, an
+# expression that is true when the value is what its hint says; each class's checks are generated once, in line, so a
+# value stored calls no closure per field.
+Source = Callable[[str, "Namespace"], str]
 _ALLOWED_MODULES = ("domain.",)
 _SKIPPED = frozenset({"originator_id", "originator_version"})  # the recorder's columns, not the state
 
@@ -42,6 +46,49 @@ class Codec:
     check: Check
     decode: Decode
     kinds: tuple[type, ...] = ()  # when given, the check is ``type(v) in kinds``: a value checks it without a call
+    checking: Source | None = None  # the check in line, where it is more than its kinds (None: a call of ``check``)
+
+
+class Namespace:
+    """The globals of one generated function: each object it uses bound once, under a name of its own."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, Any] = {}
+
+    def bind(self, obj: Any) -> str:
+        for name, bound in self.names.items():
+            if bound is obj:
+                return name
+        name = f"_g{len(self.names)}"
+        self.names[name] = obj
+        return name
+
+
+def _checking(codec: Codec) -> Source:
+    """The codec's check as an expression."""
+    kinds = codec.kinds
+    if len(kinds) == 1:
+        return lambda x, ns: f"type({x}) is {ns.bind(kinds[0])}"
+    if kinds:
+        return lambda x, ns: f"type({x}) in {ns.bind(kinds)}"
+    if codec.checking is not None:
+        return codec.checking
+    return lambda x, ns: f"{ns.bind(codec.check)}({x})"
+
+
+def _checks(ns: Namespace, state: str, codecs: dict[str, Codec]) -> list[str]:
+    """Statements returning False from the function when a field of ``state`` fails its check."""
+    lines = []
+    for name, codec in codecs.items():
+        lines += [f"    x = {state}[{name!r}]", f"    if not ({_checking(codec)('x', ns)}):", "        return False"]
+    return lines
+
+
+def _compiled(ns: Namespace, name: str, lines: list[str]) -> Any:
+    """The function ``name`` that ``lines`` define, built by ``exec`` as dataclasses builds a class's ``__init__``:
+    from type hints, never from stored data."""
+    exec("\n".join(lines), ns.names)
+    return ns.names[name]
 
 
 @dataclass(frozen=True)
@@ -54,6 +101,9 @@ class Plan:
     # The whole state, when every field the class declares is typed: None when it was not stored as the class
     # declares it today, which the hints then read field by field.
     read: Callable[[bytes], dict[str, Any] | None] | None = None
+    # Whether a state of exactly the typed fields is stored as it is: True or False; None when some field is not typed
+    # (or the state has other fields), which ``typed`` then decides field by field.
+    fits: Callable[[dict[str, Any]], bool | None] | None = None
 
 
 @functools.cache
@@ -69,7 +119,13 @@ def plan(event_class: type) -> Plan:
             typed[name] = codec
     converted = tuple((n, c.decode) for n, c in typed.items() if c.decode is not None)
     read = _whole(event_class, stored) if typed.keys() == stored.keys() else None
-    return Plan(typed, converted, frozenset(hints), read)
+    return Plan(typed, converted, frozenset(hints), read, _fits(typed))
+
+
+def _fits(typed: dict[str, Codec]) -> Callable[[dict[str, Any]], bool | None]:
+    ns = Namespace()
+    lines = ["def fits(state):", f"    if state.keys() != {ns.bind(frozenset(typed))}:", "        return None"]
+    return _compiled(ns, "fits", [*lines, *_checks(ns, "state", typed), "    return True"])
 
 
 def _whole(event_class: type, hints: dict[str, Any]) -> Callable[[bytes], dict[str, Any] | None] | None:
@@ -139,9 +195,24 @@ _SCALARS: dict[Any, Codec] = {
     str: Codec(lambda v: type(v) is str, None, (str,)),
     int: Codec(lambda v: type(v) is int, None, (int,)),
     bool: Codec(lambda v: type(v) is bool, None, (bool,)),
-    float: Codec(lambda v: type(v) is float and math.isfinite(v), None),
-    Decimal: Codec(lambda v: type(v) is Decimal and v.is_finite(), Decimal),
-    datetime: Codec(lambda v: type(v) is datetime and v.tzinfo in (None, UTC), datetime.fromisoformat),
+    float: Codec(
+        lambda v: type(v) is float and math.isfinite(v),
+        None,
+        (),
+        lambda x, ns: f"(type({x}) is {ns.bind(float)} and {ns.bind(math.isfinite)}({x}))",
+    ),
+    Decimal: Codec(
+        lambda v: type(v) is Decimal and v.is_finite(),
+        Decimal,
+        (),
+        lambda x, ns: f"(type({x}) is {ns.bind(Decimal)} and {x}.is_finite())",
+    ),
+    datetime: Codec(
+        lambda v: type(v) is datetime and v.tzinfo in (None, UTC),
+        datetime.fromisoformat,
+        (),
+        lambda x, ns: f"(type({x}) is {ns.bind(datetime)} and {x}.tzinfo in {ns.bind((None, UTC))})",
+    ),
     date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,)),
     UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,)),
 }
@@ -169,27 +240,53 @@ def _enum(kind: type[Enum]) -> Codec:
 def _optional(inner: Codec) -> Codec:
     check, decode = inner.check, inner.decode
     kinds = (*inner.kinds, type(None)) if inner.kinds else ()
+    checking = _checking(inner)
+
+    def source(x: str, ns: Namespace) -> str:
+        return f"({x} is None or {checking(x, ns)})"
+
     if decode is None:
-        return Codec(lambda v: v is None or check(v), None, kinds)
+        return Codec(lambda v: v is None or check(v), None, kinds, source)
     convert = decode
-    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds)
+    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds, source)
+
+
+def _items(item: Codec) -> Check:
+    """Whether every item of an iterable checks ``item``: by the items' types, in C, where its kinds say it all."""
+    if item.kinds:
+        kinds = frozenset(item.kinds).__contains__
+        return lambda v: all(map(kinds, map(type, v)))
+    check = item.check
+    return lambda v: all(map(check, v))
+
+
+_KEYS = _items(_SCALARS[str])
 
 
 def _sequence(kind: type[tuple[Any, ...]] | type[list[Any]], item: Codec) -> Codec:
-    check, decode = item.check, item.decode
+    decode, items = item.decode, _items(item)
+    checked: Check = lambda v: type(v) is kind and items(v)  # noqa: E731
+
+    def source(x: str, ns: Namespace) -> str:
+        return f"(type({x}) is {ns.bind(kind)} and {ns.bind(items)}({x}))"
+
     if decode is None:
-        return Codec(lambda v: type(v) is kind and all(map(check, v)), None if kind is list else tuple)
+        return Codec(checked, None if kind is list else tuple, (), source)
     convert = decode
-    return Codec(lambda v: type(v) is kind and all(map(check, v)), lambda v: kind(map(convert, v)))
+    return Codec(checked, lambda v: kind(map(convert, v)), (), source)
 
 
 def _mapping(item: Codec) -> Codec:
-    check, decode = item.check, item.decode
-    checked: Check = lambda v: type(v) is dict and all(type(k) is str and check(x) for k, x in v.items())  # noqa: E731
+    decode, items = item.decode, _items(item)
+    checked: Check = lambda v: type(v) is dict and _KEYS(v) and items(v.values())  # noqa: E731
+
+    def source(x: str, ns: Namespace) -> str:
+        return f"(type({x}) is dict and {ns.bind(_KEYS)}({x}) and {ns.bind(items)}({x}.values()))"
+
     if decode is None:
-        return Codec(checked, None)
+        return Codec(checked, None, (), source)
     convert = decode
-    return Codec(checked, lambda v: {k: convert(x) for k, x in v.items()})
+    return Codec(checked, lambda v: {k: convert(x) for k, x in v.items()}, (), source)
 
 
 def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
@@ -207,32 +304,32 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
     if any(c is None for c in codecs.values()):
         return None
     checks = [(name, c.check) for name, c in codecs.items() if c]
-    by_kind = [(name, c.kinds) for name, c in codecs.items() if c and c.kinds]  # most fields: checked without a call
-    called = [(name, c.check) for name, c in codecs.items() if c and not c.kinds]
     converted = [(name, c.decode) for name, c in codecs.items() if c and c.decode is not None]
+    names_set = frozenset(codecs)
 
-    def check(v: Any) -> bool:
-        if type(v) is not cls:
-            return False
-        state = getattr(v, "__dict__", None)
-        if state is None:
-            return all(c(getattr(v, name)) for name, c in checks)
-        # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
-        if state.keys() != names_set:
-            return False
-        for name, kinds in by_kind:
-            if type(state[name]) not in kinds:
-                return False
-        for name, c in called:  # noqa: SIM110 (a loop: all() over a generator costs twice as much, per value stored)
-            if not c(state[name]):
-                return False
-        return True
+    def by_attribute(v: Any) -> bool:  # a value without a __dict__ (a slotted class)
+        return all(c(getattr(v, name)) for name, c in checks)
+
+    # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
+    ns = Namespace()
+    lines = [
+        "def check(v):",
+        f"    if type(v) is not {ns.bind(cls)}:",
+        "        return False",
+        "    state = getattr(v, '__dict__', None)",
+        "    if state is None:",
+        f"        return {ns.bind(by_attribute)}(v)",
+        f"    if state.keys() != {ns.bind(names_set)}:",
+        "        return False",
+    ]
+    check = _compiled(
+        ns, "check", [*lines, *_checks(ns, "state", {n: c for n, c in codecs.items() if c}), "    return True"]
+    )
 
     # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
     # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
     plain = not hasattr(cls, "__post_init__") and not hasattr(cls, "__slots__")
     names = tuple(codecs)  # in the order orjson writes them
-    names_set = frozenset(names)
     new, set_state = object.__new__, object.__setattr__  # looked up once, not per value read
 
     def decode(v: dict[str, Any]) -> Any:
