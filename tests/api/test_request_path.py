@@ -160,3 +160,24 @@ def test_the_schemas_names_are_strawberrys_worked_out_once(camel: bool) -> None:
     assert names.apply_naming_config("university_code") == NameConverter(not camel).apply_naming_config(
         "university_code"
     )
+
+
+def test_an_answered_request_is_freed_at_once_not_left_to_the_collector(http: TestClient) -> None:
+    """graphql-core's executor is a reference cycle holding the context; the request it held is let go."""
+    import gc
+
+    from starlette.requests import Request
+
+    post(http, "{ __typename }")  # warm
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        post(http, "{ __typename }")
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, Request)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []
