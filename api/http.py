@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
@@ -36,6 +34,7 @@ from api.sdl import mount
 from api.services import Services
 from api.sharing.router import create_sharing_router
 from api.sivil.router import create_sivil_router
+from api.threads import Threads
 from api.well_known import ROOT_CERTIFICATE_PATH
 from domain.diploma.statement import WELL_KNOWN_KEYS_PATH
 from domain.errors import NotAuthorized
@@ -73,16 +72,18 @@ def create_app(
     on_shutdown: Callable[[], None] | None = None,
     threads: int | None = None,
 ) -> FastAPI:
-    """``threads``: how many of the event loop's threads run the stores' synchronous work (commands, reads) at once;
-    by default asyncio's (the cores plus four)."""
+    """``threads``: how many threads run the stores' synchronous work (commands, reads) at once, GraphQL's on threads
+    of its own (api/threads.py), the rest on the loop's default executor; by default asyncio's (the cores plus
+    four)."""
+    pool = Threads(threads or None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        if threads:  # asyncio.run shuts the default executor down when the loop ends
-            asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(threads, thread_name_prefix="api"))
+        pool.start()
         if on_startup:
             on_startup()
         yield
+        pool.stop()  # what the threads were given is done before the stores close
         if on_shutdown:
             on_shutdown()
 
@@ -92,7 +93,9 @@ def create_app(
         except NotAuthorized as e:
             # A bad token acts as no token: mutations answer NotAuthorized with the reason, queries refuse.
             actor, error = None, str(e)
-        return Context(services, actor, request_id(request_id_header), auth_error=error, idempotency_key=key)
+        return Context(
+            services, actor, request_id(request_id_header), auth_error=error, idempotency_key=key, threads=pool
+        )
 
     async def context(request: Request) -> Context:
         headers = request.headers

@@ -24,6 +24,7 @@ from starlette.requests import ClientDisconnect
 from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from api.access_log import access_lines
 from infra.coalesced_writes import CoalescedWrites
 
 MESSAGE = b"Permintaan tidak selesai dikirim tepat waktu. / The request was not sent in time.\n"
@@ -42,13 +43,16 @@ class DeadlineProtocol(HttpToolsProtocol):
         self.header_timeout = header_timeout
         self.body_timeout = body_timeout
         self._phase: str | None = None  # "head" or "body" while a deadline runs
-        self._deadline: asyncio.TimerHandle | None = None
+        self._deadline: asyncio.TimerHandle | None = None  # the timer: at or before _due while _phase is set
+        self._due = 0.0  # when the part being read must have come (the loop's time)
+        self._armed_for = 0.0  # the deadline the timer was armed for
         self._cut_off = False
         self._in_message = False  # a request's first bytes have come and its end has not
         self._head_read = False  # ... and its headers are whole
         self._head_bytes = 0  # what has come of an unfinished head
         self._begun = 0  # requests begun in the read being parsed
         self.app = self._quiet_when_cut_off(self.app)
+        self.access_logger = access_lines(self.access_logger)  # type: ignore[assignment]  # the same line, cheaper
 
     def _quiet_when_cut_off(self, app: ASGI3Application) -> ASGI3Application:
         """A body cut off at its deadline ends the application with ClientDisconnect: expected, not worth a
@@ -118,18 +122,31 @@ class DeadlineProtocol(HttpToolsProtocol):
         return "head" if self.cycle is None or self.cycle.response_complete else None
 
     def _follow(self) -> None:
-        """Arms the deadline of the part of the request now being read, when that part changes."""
+        """Sets the deadline of the part of the request now being read, when that part changes.
+
+        One timer serves a connection's successive deadlines (issue 35): arming a timer for each request's head and
+        cancelling it when the head came was a timer made, pushed on the loop's heap and popped again per request.
+        The timer is armed only when none is, or when the new deadline comes before it; when it fires, it cuts the
+        request off if its part is still being read past its deadline, waits again if that part changed since (a
+        later deadline), and ends if nothing is being read."""
         if self.transport is None or self.transport.is_closing():
             self._cancel()
             return
         phase = self._reading()
         if phase == self._phase:
             return
-        self._cancel()
         self._phase = phase
-        if phase is not None:
-            timeout = self.header_timeout if phase == "head" else self.body_timeout
-            self._deadline = self.loop.call_later(timeout, self._expired)
+        if phase is None:
+            return
+        self._due = self.loop.time() + (self.header_timeout if phase == "head" else self.body_timeout)
+        if self._deadline is None or self._deadline.when() > self._due:
+            self._arm()
+
+    def _arm(self) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self.loop.call_at(self._due, self._expired)
+        self._armed_for = self._due
 
     def _cancel(self) -> None:
         if self._deadline is not None:
@@ -138,6 +155,11 @@ class DeadlineProtocol(HttpToolsProtocol):
 
     def _expired(self) -> None:
         phase, self._deadline = self._phase, None
+        if phase is None:  # nothing is being read: the next part read arms the timer again
+            return
+        if self._armed_for < self._due:  # the part being read changed after the timer was armed
+            self._arm()
+            return
         if self.transport.is_closing():
             return
         if phase == "head":

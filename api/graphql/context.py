@@ -11,6 +11,7 @@ from strawberry.fastapi import BaseContext
 
 from api.graphql.waiting import TooManyWaiting
 from api.services import Services
+from api.threads import Threads
 from application.audit.reads import SeenView, staff_reads
 from application.authorization import STAFF_READERS, require
 from application.diploma.diplomas import Diplomas
@@ -28,6 +29,7 @@ class Context(BaseContext):
         request_id: str | None,
         auth_error: str | None = None,
         idempotency_key: str | None = None,
+        threads: Threads | None = None,
     ) -> None:
         super().__init__()
         self.services = services
@@ -36,6 +38,7 @@ class Context(BaseContext):
         self.auth_error = auth_error
         # IDEM-1: the ``Idempotency-Key`` header, for the creating command the request runs (checked by it)
         self.idempotency_key = idempotency_key
+        self.threads = threads  # the app's (api/http.py); without, asyncio's
 
     def signed_in(self) -> Actor:
         """The caller, or NotAuthorized for a request without a valid token."""
@@ -48,7 +51,9 @@ class Context(BaseContext):
 
     async def run(self, fn: Callable[[], T]) -> T:
         """The event store and read models are synchronous: keep them off the event loop."""
-        return await asyncio.to_thread(fn)
+        if self.threads is None:
+            return await asyncio.to_thread(fn)
+        return await self.threads.run(fn)
 
     async def read(
         self, projection: str, position: int | None, fn: Callable[[], T], application: str = Diplomas.name

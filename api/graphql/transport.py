@@ -22,6 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.fastapi import GraphQLRouter
+from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.name_converter import NameConverter
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from api import graphiql
@@ -53,9 +55,17 @@ def decode_request_json(data: str | bytes) -> object:
         raise RequestRefused(400, "invalid-json", f"the request body is not valid UTF-8 JSON: {e}") from None
     if not isinstance(value, dict | list):  # strawberry reads ``.get`` of what it is given: a bare "x" was a 500
         raise RequestRefused(400, "invalid-request", "a GraphQL request body is a JSON object with a 'query'")
-    if _depth_over(value, MAX_JSON_DEPTH):
+    if _may_be_deeper(data, MAX_JSON_DEPTH) and _depth_over(value, MAX_JSON_DEPTH):
         raise RequestRefused(400, "json-too-deep", _TOO_DEEP)
     return value
+
+
+def _may_be_deeper(data: str | bytes, limit: int) -> bool:
+    """Whether the text has more opening brackets than ``limit`` (those in strings counted too): a value nested
+    deeper opens more than that, so most requests need no walk (issue 35)."""
+    if isinstance(data, str):
+        return data.count("{") + data.count("[") > limit
+    return data.count(b"{") + data.count(b"[") > limit
 
 
 def _depth_over(value: object, limit: int) -> bool:
@@ -157,12 +167,29 @@ class Posts:
         await self.app(scope, receive, send)
 
 
+class Names(NameConverter):
+    """Strawberry's names, each worked out once: strawberry converts an argument's and an input field's Python name
+    to its GraphQL name again for every value of every request (issue 35)."""
+
+    def __init__(self, auto_camel_case: bool = True) -> None:
+        super().__init__(auto_camel_case)
+        self._names: dict[tuple[bool, str], str] = {}
+
+    def apply_naming_config(self, name: str) -> str:
+        key = (self.auto_camel_case, name)
+        converted = self._names.get(key)
+        if converted is None:
+            converted = self._names[key] = super().apply_naming_config(name)
+        return converted
+
+
 class Schema(strawberry.Schema):
     """A strawberry schema that logs a request's errors in one line (plus one traceback if something broke), and
     answers every instant with its offset, in Asia/Jakarta (api/graphql/scalars.py)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["scalar_overrides"] = SCALARS
+        kwargs.setdefault("config", StrawberryConfig(name_converter=Names()))
         super().__init__(*args, **kwargs)
         self._lean = Lean.of(self)
 

@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 
 from api.auth import SignIn
 from api.graphql import cost
-from api.graphql.transport import Posts
+from api.graphql.transport import MAX_JSON_DEPTH, Posts, RequestRefused, decode_request_json
 from api.http import create_app
+from api.request_ids import request_id
 from infra.bootstrap import Container
 from tests.api.test_graphql import OPERATOR
 
@@ -118,3 +119,65 @@ def test_a_store_away_while_signing_in_answers_503_with_retry_after(
     response = http.post("/graphql", json={"query": "{ __typename }"}, headers={"Authorization": f"Bearer {OPERATOR}"})
     assert response.status_code == 503 and response.headers["retry-after"]
     assert response.json()["type"] == "/problems/unavailable"
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_request_json_is_refused_from_one_level_past_the_limit_whether_or_not_it_is_walked(text: bool) -> None:
+    def body(depth: int, padding: str = "") -> str | bytes:
+        wrapped = "[" * (depth - 1) + "1" + "]" * (depth - 1)
+        raw = f'{{"query": "{padding}q", "x": {wrapped}}}'
+        return raw if text else raw.encode()
+
+    assert decode_request_json(body(MAX_JSON_DEPTH))  # the object and 31 lists: 32 brackets, not walked
+    assert decode_request_json(body(MAX_JSON_DEPTH, padding="{[" * 40))  # walked: brackets in strings do not nest
+    with pytest.raises(RequestRefused) as refused:
+        decode_request_json(body(MAX_JSON_DEPTH + 1))
+    assert refused.value.error == "json-too-deep"
+
+
+def test_a_request_without_an_id_of_its_own_gets_a_random_uuid4() -> None:
+    ids = {request_id(None) for _ in range(1000)} | {request_id("not an id!")}
+    assert len(ids) == 1001
+    for given in ids:
+        assert given.startswith("http:")
+        parsed = uuid.UUID(given.removeprefix("http:"))
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122 and str(parsed) == given[5:]
+    assert request_id("abc-1") == "client:abc-1"
+
+
+@pytest.mark.parametrize("camel", [True, False])
+def test_the_schemas_names_are_strawberrys_worked_out_once(camel: bool) -> None:
+    from strawberry.schema.name_converter import NameConverter
+
+    from api.graphql.transport import Names
+
+    names, strawberry_s = Names(camel), NameConverter(camel)
+    for name in ["university_code", "nim", "a__b", "_private", "trailing_", "x_1_y", "already_camelCase"]:
+        assert (
+            names.apply_naming_config(name) == names.apply_naming_config(name) == strawberry_s.apply_naming_config(name)
+        )
+    names.auto_camel_case = not camel  # as StrawberryConfig(auto_camel_case=...) sets it after
+    assert names.apply_naming_config("university_code") == NameConverter(not camel).apply_naming_config(
+        "university_code"
+    )
+
+
+def test_an_answered_request_is_freed_at_once_not_left_to_the_collector(http: TestClient) -> None:
+    """graphql-core's executor is a reference cycle holding the context; the request it held is let go."""
+    import gc
+
+    from starlette.requests import Request
+
+    post(http, "{ __typename }")  # warm
+    gc.collect()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        post(http, "{ __typename }")
+        gc.collect()
+        left = [o for o in gc.garbage if isinstance(o, Request)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert left == []

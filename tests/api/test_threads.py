@@ -1,14 +1,23 @@
 """Issue 35: an API process of ``serve --workers N`` runs as many commands at once as it has PostgreSQL connections
-(``create_app(threads=...)``, given the pool's size by infra/asgi.py); without it, asyncio's default executor."""
+(``create_app(threads=...)``, given the pool's size by infra/asgi.py); without it, as many as asyncio's default
+executor has. GraphQL's resolvers reach those threads by a hop of their own (api/threads.py) that behaves as
+``asyncio.to_thread``: the result or the error comes back, the caller's context variables go along, and what the
+function sets in them stays there."""
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import threading
+from collections.abc import Callable
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.auth import mint
 from api.http import create_app
+from api.threads import Threads
 from domain.audit import Role
 from infra.bootstrap import Container
 from tests.world import UNIVERSITY
@@ -16,17 +25,99 @@ from tests.world import UNIVERSITY
 SECRET = "test-secret-" + "x" * 32
 OPERATOR = mint(SECRET, subject="operator@contoh", role=Role.UNIVERSITY_OPERATOR, institution=UNIVERSITY)
 RESERVE = 'mutation { reserveNina(input: {universityCode: "001002", nim: "nobody"}) { __typename } }'
+request: contextvars.ContextVar[str] = contextvars.ContextVar("request", default="none")
 
 
-def _command_threads() -> set[str]:
-    return {t.name for t in threading.enumerate() if t.name.startswith("api_")}
+def _command_threads() -> set[threading.Thread]:
+    return {t for t in threading.enumerate() if t.name.startswith("api_graphql_")}
 
 
-def test_commands_run_on_the_given_number_of_threads(container: Container) -> None:
+def test_commands_run_on_the_given_number_of_threads(container: Container, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = container.services.diploma.commands
+    reserve, ran_on = commands.reserve_nina, []
+
+    def watched(**kwargs: Any) -> Any:
+        ran_on.append(threading.current_thread())
+        return reserve(**kwargs)
+
+    monkeypatch.setattr(commands, "reserve_nina", watched)
     before = _command_threads()
     with TestClient(create_app(container.services, threads=3)) as http:
         answer = http.post("/graphql", json={"query": RESERVE}, headers={"Authorization": f"Bearer {OPERATOR}"})
         assert answer.status_code == 200, answer.text
         assert answer.json()["data"]["reserveNina"]["__typename"] == "NotFound"  # the command ran, in a thread
         started = _command_threads() - before
-        assert started and len(started) <= 3
+        assert len(started) == 3 and ran_on and set(ran_on) <= started
+    assert not any(thread.is_alive() for thread in started)  # the app's shutdown ended them
+
+
+def hop(threads: Threads, *calls: Callable[[], Any]) -> list[Any]:
+    """Each call through the hop, one after another, on a loop of its own; what each returned or raised."""
+
+    async def run() -> list[Any]:
+        threads.start()
+        try:
+            answers: list[Any] = []
+            for call in calls:
+                try:
+                    answers.append(await threads.run(call))
+                except Exception as e:
+                    answers.append(e)
+            return answers
+        finally:
+            threads.stop()
+
+    return asyncio.run(run())
+
+
+def test_the_hop_gives_back_the_result_or_the_error_from_another_thread() -> None:
+    def fails() -> None:
+        raise LookupError("not there")
+
+    here = threading.current_thread()
+    answered, failed, where = hop(Threads(2), lambda: 42, fails, threading.current_thread)
+    assert answered == 42
+    assert isinstance(failed, LookupError) and str(failed) == "not there"
+    assert where is not here and where.name.startswith("api_graphql_")
+
+
+def test_the_hop_takes_the_callers_context_variables_and_keeps_the_functions_own() -> None:
+    def sets() -> str:
+        seen = request.get()
+        request.set("set in the thread")
+        return seen
+
+    async def run(threads: Threads) -> list[str]:
+        threads.start()
+        try:
+            request.set("the caller's")
+            seen = [await threads.run(sets) for _ in range(3)]  # one thread: each call after the last one's set
+            return [*seen, request.get()]
+        finally:
+            threads.stop()
+
+    assert asyncio.run(run(Threads(1))) == ["the caller's"] * 4
+
+
+def test_a_caller_cancelled_while_its_function_runs_leaves_the_threads_working() -> None:
+    release = threading.Event()
+
+    async def run(threads: Threads) -> int:
+        threads.start()
+        try:
+            waiting = asyncio.ensure_future(threads.run(lambda: release.wait(10)))
+            await asyncio.sleep(0.05)
+            waiting.cancel()
+            release.set()
+            with pytest.raises(asyncio.CancelledError):
+                await waiting
+            return await threads.run(lambda: 7)
+        finally:
+            threads.stop()
+
+    assert asyncio.run(run(Threads(1))) == 7
+
+
+def test_without_its_lifespan_the_hop_is_asyncio_to_thread() -> None:
+    threads = Threads(1)
+    assert asyncio.run(threads.run(lambda: threading.current_thread().name)).startswith("asyncio_")

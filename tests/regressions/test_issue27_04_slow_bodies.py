@@ -136,6 +136,25 @@ def test_slow_headers_and_slow_bodies_are_answered_408_and_closed_within_their_d
     assert HEADER_TIMEOUT - 0.2 < after < HEADER_TIMEOUT + 1.5
 
 
+def test_a_kept_alive_connection_whose_requests_come_in_time_is_never_cut_off_and_closed_when_idle(
+    server: Server,
+) -> None:
+    """Each request's head has its own deadline from the previous answer (one timer serves them all, issue 35): a
+    connection asking every 0.6 s for longer than two head deadlines is answered every time."""
+    with socket.create_connection(("127.0.0.1", server.port)) as conn:
+        started = time.monotonic()
+        while time.monotonic() - started < 2 * HEADER_TIMEOUT + 1:
+            conn.sendall(b"GET /health HTTP/1.1\r\nHost: k\r\n\r\n")
+            conn.settimeout(5)
+            said = b""
+            while b"\r\n\r\n" not in said or not said.rstrip().endswith(b"}"):
+                said += conn.recv(65536)
+            assert said.startswith(b"HTTP/1.1 200 "), said
+            time.sleep(0.6)
+        said, after = answer_or_close(conn, HEADER_TIMEOUT + 3)  # nothing more: idle past the head's deadline
+    assert said == b"" and HEADER_TIMEOUT - 0.8 < after < HEADER_TIMEOUT + 1.5, (said, after)
+
+
 def test_a_request_head_over_16_kib_is_refused_and_closed_at_once(server: Server) -> None:
     """Bytes a head may hold are bounded as well as their time: the parser keeps an unfinished head in memory."""
     with socket.create_connection(("127.0.0.1", server.port)) as conn:
