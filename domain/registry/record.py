@@ -78,16 +78,40 @@ class AcademicRecord:
     def latest(self) -> SemesterReport | None:
         return self.reports[-1] if self.reports else None
 
-    @functools.cached_property  # read by five rules of each decision; the record never changes (frozen)
+    @functools.cached_property  # read by a rule only for a semester above the normal load
     def regular_reports(self) -> Mapping[Period, SemesterReport]:
         return {r.period: r for r in self.reports if not r.is_short}
+
+    @functools.cached_property  # PIN-2.reported, PIN-2.study_time and PIN-8.reported_semesters: worked out once
+    def regular_by_ordinal(self) -> Mapping[int, SemesterStatus]:
+        """The status of each regular semester reported, by its period's ordinal (one to one with regular periods, so
+        no Period is hashed: issue 35); as ``regular_reports``, a later report of a period stands."""
+        return self._ordinals[0]
+
+    @property
+    def last_ordinal(self) -> int:
+        """The latest ordinal reported, a short semester's (its academic year's even one) included; -1 for none."""
+        return self._ordinals[1]
+
+    @functools.cached_property
+    def _ordinals(self) -> tuple[dict[int, SemesterStatus], int]:
+        regular: dict[int, SemesterStatus] = {}
+        last = -1
+        for report in self.reports:  # each period's ordinal computed once
+            period = report.period
+            ordinal = period.ordinal
+            if ordinal > last:
+                last = ordinal
+            if not period.is_short:
+                regular[ordinal] = report.status
+        return regular, last
 
     @functools.cached_property  # PIN-2.study_time's measure, and an input every decision records: counted once
     def counted_semesters(self) -> int:
         """Regular semesters from entry to the latest reported one, inclusive, less approved leave."""
-        regular = self.regular_reports
+        regular = self.regular_by_ordinal
         if not regular:
             return 0
-        # By ordinal, which tells regular periods apart one to one: no Period made or hashed per semester (issue 35).
-        on_leave = {p.ordinal for p, r in regular.items() if r.status is SemesterStatus.ON_LEAVE}
-        return sum(1 for o in range(self.entry_period.ordinal, max(regular).ordinal + 1) if o not in on_leave)
+        first = self.entry_period.ordinal
+        span = max(0, max(regular) + 1 - first)  # every leave is at or before the latest
+        return span - sum(1 for o, s in regular.items() if s is SemesterStatus.ON_LEAVE and o >= first)
