@@ -150,7 +150,10 @@ class Diploma(QuickCreation, Aggregate):  # created the cheaper way (domain/crea
         decision = ruleset.reservation(record)  # PIN-2, PIN-8
         if not decision.allowed:
             raise NotEligible(decision)
-        reserved: Diploma = cls(  # the library's @event leaves the constructor untyped
+        # ``cls(...)`` is the library's metaclass matching the arguments to the constructor's parameters, then this
+        # call; straight to it, with the created event named (domain/creation.py).
+        reserved: Diploma = cls._create(
+            cls.NINAReserved,
             university_code=university_code,
             prodi_code=prodi_code,
             nim=nim,
