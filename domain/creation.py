@@ -1,14 +1,16 @@
 """A hot command's new events, made and applied as the library makes and applies them, without its per-call
 introspection (issue 35).
 
-Creating an aggregate the library's way (``Aggregate._create``) matches its arguments to the event's and the
-constructor's parameters on every call, builds the frozen event field by field through ``object.__setattr__`` and
-resolves the aggregate's topic back to its class: a NINA reservation creates two aggregates and paid about a tenth of
-its CPU for that. What is worked out per class is worked out here once (``_plan``); what is made per call is the same
-event (the same fields, in the same order, so the same stored state) and the same aggregate (its attributes set in
-the same order, by the same ``__base_init__`` and the same constructor body). Anything the plan does not cover (an
-``id`` parameter, an explicit topic, a field left to its default, an event's own ``__post_init__`` or ``mutate``) goes
-the library's way. ``tests/domain/test_creation.py`` compares both ways.
+Creating an aggregate the library's way (its metaclass's ``__call__``, then ``Aggregate._create``) matches its
+arguments to the event's and the constructor's parameters on every call, builds the frozen event field by field
+through ``object.__setattr__`` and resolves the aggregate's topic back to its class: a NINA reservation creates two
+aggregates and paid about a tenth of its CPU for that. What is worked out per class is worked out here once
+(``_plan``); what is made per call is the same event (the same fields, in the same order, so the same stored state)
+and the same aggregate (its attributes set in the same order, by the same ``__base_init__`` and the same constructor
+body). Anything the plan does not cover (an argument by position or left to its default, an ``id`` parameter, an
+explicit topic, an event's own ``__post_init__`` or ``mutate``) goes the library's way. An aggregate opts in with
+``class X(QuickCreation, Aggregate, metaclass=QuickCreated)``; ``trigger`` does the same for an event applied by its
+own ``apply``. ``tests/domain/test_creation.py`` compares both ways.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
-from eventsourcing.domain import Aggregate, DomainEvent
+from eventsourcing.domain import Aggregate, DomainEvent, MetaAggregate
 
 _BASE_FIELDS = ("originator_id", "originator_version", "timestamp", "originator_topic")
 _new, _set = object.__new__, object.__setattr__
@@ -33,6 +35,20 @@ class _Plan(NamedTuple):
     id_params: tuple[str, ...]  # what ``create_id`` takes
     init: Any  # the constructor's body (the function under ``@event``)
     init_params: tuple[str, ...]
+    event_class: type[Any]
+
+
+class QuickCreated(MetaAggregate[Any]):
+    """The metaclass of an aggregate created the cheaper way: ``Cls(**kwargs)`` naming every parameter of its
+    constructor goes straight to ``_create`` with the created event, as the library's ``__call__`` ends up doing once it
+    has matched the arguments to the parameters (nothing to match then: no positional argument, no default to fill
+    in). Any other call is the library's."""
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        plan = None if args else _called(cls)
+        if plan is None or kwargs.keys() != plan.given:
+            return super().__call__(*args, **kwargs)
+        return cls._create(plan.event_class, **kwargs)
 
 
 class QuickCreation:
@@ -80,11 +96,19 @@ def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None
 
 
 # Worked out once per aggregate class and event class (as many as the code defines); the same by any thread.
-_plans: dict[tuple[type[Any], type[Any]], _Plan | None] = {}
+_plans: dict[tuple[type[Any], type[Any] | None], _Plan | None] = {}
+_calls: dict[type[Any], _Plan | None] = {}
 _fields: dict[tuple[type[Any], bool], tuple[str, ...] | None] = {}
 
 
-def _plan(cls: type[Any], event_class: type[Any]) -> _Plan | None:
+def _called(cls: type[Any]) -> _Plan | None:
+    """The plan for ``Cls(**kwargs)``: its created event's."""
+    if cls not in _calls:
+        _calls[cls] = _plan(cls, _created_event(cls))
+    return _calls[cls]
+
+
+def _plan(cls: type[Any], event_class: type[Any] | None) -> _Plan | None:
     key = (cls, event_class)
     if key not in _plans:
         _plans[key] = _planned(cls, event_class)
@@ -98,7 +122,19 @@ def _event_fields(event_class: type[Any], *, created: bool) -> tuple[str, ...] |
     return _fields[key]
 
 
-def _planned(cls: type[Any], event_class: type[Any]) -> _Plan | None:
+def _created_event(cls: type[Any]) -> type[Any] | None:
+    """The event class the library creates the aggregate with: the one of the class's own (the library redefines each
+    nested event class on its aggregate) that is the constructor's decorating event, when just one is; else None."""
+    given = getattr(cls.__dict__.get("__init__"), "given_event_cls", None)
+    if given is None or not issubclass(given, Aggregate.Created):
+        return None
+    own = [v for v in vars(cls).values() if isinstance(v, type) and issubclass(v, given)]
+    return own[0] if len(own) == 1 else None
+
+
+def _planned(cls: type[Any], event_class: type[Any] | None) -> _Plan | None:
+    if event_class is None:
+        return None
     init = cls.__dict__.get("__init__")
     function = getattr(init, "decorated_func", None)  # the library's CommandMethodDecorator keeps the body here
     fields = _event_fields(event_class, created=True)
@@ -109,7 +145,7 @@ def _planned(cls: type[Any], event_class: type[Any]) -> _Plan | None:
     given = frozenset(fields[len(_BASE_FIELDS) :])
     if "id" in init_params or not given.issuperset(init_params) or not given.issuperset(id_params):
         return None
-    return _Plan(f"{cls.__module__}:{cls.__qualname__}", fields, given, id_params, function, init_params)
+    return _Plan(f"{cls.__module__}:{cls.__qualname__}", fields, given, id_params, function, init_params, event_class)
 
 
 def _ordered_fields(event_class: type[Any], *, created: bool) -> tuple[str, ...] | None:

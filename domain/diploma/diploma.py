@@ -10,7 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
-from domain.creation import QuickCreation
+from domain.creation import QuickCreated, QuickCreation
 from domain.diploma.annulment import (
     DIRECTOR_GENERAL_RULES,
     PROPOSAL_RULES,
@@ -60,7 +60,7 @@ class NotEligible(RuleViolation):
         self.decision = decision
 
 
-class Diploma(QuickCreation, Aggregate):  # created the cheaper way (domain/creation.py)
+class Diploma(QuickCreation, Aggregate, metaclass=QuickCreated):  # created the cheaper way (domain/creation.py)
     """Ijazah: one per student (university code and NIM)."""
 
     class NINAReserved(Aggregate.Created):
@@ -150,10 +150,7 @@ class Diploma(QuickCreation, Aggregate):  # created the cheaper way (domain/crea
         decision = ruleset.reservation(record)  # PIN-2, PIN-8
         if not decision.allowed:
             raise NotEligible(decision)
-        # ``cls(...)`` is the library's metaclass matching the arguments to the constructor's parameters, then this
-        # call; straight to it, with the created event named (domain/creation.py).
-        reserved: Diploma = cls._create(
-            cls.NINAReserved,
+        reserved: Diploma = cls(  # the library's @event leaves the constructor untyped
             university_code=university_code,
             prodi_code=prodi_code,
             nim=nim,

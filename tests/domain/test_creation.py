@@ -13,7 +13,7 @@ from eventsourcing import domain as library
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Actor, Cause, Role
-from domain.creation import QuickCreation, trigger
+from domain.creation import QuickCreated, QuickCreation, trigger
 from domain.diploma.diploma import Diploma
 from domain.diploma.nina import NINA
 from domain.diploma.numbering import NINAClaim, NINASequence
@@ -83,7 +83,7 @@ def test_a_claimed_number_triggered_the_cheaper_way_equals_the_librarys() -> Non
     assert state(quick) == state(theirs) and quick.version == 4
 
 
-class Plain(QuickCreation, Aggregate):
+class Plain(QuickCreation, Aggregate, metaclass=QuickCreated):
     class Opened(Aggregate.Created):
         name: str
         note: str = ""
@@ -116,6 +116,8 @@ def test_what_the_cheaper_way_does_not_cover_goes_the_librarys_way() -> None:
         Plain._create(Plain.Opened, id="an-id", name="a", note="n")
     with pytest.raises(TypeError, match="colour"):  # an unknown argument, likewise
         Plain._create(Plain.Opened, name="a", note="n", colour="red")
+    assert state(Plain("a")) == state(left_to_default)  # called by position: the library's matching of arguments
+    assert state(Plain(name="a")) == state(left_to_default)  # a parameter left to its default, likewise
     plain = Plain(name="a", note="n")
     assert state(plain) == state(the_librarys(Plain, Plain.Opened, name="a", note="n"))
     trigger(plain, Plain.Renamed, name="b")
