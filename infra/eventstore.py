@@ -199,7 +199,8 @@ def _binary_rows(stored_events: Sequence[StoredEvent]) -> list[bytes] | None:
             or not isinstance(state, bytes | bytearray | memoryview)
         ):
             return None
-        params += (oid.bytes, version.to_bytes(8, "big", signed=True), topic_bytes, bytes(state))
+        # ``oid.bytes`` is a property of UUID's written in Python: its int's bytes, taken here without the call
+        params += (oid.int.to_bytes(16, "big"), version.to_bytes(8, "big", signed=True), topic_bytes, bytes(state))
     return params
 
 
@@ -302,7 +303,8 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         transaction aborted, as the text did."""
         head, commit = self._bounds or self._bound_statements(conn)
         insert = self._prepared.get(count) or self._insert_statement(conn, count)
-        commands = [*((s, None) for s in head), (insert, params), (commit, None)]
+        commands: list[tuple[raw_pq.Statement, raw_pq.Params | None]] = [(s, None) for s in head]
+        commands += ((insert, params), (commit, None))
         try:
             results = raw_pq.pipeline(conn, commands, binary=True)
         except BaseException:

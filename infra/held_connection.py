@@ -19,10 +19,11 @@ from contextvars import ContextVar
 from typing import Any
 
 from psycopg import Connection
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ConnStatus, TransactionStatus
 from psycopg_pool import ConnectionPool
 
 _IDLE = TransactionStatus.IDLE
+_BAD = ConnStatus.BAD
 
 
 class _Held:
@@ -112,8 +113,9 @@ class _Lent:
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         conn = self._conn
+        pgconn = conn.pgconn  # its statuses read here, as ``conn.closed`` (and ``broken``, closed uncleanly) read them
         try:
-            if _in_transaction(conn):
+            if pgconn.status != _BAD and pgconn.transaction_status != _IDLE:
                 if kind is None:
                     _commit(conn)  # as leaving ``with pool.connection()`` would (autocommit: mostly nothing is open)
                 else:
@@ -121,7 +123,7 @@ class _Lent:
                         conn.rollback()
         finally:
             self._held.lent = False
-            if conn.closed or conn.broken or _in_transaction(conn):
+            if pgconn.status == _BAD or pgconn.transaction_status != _IDLE:  # closed, broken, or still in a transaction
                 self._held.give_back()  # broken, even if the body caught the error: the next checkout draws a fresh one
 
 
