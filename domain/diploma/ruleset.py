@@ -157,7 +157,7 @@ class Ruleset:
         limits = self.load
         failures = []
         for report in record.reports:
-            if report.is_short:
+            if report.period.is_short:  # the report's own property asks the period: one call, not two
                 if report.sks_taken > limits.short_semester_max_sks:
                     failures.append(
                         Failure(
