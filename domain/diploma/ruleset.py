@@ -141,7 +141,7 @@ class Ruleset:
         inputs = {
             "level": record.level.value,
             "entry_period": record.entry_period.code,
-            "reported_periods": ",".join(r.period.code for r in record.reports),
+            "reported_periods": ",".join([r.period.code for r in record.reports]),
             "ipk": str(latest.ipk) if latest else "",
             "sks_passed": str(latest.sks_passed) if latest else "",
             "semesters_counted": str(record.counted_semesters),
