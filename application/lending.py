@@ -70,14 +70,14 @@ class Shelf:
 
     def give_back(self, aggregates: list[Any]) -> None:
         """Keeps each, unless the shelf holds a later version of it (given back meanwhile by another thread)."""
+        kept = self._kept
         with self._lock:
             for aggregate in aggregates:
-                kept = self._kept.get(aggregate.id)
-                if kept is None or kept.version <= aggregate.version:
-                    self._kept[aggregate.id] = aggregate
-                self._kept.move_to_end(aggregate.id)
-            while len(self._kept) > self._size:
-                self._kept.popitem(last=False)
+                aggregate_id = aggregate.id
+                shelved = kept.pop(aggregate_id, None)  # put back last: the most recently given back
+                kept[aggregate_id] = aggregate if shelved is None or shelved.version <= aggregate.version else shelved
+            while len(kept) > self._size:
+                kept.popitem(last=False)
 
     def contest(self, aggregate_ids: Iterable[UUID]) -> None:
         """A writer elsewhere was seen: these aggregates' copies are brought up to date before use for a while."""

@@ -89,8 +89,11 @@ class Turns:
         self._locks: dict[str, threading.Lock] = {}
 
     def lock(self, name: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(name, threading.Lock())
+        lock = self._locks.get(name)  # a dict's get is atomic; a lock is made, under the guard, only for a new name
+        if lock is None:
+            with self._guard:
+                lock = self._locks.setdefault(name, threading.Lock())
+        return lock
 
 
 class Service(Application[UUID]):
@@ -130,6 +133,7 @@ class Service(Application[UUID]):
         self._turns = Turns()
         self._shelf = Shelf()  # aggregates lent from one command to the next (application/lending.py)
         self._on_saved = on_saved
+        self._intervals: tuple[object, tuple[int, ...]] = (None, ())  # ``snapshot_every``'s, and its distinct intervals
         # Looked up on each write, so that a recorder replaced later (a test's fault) is the one written to.
         self._group = GroupCommit(lambda stored: self.recorder.insert_events(stored))
 
@@ -161,18 +165,19 @@ class Service(Application[UUID]):
         if attempt is None or attempt.owner is not self or _unit.get() is not None:
             return self.find(cls, aggregate_id)
         attempt.lends = True
-        if aggregate_id not in attempt.held:
+        aggregate = attempt.held.get(aggregate_id, _UNSEEN)
+        if aggregate is _UNSEEN:
             lent = None if attempt.fresh else self._shelf.take(aggregate_id)
             if lent is None:
-                attempt.held[aggregate_id] = self.find(cls, aggregate_id)
+                aggregate = attempt.held[aggregate_id] = self.find(cls, aggregate_id)
             elif self._shelf.calm(aggregate_id):
                 attempt.as_left.add(aggregate_id)
-                attempt.held[aggregate_id] = lent
+                aggregate = attempt.held[aggregate_id] = lent
             elif self.event_batches is not None:
                 self._bring_up(attempt, {aggregate_id: lent}, [])
+                aggregate = attempt.held[aggregate_id]
             else:
-                attempt.held[aggregate_id] = self.find(cls, aggregate_id)
-        aggregate = attempt.held[aggregate_id]
+                aggregate = attempt.held[aggregate_id] = self.find(cls, aggregate_id)
         return aggregate if isinstance(aggregate, cls) else None
 
     def read(self, cls: type[A], aggregate_id: UUID) -> A | None:
@@ -209,21 +214,25 @@ class Service(Application[UUID]):
         if attempt is None or attempt.owner is not self or _unit.get() is not None or self.event_batches is None:
             return
         attempt.lends = True
+        held = attempt.held
         copies: dict[UUID, Any] = {}
         whole: list[UUID] = []
         for aggregate_id in aggregate_ids:
-            if aggregate_id in attempt.held:
+            if aggregate_id in held:  # a command's second look (its serial name read them already)
                 continue
             copy = None if attempt.fresh else self._shelf.take(aggregate_id)
             if copy is not None:
                 copies[aggregate_id] = copy
             elif aggregate_id not in shelved_only:
                 whole.append(aggregate_id)
-        if not whole and all(i in as_left and self._shelf.calm(i) for i in copies):
-            attempt.held.update(copies)
-            attempt.as_left.update(copies)
-            attempt.alike.update(i for i in copies if i in refuses_alike)
-            return
+        if not whole:
+            if not copies:
+                return
+            if all(i in as_left and self._shelf.calm(i) for i in copies):
+                held.update(copies)
+                attempt.as_left.update(copies)
+                attempt.alike.update(i for i in copies if i in refuses_alike)
+                return
         self._bring_up(attempt, copies, whole)
 
     def _bring_up(self, attempt: Attempt, copies: dict[UUID, Any], whole: Collection[UUID]) -> None:
@@ -411,13 +420,19 @@ class Service(Application[UUID]):
         every = self.snapshot_every
         if self.snapshots is None or not every:
             return
-        intervals = set(every.values())
+        seen, intervals = self._intervals
+        if seen is not every:  # worked out once per mapping (a test may set another)
+            intervals = tuple(set(every.values()))
+            self._intervals = every, intervals
         # An import's chunk saves thousands of events: the versions that are a multiple of some interval first (an int's
         # test), then whose they are (a UUID hashes in Python).
         multiples: dict[UUID, list[int]] = {}
         for e in events:
-            if not all(e.originator_version % n for n in intervals):
-                multiples.setdefault(e.originator_id, []).append(e.originator_version)
+            version = e.originator_version
+            for n in intervals:
+                if version % n == 0:
+                    multiples.setdefault(e.originator_id, []).append(version)
+                    break
         if not multiples:
             return
         saved = {a.id: a for a in aggregates if type(a) in every and a.id in multiples}

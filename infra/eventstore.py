@@ -14,8 +14,9 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from types import TracebackType
 from typing import Any
 from uuid import UUID
 
@@ -88,28 +89,75 @@ _TRANSLATED = (
 
 
 class _SharedPoolDatastore(PostgresDatastore):
-    @contextmanager
-    def get_connection(self) -> Iterator[Connection[DictRow]]:
-        """The library's, in one generator rather than two, and without its ``pool.open`` on each checkout (the
-        process's pool is opened when it is made, infra/database.py; a closed one refuses the checkout, as its
-        reopening would): a command's reads and its write each take one (issue 35). A connection that broke in use
-        has its idle siblings tested before the library's retry draws the next (connections used recently are not
-        checked on checkout: infra/database.py)."""
-        try:
-            with self.pool.connection() as conn:
-                for info in self.psycopg_type_adapters.values():  # as the library: the types its recorder registered
-                    if not conn.adapters.types.get(info.oid):
-                        register_composite(info, conn)
-                try:
-                    yield conn
-                except BaseException:
-                    purge_if_broken(self.pool, conn)
-                    raise
-        except psycopg.Error as e:
-            raise next(ours for theirs, ours in _TRANSLATED if isinstance(e, theirs))(str(e)) from e
+    def get_connection(self) -> _Checkout:  # type: ignore[override]  # a context manager, as the library's
+        """The library's, as one context manager (not a generator inside a generator), and without its ``pool.open``
+        on each checkout (the process's pool is opened when it is made, infra/database.py; a closed one refuses the
+        checkout, as its reopening would): a command's reads and its write each take one (issue 35). A connection that
+        broke in use has its idle siblings tested before the library's retry draws the next (connections used recently
+        are not checked on checkout: infra/database.py)."""
+        return _Checkout(self)
 
     def close(self) -> None:
         """Not the datastore's to close (the library closes it on ``Application.close`` and on garbage collection)."""
+
+
+class _Checkout:
+    """``_SharedPoolDatastore.get_connection``: the pool's checkout, the library's composite types registered on the
+    connection, a broken connection's siblings tested on the way out, and psycopg's errors translated to the
+    library's, as the library's generator does (errors raised in the body or by the pool alike)."""
+
+    __slots__ = ("_conn", "_datastore", "_pooled")
+
+    def __init__(self, datastore: _SharedPoolDatastore) -> None:
+        self._datastore = datastore
+
+    def __enter__(self) -> Connection[DictRow]:
+        datastore = self._datastore
+        pooled = self._pooled = datastore.pool.connection()
+        try:
+            conn: Connection[DictRow] = pooled.__enter__()
+        except psycopg.Error as e:
+            raise _translated(e) from e
+        try:
+            for info in datastore.psycopg_type_adapters.values():  # as the library: the types its recorder registered
+                if not conn.adapters.types.get(info.oid):
+                    register_composite(info, conn)
+        except BaseException as e:
+            self._leave(pooled, e)
+            raise  # _leave raised unless the pool's block swallowed it, which it never does
+        self._conn = conn
+        return conn
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None) -> bool:
+        if error is None:
+            try:
+                self._pooled.__exit__(None, None, None)
+            except psycopg.Error as e:
+                raise _translated(e) from e
+            return False
+        try:
+            purge_if_broken(self._datastore.pool, self._conn)
+        except BaseException as raised:  # as the generator: what the purge raised leaves the pool's block instead
+            self._leave(self._pooled, raised)
+            raise
+        return self._leave(self._pooled, error)
+
+    @staticmethod
+    def _leave(pooled: AbstractContextManager[Any], error: BaseException) -> bool:
+        """The pool's block left with ``error`` raised in it; then ``error`` (or what leaving raised instead) goes on,
+        translated when it is psycopg's."""
+        try:
+            if pooled.__exit__(type(error), error, error.__traceback__):
+                return True
+        except psycopg.Error as e:
+            raise _translated(e) from e
+        if isinstance(error, psycopg.Error):
+            raise _translated(error) from error
+        return False
+
+
+def _translated(error: psycopg.Error) -> PersistenceError:
+    return next(ours for theirs, ours in _TRANSLATED if isinstance(error, theirs))(str(error))
 
 
 def _as_bytes(statement: object) -> bytes:
@@ -151,7 +199,8 @@ def _binary_rows(stored_events: Sequence[StoredEvent]) -> list[bytes] | None:
             or not isinstance(state, bytes | bytearray | memoryview)
         ):
             return None
-        params += (oid.bytes, version.to_bytes(8, "big", signed=True), topic_bytes, bytes(state))
+        # ``oid.bytes`` is a property of UUID's written in Python: its int's bytes, taken here without the call
+        params += (oid.int.to_bytes(16, "big"), version.to_bytes(8, "big", signed=True), topic_bytes, bytes(state))
     return params
 
 
@@ -254,7 +303,8 @@ class InDoubtRecorder(PostgresApplicationRecorder):
         transaction aborted, as the text did."""
         head, commit = self._bounds or self._bound_statements(conn)
         insert = self._prepared.get(count) or self._insert_statement(conn, count)
-        commands = [*((s, None) for s in head), (insert, params), (commit, None)]
+        commands: list[tuple[raw_pq.Statement, raw_pq.Params | None]] = [(s, None) for s in head]
+        commands += ((insert, params), (commit, None))
         try:
             results = raw_pq.pipeline(conn, commands, binary=True)
         except BaseException:

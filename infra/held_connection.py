@@ -14,16 +14,16 @@ leader may need one when the pool's others are all held by waiting members.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import _GeneratorContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from contextvars import ContextVar
 from typing import Any
 
 from psycopg import Connection
-from psycopg.pq import TransactionStatus
+from psycopg.pq import ConnStatus, TransactionStatus
 from psycopg_pool import ConnectionPool
 
 _IDLE = TransactionStatus.IDLE
+_BAD = ConnStatus.BAD
 
 
 class _Held:
@@ -51,27 +51,38 @@ class _Held:
 _held: ContextVar[_Held | None] = ContextVar("held_connection", default=None)
 
 
-@contextmanager
-def one_connection() -> Iterator[_Held]:
+def one_connection() -> _Scope:
     """The body's checkouts of a ``CommandPool`` share one connection, given back when the body ends. A scope
     inside another (a command run inside another's) is the outer one."""
-    outer = _held.get()
-    if outer is not None and outer.thread == threading.get_ident():
-        yield outer
-        return
-    held = _Held()
-    token = _held.set(held)
-    try:
-        yield held
-    finally:
-        _held.reset(token)
-        held.give_back()
+    return _Scope()
+
+
+class _Scope:
+    """``one_connection``'s: a class, not a generator, so that entering and leaving it are plain calls (every command
+    opens one, issue 35)."""
+
+    __slots__ = ("_held", "_token")
+
+    def __enter__(self) -> _Held:
+        outer = _held.get()
+        if outer is not None and outer.thread == threading.get_ident():
+            self._token = None
+            self._held = outer
+            return outer
+        held = self._held = _Held()
+        self._token = _held.set(held)
+        return held
+
+    def __exit__(self, *_: object) -> None:
+        if self._token is not None:
+            _held.reset(self._token)
+            self._held.give_back()
 
 
 class CommandPool(ConnectionPool[Any]):
     """psycopg_pool's pool, lending a command run's held connection inside ``one_connection``."""
 
-    def connection(self, timeout: float | None = None) -> _GeneratorContextManager[Any]:
+    def connection(self, timeout: float | None = None) -> AbstractContextManager[Any]:  # type: ignore[override]
         held = _held.get()
         if (
             held is None
@@ -80,27 +91,50 @@ class CommandPool(ConnectionPool[Any]):
             or held.thread != threading.get_ident()
         ):
             return super().connection(timeout)
-        return self._lend(held, timeout)
+        return _Lent(self, held, timeout)
 
-    @contextmanager
-    def _lend(self, held: _Held, timeout: float | None) -> Iterator[Connection[Any]]:
+
+class _Lent:
+    """A checkout inside ``one_connection``: the held connection, drawn at the first. A class, not a generator (a
+    command makes two, issue 35)."""
+
+    __slots__ = ("_conn", "_held", "_pool", "_timeout")
+
+    def __init__(self, pool: CommandPool, held: _Held, timeout: float | None) -> None:
+        self._pool, self._held, self._timeout = pool, held, timeout
+
+    def __enter__(self) -> Connection[Any]:
+        held = self._held
         if held.conn is None:
-            held.conn, held.pool = self.getconn(timeout), self
-        conn = held.conn
+            held.conn, held.pool = self._pool.getconn(self._timeout), self._pool
+        self._conn = conn = held.conn
         held.lent = True
+        return conn
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        conn = self._conn
+        pgconn = conn.pgconn  # its statuses read here, as ``conn.closed`` (and ``broken``, closed uncleanly) read them
         try:
-            yield conn
-            if _in_transaction(conn):
-                conn.commit()  # as leaving ``with pool.connection()`` would (autocommit: mostly nothing is open)
-        except BaseException:
-            if _in_transaction(conn):
-                with suppress(Exception):  # as psycopg does: the error that got here is the one to raise
-                    conn.rollback()
-            raise
+            if pgconn.status != _BAD and pgconn.transaction_status != _IDLE:
+                if kind is None:
+                    _commit(conn)  # as leaving ``with pool.connection()`` would (autocommit: mostly nothing is open)
+                else:
+                    with suppress(Exception):  # as psycopg does: the error that got here is the one to raise
+                        conn.rollback()
         finally:
-            held.lent = False
-            if conn.closed or conn.broken or _in_transaction(conn):
-                held.give_back()  # broken, even if the body caught the error: the next checkout draws a fresh one
+            self._held.lent = False
+            if pgconn.status == _BAD or pgconn.transaction_status != _IDLE:  # closed, broken, or still in a transaction
+                self._held.give_back()  # broken, even if the body caught the error: the next checkout draws a fresh one
+
+
+def _commit(conn: Connection[Any]) -> None:
+    try:
+        conn.commit()
+    except BaseException:
+        if _in_transaction(conn):
+            with suppress(Exception):  # the commit's error is the one to raise
+                conn.rollback()
+        raise
 
 
 def _in_transaction(conn: Connection[Any]) -> bool:

@@ -111,7 +111,7 @@ def pipeline(
             prepared, results = _run(conn, commands, binary)
             failed = next((r for r in results if r.status not in _SUCCEEDED), None)  # then "aborted" for the rest
             if failed is None:
-                return [r for r in results if r not in prepared]
+                return [r for r in results if r not in prepared] if prepared else results
             if conn.pgconn.transaction_status != _IDLE:
                 _rollback(conn)  # not psycopg's: it would deallocate every statement of the session
         state = _sqlstate(failed)
@@ -149,6 +149,8 @@ def _run(
         results = conn.wait(_communicate(pgconn))
     finally:
         _leave_pipeline(conn)
+    if not queued and len(results) == len(preparing):  # every statement prepared already (a connection in use)
+        return {}, results
     prepared = {r: s for r, s in zip(results, preparing, strict=True) if s is not None}
     names.update(s.name for r, s in prepared.items() if r.status == _COMMAND_OK)
     return prepared, results

@@ -17,10 +17,14 @@ _TABLE = (
 )
 
 
+# The table by digit character: a step is two lookups, with no int() of a character (issue 35).
+_STEPS = tuple({str(digit): following for digit, following in enumerate(row)} for row in _TABLE)
+
+
 def interim(digits: str) -> int:
     state = 0
     for ch in digits:
-        state = _TABLE[state][int(ch)]
+        state = _STEPS[state][ch]
     return state
 
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.audit import Cause
+from domain.creation import QuickCreated, QuickCreation
 from domain.diploma.annulment import (
     DIRECTOR_GENERAL_RULES,
     PROPOSAL_RULES,
@@ -59,7 +60,7 @@ class NotEligible(RuleViolation):
         self.decision = decision
 
 
-class Diploma(Aggregate):
+class Diploma(QuickCreation, Aggregate, metaclass=QuickCreated):  # created the cheaper way (domain/creation.py)
     """Ijazah: one per student (university code and NIM)."""
 
     class NINAReserved(Aggregate.Created):

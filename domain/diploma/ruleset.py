@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from importlib import resources
 
 from domain.errors import Failure, RuleViolation
 from domain.registry.level import Level
 from domain.registry.period import Period
 from domain.registry.record import AcademicRecord
+
+Check = Callable[[AcademicRecord], Sequence[Failure]]  # a rule's failures for a record; none when it holds
+Checks = tuple[tuple[str, Check], ...]  # each with its rule id, as a decision records it
 
 
 @dataclass(frozen=True)
@@ -76,45 +81,58 @@ class Ruleset:
 
     def reservation(self, record: AcademicRecord) -> Decision:
         """PIN-2 (and PIN-8 additions): may a NINA be reserved for this record?"""
-        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = [
-            ("PIN-2.reported", lambda r: _gaps("PIN-2.reported", r)),
-            ("PIN-2.load", lambda r: self._load("PIN-2.load", r)),
-            ("PIN-2.ipk", lambda r: self._ipk("PIN-2.ipk", r)),
-            ("PIN-2.sks", lambda r: _sks("PIN-2.sks", r, self.reservation_min_sks_passed)),
-            ("PIN-2.study_time", lambda r: self._study_time("PIN-2.study_time", r)),
-        ]
-        return self._decide(record, checks + self._pisn_checks(record))
+        return self._decide(record, self._reservation_checks + self._pisn_checks(record))
 
     def pairing(self, record: AcademicRecord) -> Decision:
         """PIN-3 (and PIN-8 additions): may the reserved NINA be paired with this graduate?"""
-        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = [
+        return self._decide(record, self._pairing_checks + self._pisn_checks(record))
+
+    # A decision's checks, in the order they are applied and recorded; made once per ruleset rather than per decision
+    # (issue 35). Each returns its failures, none when the rule holds.
+
+    @functools.cached_property
+    def _reservation_checks(self) -> Checks:
+        return (
+            ("PIN-2.reported", partial(_gaps, "PIN-2.reported")),
+            ("PIN-2.load", partial(self._load, "PIN-2.load")),
+            ("PIN-2.ipk", partial(self._ipk, "PIN-2.ipk")),
+            ("PIN-2.sks", partial(_sks, "PIN-2.sks", minimum=self.reservation_min_sks_passed)),
+            ("PIN-2.study_time", partial(self._study_time, "PIN-2.study_time")),
+        )
+
+    @functools.cached_property
+    def _pairing_checks(self) -> Checks:
+        return (
             ("PIN-3.graduated", _graduated),
             ("PIN-3.accreditation", _accredited),
-            ("PIN-3.load", lambda r: self._load("PIN-3.load", r)),
-            ("PIN-3.ipk", lambda r: self._ipk("PIN-3.ipk", r)),
-            ("PIN-3.sks", lambda r: _sks("PIN-3.sks", r, self.pairing_min_sks_passed)),
-            ("PIN-3.study_time", lambda r: self._study_time("PIN-3.study_time", r)),
-        ]
-        return self._decide(record, checks + self._pisn_checks(record))
+            ("PIN-3.load", partial(self._load, "PIN-3.load")),
+            ("PIN-3.ipk", partial(self._ipk, "PIN-3.ipk")),
+            ("PIN-3.sks", partial(_sks, "PIN-3.sks", minimum=self.pairing_min_sks_passed)),
+            ("PIN-3.study_time", partial(self._study_time, "PIN-3.study_time")),
+        )
 
-    def _pisn_checks(self, record: AcademicRecord) -> list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]]:
-        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]] = []
-        if record.level in self.min_reported_semesters:
-            checks.append(("PIN-8.reported_semesters", self._reported_semesters))
+    def _pisn_checks(self, record: AcademicRecord) -> Checks:
+        counted = record.level in self.min_reported_semesters
         if self.requires_identity_number:
-            checks.append(("PIN-8.identity_number", _identity_number))
-        return checks
+            return self._pisn_both if counted else _IDENTITY_NUMBER
+        return self._pisn_reported if counted else ()
 
-    def _decide(
-        self,
-        record: AcademicRecord,
-        checks: list[tuple[str, Callable[[AcademicRecord], Iterable[Failure]]]],
-    ) -> Decision:
-        failures = tuple(f for _, check in checks for f in check(record))
+    @functools.cached_property
+    def _pisn_reported(self) -> Checks:
+        return (("PIN-8.reported_semesters", self._reported_semesters),)
+
+    @functools.cached_property
+    def _pisn_both(self) -> Checks:
+        return self._pisn_reported + _IDENTITY_NUMBER
+
+    def _decide(self, record: AcademicRecord, checks: Checks) -> Decision:
+        failures: list[Failure] = []
+        for _, check in checks:
+            failures += check(record)
         return Decision(
             ruleset_id=self.id,
-            rule_ids=tuple(rule_id for rule_id, _ in checks),
-            failures=failures,
+            rule_ids=tuple([rule_id for rule_id, _ in checks]),
+            failures=tuple(failures),
             inputs=self._inputs(record),
         )
 
@@ -123,7 +141,7 @@ class Ruleset:
         inputs = {
             "level": record.level.value,
             "entry_period": record.entry_period.code,
-            "reported_periods": ",".join(r.period.code for r in record.reports),
+            "reported_periods": ",".join([r.period.code for r in record.reports]),
             "ipk": str(latest.ipk) if latest else "",
             "sks_passed": str(latest.sks_passed) if latest else "",
             "semesters_counted": str(record.counted_semesters),
@@ -135,124 +153,156 @@ class Ruleset:
             inputs["accredited_at_graduation"] = str(record.accredited_at_graduation).lower()
         return inputs
 
-    def _load(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+    def _load(self, rule_id: str, record: AcademicRecord) -> list[Failure]:
         limits = self.load
-        regular = record.regular_reports
+        failures = []
         for report in record.reports:
-            if report.is_short:
+            if report.period.is_short:  # the report's own property asks the period: one call, not two
                 if report.sks_taken > limits.short_semester_max_sks:
-                    yield Failure(
-                        rule_id,
-                        "sksTaken",
-                        f"short semester {report.period}: {report.sks_taken} sks taken, "
-                        f"at most {limits.short_semester_max_sks}",
+                    failures.append(
+                        Failure(
+                            rule_id,
+                            "sksTaken",
+                            f"short semester {report.period}: {report.sks_taken} sks taken, "
+                            f"at most {limits.short_semester_max_sks}",
+                        )
                     )
                 continue
             if report.sks_taken <= limits.normal_max_sks:
                 continue
             if report.sks_taken > limits.max_sks:
-                yield Failure(
-                    rule_id,
-                    "sksTaken",
-                    f"semester {report.period}: {report.sks_taken} sks taken, at most {limits.max_sks}",
+                failures.append(
+                    Failure(
+                        rule_id,
+                        "sksTaken",
+                        f"semester {report.period}: {report.sks_taken} sks taken, at most {limits.max_sks}",
+                    )
                 )
                 continue
             number = report.period.ordinal - record.entry_period.ordinal + 1
-            previous = regular.get(Period.from_ordinal(report.period.ordinal - 1))
+            previous = record.regular_reports.get(Period.from_ordinal(report.period.ordinal - 1))
             if number < limits.high_load_from_semester:
-                yield Failure(
-                    rule_id,
-                    "sksTaken",
-                    f"semester {report.period} (semester {number}): {report.sks_taken} sks is above the "
-                    f"normal {limits.normal_max_sks}, allowed only from semester "
-                    f"{limits.high_load_from_semester}",
+                failures.append(
+                    Failure(
+                        rule_id,
+                        "sksTaken",
+                        f"semester {report.period} (semester {number}): {report.sks_taken} sks is above the "
+                        f"normal {limits.normal_max_sks}, allowed only from semester "
+                        f"{limits.high_load_from_semester}",
+                    )
                 )
             elif previous is None or previous.ips <= limits.high_load_previous_ips_above:
                 seen = previous.ips if previous else "no report"
-                yield Failure(
-                    rule_id,
-                    "sksTaken",
-                    f"semester {report.period}: {report.sks_taken} sks is above the normal "
-                    f"{limits.normal_max_sks}, allowed only after a semester GPA above "
-                    f"{limits.high_load_previous_ips_above} (previous: {seen})",
+                failures.append(
+                    Failure(
+                        rule_id,
+                        "sksTaken",
+                        f"semester {report.period}: {report.sks_taken} sks is above the normal "
+                        f"{limits.normal_max_sks}, allowed only after a semester GPA above "
+                        f"{limits.high_load_previous_ips_above} (previous: {seen})",
+                    )
                 )
+        return failures
 
-    def _ipk(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+    def _ipk(self, rule_id: str, record: AcademicRecord) -> Sequence[Failure]:
         minimum = self.min_ipk[record.level]
         latest = record.latest
         if latest is None or latest.ipk < minimum:
             seen = latest.ipk if latest else "none reported"
-            yield Failure(rule_id, "ipk", f"IPK {seen} is below {minimum} for {record.level}")
+            return (Failure(rule_id, "ipk", f"IPK {seen} is below {minimum} for {record.level}"),)
+        return ()
 
-    def _study_time(self, rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
+    def _study_time(self, rule_id: str, record: AcademicRecord) -> Sequence[Failure]:
         limit = self.max_study_years[record.level] * 2
         counted = record.counted_semesters
         if counted > limit:
-            yield Failure(
-                rule_id,
-                "semesterReports",
-                f"{counted} regular semesters counted (leave excluded), at most {limit} "
-                f"({limit // 2} academic years) for {record.level}",
+            return (
+                Failure(
+                    rule_id,
+                    "semesterReports",
+                    f"{counted} regular semesters counted (leave excluded), at most {limit} "
+                    f"({limit // 2} academic years) for {record.level}",
+                ),
             )
+        return ()
 
-    def _reported_semesters(self, record: AcademicRecord) -> Iterable[Failure]:
+    def _reported_semesters(self, record: AcademicRecord) -> Sequence[Failure]:
         minimum = self.min_reported_semesters[record.level]
-        reported = len(record.regular_reports)
+        reported = len(record.regular_by_ordinal)  # one per regular period reported
         if reported < minimum:
-            yield Failure(
-                "PIN-8.reported_semesters",
-                "semesterReports",
-                f"{reported} regular semesters reported, at least {minimum} for {record.level}",
+            return (
+                Failure(
+                    "PIN-8.reported_semesters",
+                    "semesterReports",
+                    f"{reported} regular semesters reported, at least {minimum} for {record.level}",
+                ),
             )
+        return ()
 
 
 def _levels(raw: Mapping[str, int]) -> dict[Level, int]:
     return {Level(k): int(v) for k, v in raw.items()}
 
 
-def _gaps(rule_id: str, record: AcademicRecord) -> Iterable[Failure]:
-    regular = record.regular_reports
-    if not regular:
-        yield Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI")
-        return
+def _gaps(rule_id: str, record: AcademicRecord) -> Sequence[Failure]:
+    reported = record.regular_by_ordinal
+    if not reported:
+        return (Failure(rule_id, "semesterReports", "no semester has been reported to PDDIKTI"),)
     # A short semester closes its academic year, so the even semester before it must be reported too: its ordinal is
-    # that semester's. By ordinal, as AcademicRecord.counted_semesters: a Period is made only for a missing semester.
-    last = max(r.period.ordinal for r in record.reports)
-    reported = {p.ordinal for p in regular}
-    missing = [Period.from_ordinal(o).code for o in range(record.entry_period.ordinal, last + 1) if o not in reported]
+    # that semester's (``last_ordinal`` counts short ones). By ordinal, as AcademicRecord.counted_semesters: a Period is
+    # made only for a missing semester.
+    first, last = record.entry_period.ordinal, record.last_ordinal
+    if len(reported) == last + 1 - first and min(reported) >= first:
+        return ()  # as many regular semesters inside the span as it holds: none missing
+    missing = [Period.from_ordinal(o).code for o in range(first, last + 1) if o not in reported]
     if missing:
-        yield Failure(
-            rule_id,
-            "semesterReports",
-            f"not reported without a gap since entry {record.entry_period}: missing {', '.join(missing)}",
+        return (
+            Failure(
+                rule_id,
+                "semesterReports",
+                f"not reported without a gap since entry {record.entry_period}: missing {', '.join(missing)}",
+            ),
         )
+    return ()
 
 
-def _sks(rule_id: str, record: AcademicRecord, minimum: Mapping[Level, int]) -> Iterable[Failure]:
+def _sks(rule_id: str, record: AcademicRecord, minimum: Mapping[Level, int]) -> Sequence[Failure]:
     needed = minimum[record.level]
     latest = record.latest
     passed = latest.sks_passed if latest else 0
     if passed < needed:
-        yield Failure(rule_id, "sksPassed", f"{passed} sks passed, at least {needed} for {record.level}")
+        return (Failure(rule_id, "sksPassed", f"{passed} sks passed, at least {needed} for {record.level}"),)
+    return ()
 
 
-def _graduated(record: AcademicRecord) -> Iterable[Failure]:
+def _graduated(record: AcademicRecord) -> Sequence[Failure]:
     if record.graduation is None:
-        yield Failure("PIN-3.graduated", "yudisium", "no graduation (yudisium) has been recorded")
+        return (Failure("PIN-3.graduated", "yudisium", "no graduation (yudisium) has been recorded"),)
+    return ()
 
 
-def _accredited(record: AcademicRecord) -> Iterable[Failure]:
+def _accredited(record: AcademicRecord) -> Sequence[Failure]:
     if record.graduation is not None and not record.accredited_at_graduation:
-        yield Failure(
-            "PIN-3.accreditation",
-            "accreditation",
-            f"the programme was not accredited on the yudisium date {record.graduation.decree_date}",
+        return (
+            Failure(
+                "PIN-3.accreditation",
+                "accreditation",
+                f"the programme was not accredited on the yudisium date {record.graduation.decree_date}",
+            ),
         )
+    return ()
 
 
-def _identity_number(record: AcademicRecord) -> Iterable[Failure]:
+_NO_IDENTITY_NUMBER = "a NIK, or a passport number for a foreign student, is required"
+
+
+def _identity_number(record: AcademicRecord) -> Sequence[Failure]:
     if not record.has_identity_number:
-        yield Failure("PIN-8.identity_number", "nik", "a NIK, or a passport number for a foreign student, is required")
+        return (Failure("PIN-8.identity_number", "nik", _NO_IDENTITY_NUMBER),)
+    return ()
+
+
+_IDENTITY_NUMBER: Checks = (("PIN-8.identity_number", _identity_number),)
 
 
 class NoRulesetInForce(RuleViolation, LookupError):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from domain.errors import Failure, RuleViolation
 from domain.registry.gpa import GPA
@@ -78,16 +79,52 @@ class AcademicRecord:
     def latest(self) -> SemesterReport | None:
         return self.reports[-1] if self.reports else None
 
-    @functools.cached_property  # read by five rules of each decision; the record never changes (frozen)
+    @functools.cached_property  # read by a rule only for a semester above the normal load
     def regular_reports(self) -> Mapping[Period, SemesterReport]:
         return {r.period: r for r in self.reports if not r.is_short}
 
-    @functools.cached_property  # PIN-2.study_time's measure, and an input every decision records: counted once
+    @property
+    def regular_by_ordinal(self) -> Mapping[int, SemesterStatus]:
+        """The status of each regular semester reported, by its period's ordinal (one to one with regular periods, so
+        no Period is hashed: issue 35); as ``regular_reports``, a later report of a period stands."""
+        return self._summary.regular
+
+    @property
+    def last_ordinal(self) -> int:
+        """The latest ordinal reported, a short semester's (its academic year's even one) included; -1 for none."""
+        return self._summary.last
+
+    @property
     def counted_semesters(self) -> int:
-        """Regular semesters from entry to the latest reported one, inclusive, less approved leave."""
-        regular = self.regular_reports
+        """Regular semesters from entry to the latest reported one, inclusive, less approved leave (PIN-2.study_time's
+        measure, and an input every decision records)."""
+        return self._summary.counted
+
+    @functools.cached_property  # PIN-2.reported, PIN-2.study_time, PIN-8.reported_semesters and a decision's inputs
+    def _summary(self) -> _Summary:
+        """What the rules read of the reports, in one pass over them, made once (issue 35). Each period's ordinal is
+        ``Period.ordinal``, and short ``Period.is_short``, worked out inline: their property calls were most of it."""
+        regular: dict[int, SemesterStatus] = {}
+        last = -1
+        for report in self.reports:
+            period = report.period
+            ordinal = period.year * 2 + (period.term > 1)  # Period.ordinal
+            if ordinal > last:
+                last = ordinal
+            if period.term != 3:  # not Period.is_short
+                regular[ordinal] = report.status
         if not regular:
-            return 0
-        # By ordinal, which tells regular periods apart one to one: no Period made or hashed per semester (issue 35).
-        on_leave = {p.ordinal for p, r in regular.items() if r.status is SemesterStatus.ON_LEAVE}
-        return sum(1 for o in range(self.entry_period.ordinal, max(regular).ordinal + 1) if o not in on_leave)
+            return _Summary(regular, last, 0)
+        first = self.entry_period.ordinal
+        span = max(0, max(regular) + 1 - first)  # every leave is at or before the latest
+        if min(regular) >= first:  # as it is once PIN-0 checked every report: each leave inside the span
+            leave = list(regular.values()).count(SemesterStatus.ON_LEAVE)
+        else:
+            leave = sum(1 for o, s in regular.items() if s is SemesterStatus.ON_LEAVE and o >= first)
+        return _Summary(regular, last, span - leave)
+
+
+class _Summary(NamedTuple):
+    regular: dict[int, SemesterStatus]  # ``AcademicRecord.regular_by_ordinal``
+    last: int  # ``AcademicRecord.last_ordinal``
+    counted: int  # ``AcademicRecord.counted_semesters``
