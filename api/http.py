@@ -72,9 +72,9 @@ def create_app(
     on_shutdown: Callable[[], None] | None = None,
     threads: int | None = None,
 ) -> FastAPI:
-    """``threads``: how many threads run the stores' synchronous work (commands, reads) at once, GraphQL's on threads
-    of its own (api/threads.py), the rest on the loop's default executor; by default asyncio's (the cores plus
-    four)."""
+    """``threads``: how many threads run the stores' synchronous work (commands, reads) at once, GraphQL's through a
+    hop of its own and the rest as the loop's default executor, on the same threads (api/threads.py); by default as
+    many as asyncio's executor has (the cores plus four)."""
     pool = Threads(threads or None)
 
     @asynccontextmanager

@@ -6,8 +6,9 @@ awaiting task through ``call_soon_threadsafe``. ``asyncio.to_thread`` went throu
 whose concurrent future (a condition, its callbacks, a semaphore to decide whether to start a thread) was chained to
 an asyncio future: together a twentieth of the API's own instructions per request.
 
-The rest of the API's synchronous work (files, documents, signing in with an issuer) still takes
-``asyncio.to_thread``, on the loop's default executor.
+The same threads are the loop's default executor, so the rest of the API's synchronous work (files, documents,
+signing in with an issuer: ``asyncio.to_thread``) shares them: a process runs as many jobs at once as it has threads,
+and it is given as many threads as PostgreSQL connections (infra/asgi.py), so no job waits on the pool for one.
 """
 
 from __future__ import annotations
@@ -19,42 +20,71 @@ import os
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 Work = Callable[[], None]
 
 
-class Threads:
+class Threads(ThreadPoolExecutor):
+    """A ThreadPoolExecutor only in name, which asyncio requires of a default executor: ``submit`` and ``shutdown`` are
+    this class's own, so the executor's own threads are never started."""
+
     def __init__(self, count: int | None = None) -> None:
         """``count``: how many at once; by default as many as asyncio's executor has (the cores plus four, at most
-        32). Given, the loop's default executor gets as many (for the API's other synchronous work)."""
+        32)."""
         self.count = count
         self._size = count or min(32, (os.cpu_count() or 1) + 4)
+        super().__init__(self._size, thread_name_prefix="api")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._work: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
-        self._threads: list[threading.Thread] = []
+        self._serving: list[threading.Thread] = []
 
     def start(self) -> None:
-        """Starts the threads for the running loop (an app's lifespan); :meth:`stop` ends them."""
+        """Starts the threads for the running loop (an app's lifespan) and makes them its default executor;
+        :meth:`stop` ends them."""
         loop = asyncio.get_running_loop()
-        if self.count:  # asyncio.run shuts the default executor down when the loop ends
-            loop.set_default_executor(ThreadPoolExecutor(self.count, thread_name_prefix="api"))
         self._loop = loop
         for n in range(self._size):
             thread = threading.Thread(target=self._serve, name=f"api_graphql_{n}", daemon=True)
             thread.start()
-            self._threads.append(thread)
+            self._serving.append(thread)
+        loop.set_default_executor(self)
 
     def stop(self) -> None:
         """Lets each thread finish what it was given, and waits for them (the requests are answered by now)."""
         self._loop = None
-        for _ in self._threads:
+        for _ in self._serving:
             self._work.put(None)
-        for thread in self._threads:
+        for thread in self._serving:
             thread.join()
-        self._threads.clear()
+        self._serving.clear()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        """The default executor's job (``loop.run_in_executor``, ``asyncio.to_thread``), on the same threads."""
+        if self._loop is None:
+            raise RuntimeError("cannot schedule new futures after shutdown")  # as ThreadPoolExecutor once shut down
+        future: Future[T] = Future()
+
+        def work() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                result = fn(*args, **kwargs)
+            except BaseException as e:  # as ThreadPoolExecutor's work item carries it
+                future.set_exception(e)
+            else:
+                future.set_result(result)
+
+        self._work.put(work)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """asyncio's shutdown of its default executor when the loop ends: the lifespan has stopped the threads by
+        then; else they are stopped here."""
+        if self._serving:
+            self.stop()
 
     async def run(self, fn: Callable[[], T]) -> T:
         """``fn()`` in one of the threads, as ``asyncio.to_thread(fn)`` runs it."""

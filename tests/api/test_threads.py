@@ -121,3 +121,30 @@ def test_a_caller_cancelled_while_its_function_runs_leaves_the_threads_working()
 def test_without_its_lifespan_the_hop_is_asyncio_to_thread() -> None:
     threads = Threads(1)
     assert asyncio.run(threads.run(lambda: threading.current_thread().name)).startswith("asyncio_")
+
+
+def test_the_loops_default_executor_is_the_same_threads_so_no_more_jobs_run_than_connections() -> None:
+    # The API's other synchronous work (asyncio.to_thread: files, documents) shares GraphQL's threads: a process given
+    # as many threads as connections never has a job waiting on the pool for one (review of issue 35's hop).
+    threads = Threads(2)
+
+    async def run() -> tuple[set[str], Exception | None]:
+        threads.start()
+        try:
+            names = await asyncio.gather(*(asyncio.to_thread(_thread_name) for _ in range(20)))
+            hopped = await threads.run(_thread_name)
+        finally:
+            threads.stop()
+        try:
+            threads.submit(lambda: None)
+        except RuntimeError as e:
+            return {*names, hopped}, e
+        return {*names, hopped}, None
+
+    names, refused = asyncio.run(run())
+    assert names <= {"api_graphql_0", "api_graphql_1"}
+    assert refused is not None  # once stopped, a job is refused rather than left waiting for a thread forever
+
+
+def _thread_name() -> str:
+    return threading.current_thread().name
