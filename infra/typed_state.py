@@ -135,7 +135,7 @@ def _whole(event_class: type, hints: dict[str, Any]) -> Callable[[bytes], dict[s
     absent, as the hints leave it; an unknown field (kept for an upcaster), a missing one, a value of another type or
     a tagged field (``_t``) make it answer None. A value class's field no longer declared is dropped, as msgspec
     drops it (the hints' reading refuses such a value: a class loses a field only with an upcaster)."""
-    if "_v" in hints or not dataclasses.is_dataclass(event_class):
+    if "_v" in hints or not dataclasses.is_dataclass(event_class) or any(map(_defaults_inside, hints.values())):
         return None
     defaulted = {
         f.name
@@ -163,6 +163,25 @@ def _whole(event_class: type, hints: dict[str, Any]) -> Callable[[bytes], dict[s
         return state
 
     return read
+
+
+def _defaults_inside(hint: Any, seen: frozenset[Any] = frozenset()) -> bool:
+    """Whether a value class inside ``hint`` has a field with a plain default. msgspec leaves such a field out of the
+    value's ``__dict__`` when its state lacks it (a value stored before the field was added): the attribute still
+    reads, from the class, but orjson would then store the value without it, and its check would send every later
+    event that carries it to the first format. Such a state is read by the hints, whose constructor fills it in."""
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        if hint in seen:
+            return False
+        fields = dataclasses.fields(hint)
+        if any(f.default is not dataclasses.MISSING for f in fields):
+            return True
+        try:
+            inner = typing.get_type_hints(hint)
+        except Exception:  # a hint that does not resolve: not read by msgspec either way
+            return True
+        return any(_defaults_inside(inner[f.name], seen | {hint}) for f in fields)
+    return any(_defaults_inside(arg, seen) for arg in typing.get_args(hint))
 
 
 def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:

@@ -31,6 +31,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import domain
+from application.service import replay
 from domain.audit import Role
 from domain.diploma.diploma import Diploma
 from domain.diploma.numbering import NINASequence
@@ -41,9 +42,11 @@ from domain.registry.level import Level, Orientation
 from domain.registry.pddikti_import import PddiktiImport
 from domain.registry.period import Period
 from domain.registry.student import Student
+from domain.registry.university import University
 from infra import typed_state
 from infra.bootstrap import Container
 from infra.transcoder import TYPED, EventMapper, OrjsonTranscoder, _to_json
+from tests.application.test_student_snapshots import history
 from tests.fixtures import event_log
 from tests.world import OPERATOR, PRODI, UNIVERSITY
 
@@ -220,8 +223,13 @@ def test_a_typed_value_stored_before_a_field_with_a_default_was_added_loads_with
     del state["cause"]["actor"]["issuer"], state["cause"]["actor"]["subject"]  # as before issue 29 added them
     older = StoredEvent(typed.originator_id, typed.originator_version, typed.topic, orjson.dumps(state))
     assert older.state.startswith(TYPED)
-    actor = mapper.to_domain_event(older).cause.actor  # type: ignore[attr-defined]
+    event = mapper.to_domain_event(older)
+    actor = event.cause.actor  # type: ignore[attr-defined]
     assert actor.role is Role.MINISTRY_ADMIN and actor.issuer is None and actor.subject is None
+    # Filled in the value itself, not only read from the class: stored again, it is whole, and still typed (msgspec
+    # leaves a missing defaulted field out of a value's __dict__, so such a state is not read by it: review, issue 35).
+    assert {"issuer", "subject"} <= vars(actor).keys()
+    assert mapper.to_stored_event(event).state.startswith(TYPED)
 
 
 def test_every_event_class_is_stored_typed_with_at_most_a_field_or_two_tagged() -> None:
@@ -396,21 +404,25 @@ def test_every_event_stored_typed_reads_in_one_pass_exactly_as_by_its_hints(monk
 def test_a_typed_state_not_as_its_class_declares_it_today_is_read_by_its_hints() -> None:
     """An unknown field (for an upcaster), a missing one, a field stored tagged or a value of another type: msgspec
     does not read it, and the hints read it as before."""
-    mapper, typed, state = _typed_university_registered()
-    read = typed_state.plan(type(mapper.to_domain_event(typed))).read
+    # A student's snapshot: an event's cause holds an Actor, whose fields with defaults keep every event off msgspec.
+    mapper = EventMapper(OrjsonTranscoder())
+    typed = mapper.to_stored_event(Student.Snapshot.take(replay(None, history("NIK", []))))
+    state = orjson.loads(typed.state)
+    read = typed_state.plan(Student.Snapshot).read
     assert read is not None and read(typed.state) is not None
+    assert typed_state.plan(University.Registered).read is None
     event = mapper.to_domain_event(typed)
     unknown = {**state, "dropped_since": "2024-01-01"}
-    missing = {k: v for k, v in state.items() if k != "name"}
+    missing = {k: v for k, v in state.items() if k != "topic"}
     tagged = {**state, "timestamp": _to_json(event.timestamp), "_t": ["timestamp"]}
-    other = {**state, "name": 1}
+    other = {**state, "topic": 1}
     for changed in (unknown, missing, tagged, other):
         assert read(orjson.dumps(changed)) is None
     assert vars(mapper.to_domain_event(StoredEvent(typed.originator_id, 1, typed.topic, orjson.dumps(tagged)))) == vars(
         event
     )
     with_missing = mapper.to_domain_event(StoredEvent(typed.originator_id, 1, typed.topic, orjson.dumps(missing)))
-    assert "name" not in vars(with_missing)
+    assert "topic" not in vars(with_missing)
 
 
 def test_a_field_with_a_default_stored_without_it_stays_absent_as_the_hints_leave_it(
@@ -424,8 +436,8 @@ def test_a_field_with_a_default_stored_without_it_stays_absent_as_the_hints_leav
     state = orjson.loads(typed.state)
     state.pop("paired_on", None)
     older = StoredEvent(typed.originator_id, typed.originator_version, typed.topic, orjson.dumps(state))
-    read = typed_state.plan(Diploma.NINAPaired).read
-    assert read is not None and "paired_on" not in (read(older.state) or {"paired_on": "not read"})
+    read = typed_state.plan(Diploma.NINAPaired).read  # None today: its cause's Actor has fields with defaults
+    assert read is None or "paired_on" not in (read(older.state) or {"paired_on": "not read"})
     in_one_pass = mapper.to_domain_event(older)
     _by_hints(monkeypatch)
     _exactly(vars(in_one_pass), vars(mapper.to_domain_event(older)))
@@ -542,7 +554,8 @@ def _typed_events() -> list[Any]:
     mapper, found = EventMapper(OrjsonTranscoder()), {}
     for stored in event_log.stored_events():
         event = mapper.to_domain_event(stored)
-        if typed_state.plan(type(event)).read is not None:
+        state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
+        if typed_state.plan(type(event)).fits(state):  # type: ignore[misc]
             found.setdefault(type(event), event)
     return list(found.values())
 
