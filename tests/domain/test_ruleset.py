@@ -319,6 +319,42 @@ def test_PIN_2_study_time_does_not_count_a_semester_on_leave() -> None:
     assert decision.inputs["semesters_counted"] == "14"
 
 
+def test_PIN_2_study_time_counts_from_entry_so_only_leave_from_entry_on_is_taken_off() -> None:
+    # A report before entry is refused as input (PIN-0) today, but a record built before that check may hold one: the
+    # study time still counts the regular semesters from entry, less the leave taken from entry on (the leave at entry
+    # itself included), whatever lies before it.
+    leave = SemesterStatus.ON_LEAVE
+    reports = [
+        report("20192", sks=0, ips="0.00", status=leave),
+        *replaced(semesters(16), report("20201", sks=0, ips="0.00", status=leave)),
+    ]
+    decided = record(reports)
+    assert decided.counted_semesters == 15
+    decision = R318.reservation(decided)
+    assert failing(decision) == ("PIN-2.study_time",)
+    assert decision.inputs["semesters_counted"] == "15"
+
+
+def test_PIN_2_study_time_counts_nothing_when_every_report_lies_before_entry() -> None:
+    # No regular semester from entry to the latest reported: none counted (never a negative count).
+    decided = record([report("20181"), report("20182")])
+    assert decided.counted_semesters == 0
+    assert R318.reservation(decided).inputs["semesters_counted"] == "0"
+
+
+def test_PIN_2_reported_names_both_semesters_when_two_in_a_row_are_missing() -> None:
+    decision = R318.reservation(record([report("20201"), report("20212"), report("20221")]))
+    reported = [f for f in decision.failures if f.rule_id == "PIN-2.reported"]
+    assert len(reported) == 1 and "missing 20202, 20211" in reported[0].message
+
+
+def test_PIN_2_reported_a_report_before_entry_does_not_make_up_for_a_gap_after_it() -> None:
+    # As many regular reports as the span from entry holds, one of them before entry: a semester is still missing.
+    decision = R318.reservation(record([report("20192"), report("20201"), report("20211")]))
+    reported = [f for f in decision.failures if f.rule_id == "PIN-2.reported"]
+    assert len(reported) == 1 and "missing 20202" in reported[0].message
+
+
 def test_PIN_2_study_time_counts_a_non_active_semester() -> None:
     reports = replaced(semesters(15), report("20221", sks=0, ips="0.00", status=SemesterStatus.NON_ACTIVE))
     assert failing(R318.reservation(record(reports))) == ("PIN-2.study_time",)
