@@ -111,7 +111,14 @@ def access_lines(logger: logging.Logger) -> logging.Logger | AccessLines:
     from uvicorn.logging import AccessFormatter
 
     handlers = logger.handlers
-    if len(handlers) != 1 or logger.disabled or logger.filters or not logger.isEnabledFor(logging.INFO):
+    # propagate: a set-up that also hands the line to a parent's handlers (review, issue 35) keeps the logger
+    if (
+        len(handlers) != 1
+        or logger.propagate
+        or logger.disabled
+        or logger.filters
+        or not logger.isEnabledFor(logging.INFO)
+    ):
         return logger
     handler = handlers[0]
     formatter = handler.formatter

@@ -65,7 +65,8 @@ class QuickCreation:
         if type(originator_id) is not UUID:  # a str id, or anything the library would check and refuse
             return library._create(event_class, id=originator_id, **kwargs)
         timestamp: datetime = event_class.create_timestamp()
-        base = {"originator_id": originator_id, "originator_version": 1, "timestamp": timestamp}
+        version = cls.INITIAL_VERSION  # type: ignore[attr-defined]  # the library's first version (1)
+        base = {"originator_id": originator_id, "originator_version": version, "timestamp": timestamp}
         state = {**base, "originator_topic": plan.topic, **kwargs}
         created = _new(event_class)
         _set(created, "__dict__", {name: state[name] for name in plan.fields})

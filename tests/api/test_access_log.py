@@ -79,7 +79,9 @@ def test_serve_s_access_line_is_the_loggers_line_byte_for_byte(access: logging.L
     ]
 
 
-@pytest.mark.parametrize("change", ["colours", "format", "level", "handler level", "no filter", "two handlers"])
+@pytest.mark.parametrize(
+    "change", ["colours", "format", "level", "handler level", "no filter", "two handlers", "propagates"]
+)
 def test_any_other_logging_configuration_is_left_to_the_logger(access: logging.Logger, change: str) -> None:
     handler = as_served(access).handlers[0]
     if change == "colours":
@@ -92,6 +94,8 @@ def test_any_other_logging_configuration_is_left_to_the_logger(access: logging.L
         handler.setLevel(logging.WARNING)
     elif change == "no filter":
         handler.filters.clear()
+    elif change == "propagates":  # the parents' handlers get the line too (review, issue 35)
+        access.propagate = True
     else:
         access.addHandler(logging.StreamHandler(io.StringIO()))
     assert access_lines(access) is access
