@@ -147,12 +147,12 @@ def compose_page(
     fonts = fonts or page_fonts()
     buffer = io.BytesIO()
     # the initial font is in the page's resources even if unused: one of ours, so that it is embedded too
-    canvas = Canvas(  # the stubs type initialFontName as a number; reportlab takes the font's name
+    canvas = Canvas(  # stubs before types-reportlab 5.1 type initialFontName as a number; reportlab takes the name
         buffer,
         pagesize=A4,
         invariant=True,
         pageCompression=0,
-        initialFontName=fonts.regular,  # type: ignore[arg-type]
+        initialFontName=fonts.regular,  # type: ignore[arg-type,unused-ignore]
     )
     canvas.setTitle(f"Hasil Verifikasi Ijazah / Diploma Verification Result: NINA {statement.nina}")
     canvas.setAuthor("SIVIL (kredensial)")
