@@ -74,6 +74,11 @@ def register_pool(pool: ConnectionPool[Any]) -> str:
     return key
 
 
+# BOOT_RETRY: a process's pool opens no connection until one is needed, so the first is opened as the schema is
+# created, and opening one on a loaded server can outlast the pool's wait (1 s, infra/database.py; seen once under
+# CI's load). The library retries its reads and writes so, but not ``create_table``, which is safe to run again
+# (tables IF NOT EXISTS, a type already there skipped): the recorders retry it as the library retries the rest.
+
 # The library's translation of the driver's errors (PostgresDatastore.get_connection), most specific first.
 _TRANSLATED = (
     (psycopg.InterfaceError, InterfaceError),
@@ -236,6 +241,10 @@ class InDoubtRecorder(PostgresApplicationRecorder):
 
     attempts = 10  # as the library's own retry of insert_events
     wait = 0.2
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # see BOOT_RETRY
+    def create_table(self) -> None:
+        super().create_table()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -468,6 +477,10 @@ class SnapshotRecorder(PostgresAggregateRecorder):
         super().__init__(*args, **kwargs)
         self._inserts = ValuesInserts()
         self._copy: bytes | None = None
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # see BOOT_RETRY
+    def create_table(self) -> None:
+        super().create_table()
 
     def _insert_stored_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         if len(stored_events) >= COPY_FROM:
