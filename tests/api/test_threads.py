@@ -177,3 +177,18 @@ def test_results_that_come_back_together_each_reach_their_own_caller() -> None:
             assert isinstance(got, ValueError) and got.args == (n,)
         else:
             assert got == n
+
+
+def test_a_serve_process_after_boot_freezes_what_boot_made_and_collects_young_objects_less_often() -> None:
+    import gc
+
+    from api import collector
+
+    before = gc.get_threshold()
+    try:
+        collector.after_boot()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (max(before[0], collector.YOUNG), *before[1:])  # full passes as often as before
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
