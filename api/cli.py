@@ -3,7 +3,6 @@ erase-personal-data, verify-pdf, verify-credential, schema, and the auditors' ``
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import signal
@@ -20,7 +19,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from api import access_log
+from api import access_log, collector
 from api.audit_cli import audit_cli
 from application.authorization import lacks_institution
 from domain.audit import Actor, Cause, Role
@@ -140,7 +139,7 @@ def build_cli(
             console.print(f"kredensial: SIVIL at {base}/sivil (public verification)", soft_wrap=True)
             console.print(f"kredensial: health at {base}/health (read models' lag, the outbox)", soft_wrap=True)
             console.print(f"kredensial: every address, with the published keys and root, at {base}/", soft_wrap=True)
-            gc.freeze()  # what boot made lives as long as the process: out of the collector's way (issue 35)
+            collector.after_boot()  # what boot made, out of the collector's way; young objects less often (issue 35)
             # uvicorn's own proxy_headers would believe X-Forwarded-For from 127.0.0.1 and rewrite the client
             # address; KREDENSIAL_TRUSTED_PROXIES (api/public_lookup/address.py) must be the only trust that
             # counts (PIN-6).

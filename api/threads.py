@@ -9,6 +9,11 @@ an asyncio future: together a twentieth of the API's own instructions per reques
 The same threads are the loop's default executor, so the rest of the API's synchronous work (files, documents,
 signing in with an issuer: ``asyncio.to_thread``) shares them: a process runs as many jobs at once as it has threads,
 and it is given as many threads as PostgreSQL connections (infra/asgi.py), so no job waits on the pool for one.
+
+Results go back to the loop together (issue 35): ``call_soon_threadsafe`` wakes the loop by a byte written to its
+socket pair, which the loop then reads back, three system calls, each giving up the GIL. The commands of a group
+commit end at the same moment; the first result to come back schedules one callback that settles every result
+queued by the time it runs, and those that come meanwhile wake no one.
 """
 
 from __future__ import annotations
@@ -40,12 +45,16 @@ class Threads(ThreadPoolExecutor):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._work: queue.SimpleQueue[Work | None] = queue.SimpleQueue()
         self._serving: list[threading.Thread] = []
+        self._lock = threading.Lock()
+        self._results: list[tuple[Callable[..., None], asyncio.Future[Any], Any]] = []  # for the loop to settle
+        self._woken = False  # a callback that settles ``_results`` is on its way to the loop
 
     def start(self) -> None:
         """Starts the threads for the running loop (an app's lifespan) and makes them its default executor;
         :meth:`stop` ends them."""
         loop = asyncio.get_running_loop()
         self._loop = loop
+        self._results, self._woken = [], False
         for n in range(self._size):
             thread = threading.Thread(target=self._serve, name=f"api_graphql_{n}", daemon=True)
             thread.start()
@@ -98,23 +107,33 @@ class Threads(ThreadPoolExecutor):
             try:
                 result = context.run(fn)
             except BaseException as e:  # as the executor's future would carry it
-                _settle(loop, _failed, future, e)
+                self._settle(loop, _failed, future, e)
             else:
-                _settle(loop, _done, future, result)
+                self._settle(loop, _done, future, result)
 
         self._work.put(work)
         return await future
 
+    def _settle(self, loop: asyncio.AbstractEventLoop, how: Callable[..., None], future: Any, value: Any) -> None:
+        with self._lock:
+            self._results.append((how, future, value))
+            if self._woken:  # the loop settles it with the others queued
+                return
+            self._woken = True
+        # As asyncio's chained futures: a loop gone (even just now) has no one waiting.
+        with contextlib.suppress(RuntimeError):
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(self._settle_all)
+
+    def _settle_all(self) -> None:
+        with self._lock:
+            results, self._results, self._woken = self._results, [], False
+        for how, future, value in results:
+            how(future, value)
+
     def _serve(self) -> None:
         while (work := self._work.get()) is not None:
             work()
-
-
-def _settle(loop: asyncio.AbstractEventLoop, how: Callable[..., None], future: Any, value: Any) -> None:
-    # As asyncio's chained futures: a loop gone (even just now) has no one waiting.
-    with contextlib.suppress(RuntimeError):
-        if not loop.is_closed():
-            loop.call_soon_threadsafe(how, future, value)
 
 
 def _done(future: asyncio.Future[Any], result: Any) -> None:

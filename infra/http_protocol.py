@@ -25,6 +25,7 @@ from uvicorn._types import ASGI3Application
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from api.access_log import access_lines
+from infra import accepting
 from infra.coalesced_writes import CoalescedWrites
 
 MESSAGE = b"Permintaan tidak selesai dikirim tepat waktu. / The request was not sent in time.\n"
@@ -51,6 +52,7 @@ class DeadlineProtocol(HttpToolsProtocol):
         self._head_read = False  # ... and its headers are whole
         self._head_bytes = 0  # what has come of an unfinished head
         self._begun = 0  # requests begun in the read being parsed
+        self._counted = False
         self.app = self._quiet_when_cut_off(self.app)
         self.access_logger = access_lines(self.access_logger)  # type: ignore[assignment]  # the same line, cheaper
 
@@ -71,9 +73,12 @@ class DeadlineProtocol(HttpToolsProtocol):
         super().connection_made(transport)
         # the head and body of an answer in one write; flushed by on_response_complete
         self.transport: CoalescedWrites = CoalescedWrites(transport, self.loop)
+        self._counted = isinstance(self.loop, accepting.TakingTurns)  # accepted there, and counted
         self._follow()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._counted:
+            accepting.closed()  # the processes of serve --workers N share connections by their counts
         self._cancel()
         super().connection_lost(exc)
 

@@ -5,6 +5,7 @@ same answers, and a store away while signing in is a 503 there too."""
 from __future__ import annotations
 
 import asyncio
+import os
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -181,3 +182,18 @@ def test_an_answered_request_is_freed_at_once_not_left_to_the_collector(http: Te
         gc.garbage.clear()
         gc.enable()
     assert left == []
+
+
+def test_a_forked_child_draws_request_ids_of_its_own() -> None:
+    request_id(None)  # the parent holds ids read ahead
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's
+        os.write(writing, request_id(None).encode())
+        os._exit(0)
+    os.waitpid(child, 0)
+    os.close(writing)
+    from_child = os.read(reading, 100).decode()
+    os.close(reading)
+    assert from_child != request_id(None)
+    assert uuid.UUID(from_child.removeprefix("http:")).version == 4

@@ -148,3 +148,47 @@ def test_the_loops_default_executor_is_the_same_threads_so_no_more_jobs_run_than
 
 def _thread_name() -> str:
     return threading.current_thread().name
+
+
+def test_results_that_come_back_together_each_reach_their_own_caller() -> None:
+    # Results are handed to the loop together (one wake-up for those queued by the time it runs): each still goes
+    # to its own caller, an error as an error, however many threads end at once.
+    threads = Threads(4)
+    ready = threading.Barrier(4)
+
+    def answer(n: int) -> int:
+        ready.wait(5)  # four at a time end together
+        if n % 7 == 0:
+            raise ValueError(n)
+        return n
+
+    async def run() -> list[Any]:
+        threads.start()
+        try:
+            return await asyncio.gather(
+                *(threads.run(lambda n=n: answer(n)) for n in range(200)), return_exceptions=True
+            )
+        finally:
+            threads.stop()
+
+    answers = asyncio.run(run())
+    for n, got in enumerate(answers):
+        if n % 7 == 0:
+            assert isinstance(got, ValueError) and got.args == (n,)
+        else:
+            assert got == n
+
+
+def test_a_serve_process_after_boot_freezes_what_boot_made_and_collects_young_objects_less_often() -> None:
+    import gc
+
+    from api import collector
+
+    before = gc.get_threshold()
+    try:
+        collector.after_boot()
+        assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (max(before[0], collector.YOUNG), *before[1:])  # full passes as often as before
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
