@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanSnapshotAggregate, DomainEvent, event
 
 from domain.audit import Cause
+from domain.creation import trigger
 from domain.errors import violation
 from domain.ids import url_id
 from domain.personal import PersonalData, Sealed, Sealer
@@ -319,8 +320,10 @@ class Student(Aggregate):
     def _record_relied_on(
         self, university_code: str, nim: str, decision: str, diploma_id: UUID, nina: str, cause: Cause
     ) -> None:
-        """Only the version moves: that is what a concurrent correction collides with."""
-        self.trigger_event(
+        """Only the version moves: that is what a concurrent correction collides with. Triggered the cheaper way
+        (domain/creation.py): one per decision (issue 35)."""
+        trigger(
+            self,
             self.RecordReliedOn,
             university_code=university_code,
             nim=nim,
