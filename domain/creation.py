@@ -105,19 +105,30 @@ def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None
     the same event (its fields in its dataclass's order) applied the same way, then the aggregate's version and time
     of modification moved on, as the library's ``mutate`` does."""
     key = (type(aggregate), event_class)
-    names = _triggered[key] if key in _triggered else _trigger_fields(*key)
+    planned = _triggered.get(key, _UNPLANNED)
+    if planned is _UNPLANNED:
+        planned = _trigger_plan(*key)
+    names = planned[0] if planned is not None else None
     in_order = names is not None and tuple(fields) == names[3:]  # as callers pass them: no reordering
-    if names is None or not (in_order or fields.keys() == set(names[3:])):
+    if planned is None or names is None or not (in_order or fields.keys() == set(names[3:])):
         aggregate.trigger_event(event_class, **fields)
         return
-    version = aggregate.version + 1
+    plain = planned[1]
+    attributes = aggregate.__dict__
+    # The library's id, version and modified_on only read and write _id, _version and _modified_on: where the class
+    # keeps them, those are read and written as they would (no property's call, issue 35).
+    version = (attributes["_version"] if plain else aggregate.version) + 1
     timestamp = event_class.create_timestamp()
-    state = {"originator_id": aggregate.id, "originator_version": version, "timestamp": timestamp, **fields}
+    originator_id = attributes["_id"] if plain else aggregate.id
+    state = {"originator_id": originator_id, "originator_version": version, "timestamp": timestamp, **fields}
     event = _new(event_class)
     _set(event, "__dict__", state if in_order else {name: state[name] for name in names})
     event.apply(aggregate)
-    aggregate.version = version
-    aggregate.modified_on = timestamp
+    if plain:
+        attributes["_version"], attributes["_modified_on"] = version, timestamp
+    else:
+        aggregate.version = version
+        aggregate.modified_on = timestamp
     aggregate._pending_events.append(event)
 
 
@@ -125,15 +136,22 @@ def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None
 _plans: dict[tuple[type[Any], type[Any] | None], _Plan | None] = {}
 _calls: dict[type[Any], _Plan | None] = {}
 _fields: dict[tuple[type[Any], bool], tuple[str, ...] | None] = {}
-_triggered: dict[tuple[type[Any], type[Any]], tuple[str, ...] | None] = {}
+_triggered: dict[tuple[type[Any], type[Any]], tuple[tuple[str, ...] | None, bool] | None] = {}
+_UNPLANNED: Any = object()
+_KEPT_AS_THE_LIBRARY_KEEPS = ("id", "version", "modified_on")
 
 
-def _trigger_fields(aggregate_class: type[Any], event_class: type[Any]) -> tuple[str, ...] | None:
-    """The event's fields for ``trigger``; None where the library's ``trigger_event`` must make it (an event it does not
-    cover, or an aggregate with an explicit topic)."""
-    names = None if getattr(aggregate_class, "TOPIC", None) else _event_fields(event_class, created=False)
-    _triggered[(aggregate_class, event_class)] = names
-    return names
+def _trigger_plan(aggregate_class: type[Any], event_class: type[Any]) -> tuple[tuple[str, ...] | None, bool] | None:
+    """The event's fields for ``trigger`` (None where the library's ``trigger_event`` must make it: an event it does not
+    cover, or an aggregate with an explicit topic), and whether the class keeps the library's own properties for its
+    id, version and time of modification."""
+    if getattr(aggregate_class, "TOPIC", None):
+        planned = None
+    else:
+        plain = all(getattr(aggregate_class, n) is getattr(Aggregate, n) for n in _KEPT_AS_THE_LIBRARY_KEEPS)
+        planned = (_event_fields(event_class, created=False), plain)
+    _triggered[(aggregate_class, event_class)] = planned
+    return planned
 
 
 def _called(cls: type[Any]) -> _Plan | None:

@@ -90,12 +90,13 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                     record=record,
                     cause=cause,
                 )
-            claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
+            diploma_id, nina = diploma.id, diploma.nina
+            claim = NINAClaim(university_code=university_code, nina=nina, diploma_id=diploma_id, cause=cause)
             reserving.rely_on_record(
-                decision="Diploma.NINAReserved", diploma_id=diploma.id, nina=diploma.nina.value, cause=cause
+                decision="Diploma.NINAReserved", diploma_id=diploma_id, nina=nina.value, cause=cause
             )
             position = self.commit(sequence, diploma, claim, reserving)
-            return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
+            return NinaReceipt(self.name, position, nina=nina.value, status=diploma.status.value)
 
         return self.retrying(command, serial=sequence_name)
 

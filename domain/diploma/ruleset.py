@@ -16,6 +16,8 @@ from domain.registry.level import Level
 from domain.registry.period import Period
 from domain.registry.record import AcademicRecord
 
+_new, _set = object.__new__, object.__setattr__
+
 Check = Callable[[AcademicRecord], Sequence[Failure]]  # a rule's failures for a record; none when it holds
 Checks = tuple[tuple[str, Check], ...]  # each with its rule id, as a decision records it
 
@@ -140,12 +142,15 @@ class Ruleset:
         failures: list[Failure] = []
         for _, check in checks:
             failures += check(record)
-        return Decision(
-            ruleset_id=self.id,
-            rule_ids=rule_ids,
-            failures=tuple(failures),
-            inputs=self._inputs(record),
+        # Decision(ruleset_id=..., rule_ids=..., failures=..., inputs=...) less its frozen __init__, which sets a field
+        # at a time through object.__setattr__: its fields in their order, so the same value and stored state (issue 35)
+        decision = _new(Decision)
+        _set(
+            decision,
+            "__dict__",
+            {"ruleset_id": self.id, "rule_ids": rule_ids, "failures": tuple(failures), "inputs": self._inputs(record)},
         )
+        return decision
 
     def _inputs(self, record: AcademicRecord) -> dict[str, str]:
         latest = record.latest

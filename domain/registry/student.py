@@ -334,7 +334,10 @@ class Student(Aggregate):
         )
 
     def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
-        return AcademicRecord(
+        """``AcademicRecord(level=..., ...)`` less its frozen ``__init__``, which sets a field at a time through
+        ``object.__setattr__``: the same fields in the same order, so the same value (one per decision, issue 35)."""
+        record = object.__new__(AcademicRecord)
+        record.__dict__.update(
             level=level,
             entry_period=self.entry_period,
             reports=tuple(sorted(self.reports.values(), key=_in_period_order)),
@@ -342,3 +345,4 @@ class Student(Aggregate):
             graduation=self.graduation,
             accredited_at_graduation=accredited_at_graduation,
         )
+        return record
