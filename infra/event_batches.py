@@ -198,7 +198,7 @@ def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
     costs (half a command's read, issue 35); as a list (dumped by psycopg) unless each is exactly ``kind``, whose
     text is then only hex digits, or digits. A UUID is written as its 32 hex digits, which PostgreSQL reads as it reads
     the dashed form, formatted in C (``UUID.__str__`` is Python, issue 35)."""
-    if not all(type(v) is kind for v in values):
+    if not set(map(type, values)) <= {kind}:  # each exactly ``kind`` (none: an empty array), tested in C
         return values
     if kind is UUID:
         return "{" + ",".join([f"{v.int:032x}" for v in values]) + "}"  # type: ignore[attr-defined]
