@@ -32,7 +32,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -48,7 +48,8 @@ CONTESTED_FOR = 30.0
 
 
 class Shelf:
-    """The aggregates given back by commands that ended well, least recently given back first out."""
+    """The aggregates given back by commands that ended well, least recently given back first out. Kept by their id's
+    int (``_key``): a UUID hashes in Python, its int in C, and a command looks the shelf up a dozen times (issue 35)."""
 
     def __init__(
         self,
@@ -59,14 +60,15 @@ class Shelf:
     ) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._kept: OrderedDict[UUID, Any] = OrderedDict()
+        self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._contested_for = contested_for
         self._clock = clock
-        self._contested: OrderedDict[UUID, float] = OrderedDict()  # until when, the soonest first
+        self._contested: OrderedDict[Hashable, float] = OrderedDict()  # until when, the soonest first
 
     def take(self, aggregate_id: UUID) -> Any | None:
+        key = aggregate_id.int if type(aggregate_id) is UUID else aggregate_id  # _key, in line
         with self._lock:
-            return self._kept.pop(aggregate_id, None)
+            return self._kept.pop(key, None)
 
     def give_back(self, aggregates: list[Any]) -> None:
         """Keeps each, unless the shelf holds a later version of it (given back meanwhile by another thread)."""
@@ -74,8 +76,9 @@ class Shelf:
         with self._lock:
             for aggregate in aggregates:
                 aggregate_id = aggregate.id
-                shelved = kept.pop(aggregate_id, None)  # put back last: the most recently given back
-                kept[aggregate_id] = aggregate if shelved is None or shelved.version <= aggregate.version else shelved
+                key = aggregate_id.int if type(aggregate_id) is UUID else aggregate_id  # _key, in line
+                shelved = kept.pop(key, None)  # put back last: the most recently given back
+                kept[key] = aggregate if shelved is None or shelved.version <= aggregate.version else shelved
             while len(kept) > self._size:
                 kept.popitem(last=False)
 
@@ -84,20 +87,39 @@ class Shelf:
         with self._lock:
             until = self._clock() + self._contested_for
             for aggregate_id in aggregate_ids:
-                self._contested.pop(aggregate_id, None)
-                self._contested[aggregate_id] = until
+                key = _key(aggregate_id)
+                self._contested.pop(key, None)
+                self._contested[key] = until
             while len(self._contested) > self._size:  # the soonest to end go first
                 self._contested.popitem(last=False)
 
     def calm(self, aggregate_id: UUID) -> bool:
         """No writer elsewhere seen lately: a copy may be taken as left."""
+        key = _key(aggregate_id)
         with self._lock:
-            until = self._contested.get(aggregate_id)
+            until = self._contested.get(key)
             if until is None:
                 return True
             if until > self._clock():
                 return False
-            del self._contested[aggregate_id]
+            del self._contested[key]
+            return True
+
+    def all_calm(self, aggregate_ids: Iterable[UUID]) -> bool:
+        """``calm`` of each, under one lock; without a look at any while no aggregate is contested."""
+        with self._lock:
+            contested = self._contested
+            if not contested:
+                return True
+            now = self._clock()
+            for aggregate_id in aggregate_ids:
+                key = _key(aggregate_id)
+                until = contested.get(key)
+                if until is None:
+                    continue
+                if until > now:
+                    return False
+                del contested[key]
             return True
 
     def clear(self) -> None:
@@ -106,15 +128,21 @@ class Shelf:
             self._contested.clear()
 
 
+def _key(aggregate_id: Hashable) -> Hashable:
+    """How the shelf and a command's run key an aggregate: a UUID by its int (equal exactly when the UUIDs are)."""
+    return aggregate_id.int if type(aggregate_id) is UUID else aggregate_id
+
+
 @dataclass
 class Attempt:
     """One run of a command inside ``Service.retrying``."""
 
     owner: object  # the application whose shelf it lends from (another's commands may run inside it)
     fresh: bool  # a rerun: nothing from the shelf
-    held: dict[UUID, Any] = field(default_factory=dict)  # what it lent or read through ``lend``; None: absent
-    as_left: set[UUID] = field(default_factory=set)  # held as the shelf had them, without a read
-    alike: set[UUID] = field(default_factory=set)  # of those, the ones whose stale copy refuses as a fresh one would
+    # What it lent or read through ``lend`` (None: absent), by the id's int as the shelf keys them (``_key``).
+    held: dict[int, Any] = field(default_factory=dict)
+    as_left: set[int] = field(default_factory=set)  # held as the shelf had them, without a read
+    alike: set[int] = field(default_factory=set)  # of those, the ones whose stale copy refuses as a fresh one would
     lends: bool = False  # the command lends at all (one that never does leaves nothing on the shelf)
     committed: bool = False  # it wrote something (a refusal after that is answered, never run again)
     connection: Any = None  # the connection it holds between its reads and its write, if any (``Service.retrying``)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import operator
 from dataclasses import MISSING
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -36,6 +37,10 @@ class _Plan(NamedTuple):
     init: Any  # the constructor's body (the function under ``@event``)
     init_params: tuple[str, ...]
     event_class: type[Any]
+    in_order: tuple[str, ...]  # ``given`` in the event's order: arguments passed so need no reordering
+    init_takes_all: bool  # the constructor's parameters are ``in_order``: it takes the arguments as they were passed
+    id_args: Any  # ``create_id``'s arguments, by position, from the keyword arguments (None: by keyword)
+    direct: bool  # ``Cls(**kwargs)`` may make it here: the class keeps ``QuickCreation._create`` as it is
 
 
 class QuickCreated(MetaAggregate[Any]):
@@ -48,6 +53,8 @@ class QuickCreated(MetaAggregate[Any]):
         plan = None if args else _called(cls)
         if plan is None or kwargs.keys() != plan.given:
             return super().__call__(*args, **kwargs)
+        if plan.direct:  # what ``_create`` would do, its plan and arguments already at hand (issue 35)
+            return _made(cls, plan, None, kwargs)
         return cls._create(plan.event_class, **kwargs)
 
 
@@ -57,42 +64,71 @@ class QuickCreation:
 
     @classmethod
     def _create(cls, event_class: type[Any], *, id: Any = None, **kwargs: Any) -> Any:
-        library: Any = super()
         plan = _plan(cls, event_class)
         if plan is None or kwargs.keys() != plan.given:
+            library: Any = super()
             return library._create(event_class, id=id, **kwargs)
-        originator_id = cls.create_id(**{k: kwargs[k] for k in plan.id_params}) if id is None else id  # type: ignore[attr-defined]
-        if type(originator_id) is not UUID:  # a str id, or anything the library would check and refuse
-            return library._create(event_class, id=originator_id, **kwargs)
-        timestamp: datetime = event_class.create_timestamp()
-        version = cls.INITIAL_VERSION  # type: ignore[attr-defined]  # the library's first version (1)
-        base = {"originator_id": originator_id, "originator_version": version, "timestamp": timestamp}
-        state = {**base, "originator_topic": plan.topic, **kwargs}
-        created = _new(event_class)
-        _set(created, "__dict__", {name: state[name] for name in plan.fields})
-        aggregate: Any = _new(cls)
-        aggregate.__base_init__(**base)
+        return _made(cls, plan, id, kwargs)
+
+
+def _made(cls: Any, plan: _Plan, id: Any, kwargs: dict[str, Any]) -> Any:
+    """``QuickCreation._create``'s work once its plan covers the call."""
+    event_class = plan.event_class
+    if id is not None:
+        originator_id = id
+    elif plan.id_args is not None:
+        originator_id = cls.create_id(*plan.id_args(kwargs))
+    else:
+        originator_id = cls.create_id(**{k: kwargs[k] for k in plan.id_params})
+    if type(originator_id) is not UUID:  # a str id, or anything the library would check and refuse
+        library: Any = super(QuickCreation, cls)
+        return library._create(event_class, id=originator_id, **kwargs)
+    timestamp: datetime = event_class.create_timestamp()
+    version = cls.INITIAL_VERSION  # the library's first version (1)
+    base = {"originator_id": originator_id, "originator_version": version, "timestamp": timestamp}
+    state = {**base, "originator_topic": plan.topic, **kwargs}
+    in_order = tuple(kwargs) == plan.in_order  # as callers pass them: ``state`` is then in the event's order
+    created = _new(event_class)
+    _set(created, "__dict__", state if in_order else {name: state[name] for name in plan.fields})
+    aggregate: Any = _new(cls)
+    aggregate.__base_init__(**base)
+    if in_order and plan.init_takes_all:
+        plan.init(aggregate, **kwargs)
+    else:
         plan.init(aggregate, **{k: kwargs[k] for k in plan.init_params})
-        aggregate._pending_events.append(created)
-        return aggregate
+    aggregate._pending_events.append(created)
+    return aggregate
 
 
 def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None:
     """``aggregate.trigger_event(event_class, **fields)`` for an event applied by its own ``apply`` (not ``@event``):
     the same event (its fields in its dataclass's order) applied the same way, then the aggregate's version and time
     of modification moved on, as the library's ``mutate`` does."""
-    names = _event_fields(event_class, created=False)
-    if names is None or getattr(type(aggregate), "TOPIC", None) or fields.keys() != set(names[3:]):
+    key = (type(aggregate), event_class)
+    planned = _triggered.get(key, _UNPLANNED)
+    if planned is _UNPLANNED:
+        planned = _trigger_plan(*key)
+    names = planned[0] if planned is not None else None
+    in_order = names is not None and tuple(fields) == names[3:]  # as callers pass them: no reordering
+    if planned is None or names is None or not (in_order or fields.keys() == set(names[3:])):
         aggregate.trigger_event(event_class, **fields)
         return
-    version = aggregate.version + 1
+    plain = planned[1]
+    attributes = aggregate.__dict__
+    # The library's id, version and modified_on only read and write _id, _version and _modified_on: where the class
+    # keeps them, those are read and written as they would (no property's call, issue 35).
+    version = (attributes["_version"] if plain else aggregate.version) + 1
     timestamp = event_class.create_timestamp()
-    state = {"originator_id": aggregate.id, "originator_version": version, "timestamp": timestamp, **fields}
+    originator_id = attributes["_id"] if plain else aggregate.id
+    state = {"originator_id": originator_id, "originator_version": version, "timestamp": timestamp, **fields}
     event = _new(event_class)
-    _set(event, "__dict__", {name: state[name] for name in names})
+    _set(event, "__dict__", state if in_order else {name: state[name] for name in names})
     event.apply(aggregate)
-    aggregate.version = version
-    aggregate.modified_on = timestamp
+    if plain:
+        attributes["_version"], attributes["_modified_on"] = version, timestamp
+    else:
+        aggregate.version = version
+        aggregate.modified_on = timestamp
     aggregate._pending_events.append(event)
 
 
@@ -100,6 +136,22 @@ def trigger(aggregate: Aggregate, event_class: type[Any], **fields: Any) -> None
 _plans: dict[tuple[type[Any], type[Any] | None], _Plan | None] = {}
 _calls: dict[type[Any], _Plan | None] = {}
 _fields: dict[tuple[type[Any], bool], tuple[str, ...] | None] = {}
+_triggered: dict[tuple[type[Any], type[Any]], tuple[tuple[str, ...] | None, bool] | None] = {}
+_UNPLANNED: Any = object()
+_KEPT_AS_THE_LIBRARY_KEEPS = ("id", "version", "modified_on")
+
+
+def _trigger_plan(aggregate_class: type[Any], event_class: type[Any]) -> tuple[tuple[str, ...] | None, bool] | None:
+    """The event's fields for ``trigger`` (None where the library's ``trigger_event`` must make it: an event it does not
+    cover, or an aggregate with an explicit topic), and whether the class keeps the library's own properties for its
+    id, version and time of modification."""
+    if getattr(aggregate_class, "TOPIC", None):
+        planned = None
+    else:
+        plain = all(getattr(aggregate_class, n) is getattr(Aggregate, n) for n in _KEPT_AS_THE_LIBRARY_KEEPS)
+        planned = (_event_fields(event_class, created=False), plain)
+    _triggered[(aggregate_class, event_class)] = planned
+    return planned
 
 
 def _called(cls: type[Any]) -> _Plan | None:
@@ -146,7 +198,15 @@ def _planned(cls: type[Any], event_class: type[Any] | None) -> _Plan | None:
     given = frozenset(fields[len(_BASE_FIELDS) :])
     if "id" in init_params or not given.issuperset(init_params) or not given.issuperset(id_params):
         return None
-    return _Plan(f"{cls.__module__}:{cls.__qualname__}", fields, given, id_params, function, init_params, event_class)
+    in_order = fields[len(_BASE_FIELDS) :]
+    topic = f"{cls.__module__}:{cls.__qualname__}"
+    by_position = all(p.kind is p.POSITIONAL_OR_KEYWORD for p in inspect.signature(cls.create_id).parameters.values())
+    id_args = operator.itemgetter(*id_params) if by_position and len(id_params) > 1 else None  # a tuple of them
+    direct = getattr(cls._create, "__func__", None) is QuickCreation._create.__func__  # type: ignore[attr-defined]
+    takes_all = init_params == in_order
+    return _Plan(
+        topic, fields, given, id_params, function, init_params, event_class, in_order, takes_all, id_args, direct
+    )
 
 
 def _ordered_fields(event_class: type[Any], *, created: bool) -> tuple[str, ...] | None:

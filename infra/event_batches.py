@@ -75,7 +75,7 @@ class EventBatches:
         recorder = self.recorder
         ids = list(versions)
         if isinstance(recorder, PostgresAggregateRecorder):
-            id_text, after_text = _array_text(ids, UUID), _array_text([versions[i] for i in ids], int)
+            id_text, after_text = _array_text(ids, UUID), _array_text(list(versions.values()), int)  # ids' order
             with recorder.datastore.get_connection() as conn:
                 if isinstance(id_text, str) and isinstance(after_text, str) and raw_pq.usable(conn):
                     # past psycopg's cursor: half the CPU of the round trip (infra/raw_pq.py)
@@ -196,8 +196,13 @@ class EventBatches:
 def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
     """The values as the text of a uuid[] or bigint[], which the server parses for less than psycopg's array dumper
     costs (half a command's read, issue 35); as a list (dumped by psycopg) unless each is exactly ``kind``, whose
-    text is then only hex and dashes, or digits."""
-    return "{" + ",".join([str(v) for v in values]) + "}" if all(type(v) is kind for v in values) else values
+    text is then only hex digits, or digits. A UUID is written as its 32 hex digits, which PostgreSQL reads as it reads
+    the dashed form, formatted in C (``UUID.__str__`` is Python, issue 35)."""
+    if not set(map(type, values)) <= {kind}:  # each exactly ``kind`` (none: an empty array), tested in C
+        return values
+    if kind is UUID:
+        return "{" + ",".join([f"{v.int:032x}" for v in values]) + "}"  # type: ignore[attr-defined]
+    return "{" + ",".join([str(v) for v in values]) + "}"
 
 
 def _runs(rows: list[Any]) -> dict[UUID, list[StoredEvent]]:

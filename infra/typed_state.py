@@ -47,6 +47,9 @@ class Codec:
     decode: Decode
     kinds: tuple[type, ...] = ()  # when given, the check is ``type(v) in kinds``: a value checks it without a call
     checking: Source | None = None  # the check in line, where it is more than its kinds (None: a call of ``check``)
+    # A value that passed the check passes it for as long as it lives: it can be changed in no way the check sees (a
+    # scalar, an enum's member, a tuple of such, a frozen value class of such fields: ``_value``).
+    immutable: bool = False
 
 
 class Namespace:
@@ -210,30 +213,33 @@ def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
 
 
 _SCALARS: dict[Any, Codec] = {
-    type(None): Codec(lambda v: v is None, None, (type(None),)),
-    str: Codec(lambda v: type(v) is str, None, (str,)),
-    int: Codec(lambda v: type(v) is int, None, (int,)),
-    bool: Codec(lambda v: type(v) is bool, None, (bool,)),
+    type(None): Codec(lambda v: v is None, None, (type(None),), immutable=True),
+    str: Codec(lambda v: type(v) is str, None, (str,), immutable=True),
+    int: Codec(lambda v: type(v) is int, None, (int,), immutable=True),
+    bool: Codec(lambda v: type(v) is bool, None, (bool,), immutable=True),
     float: Codec(
         lambda v: type(v) is float and math.isfinite(v),
         None,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(float)} and {ns.bind(math.isfinite)}({x}))",
+        immutable=True,
     ),
     Decimal: Codec(
         lambda v: type(v) is Decimal and v.is_finite(),
         Decimal,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(Decimal)} and {x}.is_finite())",
+        immutable=True,
     ),
     datetime: Codec(
         lambda v: type(v) is datetime and v.tzinfo in (None, UTC),
         datetime.fromisoformat,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(datetime)} and {x}.tzinfo in {ns.bind((None, UTC))})",
+        immutable=True,
     ),
-    date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,)),
-    UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,)),
+    date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,), immutable=True),
+    UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,), immutable=True),
 }
 
 
@@ -253,7 +259,7 @@ def _enum(kind: type[Enum]) -> Codec:
         except KeyError:  # not a value of today's members (a missing value, say): Enum decides, as it did
             return kind(v)
 
-    return Codec(lambda v: type(v) is kind, decode, (kind,))
+    return Codec(lambda v: type(v) is kind, decode, (kind,), immutable=True)
 
 
 def _optional(inner: Codec) -> Codec:
@@ -265,9 +271,11 @@ def _optional(inner: Codec) -> Codec:
         return f"({x} is None or {checking(x, ns)})"
 
     if decode is None:
-        return Codec(lambda v: v is None or check(v), None, kinds, source)
+        return Codec(lambda v: v is None or check(v), None, kinds, source, inner.immutable)
     convert = decode
-    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds, source)
+    return Codec(
+        lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds, source, inner.immutable
+    )
 
 
 def _items(item: Codec) -> Check:
@@ -282,17 +290,25 @@ def _items(item: Codec) -> Check:
 _KEYS = _items(_SCALARS[str])
 
 
+def _every(item: Codec, x: str, ns: Namespace) -> str:
+    """``_items(item)(x)`` as an expression: the same calls in C, without the lambda's own call (issue 35)."""
+    if item.kinds:
+        return f"all(map({ns.bind(frozenset(item.kinds).__contains__)}, map(type, {x})))"
+    return f"all(map({ns.bind(item.check)}, {x}))"
+
+
 def _sequence(kind: type[tuple[Any, ...]] | type[list[Any]], item: Codec) -> Codec:
     decode, items = item.decode, _items(item)
     checked: Check = lambda v: type(v) is kind and items(v)  # noqa: E731
 
     def source(x: str, ns: Namespace) -> str:
-        return f"(type({x}) is {ns.bind(kind)} and {ns.bind(items)}({x}))"
+        return f"(type({x}) is {ns.bind(kind)} and {_every(item, x, ns)})"
 
+    immutable = kind is tuple and item.immutable
     if decode is None:
-        return Codec(checked, None if kind is list else tuple, (), source)
+        return Codec(checked, None if kind is list else tuple, (), source, immutable)
     convert = decode
-    return Codec(checked, lambda v: kind(map(convert, v)), (), source)
+    return Codec(checked, lambda v: kind(map(convert, v)), (), source, immutable)
 
 
 def _mapping(item: Codec) -> Codec:
@@ -300,7 +316,7 @@ def _mapping(item: Codec) -> Codec:
     checked: Check = lambda v: type(v) is dict and _KEYS(v) and items(v.values())  # noqa: E731
 
     def source(x: str, ns: Namespace) -> str:
-        return f"(type({x}) is dict and {ns.bind(_KEYS)}({x}) and {ns.bind(items)}({x}.values()))"
+        return f"(type({x}) is dict and {_every(_SCALARS[str], x, ns)} and {_every(item, f'{x}.values()', ns)})"
 
     if decode is None:
         return Codec(checked, None, (), source)
@@ -308,8 +324,11 @@ def _mapping(item: Codec) -> Codec:
     return Codec(checked, lambda v: {k: convert(x) for k, x in v.items()}, (), source)
 
 
+@functools.cache  # one codec per value class (and enclosing classes): every event class's check shares its ``last``
 def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
-    """A value dataclass of ours: an object of its fields, rebuilt with its constructor."""
+    """A value dataclass of ours: an object of its fields, rebuilt with its constructor. An immutable one (``_kept``)
+    remembers the last value that passed its check: the same object checked again (a command's cause, on each of its
+    events) passes without a look (issue 35)."""
     if cls in seen or not cls.__module__.startswith(_ALLOWED_MODULES):
         return None
     fields = dataclasses.fields(cls)
@@ -331,8 +350,11 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
 
     # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
     ns = Namespace()
+    kept = _kept(cls, codecs)
+    last = [None]  # the last value that passed, held (so that no other object takes its id); only when ``kept``
     lines = [
         "def check(v):",
+        *([f"    if v is {ns.bind(last)}[0]:", "        return True"] if kept else []),
         f"    if type(v) is not {ns.bind(cls)}:",
         "        return False",
         "    state = getattr(v, '__dict__', None)",
@@ -341,8 +363,11 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
         f"    if state.keys() != {ns.bind(names_set)}:",
         "        return False",
     ]
+    passed = [f"    {ns.bind(last)}[0] = v"] if kept else []
     check = _compiled(
-        ns, "check", [*lines, *_checks(ns, "state", {n: c for n, c in codecs.items() if c}), "    return True"]
+        ns,
+        "check",
+        [*lines, *_checks(ns, "state", {n: c for n, c in codecs.items() if c}), *passed, "    return True"],
     )
 
     # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
@@ -363,4 +388,22 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
                 v[name] = convert(v[name])
         return cls(**v)
 
-    return Codec(check, decode)
+    if not kept:
+        return Codec(check, decode)
+
+    def source(x: str, ns: Namespace) -> str:  # the same object again passes without a call
+        return f"({x} is {ns.bind(last)}[0] or {ns.bind(check)}({x}))"
+
+    return Codec(check, decode, (), source, immutable=True)
+
+
+def _kept(cls: type, codecs: dict[str, Codec | None]) -> bool:
+    """Whether a value of ``cls`` that passed its check passes it as long as it lives: frozen, with a ``__dict__``
+    that nothing of the class writes to after construction (no cached property), and every field's value immutable
+    by its check (a scalar, an enum's member, a tuple or a value class of such)."""
+    params = getattr(cls, "__dataclass_params__", None)
+    if params is None or not params.frozen or hasattr(cls, "__slots__") or "__setattr__" not in vars(cls):
+        return False
+    if any(isinstance(a, functools.cached_property) for base in cls.__mro__ for a in vars(base).values()):
+        return False
+    return all(c is not None and c.immutable for c in codecs.values())

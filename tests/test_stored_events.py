@@ -9,6 +9,7 @@ read model must be rebuilt from the old log to exactly the rows it had.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import json
@@ -561,3 +562,53 @@ def _typed_events() -> list[Any]:
 
 
 _TYPED_EVENTS = _typed_events()
+
+
+def test_an_immutable_value_that_passed_its_check_is_remembered_only_as_that_object() -> None:
+    """Issue 35: a command's cause is on each of its events; an immutable value class's check passes the last value that
+    passed it without a look, and any other object (equal or not) is looked at. A value class holding a mutable field
+    (a decision's inputs) is looked at every time."""
+    reserved = typed_state.plan(Diploma.NINAReserved).typed
+    cause, decision = reserved["cause"], reserved["decision"]
+    assert cause.immutable and not decision.immutable
+    mapper = EventMapper(OrjsonTranscoder())
+    stored = next(e for e in event_log.stored_events() if e.topic.endswith("University.Registered"))
+    event = mapper.to_domain_event(stored)
+    good = event.cause  # type: ignore[attr-defined]
+    assert cause.check(good) and cause.check(good)
+    near = dataclasses.replace(good, actor=dataclasses.replace(good.actor, institution=_Code("001002")))
+    assert not cause.check(near)  # looked at: not the object that passed
+    assert cause.check(good)
+    event.__dict__["cause"] = near
+    assert not mapper.to_stored_event(event).state.startswith(TYPED)  # through the event's own check, in line
+    event.__dict__["cause"] = good
+    assert mapper.to_stored_event(event).state.startswith(TYPED)
+
+
+def test_only_a_frozen_value_class_of_immutable_fields_without_a_cached_property_is_remembered() -> None:
+    @dataclass(frozen=True)
+    class Plain:
+        name: str
+        tags: tuple[str, ...]
+
+    @dataclass(frozen=True)
+    class Listed:
+        names: list[str]
+
+    @dataclass
+    class Open:
+        name: str
+
+    @dataclass(frozen=True)
+    class Cached:
+        name: str
+
+        @functools.cached_property
+        def shown(self) -> str:
+            return self.name.upper()
+
+    for cls, kept in ((Plain, True), (Listed, False), (Open, False), (Cached, False)):
+        codecs = {
+            f.name: typed_state._codec(typing.get_type_hints(cls)[f.name], frozenset()) for f in dataclasses.fields(cls)
+        }
+        assert typed_state._kept(cls, codecs) is kept, cls

@@ -44,15 +44,19 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
         university_code, nim = student_key(university_code, nim)
         require(cause.actor, NUMBERING_OPERATORS, university_code)
 
+        first_read: list[tuple[Student, Diploma | None]] = []
+
         def sequence_name() -> str:
             # PIN-1: the reservations of one sequence (university, programme, year) take turns in this process; other
             # sequences' go on meanwhile. The turn only spares reruns: uniqueness is the sequence's version and the
             # claim (a year turning at midnight, or a programme changed meanwhile, only means a rerun).
-            student, _ = self._lent_record(university_code, nim)
-            return f"nina-sequences/{university_code}/{student.prodi_code}/{self.today().year}"
+            first_read.append(self._lent_record(university_code, nim))
+            return f"nina-sequences/{university_code}/{first_read[0][0].prodi_code}/{self.today().year}"
 
         def command() -> NinaReceipt:
-            reserving, diploma = self._lent_record(university_code, nim)
+            # The first run is the one ``sequence_name`` read for (``retrying``): what it read is what ``_lent_record``
+            # would give again (the same objects, held by the run); a rerun reads afresh (issue 35).
+            reserving, diploma = first_read.pop() if first_read else self._lent_record(university_code, nim)
             if diploma is not None:
                 diploma.check_reservable()  # PIN-2.once, PIN-5.void: the same answer as ninaEligibility
             # The sequence is written by the decision too, so a stale copy would conflict. The programme enters a
@@ -65,9 +69,9 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
             lent, today = reserving.graduation is None, self.today()  # one day for the sequence and the ruleset
             sequence_id = NINASequence.create_id(university_code, reserving.prodi_code, today.year)
             programme_id = Programme.create_id(university_code, reserving.prodi_code)
-            as_left = {sequence_id, programme_id} if lent else {sequence_id}
-            alike = {programme_id} if lent else set()
-            self.prefetch(programme_id, sequence_id, shelved_only={sequence_id}, as_left=as_left, refuses_alike=alike)
+            as_left = (sequence_id, programme_id) if lent else (sequence_id,)
+            alike = (programme_id,) if lent else ()
+            self.prefetch(programme_id, sequence_id, shelved_only=(sequence_id,), as_left=as_left, refuses_alike=alike)
             programme, record = self._academic_record(reserving, lent=lent)
             sequence = self.lend(NINASequence, sequence_id) or NINASequence(
                 university_code=university_code, prodi_code=programme.prodi_code, year=today.year, cause=cause
@@ -86,12 +90,13 @@ class Diplomas(Annulments, Registry):  # PIN-5 commands: application/diploma/ann
                     record=record,
                     cause=cause,
                 )
-            claim = NINAClaim(university_code=university_code, nina=diploma.nina, diploma_id=diploma.id, cause=cause)
+            diploma_id, nina = diploma.id, diploma.nina
+            claim = NINAClaim(university_code=university_code, nina=nina, diploma_id=diploma_id, cause=cause)
             reserving.rely_on_record(
-                decision="Diploma.NINAReserved", diploma_id=diploma.id, nina=diploma.nina.value, cause=cause
+                decision="Diploma.NINAReserved", diploma_id=diploma_id, nina=nina.value, cause=cause
             )
             position = self.commit(sequence, diploma, claim, reserving)
-            return NinaReceipt(self.name, position, nina=diploma.nina.value, status=diploma.status.value)
+            return NinaReceipt(self.name, position, nina=nina.value, status=diploma.status.value)
 
         return self.retrying(command, serial=sequence_name)
 

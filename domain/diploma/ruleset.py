@@ -16,6 +16,8 @@ from domain.registry.level import Level
 from domain.registry.period import Period
 from domain.registry.record import AcademicRecord
 
+_new, _set = object.__new__, object.__setattr__
+
 Check = Callable[[AcademicRecord], Sequence[Failure]]  # a rule's failures for a record; none when it holds
 Checks = tuple[tuple[str, Check], ...]  # each with its rule id, as a decision records it
 
@@ -81,11 +83,22 @@ class Ruleset:
 
     def reservation(self, record: AcademicRecord) -> Decision:
         """PIN-2 (and PIN-8 additions): may a NINA be reserved for this record?"""
-        return self._decide(record, self._reservation_checks + self._pisn_checks(record))
+        return self._decide(record, *self._reservation_plans[record.level in self.min_reported_semesters])
 
     def pairing(self, record: AcademicRecord) -> Decision:
         """PIN-3 (and PIN-8 additions): may the reserved NINA be paired with this graduate?"""
-        return self._decide(record, self._pairing_checks + self._pisn_checks(record))
+        return self._decide(record, *self._pairing_plans[record.level in self.min_reported_semesters])
+
+    # A decision's checks and their rule ids, by whether the record's level has its reported semesters counted
+    # (``_pisn_checks``): made once per ruleset rather than per decision (issue 35).
+
+    @functools.cached_property
+    def _reservation_plans(self) -> dict[bool, tuple[Checks, tuple[str, ...]]]:
+        return {counted: _planned(self._reservation_checks + self._pisn_checks(counted)) for counted in (False, True)}
+
+    @functools.cached_property
+    def _pairing_plans(self) -> dict[bool, tuple[Checks, tuple[str, ...]]]:
+        return {counted: _planned(self._pairing_checks + self._pisn_checks(counted)) for counted in (False, True)}
 
     # A decision's checks, in the order they are applied and recorded; made once per ruleset rather than per decision
     # (issue 35). Each returns its failures, none when the rule holds.
@@ -111,8 +124,8 @@ class Ruleset:
             ("PIN-3.study_time", partial(self._study_time, "PIN-3.study_time")),
         )
 
-    def _pisn_checks(self, record: AcademicRecord) -> Checks:
-        counted = record.level in self.min_reported_semesters
+    def _pisn_checks(self, counted: bool) -> Checks:
+        """PIN-8's additions, for a record whose level has its reported semesters counted or not."""
         if self.requires_identity_number:
             return self._pisn_both if counted else _IDENTITY_NUMBER
         return self._pisn_reported if counted else ()
@@ -125,23 +138,26 @@ class Ruleset:
     def _pisn_both(self) -> Checks:
         return self._pisn_reported + _IDENTITY_NUMBER
 
-    def _decide(self, record: AcademicRecord, checks: Checks) -> Decision:
+    def _decide(self, record: AcademicRecord, checks: Checks, rule_ids: tuple[str, ...]) -> Decision:
         failures: list[Failure] = []
         for _, check in checks:
             failures += check(record)
-        return Decision(
-            ruleset_id=self.id,
-            rule_ids=tuple([rule_id for rule_id, _ in checks]),
-            failures=tuple(failures),
-            inputs=self._inputs(record),
+        # Decision(ruleset_id=..., rule_ids=..., failures=..., inputs=...) less its frozen __init__, which sets a field
+        # at a time through object.__setattr__: its fields in their order, so the same value and stored state (issue 35)
+        decision = _new(Decision)
+        _set(
+            decision,
+            "__dict__",
+            {"ruleset_id": self.id, "rule_ids": rule_ids, "failures": tuple(failures), "inputs": self._inputs(record)},
         )
+        return decision
 
     def _inputs(self, record: AcademicRecord) -> dict[str, str]:
         latest = record.latest
         inputs = {
             "level": record.level.value,
             "entry_period": record.entry_period.code,
-            "reported_periods": ",".join([r.period.code for r in record.reports]),
+            "reported_periods": ",".join([f"{r.period.year}{r.period.term}" for r in record.reports]),  # Period.code
             "ipk": str(latest.ipk) if latest else "",
             "sks_passed": str(latest.sks_passed) if latest else "",
             "semesters_counted": str(record.counted_semesters),
@@ -157,7 +173,7 @@ class Ruleset:
         limits = self.load
         failures = []
         for report in record.reports:
-            if report.period.is_short:  # the report's own property asks the period: one call, not two
+            if report.period.term == 3:  # Period.is_short, in line: a property call per report was most of it
                 if report.sks_taken > limits.short_semester_max_sks:
                     failures.append(
                         Failure(
@@ -238,6 +254,11 @@ class Ruleset:
                 ),
             )
         return ()
+
+
+def _planned(checks: Checks) -> tuple[Checks, tuple[str, ...]]:
+    """Checks, and their rule ids in the order they are applied and recorded."""
+    return checks, tuple([rule_id for rule_id, _ in checks])
 
 
 def _levels(raw: Mapping[str, int]) -> dict[Level, int]:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from domain.errors import Failure, RuleViolation
 from domain.registry.gpa import GPA
 from domain.registry.level import Level
 from domain.registry.period import Period
+
+T = TypeVar("T")
 
 MAX_SKS_TAKEN = 60
 MAX_SKS_PASSED = 500  # (decided) above any programme's total: a larger number is a typing error
@@ -64,6 +66,25 @@ class Graduation:
     decree_date: date
 
 
+class _once(Generic[T]):  # a decorator, named as functools.cached_property is
+    """``functools.cached_property`` less the lock Python 3.11 takes on its first read (3.12 dropped it, issue 35): the
+    value is worked out on the first read and kept in the instance, whose own attribute then answers every later read.
+    Two threads reading it first at once would each work out the same value."""
+
+    def __init__(self, func: Callable[[Any], T]) -> None:
+        self.func = func
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> T:
+        if instance is None:
+            return self  # type: ignore[return-value]  # read on the class: the descriptor, as cached_property does
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass(frozen=True)
 class AcademicRecord:
     """A student's record as the rules see it: effective reports only, in period order."""
@@ -100,7 +121,7 @@ class AcademicRecord:
         measure, and an input every decision records)."""
         return self._summary.counted
 
-    @functools.cached_property  # PIN-2.reported, PIN-2.study_time, PIN-8.reported_semesters and a decision's inputs
+    @_once  # PIN-2.reported, PIN-2.study_time, PIN-8.reported_semesters and a decision's inputs
     def _summary(self) -> _Summary:
         """What the rules read of the reports, in one pass over them, made once (issue 35). Each period's ordinal is
         ``Period.ordinal``, and short ``Period.is_short``, worked out inline: their property calls were most of it."""

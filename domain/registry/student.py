@@ -12,6 +12,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, CanSnapshotAggregate, DomainEvent, event
 
 from domain.audit import Cause
+from domain.creation import trigger
 from domain.errors import violation
 from domain.ids import url_id
 from domain.personal import PersonalData, Sealed, Sealer
@@ -319,8 +320,10 @@ class Student(Aggregate):
     def _record_relied_on(
         self, university_code: str, nim: str, decision: str, diploma_id: UUID, nina: str, cause: Cause
     ) -> None:
-        """Only the version moves: that is what a concurrent correction collides with."""
-        self.trigger_event(
+        """Only the version moves: that is what a concurrent correction collides with. Triggered the cheaper way
+        (domain/creation.py): one per decision (issue 35)."""
+        trigger(
+            self,
             self.RecordReliedOn,
             university_code=university_code,
             nim=nim,
@@ -331,7 +334,10 @@ class Student(Aggregate):
         )
 
     def record(self, level: Level, *, accredited_at_graduation: bool) -> AcademicRecord:
-        return AcademicRecord(
+        """``AcademicRecord(level=..., ...)`` less its frozen ``__init__``, which sets a field at a time through
+        ``object.__setattr__``: the same fields in the same order, so the same value (one per decision, issue 35)."""
+        record = object.__new__(AcademicRecord)
+        record.__dict__.update(
             level=level,
             entry_period=self.entry_period,
             reports=tuple(sorted(self.reports.values(), key=_in_period_order)),
@@ -339,3 +345,4 @@ class Student(Aggregate):
             graduation=self.graduation,
             accredited_at_graduation=accredited_at_graduation,
         )
+        return record

@@ -14,6 +14,7 @@ import pytest
 from domain.diploma.diploma import Diploma, NotEligible, pairing_blocker, reservation_blocker
 from domain.diploma.nina import MAX_SEQUENCE, NINA
 from domain.diploma.numbering import NINASequence
+from domain.diploma.ruleset import Decision
 from domain.diploma.status import DiplomaStatus
 from domain.errors import RuleViolation
 from domain.personal import PersonalData, Sealed
@@ -21,7 +22,7 @@ from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.registry.period import Period
 from domain.registry.programme import Programme
-from domain.registry.record import Graduation, SemesterReport
+from domain.registry.record import AcademicRecord, Graduation, SemesterReport
 from domain.registry.student import Student
 from tests.domain.test_ruleset import PISN, graduate, record, semesters
 from tests.world import ADMIN, DIRECTOR_GENERAL, LEADER, OPERATOR, PRODI, UNIVERSITY, cause, report
@@ -160,6 +161,20 @@ def test_PIN_8_a_student_without_nik_or_passport_has_no_identity_number_in_the_r
     assert s.record(Level.S1, accredited_at_graduation=False).has_identity_number
     s.identity_kind = None
     assert not s.record(Level.S1, accredited_at_graduation=False).has_identity_number
+
+
+def test_a_record_and_a_decision_made_without_their_constructors_equal_what_their_constructors_make() -> None:
+    """Issue 35: ``Student.record`` and a ruleset's decision set their frozen fields at once; the values are the ones
+    the constructors make, field for field and in the same order (a decision's fields are stored in that order)."""
+    s = student()
+    for period in Period.parse("20201").regular_until(Period.parse("20232")):
+        s.report_semester(report(period.code), TODAY, OPERATOR)
+    made = s.record(Level.S1, accredited_at_graduation=False)
+    fields = {f: getattr(made, f) for f in AcademicRecord.__dataclass_fields__}
+    assert made == AcademicRecord(**fields) and list(vars(made)) == list(vars(AcademicRecord(**fields)))
+    decision = PISN.reservation(made)
+    assert list(vars(decision)) == ["ruleset_id", "rule_ids", "failures", "inputs"]
+    assert decision == Decision(decision.ruleset_id, decision.rule_ids, decision.failures, dict(decision.inputs))
 
 
 # Accreditation (PIN-3.accreditation) ------------------------------------------------------------

@@ -147,6 +147,26 @@ def test_PIN_8_a_pairing_decision_records_its_rules_and_the_yudisium_it_saw() ->
     assert R318.pairing(graduate(semesters(8))).rule_ids == PAIRING_318
 
 
+def test_PIN_8_a_fresh_ruleset_records_each_decision_kinds_rule_ids_from_its_first_decision() -> None:
+    """Issue 35: a ruleset works out each kind of decision's checks and rule ids once, on its first such decision
+    (for a level whose reported semesters count, and for one whose do not); a ruleset fresh from its file records
+    them on that first decision as on every later one."""
+    book = RulesetBook.shipped()
+    r318, pisn = book.get("318/B/HK/2019"), book.get("PISN-2021")
+    assert r318.pairing(graduate(semesters(8))).rule_ids == PAIRING_318
+    assert pisn.pairing(graduate(semesters(8))).rule_ids == PAIRING_318 + PISN_ADDITIONS
+    assert pisn.pairing(graduate(semesters(2, passed=24), level=Level.S2)).rule_ids == (
+        *PAIRING_318,
+        "PIN-8.identity_number",
+    )
+    assert r318.reservation(record(semesters(8))).rule_ids == RESERVATION_318
+    assert pisn.reservation(record(semesters(8))).rule_ids == RESERVATION_318 + PISN_ADDITIONS
+    assert pisn.reservation(record(semesters(2, passed=24), level=Level.S2)).rule_ids == (
+        *RESERVATION_318,
+        "PIN-8.identity_number",
+    )
+
+
 def test_PIN_2_every_failing_rule_is_reported_not_only_the_first() -> None:
     decision = R318.reservation(record(semesters(8, ipk="1.99", passed=119)))
     assert failing(decision) == ("PIN-2.ipk", "PIN-2.sks")
