@@ -11,6 +11,7 @@ Fields that may be null may also be left out; any other missing or unknown field
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -236,8 +237,10 @@ class _Run:
 
     def _carry(self, saved: dict[UUID, Any]) -> None:
         self.carried.update(saved)
-        for stale in list(self.carried)[: max(0, len(self.carried) - CARRIED)]:  # the oldest go first
-            del self.carried[stale]
+        excess = len(self.carried) - CARRIED
+        if excess > 0:  # the oldest go first (not a list of every key carried after each chunk: issue 35)
+            for stale in list(itertools.islice(self.carried, excess)):
+                del self.carried[stale]
 
     def line(self, number: int, command: Command, outcome: _Outcome) -> int | None:
         if self._replays_corrected(number):
