@@ -139,6 +139,7 @@ class Service(Application[UUID]):
         self.event_positions: Callable[[UUID, int, int], dict[int, int]] | None = None
         self.clock = clock
         self._day = _NO_DAY  # ``today``'s last answer: from its midnight, to the next (Jakarta's)
+        self._receipts: dict[int | None, Receipt] = {}  # the receipts of no change and of a staged one, made once
         self._turns = Turns()
         self._shelf = Shelf()  # aggregates lent from one command to the next (application/lending.py)
         self._on_saved = on_saved
@@ -428,6 +429,11 @@ class Service(Application[UUID]):
         return record, position
 
     def receipt(self, position: int | None) -> Receipt:
+        if position is None or position == STAGED:  # a unit's command (a line of an import): one receipt, immutable
+            kept = self._receipts.get(position)
+            if kept is None:
+                kept = self._receipts[position] = Receipt(self.name, position)
+            return kept
         return Receipt(self.name, position)
 
     def _snapshot(self, aggregates: tuple[Any, ...], events: list[Any]) -> None:

@@ -47,6 +47,7 @@ class Codec:
     decode: Decode
     kinds: tuple[type, ...] = ()  # when given, the check is ``type(v) in kinds``: a value checks it without a call
     checking: Source | None = None  # the check in line, where it is more than its kinds (None: a call of ``check``)
+    immutable: bool = False  # a value that checks once checks for good (scalars, enums, tuples and values of them)
 
 
 class Namespace:
@@ -210,30 +211,33 @@ def _codec(hint: Any, seen: frozenset[Any]) -> Codec | None:
 
 
 _SCALARS: dict[Any, Codec] = {
-    type(None): Codec(lambda v: v is None, None, (type(None),)),
-    str: Codec(lambda v: type(v) is str, None, (str,)),
-    int: Codec(lambda v: type(v) is int, None, (int,)),
-    bool: Codec(lambda v: type(v) is bool, None, (bool,)),
+    type(None): Codec(lambda v: v is None, None, (type(None),), immutable=True),
+    str: Codec(lambda v: type(v) is str, None, (str,), immutable=True),
+    int: Codec(lambda v: type(v) is int, None, (int,), immutable=True),
+    bool: Codec(lambda v: type(v) is bool, None, (bool,), immutable=True),
     float: Codec(
         lambda v: type(v) is float and math.isfinite(v),
         None,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(float)} and {ns.bind(math.isfinite)}({x}))",
+        immutable=True,
     ),
     Decimal: Codec(
         lambda v: type(v) is Decimal and v.is_finite(),
         Decimal,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(Decimal)} and {x}.is_finite())",
+        immutable=True,
     ),
     datetime: Codec(
         lambda v: type(v) is datetime and v.tzinfo in (None, UTC),
         datetime.fromisoformat,
         (),
         lambda x, ns: f"(type({x}) is {ns.bind(datetime)} and {x}.tzinfo in {ns.bind((None, UTC))})",
+        immutable=True,
     ),
-    date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,)),
-    UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,)),
+    date: Codec(lambda v: type(v) is date, date.fromisoformat, (date,), immutable=True),
+    UUID: Codec(lambda v: type(v) is UUID, UUID, (UUID,), immutable=True),
 }
 
 
@@ -253,7 +257,7 @@ def _enum(kind: type[Enum]) -> Codec:
         except KeyError:  # not a value of today's members (a missing value, say): Enum decides, as it did
             return kind(v)
 
-    return Codec(lambda v: type(v) is kind, decode, (kind,))
+    return Codec(lambda v: type(v) is kind, decode, (kind,), immutable=True)
 
 
 def _optional(inner: Codec) -> Codec:
@@ -265,9 +269,11 @@ def _optional(inner: Codec) -> Codec:
         return f"({x} is None or {checking(x, ns)})"
 
     if decode is None:
-        return Codec(lambda v: v is None or check(v), None, kinds, source)
+        return Codec(lambda v: v is None or check(v), None, kinds, source, inner.immutable)
     convert = decode
-    return Codec(lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds, source)
+    return Codec(
+        lambda v: v is None or check(v), lambda v: None if v is None else convert(v), kinds, source, inner.immutable
+    )
 
 
 def _items(item: Codec) -> Check:
@@ -289,10 +295,11 @@ def _sequence(kind: type[tuple[Any, ...]] | type[list[Any]], item: Codec) -> Cod
     def source(x: str, ns: Namespace) -> str:
         return f"(type({x}) is {ns.bind(kind)} and {ns.bind(items)}({x}))"
 
+    immutable = kind is tuple and item.immutable
     if decode is None:
-        return Codec(checked, None if kind is list else tuple, (), source)
+        return Codec(checked, None if kind is list else tuple, (), source, immutable)
     convert = decode
-    return Codec(checked, lambda v: kind(map(convert, v)), (), source)
+    return Codec(checked, lambda v: kind(map(convert, v)), (), source, immutable)
 
 
 def _mapping(item: Codec) -> Codec:
@@ -331,8 +338,14 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
 
     # orjson writes the instance's __dict__: an attribute beyond the fields (a cached property) would not load
     ns = Namespace()
+    # A frozen value of immutable fields that declares nothing that could add to its __dict__ (a cached property)
+    # checks the same each time: the last one to pass is kept, and that same object passes again without its fields
+    # read (issue 35: every event of an import names one actor, and its reports a few periods).
+    immutable = _unchanging(cls) and all(c.immutable for c in codecs.values() if c)
+    last = ns.bind([None])
     lines = [
         "def check(v):",
+        *([f"    if v is {last}[0]:", "        return True"] if immutable else []),
         f"    if type(v) is not {ns.bind(cls)}:",
         "        return False",
         "    state = getattr(v, '__dict__', None)",
@@ -341,9 +354,9 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
         f"    if state.keys() != {ns.bind(names_set)}:",
         "        return False",
     ]
-    check = _compiled(
-        ns, "check", [*lines, *_checks(ns, "state", {n: c for n, c in codecs.items() if c}), "    return True"]
-    )
+    fields_checked = _checks(ns, "state", {n: c for n, c in codecs.items() if c})
+    kept = [f"    {last}[0] = v"] if immutable else []
+    check = _compiled(ns, "check", [*lines, *fields_checked, *kept, "    return True"])
 
     # Without a __post_init__ the constructor only assigns: when the stored fields are exactly today's, they are set
     # as a frozen dataclass's __init__ sets them, in a fraction of the time; else the constructor fills defaults.
@@ -363,4 +376,14 @@ def _value(cls: type, seen: frozenset[Any]) -> Codec | None:
                 v[name] = convert(v[name])
         return cls(**v)
 
-    return Codec(check, decode)
+    return Codec(check, decode, immutable=immutable)
+
+
+def _unchanging(cls: type) -> bool:
+    """A frozen dataclass none of whose classes declares a cached property (which writes the instance's __dict__)."""
+    params = getattr(cls, "__dataclass_params__", None)
+    return (
+        params is not None
+        and params.frozen
+        and not any(isinstance(a, functools.cached_property) for k in cls.__mro__ for a in vars(k).values())
+    )

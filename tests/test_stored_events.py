@@ -9,6 +9,7 @@ read model must be rebuilt from the old log to exactly the rows it had.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import inspect
 import json
@@ -561,3 +562,43 @@ def _typed_events() -> list[Any]:
 
 
 _TYPED_EVENTS = _typed_events()
+
+
+def test_only_a_frozen_value_of_immutable_fields_is_passed_again_by_the_object_that_last_passed() -> None:
+    """Issue 35: a value that checked once checks for good when nothing can change it (a frozen dataclass of scalars,
+    enums, tuples and such values, with no cached property to add to its __dict__): the same object passes again
+    without its fields read. Any other object is checked, as is every value of a class that could change."""
+    period = typed_state._codec(Period, frozenset())
+    assert period is not None and period.immutable
+    kept = Period(2024, 1)
+    assert period.check(kept) and period.check(kept)
+    assert not period.check(_put(kept, ("term",), "1")) and period.check(kept)
+
+    @dataclass(frozen=True)
+    class Listed:
+        names: list[str]
+
+    @dataclass(frozen=True)
+    class Cached:
+        name: str
+
+        @functools.cached_property
+        def shown(self) -> str:
+            return self.name.upper()
+
+    @dataclass
+    class Loose:
+        name: str
+
+    for cls in (Listed, Cached, Loose):
+        cls.__module__ = "domain.registry.values"  # as if it were one of ours
+    listed, cached, loose = (typed_state._codec(c, frozenset()) for c in (Listed, Cached, Loose))
+    assert listed is not None and cached is not None and loose is not None
+    assert not (listed.immutable or cached.immutable or loose.immutable)
+    names = Listed(["a"])
+    assert listed.check(names)
+    names.names.append(1)  # type: ignore[arg-type]
+    assert not listed.check(names)
+    value = Cached("a")
+    assert cached.check(value)
+    assert value.shown == "A" and not cached.check(value)  # the cached property is in its __dict__ now
