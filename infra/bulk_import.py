@@ -95,7 +95,8 @@ def _import(
     if jobs <= 1 or not isinstance(registry.recorder, PostgresApplicationRecorder):
         return pddikti_import.import_file(registry, path, actor=actor, progress=progress)
     content = path.read_bytes()
-    source = pddikti_import.source_of(content)
+    sha256 = pddikti_import.digest(content)
+    source = sha256[:16]  # pddikti_import.source_of, from the one digest
     numbered = list(pddikti_import.records(pddikti_import.file_lines(content)))
     # The workers are forked with the file's records: each boots while this process splits them, then is sent the
     # positions of its part's records, not their text (a tenth of a second less before the workers start, issue 35).
@@ -108,7 +109,7 @@ def _import(
             report = pddikti_import.import_records(registry, numbered, actor=actor, source=source, progress=progress)
         else:
             report = pddikti_parts.merge(source, crew.run(registry, parts, progress=progress))
-        recorded = pddikti_import.record_run(registry, content, report, actor=actor)
+        recorded = pddikti_import.record_run(registry, sha256, report, actor=actor)
         crew.join()  # each has sent its report: what is left of it is its exit
         return recorded
     finally:

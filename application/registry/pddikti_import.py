@@ -399,9 +399,14 @@ def university_of_line(text: str) -> str | None:
         return None
 
 
+def digest(content: bytes) -> str:
+    """A file's SHA-256, in hex: its run's record names it, and its first 16 digits are its ``source``."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def source_of(content: bytes) -> str:
     """A file's identity in request ids: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(content).hexdigest()[:16]
+    return digest(content)[:16]
 
 
 def import_file(
@@ -410,17 +415,18 @@ def import_file(
     """Imports the file, then records what it did (issue 32): the file's digest, each university's counts and the
     first line errors, for the operators to read."""
     content = path.read_bytes()
-    report = import_pddikti(registry, file_lines(content), actor=actor, source=source_of(content), progress=progress)
-    return record_run(registry, content, report, actor=actor)
+    sha256 = digest(content)  # once: a file of millions of lines takes a while to hash
+    report = import_pddikti(registry, file_lines(content), actor=actor, source=sha256[:16], progress=progress)
+    return record_run(registry, sha256, report, actor=actor)
 
 
 def file_lines(content: bytes) -> list[str]:
     return content.decode("utf-8-sig").splitlines()
 
 
-def record_run(registry: Registry, content: bytes, report: ImportReport, *, actor: Actor) -> ImportReport:
-    """Records what an import of ``content`` did (issue 32), once its every line is decided."""
-    sha256 = hashlib.sha256(content).hexdigest()
+def record_run(registry: Registry, sha256: str, report: ImportReport, *, actor: Actor) -> ImportReport:
+    """Records what an import of the file whose ``digest`` is ``sha256`` did (issue 32), once its every line is
+    decided."""
     cause = Cause(actor=actor, request_id=f"pddikti:{report.source}")
     receipt = registry.record_import(sha256=sha256, lines_read=report.lines_read, tallies=report.tallies, cause=cause)
     if receipt.position:
