@@ -89,7 +89,9 @@ class ImportReport:
 
 
 def dispatch(registry: Registry, command: Command, cause: Cause) -> Receipt:
-    match command:
+    match command:  # a file's reports first: most of its lines (each case before a line's own costs it a test)
+        case ReportSemester(university_code=u, nim=nim, report=report):
+            return registry.report_semester(university_code=u, nim=nim, report=report, cause=cause)
         case RegisterUniversity(code=code, name=name):
             return registry.register_university(code=code, name=name, cause=cause)
         case RegisterProgramme():
@@ -111,8 +113,6 @@ def dispatch(registry: Registry, command: Command, cause: Cause) -> Receipt:
                 personal=command.personal,
                 cause=cause,
             )
-        case ReportSemester(university_code=u, nim=nim, report=report):
-            return registry.report_semester(university_code=u, nim=nim, report=report, cause=cause)
         case RecordGraduation(university_code=u, nim=nim, graduation=graduation):
             return registry.record_graduation(university_code=u, nim=nim, graduation=graduation, cause=cause)
 
@@ -134,7 +134,7 @@ def line_errors(line_number: int, error: DomainError) -> list[LineError]:
 
 
 Parsed = tuple[int, Command | RuleViolation]
-Key = tuple[str, ...]
+Key = tuple[str | int, ...]
 
 
 def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
@@ -156,7 +156,7 @@ def _correction_key(command: Command) -> Key | None:
     """What a later line with the same key corrects (PIN-0: a later report supersedes)."""
     match command:
         case ReportSemester(university_code=u, nim=nim, report=report):
-            return ("semester", u, nim, report.period.code)
+            return ("semester", u, nim, report.period.year, report.period.term)  # the period, as its code names it
         case RecordGraduation(university_code=u, nim=nim):
             return ("graduation", u, nim)
     return None
@@ -291,15 +291,15 @@ class _Run:
 
 def _records_of(command: Command) -> list[UUID]:
     """The aggregates a line's command reads."""
-    match command:
+    match command:  # a file's reports first: most of its lines
+        case ReportSemester(university_code=u, nim=nim) | RecordGraduation(university_code=u, nim=nim):
+            return [Student.create_id(u, nim)]
         case RegisterUniversity(code=code):
             return [University.create_id(code)]
         case RegisterProgramme(university_code=u, prodi_code=p):
             return [University.create_id(u), Programme.create_id(u, p)]
         case RegisterStudent(university_code=u, nim=nim, prodi_code=p):
             return [Programme.create_id(u, p), Student.create_id(u, nim)]
-        case ReportSemester(university_code=u, nim=nim) | RecordGraduation(university_code=u, nim=nim):
-            return [Student.create_id(u, nim)]
     return []
 
 
