@@ -44,6 +44,7 @@ from domain.registry.pddikti_import import PddiktiImport
 from domain.registry.period import Period
 from domain.registry.student import Student
 from domain.registry.university import University
+from infra import transcoder as transcoder_module
 from infra import typed_state
 from infra.bootstrap import Container
 from infra.transcoder import TYPED, EventMapper, OrjsonTranscoder, _to_json
@@ -602,3 +603,14 @@ def test_only_a_frozen_value_of_immutable_fields_is_passed_again_by_the_object_t
     value = Cached("a")
     assert cached.check(value)
     assert value.shown == "A" and not cached.check(value)  # the cached property is in its __dict__ now
+
+
+def test_an_event_stored_typed_is_written_byte_for_byte_as_with_the_transcoder_s_own_fallback() -> None:
+    """Issue 35: a state that fits its hints is written with ``str`` as orjson's fallback, in C; the one value it then
+    meets is a Decimal, written as ``_decimal`` writes it."""
+    transcoder = OrjsonTranscoder()
+    for event in [*_TYPED_EVENTS, *(EventMapper(transcoder).to_domain_event(s) for s in event_log.stored_events())]:
+        state = {k: v for k, v in vars(event).items() if k not in ("originator_id", "originator_version")}
+        if typed_state.plan(type(event)).fits(state):  # type: ignore[misc]
+            expected = orjson.dumps({"_v": 2, **state}, default=transcoder_module._decimal)
+            assert transcoder.encode_event(type(event), state) == expected
