@@ -139,10 +139,10 @@ Key = tuple[str | int, ...]
 
 def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """Numbered records: blank lines and ``#`` comments are skipped but keep their line numbers."""
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if text and not text.startswith("#"):
-            yield number, text
+    # one comprehension's loop, not a generator's step a line: the importer reads the file before its workers start
+    yield from [
+        (number, text) for number, line in enumerate(lines, start=1) if (text := line.strip()) and text[0] != "#"
+    ]
 
 
 def _parse(number: int, text: str) -> Parsed:
