@@ -212,7 +212,8 @@ class _Run:
         try:
             with self.registry.unit(self._keys(commands)) as unit:
                 needed = {i for _, c in commands for i in _records_of(c)}
-                unit.seen.update({i: self.carried[i] for i in needed if i in self.carried})
+                carried = self.carried.get  # one look-up each (a record carried is never None)
+                unit.seen.update({i: a for i in needed if (a := carried(i)) is not None})
                 self.registry.preload(needed)
                 outcome = _Outcome()
                 for number, command in lines:
