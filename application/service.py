@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 
@@ -63,6 +63,14 @@ class BulkEvents(Protocol):
     def insert(self, events: Sequence[StoredEvent]) -> int:
         """Writes them in one transaction; returns the position of the last."""
         ...
+
+
+_NO_DAY = (datetime.max.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC), date.min)  # holds no instant
+
+
+def _midnight(day: date) -> datetime:
+    """The instant a day begins in Jakarta, in UTC: the clock's zone, so that comparing the two reads no offset."""
+    return datetime.combine(day, datetime.min.time(), JAKARTA).astimezone(UTC)
 
 
 def active_unit() -> Unit | None:
@@ -131,6 +139,8 @@ class Service(Application[UUID]):
         # Where an aggregate's events stand in the log (``EventBatches.positions``): set by the composition root.
         self.event_positions: Callable[[UUID, int, int], dict[int, int]] | None = None
         self.clock = clock
+        self._day = _NO_DAY  # ``today``'s last answer: from its midnight, to the next (Jakarta's)
+        self._receipts: dict[int | None, Receipt] = {}  # the receipts of no change and of a staged one, made once
         self._turns = Turns()
         self._shelf = Shelf()  # aggregates lent from one command to the next (application/lending.py)
         self._on_saved = on_saved
@@ -140,8 +150,15 @@ class Service(Application[UUID]):
         self._group = GroupCommit(lambda stored: self.recorder.insert_events(stored))
 
     def today(self) -> date:
-        """The day in Jakarta, by this application's clock."""
-        return self.clock().astimezone(JAKARTA).date()
+        """The day in Jakarta, by this application's clock. The day is worked out again only when the clock has left
+        the last one worked out (a bulk import asks on every line, issue 35); the answer is the same."""
+        now = self.clock()
+        start, end, day = self._day
+        if now.tzinfo is not None and start <= now < end:
+            return day
+        day = now.astimezone(JAKARTA).date()
+        self._day = (_midnight(day), _midnight(day + timedelta(days=1)), day)
+        return day
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:
         aggregate = self.find(cls, aggregate_id)
@@ -419,6 +436,11 @@ class Service(Application[UUID]):
         return record, position
 
     def receipt(self, position: int | None) -> Receipt:
+        if position is None or position == STAGED:  # a unit's command (a line of an import): one receipt, immutable
+            kept = self._receipts.get(position)
+            if kept is None:
+                kept = self._receipts[position] = Receipt(self.name, position)
+            return kept
         return Receipt(self.name, position)
 
     def _snapshot(self, aggregates: tuple[Any, ...], events: list[Any]) -> None:

@@ -37,7 +37,11 @@ class Unit:
 
     def clean(self) -> bool:
         """No aggregate holds an event that no command committed."""
-        return all(len(a.pending_events) == self.staged.get(i, 0) for i, a in self.seen.items() if a is not None)
+        staged = self.staged.get
+        for aggregate_id, aggregate in self.seen.items():  # a loop, not a generator's step per aggregate (issue 35)
+            if aggregate is not None and len(aggregate.pending_events) != staged(aggregate_id, 0):
+                return False
+        return True
 
     def to_save(self) -> list[Any]:
         return [self.seen[i] for i in self.staged]

@@ -50,8 +50,10 @@ class KeyVault:
         subjects, elsewhere two."""
         keys: dict[UUID, bytes | None] = {}
         for part in chunks(sorted(set(subject_ids)), 500):
-            rows = {f"s{i}": str(s) for i, s in enumerate(part)}
-            wrapped = {f"k{i}": self._wrap(AESGCM.generate_key(bit_length=256), s) for i, s in enumerate(part)}
+            texts = [str(s) for s in part]
+            made = [AESGCM.generate_key(bit_length=256) for _ in part]
+            rows = {f"s{i}": text for i, text in enumerate(texts)}
+            wrapped = {f"k{i}": self._wrap(key, s) for i, (key, s) in enumerate(zip(made, part, strict=True))}
             with self.store.transaction() as tx:
                 if self.store.dialect == "postgresql":
                     # The select's snapshot is the statement's, taken before the insert: it finds the keys that were
@@ -69,9 +71,13 @@ class KeyVault:
                     select = f"SELECT subject_id, wrapped_key FROM personal_data_keys WHERE subject_id IN ({asked})"
                     tx.execute(insert, {**rows, **wrapped})
                     found = tx.query(select, rows)
+            # Each subject asked, by its text: its id, the key made for it and that key wrapped. A row holding the key
+            # made here (most, on a file's first import) takes it as it was made, not unwrapped again (issue 35).
+            by_text = {t: (s, k, w) for t, s, k, w in zip(texts, part, made, wrapped.values(), strict=True)}
             for row in found:
-                subject = UUID(row["subject_id"])
-                keys[subject] = None if row["wrapped_key"] is None else self._unwrap(row["wrapped_key"], subject)
+                subject, key, ours = by_text[row["subject_id"]]
+                stored = row["wrapped_key"]
+                keys[subject] = None if stored is None else key if stored == ours else self._unwrap(stored, subject)
         return PreparedKeys(self, keys)
 
     @contextmanager

@@ -11,6 +11,7 @@ Fields that may be null may also be left out; any other missing or unknown field
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -88,7 +89,9 @@ class ImportReport:
 
 
 def dispatch(registry: Registry, command: Command, cause: Cause) -> Receipt:
-    match command:
+    match command:  # a file's reports first: most of its lines (each case before a line's own costs it a test)
+        case ReportSemester(university_code=u, nim=nim, report=report):
+            return registry.report_semester(university_code=u, nim=nim, report=report, cause=cause)
         case RegisterUniversity(code=code, name=name):
             return registry.register_university(code=code, name=name, cause=cause)
         case RegisterProgramme():
@@ -110,8 +113,6 @@ def dispatch(registry: Registry, command: Command, cause: Cause) -> Receipt:
                 personal=command.personal,
                 cause=cause,
             )
-        case ReportSemester(university_code=u, nim=nim, report=report):
-            return registry.report_semester(university_code=u, nim=nim, report=report, cause=cause)
         case RecordGraduation(university_code=u, nim=nim, graduation=graduation):
             return registry.record_graduation(university_code=u, nim=nim, graduation=graduation, cause=cause)
 
@@ -133,15 +134,15 @@ def line_errors(line_number: int, error: DomainError) -> list[LineError]:
 
 
 Parsed = tuple[int, Command | RuleViolation]
-Key = tuple[str, ...]
+Key = tuple[str | int, ...]
 
 
 def records(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """Numbered records: blank lines and ``#`` comments are skipped but keep their line numbers."""
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if text and not text.startswith("#"):
-            yield number, text
+    # one comprehension's loop, not a generator's step a line: the importer reads the file before its workers start
+    yield from [
+        (number, text) for number, line in enumerate(lines, start=1) if (text := line.strip()) and text[0] != "#"
+    ]
 
 
 def _parse(number: int, text: str) -> Parsed:
@@ -155,7 +156,7 @@ def _correction_key(command: Command) -> Key | None:
     """What a later line with the same key corrects (PIN-0: a later report supersedes)."""
     match command:
         case ReportSemester(university_code=u, nim=nim, report=report):
-            return ("semester", u, nim, report.period.code)
+            return ("semester", u, nim, report.period.year, report.period.term)  # the period, as its code names it
         case RecordGraduation(university_code=u, nim=nim):
             return ("graduation", u, nim)
     return None
@@ -211,7 +212,8 @@ class _Run:
         try:
             with self.registry.unit(self._keys(commands)) as unit:
                 needed = {i for _, c in commands for i in _records_of(c)}
-                unit.seen.update({i: self.carried[i] for i in needed if i in self.carried})
+                carried = self.carried.get  # one look-up each (a record carried is never None)
+                unit.seen.update({i: a for i in needed if (a := carried(i)) is not None})
                 self.registry.preload(needed)
                 outcome = _Outcome()
                 for number, command in lines:
@@ -236,8 +238,10 @@ class _Run:
 
     def _carry(self, saved: dict[UUID, Any]) -> None:
         self.carried.update(saved)
-        for stale in list(self.carried)[: max(0, len(self.carried) - CARRIED)]:  # the oldest go first
-            del self.carried[stale]
+        excess = len(self.carried) - CARRIED
+        if excess > 0:  # the oldest go first (not a list of every key carried after each chunk: issue 35)
+            for stale in list(itertools.islice(self.carried, excess)):
+                del self.carried[stale]
 
     def line(self, number: int, command: Command, outcome: _Outcome) -> int | None:
         if self._replays_corrected(number):
@@ -288,15 +292,15 @@ class _Run:
 
 def _records_of(command: Command) -> list[UUID]:
     """The aggregates a line's command reads."""
-    match command:
+    match command:  # a file's reports first: most of its lines
+        case ReportSemester(university_code=u, nim=nim) | RecordGraduation(university_code=u, nim=nim):
+            return [Student.create_id(u, nim)]
         case RegisterUniversity(code=code):
             return [University.create_id(code)]
         case RegisterProgramme(university_code=u, prodi_code=p):
             return [University.create_id(u), Programme.create_id(u, p)]
         case RegisterStudent(university_code=u, nim=nim, prodi_code=p):
             return [Programme.create_id(u, p), Student.create_id(u, nim)]
-        case ReportSemester(university_code=u, nim=nim) | RecordGraduation(university_code=u, nim=nim):
-            return [Student.create_id(u, nim)]
     return []
 
 
@@ -396,9 +400,14 @@ def university_of_line(text: str) -> str | None:
         return None
 
 
+def digest(content: bytes) -> str:
+    """A file's SHA-256, in hex: its run's record names it, and its first 16 digits are its ``source``."""
+    return hashlib.sha256(content).hexdigest()
+
+
 def source_of(content: bytes) -> str:
     """A file's identity in request ids: the first 16 hex digits of its SHA-256."""
-    return hashlib.sha256(content).hexdigest()[:16]
+    return digest(content)[:16]
 
 
 def import_file(
@@ -407,17 +416,18 @@ def import_file(
     """Imports the file, then records what it did (issue 32): the file's digest, each university's counts and the
     first line errors, for the operators to read."""
     content = path.read_bytes()
-    report = import_pddikti(registry, file_lines(content), actor=actor, source=source_of(content), progress=progress)
-    return record_run(registry, content, report, actor=actor)
+    sha256 = digest(content)  # once: a file of millions of lines takes a while to hash
+    report = import_pddikti(registry, file_lines(content), actor=actor, source=sha256[:16], progress=progress)
+    return record_run(registry, sha256, report, actor=actor)
 
 
 def file_lines(content: bytes) -> list[str]:
     return content.decode("utf-8-sig").splitlines()
 
 
-def record_run(registry: Registry, content: bytes, report: ImportReport, *, actor: Actor) -> ImportReport:
-    """Records what an import of ``content`` did (issue 32), once its every line is decided."""
-    sha256 = hashlib.sha256(content).hexdigest()
+def record_run(registry: Registry, sha256: str, report: ImportReport, *, actor: Actor) -> ImportReport:
+    """Records what an import of the file whose ``digest`` is ``sha256`` did (issue 32), once its every line is
+    decided."""
     cause = Cause(actor=actor, request_id=f"pddikti:{report.source}")
     receipt = registry.record_import(sha256=sha256, lines_read=report.lines_read, tallies=report.tallies, cause=cause)
     if receipt.position:

@@ -20,16 +20,23 @@ Numbered = list[tuple[int, str]]
 
 
 def split(numbered: Numbered, parts: int) -> list[Numbered]:
-    """At most ``parts`` non-empty parts, each university's lines in one; the largest universities are dealt first,
+    """At most ``parts`` non-empty parts, each university's lines in one, in file order (``split_indexes``)."""
+    return [[numbered[i] for i in part] for part in split_indexes(numbered, parts)]
+
+
+def split_indexes(numbered: Numbered, parts: int) -> list[list[int]]:
+    """``split``, each part as the positions of its lines in ``numbered``: what a worker that holds ``numbered`` (it
+    was forked with it) is sent, rather than the lines' text (issue 35). The largest universities are dealt first,
     each to the part with the fewest lines so far, so the parts end about equal."""
-    by_university: dict[str | None, Numbered] = defaultdict(list)
+    by_university: dict[str | None, list[int]] = defaultdict(list)
     codes: dict[str, str | None] = {}  # the few universities' codes as written, read once each
-    for number, text in numbered:
-        by_university[_university(text, codes)].append((number, text))
-    dealt: list[Numbered] = [[] for _ in range(max(1, parts))]
+    for index, (_, text) in enumerate(numbered):
+        by_university[_university(text, codes)].append(index)
+    dealt: list[list[int]] = [[] for _ in range(max(1, parts))]
     for _, lines in sorted(by_university.items(), key=lambda item: (-len(item[1]), item[0] or "")):
         min(dealt, key=len).extend(lines)
-    return [sorted(part) for part in dealt if part]
+    numbers = [number for number, _ in numbered]
+    return [sorted(part, key=numbers.__getitem__) for part in dealt if part]  # in file order: by line number
 
 
 def _university(text: str, codes: dict[str, str | None]) -> str | None:

@@ -43,7 +43,14 @@ class SemesterReport:
     def check(self, entry_period: Period, today: date) -> None:
         """PIN-0: a report is well formed before it can change a record."""
         failures = []
-        if self.period < entry_period:
+        period = self.period
+        # ``period < entry_period`` (Period orders by year, then term) without the dataclass's ``__lt__``, a call that
+        # builds two tuples: every report an import reads is checked (issue 35)
+        if (
+            period.year < entry_period.year or (period.year == entry_period.year and period.term < entry_period.term)
+            if type(period) is Period and type(entry_period) is Period
+            else period < entry_period
+        ):
             failures.append(Failure("PIN-0", "period", f"{self.period} is before the entry period {entry_period}"))
         if self.period.starts_on > today:  # PIN-2 (decided): a period after the decision day is refused
             failures.append(Failure("PIN-0", "period", f"{self.period} has not started on {today}"))

@@ -23,6 +23,7 @@ from domain.registry.record import AcademicRecord, Graduation, SemesterReport
 # A report's period as the tuple Period orders by (year, then term), read in C: sorting by it calls no Period method
 # (a decision's record sorted by Period called its __lt__ and __hash__ in Python, a few per report: issue 35).
 _in_period_order = operator.attrgetter("period.year", "period.term")
+_new, _set_state = object.__new__, object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -209,16 +210,20 @@ class Student(Aggregate):
                 "PIN-0", "entryPeriod", f"the entry period is a regular semester (T = 1 or 2); got {entry_period}"
             )
         entry_period.check_started(today, field="entryPeriod")
-        registered: Student = cls(  # the library's @event leaves the constructor untyped
+        student_id = cls.create_id(university_code, nim)
+        # What ``cls(...)`` does (its one created event is Registered), given the id: the library would derive it
+        # again by ``create_id`` with keywords, which its cache keeps apart from this call's (issue 35).
+        return cls._create(
+            cls.Registered,
+            id=student_id,
             university_code=university_code,
             nim=nim,
             prodi_code=prodi_code,
             entry_period=entry_period,
             identity_kind="NIK" if personal.nik else "PASSPORT" if personal.passport_number else None,
-            personal=sealer.seal(cls.create_id(university_code, nim), personal),
+            personal=sealer.seal(student_id, personal),
             cause=cause,
         )
-        return registered
 
     def register_again(self, *, prodi_code: str, entry_period: Period, personal: PersonalData, sealer: Sealer) -> None:
         """PIN-0: a re-sent registration changes nothing, and must say what the record says.
@@ -252,15 +257,30 @@ class Student(Aggregate):
     def _semester_reported(
         self, university_code: str, nim: str, report: SemesterReport, supersedes: bool, cause: Cause
     ) -> None:
-        """Records the report, unchecked (``SemesterReported.apply`` adds it to the record)."""
-        self.trigger_event(
-            self.SemesterReported,
-            university_code=university_code,
-            nim=nim,
-            report=report,
-            supersedes=supersedes,
-            cause=cause,
+        """Records the report, unchecked (``SemesterReported.apply`` adds it to the record).
+
+        The library's ``trigger_event`` less its generic steps, one report per line an import reads (issue 35): the
+        arguments copied into a dict and updated, the class's topic looked up, the frozen dataclass's constructor
+        setting each field through ``object.__setattr__``. The same event, its fields in the order the constructor
+        sets them (so it is stored byte for byte alike), the next version, a timestamp from the event class, and the
+        library's own ``mutate`` to apply it."""
+        event: Student.SemesterReported = _new(Student.SemesterReported)
+        _set_state(
+            event,
+            "__dict__",
+            {
+                "originator_id": self._id,
+                "originator_version": self._version + 1,
+                "timestamp": Student.SemesterReported.create_timestamp(),
+                "university_code": university_code,
+                "nim": nim,
+                "report": report,
+                "supersedes": supersedes,
+                "cause": cause,
+            },
         )
+        event.mutate(self)
+        self._pending_events.append(event)
 
     def withdraw_semester_report(self, period: Period, cause: Cause) -> None:
         """PIN-0: an operator withdraws a report made in error, saying why; the rules then see the record

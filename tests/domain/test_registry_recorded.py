@@ -7,13 +7,14 @@ import uuid
 from dataclasses import replace
 from datetime import date
 
+from domain.personal import Sealed
 from domain.registry.accreditation import Accreditation
 from domain.registry.level import Level, Orientation
 from domain.registry.pddikti_import import MAX_RECORDED_ERRORS
 from domain.registry.period import Period
 from domain.registry.record import Graduation
 from domain.registry.student import Student
-from tests.domain.test_aggregate_rules import TODAY, informatika, student
+from tests.domain.test_aggregate_rules import TODAY, PlainSealer, informatika, registered, student
 from tests.world import ADMIN, OPERATOR, PRODI, UNIVERSITY, report
 
 
@@ -71,3 +72,51 @@ def test_PIN_0_a_programme_registered_again_without_an_accreditation_keeps_its_a
 
 def test_an_import_records_at_most_1000_line_errors() -> None:
     assert MAX_RECORDED_ERRORS == 1000  # the importer records the first 1000 and counts the rest (issue 32)
+
+
+def test_a_semester_report_records_the_event_the_library_s_trigger_event_records() -> None:
+    """``Student._semester_reported`` builds its event without the library's ``trigger_event`` (issue 35): the same
+    event, its fields in the same order (the stored state's order), applied alike."""
+    made, library = student(), student()
+    reported = report("20201", passed=20)
+    made._semester_reported(UNIVERSITY, "2020001", reported, False, OPERATOR)
+    library.trigger_event(
+        Student.SemesterReported,
+        university_code=UNIVERSITY,
+        nim="2020001",
+        report=reported,
+        supersedes=False,
+        cause=OPERATOR,
+    )
+    event, expected = made.pending_events[-1], library.pending_events[-1]
+    assert type(event) is type(expected)
+    assert list(vars(event)) == list(vars(expected))
+    assert {**vars(event), "timestamp": None} == {**vars(expected), "timestamp": None}
+    assert event.timestamp.tzinfo == expected.timestamp.tzinfo  # type: ignore[attr-defined]
+    assert (made.version, made.modified_on, made.reports) == (library.version, event.timestamp, library.reports)  # type: ignore[attr-defined]
+    assert len(made.pending_events) == len(library.pending_events)
+
+
+def test_a_registration_records_the_event_the_library_s_constructor_records() -> None:
+    """``Student.register`` creates the student by the library's ``_create`` with its id (issue 35): the same event
+    and student as ``Student(...)`` makes."""
+    made = registered(PlainSealer())
+    student_id = Student.create_id(UNIVERSITY, "2020001")
+    library = Student(
+        university_code=UNIVERSITY,
+        nim="2020001",
+        prodi_code=PRODI,
+        entry_period=Period.parse("20201"),
+        identity_kind="NIK",
+        personal=Sealed(student_id, str(student_id)),
+        cause=OPERATOR,
+    )
+    event, expected = made.pending_events[0], library.pending_events[0]
+    assert (type(event), list(vars(event))) == (type(expected), list(vars(expected)))
+    assert {**vars(event), "timestamp": None} == {**vars(expected), "timestamp": None}
+    assert {**vars(made), "_created_on": None, "_modified_on": None, "_pending_events": None} == {
+        **vars(library),
+        "_created_on": None,
+        "_modified_on": None,
+        "_pending_events": None,
+    }
