@@ -181,6 +181,10 @@ class Service(Application[UUID]):
                 aggregate = attempt.held[key]
             else:
                 aggregate = attempt.held[key] = self.find(cls, aggregate_id)
+        # None (not found) is none of any class, and the class asked is most often the aggregate's own: both without
+        # isinstance, which an aggregate's ABC metaclass answers in Python (issue 35)
+        if aggregate is None or type(aggregate) is cls:
+            return aggregate
         return aggregate if isinstance(aggregate, cls) else None
 
     def read(self, cls: type[A], aggregate_id: UUID) -> A | None:
