@@ -200,7 +200,10 @@ def _loaded(conn: Connection[Any], result: PGresult) -> list[tuple[Any, ...]]:
         tx = Transformer(conn)
         setattr(conn, _TRANSFORMER, tx)
     tx.set_pgresult(result)
-    return tx.load_rows(0, result.ntuples, tuple)
+    try:
+        return tx.load_rows(0, result.ntuples, tuple)
+    finally:
+        tx.set_pgresult(None)  # the result is not kept with the connection after its rows are made (its loaders are)
 
 
 def _rollback(conn: Connection[Any]) -> None:

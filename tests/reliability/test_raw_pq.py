@@ -151,7 +151,8 @@ def test_a_connections_kept_transformer_loads_each_result_as_a_fresh_one_and_goe
     postgres_url: str,
 ) -> None:
     """One transformer per connection serves its reads one after another (``raw_pq._loaded``): results of other
-    column types, in either format, load as the cursor loads them; the connection and it are freed together."""
+    column types, in either format, load as the cursor loads them; no result is held between reads; the connection and
+    it are freed together."""
     conn = psycopg.connect(postgres_url, autocommit=True)
     with_types = raw_pq.Statement(b"SELECT $1::text::uuid, 7::int8, 'a'::text, '\\x00ff'::bytea, NULL::int4")
     other = raw_pq.Statement(b"SELECT 2.5::numeric, true, '2026-01-02'::date")
@@ -164,6 +165,7 @@ def test_a_connections_kept_transformer_loads_each_result_as_a_fresh_one_and_goe
             assert rows == expected and [type(v) for v in rows[0]] == [type(v) for v in expected[0]]
             kept = kept or getattr(conn, raw_pq._TRANSFORMER)
             assert getattr(conn, raw_pq._TRANSFORMER) is kept
+            assert kept.pgresult is None  # the result is not held after its rows are made
     gone = weakref.ref(conn)
     conn.close()
     del conn, kept, fresh  # the cursor refers to its connection too
