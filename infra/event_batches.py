@@ -208,12 +208,16 @@ def _array_text(values: list[V], kind: type[V]) -> str | list[V]:
 
 def _array_params(versions: dict[UUID, int]) -> list[bytes] | None:
     """``events_after``'s two parameters for libpq, the texts ``_array_text`` writes, made as bytes in one pass each
-    (issue 35); None unless every id is exactly a UUID and every version exactly an int (the cursor's way then)."""
-    ids = [i.int for i in versions if type(i) is UUID]
-    after = [v for v in versions.values() if type(v) is int]
-    if len(ids) != len(versions) or len(after) != len(versions):
-        return None
-    return [b"{%s}" % b",".join([b"%032x" % i for i in ids]), b"{%s}" % b",".join([b"%d" % v for v in after])]
+    (issue 35); None unless every id is exactly a UUID and every version exactly an int (the cursor's way then). One
+    loop, not comprehensions: each of those is a call of its own in Python 3.11, and a command reads one or two ids."""
+    ids: list[bytes] = []
+    after: list[bytes] = []
+    for i, v in versions.items():
+        if type(i) is not UUID or type(v) is not int:
+            return None
+        ids.append(b"%032x" % i.int)
+        after.append(b"%d" % v)
+    return [b"{%b}" % b",".join(ids), b"{%b}" % b",".join(after)]
 
 
 def _runs(rows: list[Any]) -> dict[UUID, list[StoredEvent]]:
