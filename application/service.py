@@ -198,6 +198,10 @@ class Service(Application[UUID]):
                 aggregate = attempt.held[key]
             else:
                 aggregate = attempt.held[key] = self.find(cls, aggregate_id)
+        # None (not found) is none of any class, and the class asked is most often the aggregate's own: both without
+        # isinstance, which an aggregate's ABC metaclass answers in Python (issue 35)
+        if aggregate is None or type(aggregate) is cls:
+            return aggregate
         return aggregate if isinstance(aggregate, cls) else None
 
     def read(self, cls: type[A], aggregate_id: UUID) -> A | None:
@@ -262,17 +266,22 @@ class Service(Application[UUID]):
         aggregates in ``whole`` read whole (from their latest snapshot, where they have one, and the events after it:
         a reservation's student); all of them held by ``attempt``, by the id's int."""
         assert self.event_batches is not None
-        after = {**{i: copy.version for i, copy in copies}, **dict.fromkeys(whole, 0)}
+        after = {i: copy.version for i, copy in copies} if copies else {}
+        after.update(dict.fromkeys(whole, 0))
         if not after:
             return
         stored = {i.int: events for i, events in self.event_batches.events_after(after).items()}
+        copy_of = {}
         if copies:  # the shelf's lock and clock only when a copy was brought up to date
             self._shelf.contest(i for i, _ in copies if stored.get(i.int))
-        copy_of = {i.int: copy for i, copy in copies}
+            copy_of = {i.int: copy for i, copy in copies}
+        # a loop and a map, not a generator per aggregate (a command reads one or two whole: issue 35)
+        to_domain_event, held = self.mapper.to_domain_event, attempt.held
         for aggregate_id in after:
             key = aggregate_id.int
-            events = (self.mapper.to_domain_event(e) for e in stored.get(key, ()))
-            attempt.held[key] = replay(copy_of.get(key), events)
+            events = stored.get(key)
+            copy = copy_of.get(key) if copies else None
+            held[key] = replay(copy, map(to_domain_event, events)) if events else copy
 
     def _get(self, cls: type[A], aggregate_id: UUID) -> Any:
         """Once per unit of work, if one is active; a snapshotted class loads from its latest snapshot, any

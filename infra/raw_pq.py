@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import psycopg
-from psycopg import Connection, pq
+from psycopg import Connection, abc, pq
 from psycopg.abc import PQGen
 from psycopg.adapt import Transformer
 from psycopg.errors import error_from_result
@@ -43,6 +43,8 @@ _TEXT = pq.Format.TEXT
 _GONE = b"26000"  # invalid_sql_statement_name: not prepared in this session (any more)
 _THERE = b"42P05"  # duplicate_prepared_statement: prepared already
 _SQLSTATE = pq.DiagnosticField.SQLSTATE
+
+_TRANSFORMER = "_kred_transformer"  # the attribute of a connection ``_loaded`` keeps its transformer in
 
 # Per connection, the names of the statements it has prepared (a connection is one session for its whole life).
 _prepared: weakref.WeakKeyDictionary[Connection[Any], set[bytes]] = weakref.WeakKeyDictionary()
@@ -89,7 +91,7 @@ def query(
             )
             (result,) = conn.wait(execute(pgconn))
             if result.status in _SUCCEEDED:
-                return rows(conn, result)
+                return _loaded(conn, result)
             if attempt == 1 and _sqlstate(result) == _GONE:
                 names.clear()  # dropped together (DEALLOCATE ALL, DISCARD ALL): prepared again as they are met
                 continue
@@ -185,6 +187,23 @@ def rows(conn: Connection[Any], result: PGresult) -> list[tuple[Any, ...]]:
     tx = Transformer(conn)
     tx.set_pgresult(result)
     return tx.load_rows(0, result.ntuples, tuple)
+
+
+def _loaded(conn: Connection[Any], result: PGresult) -> list[tuple[Any, ...]]:
+    """``rows``, by the connection's own transformer, made at its first result and kept (as a cursor keeps its own
+    across its queries): each result's columns then find their loaders in its cache, where a new transformer asks the
+    connection's adapters for each (a fifth of a command's read, issue 35). Kept on the connection, not in a map by
+    the connection, since it refers to the connection: the collector frees the two together. Called under the
+    connection's lock, as one transformer serves one result at a time."""
+    tx: abc.Transformer | None = getattr(conn, _TRANSFORMER, None)
+    if tx is None:
+        tx = Transformer(conn)
+        setattr(conn, _TRANSFORMER, tx)
+    tx.set_pgresult(result)
+    try:
+        return tx.load_rows(0, result.ntuples, tuple)
+    finally:
+        tx.set_pgresult(None)  # the result is not kept with the connection after its rows are made (its loaders are)
 
 
 def _rollback(conn: Connection[Any]) -> None:

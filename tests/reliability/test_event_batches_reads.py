@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import StoredEvent
 
-from infra.event_batches import EventBatches, _array_text, stored_event
+from infra.event_batches import EventBatches, _array_params, _array_text, stored_event
 from tests.world import World
 
 
@@ -47,3 +47,16 @@ def test_ids_and_versions_go_as_array_text_only_when_each_is_exactly_a_uuid_or_a
     assert _array_text([*ids, "a,b}"], UUID) == [*ids, "a,b}"]  # type: ignore[list-item,misc]
     assert _array_text([0, 12], int) == "{0,12}"
     assert _array_text([0, True], int) == [0, True]
+
+
+def test_libpq_gets_the_same_array_texts_as_bytes_or_none_when_the_cursor_must_dump_them() -> None:
+    """``events_after``'s parameters past psycopg's cursor (``_array_params``) are ``_array_text``'s texts, encoded;
+    when either would be a list (a value not exactly a UUID or an int), there are none, and the cursor reads."""
+    a, b = uuid4(), uuid4()
+    versions = {a: 0, b: 12}
+    texts = [_array_text(list(versions), UUID), _array_text(list(versions.values()), int)]
+    assert _array_params(versions) == [t.encode() for t in texts if isinstance(t, str)]
+    assert _array_params({a: -3}) == [f"{{{a.hex}}}".encode(), b"{-3}"]
+    assert _array_params({}) == [b"{}", b"{}"]
+    assert _array_params({a: True}) is None
+    assert _array_params({a: 0, "x": 0}) is None  # type: ignore[dict-item]

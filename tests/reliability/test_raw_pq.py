@@ -4,7 +4,9 @@ connection broken mid-call told and recovered from as under the cursor."""
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -143,6 +145,32 @@ def test_the_errors_are_psycopgs_own_for_the_same_statement(postgres_url: str) -
             assert type(raised.value) is type(by_cursor.value) is errors.UniqueViolation
             assert str(raised.value) == str(by_cursor.value)
             assert raised.value.diag.constraint_name == by_cursor.value.diag.constraint_name == "t_pkey"
+
+
+def test_a_connections_kept_transformer_loads_each_result_as_a_fresh_one_and_goes_with_the_connection(
+    postgres_url: str,
+) -> None:
+    """One transformer per connection serves its reads one after another (``raw_pq._loaded``): results of other
+    column types, in either format, load as the cursor loads them; no result is held between reads; the connection and
+    it are freed together."""
+    conn = psycopg.connect(postgres_url, autocommit=True)
+    with_types = raw_pq.Statement(b"SELECT $1::text::uuid, 7::int8, 'a'::text, '\\x00ff'::bytea, NULL::int4")
+    other = raw_pq.Statement(b"SELECT 2.5::numeric, true, '2026-01-02'::date")
+    kept = None
+    for statement, params in [(with_types, [str(uuid4()).encode()]), (other, []), (with_types, [b"%032x" % 5])]:
+        for binary in (True, False):
+            rows = raw_pq.query(conn, statement, params, binary=binary)
+            fresh = conn.execute(statement.text.replace(b"$1", b"%s"), [p.decode() for p in params], binary=binary)
+            expected = fresh.fetchall()
+            assert rows == expected and [type(v) for v in rows[0]] == [type(v) for v in expected[0]]
+            kept = kept or getattr(conn, raw_pq._TRANSFORMER)
+            assert getattr(conn, raw_pq._TRANSFORMER) is kept
+            assert kept.pgresult is None  # the result is not held after its rows are made
+    gone = weakref.ref(conn)
+    conn.close()
+    del conn, kept, fresh  # the cursor refers to its connection too
+    gc.collect()
+    assert gone() is None
 
 
 @contextmanager
