@@ -129,7 +129,12 @@ class Threads(ThreadPoolExecutor):
         with self._lock:
             results, self._results, self._woken = self._results, [], False
         for how, future, value in results:
-            how(future, value)
+            try:
+                how(future, value)
+            except Exception as e:  # a result the future refuses (StopIteration): its batch-mates are still settled
+                future.get_loop().call_exception_handler(
+                    {"message": "a thread's result could not be handed back", "exception": e, "future": future}
+                )
 
     def _serve(self) -> None:
         while (work := self._work.get()) is not None:

@@ -8,7 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -157,7 +157,8 @@ class Service(Application[UUID]):
         if now.tzinfo is not None and start <= now < end:
             return day
         day = now.astimezone(JAKARTA).date()
-        self._day = (_midnight(day), _midnight(day + timedelta(days=1)), day)
+        with suppress(OverflowError):  # the calendar's first or last day has no midnight on one side: not kept
+            self._day = (_midnight(day), _midnight(day + timedelta(days=1)), day)
         return day
 
     def load(self, cls: type[A], aggregate_id: UUID, what: str, key: str) -> A:

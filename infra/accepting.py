@@ -41,8 +41,12 @@ _shares: Shares | None = None
 
 
 def _forget() -> None:
+    """A forked child holds none of its parent's connections, nor its slot: it lets go of the parent's file without
+    writing to it, and leaves the slot's release (at exit) to the parent."""
     global _open, _shares
-    _open, _shares = 0, None  # a forked child holds none of its parent's connections, nor its slot
+    if _shares is not None:
+        _shares.let_go()
+    _open, _shares = 0, None
 
 
 os.register_at_fork(after_in_child=_forget)
@@ -61,6 +65,20 @@ def closed() -> None:
     _open -= 1
     if _shares is not None:
         _shares.hold(_open)
+
+
+def _uncounted_on_failure(protocol_factory: Any) -> Any:
+    """The protocol factory, uncounting the connection it was called for when it fails (asyncio then closes the
+    connection, and no protocol's ``connection_lost`` will)."""
+
+    def made() -> Any:
+        try:
+            return protocol_factory()
+        except BaseException:
+            closed()
+            raise
+
+    return made
 
 
 class _Counting:
@@ -118,6 +136,13 @@ class Shares:
             if n != self._slot and pid != 0 and (fewest is None or count < fewest) and _alive(pid, started):
                 fewest = count
         return fewest
+
+    def let_go(self) -> None:
+        """Closes the file without giving up the slot: a forked child's copy of its parent's."""
+        atexit.unregister(self.close)
+        with contextlib.suppress(OSError):
+            os.close(self._fd)
+        self._fd = -1
 
     def close(self) -> None:
         """Gives up the slot; the last process of the socket removes the file."""
@@ -180,7 +205,7 @@ class TakingTurns(asyncio.SelectorEventLoop):
     """uvicorn's ``loop=`` (``infra.accepting:TakingTurns``): asyncio's selector loop, one accept per turn, a new
     connection left for a moment to a process that holds fewer."""
 
-    _take_one_until = 0.0  # the loop's time until which the next connection is taken at once: one left to the others
+    _take_next = False  # the next connection is taken at once: one was left to the others for WAIT already
 
     def _start_serving(
         self,
@@ -197,13 +222,15 @@ class TakingTurns(asyncio.SelectorEventLoop):
             if _shares is not None:
                 _shares.hold(_open)
         if not isinstance(sock, _Counting):  # (asyncio serves it again with what it was given, after EMFILE)
-            sock = _Counting(sock)
+            sock, protocol_factory = _Counting(sock), _uncounted_on_failure(protocol_factory)
         # ``backlog`` here is only how many connections one turn accepts: the socket's listen queue is set by the
         # server (asyncio.Server._start_serving calls listen with its own backlog), so it keeps its full length.
         super()._start_serving(protocol_factory, sock, sslcontext, server, 1, *rest)  # type: ignore[misc]
 
     def _accept_connection(self, protocol_factory: Any, sock: Any, *rest: Any) -> None:
-        waited, self._take_one_until = self.time() <= self._take_one_until, 0.0
+        # A flag, not a window of time: a loop whose turns take longer than WAIT would leave the connection again on
+        # every turn, for ever, while the other process holds fewer but does not accept (draining, stopped).
+        waited, self._take_next = self._take_next, False
         if _shares is not None and not waited:
             fewest = _shares.fewest_elsewhere()
             if fewest is not None and _open > fewest:
@@ -216,7 +243,7 @@ class TakingTurns(asyncio.SelectorEventLoop):
         """The socket read again after leaving a connection to the others, and what still waits taken at once; not
         once the socket is closed (the server stopped meanwhile)."""
         if sock.fileno() != -1 and not self.is_closed():
-            self._take_one_until = self.time() + WAIT
+            self._take_next = True
             self._add_reader(sock.fileno(), self._accept_connection, protocol_factory, sock, *rest)  # type: ignore[attr-defined]
 
     def close(self) -> None:

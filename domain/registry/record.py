@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from domain.errors import Failure, RuleViolation
 from domain.registry.gpa import GPA
@@ -73,22 +73,16 @@ class Graduation:
     decree_date: date
 
 
-class _once(Generic[T]):  # a decorator, named as functools.cached_property is
+class _once(functools.cached_property[T]):  # a decorator, named as functools.cached_property is
     """``functools.cached_property`` less the lock Python 3.11 takes on its first read (3.12 dropped it, issue 35): the
     value is worked out on the first read and kept in the instance, whose own attribute then answers every later read.
-    Two threads reading it first at once would each work out the same value."""
+    Two threads reading it first at once would each work out the same value. Still a cached_property to whoever asks
+    (infra/typed_state.py: a class with one writes its instances' __dict__ after they are made)."""
 
-    def __init__(self, func: Callable[[Any], T]) -> None:
-        self.func = func
-        self.__doc__ = func.__doc__
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, instance: Any, owner: type | None = None) -> T:
+    def __get__(self, instance: Any, owner: type | None = None) -> T:  # type: ignore[override]
         if instance is None:
             return self  # type: ignore[return-value]  # read on the class: the descriptor, as cached_property does
-        value = instance.__dict__[self.name] = self.func(instance)
+        value = instance.__dict__[self.attrname] = self.func(instance)
         return value
 
 
