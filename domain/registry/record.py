@@ -46,11 +46,7 @@ class SemesterReport:
         period = self.period
         # ``period < entry_period`` (Period orders by year, then term) without the dataclass's ``__lt__``, a call that
         # builds two tuples: every report an import reads is checked (issue 35)
-        if (
-            period.year < entry_period.year or (period.year == entry_period.year and period.term < entry_period.term)
-            if type(period) is Period and type(entry_period) is Period
-            else period < entry_period
-        ):
+        if period.year < entry_period.year or (period.year == entry_period.year and period.term < entry_period.term):
             failures.append(Failure("PIN-0", "period", f"{self.period} is before the entry period {entry_period}"))
         if self.period.starts_on > today:  # PIN-2 (decided): a period after the decision day is refused
             failures.append(Failure("PIN-0", "period", f"{self.period} has not started on {today}"))

@@ -193,3 +193,12 @@ def test_today_answers_at_the_ends_of_the_calendar_as_before(now: datetime) -> N
     app._day = service._NO_DAY
     app.clock = lambda: now
     assert app.today() == now.astimezone(service.JAKARTA).date()
+
+
+def test_a_once_worked_out_property_read_on_its_class_is_the_descriptor() -> None:
+    """As functools.cached_property: introspection (documentation, typed_state's look at the class) sees it."""
+    import functools
+
+    from domain.registry.record import AcademicRecord
+
+    assert isinstance(AcademicRecord._summary, functools.cached_property)
