@@ -27,6 +27,7 @@ import os
 import socket
 import struct
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -196,9 +197,36 @@ def shares_of(sock: socket.socket) -> Shares | None:
     it: the slots of processes gone are taken again), or None when it cannot be used."""
     try:
         address = hashlib.blake2b(repr(sock.getsockname()).encode(), digest_size=8).hexdigest()
-        return Shares(Path(tempfile.gettempdir()) / f"kredensial-accepting-{os.getuid()}-{address}")
+        path = Path(tempfile.gettempdir()) / f"kredensial-accepting-{os.getuid()}-{address}"
+        shares = Shares(path)
     except (OSError, StopIteration):
         return None
+    _sweep(path)
+    return shares
+
+
+# A file untouched this long whose every slot's process is gone is left over (its servers were killed, or ended
+# without their loop closing): a new file's first slot is written within moments of its making.
+LEFT_OVER_AFTER = 60.0
+
+
+def _sweep(own: Path) -> None:
+    """Removes this user's left-over files of other addresses (tests and benchmarks serve on a new port each time)."""
+    for path in own.parent.glob(f"kredensial-accepting-{os.getuid()}-*"):
+        if path == own:
+            continue
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDWR | os.O_NOFOLLOW)
+            try:
+                stat = os.fstat(fd)
+                if stat.st_uid != os.getuid() or time.time() - stat.st_mtime < LEFT_OVER_AFTER:
+                    continue
+                with _locked(fd):  # looked at again under the lock: a server opening it truncates it first
+                    stale = time.time() - os.fstat(fd).st_mtime >= LEFT_OVER_AFTER
+                    if stale and all(pid == 0 or not _alive(pid, started) for pid, started, _ in Shares._read(fd)):
+                        path.unlink()
+            finally:
+                os.close(fd)
 
 
 class TakingTurns(asyncio.SelectorEventLoop):

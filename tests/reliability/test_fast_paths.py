@@ -202,3 +202,29 @@ def test_a_once_worked_out_property_read_on_its_class_is_the_descriptor() -> Non
     from domain.registry.record import AcademicRecord
 
     assert isinstance(AcademicRecord._summary, functools.cached_property)
+
+
+def test_left_over_files_of_other_addresses_are_swept_and_live_or_recent_ones_kept(own_tmp: Path) -> None:
+    """Tests and benchmarks serve on a new port each time, and killed servers leave their file: a server's start
+    removes this user's files untouched for LEFT_OVER_AFTER whose processes are all gone, and no other."""
+    uid = os.getuid()
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = accepting._SLOT.pack(gone.pid, 1, 3).ljust(accepting.SLOTS * accepting._SLOT.size, b"\0")
+    live = accepting._SLOT.pack(os.getpid(), accepting._started(os.getpid()) or 0, 1).ljust(len(dead), b"\0")
+    old = time.time() - 2 * accepting.LEFT_OVER_AFTER
+    files = {name: own_tmp / f"kredensial-accepting-{uid}-{name}" for name in ("left", "live", "recent", "empty")}
+    for name, content in (("left", dead), ("live", live), ("recent", dead), ("empty", b"")):
+        files[name].write_bytes(content)
+        if name != "recent":
+            os.utime(files[name], (old, old))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        shares = accepting.shares_of(sock)
+        assert shares is not None
+        try:
+            assert not files["left"].exists() and not files["empty"].exists()
+            assert files["live"].exists() and files["recent"].exists()
+            assert shares._path.exists()
+        finally:
+            shares.close()
