@@ -586,29 +586,36 @@ def test_an_immutable_value_that_passed_its_check_is_remembered_only_as_that_obj
     assert mapper.to_stored_event(event).state.startswith(TYPED)
 
 
+@dataclass(frozen=True)
+class _Listed:  # frozen, but holding a list: may change after its check
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class _Cached:  # frozen, but a cached property writes its __dict__ after it is made
+    name: str
+
+    @functools.cached_property
+    def shown(self) -> str:
+        return self.name.upper()
+
+
+@dataclass
+class _Open:  # not frozen
+    name: str
+
+
+for _kind in (_Listed, _Cached, _Open):
+    _kind.__module__ = "domain.registry.values"  # as if it were one of ours (typed_state reads only those)
+
+
 def test_only_a_frozen_value_class_of_immutable_fields_without_a_cached_property_is_remembered() -> None:
     @dataclass(frozen=True)
     class Plain:
         name: str
         tags: tuple[str, ...]
 
-    @dataclass(frozen=True)
-    class Listed:
-        names: list[str]
-
-    @dataclass
-    class Open:
-        name: str
-
-    @dataclass(frozen=True)
-    class Cached:
-        name: str
-
-        @functools.cached_property
-        def shown(self) -> str:
-            return self.name.upper()
-
-    for cls, kept in ((Plain, True), (Listed, False), (Open, False), (Cached, False)):
+    for cls, kept in ((Plain, True), (_Listed, False), (_Open, False), (_Cached, False)):
         codecs = {
             f.name: typed_state._codec(typing.get_type_hints(cls)[f.name], frozenset()) for f in dataclasses.fields(cls)
         }
@@ -625,32 +632,14 @@ def test_only_a_frozen_value_of_immutable_fields_is_passed_again_by_the_object_t
     assert period.check(kept) and period.check(kept)
     assert not period.check(_put(kept, ("term",), "1")) and period.check(kept)
 
-    @dataclass(frozen=True)
-    class Listed:
-        names: list[str]
-
-    @dataclass(frozen=True)
-    class Cached:
-        name: str
-
-        @functools.cached_property
-        def shown(self) -> str:
-            return self.name.upper()
-
-    @dataclass
-    class Loose:
-        name: str
-
-    for cls in (Listed, Cached, Loose):
-        cls.__module__ = "domain.registry.values"  # as if it were one of ours
-    listed, cached, loose = (typed_state._codec(c, frozenset()) for c in (Listed, Cached, Loose))
+    listed, cached, loose = (typed_state._codec(c, frozenset()) for c in (_Listed, _Cached, _Open))
     assert listed is not None and cached is not None and loose is not None
     assert not (listed.immutable or cached.immutable or loose.immutable)
-    names = Listed(["a"])
+    names = _Listed(["a"])
     assert listed.check(names)
     names.names.append(1)  # type: ignore[arg-type]
     assert not listed.check(names)
-    value = Cached("a")
+    value = _Cached("a")
     assert cached.check(value)
     assert value.shown == "A" and not cached.check(value)  # the cached property is in its __dict__ now
 
